@@ -1,0 +1,74 @@
+"""glue-mast: search MAST, fetch its data with provenance, and load it into Glue and Jdaviz.
+
+The public API (see the documentation for each):
+
+- :func:`configure` -- where requests go (``server``), the token, timeouts;
+- :func:`search` -- an `~glue_mast.archive.search.ObservationSearch` with ``count``, ``page()``
+  and ``all()``;
+- :func:`products` -- the products of observations, calibrated science ones by default;
+- :func:`collections` -- the collections the server holds.
+
+``import glue_mast`` is light: astroquery, astropy and the viewers are imported when first used.
+"""
+
+from __future__ import annotations
+
+try:
+    from ._version import __version__
+except ImportError:  # running from a source tree that was never installed
+    __version__ = "0.0.0"
+
+__all__ = [
+    "__version__",
+    "collections",
+    "configure",
+    "errors",
+    "products",
+    "search",
+    "setup",
+]
+
+_LAZY = {
+    "configure": ("glue_mast.config", "configure"),
+    "conf": ("glue_mast.config", "conf"),
+    "search": ("glue_mast.archive.search", "search"),
+    "ObservationSearch": ("glue_mast.archive.search", "ObservationSearch"),
+    "products": ("glue_mast.archive.products", "products"),
+    "list_products": ("glue_mast.archive.products", "list_products"),
+    "ProductFilter": ("glue_mast.archive.products", "ProductFilter"),
+    "collections": ("glue_mast.archive", "collections"),
+    "observation_fields": ("glue_mast.archive", "observation_fields"),
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value
+        return value
+    if name == "errors":
+        from . import errors
+
+        return errors
+    raise AttributeError(f"module 'glue_mast' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
+
+def setup():
+    """Entry point of the ``glue.plugins`` group: glue calls it when it loads plugins.
+
+    It registers glue-mast's readers and links with glue's registries when those parts are
+    installed (``glue_mast.glue``); searching and fetching need no registration.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("glue_mast.glue") is not None:
+        from .glue import setup as _setup_glue
+
+        _setup_glue()

@@ -1,0 +1,65 @@
+"""Where the MAST token comes from, and the one rule about where it may go.
+
+The token lives in this process's memory only. It comes from :func:`glue_mast.configure`,
+else ``MAST_API_TOKEN``, else astroquery's keyring entry (``Observations.login(...,
+store_token=True)`` puts it there). It is sent only to the configured MAST server's own host,
+never to another host, also not on a redirect, and never written to a file, log, manifest,
+session or error message (:func:`redact` scrubs it from any text that might carry it).
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+
+__all__ = ["redact", "set_token", "token", "token_allowed"]
+
+_explicit = None
+_keyring_checked = False
+_keyring_token = None
+
+# astroquery.mast.auth stores the token under this service and user name.
+_KEYRING_SERVICE = "astroquery:mast.stsci.edu.token"
+_KEYRING_USER = "masttoken"
+
+
+def set_token(value):
+    """Use ``value`` as the token for this process (``None`` forgets it)."""
+    global _explicit
+    _explicit = value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def token():
+    """The token in force, or ``None``."""
+    if _explicit:
+        return _explicit
+    env = os.environ.get("MAST_API_TOKEN", "").strip()
+    if env:
+        return env
+    return _from_keyring()
+
+
+def _from_keyring():
+    global _keyring_checked, _keyring_token
+    if not _keyring_checked:
+        _keyring_checked = True
+        try:
+            import keyring
+
+            _keyring_token = keyring.get_password(_KEYRING_SERVICE, _KEYRING_USER) or None
+        except Exception:
+            _keyring_token = None
+    return _keyring_token
+
+
+def token_allowed(url, server):
+    """Whether a request to ``url`` may carry the token: only to the MAST server's origin."""
+    a, b = urllib.parse.urlsplit(url), urllib.parse.urlsplit(server)
+    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
+
+
+def redact(text):
+    """``text`` with the token (if any) replaced, for messages that might quote a request."""
+    secret = token()
+    text = str(text)
+    return text.replace(secret, "<token>") if secret else text

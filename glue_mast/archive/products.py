@@ -1,0 +1,199 @@
+"""Data products of observations: list them from MAST, then keep the ones worth fetching.
+
+MAST's own advice is the default: calibrated science products only (``calib_level >= 2``,
+``productType == "SCIENCE"``). Filtering uses astroquery's ``filter_products`` semantics, which
+MAST users already know: AND across fields, OR within a list, numeric fields accept ``N``,
+``"a..b"``, ``">=N"``, and a ``"!"`` prefix negates.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import InputError
+from . import server
+from .criteria import canonical_name
+
+__all__ = ["ProductFilter", "list_products", "products"]
+
+#: Obsids per ``Mast.Caom.Products`` request. MAST times out on very long lists (astroquery
+#: issue #2507); upstream astroquery batches by the same number (PR #3454).
+BATCH_SIZE = 500
+
+
+@dataclass
+class ProductFilter:
+    """Which products to keep.
+
+    Parameters
+    ----------
+    calibrated_only : bool
+        Keep ``calib_level >= 2`` only (MAST's advice; the default).
+    mrp_only : bool
+        Keep MAST's "Minimum Recommended Products" only.
+    extension : str or list of str, optional
+        Keep files whose names end with it (``"fits"``, ``"_x1d.fits"``).
+    product_type : str or list of str or None
+        ``productType`` to keep; ``"SCIENCE"`` by default, ``None`` for every type.
+    fields : dict
+        Further ``field=value`` filters with astroquery's ``filter_products`` semantics.
+    """
+
+    calibrated_only: bool = True
+    mrp_only: bool = False
+    extension: str | list | None = None
+    product_type: str | list | None = "SCIENCE"
+    fields: dict = field(default_factory=dict)
+
+    def astroquery_filters(self, table):
+        """The keyword filters for ``Observations.filter_products`` on ``table``."""
+        out = {}
+        for name, value in self.fields.items():
+            column = canonical_name(name, table.colnames, what="product field")
+            out[column] = value
+        if self.product_type is not None and "productType" not in out:
+            out["productType"] = self.product_type
+        if self.calibrated_only and "calib_level" not in out and "calib_level" in table.colnames:
+            out["calib_level"] = ">=2"
+        return out
+
+    def as_record(self):
+        return {
+            "calibrated_only": self.calibrated_only,
+            "mrp_only": self.mrp_only,
+            "extension": self.extension,
+            "product_type": self.product_type,
+            "fields": {
+                k: v if isinstance(v, (str, int, float)) else list(v)
+                for k, v in self.fields.items()
+            },
+        }
+
+    def apply(self, table):
+        """Rows of ``table`` this filter keeps."""
+        if not len(table):
+            return table
+        obs = server.observations()
+        with server.astroquery_call("filtering products"):
+            kept = obs.filter_products(
+                table,
+                mrp_only=self.mrp_only,
+                extension=self.extension,
+                **self.astroquery_filters(table),
+            )
+        kept.meta.update(table.meta)
+        return kept
+
+
+def _obsids(observations):
+    """Obsids from a table or row of observations, or from obsids given directly."""
+    from astropy.table import Row, Table
+
+    if isinstance(observations, Row):
+        observations = Table(observations.table[observations.index : observations.index + 1])
+    if isinstance(observations, Table):
+        if "obsid" not in observations.colnames:
+            hint = (
+                (
+                    " (obs_id is the mission's dataset name; products need obsid, MAST's "
+                    "Product Group ID)"
+                )
+                if "obs_id" in observations.colnames
+                else ""
+            )
+            raise InputError(f"the table has no obsid column{hint}")
+        return observations
+    if isinstance(observations, (str, int, np.integer)):
+        observations = [observations]
+    obsids = [str(o).strip() for o in observations]
+    bad = [o for o in obsids if not o.isdigit()]
+    if bad:
+        raise InputError(
+            f"obsid {bad[0]!r} is not a MAST obsid (a number such as 2003738726);"
+            " obs_id values like 'LB4M01010' are not obsids"
+        )
+    if not obsids:
+        raise InputError("give at least one obsid")
+    return obsids
+
+
+def list_products(observations):
+    """Every product of ``observations`` (a Table/Row of observations, or obsids), unfiltered.
+
+    Duplicates (the same dataURI reached from two observations) are listed once.
+    """
+    from astropy.table import Table, vstack
+    from astroquery.exceptions import InvalidQueryError
+
+    items = _obsids(observations)
+    obs = server.observations()
+    tables = []
+    for start in range(0, len(items), BATCH_SIZE):
+        batch = items[start : start + BATCH_SIZE]
+        if not isinstance(batch, Table):
+            batch = np.array(batch)
+        with server.LOCK, server.astroquery_call("listing products"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                responses = obs.get_product_list_async(batch)
+            except InvalidQueryError as exc:
+                # Only TESS/TICA full-frame-image rows were asked for: astroquery drops them.
+                if "empty" in str(exc):
+                    continue
+                raise
+            table = obs._parse_result(responses)
+        if len(table):
+            tables.append(table)
+    if not tables:
+        return Table(names=["obsID", "dataURI", "productFilename"], dtype=[str, str, str])
+    table = vstack(tables, metadata_conflicts="silent") if len(tables) > 1 else tables[0]
+    if "dataURI" in table.colnames and len(table) > 1:
+        table = _drop_duplicate_uris(table)
+    return table
+
+
+def _drop_duplicate_uris(table):
+    _, first = np.unique(np.asarray(table["dataURI"], dtype=str), return_index=True)
+    return table[np.sort(first)]
+
+
+def products(
+    observations,
+    *,
+    calibrated_only=True,
+    mrp_only=False,
+    extension=None,
+    product_type="SCIENCE",
+    **fields,
+):
+    """List the products of ``observations`` and keep the ones a user usually wants.
+
+    Parameters
+    ----------
+    observations : `~astropy.table.Table`, `~astropy.table.Row`, str, int or list
+        Observations (e.g. ``search(...).page(1)``) or their obsids.
+    calibrated_only, mrp_only, extension, product_type, **fields
+        See `ProductFilter`. ``productType=...`` is accepted as MAST spells it.
+
+    Returns
+    -------
+    `~astropy.table.Table`
+        The products kept. ``meta`` holds ``listed`` (products before filtering) and
+        ``filter`` (the filter as a plain dict).
+    """
+    if "productType" in fields:
+        product_type = fields.pop("productType")
+    flt = ProductFilter(
+        calibrated_only=calibrated_only,
+        mrp_only=mrp_only,
+        extension=extension,
+        product_type=product_type,
+        fields=fields,
+    )
+    listed = list_products(observations)
+    kept = flt.apply(listed)
+    kept.meta.update(listed=len(listed), filter=flt.as_record())
+    return kept

@@ -1,0 +1,338 @@
+"""The one place that points astroquery.mast at a MAST base URL and speaks to it.
+
+astroquery copies its URLs into class attributes and singletons at import time, so changing
+``astroquery.mast.conf.server`` at run time is not enough (notes/astroquery_mast.md, section 1).
+:func:`apply` sets every copy: the conf items, the ``PortalAPI`` and ``ServiceAPI`` class
+attributes, the singletons' service URLs and ``/whoami`` URLs, and the hard-coded SANTA
+resolver and path-lookup hosts in ``astroquery.mast.utils._simple_request``. It also gives
+astroquery's sessions a per-request timeout (astroquery sends none, so a silent server hangs it
+forever) and a retry policy for 429/503 that honours ``Retry-After``.
+
+Everything else in glue-mast calls astroquery through the functions here, which turn
+astroquery's and requests' exceptions into :mod:`glue_mast.errors` with one-line messages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from .. import config
+from ..errors import ResolveError, ServerConnectionError, ServerError, ServerTimeout
+
+__all__ = [
+    "apply",
+    "astroquery_call",
+    "mast",
+    "observation_columns",
+    "observations",
+    "product_columns",
+    "resolve",
+]
+
+MAST_DEFAULT = config.DEFAULT_SERVER
+_CATALOGS_DEFAULT = "https://catalogs.mast.stsci.edu"
+# Hosts astroquery calls by a hard-coded URL, rewritten to a non-default server.
+_HARD_CODED = (
+    "http://mastresolver.stsci.edu",
+    "https://mastresolver.stsci.edu",
+    "https://mast.stsci.edu",
+    "https://catalogs.mast.stsci.edu",
+)
+
+#: Serialises astroquery calls: PortalAPI keeps per-call state (``_current_service``) on its
+#: singletons, so two threads querying at once would parse each other's results.
+LOCK = threading.RLock()
+
+_applied = None  # (server, timeout) astroquery is pointed at
+_original_simple_request = None
+
+# Column configs astroquery fetches for services whose answer is not a table it parses with
+# them; fetching them costs a round trip and carries nothing.
+_NO_COLUMN_CONFIG = ("Mast.Name.Lookup", "Mast.Caom.All")
+
+
+class _MastAdapter(HTTPAdapter):
+    """Gives every request a timeout unless it has one."""
+
+    def __init__(self, timeout, retries):
+        super().__init__(max_retries=retries)
+        self.timeout = timeout
+
+    def send(self, request, timeout=None, **kwargs):
+        return super().send(request, timeout=self.timeout if timeout is None else timeout, **kwargs)
+
+
+def retry_policy(total):
+    """urllib3 retries for MAST: 429 and 5xx gateways, honouring ``Retry-After``.
+
+    The Mashup ``invoke`` POSTs are reads, so POST is retried too. Read timeouts are not
+    retried: the user would wait several timeouts for one answer.
+    """
+    return Retry(
+        total=total,
+        connect=2,
+        read=0,
+        status=total,
+        status_forcelist=(429, 502, 503, 504),
+        allowed_methods=None,
+        backoff_factor=0.5,
+        backoff_max=30,
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+
+
+def apply():
+    """Point astroquery.mast at :func:`glue_mast.config.current_server`; idempotent."""
+    global _applied
+    server, timeout = config.current_server(), config.current_timeout()
+    if _applied == (server, timeout):
+        return
+    with LOCK:
+        import astroquery.mast as aqm
+        from astroquery.mast import discovery_portal, services
+
+        previous = _applied[0] if _applied else MAST_DEFAULT
+        catalogs = _CATALOGS_DEFAULT if server == MAST_DEFAULT else server
+        previous_catalogs = _CATALOGS_DEFAULT if previous == MAST_DEFAULT else previous
+
+        aqm.conf.server = server
+        aqm.conf.catalogs_server = catalogs
+        portal = discovery_portal.PortalAPI
+        portal.MAST_REQUEST_URL = server + "/api/v0/invoke"
+        portal.COLUMNS_CONFIG_URL = server + "/portal/Mashup/Mashup.asmx/columnsconfig"
+        portal.MAST_DOWNLOAD_URL = server + "/api/v0.1/Download/file"
+        portal.MAST_BUNDLE_URL = server + "/api/v0.1/Download/bundle"
+        # astroquery's own limit on polling EXECUTING answers for one query.
+        portal.TIMEOUT = max(timeout, 1.0)
+        service = services.ServiceAPI
+        service.SERVICE_URL = server
+        service.REQUEST_URL = server + "/api/v0.1/"
+        service.MISSIONS_DOWNLOAD_URL = server + "/search/"
+        service.MAST_DOWNLOAD_URL = server + "/api/v0.1/Download/file"
+
+        for client in (
+            aqm.Observations,
+            aqm.Mast,
+            aqm.Catalogs,
+            aqm.MastMissions,
+            aqm.Tesscut,
+            aqm.Zcut,
+            aqm.Hapcut,
+        ):
+            connection = getattr(client, "_service_api_connection", None)
+            url = getattr(connection, "REQUEST_URL", None)
+            if connection is not None and "REQUEST_URL" in vars(connection):
+                for old, new in ((previous_catalogs, catalogs), (previous, server)):
+                    if url.startswith(old):
+                        connection.REQUEST_URL = new + url[len(old) :]
+                        connection.TIMEOUT = timeout
+                        break
+            auth = getattr(client, "_auth_obj", None)
+            if auth is not None:
+                auth.SESSION_INFO_URL = server + "/whoami"
+            session = getattr(client, "_session", None)
+            if session is not None:
+                adapter = _MastAdapter(timeout, retry_policy(config.conf.retries))
+                session.mount("http://", adapter)
+                session.mount("https://", adapter)
+
+        _patch_hard_coded_hosts(aqm.utils, server)
+        # Column configs describe one server's columns; never reuse them across servers.
+        if previous != server:
+            portal._column_configs.clear()
+        for name in _NO_COLUMN_CONFIG:
+            portal._column_configs.setdefault(name, {})
+        _applied = (server, timeout)
+
+
+def _patch_hard_coded_hosts(utils, server):
+    global _original_simple_request
+    if _original_simple_request is None:
+        _original_simple_request = utils._simple_request
+    if server == MAST_DEFAULT:
+        utils._simple_request = _original_simple_request
+        return
+    original = _original_simple_request
+
+    def simple_request(url, params=None):
+        for host in _HARD_CODED:
+            if url.startswith(host):
+                url = server + url[len(host) :]
+                break
+        return original(url, params)
+
+    utils._simple_request = simple_request
+
+
+def observations():
+    """astroquery's ``Observations``, pointed at the configured server."""
+    apply()
+    from astroquery.mast import Observations
+
+    return Observations
+
+
+def mast():
+    """astroquery's ``Mast``, pointed at the configured server."""
+    apply()
+    from astroquery.mast import Mast
+
+    return Mast
+
+
+def _column_config(service, aliases=()):
+    portal = observations()._portal_api_connection
+    with LOCK, astroquery_call(f"fetching the {service} column list"):
+        if not portal._column_configs.get(service):
+            portal._get_col_config(service)
+        cfg = portal._column_configs[service]
+        # astroquery keys configs by the service that uses them but fetches the same
+        # Mast.Caom.Cone config for the Filtered services: share it, one request per process.
+        for alias in aliases:
+            portal._column_configs.setdefault(alias, cfg)
+    if not isinstance(cfg, dict) or not cfg:
+        raise ServerError(
+            f"{config.current_server()} returned no column list for {service}; "
+            "is it a MAST server? Check --server / GLUE_MAST_SERVER"
+        )
+    return cfg
+
+
+def observation_columns():
+    """MAST's observation fields: name -> column config (type, unit, separator, ...)."""
+    cfg = _column_config(
+        "Mast.Caom.Cone", aliases=("Mast.Caom.Filtered", "Mast.Caom.Filtered.Position")
+    )
+    return {k: v for k, v in cfg.items() if k != "_selected_" and not v.get("remove")}
+
+
+def product_columns():
+    """MAST's product fields: name -> column config."""
+    cfg = _column_config("Mast.Caom.Products")
+    return {k: v for k, v in cfg.items() if k != "_selected_" and not v.get("remove")}
+
+
+def prefetch_column_configs(*which):
+    """Fetch column configs in background threads; returns the threads.
+
+    A command that will need both the observation and product columns fetches them while
+    the name resolves, so that neither round trip lies on its critical path.
+    """
+    calls = {"observations": observation_columns, "products": product_columns}
+    threads = []
+    for name in which:
+        t = threading.Thread(target=_quietly, args=(calls[name],), daemon=True)
+        t.start()
+        threads.append(t)
+    return threads
+
+
+def _quietly(func):
+    # A failure here is reported by the foreground call that needs the same config.
+    with contextlib.suppress(Exception):
+        func()
+
+
+def resolve(name):
+    """Resolve a target name with MAST's ``Mast.Name.Lookup`` on the configured server.
+
+    Returns
+    -------
+    coord : `~astropy.coordinates.SkyCoord`
+    info : dict
+        The resolver's answer (canonical name, resolver, object type).
+    """
+    from astropy.coordinates import SkyCoord
+
+    mast_client = mast()
+    with LOCK, astroquery_call(f"resolving '{name}'"):
+        responses = mast_client.service_request_async(
+            "Mast.Name.Lookup", {"input": name, "format": "json"}
+        )
+        answer = _json(responses[0])
+    found = [r for r in answer.get("resolvedCoordinate") or [] if r.get("ra") is not None]
+    if not found:
+        raise ResolveError(
+            f"could not resolve '{name}' to a sky position; check the spelling, try another "
+            "name (e.g. 'HD 209458' or 'TIC 358108509'), or give coordinates instead"
+        )
+    best = found[0]
+    info = {k: best.get(k) for k in ("canonicalName", "resolver", "objectType", "ra", "decl")}
+    return SkyCoord(best["ra"], best["decl"], unit="deg", frame="icrs"), info
+
+
+def _json(response):
+    try:
+        return response.json()
+    except ValueError:
+        raise ServerError(
+            f"{config.current_server()} answered with something that is not JSON; it may be "
+            "down or not a MAST server: try again later or check --server"
+        ) from None
+
+
+@contextlib.contextmanager
+def astroquery_call(what):
+    """Turn astroquery and requests exceptions raised while doing ``what`` into one line."""
+    from astroquery.exceptions import InvalidQueryError, RemoteServiceError
+    from astroquery.exceptions import TimeoutError as AstroqueryTimeout
+
+    server = config.current_server()
+    timeout = config.current_timeout()
+    try:
+        yield
+    except (requests.Timeout, AstroqueryTimeout, TimeoutError):
+        raise ServerTimeout(
+            f"MAST at {server} did not answer within {timeout:g} s while {what}; try again, "
+            "give it longer with --timeout (or GLUE_MAST_TIMEOUT), or narrow the search"
+        ) from None
+    except requests.ConnectionError as exc:
+        reason = _root_reason(exc)
+        raise ServerConnectionError(
+            f"could not reach MAST at {server} while {what} ({reason}); check your network "
+            "and --server / GLUE_MAST_SERVER"
+        ) from None
+    except requests.HTTPError as exc:
+        status = exc.response.status_code if exc.response is not None else "?"
+        reason = exc.response.reason if exc.response is not None else ""
+        hint = (
+            "MAST is busy or down: try again in a few minutes"
+            if status in (429, 500, 502, 503, 504)
+            else "check --server / GLUE_MAST_SERVER"
+        )
+        raise ServerError(
+            f"MAST at {server} answered HTTP {status} {reason} while {what}; {hint}"
+        ) from None
+    except RemoteServiceError as exc:
+        raise ServerError(f"MAST reported an error while {what}: {exc}") from None
+    except InvalidQueryError as exc:
+        from ..errors import InputError
+
+        raise InputError(f"MAST rejected the query: {exc}") from None
+    except (json.JSONDecodeError, requests.exceptions.JSONDecodeError):
+        raise ServerError(
+            f"MAST at {server} answered with malformed JSON while {what}; it may be having "
+            "trouble: try again later"
+        ) from None
+
+
+def _root_reason(exc):
+    text = str(exc)
+    for marker in (
+        "Connection refused",
+        "Name or service not known",
+        "timed out",
+        "Connection reset",
+        "Remote end closed",
+        "Max retries exceeded",
+    ):
+        if marker in text:
+            return marker.lower()
+    return type(exc).__name__

@@ -1,0 +1,167 @@
+"""Settings: astropy's configuration system, environment variables, and :func:`configure`.
+
+Precedence, highest first: an argument to :func:`configure` (or a ``--server`` option), the
+environment (``GLUE_MAST_SERVER``, ``GLUE_MAST_TIMEOUT``, ``MAST_API_TOKEN``), then the
+``[config]`` section of ``glue_mast.cfg`` in astropy's config directory, then the defaults.
+
+A token is never stored in the configuration: it stays in this process's memory, and is sent
+only to the configured MAST server.
+"""
+
+from __future__ import annotations
+
+import os
+
+from astropy import config as _config
+
+__all__ = ["DEFAULT_SERVER", "conf", "configure", "current_server", "current_timeout"]
+
+DEFAULT_SERVER = "https://mast.stsci.edu"
+
+
+class Conf(_config.ConfigNamespace):
+    """Configuration of glue-mast (``glue_mast.cfg``)."""
+
+    server = _config.ConfigItem(
+        DEFAULT_SERVER,
+        "Base URL of the MAST server, or of a MAST-compatible mirror. Every request, name "
+        "resolution included, goes there. Overridden by GLUE_MAST_SERVER.",
+    )
+    timeout = _config.ConfigItem(
+        120.0,
+        "Seconds to wait for the server to answer one request. Overridden by GLUE_MAST_TIMEOUT.",
+        cfgtype="float",
+    )
+    page_size = _config.ConfigItem(
+        50, "Rows per page when a page size is not given.", cfgtype="integer"
+    )
+    bulk_page_size = _config.ConfigItem(
+        50_000, "Rows per request when fetching every row of a search.", cfgtype="integer"
+    )
+    max_sort_rows = _config.ConfigItem(
+        100_000,
+        "Largest result glue-mast sorts (MAST cannot sort, so sorting fetches every row).",
+        cfgtype="integer",
+    )
+    download_dir = _config.ConfigItem("mast_data", "Directory downloads go to when none is given.")
+    max_parallel = _config.ConfigItem(8, "Files downloaded at the same time.", cfgtype="integer")
+    retries = _config.ConfigItem(
+        5, "Attempts per file (and per query on 429/503) before giving up.", cfgtype="integer"
+    )
+
+
+conf = Conf()
+
+_overrides: dict = {}
+
+
+def configure(server=None, *, token=None, timeout=None, download_dir=None):
+    """Set where glue-mast talks to and how, for this process.
+
+    Parameters
+    ----------
+    server : str, optional
+        Base URL of a MAST-compatible server, e.g. ``"https://mast.stsci.edu"`` or the URL of
+        a `glue_mast.testing.LocalArchive`. Every request goes there: queries, name
+        resolution, downloads and token checks.
+    token : str, optional
+        A MAST API token for exclusive-access data. Kept in memory only; never written to a
+        file, log, manifest or session. Defaults to ``MAST_API_TOKEN`` or astroquery's
+        keyring entry.
+    timeout : float, optional
+        Seconds to wait for one request.
+    download_dir : str, optional
+        Where downloads go when no directory is given.
+
+    Returns
+    -------
+    dict
+        The settings now in force (the token only as ``"set"`` or ``None``).
+    """
+    if server is not None:
+        _overrides["server"] = _normalise_url(server)
+    if timeout is not None:
+        timeout = float(timeout)
+        if not timeout > 0:
+            from .errors import InputError
+
+            raise InputError(f"timeout must be a positive number of seconds, got {timeout}")
+        _overrides["timeout"] = timeout
+    if download_dir is not None:
+        _overrides["download_dir"] = os.fspath(download_dir)
+    if token is not None:
+        from .archive import auth
+
+        auth.set_token(token)
+    if "server" in _overrides or "timeout" in _overrides:
+        # Re-point astroquery only if it is already imported; otherwise it is pointed when the
+        # first query imports it, which keeps ``import glue_mast`` light.
+        import sys
+
+        if "glue_mast.archive.server" in sys.modules:
+            sys.modules["glue_mast.archive.server"].apply()
+    return settings()
+
+
+def _normalise_url(url):
+    from .errors import InputError
+
+    url = str(url).strip().rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise InputError(
+            f"server '{url}' is not an http(s) URL; give e.g. "
+            "https://mast.stsci.edu or http://127.0.0.1:8765"
+        )
+    return url
+
+
+def current_server():
+    """The base URL every request goes to."""
+    if "server" in _overrides:
+        return _overrides["server"]
+    env = os.environ.get("GLUE_MAST_SERVER")
+    if env:
+        return _normalise_url(env)
+    return _normalise_url(conf.server)
+
+
+def current_timeout():
+    """Seconds to wait for one request."""
+    if "timeout" in _overrides:
+        return _overrides["timeout"]
+    env = os.environ.get("GLUE_MAST_TIMEOUT")
+    if env:
+        try:
+            return float(env)
+        except ValueError:
+            from .errors import InputError
+
+            raise InputError(f"GLUE_MAST_TIMEOUT={env!r} is not a number of seconds") from None
+    return float(conf.timeout)
+
+
+def current_download_dir():
+    return _overrides.get("download_dir") or conf.download_dir
+
+
+def settings():
+    """The settings in force, without the token itself."""
+    from .archive import auth
+
+    return {
+        "server": current_server(),
+        "timeout": current_timeout(),
+        "download_dir": current_download_dir(),
+        "token": "set" if auth.token() else None,
+    }
+
+
+def reset():
+    """Forget settings made by :func:`configure` (for tests)."""
+    _overrides.clear()
+    import sys
+
+    if "glue_mast.archive.auth" in sys.modules:
+        sys.modules["glue_mast.archive.auth"].set_token(None)
+    if "glue_mast.archive.server" in sys.modules:
+        sys.modules["glue_mast.archive.server"].apply()

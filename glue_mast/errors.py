@@ -1,0 +1,45 @@
+"""Errors glue-mast raises. Each says what went wrong and what to do about it.
+
+Front ends show ``str(error)`` as it is: one line, no traceback. The CLI exits with
+:attr:`GlueMastError.exit_code`.
+"""
+
+__all__ = [
+    "GlueMastError",
+    "InputError",
+    "ResolveError",
+    "ServerConnectionError",
+    "ServerError",
+    "ServerTimeout",
+]
+
+
+class GlueMastError(Exception):
+    """Base class of every error glue-mast raises on purpose."""
+
+    #: Exit status of the command line for this error.
+    exit_code = 1
+
+
+class InputError(GlueMastError, ValueError):
+    """Something the user gave is wrong: a field, a value, a page, a radius."""
+
+    exit_code = 2
+
+
+class ResolveError(InputError):
+    """A target name the resolver does not know."""
+
+
+class ServerError(GlueMastError):
+    """The MAST server answered with an error, or with something that is not MAST's protocol."""
+
+    exit_code = 3
+
+
+class ServerTimeout(ServerError):
+    """The MAST server did not answer in time."""
+
+
+class ServerConnectionError(ServerError):
+    """The MAST server could not be reached at all."""

@@ -1,0 +1,45 @@
+"""``python -m glue_mast.testing``: run the local MAST-compatible archive in the foreground."""
+
+import argparse
+import sys
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m glue_mast.testing",
+        description="Serve the local MAST-compatible archive on loopback until interrupted.",
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every request")
+    parser.add_argument(
+        "--bandwidth", type=float, default=None, help="bytes per second per response body"
+    )
+    parser.add_argument("--synthetic-rows", type=int, default=100_000)
+    parser.add_argument("--synthetic-file-size", type=int, default=65_536)
+    args = parser.parse_args(argv)
+
+    from . import VALID_TOKEN, LocalArchive
+
+    archive = LocalArchive(
+        host=args.host,
+        port=args.port,
+        n_synthetic=args.synthetic_rows,
+        synthetic_file_size=args.synthetic_file_size,
+    )
+    archive.faults.latency = args.latency
+    archive.faults.bandwidth = args.bandwidth
+    print(f"serving {archive!r}", flush=True)
+    print(f"URL {archive.url}", flush=True)
+    print(f"exclusive-access token: {VALID_TOKEN}", flush=True)
+    try:
+        archive.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        archive.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

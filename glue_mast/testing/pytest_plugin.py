@@ -1,0 +1,41 @@
+"""pytest fixtures for the local archive: ``pytest_plugins = ["glue_mast.testing.pytest_plugin"]``.
+
+- ``mast_archive``: one :class:`~glue_mast.testing.LocalArchive` for the test session;
+- ``local_mast``: that archive with glue-mast (and astroquery through it) pointed at it, its
+  faults and request log reset, astroquery's per-process column-config cache cleared, and the
+  token environment emptied, for each test. Everything is restored afterwards.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def mast_archive():
+    from . import LocalArchive
+
+    with LocalArchive() as archive:
+        yield archive
+
+
+@pytest.fixture
+def local_mast(mast_archive, monkeypatch):
+    from astroquery.mast.discovery_portal import PortalAPI
+
+    from .. import config
+
+    for name in ("MAST_API_TOKEN", "GLUE_MAST_SERVER", "GLUE_MAST_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    mast_archive.reset()
+    PortalAPI._column_configs.clear()
+    config.reset()
+    config.configure(server=mast_archive.url, timeout=30)
+    from ..archive import server
+
+    server.apply()
+    mast_archive.clear_log()
+    yield mast_archive
+    mast_archive.reset()
+    config.reset()
+    PortalAPI._column_configs.clear()

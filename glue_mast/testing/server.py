@@ -1,0 +1,592 @@
+"""A MAST-compatible HTTP server on loopback, speaking MAST's wire protocol as astroquery does.
+
+Endpoints (notes/astroquery_mast.md, section 7):
+
+- ``POST /api/v0/invoke``: the portal Mashup API (``Mast.Caom.Cone``,
+  ``Mast.Caom.Filtered[.Position]``, ``Mast.Caom.Products``, ``Mast.Caom.All``,
+  ``Mast.Name.Lookup``), with ``COUNT_BIG(*)`` counts and paging that echoes the page asked for;
+- ``POST /portal/Mashup/Mashup.asmx/columnsconfig``: column configs, always JSON;
+- ``GET /Santa-war/query``: the SANTA name resolver astroquery calls for ``objectname``;
+- ``GET``/``HEAD /api/v0.1/Download/file?uri=``: files, with ``Range`` and ``Content-Length``;
+  exclusive-access files need a token (cookie ``mast_token`` or an ``Authorization`` header);
+- ``POST /api/v0.1/Download/bundle.sh``: a curl script for a list of URIs;
+- ``GET /whoami``: token check.
+
+:class:`Faults` holds the knobs tests turn: latency, a bandwidth cap, HTTP errors with
+``Retry-After``, connections dropped mid-body, truncated bodies, ``EXECUTING`` polls, malformed
+JSON, stalls and redirects. Every request is logged in :attr:`ArchiveServer.log`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import socket
+import struct
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .catalog import QueryError, product_json_row
+from .snapshot import OBSERVATION_FIELDS, PRODUCT_FIELDS, TARGETS
+
+__all__ = ["ArchiveServer", "Faults", "RequestRecord"]
+
+DOWNLOAD_PATH = "/api/v0.1/Download/file"
+INVOKE_PATH = "/api/v0/invoke"
+COLUMNS_CONFIG_PATH = "/portal/Mashup/Mashup.asmx/columnsconfig"
+
+
+@dataclass
+class _Rule:
+    times: int
+    match: str | None
+    params: dict
+
+
+@dataclass
+class RequestRecord:
+    """One request as the archive saw it."""
+
+    method: str
+    path: str
+    query: dict
+    headers: dict
+    service: str | None = None
+    request: dict | None = None
+    status: int | None = None
+    bytes_sent: int = 0
+    host: str = ""
+
+
+class Faults:
+    """Fault knobs of the local archive; safe to change while it serves.
+
+    Rules that take ``times`` apply to that many matching requests and are then used up.
+    ``match`` is a substring of the request path plus query (for a download, the dataURI is in
+    the query), or a Mashup service name for invoke requests; ``None`` matches every request
+    the rule applies to.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        """Remove every fault."""
+        with self._lock:
+            #: Seconds added before answering every request.
+            self.latency = 0.0
+            #: Bytes per second for response bodies, per connection (None: unlimited).
+            self.bandwidth = None
+            self._rules: dict[str, list[_Rule]] = {}
+            #: Redirect downloads to this base URL (another host), or None.
+            self.redirect_downloads_to = None
+
+    def _add(self, kind, times, match, **params):
+        with self._lock:
+            self._rules.setdefault(kind, []).append(_Rule(times, match, params))
+
+    def _take(self, kind, *keys):
+        with self._lock:
+            for rule in self._rules.get(kind, []):
+                if rule.times > 0 and (
+                    rule.match is None or any(k and rule.match in k for k in keys)
+                ):
+                    rule.times -= 1
+                    return rule.params
+        return None
+
+    def error(self, status=503, *, retry_after=None, times=1, match=None, body=None):
+        """Answer the next ``times`` matching requests with an HTTP error."""
+        self._add("error", times, match, status=status, retry_after=retry_after, body=body)
+
+    def drop(self, after_bytes, *, times=1, match=None):
+        """Reset the connection after ``after_bytes`` of a download body."""
+        self._add("drop", times, match, after_bytes=after_bytes)
+
+    def truncate(self, keep_bytes, *, times=1, match=None, honest_length=False):
+        """Send only ``keep_bytes`` of a download body.
+
+        By default the ``Content-Length`` header still announces the full size and the
+        connection is closed early (a short read). With ``honest_length=True`` the header
+        announces the short length, so the response is complete as HTTP goes and only the
+        product's known size can tell that the file is short.
+        """
+        self._add("truncate", times, match, keep_bytes=keep_bytes, honest=honest_length)
+
+    def executing(self, polls, *, match=None):
+        """Answer the next ``polls`` invoke requests with ``status: EXECUTING``."""
+        self._add("executing", polls, match)
+
+    def malformed_json(self, *, times=1, match=None):
+        """Answer the next ``times`` invoke or columns-config requests with broken JSON."""
+        self._add("malformed", times, match)
+
+    def stall(self, seconds, *, times=1, match=None):
+        """Wait ``seconds`` before answering the next ``times`` matching requests."""
+        self._add("stall", times, match, seconds=seconds)
+
+
+class ArchiveServer(ThreadingHTTPServer):
+    """The HTTP server; :class:`glue_mast.testing.LocalArchive` is the usual way to run it."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+    def __init__(self, address, catalog, column_configs, *, tokens=None):
+        super().__init__(address, _Handler)
+        self.catalog = catalog
+        self.column_configs = column_configs
+        self.faults = Faults()
+        #: Valid tokens and the user each belongs to.
+        self.tokens = dict(tokens or {})
+        self.log: list[RequestRecord] = []
+        self._log_lock = threading.Lock()
+
+    def record(self, rec):
+        with self._log_lock:
+            self.log.append(rec)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: ArchiveServer
+
+    def log_message(self, format, *args):
+        pass  # the archive keeps its own structured log
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    def _begin(self):
+        parsed = urllib.parse.urlsplit(self.path)
+        self._path = parsed.path
+        self._query = urllib.parse.parse_qs(parsed.query, keep_blank_values=True)
+        self._rec = RequestRecord(
+            method=self.command,
+            path=parsed.path,
+            query=self._query,
+            headers={k: v for k, v in self.headers.items()},
+            host=self.headers.get("Host", ""),
+        )
+        self.server.record(self._rec)
+        faults = self.server.faults
+        if faults.latency:
+            time.sleep(faults.latency)
+        key = self.path
+        stall = faults._take("stall", key)
+        if stall:
+            time.sleep(stall["seconds"])
+
+    def _body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _send(
+        self, status, body=b"", content_type="application/json", headers=None, head_only=False
+    ):
+        if isinstance(body, str):
+            body = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self._rec.status = status
+        if not head_only and body:
+            self._write(body)
+
+    def _write(self, body):
+        bandwidth = self.server.faults.bandwidth
+        if not bandwidth:
+            self.wfile.write(body)
+            self._rec.bytes_sent += len(body)
+            return
+        chunk = max(1024, int(bandwidth / 20))
+        for start in range(0, len(body), chunk):
+            piece = body[start : start + chunk]
+            # Wait before sending, so that no byte arrives sooner than the cap allows.
+            time.sleep(len(piece) / bandwidth)
+            self.wfile.write(piece)
+            self.wfile.flush()
+            self._rec.bytes_sent += len(piece)
+
+    def _send_json(self, obj, status=200):
+        self._send(status, json.dumps(obj, allow_nan=False))
+
+    def _error_fault(self, *keys):
+        rule = self.server.faults._take("error", *keys)
+        if not rule:
+            return False
+        headers = {}
+        if rule["retry_after"] is not None:
+            headers["Retry-After"] = str(rule["retry_after"])
+        body = rule["body"] or f"{rule['status']} error injected by the local archive"
+        self._send(rule["status"], body, "text/plain", headers, head_only=self.command == "HEAD")
+        return True
+
+    def _abort(self):
+        # SO_LINGER with a zero timeout makes close() send RST: a dropped connection, as
+        # opposed to a clean early close.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
+
+    # -- dispatch --------------------------------------------------------------------------
+
+    def do_GET(self):
+        self._begin()
+        self._dispatch_get(head_only=False)
+
+    def do_HEAD(self):
+        self._begin()
+        self._dispatch_get(head_only=True)
+
+    def _dispatch_get(self, head_only):
+        if self._error_fault(self.path):
+            return
+        if self._path == DOWNLOAD_PATH:
+            return self._download(head_only)
+        if self._path == "/Santa-war/query":
+            return self._santa()
+        if self._path == "/whoami":
+            return self._whoami()
+        self._send(404, f"No such endpoint: {self._path}", "text/plain", head_only=head_only)
+
+    def do_POST(self):
+        self._begin()
+        body = self._body()
+        if self._path == INVOKE_PATH:
+            return self._invoke(body)
+        if self._error_fault(self.path):
+            return
+        if self._path == COLUMNS_CONFIG_PATH:
+            return self._columns_config(body)
+        if self._path in ("/api/v0.1/Download/bundle.sh", "/api/v0.1/Download/bundle"):
+            return self._bundle(body)
+        self._send(404, f"No such endpoint: {self._path}", "text/plain")
+
+    # -- Mashup ----------------------------------------------------------------------------
+
+    def _columns_config(self, body):
+        form = urllib.parse.parse_qs(body.decode())
+        name = (form.get("colConfigId") or [""])[0]
+        if self.server.faults._take("malformed", name, self.path) is not None:
+            return self._send(200, b'{"obs_collection": {"vot.datatype": ')
+        self._send_json(self.server.column_configs.get(name, {}))
+
+    def _invoke(self, body):
+        try:
+            form = urllib.parse.parse_qs(body.decode())
+            request = json.loads(form["request"][0])
+            service = request["service"]
+        except (KeyError, ValueError, UnicodeDecodeError):
+            return self._send_json(
+                {"status": "ERROR", "msg": "Malformed Mashup request", "data": [], "fields": []}
+            )
+        self._rec.service, self._rec.request = service, request
+        faults = self.server.faults
+        if self._error_fault(service, self.path):
+            return
+        if faults._take("malformed", service) is not None:
+            return self._send(200, b'{"status": "COMPLETE", "data": [{"obsid": ')
+        if faults._take("executing", service) is not None:
+            return self._send_json({"status": "EXECUTING", "msg": "", "data": [], "fields": []})
+        handlers = {
+            "Mast.Caom.Cone": self._caom_cone,
+            "Mast.Caom.Filtered": self._caom_filtered,
+            "Mast.Caom.Filtered.Position": self._caom_filtered,
+            "Mast.Caom.Products": self._caom_products,
+            "Mast.Caom.All": self._caom_all,
+            "Mast.Name.Lookup": self._name_lookup,
+        }
+        handler = handlers.get(service)
+        if handler is None:
+            return self._send_json(
+                {"status": "ERROR", "msg": f"Unknown service: {service}", "data": [], "fields": []}
+            )
+        try:
+            self._send_json(handler(request))
+        except QueryError as exc:
+            self._send_json({"status": "ERROR", "msg": str(exc), "data": [], "fields": []})
+
+    def _page_response(self, request, total, make_rows, fields):
+        pagesize = int(request.get("pagesize") or 50000)
+        page = int(request.get("page") or 1)
+        if pagesize < 1 or page < 1:
+            raise QueryError("page and pagesize must be positive")
+        start = (page - 1) * pagesize
+        rows = make_rows(start, min(total, start + pagesize))
+        return {
+            "status": "COMPLETE",
+            "msg": "",
+            "data": rows,
+            "fields": [{"name": n, "type": t} for n, t in fields.items()]
+            + [{"name": "_selected_", "type": "boolean"}],
+            "paging": {
+                "page": page,
+                "pageSize": pagesize,
+                "pagesFiltered": math.ceil(total / pagesize),
+                "rows": len(rows),
+                "rowsFiltered": total,
+                "rowsTotal": total,
+            },
+        }
+
+    def _observation_page(self, request, indexes, distances, columns):
+        catalog = self.server.catalog
+        if columns.strip() == "COUNT_BIG(*)":
+            return self._page_response(
+                request, 1, lambda a, b: [{"Column1": len(indexes)}][a:b], {"Column1": "string"}
+            )
+        fields = dict(OBSERVATION_FIELDS)
+        if columns.strip() not in ("*", ""):
+            names = [c.strip() for c in columns.split(",")]
+            unknown = [n for n in names if n not in fields and n != "distance"]
+            if unknown:
+                raise QueryError(f"Invalid column name '{unknown[0]}'")
+            fields = {n: fields.get(n, "float") for n in names}
+        elif distances is not None:
+            fields["distance"] = "float"
+
+        def make_rows(a, b):
+            rows = []
+            for k in range(a, b):
+                row = catalog.row(indexes[k], [n for n in fields if n != "distance"])
+                if "distance" in fields:
+                    row["distance"] = float(distances[k]) if distances is not None else 0.0
+                row["_selected_"] = None
+                rows.append(row)
+            return rows
+
+        return self._page_response(request, len(indexes), make_rows, fields)
+
+    def _caom_cone(self, request):
+        params = request.get("params", {})
+        try:
+            position = (float(params["ra"]), float(params["dec"]), float(params["radius"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise QueryError("Mast.Caom.Cone needs numeric ra, dec and radius") from exc
+        indexes, distances = self.server.catalog.select([], position)
+        return self._observation_page(request, indexes, distances, "*")
+
+    def _caom_filtered(self, request):
+        params = request.get("params", {})
+        position = None
+        if request["service"].endswith(".Position"):
+            try:
+                position = tuple(float(x) for x in str(params["position"]).split(","))
+                if len(position) != 3:
+                    raise ValueError
+            except (KeyError, ValueError) as exc:
+                raise QueryError("position must be 'ra, dec, radius' in degrees") from exc
+        filters = params.get("filters") or []
+        if not isinstance(filters, list):
+            raise QueryError("filters must be a list")
+        indexes, distances = self.server.catalog.select(filters, position)
+        return self._observation_page(request, indexes, distances, str(params.get("columns", "*")))
+
+    def _caom_products(self, request):
+        obsids = [
+            o.strip()
+            for o in str(request.get("params", {}).get("obsid", "")).split(",")
+            if o.strip()
+        ]
+        if not obsids:
+            raise QueryError("Mast.Caom.Products needs at least one obsid")
+        rows = [
+            dict(product_json_row(r), _selected_=None) for r in self.server.catalog.products(obsids)
+        ]
+        return self._page_response(request, len(rows), lambda a, b: rows[a:b], PRODUCT_FIELDS)
+
+    def _caom_all(self, request):
+        counts = self.server.catalog.collections()
+        hist = {"hist": [{"count": c, "key": k} for k, c in counts.items()]}
+        hist.update({k: {"count": c, "key": k} for k, c in counts.items()})
+        columns = [
+            {
+                "text": "obs_collection",
+                "dataIndex": "obs_collection",
+                "ExtendedProperties": {"cc.order": 1, "histObj": hist},
+            }
+        ]
+        return {
+            "status": "COMPLETE",
+            "msg": "",
+            "data": {
+                "Tables": [
+                    {
+                        "name": "Table",
+                        "ExtendedProperties": {"Paging": {}},
+                        "Columns": columns,
+                        "Fields": [{"name": "obs_collection", "type": "string"}],
+                        "Rows": [],
+                    }
+                ]
+            },
+        }
+
+    def _name_lookup(self, request):
+        name = str(request.get("params", {}).get("input", ""))
+        return {"resolvedCoordinate": _resolve(name), "status": ""}
+
+    # -- resolver, auth, downloads ---------------------------------------------------------
+
+    def _santa(self):
+        names = self._query.get("name", [])
+        resolve_all = (self._query.get("resolveAll") or ["false"])[0].lower() == "true"
+        resolver = (self._query.get("resolver") or [None])[0]
+        found = []
+        for name in names:
+            answers = _resolve(name)
+            if resolver and not resolve_all:
+                answers = [a for a in answers if a["resolver"] == resolver.upper()]
+            elif not resolve_all:
+                answers = answers[:1]
+            found.extend(answers)
+        self._send_json({"resolvedCoordinate": found, "status": ""})
+
+    def _token(self):
+        cookie = self.headers.get("Cookie", "")
+        for part in cookie.split(";"):
+            key, _, value = part.strip().partition("=")
+            if key == "mast_token" and value:
+                return value
+        auth = self.headers.get("Authorization", "")
+        scheme, _, value = auth.partition(" ")
+        if scheme.lower() in ("bearer", "token") and value:
+            return value.strip()
+        return None
+
+    def _whoami(self):
+        token = self._token()
+        user = self.server.tokens.get(token) if token else None
+        if user is None:
+            return self._send_json(
+                {
+                    "anon": True,
+                    "attrib": {},
+                    "ezid": "anonymous",
+                    "scopes": [],
+                    "session": None,
+                    "token": None,
+                }
+            )
+        self._send_json(
+            {
+                "anon": False,
+                "attrib": {"display_name": user, "uuid": "0000"},
+                "ezid": user,
+                "eppn": f"{user}@stsci.edu",
+                "scopes": ["mast:user:info", "mast:exclusive_access"],
+                "session": None,
+                "token": "<redacted>",
+            }
+        )
+
+    def _download(self, head_only):
+        uri = (self._query.get("uri") or [""])[0]
+        target = self.server.faults.redirect_downloads_to
+        if target:
+            location = target.rstrip("/") + self.path
+            return self._send(302, b"", "text/plain", {"Location": location}, head_only=head_only)
+        found = self.server.catalog.file(uri)
+        if found is None:
+            return self._send(404, f"File not found: {uri}", "text/plain", head_only=head_only)
+        if self.server.catalog.is_exclusive(uri):
+            token = self._token()
+            if token not in self.server.tokens:
+                return self._send(
+                    401,
+                    "Unauthorized: this file is exclusive access; a valid MAST token is required",
+                    "text/plain",
+                    head_only=head_only,
+                )
+        data, content_type = found
+        size = len(data)
+        filename = uri.rsplit("/", 1)[-1]
+        headers = {
+            "Accept-Ranges": "bytes",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        }
+        status, start, end = 200, 0, size
+        rng = self.headers.get("Range")
+        if rng:
+            parsed = _parse_range(rng, size)
+            if parsed == "unsatisfiable":
+                return self._send(
+                    416,
+                    b"",
+                    "text/plain",
+                    {"Content-Range": f"bytes */{size}"},
+                    head_only=head_only,
+                )
+            if parsed:
+                status, (start, end) = 206, parsed
+                headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
+        body = data[start:end]
+        faults = self.server.faults
+        drop = None if head_only else faults._take("drop", self.path, uri)
+        cut = None if head_only or drop else faults._take("truncate", self.path, uri)
+        if cut and cut["honest"]:
+            body = body[: cut["keep_bytes"]]
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.end_headers()
+        self._rec.status = status
+        if head_only:
+            return
+        if drop:
+            self._write(body[: drop["after_bytes"]])
+            self.wfile.flush()
+            return self._abort()
+        if cut and not cut["honest"]:
+            self._write(body[: cut["keep_bytes"]])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        self._write(body)
+
+    def _bundle(self, body):
+        uris = urllib.parse.parse_qs(body.decode()).get("uri", [])
+        base = f"http://{self.headers.get('Host', '127.0.0.1')}{DOWNLOAD_PATH}"
+        lines = ["#!/bin/sh", "", "cat <<EOT", "<<< Downloading MAST files", "EOT", ""]
+        for uri in uris:
+            path = "MAST/" + uri.split(":", 1)[-1].replace("/product/", "/")
+            lines += [
+                f"echo '<<< Downloading File: {uri}'",
+                f"echo '                  To: {path}'",
+                f"curl --globoff --location-trusted -f --progress-bar --create-dirs "
+                f"--output '{path}' '{base}?uri={urllib.parse.quote(uri, safe=':/')}'",
+            ]
+        self._send(200, "\n".join(lines) + "\n", "text/x-sh")
+
+
+def _resolve(name):
+    return [dict(a, searchString=name.lower()) for a in TARGETS.get(name.strip().lower(), [])]
+
+
+def _parse_range(header, size):
+    """``(start, end)`` (end exclusive) of a single byte range, ``None`` to ignore it."""
+    unit, _, spec = header.partition("=")
+    if unit.strip() != "bytes" or "," in spec:
+        return None
+    first, _, last = spec.strip().partition("-")
+    try:
+        if first == "":
+            start, end = max(0, size - int(last)), size
+        else:
+            start = int(first)
+            end = min(size, int(last) + 1) if last else size
+    except ValueError:
+        return None
+    if start >= size or start >= end:
+        return "unsatisfiable"
+    return start, end
