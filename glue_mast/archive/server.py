@@ -72,12 +72,13 @@ def retry_policy(total):
     """urllib3 retries for MAST: 429 and 5xx gateways, honouring ``Retry-After``.
 
     The Mashup ``invoke`` POSTs are reads, so POST is retried too. Read timeouts are not
-    retried: the user would wait several timeouts for one answer.
+    retried (the user would wait several timeouts for one answer), and ``read=False`` makes
+    urllib3 raise them as timeouts rather than wrapped as a connection failure.
     """
     return Retry(
         total=total,
         connect=2,
-        read=0,
+        read=False,
         status=total,
         status_forcelist=(429, 502, 503, 504),
         allowed_methods=None,
@@ -88,11 +89,14 @@ def retry_policy(total):
     )
 
 
-def apply():
-    """Point astroquery.mast at :func:`glue_mast.config.current_server`; idempotent."""
+def apply(force=False):
+    """Point astroquery.mast at :func:`glue_mast.config.current_server`; idempotent.
+
+    ``force=True`` re-applies even if nothing changed (after changing ``conf.retries``).
+    """
     global _applied
     server, timeout = config.current_server(), config.current_timeout()
-    if _applied == (server, timeout):
+    if _applied == (server, timeout) and not force:
         return
     with LOCK:
         import astroquery.mast as aqm

@@ -289,7 +289,7 @@ def _hst_spectrum_obs(
         "cal_ver": cal_ver,
     }
     if cos:
-        exposure = rootname[:-3] + "q1q"  # an exposure rootname of this association
+        exposure = rootname[:-1] + "q"  # an exposure rootname of this association
         _product(
             obs,
             f"{rootname}_x1dsum.fits",
@@ -302,7 +302,13 @@ def _hst_spectrum_obs(
             source=(
                 "generate",
                 "hst_cos_x1d",
-                {**common, "opt_elem": opt_elem, "cenwave": cenwave, "seed": seed},
+                {
+                    **common,
+                    "opt_elem": opt_elem,
+                    "cenwave": cenwave,
+                    "suffix": "x1dsum",
+                    "seed": seed,
+                },
             ),
         )
         _product(
@@ -607,7 +613,7 @@ def _fuse_obs(obsid, *, dataset, target, ra, dec, t_min, exptime):
         t_obs_release=t_min + 365,
         proposal_id=dataset[:4].upper(),
     )
-    filename = f"{dataset.lower()}nvo4ttagfcal_vo.fits"
+    filename = f"{dataset.lower()}00nvo4ttagfcal_vo.fits"
     _product(
         obs,
         filename,

@@ -1,0 +1,98 @@
+"""glue_mast.products: MAST's product lists, calibrated science by default."""
+
+import pytest
+
+import glue_mast
+from glue_mast.errors import InputError
+
+
+def test_default_keeps_calibrated_science(local_mast):
+    q = glue_mast.search("TW Hya", obs_collection="HST", instrument_name="COS/FUV")
+    prods = glue_mast.products(q.page(1))
+    assert prods.meta["listed"] == 15  # 3 observations x 5 products
+    assert set(prods["productType"]) == {"SCIENCE"}
+    assert min(prods["calib_level"]) >= 2
+    assert sorted(prods["productSubGroupDescription"]) == ["X1D"] * 3 + ["X1DSUM"] * 3
+    assert set(prods["obsID"]) == set(q.page(1)["obsid"])
+
+
+def test_product_list_is_one_request_for_many_observations(local_mast):
+    q = glue_mast.search("AU Mic")
+    rows = q.page(1)
+    local_mast.clear_log()
+    glue_mast.products(rows)
+    [request] = local_mast.requests(service="Mast.Caom.Products")
+    assert sorted(request.request["params"]["obsid"].split(",")) == sorted(rows["obsid"])
+
+
+def test_all_levels_mrp_extension_and_filters(local_mast):
+    obsid = "2410003001"  # JWST NIRSpec: x1d, s2d (level 3), uncal (1), preview
+    everything = glue_mast.products(obsid, calibrated_only=False, product_type=None)
+    assert len(everything) == 4
+    assert sorted(glue_mast.products(obsid, calibrated_only=False)["calib_level"]) == [1, 3, 3]
+    mrp = glue_mast.products(obsid, mrp_only=True)
+    assert list(mrp["productFilename"]) == [
+        "jw01366-o004_t001_nirspec_clear-prism-s1600a1-sub512_x1d.fits"
+    ]
+    assert len(glue_mast.products(obsid, extension="_s2d.fits")) == 1
+    previews = glue_mast.products(obsid, productType="PREVIEW")
+    assert list(previews["productType"]) == ["PREVIEW"]
+    # astroquery's filter_products semantics: OR within a list, "!" negates, numeric ranges.
+    assert len(glue_mast.products(obsid, productSubGroupDescription=["X1D", "S2D"])) == 2
+    assert len(glue_mast.products(obsid, productSubGroupDescription="!X1D")) == 1
+    small = glue_mast.products(obsid, size="<100000")
+    assert all(s < 100_000 for s in small["size"])
+
+
+def test_duplicates_are_listed_once(local_mast):
+    prods = glue_mast.products(["2410001005", "2410001005"], calibrated_only=False)
+    assert len(prods) == len(set(prods["dataURI"])) == 1
+
+
+def test_tess_ffi_rows_are_left_out_as_astroquery_does(local_mast):
+    rows = glue_mast.search(obs_collection="TESS").page(1)
+    assert "TESS FFI" in set(rows["target_name"])
+    prods = glue_mast.products(rows)
+    assert list(prods["productFilename"]) == [
+        "tess2018206045859-s0001-0000000358108509-0120-s_lc.fits"
+    ]
+
+
+def test_exclusive_products_are_marked(local_mast):
+    prods = glue_mast.products("2410001008")
+    assert set(prods["dataRights"]) == {"EXCLUSIVE_ACCESS"}
+
+
+def test_synthetic_products(local_mast):
+    group = glue_mast.search(obs_collection="SYNTHETIC", proposal_id="00042").all()
+    prods = glue_mast.products(group)
+    assert len(prods) == 16
+    assert set(prods["size"]) == {local_mast.catalog.synthetic_size}
+
+
+@pytest.mark.parametrize(
+    "observations, message",
+    [
+        ("LB4M01010", "not a MAST obsid"),
+        ([], "at least one obsid"),
+    ],
+)
+def test_bad_obsids(local_mast, observations, message):
+    with pytest.raises(InputError, match=message):
+        glue_mast.products(observations)
+
+
+def test_table_without_obsid_is_explained(local_mast):
+    rows = glue_mast.search("TW Hya").page(1)
+    rows.remove_column("obsid")
+    with pytest.raises(InputError, match="products need obsid"):
+        glue_mast.products(rows)
+
+
+def test_unknown_product_field(local_mast):
+    with pytest.raises(InputError, match="unknown product field 'producttyp'; did you mean "):
+        glue_mast.products("2410001001", producttyp="SCIENCE")
+
+
+def test_unknown_obsid_gives_no_products(local_mast):
+    assert len(glue_mast.products("1234567")) == 0

@@ -1,0 +1,175 @@
+"""One setting sends every request to one base URL; failures become one clear line."""
+
+import socket
+import subprocess
+import sys
+
+import pytest
+
+import glue_mast
+from glue_mast import config
+from glue_mast.archive import server
+from glue_mast.errors import InputError, ServerConnectionError, ServerError, ServerTimeout
+
+
+def test_configure_points_every_astroquery_url(local_mast):
+    import astroquery.mast as aqm
+    from astroquery.mast import discovery_portal, services
+
+    url = local_mast.url
+    assert config.current_server() == url
+    assert aqm.conf.server == url
+    assert discovery_portal.PortalAPI.MAST_REQUEST_URL == url + "/api/v0/invoke"
+    assert discovery_portal.PortalAPI.MAST_DOWNLOAD_URL == url + "/api/v0.1/Download/file"
+    assert services.ServiceAPI.REQUEST_URL == url + "/api/v0.1/"
+    assert aqm.Observations._auth_obj.SESSION_INFO_URL == url + "/whoami"
+    assert aqm.Catalogs._service_api_connection.REQUEST_URL == url + "/api/v0.1/"
+    assert aqm.MastMissions._service_api_connection.REQUEST_URL.startswith(url + "/search/")
+
+
+def test_switching_back_to_mast_restores_the_defaults(local_mast):
+    import astroquery.mast as aqm
+    from astroquery.mast import discovery_portal
+
+    config.configure(server="https://mast.stsci.edu")
+    try:
+        assert discovery_portal.PortalAPI.MAST_REQUEST_URL == (
+            "https://mast.stsci.edu/api/v0/invoke"
+        )
+        assert aqm.Catalogs._service_api_connection.REQUEST_URL == (
+            "https://catalogs.mast.stsci.edu/api/v0.1/"
+        )
+        assert aqm.utils._simple_request is server._original_simple_request
+    finally:
+        config.configure(server=local_mast.url)
+
+
+def test_environment_variable_is_used(local_mast, monkeypatch):
+    config.reset()
+    monkeypatch.setenv("GLUE_MAST_SERVER", local_mast.url + "/")
+    assert config.current_server() == local_mast.url
+    assert glue_mast.search("TW Hya").count == 8
+    # An explicit setting wins over the environment.
+    config.configure(server="http://127.0.0.1:1")
+    assert config.current_server() == "http://127.0.0.1:1"
+
+
+def test_environment_in_a_fresh_process(local_mast):
+    code = "import glue_mast; print(glue_mast.search('AU Mic').count)"
+    env = {"GLUE_MAST_SERVER": local_mast.url, "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert out.stdout.strip() == "5"
+    assert local_mast.requests(service="Mast.Name.Lookup")
+
+
+def test_astroquerys_own_resolver_is_redirected_too(local_mast):
+    from astroquery.mast import Observations
+
+    assert len(Observations.query_object("AU Mic")) == 5
+    assert local_mast.requests(path="/Santa-war/query")
+
+
+def test_bad_server_url():
+    with pytest.raises(InputError, match="not an http"):
+        config.configure(server="mast.stsci.edu")
+
+
+def _closed_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_connection_refused(local_mast):
+    config.configure(server=f"http://127.0.0.1:{_closed_port()}")
+    with pytest.raises(ServerConnectionError, match="could not reach MAST .*connection refused"):
+        glue_mast.search(obs_collection="HST")
+
+
+def test_persistent_503_says_try_later(local_mast):
+    q = glue_mast.search(obs_collection="HST")
+    local_mast.faults.error(503, retry_after=0, times=20, match="/api/v0/invoke")
+    with glue_mast.conf.set_temp("retries", 1):
+        server.apply(force=True)
+        try:
+            with pytest.raises(ServerError, match=r"HTTP 503 .*try again in a few minutes"):
+                q.count
+        finally:
+            server.apply(force=True)
+    assert len(local_mast.requests(path="/api/v0/invoke")) == 2  # the first try and 1 retry
+
+
+def test_429_and_503_are_retried_honouring_retry_after(local_mast):
+    local_mast.faults.error(429, retry_after=1, times=1, match="/api/v0/invoke")
+    local_mast.faults.error(503, retry_after=0, times=1, match="/api/v0/invoke")
+    assert glue_mast.search("TW Hya").count == 8
+    statuses = [r.status for r in local_mast.requests(path="/api/v0/invoke")]
+    assert statuses[:3] == [429, 503, 200]
+
+
+def test_timeout_names_the_setting(local_mast):
+    config.configure(timeout=0.5)
+    local_mast.faults.stall(3, match="/api/v0/invoke")
+    with pytest.raises(ServerTimeout, match=r"did not answer within 0.5 s .*--timeout"):
+        glue_mast.search(obs_collection="IUE").count
+
+
+def test_malformed_json_is_a_server_error(local_mast):
+    q = glue_mast.search(obs_collection="IUE")
+    local_mast.faults.malformed_json(match="Mast.Caom.Filtered")
+    with pytest.raises(ServerError, match="malformed JSON"):
+        q.count
+
+
+def test_not_a_mast_server(local_mast):
+    local_mast.faults.error(404, times=1, match="columnsconfig", body="<html>nope</html>")
+    with pytest.raises(ServerError, match="HTTP 404"):
+        glue_mast.search(obs_collection="IUE")
+
+
+def test_executing_answers_are_waited_for(local_mast):
+    q = glue_mast.search(obs_collection="IUE")
+    local_mast.faults.executing(2, match="Mast.Caom.Filtered")
+    assert q.count == 3
+
+
+def test_mast_error_message_is_passed_on(local_mast):
+    from astroquery.mast import Observations
+
+    with (
+        pytest.raises(ServerError, match="MAST reported an error .*Unknown service"),
+        server.LOCK,
+        server.astroquery_call("testing"),
+    ):
+        Observations._portal_api_connection.service_request("Mast.Unknown.Service", {})
+
+
+def test_import_is_light():
+    code = (
+        "import sys, glue_mast; "
+        "heavy = [m for m in ('astroquery', 'astropy', 'glue', 'qtpy', 'jdaviz', 'specutils', "
+        "'requests', 'numpy') if m in sys.modules]; print(heavy)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_core_has_no_gui_imports():
+    code = (
+        "import sys, glue_mast.archive.search, glue_mast.archive.products, glue_mast.cli; "
+        "print([m for m in ('qtpy', 'PySide6', 'ipyvuetify', 'jdaviz', 'glue_qt') "
+        "if m in sys.modules])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert out.stdout.strip() == "[]"
