@@ -98,7 +98,8 @@ def build_parser():
         nargs="+",
         action="extend",
         metavar="FIELD",
-        help="sort by these fields, '-FIELD' descending (fetches every row first)",
+        help="sort by these fields; --sort=-FIELD for descending (MAST cannot sort, so this "
+        "fetches every row first)",
     )
     p.add_argument("--columns", metavar="A,B,...", help="columns to show in table format")
     p.add_argument(

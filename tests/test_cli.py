@@ -1,0 +1,224 @@
+"""The glue-mast command line: output formats, and one clear line for every mistake."""
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from glue_mast.cli import main
+
+
+@pytest.fixture
+def run(local_mast, capsys):
+    """Run the CLI in-process against the local archive: (status, stdout, stderr)."""
+
+    def run(*args, server=True):
+        argv = [str(a) for a in args]
+        if server:
+            argv += ["--server", local_mast.url]
+        status = main(argv)
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run
+
+
+def test_count(run):
+    assert run("search", "TW Hya", "--count") == (0, "8\n", "")
+
+
+def test_json_page_shape(run):
+    status, out, err = run("search", "TW Hya", "--page", 2, "--page-size", 3, "--format", "json")
+    assert status == 0 and err == ""
+    answer = json.loads(out)
+    assert set(answer) == {"count", "page", "page_size", "rows"}
+    assert (answer["count"], answer["page"], answer["page_size"]) == (8, 2, 3)
+    assert len(answer["rows"]) == 3
+    row = answer["rows"][0]
+    assert {"obs_collection", "obsid", "obs_id", "s_ra", "t_min", "dataRights"} <= set(row)
+    assert row["srcDen"] is None  # missing values are null, never NaN
+
+
+def test_count_json(run):
+    _status, out, _ = run(
+        "search", "--criteria", "obs_collection=IUE", "--count", "--format", "json"
+    )
+    assert json.loads(out) == {"count": 3}
+
+
+def test_csv(run):
+    _status, out, _ = run("search", "AU Mic", "--format", "csv")
+    lines = out.splitlines()
+    assert lines[0].split(",")[:3] == ["intentType", "obs_collection", "provenance_name"]
+    assert len(lines) == 6
+
+
+def test_table(run):
+    status, out, _ = run("search", "AU Mic", "--sort=-t_min")
+    assert status == 0
+    assert out.splitlines()[0].startswith("AU Mic (311.28971 -31.34245, radius 0.2 deg): 5 ")
+    assert "jw02925-o001_t001_nirspec_g395h-f290lp" in out
+
+
+def test_criteria_lists_and_ranges(run):
+    _status, out, _ = run(
+        "search",
+        "--coordinates",
+        "165.46627 -34.70473",
+        "--radius",
+        "1 arcmin",
+        "--criteria",
+        "obs_collection=HST,IUE",
+        "t_min=1995-01-01..2011-01-01",
+        "--format",
+        "json",
+    )
+    answer = json.loads(out)
+    assert answer["count"] == 6
+    assert {r["obs_collection"] for r in answer["rows"]} == {"HST", "IUE"}
+
+
+def test_large_result_pages_from_the_server(run, local_mast):
+    _status, out, _ = run(
+        "search",
+        "--criteria",
+        "obs_collection=SYNTHETIC",
+        "--page",
+        400,
+        "--page-size",
+        250,
+        "--format",
+        "json",
+    )
+    answer = json.loads(out)
+    assert answer["count"] == 100_000 and len(answer["rows"]) == 250
+    assert answer["rows"][-1]["obs_id"] == "syn099999"
+    pages = [r.request["page"] for r in local_mast.requests(service="Mast.Caom.Filtered")]
+    assert pages == [400]
+
+
+def test_list_fields_and_collections(run):
+    status, out, _ = run("search", "--list-fields")
+    assert status == 0 and "calib_level" in out and "em_min" in out and "[nm]" in out
+    status, out, _ = run("search", "--list-collections")
+    assert {"HST", "IUE", "JWST", "SYNTHETIC"} <= set(out.split())
+
+
+def test_misspelt_collection_gets_a_hint(run):
+    status, out, err = run("search", "--criteria", "obs_collection=HTS", "--count")
+    assert (status, out) == (0, "0\n")
+    assert "'HTS' is not a collection this server holds; did you mean HST" in err
+
+
+def test_products(run):
+    status, out, _ = run("products", "2410001001", "2410001005", "--format", "json")
+    assert status == 0
+    answer = json.loads(out)
+    assert answer["count"] == 3 and answer["listed"] == 7
+    assert answer["filter"]["calibrated_only"] is True
+    assert {r["productType"] for r in answer["rows"]} == {"SCIENCE"}
+    status, out, _ = run("products", "2410001001", "--mrp-only", "--format", "json")
+    assert [r["productFilename"] for r in json.loads(out)["rows"]] == ["lb4m01010_x1dsum.fits"]
+    status, out, _ = run("products", "2410001001", "--all-levels", "--format", "json")
+    assert sorted(r["calib_level"] for r in json.loads(out)["rows"]) == [1, 2, 3]
+    status, out, _ = run(
+        "products",
+        "2410003001",
+        "--filter",
+        "productSubGroupDescription=X1D,S2D",
+        "--format",
+        "csv",
+    )
+    assert status == 0 and len(out.splitlines()) == 3
+    _status, out, _ = run("products", "2410003001")
+    assert out.startswith("2 of 4 products kept (")
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["search", "Planet Nine"], "could not resolve 'Planet Nine'"),
+        (["search", "--coordinates", "somewhere"], "could not read coordinates"),
+        (["search", "TW Hya", "--radius", "-1 deg"], "radius must be positive"),
+        (["search", "TW Hya", "--radius", "0.2"], "has no unit"),
+        (
+            ["search", "--criteria", "instrument=COS"],
+            "unknown criteria field 'instrument'; did you mean instrument_name",
+        ),
+        (["search", "--criteria", "calib_level=high"], "calib_level takes whole numbers"),
+        (["search", "--criteria", "obs_collection"], "is not FIELD=VALUE"),
+        (["search", "TW Hya", "--page", "0"], "pages start at 1"),
+        (["search", "TW Hya", "--page", "3"], "page 3 is past the end: 8 rows make 1 page"),
+        (["search"], "give a target, coordinates or at least one criterion"),
+        (["products", "LB4M01010"], "not a MAST obsid"),
+        (
+            ["products", "2410001001", "--filter", "productTipe=SCIENCE"],
+            "unknown product field 'productTipe'; did you mean productType",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(run, args, message):
+    status, out, err = run(*args)
+    assert status == 2
+    assert out == ""
+    assert err.startswith("glue-mast: error: ") and message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_server_failures_exit_3(run, local_mast):
+    local_mast.faults.error(500, times=50, match="/api/v0/invoke")
+    status, out, err = run("search", "--criteria", "obs_collection=IUE", "--count")
+    assert (status, out) == (3, "")
+    assert "HTTP 500" in err and "try again" in err and err.count("\n") == 1
+
+
+def test_timeout_exit_3(run, local_mast):
+    local_mast.faults.stall(5, times=5, match="/api/v0/invoke")
+    status, out, err = run(
+        "search", "--criteria", "obs_collection=IUE", "--count", "--timeout", "0.5"
+    )
+    assert (status, out) == (3, "")
+    assert "did not answer within 0.5 s" in err
+
+
+def test_unreachable_server_exit_3(run):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    status, out, err = run("search", "M8", "--server", f"http://127.0.0.1:{port}", server=False)
+    assert (status, out) == (3, "")
+    assert "could not reach MAST" in err and "--server" in err
+
+
+def test_usage_errors_exit_2(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["search", "--page", "two"])
+    assert exc.value.code == 2
+    assert "invalid int value" in capsys.readouterr().err
+
+
+def test_installed_console_script(local_mast):
+    exe = shutil.which("glue-mast") or str(
+        __import__("pathlib").Path(sys.executable).with_name("glue-mast")
+    )
+    out = subprocess.run(
+        [exe, "search", "AU Mic", "--count", "--server", local_mast.url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (out.returncode, out.stdout, out.stderr) == (0, "5\n", "")
+
+
+def test_demo_runs_offline(tmp_path):
+    exe = str(__import__("pathlib").Path(sys.executable).with_name("glue-mast"))
+    out = subprocess.run(
+        [exe, "demo", "--out", tmp_path / "demo"], capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stderr
+    assert "count: 8 observations" in out.stdout
+    assert "100,000 rows" in out.stdout
+    assert "products kept" in out.stdout
