@@ -27,6 +27,7 @@ import json
 import os
 import platform
 import shlex
+import signal
 import statistics
 import subprocess
 import sys
@@ -463,6 +464,9 @@ def main(argv=None):
         return 0
 
     from _archive import local_archive
+
+    # A plain `kill` unwinds like Ctrl-C: the archive and any memory probe are stopped.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
     def log(text):
         print(text, flush=True)

@@ -6,6 +6,8 @@ The public API (see the documentation for each):
 - :func:`search` -- an `~glue_mast.archive.search.ObservationSearch` with ``count``, ``page()``
   and ``all()``;
 - :func:`products` -- the products of observations, calibrated science ones by default;
+- :func:`fetch` -- parallel, resumable, verified downloads with a provenance manifest;
+- :class:`Manifest`, :func:`reproduce` -- check files against a manifest, re-fetch them;
 - :func:`collections` -- the collections the server holds.
 
 ``import glue_mast`` is light: astroquery, astropy and the viewers are imported when first used.
@@ -19,11 +21,14 @@ except ImportError:  # running from a source tree that was never installed
     __version__ = "0.0.0"
 
 __all__ = [
+    "Manifest",
     "__version__",
     "collections",
     "configure",
     "errors",
+    "fetch",
     "products",
+    "reproduce",
     "search",
     "setup",
 ]
@@ -37,6 +42,10 @@ _LAZY = {
     "list_products": ("glue_mast.archive.products", "list_products"),
     "ProductFilter": ("glue_mast.archive.products", "ProductFilter"),
     "collections": ("glue_mast.archive", "collections"),
+    "fetch": ("glue_mast.archive.fetch", "fetch"),
+    "FetchResult": ("glue_mast.archive.fetch", "FetchResult"),
+    "Manifest": ("glue_mast.provenance.manifest", "Manifest"),
+    "reproduce": ("glue_mast.provenance.reproduce", "reproduce"),
     "observation_fields": ("glue_mast.archive", "observation_fields"),
 }
 

@@ -128,6 +128,83 @@ def build_parser():
     p.set_defaults(func=cmd_products)
 
     p = sub.add_parser(
+        "fetch",
+        parents=[common],
+        help="download products of a search or of obsids, with a manifest",
+        description="Search (or take obsids), list the products, and download them in "
+        "parallel into OUT/<collection>/<obs_id>/<file>, with a provenance manifest. "
+        "Calibrated science products only, unless asked otherwise. Files already complete "
+        "on disk cost no request; partial ones are resumed.",
+    )
+    p.add_argument("target", nargs="?", help="object name, e.g. 'TW Hya'")
+    _add_search_options(p)
+    p.add_argument(
+        "--obsid",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="ID",
+        help="fetch the products of these obsids instead of a search",
+    )
+    _add_product_options(p)
+    p.add_argument("--out", metavar="DIR", help="download directory (default: ./mast_data)")
+    p.add_argument(
+        "--manifest",
+        metavar="PATH",
+        help="manifest path (default: OUT/manifest.json, merged if present)",
+    )
+    p.add_argument("--parallel", type=int, metavar="N", help="files at once (default 8)")
+    p.add_argument(
+        "--max-observations",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="refuse searches with more observations than this (default 1000)",
+    )
+    p.add_argument("--doi", metavar="DOI", help="a DOI to record for every file fetched")
+    p.add_argument(
+        "--cloud",
+        action="store_true",
+        help="fetch from MAST's public cloud copy where there is one (needs boto3)",
+    )
+    p.add_argument(
+        "--curl-script",
+        metavar="PATH",
+        help="write a shell script that downloads the files with curl, and exit",
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show the files, their count and total size; download nothing",
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_fetch)
+
+    p = sub.add_parser(
+        "verify",
+        help="check the files of a manifest against the disk",
+        description="Check every file's size and SHA-256 against a manifest; "
+        "exit 1 listing what is missing or wrong.",
+    )
+    p.add_argument("manifest", metavar="MANIFEST")
+    p.add_argument("--no-checksums", action="store_true", help="check sizes only")
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser(
+        "reproduce",
+        parents=[common],
+        help="re-fetch what a manifest lists and is missing or wrong",
+        description="Re-fetch the files of a manifest that are missing or "
+        "wrong, from the server it records (or --server), and check "
+        "that every file ends with the recorded SHA-256.",
+    )
+    p.add_argument("manifest", metavar="MANIFEST")
+    p.add_argument("--out", metavar="DIR", help="put the files here instead of beside the manifest")
+    p.add_argument("--parallel", type=int, metavar="N", help="files at once (default 8)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_reproduce)
+
+    p = sub.add_parser(
         "demo",
         help="run the main job offline against the bundled archive",
         description="Start the bundled local MAST-compatible archive on "
@@ -360,6 +437,154 @@ def cmd_products(args, out):
     return 0
 
 
+def _fetch_products(args):
+    """The products a ``fetch`` command means: from obsids or from a search."""
+    from .archive.products import products
+    from .archive.search import search
+    from .errors import InputError
+
+    filters = _pairs(args.filters, "filter")
+    keep = {
+        "calibrated_only": not args.all_levels,
+        "mrp_only": args.mrp_only,
+        "extension": args.extension,
+    }
+    if args.obsid:
+        if args.target or args.coordinates or args.criteria:
+            raise InputError(
+                "give --obsid or a search (target, --coordinates, --criteria), not both"
+            )
+        rows = search(obsid=args.obsid).all()
+        missing = set(args.obsid) - {str(o) for o in rows["obsid"]}
+        if missing:
+            raise InputError(f"MAST knows no observation with obsid {', '.join(sorted(missing))}")
+    else:
+        q = search(
+            args.target,
+            coordinates=args.coordinates,
+            radius=args.radius,
+            **_pairs(args.criteria, "criterion"),
+        )
+        rows = q.all(limit=args.max_observations + 1)
+        if len(rows) > args.max_observations:
+            raise InputError(
+                f"the search has {q.count:,} observations, more than --max-observations "
+                f"{args.max_observations:,}; narrow it, or raise the limit if you mean it"
+            )
+    return products(rows, **keep, **filters)
+
+
+def cmd_fetch(args, out):
+    _configure(args)
+    from pathlib import Path
+
+    from . import config
+    from .archive import fetch as fetch_mod
+    from .archive.server import prefetch_column_configs
+
+    # Both field lists will be needed: ask for them now, while the name resolves.
+    prefetch_column_configs("observations", "products")
+    prods = _fetch_products(args)
+    root = Path(args.out or config.current_download_dir()).resolve()
+    manifest = Path(args.manifest).resolve() if args.manifest else root / "manifest.json"
+    if args.dry_run or args.curl_script:
+        fetch_plan = fetch_mod.plan(prods, root, previous=fetch_mod._previous_manifest(manifest))
+        if args.curl_script:
+            path = fetch_mod.write_curl_script(fetch_plan, args.curl_script)
+            print(
+                f"wrote {path}: {len(fetch_plan.to_fetch) + len(fetch_plan.skipped)} files, "
+                f"{_human_size(fetch_plan.fetch_size)}; run it to download them",
+                file=out,
+            )
+        else:
+            _print_plan(fetch_plan, out)
+        return 0
+    result = fetch_mod.fetch(
+        prods,
+        root,
+        manifest=manifest,
+        parallel=args.parallel,
+        doi=args.doi,
+        cloud=args.cloud,
+        progress=not args.no_progress,
+    )
+    return _report_fetch(result, out)
+
+
+def _print_plan(fetch_plan, out):
+    print(
+        f"{len(fetch_plan.to_fetch)} files to fetch ({_human_size(fetch_plan.fetch_size)}), "
+        f"{len(fetch_plan.cached)} already on disk, {len(fetch_plan.skipped)} exclusive "
+        f"(need a token); into {fetch_plan.download_dir}",
+        file=out,
+    )
+    for label, files in (
+        ("fetch", fetch_plan.to_fetch),
+        ("have", fetch_plan.cached),
+        ("skip", fetch_plan.skipped),
+    ):
+        for f in files:
+            relative = f.path.relative_to(fetch_plan.download_dir).as_posix()
+            size = f"{f.size:>12,}" if f.size is not None else f"{'?':>12}"
+            print(f"{label:5} {size}  {relative}", file=out)
+
+
+def _report_fetch(result, out):
+    size = sum(o.file.path.stat().st_size for o in result.downloaded)
+    print(
+        f"fetched {len(result.downloaded)} files ({_human_size(size)}) in "
+        f"{result.seconds:.1f} s; {len(result.cached)} already on disk; into "
+        f"{result.download_dir}",
+        file=out,
+    )
+    if result.manifest is not None:
+        print(f"manifest: {result.manifest.path}", file=out)
+    if result.skipped:
+        names = ", ".join(o.file.path.name for o in result.skipped)
+        print(
+            f"glue-mast: skipped {len(result.skipped)} exclusive-access file(s) (no MAST "
+            f"token): {names}; set MAST_API_TOKEN to fetch them",
+            file=sys.stderr,
+        )
+    for o in result.failed:
+        print(f"glue-mast: failed: {o.file.path.name}: {o.message}", file=sys.stderr)
+    return 1 if result.failed else 0
+
+
+def cmd_verify(args, out):
+    from .provenance import Manifest
+
+    m = Manifest.read(args.manifest)
+    report = m.verify(checksums=not args.no_checksums)
+    for line in report.lines():
+        print(line, file=out)
+    what = "sizes" if args.no_checksums else "sizes and sha256"
+    print(f"{len(report.ok)} of {len(m)} files match the manifest ({what})", file=out)
+    return 0 if report else 1
+
+
+def cmd_reproduce(args, out):
+    _configure(args)
+    from .provenance.reproduce import reproduce
+
+    result, report = reproduce(
+        args.manifest,
+        args.out,
+        server=args.server,
+        parallel=args.parallel,
+        progress=not args.no_progress,
+    )
+    status = _report_fetch(result, out)
+    for line in report.lines():
+        print(line, file=out)
+    print(
+        f"{len(report.ok)} files verified identical to the manifest"
+        + (f"; {len(report.problems)} not" if report.problems else ""),
+        file=out,
+    )
+    return 0 if report and status == 0 else 1
+
+
 def cmd_demo(args, out):
     from .demo import run_demo
 
@@ -439,7 +664,11 @@ def main(argv=None):
         print(f"glue-mast: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("glue-mast: interrupted", file=sys.stderr)
+        print(
+            "glue-mast: interrupted; files complete so far are in the manifest, partial ones "
+            "are kept as .part and resumed by running the same command again",
+            file=sys.stderr,
+        )
         return 130
 
 

@@ -130,6 +130,7 @@ def list_products(observations):
 
     items = _obsids(observations)
     obs = server.observations()
+    server.product_columns()  # fetched once per process; waits for a prefetch under way
     tables = []
     for start in range(0, len(items), BATCH_SIZE):
         batch = items[start : start + BATCH_SIZE]
@@ -184,6 +185,8 @@ def products(
         The products kept. ``meta`` holds ``listed`` (products before filtering) and
         ``filter`` (the filter as a plain dict).
     """
+    from astropy.table import Table
+
     if "productType" in fields:
         product_type = fields.pop("productType")
     flt = ProductFilter(
@@ -195,5 +198,49 @@ def products(
     )
     listed = list_products(observations)
     kept = flt.apply(listed)
-    kept.meta.update(listed=len(listed), filter=flt.as_record())
+    queries = []
+    if isinstance(observations, Table):
+        if observations.meta.get("query"):
+            queries.append(observations.meta["query"])
+        _add_observation_fields(kept, observations)
+        obsids = [str(o) for o in observations["obsid"]]
+    else:
+        obsids = [str(o) for o in _obsids(observations)]
+    queries.append(
+        {
+            "service": "Mast.Caom.Products",
+            "obsids": obsids,
+            "listed": len(listed),
+            "kept": len(kept),
+            "product_filter": flt.as_record(),
+        }
+    )
+    kept.meta.update(listed=len(listed), filter=flt.as_record(), queries=queries)
     return kept
+
+
+def _add_observation_fields(products, observations):
+    """Copy fields of each product's observation (instrument, PI, release...) onto it.
+
+    Product rows from MAST lack them, but a file's provenance record needs them.
+    """
+    from astropy.table import MaskedColumn
+
+    from .fetch import OBSERVATION_FIELDS
+
+    if not len(products) or "obsid" not in observations.colnames:
+        return
+    by_obsid = {str(row["obsid"]): row for row in observations}
+    key = "parent_obsid" if "parent_obsid" in products.colnames else "obsID"
+    owners = [by_obsid.get(str(v)) for v in products[key]]
+    for name in OBSERVATION_FIELDS:
+        if name in products.colnames or name not in observations.colnames:
+            continue
+        values = [owner[name] if owner is not None else None for owner in owners]
+        mask = [v is None or v is np.ma.masked for v in values]
+        fill = observations[name].dtype.type(0) if observations[name].dtype.kind in "fiu" else ""
+        products[name] = MaskedColumn(
+            [fill if m else v for v, m in zip(values, mask, strict=True)],
+            mask=mask,
+            dtype=observations[name].dtype,
+        )

@@ -145,16 +145,13 @@ class ObservationSearch:
         self.criteria_given = dict(criteria)
         self.sort = [sort] if isinstance(sort, str) else list(sort or [])
 
-        waiting = []
         if self.target is not None:
             # The field list is needed next; fetch it while the name resolves.
-            waiting = server.prefetch_column_configs("observations")
+            server.prefetch_column_configs("observations")
             self.coordinates, self.resolved = server.resolve(self.target)
         else:
             self.resolved = None
-        for thread in waiting:
-            thread.join()
-        fields = server.observation_columns()
+        fields = server.observation_columns()  # waits for the prefetch, if one is under way
         self.criteria = _criteria.normalise_criteria(self.criteria_given, fields)
         sortable = set(fields) | ({"distance"} if positional else set())
         for key in self.sort:
@@ -229,7 +226,13 @@ class ObservationSearch:
         pages = max(1, math.ceil(total / size))
         if n > pages:
             raise InputError(self._past_end(n, size, total))
-        table.meta.update(page=n, page_size=size, count=total, pages=pages)
+        table.meta.update(
+            page=n,
+            page_size=size,
+            count=total,
+            pages=pages,
+            query=dict(self.as_record(), page=n, page_size=size),
+        )
         return table
 
     def pages(self, size=None):
@@ -271,7 +274,7 @@ class ObservationSearch:
         result = vstack(tables, metadata_conflicts="silent") if len(tables) > 1 else tables[0]
         if limit:
             result = result[:limit]
-        result.meta.update(count=self._count)
+        result.meta.update(count=self._count, query=dict(self.as_record(), rows=len(result)))
         return result
 
     # -- provenance -----------------------------------------------------------------------
@@ -364,7 +367,13 @@ class ObservationSearch:
         if n > pages:
             raise InputError(self._past_end(n, size, total))
         table = rows[(n - 1) * size : n * size]
-        table.meta.update(page=n, page_size=size, count=total, pages=pages)
+        table.meta.update(
+            page=n,
+            page_size=size,
+            count=total,
+            pages=pages,
+            query=dict(self.as_record(), page=n, page_size=size),
+        )
         return table
 
 

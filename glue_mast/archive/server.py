@@ -113,8 +113,9 @@ def apply(force=False):
         portal.COLUMNS_CONFIG_URL = server + "/portal/Mashup/Mashup.asmx/columnsconfig"
         portal.MAST_DOWNLOAD_URL = server + "/api/v0.1/Download/file"
         portal.MAST_BUNDLE_URL = server + "/api/v0.1/Download/bundle"
-        # astroquery's own limit on polling EXECUTING answers for one query.
-        portal.TIMEOUT = max(timeout, 1.0)
+        # astroquery's TIMEOUT bounds a whole call (EXECUTING polls and every page of a
+        # multi-page fetch), not one request: never lower it below astroquery's own setting.
+        portal.TIMEOUT = max(float(aqm.conf.timeout), timeout)
         service = services.ServiceAPI
         service.SERVICE_URL = server
         service.REQUEST_URL = server + "/api/v0.1/"
@@ -191,9 +192,18 @@ def mast():
     return Mast
 
 
+_CONFIG_LOCKS: dict[str, threading.Lock] = {}
+_CONFIG_LOCKS_GUARD = threading.Lock()
+
+
 def _column_config(service, aliases=()):
+    # Column configs are fetched without the query LOCK, so that they can travel while a name
+    # resolves; a per-service lock makes a second caller wait for the first instead of
+    # asking again.
     portal = observations()._portal_api_connection
-    with LOCK, astroquery_call(f"fetching the {service} column list"):
+    with _CONFIG_LOCKS_GUARD:
+        lock = _CONFIG_LOCKS.setdefault(service, threading.Lock())
+    with lock, astroquery_call(f"fetching the {service} column list"):
         if not portal._column_configs.get(service):
             portal._get_col_config(service)
         cfg = portal._column_configs[service]
@@ -224,15 +234,18 @@ def product_columns():
 
 
 def prefetch_column_configs(*which):
-    """Fetch column configs in background threads; returns the threads.
+    """Start fetching column configs (``"observations"``, ``"products"``) in the background.
 
-    A command that will need both the observation and product columns fetches them while
-    the name resolves, so that neither round trip lies on its critical path.
+    A command that will need them fetches them while the name resolves, so that neither
+    round trip lies on its critical path. Whoever needs a config later waits for its fetch
+    rather than asking again.
     """
     calls = {"observations": observation_columns, "products": product_columns}
     threads = []
     for name in which:
-        t = threading.Thread(target=_quietly, args=(calls[name],), daemon=True)
+        t = threading.Thread(
+            target=_quietly, args=(calls[name],), daemon=True, name=f"glue-mast-prefetch-{name}"
+        )
         t.start()
         threads.append(t)
     return threads
@@ -256,7 +269,9 @@ def resolve(name):
     from astropy.coordinates import SkyCoord
 
     mast_client = mast()
-    with LOCK, astroquery_call(f"resolving '{name}'"):
+    # No LOCK: the answer is read here, not parsed through Mast's per-call state, so the
+    # lookup can run while column configs are being fetched.
+    with astroquery_call(f"resolving '{name}'"):
         responses = mast_client.service_request_async(
             "Mast.Name.Lookup", {"input": name, "format": "json"}
         )

@@ -121,6 +121,7 @@ class LocalArchive:
     def start(self):
         """Serve in a background thread; returns self."""
         if self._thread is None:
+            self.catalog.warm()
             self._thread = threading.Thread(
                 target=self._server.serve_forever, name="glue-mast-local-archive", daemon=True
             )
@@ -137,6 +138,7 @@ class LocalArchive:
 
     def serve_forever(self):
         """Serve in this thread until interrupted (for ``python -m glue_mast.testing``)."""
+        self.catalog.warm()
         self._server.serve_forever()
 
     def __enter__(self):
@@ -151,8 +153,15 @@ class LocalArchive:
         self.clear_log()
 
     def clear_log(self):
+        """Forget the requests served so far (and the count of concurrent downloads)."""
         with self._server._log_lock:
             self._server.log.clear()
+            self._server.max_downloads_in_flight = 0
+
+    @property
+    def max_downloads_in_flight(self):
+        """The most downloads served at the same time since the log was last cleared."""
+        return self._server.max_downloads_in_flight
 
     def requests(self, *, path=None, service=None, method=None):
         """Logged requests, optionally only those to ``path``, of ``service`` or ``method``."""

@@ -59,6 +59,8 @@ class RequestRecord:
     status: int | None = None
     bytes_sent: int = 0
     host: str = ""
+    #: ``time.monotonic()`` when the request arrived, before any injected latency.
+    time: float = 0.0
 
 
 class Faults:
@@ -146,6 +148,9 @@ class ArchiveServer(ThreadingHTTPServer):
         self.tokens = dict(tokens or {})
         self.log: list[RequestRecord] = []
         self._log_lock = threading.Lock()
+        #: Downloads being served right now, and the most there have been at once.
+        self.downloads_in_flight = 0
+        self.max_downloads_in_flight = 0
 
     def record(self, rec):
         with self._log_lock:
@@ -154,6 +159,9 @@ class ArchiveServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate sends; with Nagle's algorithm the body would wait
+    # for the client's delayed ACK, some 40 ms per response.
+    disable_nagle_algorithm = True
     server: ArchiveServer
 
     def log_message(self, format, *args):
@@ -171,6 +179,7 @@ class _Handler(BaseHTTPRequestHandler):
             query=self._query,
             headers={k: v for k, v in self.headers.items()},
             host=self.headers.get("Host", ""),
+            time=time.monotonic(),
         )
         self.server.record(self._rec)
         faults = self.server.faults
@@ -354,13 +363,12 @@ class _Handler(BaseHTTPRequestHandler):
             fields["distance"] = "float"
 
         def make_rows(a, b):
-            rows = []
-            for k in range(a, b):
-                row = catalog.row(indexes[k], [n for n in fields if n != "distance"])
+            rows = catalog.rows(indexes[a:b], [n for n in fields if n != "distance"])
+            near = distances[a:b].tolist() if distances is not None else [0.0] * len(rows)
+            for row, distance in zip(rows, near, strict=True):
                 if "distance" in fields:
-                    row["distance"] = float(distances[k]) if distances is not None else 0.0
+                    row["distance"] = distance
                 row["_selected_"] = None
-                rows.append(row)
             return rows
 
         return self._page_response(request, len(indexes), make_rows, fields)
@@ -489,6 +497,19 @@ class _Handler(BaseHTTPRequestHandler):
         )
 
     def _download(self, head_only):
+        server = self.server
+        with server._log_lock:
+            server.downloads_in_flight += 1
+            server.max_downloads_in_flight = max(
+                server.max_downloads_in_flight, server.downloads_in_flight
+            )
+        try:
+            self._serve_download(head_only)
+        finally:
+            with server._log_lock:
+                server.downloads_in_flight -= 1
+
+    def _serve_download(self, head_only):
         uri = (self._query.get("uri") or [""])[0]
         target = self.server.faults.redirect_downloads_to
         if target:
@@ -546,6 +567,9 @@ class _Handler(BaseHTTPRequestHandler):
         if drop:
             self._write(body[: drop["after_bytes"]])
             self.wfile.flush()
+            # An RST makes the client discard bytes it has not read yet; a connection that
+            # drops mid-body in real life does so after the client has taken what arrived.
+            time.sleep(0.2)
             return self._abort()
         if cut and not cut["honest"]:
             self._write(body[: cut["keep_bytes"]])

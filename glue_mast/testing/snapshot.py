@@ -165,7 +165,8 @@ def _obs(obsid, **fields):
         objID=str(obsid + 100_000_000),
     )
     row.update(fields)
-    row.setdefault("s_region", _circle(row["s_ra"], row["s_dec"], 0.001))
+    if row["s_region"] is None:
+        row["s_region"] = _circle(row["s_ra"], row["s_dec"], 0.001)
     return Observation(row)
 
 

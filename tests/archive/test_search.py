@@ -44,7 +44,9 @@ def test_page_fetches_only_that_page(local_mast):
     [request] = invokes(local_mast)
     assert (request.request["page"], request.request["pagesize"]) == (57, 100)
     assert list(page["obs_id"][[0, -1]]) == ["syn005600", "syn005699"]
+    query = page.meta.pop("query")
     assert page.meta == {"page": 57, "page_size": 100, "count": 100_000, "pages": 1000}
+    assert (query["page"], query["criteria_sent"]) == (57, {"obs_collection": ["SYNTHETIC"]})
     assert q.count == 100_000 and len(invokes(local_mast)) == 1  # the page told the count
 
 

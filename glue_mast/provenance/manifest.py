@@ -1,0 +1,372 @@
+"""The provenance manifest: what was asked of MAST, what came back, and what is on disk.
+
+Schema ``glue-mast/manifest/1`` is plain JSON (string keys, ISO times, numbers, strings, lists,
+dicts), because glue sessions drop or choke on Time, Quantity, Header and non-string keys
+(notes/glue.md, section 3). It holds:
+
+- ``schema``, ``created`` (UTC ISO 8601), ``software`` (versions of glue-mast, astroquery,
+  astropy, specutils, glue-core, jdaviz, numpy, Python), ``server`` (the base URL; never a
+  token);
+- ``queries``: each query as given and as sent (service, criteria, resolved coordinates,
+  radius, page, page size) with the row count seen;
+- ``datasets``: one record per file with its MAST identity (collection, instrument, obs_id,
+  obsid, parent_obsid, dataURI, file name, product type and subgroup, calibration level, data
+  rights, release date, proposal, PI, pipeline version), its ``size`` and ``sha256``, its
+  ``path`` relative to the manifest, when it was downloaded, a DOI where known or given, and
+  the data label it was loaded as.
+
+The JSON is the record; an ECSV table with the same datasets is written beside it for people
+and spreadsheets. Both are written atomically: a reader sees the old file or the new one,
+never half of one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+
+__all__ = ["DATASET_FIELDS", "SCHEMA", "Manifest", "VerifyReport", "sha256_of"]
+
+SCHEMA = "glue-mast/manifest/1"
+
+#: Fields of a dataset record, in the order they are written.
+DATASET_FIELDS = (
+    "obs_collection",
+    "instrument_name",
+    "target_name",
+    "obs_id",
+    "obsid",
+    "parent_obsid",
+    "dataURI",
+    "productFilename",
+    "productType",
+    "productSubGroupDescription",
+    "calib_level",
+    "dataRights",
+    "t_obs_release",
+    "proposal_id",
+    "proposal_pi",
+    "prvversion",
+    "size",
+    "sha256",
+    "path",
+    "downloaded",
+    "doi",
+    "label",
+)
+
+_SOFTWARE = ("glue-mast", "astroquery", "astropy", "specutils", "glue-core", "jdaviz", "numpy")
+
+
+def utc_now():
+    """The current UTC time as ISO 8601 with a ``Z``, to the second."""
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    return now.isoformat().replace("+00:00", "Z")
+
+
+def software_versions():
+    """Versions of the software that matters for reproducing a result (None if absent)."""
+    import platform
+    from importlib import metadata
+
+    versions = {}
+    for name in _SOFTWARE:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    versions["python"] = platform.python_version()
+    return versions
+
+
+def sha256_of(path, chunk=1 << 20):
+    """Hex SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def plain(value):
+    """A JSON-native copy of ``value``: numpy scalars, masked values, NaN and paths handled."""
+    import numpy as np
+
+    if value is None or value is np.ma.masked:
+        return None
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [plain(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return str(value)
+
+
+def atomic_write(path, text):
+    """Write ``text`` to ``path`` so that readers see the old file or the new, never a mix."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class VerifyReport:
+    """The result of :meth:`Manifest.verify`."""
+
+    ok: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
+    wrong_size: list = field(default_factory=list)
+    wrong_checksum: list = field(default_factory=list)
+
+    @property
+    def problems(self):
+        """Datasets that are missing or wrong."""
+        return self.missing + self.wrong_size + self.wrong_checksum
+
+    def __bool__(self):
+        return not self.problems
+
+    def lines(self):
+        """One line per problem, for people."""
+        out = [f"missing: {d['path']} ({d['dataURI']})" for d in self.missing]
+        out += [f"wrong size: {d['path']} (expected {d['size']} bytes)" for d in self.wrong_size]
+        out += [
+            f"wrong checksum: {d['path']} (expected sha256 {d['sha256']})"
+            for d in self.wrong_checksum
+        ]
+        return out
+
+    def __repr__(self):
+        return (
+            f"<VerifyReport {len(self.ok)} ok, {len(self.missing)} missing, "
+            f"{len(self.wrong_size)} wrong size, {len(self.wrong_checksum)} wrong checksum>"
+        )
+
+
+class Manifest:
+    """A provenance manifest (schema ``glue-mast/manifest/1``).
+
+    Datasets are kept with absolute paths in memory and written relative to the manifest's
+    own directory, so a manifest and its files can move together.
+    """
+
+    def __init__(
+        self,
+        *,
+        server,
+        queries=None,
+        datasets=None,
+        created=None,
+        software=None,
+        path=None,
+        extra=None,
+    ):
+        self.server = server
+        self.queries = [plain(q) for q in (queries or [])]
+        self.created = created or utc_now()
+        self.software = software or software_versions()
+        self.path = Path(path).resolve() if path else None
+        self.extra = dict(extra or {})
+        self._datasets: dict[str, dict] = {}
+        for record in datasets or []:
+            self.add_dataset(record)
+
+    # -- content ------------------------------------------------------------------------------
+
+    @property
+    def datasets(self):
+        """Dataset records, with ``path`` absolute."""
+        return list(self._datasets.values())
+
+    def add_dataset(self, record):
+        """Add or replace (by path) one dataset record."""
+        record = {k: plain(record.get(k)) for k in DATASET_FIELDS} | {
+            k: plain(v) for k, v in record.items() if k not in DATASET_FIELDS
+        }
+        if not record.get("path"):
+            raise ValueError("a dataset record needs a path")
+        record["path"] = os.fspath(Path(record["path"]).resolve())
+        self._datasets[record["path"]] = record
+        return record
+
+    def remove_dataset(self, path):
+        self._datasets.pop(os.fspath(Path(path).resolve()), None)
+
+    def add_query(self, record):
+        record = plain(record)
+        if record not in self.queries:
+            self.queries.append(record)
+
+    def dataset_for(self, path):
+        """The record of the file at ``path``, or None."""
+        return self._datasets.get(os.fspath(Path(path).resolve()))
+
+    def __len__(self):
+        return len(self._datasets)
+
+    def __repr__(self):
+        size = sum(d.get("size") or 0 for d in self.datasets)
+        where = f" at {self.path}" if self.path else ""
+        return (
+            f"<Manifest{where}: {len(self)} files, {size:,} bytes, {len(self.queries)} "
+            f"queries, server {self.server}>"
+        )
+
+    # -- reading and writing ----------------------------------------------------------------
+
+    def to_dict(self, root=None):
+        """The manifest as plain JSON data, paths relative to ``root`` (its directory)."""
+        root = Path(root or (self.path.parent if self.path else Path.cwd())).resolve()
+        datasets = []
+        for record in self.datasets:
+            record = dict(record)
+            record["path"] = Path(os.path.relpath(record["path"], root)).as_posix()
+            datasets.append(record)
+        datasets.sort(key=lambda r: r["path"])
+        out = {
+            "schema": SCHEMA,
+            "created": self.created,
+            "software": self.software,
+            "server": self.server,
+        }
+        out.update(self.extra)
+        out.update({"queries": self.queries, "datasets": datasets})
+        return out
+
+    def to_table(self, root=None):
+        """The datasets as an astropy Table (the ECSV view)."""
+        from astropy.table import Table
+
+        rows = self.to_dict(root)["datasets"]
+        names = list(DATASET_FIELDS)
+        columns = {n: [r.get(n) for r in rows] for n in names}
+        table = Table()
+        for name in names:
+            values = columns[name]
+            if (
+                all(isinstance(v, int) and not isinstance(v, bool) for v in values if v is not None)
+                and any(v is not None for v in values)
+                and None not in values
+            ):
+                table[name] = values
+            else:
+                table[name] = ["" if v is None else str(v) for v in values]
+        table.meta.update(
+            {
+                "schema": SCHEMA,
+                "created": self.created,
+                "server": self.server,
+                "manifest": "the JSON file of the same name is the full record",
+            }
+        )
+        return table
+
+    def write(self, path=None):
+        """Write the JSON manifest and its ECSV view (``.ecsv`` beside it), atomically."""
+        import io
+
+        path = Path(path or self.path).resolve()
+        self.path = path
+        text = json.dumps(self.to_dict(path.parent), indent=1, allow_nan=False)
+        atomic_write(path, text + "\n")
+        buffer = io.StringIO()
+        self.to_table(path.parent).write(buffer, format="ascii.ecsv")
+        atomic_write(path.with_suffix(".ecsv"), buffer.getvalue())
+        return path
+
+    @classmethod
+    def read(cls, path):
+        """Read a manifest, checking that it is one."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError(f"no manifest at {path}") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError(f"{path} is not a glue-mast manifest ({exc})") from None
+        if not isinstance(data, dict) or not str(data.get("schema", "")).startswith(
+            "glue-mast/manifest/"
+        ):
+            raise InputError(f"{path} is not a glue-mast manifest (no 'schema' field)")
+        if data["schema"] != SCHEMA:
+            raise InputError(
+                f"{path} has schema {data['schema']}; this glue-mast reads {SCHEMA}:"
+                " upgrade glue-mast"
+            )
+        root = path.resolve().parent
+        datasets = []
+        for record in data.get("datasets") or []:
+            if not isinstance(record, dict) or not record.get("path") or not record.get("dataURI"):
+                raise InputError(f"{path} has a dataset without a path or dataURI")
+            record = dict(record)
+            relative = Path(record["path"])
+            if relative.is_absolute() or ".." in relative.parts:
+                raise InputError(
+                    f"{path} lists {record['path']!r}, which is outside the manifest's directory"
+                )
+            record["path"] = root / relative
+            datasets.append(record)
+        known = {"schema", "created", "software", "server", "queries", "datasets"}
+        return cls(
+            server=data.get("server"),
+            queries=data.get("queries"),
+            datasets=datasets,
+            created=data.get("created"),
+            software=data.get("software"),
+            path=path,
+            extra={k: v for k, v in data.items() if k not in known},
+        )
+
+    # -- checking -------------------------------------------------------------------------------
+
+    def verify(self, *, checksums=True):
+        """Check every file's size and (unless ``checksums=False``) SHA-256 against the record."""
+        report = VerifyReport()
+        for record in self.datasets:
+            path = Path(record["path"])
+            shown = dict(record, path=self._shown(path))
+            if not path.is_file():
+                report.missing.append(shown)
+            elif record.get("size") is not None and path.stat().st_size != record["size"]:
+                report.wrong_size.append(shown)
+            elif checksums and record.get("sha256") and sha256_of(path) != record["sha256"]:
+                report.wrong_checksum.append(shown)
+            else:
+                report.ok.append(shown)
+        return report
+
+    def _shown(self, path):
+        if self.path is not None:
+            try:
+                return Path(os.path.relpath(path, self.path.parent)).as_posix()
+            except ValueError:
+                pass
+        return os.fspath(path)
