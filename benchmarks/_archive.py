@@ -11,6 +11,10 @@ do not count against the client being measured. Use it as a context manager::
         archive.cpu_seconds()      # CPU the archive has used so far (Linux), e.g. to see
                                    # how much of a client's wall time was spent serving
 
+``local_archive(request_log="requests.jsonl")`` also has the archive append one JSON line per
+request it has answered to that file (``--request-log``): arrival time (``time.monotonic()``,
+comparable with this process's on Linux), method, path, Mashup service, status, range, bytes.
+
 The process is stopped when the ``with`` block ends, also on an exception or Ctrl-C; at
 interpreter exit if the block was never left; and, on Linux, by the kernel if the benchmark
 itself is killed (``PR_SET_PDEATHSIG``).
@@ -64,6 +68,9 @@ class ArchiveProcess:
         Rows of the ``SYNTHETIC`` collection (``--synthetic-rows``); None for the default.
     synthetic_file_size : int or None
         Bytes of each synthetic product file (``--synthetic-file-size``); None for the default.
+    request_log : path-like or None
+        File to which the archive appends one JSON line per request answered
+        (``--request-log``); None for none.
     python : str
         The interpreter to run the archive with; by default this one.
     startup_timeout : float
@@ -86,6 +93,7 @@ class ArchiveProcess:
         bandwidth=None,
         synthetic_rows=None,
         synthetic_file_size=None,
+        request_log=None,
         python=None,
         startup_timeout=60.0,
     ):
@@ -96,6 +104,9 @@ class ArchiveProcess:
             self.args += ["--synthetic-rows", str(int(synthetic_rows))]
         if synthetic_file_size is not None:
             self.args += ["--synthetic-file-size", str(int(synthetic_file_size))]
+        if request_log is not None:
+            self.args += ["--request-log", os.fspath(request_log)]
+        self.request_log = request_log
         self.latency = float(latency)
         self.python = python or sys.executable
         self.startup_timeout = float(startup_timeout)
@@ -291,7 +302,8 @@ def local_archive(**kwargs):
     """Start an `ArchiveProcess` for the ``with`` block and stop it afterwards.
 
     Keyword arguments are those of `ArchiveProcess` (``latency``, ``bandwidth``,
-    ``synthetic_rows``, ``synthetic_file_size``, ``python``, ``startup_timeout``).
+    ``synthetic_rows``, ``synthetic_file_size``, ``request_log``, ``python``,
+    ``startup_timeout``).
     """
     archive = ArchiveProcess(**kwargs)
     archive.start()

@@ -2,7 +2,8 @@
 
 It starts :class:`glue_mast.testing.LocalArchive` on loopback, points glue-mast at it, and
 then does what an analyst does: search by target, look at the count, page through rows, and
-list the calibrated science products of what was found.
+list the calibrated science products of what was found, download them in parallel, and write
+and verify the provenance manifest.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from pathlib import Path
 
 __all__ = ["run_demo"]
 
@@ -22,9 +24,11 @@ def run_demo(out_dir="glue-mast-demo", *, out=None, target="TW Hya"):
     """Run the demo; returns 0 on success. ``out`` is the stream to report to."""
     out = out or sys.stdout
     from . import config
+    from .archive.fetch import fetch
     from .archive.products import products
     from .archive.search import search
     from .cli import PRODUCT_COLUMNS, SEARCH_COLUMNS
+    from .provenance import Manifest
     from .testing import LocalArchive
 
     os.makedirs(out_dir, exist_ok=True)
@@ -42,7 +46,7 @@ def run_demo(out_dir="glue-mast-demo", *, out=None, target="TW Hya"):
         )
         print(f"count: {q.count} observations (one request, no rows fetched)", file=out)
 
-        _step(out, "Page 1 of 4 rows per page, fetched from the server on its own")
+        _step(out, "Page 1, 4 rows per page, fetched from the server on its own")
         page = q.page(1, size=4)
         names = [c for c in SEARCH_COLUMNS if c in page.colnames]
         print("\n".join(page[names].pformat(max_width=-1)), file=out)
@@ -84,6 +88,40 @@ def run_demo(out_dir="glue-mast-demo", *, out=None, target="TW Hya"):
         exclusive = [r["productFilename"] for r in prods if r["dataRights"] != "PUBLIC"]
         if exclusive:
             print(f"exclusive access (needs a MAST token): {', '.join(exclusive)}", file=out)
+
+        data_dir = Path(out_dir) / "mast_data"
+        _step(out, f"Fetch: {len(prods)} products in parallel into {data_dir}")
+        result = fetch(prods, data_dir, progress=False)
+        for outcome in result.downloaded + result.cached:
+            relative = outcome.file.path.relative_to(data_dir).as_posix()
+            print(
+                f"{outcome.status:10} {outcome.file.path.stat().st_size:>9,}  {relative}", file=out
+            )
+        for outcome in result.skipped:
+            print(f"{'skipped':10} {'':>9}  {outcome.file.path.name}: {outcome.message}", file=out)
+        print(
+            f"{len(result.downloaded)} downloaded, {len(result.cached)} already on disk, "
+            f"{len(result.skipped)} skipped, {len(result.failed)} failed, in "
+            f"{result.seconds:.2f} s",
+            file=out,
+        )
+
+        _step(out, "Provenance manifest, verified against the disk")
+        report = Manifest.read(result.manifest.path).verify()
+        print(
+            f"{result.manifest.path}: {len(result.manifest)} files, "
+            f"{len(result.manifest.queries)} queries, server {result.manifest.server}",
+            file=out,
+        )
+        print(
+            f"verify: {len(report.ok)} of {len(result.manifest)} files match their size and sha256",
+            file=out,
+        )
+        print(
+            "(the ECSV view of the same records is beside it: "
+            f"{result.manifest.path.with_suffix('.ecsv').name})",
+            file=out,
+        )
         config.reset()
     print(f"\nDemo finished in {time.perf_counter() - started:.1f} s; files in {out_dir}", file=out)
-    return 0
+    return 0 if result.ok and report else 1

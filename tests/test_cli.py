@@ -222,3 +222,6 @@ def test_demo_runs_offline(tmp_path):
     assert "count: 8 observations" in out.stdout
     assert "100,000 rows" in out.stdout
     assert "products kept" in out.stdout
+    assert "8 downloaded, 0 already on disk, 2 skipped, 0 failed" in out.stdout
+    assert "verify: 8 of 8 files match their size and sha256" in out.stdout
+    assert (tmp_path / "demo" / "mast_data" / "manifest.json").exists()

@@ -787,7 +787,7 @@ def _run(
 ):
     server = server or config.current_server()
     token = auth.token() if token is None else token
-    parallel = int(parallel or config.conf.max_parallel)
+    parallel = int(config.conf.max_parallel if parallel is None else parallel)
     if parallel < 1:
         raise InputError(f"parallel must be at least 1, got {parallel}")
     started = time.perf_counter()
@@ -843,7 +843,7 @@ def _run(
 def _write_manifest(result, path, previous, server, queries, doi):
     from ..provenance.manifest import Manifest, sha256_of
 
-    m = previous or Manifest(server=server, path=path)
+    m = previous if previous is not None else Manifest(server=server, path=path)
     m.server = server
     # What an earlier fetch recorded stays only while its file is still there, whole.
     for record in list(m.datasets):

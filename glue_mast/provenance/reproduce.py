@@ -52,7 +52,8 @@ def reproduce(
     out = Path(out_dir).resolve() if out_dir else source_root
     server = server or m.server or config.current_server()
     records, expected = [], {}
-    for record in m.datasets:
+    originals = [dict(record) for record in m.datasets]  # fetching in place updates m
+    for record in originals:
         relative = Path(record["path"]).relative_to(source_root).as_posix()
         expected[record["dataURI"]] = {
             "sha256": record.get("sha256"),
@@ -91,7 +92,7 @@ def reproduce(
     report = reproduced.verify()
     # Anything the original lists but the new manifest lacks (skipped, failed) is missing.
     have = {d["dataURI"] for d in reproduced.datasets}
-    for record in m.datasets:
+    for record in originals:
         if record["dataURI"] not in have:
             report.missing.append(dict(record, path=expected[record["dataURI"]]["path"]))
     return result, report

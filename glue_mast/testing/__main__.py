@@ -17,6 +17,9 @@ def main(argv=None):
     )
     parser.add_argument("--synthetic-rows", type=int, default=100_000)
     parser.add_argument("--synthetic-file-size", type=int, default=65_536)
+    parser.add_argument(
+        "--request-log", metavar="PATH", help="append every request served to PATH as a JSON line"
+    )
     args = parser.parse_args(argv)
 
     from . import VALID_TOKEN, LocalArchive
@@ -29,6 +32,8 @@ def main(argv=None):
     )
     archive.faults.latency = args.latency
     archive.faults.bandwidth = args.bandwidth
+    if args.request_log:
+        archive._server.request_log = open(args.request_log, "a", encoding="utf-8")  # noqa: SIM115
     print(f"serving {archive!r}", flush=True)
     print(f"URL {archive.url}", flush=True)
     print(f"exclusive-access token: {VALID_TOKEN}", flush=True)

@@ -152,9 +152,31 @@ class ArchiveServer(ThreadingHTTPServer):
         self.downloads_in_flight = 0
         self.max_downloads_in_flight = 0
 
+    #: An open text file to which each request is also written as a JSON line, or None
+    #: (for archives in another process: ``python -m glue_mast.testing --request-log``).
+    request_log = None
+
     def record(self, rec):
         with self._log_lock:
             self.log.append(rec)
+
+    def finish_record(self, rec):
+        """Called when a request has been answered."""
+        if self.request_log is not None:
+            line = json.dumps(
+                {
+                    "time": rec.time,
+                    "method": rec.method,
+                    "path": rec.path,
+                    "service": rec.service,
+                    "status": rec.status,
+                    "range": rec.headers.get("Range"),
+                    "bytes": rec.bytes_sent,
+                }
+            )
+            with self._log_lock:
+                self.request_log.write(line + "\n")
+                self.request_log.flush()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -163,6 +185,14 @@ class _Handler(BaseHTTPRequestHandler):
     # for the client's delayed ACK, some 40 ms per response.
     disable_nagle_algorithm = True
     server: ArchiveServer
+
+    def handle_one_request(self):
+        self._rec = None
+        try:
+            super().handle_one_request()
+        finally:
+            if self._rec is not None:
+                self.server.finish_record(self._rec)
 
     def log_message(self, format, *args):
         pass  # the archive keeps its own structured log

@@ -1,0 +1,204 @@
+"""glue-mast fetch, verify and reproduce, as users run them."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from glue_mast.cli import main
+from glue_mast.provenance import Manifest
+from glue_mast.testing import VALID_TOKEN
+
+EXE = str(Path(sys.executable).with_name("glue-mast"))
+
+
+@pytest.fixture
+def run(local_mast, capsys):
+    def run(*args):
+        argv = [str(a) for a in args]
+        if argv[0] != "verify":
+            argv += ["--server", local_mast.url]
+        status = main(argv)
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return run
+
+
+def test_fetch_a_target(run, local_mast, tmp_path):
+    status, out, err = run("fetch", "AU Mic", "--out", tmp_path, "--no-progress")
+    assert status == 0, err
+    assert out.startswith("fetched 7 files (")
+    assert f"manifest: {tmp_path / 'manifest.json'}" in out
+    m = Manifest.read(tmp_path / "manifest.json")
+    assert len(m) == 7 and m.verify()
+    assert {Path(d["path"]).relative_to(tmp_path).parts[0] for d in m.datasets} == {
+        "HST",
+        "FUSE",
+        "IUE",
+        "JWST",
+    }
+
+
+def test_fetch_by_obsid_with_filters(run, tmp_path):
+    status, out, _ = run(
+        "fetch",
+        "--obsid",
+        "2410003001",
+        "--filter",
+        "productSubGroupDescription=S2D",
+        "--out",
+        tmp_path,
+        "--no-progress",
+    )
+    assert status == 0
+    [record] = Manifest.read(tmp_path / "manifest.json").datasets
+    assert record["productSubGroupDescription"] == "S2D"
+    assert record["instrument_name"] == "NIRSPEC/SLIT"  # taken from the observation
+    assert record["proposal_pi"] == "Batalha, Natalie"
+
+
+def test_dry_run_downloads_nothing(run, local_mast, tmp_path):
+    status, out, _ = run("fetch", "TW Hya", "--out", tmp_path, "--dry-run")
+    assert status == 0
+    first = out.splitlines()[0]
+    assert first.startswith("9 files to fetch (1.9 MB), 0 already on disk, 2 exclusive")
+    assert sum(line.startswith("fetch ") for line in out.splitlines()) == 9
+    assert not local_mast.requests(path="/api/v0.1/Download/file")
+    assert not any(tmp_path.iterdir())
+
+
+def test_exclusive_files_are_named_when_skipped(run, tmp_path):
+    status, out, err = run("fetch", "WASP-39", "--out", tmp_path, "--no-progress")
+    assert status == 0
+    assert (
+        "skipped 1 exclusive-access file(s) (no MAST token): "
+        "jw04712-o002_t001_nirspec_g395h-f290lp_x1d.fits"
+        in err
+        or "skipped 2" in err
+    )
+    assert "MAST_API_TOKEN" in err
+
+
+def test_fetch_errors_are_one_line(run, tmp_path):
+    status, out, err = run("fetch", "--obsid", "999", "--out", tmp_path)
+    assert (status, out) == (2, "")
+    assert err == "glue-mast: error: MAST knows no observation with obsid 999\n"
+    status, out, err = run("fetch", "--criteria", "obs_collection=SYNTHETIC", "--out", tmp_path)
+    assert status == 2 and "more than --max-observations 1,000" in err
+    status, _, err = run("fetch", "AU Mic", "--out", tmp_path, "--parallel", "0")
+    assert status == 2 and "parallel must be at least 1" in err
+
+
+def test_failed_files_exit_1(run, local_mast, tmp_path):
+    local_mast.faults.error(404, times=10, match="/api/v0.1/Download/file")
+    status, out, err = run("fetch", "--obsid", "2410004001", "--out", tmp_path, "--no-progress")
+    assert status == 1
+    assert "failed: kplr010002792-2009259160929_llc.fits: MAST has no file" in err
+
+
+def test_verify_and_reproduce(run, local_mast, tmp_path):
+    assert run("fetch", "AU Mic", "--out", tmp_path, "--no-progress")[0] == 0
+    manifest = tmp_path / "manifest.json"
+    status, out, _ = run("verify", manifest)
+    assert (status, out) == (0, "7 of 7 files match the manifest (sizes and sha256)\n")
+    victim = next(tmp_path.rglob("*_x1d.fits"))
+    victim.write_bytes(victim.read_bytes()[:-1] + b"!")
+    (next(tmp_path.rglob("*mxlo_vo.fits"))).unlink()
+    status, out, _ = run("verify", manifest)
+    assert status == 1
+    assert "missing: IUE/swp36581/swp36581mxlo_vo.fits" in out
+    assert f"wrong checksum: {victim.relative_to(tmp_path).as_posix()}" in out
+    assert out.endswith("5 of 7 files match the manifest (sizes and sha256)\n")
+    status, out, _ = run("reproduce", manifest, "--no-progress")
+    assert status == 0
+    assert "fetched 2 files" in out and "7 files verified identical to the manifest" in out
+    assert run("verify", manifest)[0] == 0
+
+
+def test_reproduce_into_another_directory(run, tmp_path):
+    run("fetch", "AU Mic", "--out", tmp_path / "a", "--no-progress")
+    status, out, _ = run(
+        "reproduce", tmp_path / "a" / "manifest.json", "--out", tmp_path / "b", "--no-progress"
+    )
+    assert status == 0 and "fetched 7 files" in out
+    a = json.loads((tmp_path / "a" / "manifest.json").read_text())["datasets"]
+    b = json.loads((tmp_path / "b" / "manifest.json").read_text())["datasets"]
+    assert [(d["path"], d["sha256"]) for d in a] == [(d["path"], d["sha256"]) for d in b]
+
+
+def test_verify_of_a_non_manifest(run, tmp_path):
+    (tmp_path / "x.json").write_text("[]")
+    status, out, err = run("verify", tmp_path / "x.json")
+    assert (status, out) == (2, "") and "is not a glue-mast manifest" in err
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
+def test_curl_script_downloads_later_without_a_token_inside(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("MAST_API_TOKEN", VALID_TOKEN)
+    script = tmp_path / "get.sh"
+    status, out, _ = run("fetch", "TW Hya", "--out", tmp_path / "data", "--curl-script", script)
+    assert status == 0 and out.startswith(f"wrote {script}: 11 files")
+    text = script.read_text()
+    assert VALID_TOKEN not in text and "$MAST_API_TOKEN" in text
+    assert not (tmp_path / "data").exists()
+    done = subprocess.run(
+        ["sh", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "MAST_API_TOKEN": VALID_TOKEN},
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "data").rglob("*.fits"))) == 11
+    assert not list((tmp_path / "data").rglob("*.part"))
+    # A second run finds everything in place.
+    again = subprocess.run(["sh", script], capture_output=True, text=True, timeout=120)
+    assert again.stdout.count("have ") == 11
+
+
+def test_ctrl_c_leaves_a_consistent_directory(local_mast, tmp_path):
+    local_mast.faults.bandwidth = 300_000  # several seconds in all
+    proc = subprocess.Popen(
+        [
+            EXE,
+            "fetch",
+            "TW Hya",
+            "--out",
+            tmp_path,
+            "--no-progress",
+            "--parallel",
+            "3",
+            "--server",
+            local_mast.url,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.rglob("*.fits")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # wait until at least one file is complete
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted; files complete so far are in the manifest" in err
+    m = Manifest.read(tmp_path / "manifest.json")
+    assert m.verify() and 0 < len(m) < 9
+    assert {Path(d["path"]) for d in m.datasets} == set(tmp_path.rglob("*.fits"))
+    local_mast.faults.bandwidth = None
+    done = subprocess.run(
+        [EXE, "fetch", "TW Hya", "--out", tmp_path, "--no-progress", "--server", local_mast.url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0
+    assert len(Manifest.read(tmp_path / "manifest.json")) == 9
+    assert not list(tmp_path.rglob("*.part"))
