@@ -223,6 +223,10 @@ class ObservationSearch:
             return self._sorted_page(n, size)
         table, total = self._fetch(n, size)
         self._count = total
+        return self._as_page(table, n, size, total)
+
+    def _as_page(self, table, n, size, total):
+        """``table`` as page ``n`` of ``total`` rows, or the error of a page past the end."""
         pages = max(1, math.ceil(total / size))
         if n > pages:
             raise InputError(self._past_end(n, size, total))
@@ -363,18 +367,7 @@ class ObservationSearch:
     def _sorted_page(self, n, size):
         rows = self._sorted_rows()
         total = len(rows)
-        pages = max(1, math.ceil(total / size))
-        if n > pages:
-            raise InputError(self._past_end(n, size, total))
-        table = rows[(n - 1) * size : n * size]
-        table.meta.update(
-            page=n,
-            page_size=size,
-            count=total,
-            pages=pages,
-            query=dict(self.as_record(), page=n, page_size=size),
-        )
-        return table
+        return self._as_page(rows[(n - 1) * size : n * size], n, size, total)
 
 
 def _sort_table(table, keys):

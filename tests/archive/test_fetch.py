@@ -357,3 +357,16 @@ def test_fetch_result_retry(local_mast, k2, tmp_path):
     assert not result.ok
     again = result.retry()
     assert again.ok and Manifest.read(tmp_path / "manifest.json").verify()
+
+
+def test_progress_events_for_front_ends(local_mast, tw_hya, tmp_path):
+    events = []
+    result = fetch(tw_hya, tmp_path, progress=events.append)
+    kinds = [e["event"] for e in events]
+    assert kinds[0] == "start" and kinds[-1] == "end"
+    assert events[0]["files"] == 9 and events[0]["bytes"] == sum(
+        o.file.size for o in result.downloaded
+    )
+    assert sum(e["bytes"] for e in events if e["event"] == "bytes") == events[0]["bytes"]
+    done = [e for e in events if e["event"] == "file"]
+    assert len(done) == 9 and {e["status"] for e in done} == {"downloaded"}

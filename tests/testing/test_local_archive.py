@@ -56,6 +56,7 @@ def test_query_object_uses_the_santa_resolver_and_cone(obs, local_mast):
     assert [r.service for r in local_mast.log if r.service] == ["Mast.Caom.Cone"]
 
 
+@pytest.mark.filterwarnings("ignore:Coordinate string is being interpreted")
 def test_criteria_count_and_position_filtering(obs, local_mast):
     n = obs.query_criteria_count(obs_collection="IUE", dataproduct_type="spectrum")
     assert n == 3
