@@ -185,8 +185,10 @@ def products(
         The products kept. ``meta`` holds ``listed`` (products before filtering) and
         ``filter`` (the filter as a plain dict).
     """
-    from astropy.table import Table
+    from astropy.table import Row, Table
 
+    if isinstance(observations, Row):  # a slice keeps the table's meta (its query record)
+        observations = observations.table[observations.index : observations.index + 1]
     if "productType" in fields:
         product_type = fields.pop("productType")
     flt = ProductFilter(

@@ -96,3 +96,11 @@ def test_unknown_product_field(local_mast):
 
 def test_unknown_obsid_gives_no_products(local_mast):
     assert len(glue_mast.products("1234567")) == 0
+
+
+def test_a_single_row(local_mast):
+    page = glue_mast.search("TW Hya").page(1)
+    prods = glue_mast.products(page[0])
+    assert set(prods["obsID"]) == {page[0]["obsid"]}
+    assert prods.meta["queries"][-1]["obsids"] == [page[0]["obsid"]]
+    assert prods.meta["queries"][0]["target"] == "TW Hya"
