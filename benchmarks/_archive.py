@@ -35,7 +35,7 @@ import time
 import urllib.error
 import urllib.request
 
-__all__ = ["ArchiveError", "ArchiveProcess", "local_archive"]
+__all__ = ["ArchiveError", "ArchiveProcess", "local_archive", "machine_description"]
 
 
 class ArchiveError(RuntimeError):
@@ -311,3 +311,20 @@ def local_archive(**kwargs):
         yield archive
     finally:
         archive.stop()
+
+
+def machine_description():
+    """CPUs, platform and the versions that matter, for a benchmark's report."""
+    import platform
+
+    import astroquery
+
+    try:
+        from glue_mast import __version__ as gm_version
+    except ImportError:
+        gm_version = "?"
+    return (
+        f"{os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}, glue-mast {gm_version}, "
+        f"astroquery {astroquery.__version__}"
+    )

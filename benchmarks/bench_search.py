@@ -25,7 +25,6 @@ import contextlib
 import gc
 import json
 import os
-import platform
 import shlex
 import signal
 import statistics
@@ -409,20 +408,6 @@ def summary_lines(results):
     return lines
 
 
-def _machine():
-    import astroquery
-
-    try:
-        from glue_mast import __version__ as gm_version
-    except ImportError:
-        gm_version = "?"
-    return (
-        f"{os.cpu_count()} CPUs, {platform.system()} {platform.machine()}, "
-        f"Python {platform.python_version()}, glue-mast {gm_version}, "
-        f"astroquery {astroquery.__version__}"
-    )
-
-
 # -- main ---------------------------------------------------------------------------------
 
 
@@ -463,7 +448,7 @@ def main(argv=None):
         print(json.dumps(measure_memory(side, int(total), args.probe, args.url)), flush=True)
         return 0
 
-    from _archive import local_archive
+    from _archive import local_archive, machine_description
 
     # A plain `kill` unwinds like Ctrl-C: the archive and any memory probe are stopped.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
@@ -476,7 +461,7 @@ def main(argv=None):
         "command": shlex.join([sys.executable, *(argv if argv is not None else sys.argv)]),
         "latency_s": args.latency,
         "repeat": args.repeat,
-        "machine": _machine(),
+        "machine": machine_description(),
     }
     with local_archive(latency=args.latency) as archive:
         log(f"local archive {archive.url} (pid {archive.pid}), latency {args.latency:g} s")

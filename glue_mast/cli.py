@@ -8,6 +8,7 @@ text. A mistake gets one line on stderr (``glue-mast: error: ...``) and a non-ze
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import sys
@@ -659,7 +660,12 @@ def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args, sys.stdout) or 0
+        status = args.func(args, sys.stdout) or 0
+        sys.stdout.flush()
+        # The work is done: spare the interpreter's final garbage collection over everything
+        # astropy and astroquery built (about 0.2 s at every exit).
+        gc.freeze()
+        return status
     except GlueMastError as exc:
         print(f"glue-mast: error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -145,14 +145,18 @@ def current_download_dir():
 
 
 def settings():
-    """The settings in force, without the token itself."""
+    """The settings in force, without the token itself.
+
+    ``token`` is ``"set"`` for a token given to :func:`configure` or in ``MAST_API_TOKEN``;
+    astroquery's keyring entry is consulted only when an exclusive-access file needs it.
+    """
     from .archive import auth
 
     return {
         "server": current_server(),
         "timeout": current_timeout(),
         "download_dir": current_download_dir(),
-        "token": "set" if auth.token() else None,
+        "token": "set" if auth.token(keyring=False) else None,
     }
 
 

@@ -29,14 +29,14 @@ def set_token(value):
     _explicit = value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def token():
-    """The token in force, or ``None``."""
+def token(keyring=True):
+    """The token in force, or ``None``; ``keyring=False`` skips astroquery's keyring entry."""
     if _explicit:
         return _explicit
     env = os.environ.get("MAST_API_TOKEN", "").strip()
     if env:
         return env
-    return _from_keyring()
+    return _from_keyring() if keyring else None
 
 
 def _from_keyring():

@@ -132,8 +132,12 @@ def test_dropped_connection_is_resumed_with_range(local_mast, k2, tmp_path):
     result = fetch(k2, tmp_path, backoff=0.05)
     [outcome] = result.downloaded
     gets = downloads(local_mast)
-    assert len(gets) == 2 and gets[1].headers["Range"] == "bytes=20000-"
-    assert gets[1].status == 206 and outcome.resumed_from == [20_000]
+    # The client resumes from what it had received when the connection broke: the 20,000
+    # bytes sent, unless a loaded machine let the reset discard some unread ones.
+    [offset] = outcome.resumed_from
+    assert 0 < offset <= 20_000
+    assert len(gets) == 2 and gets[1].headers["Range"] == f"bytes={offset}-"
+    assert gets[1].status == 206
     assert outcome.file.path.read_bytes() == served(local_mast, uri)
 
 
@@ -161,10 +165,12 @@ def test_persistent_failure_leaves_no_final_file(local_mast, k2, tmp_path):
     assert "gave up" in outcome.message and "after 3 attempts" in outcome.message
     assert not outcome.file.path.exists()
     assert outcome.file.part.exists()  # kept, and resumed by the next fetch
+    kept = outcome.file.part.stat().st_size
+    assert 0 < kept <= 3000
     assert len(Manifest.read(tmp_path / "manifest.json")) == 0
     local_mast.faults.reset()
     again = fetch(k2, tmp_path)
-    assert again.ok and again.downloaded[0].resumed_from == [3000]
+    assert again.ok and again.downloaded[0].resumed_from == [kept]
 
 
 def test_missing_file_is_reported(local_mast, k2, tmp_path):
