@@ -445,6 +445,9 @@ class _Downloader:
             self._fetch(f, outcome)
         except _Cancelled:
             outcome.status, outcome.message = "cancelled", "interrupted"
+        except requests.RequestException as exc:  # before OSError: they are OSErrors too
+            outcome.status = "failed"
+            outcome.message = f"{f.uri}: {type(exc).__name__}: {auth.redact(_short(exc))}"
         except OSError as exc:
             outcome.status = "failed"
             outcome.message = _disk_message(exc)
@@ -499,7 +502,7 @@ class _Downloader:
                     part.unlink(missing_ok=True)
                     last_error = outcome.message
                     continue
-                if offset:
+                if offset and response.status_code == 206:
                     outcome.resumed_from.append(offset)
                 try:
                     self._stream(f, response, append=response.status_code == 206)

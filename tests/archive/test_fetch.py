@@ -376,3 +376,9 @@ def test_progress_events_for_front_ends(local_mast, tw_hya, tmp_path):
     assert sum(e["bytes"] for e in events if e["event"] == "bytes") == events[0]["bytes"]
     done = [e for e in events if e["event"] == "file"]
     assert len(done) == 9 and {e["status"] for e in done} == {"downloaded"}
+
+
+def test_redirect_loop_is_not_a_disk_error(local_mast, k2, tmp_path):
+    local_mast.faults.redirect_downloads_to = local_mast.url  # redirects to itself, forever
+    [outcome] = fetch(k2, tmp_path).failed
+    assert "TooManyRedirects" in outcome.message and "could not write" not in outcome.message
