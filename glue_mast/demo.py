@@ -89,7 +89,7 @@ def run_demo(out_dir="glue-mast-demo", *, out=None, target="TW Hya"):
         if exclusive:
             print(f"exclusive access (needs a MAST token): {', '.join(exclusive)}", file=out)
 
-        data_dir = Path(out_dir) / "mast_data"
+        data_dir = (Path(out_dir) / "mast_data").resolve()
         _step(out, f"Fetch: {len(prods)} products in parallel into {data_dir}")
         result = fetch(prods, data_dir, progress=False)
         for outcome in result.downloaded + result.cached:

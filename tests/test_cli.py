@@ -214,14 +214,13 @@ def test_installed_console_script(local_mast):
 
 
 def test_demo_runs_offline(tmp_path):
+    # As README.md runs it: default --out, relative to the working directory.
     exe = str(__import__("pathlib").Path(sys.executable).with_name("glue-mast"))
-    out = subprocess.run(
-        [exe, "demo", "--out", tmp_path / "demo"], capture_output=True, text=True, timeout=300
-    )
+    out = subprocess.run([exe, "demo"], capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert "count: 8 observations" in out.stdout
     assert "100,000 rows" in out.stdout
     assert "products kept" in out.stdout
     assert "8 downloaded, 0 already on disk, 2 skipped, 0 failed" in out.stdout
     assert "verify: 8 of 8 files match their size and sha256" in out.stdout
-    assert (tmp_path / "demo" / "mast_data" / "manifest.json").exists()
+    assert (tmp_path / "glue-mast-demo" / "mast_data" / "manifest.json").exists()
