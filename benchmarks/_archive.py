@@ -35,7 +35,14 @@ import time
 import urllib.error
 import urllib.request
 
-__all__ = ["ArchiveError", "ArchiveProcess", "local_archive", "machine_description"]
+__all__ = [
+    "ArchiveError",
+    "ArchiveProcess",
+    "local_archive",
+    "machine_description",
+    "report",
+    "run_benchmark",
+]
 
 
 class ArchiveError(RuntimeError):
@@ -328,3 +335,32 @@ def machine_description():
         f"Python {platform.python_version()}, glue-mast {gm_version}, "
         f"astroquery {astroquery.__version__}"
     )
+
+
+def report(results, lines, json_path=None, log=print):
+    """Print a benchmark's summary, write its results as JSON if asked; the exit status."""
+    import json
+
+    log()
+    for line in lines:
+        log(line)
+    if json_path:
+        with open(json_path, "w") as f:
+            json.dump(results, f, indent=2, default=str)
+            f.write("\n")
+        log(f"results written to {json_path}")
+    return 0 if results["pass"] else 1
+
+
+def run_benchmark(main):
+    """Run a benchmark's ``main``: exit 0 if every target is met, 1 if not, 2 on an error."""
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception:
+        import traceback
+
+        traceback.print_exc()
+        sys.exit(2)

@@ -784,7 +784,7 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from _archive import local_archive, machine_description
+    from _archive import local_archive, machine_description, report
 
     # A plain `kill` unwinds like Ctrl-C: the archives are stopped.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
@@ -927,25 +927,10 @@ def main(argv=None):
     )
     results["total_s"] = time.monotonic() - started
 
-    log()
-    for line in summary_lines(results):
-        log(line)
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(results, f, indent=2, default=str)
-            f.write("\n")
-        log(f"results written to {args.json}")
-    return 0 if results["pass"] else 1
+    return report(results, summary_lines(results), args.json, log)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        sys.exit(130)
-    except Exception:
-        import traceback
+    from _archive import run_benchmark
 
-        traceback.print_exc()
-        sys.exit(2)
+    run_benchmark(main)

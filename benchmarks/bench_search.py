@@ -448,7 +448,7 @@ def main(argv=None):
         print(json.dumps(measure_memory(side, int(total), args.probe, args.url)), flush=True)
         return 0
 
-    from _archive import local_archive, machine_description
+    from _archive import local_archive, machine_description, report
 
     # A plain `kill` unwinds like Ctrl-C: the archive and any memory probe are stopped.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
@@ -479,25 +479,10 @@ def main(argv=None):
     results["pass"] = all(verdicts)
     results["total_s"] = time.perf_counter() - started
 
-    print()
-    for line in summary_lines(results):
-        print(line)
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(results, f, indent=2, default=str)
-            f.write("\n")
-        print(f"results written to {args.json}")
-    return 0 if results["pass"] else 1
+    return report(results, summary_lines(results), args.json)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        sys.exit(130)
-    except Exception:
-        import traceback
+    from _archive import run_benchmark
 
-        traceback.print_exc()
-        sys.exit(2)
+    run_benchmark(main)

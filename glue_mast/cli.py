@@ -427,11 +427,10 @@ def cmd_products(args, out):
         _write_csv(table, out)
     else:
         listed = table.meta.get("listed", len(table))
-        size = (
-            sum(int(s) for s in table["size"] if s is not None and s is not _masked())
-            if "size" in table.colnames
-            else 0
-        )
+        import numpy as np
+
+        # Sizes MAST does not know are masked: they count as 0.
+        size = int(np.ma.filled(table["size"], 0).sum()) if "size" in table.colnames else 0
         print(f"{len(table)} of {listed} products kept ({_human_size(size)})", file=out)
         if len(table):
             print(_pformat(table, None, PRODUCT_COLUMNS), file=out)
@@ -477,8 +476,6 @@ def _fetch_products(args):
 
 def cmd_fetch(args, out):
     _configure(args)
-    from pathlib import Path
-
     from . import config
     from .archive import fetch as fetch_mod
     from .archive.server import prefetch_column_configs
@@ -486,15 +483,16 @@ def cmd_fetch(args, out):
     # Both field lists will be needed: ask for them now, while the name resolves.
     prefetch_column_configs("observations", "products")
     prods = _fetch_products(args)
-    root = Path(args.out or config.current_download_dir()).resolve()
-    manifest = Path(args.manifest).resolve() if args.manifest else root / "manifest.json"
+    root = args.out or config.current_download_dir()
+    manifest = args.manifest or True
     if args.dry_run or args.curl_script:
-        fetch_plan = fetch_mod.plan(prods, root, previous=fetch_mod._previous_manifest(manifest))
+        fetch_plan = fetch_mod.plan_fetch(prods, root, manifest=manifest)
         if args.curl_script:
             path = fetch_mod.write_curl_script(fetch_plan, args.curl_script)
+            files = fetch_plan.not_on_disk
+            size = sum(f.size or 0 for f in files)
             print(
-                f"wrote {path}: {len(fetch_plan.to_fetch) + len(fetch_plan.skipped)} files, "
-                f"{_human_size(fetch_plan.fetch_size)}; run it to download them",
+                f"wrote {path}: {len(files)} files, {_human_size(size)}; run it to download them",
                 file=out,
             )
         else:
@@ -593,12 +591,6 @@ def cmd_demo(args, out):
 
 
 # --- output helpers -------------------------------------------------------------------------
-
-
-def _masked():
-    import numpy as np
-
-    return np.ma.masked
 
 
 def table_rows(table):

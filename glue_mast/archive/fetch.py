@@ -38,7 +38,16 @@ from .. import config
 from ..errors import InputError
 from . import auth
 
-__all__ = ["FetchPlan", "FetchResult", "FileOutcome", "PlannedFile", "fetch", "plan"]
+__all__ = [
+    "FetchPlan",
+    "FetchResult",
+    "FileOutcome",
+    "PlannedFile",
+    "fetch",
+    "plan",
+    "plan_fetch",
+    "write_curl_script",
+]
 
 DOWNLOAD_PATH = "/api/v0.1/Download/file"
 _CHUNK = 1 << 16
@@ -115,18 +124,17 @@ class FetchPlan:
     cached: list
     skipped: list
     server: str
-
-    @property
-    def files(self):
-        return self.to_fetch + self.cached
-
-    @property
-    def total_size(self):
-        return sum(f.size or 0 for f in self.to_fetch + self.cached)
+    manifest_path: Path | None = None
+    previous: object = None  # the manifest already at manifest_path, if any
 
     @property
     def fetch_size(self):
         return sum(f.size or 0 for f in self.to_fetch)
+
+    @property
+    def not_on_disk(self):
+        """Files not yet on disk: to fetch now, or once a token is at hand."""
+        return self.to_fetch + self.skipped
 
 
 @dataclass
@@ -701,18 +709,14 @@ def fetch(
         KeyboardInterrupt the manifest is written for what is complete and the interrupt is
         raised again; partial files stay as ``.part`` and are resumed next time.
     """
-    root = Path(download_dir or config.current_download_dir()).resolve()
-    manifest_path = _manifest_path(manifest, root)
-    previous = _previous_manifest(manifest_path)
-    urls = _cloud_urls(products) if cloud else None
-    fetch_plan = plan(products, root, token=token, previous=previous, urls=urls)
+    fetch_plan = plan_fetch(products, download_dir, manifest=manifest, token=token, cloud=cloud)
     query_records = queries if queries is not None else _queries_from(products)
     return _run(
         fetch_plan.to_fetch,
         fetch_plan.cached,
         fetch_plan.skipped,
-        root,
-        manifest=manifest_path,
+        fetch_plan.download_dir,
+        manifest=fetch_plan.manifest_path,
         parallel=parallel,
         progress=progress,
         token=token,
@@ -720,8 +724,24 @@ def fetch(
         backoff=backoff,
         queries=query_records,
         doi=doi,
-        previous=previous,
+        previous=fetch_plan.previous,
     )
+
+
+def plan_fetch(products, download_dir=None, *, manifest=True, token=None, cloud=False):
+    """What :func:`fetch` with the same arguments would do, decided with no download.
+
+    Checks the manifest path and reads the manifest already there (its checksums tell
+    complete files from corrupt ones), then :func:`plan`. For ``--dry-run`` and
+    ``--curl-script``.
+    """
+    root = Path(download_dir or config.current_download_dir()).resolve()
+    manifest_path = _manifest_path(manifest, root)
+    previous = _previous_manifest(manifest_path)
+    urls = _cloud_urls(products) if cloud else None
+    fetch_plan = plan(products, root, token=token, previous=previous, urls=urls)
+    fetch_plan.manifest_path, fetch_plan.previous = manifest_path, previous
+    return fetch_plan
 
 
 def _manifest_path(manifest, root):
@@ -907,7 +927,7 @@ def write_curl_script(fetch_plan, path):
 
     path = Path(path).resolve()
     root = fetch_plan.download_dir
-    files = fetch_plan.to_fetch + fetch_plan.skipped
+    files = fetch_plan.not_on_disk
     lines = [
         "#!/bin/sh",
         f"# Written by glue-mast: {len(files)} files, {sum(f.size or 0 for f in files):,} bytes "

@@ -285,6 +285,8 @@ class ObservationSearch:
 
     def as_record(self):
         """The query as the user gave it and as it is sent, in plain JSON types."""
+        from ..provenance.manifest import plain as _plain
+
         record = {
             "service": self._service(),
             "target": self.target,
@@ -389,19 +391,6 @@ def _sort_table(table, keys):
         _, rank = np.unique(data, return_inverse=True)
         lex += [-rank if key.startswith("-") else rank, missing]
     return table[np.lexsort(lex)]
-
-
-def _plain(value):
-    """JSON-native version of a criterion value (Quantity, Time, numpy scalars)."""
-    import numpy as np
-
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
 
 
 def search(target=None, *, coordinates=None, radius=None, sort=None, **criteria):

@@ -13,7 +13,7 @@ Example
 >>> with LocalArchive() as archive:                        # doctest: +SKIP
 ...     glue_mast.configure(server=archive.url)
 ...     glue_mast.search("TW Hya").count
-9
+8
 
 For pytest, ``pytest_plugins = ["glue_mast.testing.pytest_plugin"]`` gives the fixtures
 ``mast_archive`` (one archive per test session) and ``local_mast`` (that archive, with glue-mast

@@ -74,6 +74,12 @@ class Catalog:
                 self.files[row["dataURI"]] = (data, spec.content_type)
                 rows.append(row)
             self._products_by_obsid[obs.row["obsid"]] = rows
+        self._exclusive = {
+            row["dataURI"]
+            for rows in self._products_by_obsid.values()
+            for row in rows
+            if row["dataRights"] != "PUBLIC"
+        }
         self._synthetic_cache: OrderedDict[str, bytes] = OrderedDict()
 
     # -- columns --------------------------------------------------------------------------
@@ -365,11 +371,7 @@ class Catalog:
 
     def is_exclusive(self, uri):
         """Whether a dataURI needs an exclusive-access token."""
-        for rows in self._products_by_obsid.values():
-            for row in rows:
-                if row["dataURI"] == uri:
-                    return row["dataRights"] != "PUBLIC"
-        return False
+        return uri in self._exclusive
 
     def collections(self):
         """Row counts per obs_collection, as MAST's ``Mast.Caom.All`` histogram gives them."""
@@ -398,19 +400,6 @@ def _json_column(values, kind):
     if kind == "boolean":
         return values.astype(bool).tolist()
     return [str(v) or None for v in values.tolist()]
-
-
-def _json_value(value, kind):
-    if kind == "float":
-        value = float(value)
-        return None if math.isnan(value) else value
-    if kind == "int":
-        value = int(value)
-        return None if value == -999 else value
-    if kind == "boolean":
-        return bool(value)
-    value = str(value)
-    return value or None
 
 
 def _like_regex(pattern):
