@@ -1,6 +1,7 @@
 """One setting sends every request to one base URL; failures become one clear line."""
 
 import socket
+import time
 import subprocess
 import sys
 
@@ -173,3 +174,46 @@ def test_core_has_no_gui_imports():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+# --- Retry-After and EXECUTING on queries -----------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["soon", "1.5e3", "Tue, 99 Foo 2026"])
+def test_a_retry_after_that_is_no_delay_is_treated_as_absent(local_mast, value):
+    q = glue_mast.search(obs_collection="IUE")
+    local_mast.faults.error(429, retry_after=value, times=1, match="Mast.Caom.Filtered")
+    local_mast.clear_log()
+    assert q.count == 3
+    statuses = [r.status for r in local_mast.requests(path="/api/v0/invoke")]
+    assert statuses == [429, 200]
+
+
+@pytest.mark.parametrize(
+    "seconds, shown", [(86400, "86400 s (1 day)"), (7200, "7200 s (2 hours)"), (31, "31 s")]
+)
+def test_a_retry_after_longer_than_the_timeout_fails_at_once(local_mast, seconds, shown):
+    config.configure(timeout=30)
+    q = glue_mast.search(obs_collection="IUE")
+    local_mast.faults.error(429, retry_after=seconds, times=5, match="Mast.Caom.Filtered")
+    local_mast.clear_log()
+    start = time.monotonic()
+    with pytest.raises(ServerError) as info:
+        q.count
+    assert time.monotonic() - start < 2
+    assert str(info.value) == (
+        f"MAST asked to wait {shown} before answering while counting the matching "
+        "observations, longer than the 30 s timeout; try again later"
+    ) or str(info.value).startswith(f"MAST asked to wait {shown}")
+    assert [r.status for r in local_mast.requests(path="/api/v0/invoke")] == [429]
+
+
+def test_a_retry_after_within_the_timeout_is_waited_for(local_mast):
+    config.configure(timeout=5)
+    q = glue_mast.search(obs_collection="IUE")
+    local_mast.faults.error(503, retry_after=2, times=1, match="Mast.Caom.Filtered")
+    local_mast.clear_log()
+    assert q.count == 3
+    first, second = local_mast.requests(path="/api/v0/invoke")
+    assert (first.status, second.status) == (503, 200)
+    assert second.time - first.time >= 1.95
