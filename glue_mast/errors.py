@@ -11,6 +11,7 @@ __all__ = [
     "ServerConnectionError",
     "ServerError",
     "ServerTimeout",
+    "UnreadableProduct",
 ]
 
 
@@ -29,6 +30,25 @@ class InputError(GlueMastError, ValueError):
 
 class ResolveError(InputError):
     """A target name the resolver does not know."""
+
+
+class UnreadableProduct(InputError):
+    """A product file that no glue-mast reader can turn into a spectrum or light curve.
+
+    Parameters
+    ----------
+    message : str
+        The whole message, naming the file and what to do.
+    path : str
+        The file.
+    readers : tuple of str
+        The readers that were tried, in order.
+    """
+
+    def __init__(self, message, *, path, readers=()):
+        super().__init__(message)
+        self.path = str(path)
+        self.readers = tuple(readers)
 
 
 class ServerError(GlueMastError):
