@@ -66,6 +66,18 @@ READERS = (
         "glue_mast.io.vo:read_vo_content",
     ),
     Reader(
+        "glue-mast: HST/COS x1d",
+        "an HST/COS x1d spectrum",
+        identify.is_hst_cos_x1d,
+        "glue_mast.io.hst:read_cos_x1d",
+    ),
+    Reader(
+        "specutils: HST/STIS",
+        "an HST/STIS x1d spectrum",
+        identify.is_hst_stis_x1d,
+        "glue_mast.io.hst:read_stis_x1d",
+    ),
+    Reader(
         "specutils: any format it identifies",
         "a spectrum specutils identifies",
         None,
