@@ -78,6 +78,24 @@ READERS = (
         "glue_mast.io.hst:read_stis_x1d",
     ),
     Reader(
+        "specutils: JWST x1d",
+        "a JWST x1d/c1d spectrum",
+        identify.is_jwst_spec1d,
+        "glue_mast.io.jwst:read_spec1d",
+    ),
+    Reader(
+        "glue-mast: JWST s2d",
+        "a JWST s2d spectrum",
+        identify.is_jwst_s2d,
+        "glue_mast.io.jwst:read_s2d",
+    ),
+    Reader(
+        "specutils: JWST s3d",
+        "a JWST s3d cube",
+        identify.is_jwst_s3d,
+        "glue_mast.io.jwst:read_s3d",
+    ),
+    Reader(
         "specutils: any format it identifies",
         "a spectrum specutils identifies",
         None,
