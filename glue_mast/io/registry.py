@@ -66,6 +66,12 @@ READERS = (
         "glue_mast.io.vo:read_vo_content",
     ),
     Reader(
+        "glue-mast: HLSP spectrum",
+        "a high-level science product spectrum",
+        identify.is_hlsp_spectrum,
+        "glue_mast.io.hlsp:read_hlsp",
+    ),
+    Reader(
         "glue-mast: HST/COS x1d",
         "an HST/COS x1d spectrum",
         identify.is_hst_cos_x1d,
