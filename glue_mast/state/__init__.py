@@ -12,6 +12,7 @@ package imports glue-core's state classes (echo), but no GUI toolkit.
 """
 
 from .base import JobState
+from .products import ProductState
 from .search import SearchState
 
-__all__ = ["JobState", "SearchState"]
+__all__ = ["JobState", "ProductState", "SearchState"]

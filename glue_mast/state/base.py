@@ -117,12 +117,13 @@ class JobState(State):
     def _start(self, work, *, name, land=None, is_current=lambda: True, clear_error=True):
         """Run ``work(job)`` as a job; its result goes to ``land(result)`` on the UI thread.
 
-        Call on the front end's thread. ``is_current()`` (evaluated on the UI thread when the
+        ``work`` may also be a `~glue_mast.jobs.Job` made elsewhere (started or not), which is
+        then watched the same way. Call on the front end's thread. ``is_current()`` (evaluated on the UI thread when the
         job ends) says whether the job still answers the latest request; if not, its result
         and error are dropped. A new request clears the last error unless ``clear_error`` is
         False (for side requests, such as a form's choices).
         """
-        job = Job(work, name=name, start=False)
+        job = work if isinstance(work, Job) else Job(work, name=name, start=False)
         self._running.add(job)
         self.busy = True
         if clear_error:
