@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 
 from .. import config
-from . import server
+from . import astroquery_adapter as adapter
 
 __all__ = ["clear_cache", "facet_values"]
 
@@ -34,8 +34,8 @@ def facet_values():
     with _CACHE_LOCK:
         if base in _CACHE:
             return _CACHE[base]
-    mast_client = server.mast()
-    with server.LOCK, server.astroquery_call("listing collections and instruments"):
+    mast_client = adapter.mast()
+    with adapter.LOCK, adapter.astroquery_call("listing collections and instruments"):
         responses = mast_client.service_request_async("Mast.Caom.All", {}, format="extjs")
         answer = responses[0].json()
     try:

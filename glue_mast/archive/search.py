@@ -14,7 +14,7 @@ import warnings
 from .. import config
 from ..errors import InputError
 from . import criteria as _criteria
-from . import server
+from . import astroquery_adapter as adapter
 
 __all__ = ["DEFAULT_RADIUS", "ObservationSearch", "parse_coordinates", "parse_radius", "search"]
 
@@ -114,7 +114,7 @@ class ObservationSearch:
         ordering, so a sorted search fetches every row (up to
         ``glue_mast.conf.max_sort_rows``) before its first page.
     resolved : tuple, optional
-        ``(SkyCoord, info)`` from an earlier :func:`~glue_mast.archive.server.resolve` of this
+        ``(SkyCoord, info)`` from an earlier :func:`~glue_mast.archive.astroquery_adapter.resolve` of this
         ``target`` on the same server: given, the name is not resolved again (a form that
         changes only the radius or a criterion costs no resolver round trip).
     **criteria
@@ -155,11 +155,11 @@ class ObservationSearch:
             self.coordinates, self.resolved = resolved
         elif self.target is not None:
             # The field list is needed next; fetch it while the name resolves.
-            server.prefetch_column_configs("observations")
-            self.coordinates, self.resolved = server.resolve(self.target)
+            adapter.prefetch_column_configs("observations")
+            self.coordinates, self.resolved = adapter.resolve(self.target)
         else:
             self.resolved = None
-        fields = server.observation_columns()  # waits for the prefetch, if one is under way
+        fields = adapter.observation_columns()  # waits for the prefetch, if one is under way
         self.criteria = _criteria.normalise_criteria(self.criteria_given, fields)
         sortable = set(fields) | ({"distance"} if positional else set())
         for key in self.sort:
@@ -202,12 +202,12 @@ class ObservationSearch:
     def fetch_count(self):
         """Ask the server for the total rows now (one request) and return it.
 
-        The count travels on a portal connection of its own, outside ``server.LOCK``, so it
+        The count travels on a portal connection of its own, outside ``adapter.LOCK``, so it
         can run on one thread while :meth:`page` fetches rows on another: a form shows count
         and first page after one round trip of latency instead of two.
         """
-        obs = server.private_observations()
-        with server.astroquery_call("counting observations"), warnings.catch_warnings():
+        obs = adapter.private_observations()
+        with adapter.astroquery_call("counting observations"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if self.criteria:
                 n = obs.query_criteria_count(**self._position_kwargs(), **self.criteria)
@@ -340,8 +340,8 @@ class ObservationSearch:
 
     def _fetch(self, n, size):
         """One page from the server: ``(table, total rows)``."""
-        obs = server.observations()
-        with server.LOCK, server.astroquery_call(f"fetching page {n}"), warnings.catch_warnings():
+        obs = adapter.observations()
+        with adapter.LOCK, adapter.astroquery_call(f"fetching page {n}"), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # astroquery's NoResultsWarning: count says so
             if self.criteria:
                 responses = obs.query_criteria_async(

@@ -147,7 +147,7 @@ def build_search(inputs, resolved=None):
     InputError
         With ``field`` set to the input it concerns.
     """
-    from ..archive import server
+    from ..archive import astroquery_adapter as adapter
     from ..archive.criteria import canonical_name
     from ..archive.search import ObservationSearch, parse_coordinates, parse_radius
 
@@ -170,10 +170,10 @@ def build_search(inputs, resolved=None):
 
     if target and (resolved is None or resolved[0] != target):
         # The field list is needed next; fetch it while the name resolves.
-        server.prefetch_column_configs("observations")
+        adapter.prefetch_column_configs("observations")
         with concerning("target"):
-            resolved = (target, server.resolve(target))
-    fields = server.observation_columns()
+            resolved = (target, adapter.resolve(target))
+    fields = adapter.observation_columns()
     criteria = criteria_from_inputs(inputs, fields)
     if not positional and not criteria:
         raise InputError(

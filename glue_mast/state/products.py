@@ -39,9 +39,9 @@ def exclusive_rule():
     A product is exclusive when its ``dataRights`` is not PUBLIC or its observation's
     ``t_obs_release`` is still in the future; fetch skips such files without a token.
     """
-    from ..archive.fetch import _is_exclusive
+    from ..archive.fetch import is_exclusive
 
-    return _is_exclusive
+    return is_exclusive
 
 
 def start_fetch(products, download_dir=None, progress=None):
