@@ -12,7 +12,8 @@ package imports glue-core's state classes (echo), but no GUI toolkit.
 """
 
 from .base import JobState
+from .preview import Preview, PreviewState, preview
 from .products import ProductState
 from .search import SearchState
 
-__all__ = ["JobState", "ProductState", "SearchState"]
+__all__ = ["JobState", "Preview", "PreviewState", "ProductState", "SearchState", "preview"]
