@@ -200,11 +200,13 @@ class SearchState(JobState):
                 )
                 try:
                     rows = query.page(1, size)
+                    job.check_cancelled()
                 except BaseException:
                     counting.cancel()
                     raise
                 self._land(page_current, lambda: self._show_page(rows, 1))
                 return counting.result(), rows
+            job.check_cancelled()
             self._land(page_current, lambda: self._show_page(rows, 1))
             return count, rows
 
@@ -242,6 +244,7 @@ class SearchState(JobState):
             job.check_cancelled()
             with form.concerning("page"):
                 table = q.page(n, int(inputs["page_size"]))
+            job.check_cancelled()
             self._land(current, lambda: self._show_page(table, n))
             return table
 
