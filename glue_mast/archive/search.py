@@ -114,9 +114,10 @@ class ObservationSearch:
         ordering, so a sorted search fetches every row (up to
         ``glue_mast.conf.max_sort_rows``) before its first page.
     resolved : tuple, optional
-        ``(SkyCoord, info)`` from an earlier :func:`~glue_mast.archive.astroquery_adapter.resolve` of this
-        ``target`` on the same server: given, the name is not resolved again (a form that
-        changes only the radius or a criterion costs no resolver round trip).
+        ``(SkyCoord, info)`` from an earlier
+        :func:`~glue_mast.archive.astroquery_adapter.resolve` of this ``target`` on the same
+        server: given, the name is not resolved again (a form that changes only the radius or
+        a criterion costs no resolver round trip).
     **criteria
         Any observation field MAST accepts (``obs_collection="HST"``,
         ``instrument_name=["COS/FUV", "STIS/FUV-MAMA"]``, ``calib_level=[2, 3]``,

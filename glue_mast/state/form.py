@@ -20,11 +20,26 @@ from ..errors import InputError
 __all__ = ["CRITERIA_INPUTS", "INPUTS", "build_search", "concerning", "split_values"]
 
 #: Inputs that name MAST observation fields directly.
-DISCRETE_INPUTS = ("obs_collection", "instrument_name", "dataproduct_type", "calib_level",
-                   "proposal_id")
+DISCRETE_INPUTS = (
+    "obs_collection",
+    "instrument_name",
+    "dataproduct_type",
+    "calib_level",
+    "proposal_id",
+)
 #: Every input that changes which observations match (a change clears the results).
-CRITERIA_INPUTS = ("target", "coordinates", "radius", *DISCRETE_INPUTS, "t_min", "t_max",
-                   "em_min", "em_max", "extra_criteria", "sort")
+CRITERIA_INPUTS = (
+    "target",
+    "coordinates",
+    "radius",
+    *DISCRETE_INPUTS,
+    "t_min",
+    "t_max",
+    "em_min",
+    "em_max",
+    "extra_criteria",
+    "sort",
+)
 #: Every input of the form, as saved by ``SearchState.as_dict``.
 INPUTS = (*CRITERIA_INPUTS, "page", "page_size")
 

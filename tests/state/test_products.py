@@ -174,7 +174,8 @@ def test_standalone_observations_and_round_trip(tw_hya, local_mast, invokes, set
 
 def test_fetch_downloads_the_selection(tw_hya, local_mast, settle, tmp_path):
     products = ProductState(search=tw_hya)
-    iue = [str(o) for o, c in zip(tw_hya.rows["obsid"], tw_hya.rows["obs_collection"]) if c == "IUE"]
+    rows = tw_hya.rows
+    iue = [str(o) for o, c in zip(rows["obsid"], rows["obs_collection"]) if c == "IUE"]
     select(tw_hya, products, iue, settle)
     fractions = []
     products.add_callback("fetch_fraction", fractions.append)
@@ -183,7 +184,8 @@ def test_fetch_downloads_the_selection(tw_hya, local_mast, settle, tmp_path):
     settle(products)
     assert products.last_fetch is result
     assert len(result.downloaded) == products.selected_count == 2
-    for path, row in zip(sorted(result.paths), sorted(products.selected, key=lambda r: r["productFilename"])):
+    selected = sorted(products.selected, key=lambda r: r["productFilename"])
+    for path, row in zip(sorted(result.paths), selected):
         assert path.name == row["productFilename"] and path.stat().st_size == row["size"]
     assert fractions[0] == 0.0 and fractions[-1] == 1.0
     assert (tmp_path / "manifest.json").is_file()

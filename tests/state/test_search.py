@@ -146,7 +146,8 @@ def test_dates_and_wavelengths_select_overlapping_observations(local_mast, invok
         em_max="0.2 um",
     )
     state.search().result()
-    filters = {f["paramName"]: f["values"] for f in invokes(columns=COUNT)[0].request["params"]["filters"]}
+    sent = invokes(columns=COUNT)[0].request["params"]["filters"]
+    filters = {f["paramName"]: f["values"] for f in sent}
     assert filters["obs_collection"] == ["IUE", "HST"]
     assert filters["calib_level"] == ["2", "3"]
     # An observation overlaps [start, end] when it ends after start and starts before end.
