@@ -23,9 +23,22 @@ class GlueMastError(Exception):
 
 
 class InputError(GlueMastError, ValueError):
-    """Something the user gave is wrong: a field, a value, a page, a radius."""
+    """Something the user gave is wrong: a field, a value, a page, a radius.
+
+    Parameters
+    ----------
+    message : str
+        What was wrong and what to do, in one line.
+    field : str, optional
+        The input it concerns (``"radius"``, ``"target"``, a criterion's name), so that a
+        form can show the message beside that widget; None when not known.
+    """
 
     exit_code = 2
+
+    def __init__(self, message="", *, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 class ResolveError(InputError):

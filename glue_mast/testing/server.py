@@ -37,6 +37,8 @@ __all__ = ["ArchiveServer", "Faults", "RequestRecord"]
 DOWNLOAD_PATH = "/api/v0.1/Download/file"
 INVOKE_PATH = "/api/v0/invoke"
 COLUMNS_CONFIG_PATH = "/portal/Mashup/Mashup.asmx/columnsconfig"
+#: Discrete fields whose histograms ``Mast.Caom.All`` returns (MAST's has these among others).
+CAOM_ALL_FACETS = ("dataproduct_type", "obs_collection", "instrument_name")
 
 
 @dataclass
@@ -442,16 +444,20 @@ class _Handler(BaseHTTPRequestHandler):
         return self._page_response(request, len(rows), lambda a, b: rows[a:b], PRODUCT_FIELDS)
 
     def _caom_all(self, request):
-        counts = self.server.catalog.collections()
-        hist = {"hist": [{"count": c, "key": k} for k, c in counts.items()]}
-        hist.update({k: {"count": c, "key": k} for k, c in counts.items()})
-        columns = [
-            {
-                "text": "obs_collection",
-                "dataIndex": "obs_collection",
-                "ExtendedProperties": {"cc.order": 1, "histObj": hist},
-            }
-        ]
+        # MAST's answer has a histogram per facet column; astroquery's list_missions reads the
+        # obs_collection one, a search form the instrument and product-type ones as well.
+        columns = []
+        for order, name in enumerate(CAOM_ALL_FACETS, start=1):
+            counts = self.server.catalog.histogram(name)
+            hist = {"hist": [{"count": c, "key": k} for k, c in counts.items()]}
+            hist.update({k: {"count": c, "key": k} for k, c in counts.items()})
+            columns.append(
+                {
+                    "text": name,
+                    "dataIndex": name,
+                    "ExtendedProperties": {"cc.order": order, "histObj": hist},
+                }
+            )
         return {
             "status": "COMPLETE",
             "msg": "",
@@ -461,7 +467,7 @@ class _Handler(BaseHTTPRequestHandler):
                         "name": "Table",
                         "ExtendedProperties": {"Paging": {}},
                         "Columns": columns,
-                        "Fields": [{"name": "obs_collection", "type": "string"}],
+                        "Fields": [{"name": n, "type": "string"} for n in CAOM_ALL_FACETS],
                         "Rows": [],
                     }
                 ]
