@@ -130,7 +130,8 @@ def spectrum_to_data(spectrum, label=None):
     coords = SpectralAxisCoordinates(u.Quantity(_native(axis.value), axis.unit))
     out = []
     for flux, uncertainty, mask, row in _spectrum_rows(spectrum):
-        data = Data(coords=coords, label=label if row is None or not label else f"{label} row {row}")
+        shown = label if row is None or not label else f"{label} row {row}"
+        data = Data(coords=coords, label=shown)
         if row is not None:
             data.meta[META_KEY] = {"row": row}
         _add(data, "flux", flux.value, flux.unit)
