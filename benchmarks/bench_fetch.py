@@ -74,9 +74,9 @@ import sys
 import glue_mast
 
 glue_mast.configure(server=sys.argv[1])
-from glue_mast.archive import server
+from glue_mast.archive import astroquery_adapter as adapter
 
-server.apply()  # only points astroquery's URLs at the archive
+adapter.apply()  # only points astroquery's URLs at the archive
 from astroquery.mast import Observations
 
 obs = Observations.query_criteria(obs_collection="SYNTHETIC", proposal_id="00042")
@@ -98,9 +98,9 @@ import warnings
 import glue_mast
 
 glue_mast.configure(server=sys.argv[1])
-from glue_mast.archive import server
+from glue_mast.archive import astroquery_adapter as adapter
 
-server.apply()
+adapter.apply()
 from astroquery.mast import Observations
 
 warnings.simplefilter("ignore")

@@ -62,9 +62,9 @@ def _point_clients_at(url):
     import glue_mast
 
     glue_mast.configure(server=url, timeout=CLIENT_TIMEOUT)
-    from glue_mast.archive import server
+    from glue_mast.archive import astroquery_adapter as adapter
 
-    server.apply()
+    adapter.apply()
 
 
 def _clear_column_configs():

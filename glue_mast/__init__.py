@@ -51,7 +51,7 @@ _LAZY = {
     "fetch": ("glue_mast.archive.fetch", "fetch"),
     "FetchResult": ("glue_mast.archive.fetch", "FetchResult"),
     "Manifest": ("glue_mast.provenance.manifest", "Manifest"),
-    "reproduce": ("glue_mast.provenance.reproduce", "reproduce"),
+    "reproduce": ("glue_mast.archive.fetch", "reproduce"),
     "observation_fields": ("glue_mast.archive", "observation_fields"),
     "load": ("glue_mast.glue.load", "load"),
     "save_session": ("glue_mast.glue.session", "save_session"),

@@ -478,7 +478,7 @@ def cmd_fetch(args, out):
     _configure(args)
     from . import config
     from .archive import fetch as fetch_mod
-    from .archive.server import prefetch_column_configs
+    from .archive.astroquery_adapter import prefetch_column_configs
 
     # Both field lists will be needed: ask for them now, while the name resolves.
     prefetch_column_configs("observations", "products")
@@ -564,7 +564,7 @@ def cmd_verify(args, out):
 
 def cmd_reproduce(args, out):
     _configure(args)
-    from .provenance.reproduce import reproduce
+    from .archive.fetch import reproduce
 
     result, report = reproduce(
         args.manifest,

@@ -98,8 +98,8 @@ def configure(server=None, *, token=None, timeout=None, download_dir=None):
         # first query imports it, which keeps ``import glue_mast`` light.
         import sys
 
-        if "glue_mast.archive.server" in sys.modules:
-            sys.modules["glue_mast.archive.server"].apply()
+        if "glue_mast.archive.astroquery_adapter" in sys.modules:
+            sys.modules["glue_mast.archive.astroquery_adapter"].apply()
     return settings()
 
 
@@ -167,5 +167,5 @@ def reset():
 
     if "glue_mast.archive.auth" in sys.modules:
         sys.modules["glue_mast.archive.auth"].set_token(None)
-    if "glue_mast.archive.server" in sys.modules:
-        sys.modules["glue_mast.archive.server"].apply()
+    if "glue_mast.archive.astroquery_adapter" in sys.modules:
+        sys.modules["glue_mast.archive.astroquery_adapter"].apply()

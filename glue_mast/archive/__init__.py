@@ -19,16 +19,16 @@ def __getattr__(name):
 
 def collections():
     """The collections (missions) the configured MAST server holds, from the server itself."""
-    from . import server
+    from . import astroquery_adapter as adapter
 
-    obs = server.observations()
-    with server.LOCK, server.astroquery_call("listing collections"):
+    obs = adapter.observations()
+    with adapter.LOCK, adapter.astroquery_call("listing collections"):
         return list(obs.list_missions())
 
 
 def observation_fields():
     """MAST's observation fields: name -> description, type and unit, from the server."""
-    from . import server
+    from . import astroquery_adapter as adapter
     from .criteria import field_kind
 
     return {
@@ -37,5 +37,5 @@ def observation_fields():
             "unit": cfg.get("vot.unit") or cfg.get("unit"),
             "description": cfg.get("vot.description", ""),
         }
-        for name, cfg in server.observation_columns().items()
+        for name, cfg in adapter.observation_columns().items()
     }

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import InputError
-from . import server
+from . import astroquery_adapter as adapter
 from .criteria import canonical_name
 
 __all__ = ["ProductFilter", "list_products", "products"]
@@ -76,8 +76,8 @@ class ProductFilter:
         """Rows of ``table`` this filter keeps."""
         if not len(table):
             return table
-        obs = server.observations()
-        with server.astroquery_call("filtering products"):
+        obs = adapter.observations()
+        with adapter.astroquery_call("filtering products"):
             kept = obs.filter_products(
                 table,
                 mrp_only=self.mrp_only,
@@ -129,14 +129,14 @@ def list_products(observations):
     from astroquery.exceptions import InvalidQueryError
 
     items = _obsids(observations)
-    obs = server.observations()
-    server.product_columns()  # fetched once per process; waits for a prefetch under way
+    obs = adapter.observations()
+    adapter.product_columns()  # fetched once per process; waits for a prefetch under way
     tables = []
     for start in range(0, len(items), BATCH_SIZE):
         batch = items[start : start + BATCH_SIZE]
         if not isinstance(batch, Table):
             batch = np.array(batch)
-        with server.LOCK, server.astroquery_call("listing products"), warnings.catch_warnings():
+        with adapter.LOCK, adapter.astroquery_call("listing products"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
                 responses = obs.get_product_list_async(batch)
@@ -228,7 +228,7 @@ def _add_observation_fields(products, observations):
     """
     from astropy.table import MaskedColumn
 
-    from .fetch import OBSERVATION_FIELDS
+    from ..provenance.manifest import OBSERVATION_FIELDS
 
     if not len(products) or "obsid" not in observations.colnames:
         return

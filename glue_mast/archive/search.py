@@ -14,7 +14,7 @@ import warnings
 from .. import config
 from ..errors import InputError
 from . import criteria as _criteria
-from . import server
+from . import astroquery_adapter as adapter
 
 __all__ = ["DEFAULT_RADIUS", "ObservationSearch", "parse_coordinates", "parse_radius", "search"]
 
@@ -147,11 +147,11 @@ class ObservationSearch:
 
         if self.target is not None:
             # The field list is needed next; fetch it while the name resolves.
-            server.prefetch_column_configs("observations")
-            self.coordinates, self.resolved = server.resolve(self.target)
+            adapter.prefetch_column_configs("observations")
+            self.coordinates, self.resolved = adapter.resolve(self.target)
         else:
             self.resolved = None
-        fields = server.observation_columns()  # waits for the prefetch, if one is under way
+        fields = adapter.observation_columns()  # waits for the prefetch, if one is under way
         self.criteria = _criteria.normalise_criteria(self.criteria_given, fields)
         sortable = set(fields) | ({"distance"} if positional else set())
         for key in self.sort:
@@ -188,10 +188,10 @@ class ObservationSearch:
     def count(self):
         """Total rows; one request the first time, with no rows fetched."""
         if self._count is None:
-            obs = server.observations()
+            obs = adapter.observations()
             with (
-                server.LOCK,
-                server.astroquery_call("counting observations"),
+                adapter.LOCK,
+                adapter.astroquery_call("counting observations"),
                 warnings.catch_warnings(),
             ):
                 warnings.simplefilter("ignore")
@@ -326,8 +326,8 @@ class ObservationSearch:
 
     def _fetch(self, n, size):
         """One page from the server: ``(table, total rows)``."""
-        obs = server.observations()
-        with server.LOCK, server.astroquery_call(f"fetching page {n}"), warnings.catch_warnings():
+        obs = adapter.observations()
+        with adapter.LOCK, adapter.astroquery_call(f"fetching page {n}"), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # astroquery's NoResultsWarning: count says so
             if self.criteria:
                 responses = obs.query_criteria_async(

@@ -22,18 +22,22 @@ never half of one.
 
 from __future__ import annotations
 
-import datetime
-import hashlib
 import json
-import math
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ..util import atomic_write, plain, sha256_of, utc_now
 
-__all__ = ["DATASET_FIELDS", "SCHEMA", "Manifest", "VerifyReport", "sha256_of"]
+__all__ = [
+    "DATASET_FIELDS",
+    "OBSERVATION_FIELDS",
+    "SCHEMA",
+    "Manifest",
+    "VerifyReport",
+    "sha256_of",
+]
 
 SCHEMA = "glue-mast/manifest/1"
 
@@ -63,13 +67,21 @@ DATASET_FIELDS = (
     "label",
 )
 
+#: Observation fields worth carrying into each file's provenance record, beside DATASET_FIELDS.
+OBSERVATION_FIELDS = (
+    "instrument_name",
+    "target_name",
+    "proposal_pi",
+    "t_obs_release",
+    "provenance_name",
+    "s_ra",
+    "s_dec",
+    "t_min",
+    "t_max",
+)
+
+
 _SOFTWARE = ("glue-mast", "astroquery", "astropy", "specutils", "glue-core", "jdaviz", "numpy")
-
-
-def utc_now():
-    """The current UTC time as ISO 8601 with a ``Z``, to the second."""
-    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-    return now.isoformat().replace("+00:00", "Z")
 
 
 def software_versions():
@@ -85,56 +97,6 @@ def software_versions():
             versions[name] = None
     versions["python"] = platform.python_version()
     return versions
-
-
-def sha256_of(path, chunk=1 << 20):
-    """Hex SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def plain(value):
-    """A JSON-native copy of ``value``: numpy scalars, masked values, NaN and paths handled."""
-    import numpy as np
-
-    if value is None or value is np.ma.masked:
-        return None
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [plain(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", "replace")
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, (str, int, float, bool)):
-        return value
-    if isinstance(value, os.PathLike):
-        return os.fspath(value)
-    return str(value)
-
-
-def atomic_write(path, text):
-    """Write ``text`` to ``path`` so that readers see the old file or the new, never a mix."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @dataclass

@@ -31,9 +31,9 @@ def local_mast(mast_archive, monkeypatch):
     PortalAPI._column_configs.clear()
     config.reset()
     config.configure(server=mast_archive.url, timeout=30)
-    from ..archive import server
+    from ..archive import astroquery_adapter as adapter
 
-    server.apply()
+    adapter.apply()
     mast_archive.clear_log()
     yield mast_archive
     mast_archive.reset()

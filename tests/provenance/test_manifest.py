@@ -9,7 +9,7 @@ import pytest
 import glue_mast
 from glue_mast.errors import InputError
 from glue_mast.provenance import SCHEMA, Manifest, sha256_of
-from glue_mast.provenance.reproduce import reproduce
+from glue_mast.archive.fetch import reproduce
 
 
 def _record(path, data, **extra):

@@ -1,7 +1,7 @@
 """The local archive speaks MAST's wire protocol: checked with the real astroquery client.
 
 These tests drive astroquery.mast itself (pointed at the archive by glue-mast's
-``archive.server.apply``) over real HTTP, plus raw requests where astroquery has no call for a
+``archive.adapter.apply``) over real HTTP, plus raw requests where astroquery has no call for a
 detail of the protocol (Range, HEAD, fault knobs).
 """
 

@@ -8,7 +8,7 @@ import pytest
 
 import glue_mast
 from glue_mast import config
-from glue_mast.archive import server
+from glue_mast.archive import astroquery_adapter as adapter
 from glue_mast.errors import InputError, ServerConnectionError, ServerError, ServerTimeout
 
 
@@ -39,7 +39,7 @@ def test_switching_back_to_mast_restores_the_defaults(local_mast):
         assert aqm.Catalogs._service_api_connection.REQUEST_URL == (
             "https://catalogs.mast.stsci.edu/api/v0.1/"
         )
-        assert aqm.utils._simple_request is server._original_simple_request
+        assert aqm.utils._simple_request is adapter._original_simple_request
     finally:
         config.configure(server=local_mast.url)
 
@@ -97,12 +97,12 @@ def test_persistent_503_says_try_later(local_mast):
     q = glue_mast.search(obs_collection="HST")
     local_mast.faults.error(503, retry_after=0, times=20, match="/api/v0/invoke")
     with glue_mast.conf.set_temp("retries", 1):
-        server.apply(force=True)
+        adapter.apply(force=True)
         try:
             with pytest.raises(ServerError, match=r"HTTP 503 .*try again in a few minutes"):
                 q.count
         finally:
-            server.apply(force=True)
+            adapter.apply(force=True)
     assert len(local_mast.requests(path="/api/v0/invoke")) == 2  # the first try and 1 retry
 
 
@@ -145,8 +145,8 @@ def test_mast_error_message_is_passed_on(local_mast):
 
     with (
         pytest.raises(ServerError, match="MAST reported an error .*Unknown service"),
-        server.LOCK,
-        server.astroquery_call("testing"),
+        adapter.LOCK,
+        adapter.astroquery_call("testing"),
     ):
         Observations._portal_api_connection.service_request("Mast.Unknown.Service", {})
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import config
-from ..errors import InputError
-from .manifest import Manifest
+from ... import config
+from ...errors import InputError
+from ...provenance.manifest import Manifest
+from .plan import plan
+from .run import run_files
 
 __all__ = ["reproduce"]
 
@@ -43,7 +45,6 @@ def reproduce(
     report : `~glue_mast.provenance.VerifyReport`
         The new manifest verified against the disk afterwards.
     """
-    from ..archive import fetch as _fetch
 
     m = manifest if isinstance(manifest, Manifest) else Manifest.read(manifest)
     if not len(m):
@@ -63,7 +64,7 @@ def reproduce(
         records.append(record)
     same_place = out == source_root
     previous = m if same_place else None
-    plan = _fetch.plan(
+    fetch_plan = plan(
         records, out, token=token, expected=expected, server=server, previous=previous
     )
     if not same_place:
@@ -73,10 +74,10 @@ def reproduce(
             path=out / m.path.name,
             extra={"reproduced_from": {"manifest": str(m.path), "created": m.created}},
         )
-    result = _fetch._run(
-        plan.to_fetch,
-        plan.cached,
-        plan.skipped,
+    result = run_files(
+        fetch_plan.to_fetch,
+        fetch_plan.cached,
+        fetch_plan.skipped,
         out,
         manifest=out / m.path.name,
         previous=previous,

@@ -1,0 +1,55 @@
+"""Downloading MAST products: parallel, resumable, verified, token-aware, with a manifest.
+
+Each file is written under ``<name>.part`` and takes its final name (an atomic rename) only
+once its size, and its SHA-256 where one is known, are right; so a file under its final name is
+always complete. A dropped connection or a short body is resumed with an HTTP ``Range``
+request from the bytes already on disk. 429 and 5xx answers are retried, waiting as long as
+``Retry-After`` says. A file already complete on disk costs no request at all.
+
+Why not parfive, which sunpy uses: parfive 2.3 writes straight to the final name, opens it with
+``"wb"`` and deletes it on any error (so nothing can be resumed), has no ``Retry-After``
+handling, sends a HEAD before every GET (one more round trip per file), and gives every request
+the same headers (so a token could follow a redirect to another host). Those are all
+requirements here, so the transfers are made with ``requests`` (already used by astroquery),
+one session per worker thread, in a ``concurrent.futures`` pool, with a tqdm progress bar.
+
+The token (:mod:`glue_mast.archive.auth`) is sent as astroquery sends it (the ``mast_token``
+cookie), only to the MAST server's own origin: redirects are followed by hand and a hop to any
+other host goes without it.
+
+The package, one job a module:
+
+- :mod:`.layout`: where a product goes on disk and its download URL;
+- :mod:`.outcome`: the plan and per-file outcome records, and :class:`FileStatus`;
+- :mod:`.plan`: deciding what to fetch, with no request;
+- :mod:`.transfer`: one file over HTTP (resume, retries, redirects, verification);
+- :mod:`.progress`: progress bar and events;
+- :mod:`.run`: the worker pool, :class:`FetchResult` and the manifest written afterwards;
+- :mod:`.curl`: a curl script for later;
+- :mod:`.reproduce`: re-fetching exactly what a manifest lists.
+"""
+
+from .curl import write_curl_script
+from .layout import DOWNLOAD_PATH, download_url, safe_component
+from .outcome import FetchPlan, FileOutcome, FileStatus, PlannedFile
+from .plan import is_exclusive, plan, plan_fetch
+from .reproduce import reproduce
+from .run import FetchResult, fetch, run_files
+
+__all__ = [
+    "DOWNLOAD_PATH",
+    "FetchPlan",
+    "FetchResult",
+    "FileOutcome",
+    "FileStatus",
+    "PlannedFile",
+    "download_url",
+    "fetch",
+    "is_exclusive",
+    "plan",
+    "plan_fetch",
+    "reproduce",
+    "run_files",
+    "safe_component",
+    "write_curl_script",
+]

@@ -1,0 +1,75 @@
+"""What a fetch decided and what happened to each file: plain records, no I/O."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["FetchPlan", "FileOutcome", "FileStatus", "PlannedFile"]
+
+
+class FileStatus(str, enum.Enum):
+    """What happened to one file of a fetch."""
+
+    DOWNLOADED = "downloaded"
+    CACHED = "cached"  # already complete on disk: no request
+    SKIPPED = "skipped"  # exclusive access and no token
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    def __str__(self):
+        return self.value
+
+
+@dataclass
+class PlannedFile:
+    """One file to fetch: where from, where to, and what it must be."""
+
+    uri: str
+    url: str
+    path: Path
+    size: int | None
+    record: dict
+    exclusive: bool = False
+    sha256: str | None = None  # known only when reproducing a manifest
+
+    @property
+    def part(self):
+        return self.path.with_name(self.path.name + ".part")
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file."""
+
+    file: PlannedFile
+    status: FileStatus
+    message: str = ""
+    sha256: str | None = None
+    requests: int = 0
+    resumed_from: list = field(default_factory=list)
+    seconds: float = 0.0
+    downloaded_at: str | None = None
+
+
+@dataclass
+class FetchPlan:
+    """Files a fetch would download, those already on disk, and those it must skip."""
+
+    download_dir: Path
+    to_fetch: list
+    cached: list
+    skipped: list
+    server: str
+    manifest_path: Path | None = None
+    previous: object = None  # the manifest already at manifest_path, if any
+
+    @property
+    def fetch_size(self):
+        return sum(f.size or 0 for f in self.to_fetch)
+
+    @property
+    def not_on_disk(self):
+        """Files not yet on disk: to fetch now, or once a token is at hand."""
+        return self.to_fetch + self.skipped

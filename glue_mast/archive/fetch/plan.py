@@ -1,0 +1,211 @@
+"""Planning a fetch: which files to download, which are complete on disk, which to skip.
+
+Planning makes no request (but for the cloud-copy lookup, which asks astroquery).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ... import config
+from ...errors import InputError
+from .. import auth
+from .layout import download_url, safe_component
+from .outcome import FetchPlan, PlannedFile
+
+__all__ = ["is_exclusive", "plan", "plan_fetch", "previous_manifest"]
+
+
+def _rows(products):
+    from astropy.table import Row, Table
+
+    from ...util import plain
+
+    if isinstance(products, list) and all(isinstance(r, dict) for r in products):
+        return [{k: plain(v) for k, v in r.items()} for r in products]  # manifest records
+    if isinstance(products, Row):
+        products = Table(products.table[products.index : products.index + 1])
+    if not isinstance(products, Table):
+        raise InputError("fetch takes a table of products (from glue_mast.products)")
+    missing = {"dataURI", "productFilename"} - set(products.colnames)
+    if missing:
+        raise InputError(f"the products table has no {', '.join(sorted(missing))} column")
+    return [{name: plain(row[name]) for name in products.colnames} for row in products]
+
+
+def is_exclusive(row, now_mjd):
+    if str(row.get("dataRights") or "PUBLIC").upper() != "PUBLIC":
+        return True
+    release = row.get("t_obs_release")
+    return isinstance(release, (int, float)) and release > now_mjd
+
+
+def _record(row):
+    from ...provenance.manifest import DATASET_FIELDS, OBSERVATION_FIELDS
+
+    record = {k: row.get(k) for k in DATASET_FIELDS if k in row}
+    record["obsid"] = row.get("obsid") or row.get("obsID")
+    record["parent_obsid"] = row.get("parent_obsid") or row.get("obsID")
+    for name in OBSERVATION_FIELDS:
+        if row.get(name) is not None:
+            record[name] = row[name]
+    return record
+
+
+def plan(
+    products, download_dir=None, *, token=None, expected=None, server=None, previous=None, urls=None
+):
+    """Decide what a fetch of ``products`` into ``download_dir`` would do, with no request.
+
+    Parameters
+    ----------
+    products : `~astropy.table.Table`
+        Products (from :func:`glue_mast.products`).
+    download_dir : path-like
+        Root of the layout ``DIR/<collection>/<obs_id>/<file>``.
+    token : str, optional
+        Whether a token is available decides if exclusive-access files are skipped.
+    expected : dict, optional
+        dataURI -> ``{"sha256": ..., "size": ..., "path": ...}`` to insist on (reproduce).
+    previous : `~glue_mast.provenance.Manifest`, optional
+        A manifest already in the directory: its checksums tell complete files from corrupt
+        ones of the right size.
+    urls : dict, optional
+        dataURI -> URL to fetch from instead of MAST's download service (cloud copies).
+    """
+    from astropy.time import Time
+
+    server = server or config.current_server()
+    root = Path(download_dir or config.current_download_dir()).resolve()
+    now_mjd = Time.now().mjd
+    to_fetch, cached, skipped, claimed = [], [], [], {}
+    seen = set()
+    for row in _rows(products):
+        uri = row["dataURI"]
+        if not uri or uri in seen:
+            continue
+        seen.add(uri)
+        want = (expected or {}).get(uri, {})
+        if want.get("path"):
+            path = root / want["path"]
+        else:
+            path = (
+                root
+                / safe_component(row.get("obs_collection") or "MAST")
+                / safe_component(row.get("obs_id") or row.get("obsID") or "unknown")
+                / safe_component(row.get("productFilename") or uri.rsplit("/", 1)[-1])
+            )
+        path = _unclaimed(path, uri, claimed)
+        if not path.resolve().is_relative_to(root):  # defence in depth; cannot happen
+            raise InputError(f"refusing to write outside {root}: {path}")
+        size = want.get("size", row.get("size"))
+        f = PlannedFile(
+            uri=uri,
+            url=(urls or {}).get(uri) or download_url(uri, server),
+            path=path,
+            size=int(size) if size else None,
+            record=_record(row),
+            exclusive=is_exclusive(row, now_mjd),
+            sha256=want.get("sha256"),
+        )
+        if f.exclusive and token is None:
+            # The token is looked up only when a file needs one: the keyring costs 0.15 s.
+            token = auth.token() or ""
+        if f.exclusive and not token:
+            skipped.append(f)
+        elif _complete_on_disk(f, previous):
+            cached.append(f)
+        else:
+            to_fetch.append(f)
+    return FetchPlan(root, to_fetch, cached, skipped, server)
+
+
+def _unclaimed(path, uri, claimed):
+    # Two products whose names clean up to the same file get distinct names.
+    while str(path) in claimed and claimed[str(path)] != uri:
+        import hashlib
+
+        tag = hashlib.sha256(uri.encode()).hexdigest()[:8]
+        path = path.with_name(f"{path.stem}-{tag}{path.suffix}")
+    claimed[str(path)] = uri
+    return path
+
+
+def _complete_on_disk(f, previous):
+    """Whether ``f`` is already complete, judged from the disk alone (no request)."""
+    from ...util import sha256_of
+
+    try:
+        size = f.path.stat().st_size if f.path.is_file() else None
+    except OSError:
+        return False
+    if size is None:
+        return False
+    known = previous.dataset_for(f.path) if previous is not None else None
+    want_sha = f.sha256 or (known or {}).get("sha256")
+    want_size = f.size if f.size is not None else (known or {}).get("size")
+    if want_size is None or size != want_size:
+        return False
+    return want_sha is None or sha256_of(f.path) == want_sha
+
+
+def plan_fetch(products, download_dir=None, *, manifest=True, token=None, cloud=False):
+    """What :func:`fetch` with the same arguments would do, decided with no download.
+
+    Checks the manifest path and reads the manifest already there (its checksums tell
+    complete files from corrupt ones), then :func:`plan`. For ``--dry-run`` and
+    ``--curl-script``.
+    """
+    root = Path(download_dir or config.current_download_dir()).resolve()
+    manifest_path = _manifest_path(manifest, root)
+    previous = previous_manifest(manifest_path)
+    urls = _cloud_urls(products) if cloud else None
+    fetch_plan = plan(products, root, token=token, previous=previous, urls=urls)
+    fetch_plan.manifest_path, fetch_plan.previous = manifest_path, previous
+    return fetch_plan
+
+
+def _manifest_path(manifest, root):
+    if manifest is True:
+        return root / "manifest.json"
+    if not manifest:
+        return None
+    path = Path(manifest).resolve()
+    if path.is_dir():
+        raise InputError(f"manifest {manifest} is a directory; give a file name")
+    # Paths in a manifest are relative to it and never climb out of its directory, so that
+    # reproducing a manifest can only write below it.
+    if not root.is_relative_to(path.parent):
+        raise InputError(
+            f"put the manifest in {root} or a directory above it, not in "
+            f"{path.parent}: its paths must stay inside its own directory"
+        )
+    return path
+
+
+def previous_manifest(path):
+    from ...provenance.manifest import Manifest
+
+    if path is None or not path.exists():
+        return None
+    try:
+        return Manifest.read(path)
+    except InputError as exc:
+        raise InputError(
+            f"{exc}; it will not be overwritten: choose another manifest path"
+        ) from None
+
+
+def _cloud_urls(products):
+    from .. import astroquery_adapter as adapter
+
+    obs = adapter.observations()
+    with adapter.LOCK, adapter.astroquery_call("asking for cloud copies"):
+        try:
+            obs.enable_cloud_dataset(verbose=False)
+        except (ImportError, ModuleNotFoundError):
+            raise InputError("cloud fetches need boto3: pip install 'glue-mast[cloud]'") from None
+        uris = obs.get_cloud_uris(products, full_url=True)
+    return {row["dataURI"]: url for row, url in zip(products, uris, strict=True) if url}
+
+

@@ -1,0 +1,306 @@
+"""Transfers: one file over HTTP with resume, retries, redirects by hand and verification.
+
+The transfers are made with ``requests`` (already used by astroquery), one session per worker
+thread. Each file is written under ``<name>.part`` and renamed to its final name only once its
+size, and its SHA-256 where one is known, are right.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import enum
+import os
+import random
+import re
+import threading
+import time
+import urllib.parse
+
+import requests
+from urllib3 import exceptions as urllib3_errors
+
+from .. import auth
+from ...util import sha256_of, utc_now
+from .outcome import FileOutcome, FileStatus
+
+__all__ = ["Downloader", "Verdict"]
+
+_CHUNK = 1 << 16
+_MAX_REDIRECTS = 5
+
+
+class Verdict(enum.Enum):
+    """What to do with a response to a download request."""
+
+    STREAM = "stream"  # write its body
+    RETRY = "retry"  # wait (Retry-After or backoff) and ask again
+    RESTART = "restart"  # the partial file is useless: start again from byte 0
+    FAIL = "fail"  # give up on this file
+
+
+class _Cancelled(Exception):
+    pass
+
+
+class Downloader:
+    def __init__(
+        self, *, server, token, retries, backoff, timeout, progress, cancel, max_wait=120.0
+    ):
+        self.server = server
+        self.token = token
+        self.retries = max(1, int(retries))
+        self.backoff = float(backoff)
+        self.timeout = timeout
+        self.progress = progress
+        self.cancel = cancel
+        self.max_wait = max_wait
+        self._local = threading.local()
+
+    def _session(self):
+        session = getattr(self._local, "session", None)
+        if session is None:
+            from importlib import metadata
+
+            session = requests.Session()
+            try:
+                version = metadata.version("glue-mast")
+            except metadata.PackageNotFoundError:
+                version = "dev"
+            session.headers["User-Agent"] = f"glue-mast/{version} {session.headers['User-Agent']}"
+            self._local.session = session
+        return session
+
+    def _wait(self, seconds):
+        if self.cancel.wait(max(0.0, seconds)):
+            raise _Cancelled
+
+    def _backoff(self, attempt):
+        delay = min(30.0, self.backoff * 2 ** (attempt - 1))
+        return delay * (1 + random.random() * 0.1)
+
+    def _get(self, url, offset):
+        """GET with redirects followed by hand: the token goes to the MAST origin only."""
+        requests_made = 0
+        for _ in range(_MAX_REDIRECTS + 1):
+            headers = {"Accept-Encoding": "identity"}
+            if offset:
+                headers["Range"] = f"bytes={offset}-"
+            if self.token and auth.token_allowed(url, self.server):
+                headers["Cookie"] = f"mast_token={self.token}"
+            response = self._session().get(
+                url, headers=headers, stream=True, allow_redirects=False, timeout=self.timeout
+            )
+            requests_made += 1
+            if response.is_redirect and response.headers.get("Location"):
+                url = urllib.parse.urljoin(url, response.headers["Location"])
+                response.close()
+                continue
+            return response, requests_made
+        raise requests.TooManyRedirects(f"more than {_MAX_REDIRECTS} redirects")
+
+    def fetch_one(self, f):
+        start = time.perf_counter()
+        outcome = FileOutcome(f, FileStatus.FAILED)
+        try:
+            self._fetch(f, outcome)
+        except _Cancelled:
+            outcome.status, outcome.message = FileStatus.CANCELLED, "interrupted"
+        except requests.RequestException as exc:  # before OSError: they are OSErrors too
+            outcome.status = FileStatus.FAILED
+            outcome.message = f"{f.uri}: {type(exc).__name__}: {auth.redact(_short(exc))}"
+        except OSError as exc:
+            outcome.status = FileStatus.FAILED
+            outcome.message = _disk_message(exc)
+        outcome.seconds = time.perf_counter() - start
+        self.progress.done(outcome)
+        return outcome
+
+    def _fetch(self, f, outcome):
+        if self.cancel.is_set():
+            raise _Cancelled
+        f.path.parent.mkdir(parents=True, exist_ok=True)
+        part = f.part
+        last_error = "no attempt made"
+        mismatches = 0
+        for attempt in range(1, self.retries + 1):
+            offset = part.stat().st_size if part.exists() else 0
+            if f.size is not None and offset > f.size:
+                part.unlink()
+                offset = 0
+            if f.size is not None and offset == f.size:
+                if self._finish(f, outcome):  # complete from an earlier attempt: no request
+                    return
+                mismatches += 1
+                last_error = outcome.message
+                if mismatches >= 2:
+                    break
+                continue
+            try:
+                response, made = self._get(f.url, offset)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                outcome.requests += 1
+                last_error = f"{type(exc).__name__}: {auth.redact(_short(exc))}"
+                self._wait(self._backoff(attempt))
+                continue
+            outcome.requests += made
+            with response:
+                verdict = self._answer(f, response, offset, outcome)
+                if verdict is Verdict.FAIL:
+                    return
+                if verdict is Verdict.RETRY:
+                    last_error = outcome.message
+                    wait = _retry_after(response) if response.status_code in (429, 503) else None
+                    if wait is not None and wait > self.max_wait:
+                        outcome.message = (
+                            f"MAST asked to wait {wait:.0f} s before retrying "
+                            f"{f.path.name}; try again later"
+                        )
+                        return
+                    self._wait(self._backoff(attempt) if wait is None else wait)
+                    continue
+                if verdict is Verdict.RESTART:
+                    part.unlink(missing_ok=True)
+                    last_error = outcome.message
+                    continue
+                if offset and response.status_code == 206:
+                    outcome.resumed_from.append(offset)
+                try:
+                    self._stream(f, response, append=response.status_code == 206)
+                except (
+                    requests.exceptions.ChunkedEncodingError,
+                    requests.ConnectionError,
+                    requests.Timeout,
+                    urllib3_errors.HTTPError,
+                ) as exc:
+                    got = part.stat().st_size if part.exists() else 0
+                    last_error = (
+                        f"connection broken after {got:,} of "
+                        f"{f.size or '?'} bytes ({type(exc).__name__})"
+                    )
+                    self._wait(self._backoff(attempt))
+                    continue
+            got = part.stat().st_size
+            expected = f.size if f.size is not None else _total_size(response, offset)
+            if expected is not None and got < expected:
+                last_error = f"body ended after {got:,} of {expected:,} bytes"
+                continue  # resume at once: the server answered, it just sent too little
+            if expected is not None and got > expected:
+                part.unlink()
+                last_error = f"got {got:,} bytes, more than the {expected:,} expected"
+                continue
+            if self._finish(f, outcome):
+                return
+            last_error = outcome.message
+            # Twice the wrong bytes is not bad luck: the server holds a different file now.
+            mismatches += 1
+            if mismatches >= 2:
+                break
+        outcome.status = FileStatus.FAILED
+        outcome.message = f"gave up on {f.uri} after {attempt} attempts: {auth.redact(last_error)}"
+
+    def _answer(self, f, response, offset, outcome):
+        """Judge a response: stream it, retry later, restart from byte 0, or give up."""
+        status = response.status_code
+        if status in (401, 403):
+            outcome.status = FileStatus.FAILED
+            if f.exclusive and self.token and auth.token_allowed(response.url, self.server):
+                outcome.message = (
+                    f"MAST refused the token for {f.uri} (HTTP {status}): it may "
+                    "have expired or not cover this proposal; get a new one at "
+                    "https://auth.mast.stsci.edu/token"
+                )
+            elif f.exclusive and self.token:
+                outcome.message = (
+                    f"{f.uri} was redirected to another host, which asked for "
+                    "credentials; glue-mast sends the token to the MAST server "
+                    "only"
+                )
+            else:
+                outcome.message = (
+                    f"{f.uri} needs a MAST token (HTTP {status}); set "
+                    "MAST_API_TOKEN or call glue_mast.configure(token=...)"
+                )
+            return Verdict.FAIL
+        if status == 404:
+            outcome.message = f"MAST has no file at {f.uri} (HTTP 404)"
+            return Verdict.FAIL
+        if status == 416:
+            outcome.message = "the server could not resume the partial file"
+            return Verdict.RESTART
+        if status in (408, 429, 500, 502, 503, 504):
+            outcome.message = f"HTTP {status} {response.reason}"
+            return Verdict.RETRY
+        if status not in (200, 206):
+            outcome.message = f"HTTP {status} {response.reason} for {f.uri}"
+            return Verdict.FAIL
+        if status == 206 and _range_start(response) != offset:
+            outcome.message = "the server resumed at the wrong byte"
+            return Verdict.RESTART
+        return Verdict.STREAM
+
+    def _stream(self, f, response, append):
+        # read1 hands over whatever has arrived: when a connection breaks, what came before
+        # the break is on disk to resume from (a fixed-size read would discard it).
+        raw = response.raw
+        with open(f.part, "ab" if append else "wb") as out:
+            while chunk := raw.read1(_CHUNK):
+                if self.cancel.is_set():
+                    raise _Cancelled
+                out.write(chunk)
+                self.progress.advance(len(chunk), f)
+            out.flush()
+            os.fsync(out.fileno())
+
+    def _finish(self, f, outcome):
+        digest = sha256_of(f.part)
+        if f.sha256 and digest != f.sha256:
+            f.part.unlink()
+            outcome.message = (
+                f"{f.path.name} arrived with sha256 {digest[:12]}..., not the "
+                f"{f.sha256[:12]}... expected"
+            )
+            return False
+        os.replace(f.part, f.path)
+        outcome.status, outcome.sha256 = FileStatus.DOWNLOADED, digest
+        outcome.downloaded_at = utc_now()
+        outcome.message = ""
+        return True
+
+
+def _short(exc):
+    text = str(exc)
+    return text if len(text) < 200 else text[:200] + "..."
+
+
+def _disk_message(exc):
+    where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+    reason = exc.strerror or str(exc)
+    return f"could not write{where}: {reason}; check the disk space and permissions"
+
+
+def _retry_after(response):
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        when = email.utils.parsedate_to_datetime(value)
+        return max(0.0, when.timestamp() - time.time()) if when else None
+
+
+def _range_start(response):
+    match = re.match(r"bytes (\d+)-", response.headers.get("Content-Range", ""))
+    return int(match.group(1)) if match else None
+
+
+def _total_size(response, offset):
+    match = re.match(r"bytes \d+-\d+/(\d+)", response.headers.get("Content-Range", ""))
+    if match:
+        return int(match.group(1))
+    length = response.headers.get("Content-Length")
+    if length is None:
+        return None
+    return int(length) + (offset if response.status_code == 206 else 0)
+
+

@@ -1,0 +1,76 @@
+"""Small helpers every layer shares: UTC time stamps, SHA-256 of a file, JSON-safe values and
+atomic writes. Nothing here imports more than the standard library at module level.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import math
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["atomic_write", "mtime_iso", "plain", "sha256_of", "utc_now"]
+
+
+def utc_now():
+    """The current UTC time as ISO 8601 with a ``Z``, to the second."""
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    return now.isoformat().replace("+00:00", "Z")
+
+
+def sha256_of(path, chunk=1 << 20):
+    """Hex SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def plain(value):
+    """A JSON-native copy of ``value``: numpy scalars, masked values, NaN and paths handled."""
+    import numpy as np
+
+    if value is None or value is np.ma.masked:
+        return None
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [plain(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return str(value)
+
+
+def atomic_write(path, text):
+    """Write ``text`` to ``path`` so that readers see the old file or the new, never a mix."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def mtime_iso(path):
+    """A file's modification time as UTC ISO 8601 with a ``Z``, to the second."""
+    stamp = datetime.datetime.fromtimestamp(Path(path).stat().st_mtime, datetime.timezone.utc)
+    return stamp.replace(microsecond=0).isoformat().replace("+00:00", "Z")
