@@ -25,7 +25,7 @@ from astropy import units as u
 from glue.core import Data
 from glue.core.component import Component
 
-from ..provenance.manifest import plain
+from ..util import plain
 from .coordinates import SpectralAxisCoordinates
 from .links import META_KEY
 
@@ -35,6 +35,7 @@ __all__ = [
     "base_label",
     "content_to_data",
     "describe",
+    "label_choices",
     "lightcurve_to_data",
     "part_of",
     "provenance",
@@ -226,8 +227,8 @@ def content_to_data(item):
         return [lightcurve_to_data(item.data)]
     shown = getattr(item.kind, "value", kind)
     raise TypeError(
-        f"{Path(item.path).name}: glue-mast loads spectra and light curves into glue, not"
-        f" {shown} content{f' ({item.part})' if item.part else ''}"
+        f"it holds a {shown}{f' ({item.part})' if item.part else ''}, and glue-mast loads"
+        " spectra and light curves into glue"
     )
 
 
@@ -241,17 +242,21 @@ def _first(*values):
     return None
 
 
-def base_label(record=None, header=None, part=None, path=None):
+def base_label(record=None, header=None, part=None, path=None, detail=None):
     """What a person needs to tell a dataset apart: collection, instrument, obs_id, part.
 
     Taken from the MAST record when there is one, else from the file's header, else from the
-    file name.
+    file name. ``detail`` (a product type such as X1DSUM) goes before the part.
     """
     record = record or {}
     header = header or {}
+    collection = _first(record.get("obs_collection"), header.get("TELESCOP"))
+    instrument = _first(record.get("instrument_name"), header.get("INSTRUME"))
+    if instrument and collection and instrument.lower() == collection.lower():
+        instrument = None  # "Kepler Kepler", "FUSE FUSE"
     words = [
-        _first(record.get("obs_collection"), header.get("TELESCOP")),
-        _first(record.get("instrument_name"), header.get("INSTRUME")),
+        collection,
+        instrument,
         _first(
             record.get("obs_id"),
             header.get("OBS_ID"),
@@ -259,16 +264,22 @@ def base_label(record=None, header=None, part=None, path=None):
             header.get("OBJECT"),
             Path(path).stem if path else None,
         ),
+        _first(detail),
         _first(part),
     ]
     return " ".join(w for w in words if w) or (Path(path).stem if path else "MAST dataset")
 
 
-def _detail(record, path):
-    """A word that tells apart two products of one observation (X1DSUM / X1D, file stem)."""
-    return _first((record or {}).get("productSubGroupDescription")) or (
+def label_choices(record=None, header=None, part=None, path=None):
+    """(label, label with a detail) for :func:`unique_labels`: the detail is the product type
+    (X1DSUM, X1D...) or, without a MAST record, the file name."""
+    detail = _first((record or {}).get("productSubGroupDescription")) or (
         Path(path).stem if path else None
     )
+    label = base_label(record, header, part, path)
+    if detail and detail in label.split():
+        detail = None  # the file name is already the label's obs_id
+    return label, base_label(record, header, part, path, detail=detail)
 
 
 def unique_labels(wanted, taken=()):
@@ -276,20 +287,19 @@ def unique_labels(wanted, taken=()):
 
     Parameters
     ----------
-    wanted : list of (label, detail)
-        A base label and, for when two would be equal, a word to tell them apart.
+    wanted : list of (label, label with detail)
+        A label, and a longer one for when two would be equal (see :func:`label_choices`).
     taken : iterable of str
         Labels already in the data collection.
     """
     from glue.core.util import disambiguate
 
     taken = set(taken)
-    bases = [w[0] for w in wanted]
+    short = [w[0] for w in wanted]
     out = []
-    for base, detail in wanted:
-        label = base
-        if (bases.count(base) > 1 or base in taken) and detail:
-            label = f"{base} {detail}"
+    for label, detailed in wanted:
+        if short.count(label) > 1 or label in taken:
+            label = detailed or label
         label = disambiguate(label, taken)
         taken.add(label)
         out.append(label)

@@ -111,7 +111,7 @@ def read_mast_product(path, **kwargs):
     """
     from ..errors import UnreadableProduct
     from ..io import read
-    from .data import base_label, content_to_data, describe, part_of, unique_labels
+    from .data import content_to_data, describe, label_choices, part_of, unique_labels
 
     items = read(path)
     manifest, record = find_manifest_record(path)
@@ -130,11 +130,8 @@ def read_mast_product(path, **kwargs):
             readers=sorted({item.reader for item in items}),
         )
     for message in skipped:
-        warnings.warn(message, SkippedContent, stacklevel=2)
-    wanted = [
-        (base_label(record, item.header, part_of(item, data), path), Path(path).stem)
-        for data, item in made
-    ]
+        warnings.warn(f"Not loaded from {Path(path).name}: {message}.", SkippedContent, 2)
+    wanted = [label_choices(record, item.header, part_of(item, data), path) for data, item in made]
     for (data, item), label in zip(made, unique_labels(wanted), strict=True):
         describe(data, label=label, record=record, manifest=manifest, item=item)
     return [data for data, _ in made]

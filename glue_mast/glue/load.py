@@ -142,7 +142,7 @@ def load(fetched, data_collection=None, link=True):
     """
     from glue.core.data_collection import DataCollection
 
-    from .data import base_label, describe, unique_labels
+    from .data import describe, label_choices, unique_labels
     from .factory import find_manifest_record
     from .links import META_KEY, link_datasets
 
@@ -168,8 +168,7 @@ def load(fetched, data_collection=None, link=True):
         if record is not None:
             describe(data, label=data.label, record=record, manifest=listing)
         meta = data.meta.setdefault(META_KEY, {})
-        detail = (record or {}).get("productSubGroupDescription") or path.stem
-        wanted.append((base_label(record, meta.get("header"), meta.get("part"), path), detail))
+        wanted.append(label_choices(record, meta.get("header"), meta.get("part"), path))
     labels = unique_labels(wanted, taken=[d.label for d in data_collection])
     out = []
     for (data, _), label in zip(datasets, labels, strict=True):

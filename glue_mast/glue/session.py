@@ -182,7 +182,7 @@ def save_session(app_or_collection, path, *, check=True):
     """
     from glue.core.state import GlueSerializer
 
-    from ..provenance.manifest import atomic_write
+    from ..util import atomic_write
 
     path = Path(path).resolve()
     if path.suffix.lower() == ".json" and path.name.endswith(MANIFEST_SUFFIX):

@@ -14,6 +14,7 @@ from glue_mast.glue.data import (
     base_label,
     content_to_data,
     describe,
+    label_choices,
     lightcurve_to_data,
     provenance,
     spectrum_to_data,
@@ -95,7 +96,7 @@ def test_content_to_data_refuses_pixels_with_a_message():
         part=None,
         path=Path("ktwo_lpd-targ.fits"),
     )
-    with pytest.raises(TypeError, match="ktwo_lpd-targ.fits: glue-mast loads spectra"):
+    with pytest.raises(TypeError, match="it holds a target pixel file, and glue-mast loads"):
         content_to_data(item)
 
 
@@ -105,15 +106,34 @@ def test_base_label_from_record_header_and_file():
     header = {"TELESCOP": "IUE", "INSTRUME": "SWP", "OBS_ID": "swp54419"}
     assert base_label(None, header) == "IUE SWP swp54419"
     assert base_label(None, {}, None, "/x/obf501020_x1d.fits") == "obf501020_x1d"
+    kepler = {"obs_collection": "Kepler", "instrument_name": "Kepler", "obs_id": "kplr1_lc"}
+    assert base_label(kepler) == "Kepler kplr1_lc"
+
+
+def test_label_choices_put_the_product_type_before_the_part():
+    record = {
+        "obs_collection": "HST",
+        "instrument_name": "COS/FUV",
+        "obs_id": "LB4M01010",
+        "productSubGroupDescription": "X1DSUM",
+    }
+    assert label_choices(record, None, "FUVA", "/d/lb4m01010_x1dsum.fits") == (
+        "HST COS/FUV LB4M01010 FUVA",
+        "HST COS/FUV LB4M01010 X1DSUM FUVA",
+    )
+    assert label_choices(None, {"TELESCOP": "IUE"}, None, "/d/swp1_vo.fits") == (
+        "IUE swp1_vo",
+        "IUE swp1_vo",
+    )
 
 
 def test_unique_labels_add_the_detail_then_a_number():
-    wanted = [("HST COS A", "X1DSUM"), ("HST COS A", "X1D"), ("IUE SWP", "VO")]
-    assert unique_labels(wanted) == ["HST COS A X1DSUM", "HST COS A X1D", "IUE SWP"]
-    assert unique_labels([("IUE SWP", "VO")], taken=["IUE SWP", "IUE SWP VO"]) == [
+    wanted = [("HST A", "HST A X1DSUM"), ("HST A", "HST A X1D"), ("IUE SWP", "IUE SWP VO")]
+    assert unique_labels(wanted) == ["HST A X1DSUM", "HST A X1D", "IUE SWP"]
+    assert unique_labels([("IUE SWP", "IUE SWP VO")], taken=["IUE SWP", "IUE SWP VO"]) == [
         "IUE SWP VO_01"
     ]
-    assert unique_labels([("K", None), ("K", None)]) == ["K", "K_01"]
+    assert unique_labels([("K", "K"), ("K", "K")]) == ["K", "K_01"]
 
 
 def _manifest(tmp_path):
