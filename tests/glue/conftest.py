@@ -53,3 +53,41 @@ def new_spectrum():
 def new_lightcurve():
     """``new_lightcurve(times, time_format, flux=None)`` (TDB, electron / s)."""
     return make_lightcurve
+
+
+def fetch_target(target, download_dir, obs_ids=None):
+    """Search the local archive for ``target``, list its products and fetch them.
+
+    ``obs_ids`` keeps only those observations (a slice keeps the search's query record).
+    """
+    import glue_mast
+
+    observations = glue_mast.search(target=target, radius="0.02 deg").all()
+    if obs_ids is not None:
+        observations = observations[np.isin(observations["obs_id"], obs_ids)]
+    products = glue_mast.products(observations)
+    return glue_mast.fetch(products, download_dir=download_dir)
+
+
+@pytest.fixture
+def fetch_from_archive(local_mast):
+    """``fetch_from_archive(target, download_dir, obs_ids=None)`` against the local archive."""
+    return fetch_target
+
+
+@pytest.fixture
+def fetched_tw_hya(local_mast, tmp_path):
+    """TW Hya's two IUE spectra and its STIS CCD x1d, fetched into
+    ``tmp_path/analysis/mast_data``: three files, three spectra (in Angstrom)."""
+    return fetch_target(
+        "TW Hya", tmp_path / "analysis" / "mast_data", ["swp54419", "lwp31270", "OBF501020"]
+    )
+
+
+@pytest.fixture
+def fetched_light_curves(local_mast, tmp_path):
+    """The Kepler and TESS light curves of the local archive, fetched into one directory."""
+    folder = tmp_path / "analysis" / "mast_data"
+    kepler = fetch_target("KIC 10002792", folder)
+    tess = fetch_target("TIC 358108509", folder)
+    return kepler, tess
