@@ -23,6 +23,7 @@ from ..errors import InputError
 
 __all__ = [
     "SavedSession",
+    "file_of",
     "manifest_path_for",
     "restore_session",
     "save_session",
@@ -53,8 +54,17 @@ def _data_collection(app_or_collection):
     return dc
 
 
-def _file_of(data):
+def file_of(data):
+    """The file a Data was read from by glue's ``load_data``, or None (made in memory).
+
+    A restored session's Data has no load log of its own: its components keep it.
+    """
     log = getattr(data, "_load_log", None)
+    if log is None:
+        for cid in data.main_components:
+            log = getattr(data.get_component(cid), "_load_log", None)
+            if log is not None:
+                break
     return Path(log.path).resolve() if log is not None else None
 
 
@@ -95,7 +105,7 @@ def session_manifest(data_collection, path, *, session=None):
     records, labels, queries, servers, unrecorded, outside = {}, {}, [], [], [], []
     for data in data_collection:
         meta = (getattr(data, "meta", None) or {}).get(META_KEY) or {}
-        file = _file_of(data)
+        file = file_of(data)
         if not meta.get("dataset") or not meta["dataset"].get("dataURI") or file is None:
             unrecorded.append(data.label)
             continue
