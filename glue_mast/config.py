@@ -14,7 +14,18 @@ import os
 
 from astropy import config as _config
 
-__all__ = ["DEFAULT_SERVER", "conf", "configure", "current_server", "current_timeout"]
+__all__ = [
+    "DEFAULT_SERVER",
+    "conf",
+    "configure",
+    "current_download_dir",
+    "current_server",
+    "current_timeout",
+    "explicit_token",
+    "on_change",
+    "set_token",
+    "settings",
+]
 
 DEFAULT_SERVER = "https://mast.stsci.edu"
 
@@ -53,6 +64,8 @@ class Conf(_config.ConfigNamespace):
 conf = Conf()
 
 _overrides: dict = {}
+_token = None  # given to configure(token=...): this process's memory, nowhere else
+_listeners: list = []
 
 
 def configure(server=None, *, token=None, timeout=None, download_dir=None):
@@ -90,17 +103,42 @@ def configure(server=None, *, token=None, timeout=None, download_dir=None):
     if download_dir is not None:
         _overrides["download_dir"] = os.fspath(download_dir)
     if token is not None:
-        from .archive import auth
-
-        auth.set_token(token)
-    if "server" in _overrides or "timeout" in _overrides:
-        # Re-point astroquery only if it is already imported; otherwise it is pointed when the
-        # first query imports it, which keeps ``import glue_mast`` light.
-        import sys
-
-        if "glue_mast.archive.astroquery_adapter" in sys.modules:
-            sys.modules["glue_mast.archive.astroquery_adapter"].apply()
+        set_token(token)
+    if server is not None or timeout is not None:
+        _notify()
     return settings()
+
+
+def set_token(value):
+    """Use ``value`` as the MAST token for this process; ``None`` (or blank) forgets it."""
+    global _token
+    _token = value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def explicit_token():
+    """The token given to :func:`configure` (or :func:`set_token`), or ``None``.
+
+    :func:`glue_mast.archive.auth.token` adds ``MAST_API_TOKEN`` and astroquery's keyring.
+    """
+    return _token
+
+
+def on_change(callback):
+    """Call ``callback()`` whenever :func:`configure` or :func:`reset` changes where requests
+    go (server or timeout).
+
+    This is how the layers above follow the settings without this module importing them:
+    the astroquery adapter registers itself when it is first imported, and re-points
+    astroquery then. Returns ``callback``, so it can be used as a decorator.
+    """
+    if callback not in _listeners:
+        _listeners.append(callback)
+    return callback
+
+
+def _notify():
+    for callback in list(_listeners):
+        callback()
 
 
 def _normalise_url(url):
@@ -150,22 +188,17 @@ def settings():
     ``token`` is ``"set"`` for a token given to :func:`configure` or in ``MAST_API_TOKEN``;
     astroquery's keyring entry is consulted only when an exclusive-access file needs it.
     """
-    from .archive import auth
-
+    token = _token or os.environ.get("MAST_API_TOKEN", "").strip()
     return {
         "server": current_server(),
         "timeout": current_timeout(),
         "download_dir": current_download_dir(),
-        "token": "set" if auth.token(keyring=False) else None,
+        "token": "set" if token else None,
     }
 
 
 def reset():
     """Forget settings made by :func:`configure` (for tests)."""
     _overrides.clear()
-    import sys
-
-    if "glue_mast.archive.auth" in sys.modules:
-        sys.modules["glue_mast.archive.auth"].set_token(None)
-    if "glue_mast.archive.astroquery_adapter" in sys.modules:
-        sys.modules["glue_mast.archive.astroquery_adapter"].apply()
+    set_token(None)
+    _notify()

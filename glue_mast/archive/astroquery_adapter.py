@@ -157,6 +157,10 @@ def apply(force=False):
         _applied = (server, timeout)
 
 
+# Follow glue_mast.configure(server=..., timeout=...) from now on (config cannot import us).
+config.on_change(apply)
+
+
 def _patch_hard_coded_hosts(utils, server):
     global _original_simple_request
     if _original_simple_request is None:
