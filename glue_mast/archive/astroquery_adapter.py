@@ -28,9 +28,12 @@ from ..errors import ResolveError, ServerConnectionError, ServerError, ServerTim
 __all__ = [
     "apply",
     "astroquery_call",
+    "forget_column_configs",
     "mast",
     "observation_columns",
     "observations",
+    "parse_page",
+    "parse_table",
     "product_columns",
     "resolve",
 ]
@@ -223,6 +226,19 @@ def _column_config(service, aliases=()):
     return cfg
 
 
+def forget_column_configs():
+    """Drop the column configs astroquery keeps per process, so the next use fetches them.
+
+    For tests and benchmarks that count requests from a known start.
+    """
+    from astroquery.mast.discovery_portal import PortalAPI
+
+    with LOCK:
+        PortalAPI._column_configs.clear()
+        for name in _NO_COLUMN_CONFIG:
+            PortalAPI._column_configs.setdefault(name, {})
+
+
 def observation_columns():
     """MAST's observation fields: name -> column config (type, unit, separator, ...)."""
     cfg = _column_config(
@@ -289,6 +305,28 @@ def resolve(name):
     best = found[0]
     info = {k: best.get(k) for k in ("canonicalName", "resolver", "objectType", "ra", "decl")}
     return SkyCoord(best["ra"], best["decl"], unit="deg", frame="icrs"), info
+
+
+def parse_table(responses):
+    """The `~astropy.table.Table` of an ``Observations.*_async`` call's ``responses``.
+
+    astroquery parses with the column config of the service it called last (per-call state on
+    its singletons), so call this under :data:`LOCK`, in the same hold as the query.
+    """
+    return observations()._parse_result(responses)
+
+
+def parse_page(responses):
+    """``(table, total)`` of one page: the rows, and MAST's count of every row that matches.
+
+    The total is the ``paging.rowsFiltered`` of MAST's JSON answer, which astroquery does not
+    return; ``None`` when the server sent no paging details. Call under :data:`LOCK`, like
+    :func:`parse_table`.
+    """
+    table = parse_table(responses)
+    paging = _json(responses[0]).get("paging") or {}
+    total = paging.get("rowsFiltered")
+    return table, None if total is None else int(total)
 
 
 def _json(response):

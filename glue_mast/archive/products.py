@@ -145,7 +145,7 @@ def list_products(observations):
                 if "empty" in str(exc):
                     continue
                 raise
-            table = obs._parse_result(responses)
+            table = adapter.parse_table(responses)
         if len(table):
             tables.append(table)
     if not tables:

@@ -337,9 +337,7 @@ class ObservationSearch:
                 responses = obs.query_region_async(
                     self.coordinates, radius=self.radius, page=n, pagesize=size
                 )
-            table = obs._parse_result(responses)
-            paging = responses[0].json().get("paging") or {}
-        total = paging.get("rowsFiltered")
+            table, total = adapter.parse_page(responses)
         if total is None:  # a server without paging details: what came back is everything
             total = len(table) if n == 1 else (n - 1) * size + len(table)
         return table, int(total)
