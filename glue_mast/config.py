@@ -1,8 +1,8 @@
 """Settings: astropy's configuration system, environment variables, and :func:`configure`.
 
-Precedence, highest first: an argument to :func:`configure` (or a ``--server`` option), the
-environment (``GLUE_MAST_SERVER``, ``GLUE_MAST_TIMEOUT``, ``MAST_API_TOKEN``), then the
-``[config]`` section of ``glue_mast.cfg`` in astropy's config directory, then the defaults.
+Precedence, highest first: an argument to :func:`configure` (which the command line's options
+call), the environment (``GLUE_MAST_SERVER``, ``GLUE_MAST_TIMEOUT``, ``MAST_API_TOKEN``), then
+the ``[config]`` section of ``glue_mast.cfg`` in astropy's config directory, then the defaults.
 
 A token is never stored in the configuration: it stays in this process's memory, and is sent
 only to the configured MAST server.
@@ -98,7 +98,11 @@ def configure(server=None, *, token=None, timeout=None, download_dir=None):
         if not timeout > 0:
             from .errors import InputError
 
-            raise InputError(f"timeout must be a positive number of seconds, got {timeout}")
+            raise InputError(
+                f"timeout must be a positive number of seconds, got {timeout}",
+                field="timeout",
+                value=timeout,
+            )
         _overrides["timeout"] = timeout
     if download_dir is not None:
         _overrides["download_dir"] = os.fspath(download_dir)
@@ -148,7 +152,9 @@ def _normalise_url(url):
     if not url.startswith(("http://", "https://")):
         raise InputError(
             f"server '{url}' is not an http(s) URL; give e.g. "
-            "https://mast.stsci.edu or http://127.0.0.1:8765"
+            "https://mast.stsci.edu or http://127.0.0.1:8765",
+            field="server",
+            value=url,
         )
     return url
 
@@ -174,7 +180,11 @@ def current_timeout():
         except ValueError:
             from .errors import InputError
 
-            raise InputError(f"GLUE_MAST_TIMEOUT={env!r} is not a number of seconds") from None
+            raise InputError(
+                f"GLUE_MAST_TIMEOUT={env!r} is not a number of seconds",
+                field="timeout",
+                value=env,
+            ) from None
     return float(conf.timeout)
 
 

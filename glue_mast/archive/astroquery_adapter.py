@@ -221,7 +221,9 @@ def _column_config(service, aliases=()):
     if not isinstance(cfg, dict) or not cfg:
         raise ServerError(
             f"{config.current_server()} returned no column list for {service}; "
-            "is it a MAST server? Check --server / GLUE_MAST_SERVER"
+            "is it a MAST server? Check the server setting (GLUE_MAST_SERVER)",
+            field="server",
+            value=config.current_server(),
         )
     return cfg
 
@@ -300,7 +302,9 @@ def resolve(name):
     if not found:
         raise ResolveError(
             f"could not resolve '{name}' to a sky position; check the spelling, try another "
-            "name (e.g. 'HD 209458' or 'TIC 358108509'), or give coordinates instead"
+            "name (e.g. 'HD 209458' or 'TIC 358108509'), or give coordinates instead",
+            field="target",
+            value=name,
         )
     best = found[0]
     info = {k: best.get(k) for k in ("canonicalName", "resolver", "objectType", "ra", "decl")}
@@ -335,7 +339,9 @@ def _json(response):
     except ValueError:
         raise ServerError(
             f"{config.current_server()} answered with something that is not JSON; it may be "
-            "down or not a MAST server: try again later or check --server"
+            "down or not a MAST server: try again later or check the server setting",
+            field="server",
+            value=config.current_server(),
         ) from None
 
 
@@ -352,24 +358,31 @@ def astroquery_call(what):
     except (requests.Timeout, AstroqueryTimeout, TimeoutError):
         raise ServerTimeout(
             f"MAST at {server} did not answer within {timeout:g} s while {what}; try again, "
-            "give it longer with --timeout (or GLUE_MAST_TIMEOUT), or narrow the search"
+            "allow longer (the timeout setting, GLUE_MAST_TIMEOUT), or narrow the search",
+            field="timeout",
+            value=timeout,
         ) from None
     except requests.ConnectionError as exc:
         reason = _root_reason(exc)
         raise ServerConnectionError(
             f"could not reach MAST at {server} while {what} ({reason}); check your network "
-            "and --server / GLUE_MAST_SERVER"
+            "and the server setting (GLUE_MAST_SERVER)",
+            field="server",
+            value=server,
         ) from None
     except requests.HTTPError as exc:
         status = exc.response.status_code if exc.response is not None else "?"
         reason = exc.response.reason if exc.response is not None else ""
+        busy = status in (429, 500, 502, 503, 504)
         hint = (
             "MAST is busy or down: try again in a few minutes"
-            if status in (429, 500, 502, 503, 504)
-            else "check --server / GLUE_MAST_SERVER"
+            if busy
+            else "check the server setting (GLUE_MAST_SERVER)"
         )
         raise ServerError(
-            f"MAST at {server} answered HTTP {status} {reason} while {what}; {hint}"
+            f"MAST at {server} answered HTTP {status} {reason} while {what}; {hint}",
+            field=None if busy else "server",
+            value=None if busy else server,
         ) from None
     except RemoteServiceError as exc:
         raise ServerError(f"MAST reported an error while {what}: {exc}") from None

@@ -18,6 +18,7 @@ def main(argv=None):
     """Run the command line; returns the exit status."""
     from ..errors import GlueMastError
     from .commands import COMMANDS
+    from .output import error_line
     from .parser import build_parser
 
     args = build_parser().parse_args(argv)
@@ -29,7 +30,7 @@ def main(argv=None):
         gc.freeze()
         return status
     except GlueMastError as exc:
-        print(f"glue-mast: error: {exc}", file=sys.stderr)
+        print(error_line(exc, args), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print(

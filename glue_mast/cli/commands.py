@@ -13,7 +13,8 @@ from . import output
 __all__ = ["COMMANDS"]
 
 
-def _pairs(items, what):
+def _pairs(items, what, option):
+    """``FIELD=VALUE`` items as a dict; ``option`` ("criteria", "filters") names them in errors."""
     from ..archive.criteria import parse_cli_value
     from ..errors import InputError
 
@@ -21,11 +22,33 @@ def _pairs(items, what):
     for item in items:
         field, sep, value = item.partition("=")
         if not sep or not field.strip():
-            raise InputError(f"{what} {item!r} is not FIELD=VALUE (e.g. obs_collection=HST)")
+            raise InputError(
+                f"{what} {item!r} is not FIELD=VALUE (e.g. obs_collection=HST)",
+                field=option,
+                value=item,
+            )
         if not value.strip():
-            raise InputError(f"{what} {field.strip()!r} has no value")
+            raise InputError(f"{what} {field.strip()!r} has no value", field=option, value=item)
         out[field.strip()] = parse_cli_value(value)
     return out
+
+
+def _criteria(args):
+    return _pairs(args.criteria, "criterion", "criteria")
+
+
+def _filters(args):
+    return _pairs(args.filters, "filter", "filters")
+
+
+def _product_filter(args):
+    """The keyword arguments of :func:`glue_mast.archive.products.products` asked for."""
+    return {
+        "calibrated_only": not args.all_levels,
+        "mrp_only": args.mrp_only,
+        "extension": args.extension,
+        **_filters(args),
+    }
 
 
 def _configure(args):
@@ -57,7 +80,7 @@ def search(args, out):
         coordinates=args.coordinates,
         radius=args.radius,
         sort=args.sort,
-        **_pairs(args.criteria, "criterion"),
+        **_criteria(args),
     )
     if args.count:
         n = q.count
@@ -80,48 +103,34 @@ def search(args, out):
     elif args.format == "csv":
         output.write_csv(table, out)
     else:
+        text = output.table_text(table, args.columns, SEARCH_COLUMNS) if len(table) else None
         print(output.search_heading(q, meta), file=out)
-        if len(table):
-            print(output.table_text(table, args.columns, SEARCH_COLUMNS), file=out)
+        if text:
+            print(text, file=out)
     if meta["count"] == 0:
         _hint_no_rows(q)
     return 0
 
 
 def _hint_no_rows(q):
-    # An empty result is often a misspelt collection: check against the server's own list.
-    wanted = q.criteria.get("obs_collection")
-    if not wanted:
-        return
-    from ..archive import collections
-    from ..archive.criteria import closest_fields
+    # An empty result is often a misspelt collection: say so, but it is not an error.
+    from ..archive.lookup import unknown_collections
 
-    try:
-        known = collections()
-    except Exception:
-        return
-    for name in wanted:
-        if "*" not in name and "%" not in name and name.lower() not in {k.lower() for k in known}:
-            close = closest_fields(name, known)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            print(
-                f"glue-mast: note: {name!r} is not a collection this server holds{hint}",
-                file=sys.stderr,
-            )
+    for problem in unknown_collections(q.criteria.get("obs_collection")):
+        print(f"glue-mast: note: {problem}", file=sys.stderr)
 
 
 def products(args, out):
     from ..archive.columns import PRODUCT_COLUMNS
+    from ..archive.lookup import observations_by_obsid
     from ..archive.products import products
 
     _configure(args)
-    table = products(
-        args.obsids,
-        calibrated_only=not args.all_levels,
-        mrp_only=args.mrp_only,
-        extension=args.extension,
-        **_pairs(args.filters, "filter"),
-    )
+    keep = _product_filter(args)  # bad filters are refused before any request
+    # The observations themselves, as `fetch --obsid` takes them: an unknown obsid is an
+    # error, not an empty table, and each product carries its observation's fields.
+    rows = observations_by_obsid(args.obsids)
+    table = products(rows, **keep)
     if args.format == "json":
         output.write_json(
             {
@@ -142,40 +151,47 @@ def products(args, out):
 
 
 def _fetch_products(args):
-    """The products a ``fetch`` command means: from obsids or from a search."""
+    """The products a ``fetch`` command means, from obsids or from a search; refuses to
+    go on (before anything is written) when nothing matched.
+    """
+    from ..archive.lookup import observations_by_obsid, unknown_collections
     from ..archive.products import products
     from ..archive.search import search
     from ..errors import InputError
 
-    filters = _pairs(args.filters, "filter")
-    keep = {
-        "calibrated_only": not args.all_levels,
-        "mrp_only": args.mrp_only,
-        "extension": args.extension,
-    }
+    keep = _product_filter(args)
     if args.obsid:
         if args.target or args.coordinates or args.criteria:
             raise InputError(
-                "give --obsid or a search (target, --coordinates, --criteria), not both"
+                "give --obsid or a search (target, --coordinates, --criteria), not both",
+                field="obsid",
             )
-        rows = search(obsid=args.obsid).all()
-        missing = set(args.obsid) - {str(o) for o in rows["obsid"]}
-        if missing:
-            raise InputError(f"MAST knows no observation with obsid {', '.join(sorted(missing))}")
+        rows = observations_by_obsid(args.obsid)
     else:
         q = search(
-            args.target,
-            coordinates=args.coordinates,
-            radius=args.radius,
-            **_pairs(args.criteria, "criterion"),
+            args.target, coordinates=args.coordinates, radius=args.radius, **_criteria(args)
         )
         rows = q.all(limit=args.max_observations + 1)
         if len(rows) > args.max_observations:
             raise InputError(
                 f"the search has {q.count:,} observations, more than --max-observations "
-                f"{args.max_observations:,}; narrow it, or raise the limit if you mean it"
+                f"{args.max_observations:,}; narrow it, or raise the limit if you mean it",
+                field="max_observations",
+                value=args.max_observations,
             )
-    return products(rows, **keep, **filters)
+        if not len(rows):
+            problems = unknown_collections(q.criteria.get("obs_collection"))
+            if problems:
+                raise problems[0]
+            raise InputError("no observation matches the search; nothing to fetch")
+    prods = products(rows, **keep)
+    if not len(prods):
+        raise InputError(
+            f"none of the {prods.meta['listed']:,} products of {len(rows):,} observation"
+            f"{'s' if len(rows) != 1 else ''} passes the product filter; nothing to fetch "
+            "(--all-levels, --filter and --extension choose others)"
+        )
+    return prods
 
 
 def fetch(args, out):

@@ -8,6 +8,8 @@ import sys
 from ..util import format_size, plain
 
 __all__ = [
+    "error_line",
+    "option_of",
     "print_count",
     "print_fields",
     "print_plan",
@@ -47,7 +49,7 @@ def table_text(table, columns, default):
         from ..archive.criteria import canonical_name
 
         names = [c.strip() for c in columns.split(",") if c.strip()]
-        names = [canonical_name(n, table.colnames, what="column") for n in names]
+        names = [canonical_name(n, table.colnames, what="column", field="columns") for n in names]
     else:
         names = [c for c in default if c in table.colnames]
     return "\n".join(table[names].pformat(max_lines=-1, max_width=-1))
@@ -137,3 +139,59 @@ def report_fetch(result, out):
     for o in result.failed:
         print(f"glue-mast: failed: {o.file.path.name}: {o.message}", file=sys.stderr)
     return 1 if result.failed else 0
+
+
+# The command-line spelling of the inputs errors name in ``field``.
+_OPTIONS = {
+    "target": "target",
+    "coordinates": "--coordinates",
+    "radius": "--radius",
+    "page": "--page",
+    "page_size": "--page-size",
+    "sort": "--sort",
+    "columns": "--columns",
+    "server": "--server",
+    "timeout": "--timeout",
+    "criteria": "--criteria",
+    "filters": "--filter",
+    "max_observations": "--max-observations",
+    "parallel": "--parallel",
+    "download_dir": "--out",
+    "manifest": "--manifest",
+}
+
+
+def _keys(items):
+    return {item.partition("=")[0].strip().lower() for item in items or ()}
+
+
+def option_of(error, args):
+    """The option (or argument) of this command line that ``error.field`` concerns, or None.
+
+    A MAST field is looked for among the command's ``--criteria`` and then its ``--filter``
+    items, as the user typed them.
+    """
+    field = getattr(error, "field", None)
+    if not field:
+        return None
+    if field == "obsid":
+        return "OBSID" if args.command == "products" else "--obsid"
+    if field.lower() in _keys(getattr(args, "criteria", None)):
+        return "--criteria"
+    if field.lower() in _keys(getattr(args, "filters", None)):
+        return "--filter"
+    return _OPTIONS.get(field)
+
+
+def error_line(error, args):
+    """The one line the command prints for ``error``, in argparse's manner:
+    ``glue-mast: error: argument --radius: radius '0.2' has no unit; ...``.
+    """
+    from ..errors import UnknownFieldError
+
+    option = option_of(error, args)
+    where = f"argument {option}: " if option else ""
+    text = str(error)
+    if isinstance(error, UnknownFieldError) and not error.suggestions and option == "--criteria":
+        text += " (glue-mast search --list-fields lists them)"
+    return f"glue-mast: error: {where}{text}"
