@@ -7,6 +7,7 @@ size, and its SHA-256 where one is known, are right.
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import enum
 import os
@@ -279,14 +280,23 @@ def _disk_message(exc):
 
 
 def _retry_after(response):
-    value = response.headers.get("Retry-After")
-    if value is None:
+    """Seconds ``Retry-After`` asks for, or None when it gives no usable advice.
+
+    RFC 9110, section 10.2.3: the value is a whole number of seconds or an HTTP date. Anything
+    else ("soon", "1.5e3", "inf") is treated as absent, so the caller backs off as usual.
+    """
+    value = (response.headers.get("Retry-After") or "").strip()
+    if not value:
         return None
+    if value.isdigit() and value.isascii():
+        return float(value)
     try:
-        return max(0.0, float(value))
-    except ValueError:
         when = email.utils.parsedate_to_datetime(value)
-        return max(0.0, when.timestamp() - time.time()) if when else None
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:  # "-0000": the date is in UTC, source unknown
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    return max(0.0, when.timestamp() - time.time())
 
 
 def _range_start(response):
