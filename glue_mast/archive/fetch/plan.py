@@ -132,21 +132,32 @@ def _unclaimed(path, uri, claimed):
 
 
 def _complete_on_disk(f, previous):
-    """Whether ``f`` is already complete, judged from the disk alone (no request)."""
+    """Whether ``f`` is already complete, judged from the disk alone (no request).
+
+    Only a checksum known for this very dataURI can tell: the expected one (reproducing a
+    manifest) or the one a previous manifest recorded for this path *and* this dataURI. A file
+    of the right size whose bytes nobody checked is fetched again, never recorded blind.
+    """
     from ...util import sha256_of
 
     try:
-        size = f.path.stat().st_size if f.path.is_file() else None
+        if not f.path.is_file() or f.path.is_symlink():
+            return False
+        size = f.path.stat().st_size
     except OSError:
         return False
-    if size is None:
-        return False
     known = previous.dataset_for(f.path) if previous is not None else None
+    if known is not None and known.get("dataURI") != f.uri:
+        known = None  # the path holds another product's file
     want_sha = f.sha256 or (known or {}).get("sha256")
-    want_size = f.size if f.size is not None else (known or {}).get("size")
-    if want_size is None or size != want_size:
+    if not want_sha:
         return False
-    return want_sha is None or sha256_of(f.path) == want_sha
+    want_size = f.size
+    if known is not None and known.get("listed_size") == f.size:
+        want_size = known.get("size")  # served at another size than listed, and kept
+    if want_size is not None and size != want_size:
+        return False
+    return sha256_of(f.path) == want_sha
 
 
 def plan_fetch(products, download_dir=None, *, manifest=True, token=None, cloud=False):
