@@ -150,3 +150,99 @@ def test_served_size_unlike_the_listed_one_is_settled_in_one_get(local_mast, tmp
     local_mast.clear_log()
     again = fetch(products, tmp_path)  # settled: the next fetch asks nothing
     assert [o.status for o in again.outcomes] == [FileStatus.CACHED] and not local_mast.log
+
+
+# --- 4, 9, 18: one name, one file ------------------------------------------------------------
+
+
+def synthetic(n, **fields):
+    """``n`` synthetic calibrated products (66,240 bytes each, other bytes) as plain rows."""
+    from glue_mast.util import plain
+
+    table = glue_mast.products([str(9_000_000_000 + i) for i in range(n)])
+    rows = [{name: plain(row[name]) for name in table.colnames} for row in table]
+    for row in rows:
+        row.update(fields)
+    return rows
+
+
+def assert_each_file_is_its_own(archive, root, result):
+    paths = [o.file.path for o in result.outcomes]
+    assert len({str(p).casefold() for p in paths}) == len(paths)
+    for o in result.outcomes:
+        assert o.status is FileStatus.DOWNLOADED, o.message
+        assert o.file.path.read_bytes() == served(archive, o.file.uri)
+    m = Manifest.read(root / "manifest.json")
+    assert m.verify()
+    for d in m.datasets:
+        assert sha(served(archive, d["dataURI"])) == d["sha256"]
+
+
+def test_one_products_final_name_is_not_anothers_temporary_name(local_mast, tmp_path):
+    rows = synthetic(2, obs_id="same")
+    rows[0]["productFilename"], rows[1]["productFilename"] = "y.fits", "y.fits.part"
+    result = fetch(rows, tmp_path)
+    assert_each_file_is_its_own(local_mast, tmp_path, result)
+    assert not any(o.file.path.name.endswith(".part") for o in result.outcomes)
+
+
+def test_a_path_recorded_for_another_product_is_not_already_on_disk(local_mast, tmp_path):
+    first, second = synthetic(2, obs_id="same")
+    first["productFilename"], second["productFilename"] = "a b.fits", "a_b.fits"
+    [a] = fetch([first], tmp_path).downloaded
+    local_mast.clear_log()
+    result = fetch([second], tmp_path)
+    [b] = result.downloaded  # fetched, not taken for the other product's file
+    assert b.file.path != a.file.path and len(downloads(local_mast)) == 1
+    assert a.file.path.read_bytes() == served(local_mast, first["dataURI"])
+    assert b.file.path.read_bytes() == served(local_mast, second["dataURI"])
+    assert set(recorded(tmp_path)) == {first["dataURI"], second["dataURI"]}
+    assert Manifest.read(tmp_path / "manifest.json").verify()
+
+
+@pytest.mark.parametrize("name", ["manifest.json", "manifest.ecsv", "MANIFEST.JSON", "k2.json"])
+def test_a_collection_never_takes_the_manifests_name(local_mast, tmp_path, name):
+    rows = synthetic(1, obs_collection=name)
+    manifest = tmp_path / ("k2.json" if name == "k2.json" else "manifest.json")
+    result = fetch(rows, tmp_path, manifest=manifest)
+    [o] = result.downloaded
+    top = o.file.path.relative_to(tmp_path).parts[0]
+    assert top.casefold() not in {"manifest.json", "manifest.ecsv", "k2.json", "k2.ecsv"}
+    assert manifest.is_file() and manifest.with_suffix(".ecsv").is_file()
+    assert Manifest.read(manifest).verify()
+
+
+@pytest.mark.parametrize(
+    "name, portable",
+    [
+        ("CON", "CON_"),
+        ("NUL.fits", "NUL_.fits"),
+        ("aux.txt", "aux_.txt"),
+        ("COM1", "COM1_"),
+        ("LPT9.x", "LPT9_.x"),
+        ("nul.tar.gz", "nul_.tar.gz"),
+        ("x.fits.", "x.fits"),
+        ("CONSOLE.fits", "CONSOLE.fits"),
+    ],
+)
+def test_windows_reserved_names_are_made_portable(name, portable):
+    from glue_mast.archive.fetch import safe_component
+
+    assert safe_component(name) == portable
+
+
+def test_names_that_differ_only_in_case_get_distinct_names(local_mast, tmp_path):
+    rows = synthetic(2, obs_id="same")
+    rows[0]["productFilename"], rows[1]["productFilename"] = "A.fits", "a.fits"
+    result = fetch(rows, tmp_path)
+    assert_each_file_is_its_own(local_mast, tmp_path, result)
+    assert result.outcomes[0].file.path.parent == result.outcomes[1].file.path.parent
+
+
+def test_a_case_variant_of_a_recorded_path_is_another_file(local_mast, tmp_path):
+    first, second = synthetic(2, obs_id="same")
+    first["productFilename"], second["productFilename"] = "B.fits", "b.fits"
+    [a] = fetch([first], tmp_path).downloaded
+    [b] = fetch([second], tmp_path).downloaded
+    assert a.file.path.name.casefold() != b.file.path.name.casefold()
+    assert set(recorded(tmp_path)) == {first["dataURI"], second["dataURI"]}
