@@ -8,9 +8,11 @@ text. A mistake gets one line on stderr (``glue-mast: error: ...``) and a non-ze
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import math
+import signal
 import sys
 
 __all__ = ["main"]
@@ -498,15 +500,16 @@ def cmd_fetch(args, out):
         else:
             _print_plan(fetch_plan, out)
         return 0
-    result = fetch_mod.fetch(
-        prods,
-        root,
-        manifest=manifest,
-        parallel=args.parallel,
-        doi=args.doi,
-        cloud=args.cloud,
-        progress=not args.no_progress,
-    )
+    with _sigterm_interrupts():
+        result = fetch_mod.fetch(
+            prods,
+            root,
+            manifest=manifest,
+            parallel=args.parallel,
+            doi=args.doi,
+            cloud=args.cloud,
+            progress=not args.no_progress,
+        )
     return _report_fetch(result, out)
 
 
@@ -566,13 +569,14 @@ def cmd_reproduce(args, out):
     _configure(args)
     from .archive.fetch import reproduce
 
-    result, report = reproduce(
-        args.manifest,
-        args.out,
-        server=args.server,
-        parallel=args.parallel,
-        progress=not args.no_progress,
-    )
+    with _sigterm_interrupts():
+        result, report = reproduce(
+            args.manifest,
+            args.out,
+            server=args.server,
+            parallel=args.parallel,
+            progress=not args.no_progress,
+        )
     status = _report_fetch(result, out)
     for line in report.lines():
         print(line, file=out)
@@ -645,6 +649,47 @@ def _human_size(n):
     return f"{n} B"
 
 
+#: Signals that stopped the command (SIGTERM turns into a KeyboardInterrupt as SIGINT does).
+_STOPPED_BY = []
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts():
+    """While fetching, SIGTERM stops the fetch as Ctrl-C does: tidily, manifest written."""
+
+    def stop(signum, frame):
+        _STOPPED_BY.append(signum)
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave the signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupted(exc):
+    """The line for a fetch stopped by Ctrl-C or SIGTERM, and the exit status."""
+    from .archive.fetch import FetchInterrupted
+
+    status = 128 + signal.SIGTERM if signal.SIGTERM in _STOPPED_BY else 130
+    _STOPPED_BY.clear()
+    result = exc.result if isinstance(exc, FetchInterrupted) else None
+    if result is not None and result.manifest is not None:
+        return (
+            f"interrupted; files complete so far are in the manifest ({result.manifest.path}), "
+            "partial ones are kept as .part and resumed by running the same command again"
+        ), status
+    return (
+        "interrupted; stopped at once, so the manifest may not list every file completed; "
+        "partial files are kept as .part and resumed by running the same command again"
+    ), status
+
+
 def main(argv=None):
     """Run the command line; returns the exit status."""
     from .errors import GlueMastError
@@ -661,13 +706,10 @@ def main(argv=None):
     except GlueMastError as exc:
         print(f"glue-mast: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print(
-            "glue-mast: interrupted; files complete so far are in the manifest, partial ones "
-            "are kept as .part and resumed by running the same command again",
-            file=sys.stderr,
-        )
-        return 130
+    except KeyboardInterrupt as exc:
+        message, status = _interrupted(exc)
+        print(f"glue-mast: {message}", file=sys.stderr)
+        return status
 
 
 if __name__ == "__main__":  # pragma: no cover
