@@ -32,10 +32,9 @@ def main(argv=None):
     except GlueMastError as exc:
         print(error_line(exc, args), file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print(
-            "glue-mast: interrupted; files complete so far are in the manifest, partial ones "
-            "are kept as .part and resumed by running the same command again",
-            file=sys.stderr,
-        )
-        return 130
+    except KeyboardInterrupt as exc:
+        from .interrupts import interrupted_message
+
+        message, status = interrupted_message(exc)
+        print(f"glue-mast: {message}", file=sys.stderr)
+        return status

@@ -85,7 +85,11 @@ class Faults:
         self.reset()
 
     def reset(self):
-        """Remove every fault."""
+        """Remove every fault, and end the stalls in progress."""
+        stalls_over = getattr(self, "_stalls_over", None)
+        if stalls_over is not None:
+            stalls_over.set()
+        self._stalls_over = threading.Event()
         with self._lock:
             #: Seconds added before answering every request.
             self.latency = 0.0
@@ -177,6 +181,14 @@ class Faults:
     def stall(self, seconds, *, times=1, match=None):
         """Wait ``seconds`` before answering the next ``times`` matching requests."""
         self._add("stall", times, match, seconds=seconds)
+
+    def stall_body(self, after_bytes, seconds, *, times=1, match=None):
+        """Send ``after_bytes`` of a download body, then nothing for ``seconds``, then the rest.
+
+        The connection stays open and quiet, as when a server hangs mid-transfer; :meth:`reset`
+        ends a stall early.
+        """
+        self._add("stall_body", times, match, after_bytes=after_bytes, seconds=seconds)
 
 
 class ArchiveServer(ThreadingHTTPServer):
@@ -685,6 +697,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return
+        pause = faults._take("stall_body", self.path, uri)
+        if pause:
+            self._write(body[: pause["after_bytes"]])
+            self.wfile.flush()
+            faults._stalls_over.wait(pause["seconds"])
+            body = body[pause["after_bytes"] :]
         self._write(body)
 
     def _bundle(self, body):

@@ -23,6 +23,8 @@ from urllib3 import exceptions as urllib3_errors
 
 from .. import auth
 from ...util import sha256_of, utc_now
+from .cancel import Breaker
+from .cancel import TransferCancelled as _Cancelled
 from .outcome import FileOutcome, FileStatus
 
 __all__ = ["Downloader", "Verdict"]
@@ -40,13 +42,19 @@ class Verdict(enum.Enum):
     FAIL = "fail"  # give up on this file
 
 
-class _Cancelled(Exception):
-    pass
-
-
 class Downloader:
     def __init__(
-        self, *, server, token, retries, backoff, timeout, progress, cancel, max_wait=120.0
+        self,
+        *,
+        server,
+        token,
+        retries,
+        backoff,
+        timeout,
+        progress,
+        cancel,
+        max_wait=120.0,
+        breaker=None,
     ):
         self.server = server
         self.token = token
@@ -56,6 +64,8 @@ class Downloader:
         self.progress = progress
         self.cancel = cancel
         self.max_wait = max_wait
+        #: Shuts this fetch's sockets when it is cancelled (see :mod:`.cancel`).
+        self.breaker = breaker if breaker is not None else Breaker()
         self._local = threading.local()
 
     def _session(self):
@@ -69,6 +79,9 @@ class Downloader:
             except metadata.PackageNotFoundError:
                 version = "dev"
             session.headers["User-Agent"] = f"glue-mast/{version} {session.headers['User-Agent']}"
+            adapter = self.breaker.adapter()
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
             self._local.session = session
         return session
 
@@ -121,7 +134,6 @@ class Downloader:
             outcome.status = FileStatus.FAILED
             outcome.message = _disk_message(exc)
         outcome.seconds = time.perf_counter() - start
-        self.progress.done(outcome)
         return outcome
 
     def _fetch(self, f, outcome):
@@ -261,7 +273,10 @@ class Downloader:
         # read1 hands over whatever has arrived: when a connection breaks, what came before
         # the break is on disk to resume from (a fixed-size read would discard it).
         raw = response.raw
+        if self.cancel.is_set():  # before "wb" could empty a .part the next fetch resumes
+            raise _Cancelled
         with open(f.part, "ab" if append else "wb") as out:
+            self.progress.begin(f, out.tell())
             while chunk := raw.read1(_CHUNK):
                 if self.cancel.is_set():
                     raise _Cancelled
@@ -280,14 +295,15 @@ class Downloader:
                 f"{f.sha256[:12]}... expected"
             )
             return False
-        os.replace(f.part, f.path)
-        _meta_path(f).unlink(missing_ok=True)
-        outcome.status, outcome.sha256 = FileStatus.DOWNLOADED, digest
-        outcome.downloaded_at = utc_now()
-        outcome.message = ""
+        with self.breaker.committing(outcome):  # not once the fetch has written its manifest
+            os.replace(f.part, f.path)
+            _meta_path(f).unlink(missing_ok=True)
+            outcome.status, outcome.sha256 = FileStatus.DOWNLOADED, digest
+            outcome.downloaded_at = utc_now()
+            outcome.message = ""
         if f.size is not None and size != f.size:
             # MAST's product list can lag the file it serves: the transfer was complete, so
-            # the served file is kept, with both sizes recorded (issue: never retry it).
+            # the served file is kept, with both sizes recorded; it is never retried.
             outcome.listed_size = f.size
             outcome.message = (
                 f"the product list gives {f.size:,} bytes but the server served {size:,} "
