@@ -88,7 +88,7 @@ def test_exclusive_files_are_named_when_skipped(run, tmp_path):
 def test_fetch_errors_are_one_line(run, tmp_path):
     status, out, err = run("fetch", "--obsid", "999", "--out", tmp_path)
     assert (status, out) == (2, "")
-    assert err == "glue-mast: error: MAST knows no observation with obsid 999\n"
+    assert err == "glue-mast: error: argument --obsid: MAST knows no observation with obsid 999\n"
     status, out, err = run("fetch", "--criteria", "obs_collection=SYNTHETIC", "--out", tmp_path)
     assert status == 2 and "more than --max-observations 1,000" in err
     status, _, err = run("fetch", "AU Mic", "--out", tmp_path, "--parallel", "0")
@@ -233,3 +233,32 @@ def test_ctrl_c_leaves_a_consistent_directory(local_mast, tmp_path):
     assert done.returncode == 0
     assert len(Manifest.read(tmp_path / "manifest.json")) == 9
     assert not list(tmp_path.rglob("*.part"))
+
+
+def test_fetch_of_a_misspelt_collection_says_so_and_writes_nothing(run, local_mast, tmp_path):
+    out_dir = tmp_path / "out"
+    status, out, err = run("fetch", "TW Hya", "--criteria", "obs_collection=HTS", "--out", out_dir)
+    assert (status, out) == (2, "")
+    # The same did-you-mean as `search` gives for the same input.
+    assert err == (
+        "glue-mast: error: argument --criteria: 'HTS' is not a collection this server holds; "
+        "did you mean HST, TESS?\n"
+    )
+    assert not out_dir.exists()
+    assert not local_mast.requests(path="/api/v0.1/Download/file")
+    _, _, search_err = run("search", "TW Hya", "--criteria", "obs_collection=HTS")
+    assert "'HTS' is not a collection this server holds; did you mean HST, TESS?" in search_err
+
+
+def test_fetch_of_nothing_writes_nothing(run, tmp_path):
+    out_dir = tmp_path / "out"
+    criteria = ["--criteria", "obs_collection=HST", "t_min=..1990-01-01"]
+    status, out, err = run("fetch", "TW Hya", *criteria, "--out", out_dir)
+    assert (status, out) == (2, "")
+    assert err == "glue-mast: error: no observation matches the search; nothing to fetch\n"
+    status, out, err = run(
+        "fetch", "--obsid", "2410001001", "--extension", "nothing", "--out", out_dir
+    )
+    assert (status, out) == (2, "")
+    assert "none of the 5 products of 1 observation passes the product filter" in err
+    assert not out_dir.exists()
