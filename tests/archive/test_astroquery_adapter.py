@@ -220,3 +220,57 @@ def test_a_retry_after_within_the_timeout_is_waited_for(local_mast):
     first, second = local_mast.requests(path="/api/v0/invoke")
     assert (first.status, second.status) == (503, 200)
     assert second.time - first.time >= 1.95
+
+
+def _polls(archive, service="Mast.Caom.Filtered"):
+    return [r for r in archive.requests(path="/api/v0/invoke") if r.service == service]
+
+
+def test_a_query_that_stays_executing_ends_at_the_timeout_politely(local_mast):
+    config.configure(timeout=5)
+    q = glue_mast.search(obs_collection="IUE")
+    local_mast.faults.executing(10**6, match="Mast.Caom.Filtered")
+    local_mast.clear_log()
+    start = time.monotonic()
+    with pytest.raises(ServerTimeout) as info:
+        q.count
+    took = time.monotonic() - start
+    polls = _polls(local_mast)
+    assert 4.9 <= took <= 6
+    assert 5 <= len(polls) <= 10  # astroquery alone: thousands a second
+    gaps = [b.time - a.time for a, b in zip(polls, polls[1:], strict=False)]
+    assert all(0.09 <= g <= 2.3 for g in gaps) and gaps[1] > gaps[0]
+    assert str(info.value) == (
+        f"MAST at {local_mast.url} was still working on the query after 5 s ({len(polls)} "
+        "answers of EXECUTING) while counting observations; it was given the 5 s timeout: try "
+        "again later, allow longer (the timeout setting, GLUE_MAST_TIMEOUT), or narrow the search"
+    )
+    assert info.value.field == "timeout"
+    # The next query starts afresh.
+    local_mast.faults.reset()
+    assert glue_mast.search(obs_collection="IUE").count == 3
+
+
+def test_a_query_executing_a_while_is_polled_with_backoff_and_answers(local_mast):
+    q = glue_mast.search(obs_collection="IUE")
+    local_mast.faults.executing(3, match="Mast.Caom.Filtered")
+    local_mast.clear_log()
+    assert q.count == 3
+    polls = _polls(local_mast)
+    assert len(polls) == 4
+    gaps = [b.time - a.time for a, b in zip(polls, polls[1:], strict=False)]
+    assert [round(g, 1) for g in gaps] == [0.1, 0.2, 0.4]
+
+
+def test_astroquerys_own_paging_is_not_cut_by_the_timeout(local_mast):
+    """The timeout is per request (and per EXECUTING wait), not per paged call."""
+    from astroquery.mast import Observations
+
+    config.configure(timeout=1)
+    local_mast.faults.latency = 0.4
+    local_mast.faults.executing(1, match="Mast.Caom.Filtered")
+    start = time.monotonic()
+    table = Observations.query_criteria(obs_collection="IUE", pagesize=1)
+    assert len(table) == 3 and time.monotonic() - start > 1.5
+    pages = [r.request["page"] for r in _polls(local_mast)]
+    assert pages == [1, 1, 2, 3]
