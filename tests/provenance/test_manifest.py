@@ -248,6 +248,8 @@ def _entry(path, **extra):
         ),
         (_entry("manifest.json/x"), "dataset 1 ('manifest.json/x'): the path runs through the"),
         (_entry("good.fits"), "dataset 1 ('good.fits'): the path is listed twice (as dataset 0)"),
+        (_entry("good.fits.part"), "dataset 1 ('good.fits.part'): the path ends as a download's"),
+        (_entry("a/x.PART.meta"), "dataset 1 ('a/x.PART.meta'): the path ends as a download's"),
     ],
 )
 def test_a_bad_entry_is_one_line_naming_it(tmp_path, entry, message):
