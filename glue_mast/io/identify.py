@@ -10,6 +10,7 @@ from __future__ import annotations
 from astropy.io import fits
 
 __all__ = [
+    "is_fits_image",
     "is_hlsp_spectrum",
     "is_hst_cos_x1d",
     "is_hst_stis_x1d",
@@ -19,6 +20,7 @@ __all__ = [
     "is_kepler_tess",
     "is_mast_vo_spectrum",
     "primary_value",
+    "science_images",
 ]
 
 #: Extension names of Kepler/K2/TESS pipeline products (light curves, pixel files) and
@@ -154,3 +156,20 @@ def is_jwst_s2d(hdul) -> bool:
 def is_jwst_s3d(hdul) -> bool:
     """A JWST IFU cube (s3d): a 3-D SCI image and no 1-D table."""
     return _is_jwst(hdul) and not is_jwst_spec1d(hdul) and _image_ndim(hdul, "SCI") == 3
+
+
+def science_images(hdulist):
+    """The 2-D science images: the SCI image extensions, or else the first 2-D image HDU."""
+
+    def two_d(hdu):
+        return hdu.is_image and hdu.header.get("NAXIS") == 2 and hdu.header.get("NAXIS1", 0) > 1
+
+    sci = [hdu for hdu in hdulist if hdu.name == "SCI" and two_d(hdu)]
+    if sci:
+        return sci
+    return next(([hdu] for hdu in hdulist if two_d(hdu)), [])
+
+
+def is_fits_image(hdulist) -> bool:
+    """A file with a 2-D science image (HST drz/flt, JWST i2d/cal, a plain image)."""
+    return bool(science_images(hdulist))

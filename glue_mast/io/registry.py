@@ -107,6 +107,12 @@ READERS = (
         None,
         "glue_mast.io.generic:read_with_specutils",
     ),
+    Reader(
+        "glue-mast: FITS image",
+        "a FITS image",
+        identify.is_fits_image,
+        "glue_mast.io.images:read_image",
+    ),
 )
 
 
@@ -128,8 +134,8 @@ def read(path, readers=READERS):
     ----------
     path : str or pathlib.Path
         The file: an HST COS/STIS x1d, a JWST x1d/c1d/s2d/s3d, an IUE or FUSE VO spectrum,
-        an HLSP spectrum, a Kepler/K2/TESS light curve or target pixel file, or anything else
-        specutils reads.
+        an HLSP spectrum, a Kepler/K2/TESS light curve or target pixel file, anything else
+        specutils reads, or a FITS image.
     readers : sequence of Reader
         Tried in order; the first whose ``identify`` accepts the file reads it.
 
@@ -180,8 +186,8 @@ def read(path, readers=READERS):
     names = ", ".join(reader.name for reader in readers)
     kind = "FITS file" if hdulist is not None else "file (not FITS)"
     raise UnreadableProduct(
-        f"Cannot read {path.name}: no reader recognises this {kind} as a spectrum, light curve "
-        f"or pixel file (tried {names}).",
+        f"Cannot read {path.name}: no reader recognises this {kind} as a spectrum, light curve, "
+        f"pixel file or image (tried {names}).",
         path=path,
         readers=[reader.name for reader in readers],
     )

@@ -18,6 +18,8 @@ _ALIASES = {
     "FNU": u.erg / (u.s * u.cm**2 * u.Hz),
     "COUNTS/S": u.count / u.s,
     "COUNTS": u.count,
+    "ELECTRONS/S": u.electron / u.s,
+    "ELECTRONS": u.electron,
     "PHOTLAM": u.photon / (u.s * u.cm**2 * u.AA),
 }
 
