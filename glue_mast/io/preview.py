@@ -22,7 +22,7 @@ from .registry import read
 __all__ = ["Preview", "decimate", "preview_arrays"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # numpy arrays have no single truth value for ==
 class Preview:
     """What a preview plot shows.
 
