@@ -14,6 +14,7 @@ __all__ = [
     "is_hlsp_spectrum",
     "is_hst_cos_x1d",
     "is_hst_stis_x1d",
+    "is_iue_newsips",
     "is_jwst_s2d",
     "is_jwst_s3d",
     "is_jwst_spec1d",
@@ -93,6 +94,15 @@ def is_mast_vo_spectrum(hdul) -> bool:
     has_wave = VO_UTYPES["wave"] in utypes or "WAVE" in columns or "WAVELENGTH" in columns
     has_flux = VO_UTYPES["flux"] in utypes or "FLUX" in columns
     return has_wave and has_flux
+
+
+def is_iue_newsips(hdul) -> bool:
+    """An IUE NEWSIPS extracted spectrum (mxlo, mxhi): wavelength grids stored as start + step."""
+    if primary_value(hdul, "TELESCOP") != "IUE":
+        return False
+    table = next((t for t in (_table(hdul, "MELO"), _table(hdul, "MEHI")) if t is not None), None)
+    columns = _columns(table if table is not None else _table(hdul, 1))
+    return {"NPOINTS", "WAVELENGTH", "DELTAW"} <= columns and bool(columns & {"FLUX", "ABS_CAL"})
 
 
 def is_hlsp_spectrum(hdul) -> bool:

@@ -66,6 +66,12 @@ READERS = (
         "glue_mast.io.vo:read_vo_content",
     ),
     Reader(
+        "glue-mast: IUE NEWSIPS",
+        "an IUE mxlo/mxhi spectrum",
+        identify.is_iue_newsips,
+        "glue_mast.io.iue:read_iue_newsips",
+    ),
+    Reader(
         "glue-mast: HLSP spectrum",
         "a high-level science product spectrum",
         identify.is_hlsp_spectrum,

@@ -85,3 +85,23 @@ def test_header_values_are_plain_json(tmp_path):
         "PROPOSID": 12581,
         "TARGNAME": "AV-456",
     }
+
+
+@pytest.mark.parametrize(
+    ("kind", "reader", "n_items"),
+    [
+        ("iue_mxlo_vo", "glue-mast: MAST VO spectrum", 1),
+        ("hst_cos_x1d", "glue-mast: HST/COS x1d", 2),
+        ("jwst_x1d", "specutils: JWST x1d", 1),
+    ],
+)
+def test_gzipped_files_read_as_the_plain_ones(make_product, tmp_path, kind, reader, n_items):
+    import gzip
+
+    plain = make_product(kind)
+    packed = tmp_path / f"{plain.name}.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    items = read(packed)
+    assert [item.reader for item in items] == [reader] * n_items
+    for a, b in zip(items, read(plain)):
+        assert (a.data.flux == b.data.flux).all()

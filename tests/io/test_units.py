@@ -20,10 +20,15 @@ from glue_mast.io.units import FLAM, parse_unit
         ("MJy/sr", u.MJy / u.sr),
         ("um", u.um),
         ("Jy", u.Jy),
+        # 'A' in a spectrum's unit is Angstrom, not ampere; upper case is read as lower.
+        ("erg/cm2/s/A", FLAM),
+        ("ERG/CM2/S/A", FLAM),
+        ("A", u.AA),
     ],
 )
-def test_parse_unit(text, unit):
+def test_parse_unit(text, unit, recwarn):
     assert parse_unit(text) == unit
+    assert not [w for w in recwarn if issubclass(w.category, u.UnitsWarning)]
 
 
 def test_unparseable_or_missing_units_take_the_default():
