@@ -1,6 +1,7 @@
 """Every product file the local archive serves, downloaded over HTTP and read."""
 
 import collections
+import json
 
 import pytest
 import requests
@@ -55,6 +56,9 @@ def test_every_named_product_reads_as_its_kind(mast_archive, tmp_path):
         items = read(path)
         assert {item.kind for item in items} == {EXPECTED[group]}, path.name
         assert all(item.path == path for item in items)
+        # Headers go into glue sessions and manifests: plain JSON, and round-tripping as such.
+        assert all(json.loads(json.dumps(item.header)) == item.header for item in items)
+        assert all(item.header.get("TELESCOP") for item in items), path.name
         readers.update(item.reader for item in items)
     assert len(mast_archive.requests(path=DOWNLOAD_PATH)) == len(rows)
     assert set(readers) == {

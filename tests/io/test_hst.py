@@ -112,3 +112,11 @@ def test_stis_with_two_readouts(make_product, tmp_path):
     items = read(path)
     assert [item.part for item in items] == ["SCI 1", "SCI 2"]
     np.testing.assert_allclose(items[1].data.flux, 2 * items[0].data.flux)
+
+
+def test_a_cos_row_without_wavelengths_is_left_out(make_product, tmp_path):
+    with fits.open(make_product("hst_cos_x1d")) as hdul:
+        hdul[1].data["WAVELENGTH"][1] = 0.0  # a FUVB row with no wavelengths at all
+        path = tmp_path / "fuva_only_x1d.fits"
+        hdul.writeto(path)
+    assert [item.part for item in read(path)] == ["FUVA"]
