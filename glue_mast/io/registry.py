@@ -108,8 +108,8 @@ READERS = (
         "glue_mast.io.jwst:read_s3d",
     ),
     Reader(
-        "specutils: any format it identifies",
-        "a spectrum specutils identifies",
+        "specutils",
+        "a spectrum in a format specutils identifies",
         None,
         "glue_mast.io.generic:read_with_specutils",
     ),

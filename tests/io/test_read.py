@@ -105,3 +105,22 @@ def test_gzipped_files_read_as_the_plain_ones(make_product, tmp_path, kind, read
     assert [item.reader for item in items] == [reader] * n_items
     for a, b in zip(items, read(plain)):
         assert (a.data.flux == b.data.flux).all()
+
+
+def test_a_table_specutils_claims_but_cannot_read_names_its_loader(tmp_path):
+    # An HST association table: a BinTable specutils' tabular-fits claims, with no spectrum.
+    table = fits.BinTableHDU.from_columns(
+        [
+            fits.Column("MEMNAME", "14A", array=["LB4M01ABQ", "LB4M01010"]),
+            fits.Column("MEMTYPE", "14A", array=["EXP-FP", "PROD-FP"]),
+        ],
+        name="ASN",
+    )
+    path = tmp_path / "lb4m01010_asn.fits"
+    primary = fits.PrimaryHDU(header=fits.Header({"TELESCOP": "HST", "INSTRUME": "WFC3"}))
+    fits.HDUList([primary, table]).writeto(path)
+    with pytest.raises(UnreadableProduct) as info:
+        read(path)
+    message = str(info.value)
+    assert message.startswith("Cannot read lb4m01010_asn.fits: it looks like a spectrum")
+    assert "its 'tabular-fits' loader says:" in message
