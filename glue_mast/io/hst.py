@@ -79,11 +79,12 @@ def read_cos_x1d(path, hdulist):
     Returns
     -------
     list of ProductContent
-        One ``SPECTRUM`` per row of the SCI table that has wavelengths, ``part`` the SEGMENT ("FUVA", "FUVB",
-        "NUVA", ...). Wavelength and flux carry the TUNIT units (Angstrom and
-        erg / (s cm2 Angstrom)); ERROR is a `StdDevUncertainty` (calcos' upper error; the
-        lower one, ERROR_LOWER, is not carried); the mask is ``DQ & SDQFLAGS != 0`` with
-        SDQFLAGS from the SCI header (any DQ flag when the header has none).
+        One ``SPECTRUM`` per row of the SCI table that has wavelengths, ``part`` the
+        SEGMENT ("FUVA", "FUVB", "NUVA", ...). Wavelength and flux carry the TUNIT units
+        (Angstrom and erg / (s cm2 Angstrom)); ERROR is a `StdDevUncertainty` (calcos' upper
+        error; the lower one, ERROR_LOWER, is not carried); the mask is
+        ``DQ & SDQFLAGS != 0`` with SDQFLAGS from the SCI header (any DQ flag when the header
+        has none).
     """
     hdu = hdulist[1]
     flags = hdu.header.get("SDQFLAGS", hdulist[0].header.get("SDQFLAGS"))

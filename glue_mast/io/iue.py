@@ -81,6 +81,7 @@ def read_iue_newsips(path, hdulist):
     summary = header_summary(hdulist[0].header)
     single = len(spectra) == 1
     return [
-        ProductContent(ContentKind.SPECTRUM, s, None if single else p or None, READER, path, summary)
-        for s, p in zip(spectra, parts)
+        ProductContent(ContentKind.SPECTRUM, spectrum, None if single else part or None,
+                       READER, path, summary)
+        for spectrum, part in zip(spectra, parts, strict=True)
     ]

@@ -94,7 +94,7 @@ def read_spec1d(path, hdulist):
         spectra = list(_quiet_read(SpectrumList, path, fmt))
     if not per_row and len(spectra) == len(tables):
         # One spectrum per table: the table's DQ lines up with the spectrum.
-        for spectrum, table in zip(spectra, tables):
+        for spectrum, table in zip(spectra, tables, strict=True):
             dq = table.data["DQ"] if "DQ" in table.columns.names else None
             spectrum.mask = _unusable(dq, spectrum.flux.value)
     else:
@@ -112,7 +112,7 @@ def read_spec1d(path, hdulist):
     summary = header_summary(hdulist[0].header)
     return [
         ProductContent(ContentKind.SPECTRUM, spectrum, part, f"specutils: {fmt}", path, summary)
-        for spectrum, part in zip(spectra, _parts(spectra, names))
+        for spectrum, part in zip(spectra, _parts(spectra, names), strict=True)
     ]
 
 
@@ -202,14 +202,14 @@ def read_s2d(path, hdulist):
     else:
         spectra = [_s2d_from_wavelength_extension(hdulist, sci) for sci in scis]
         reader = "glue-mast: JWST s2d"
-    for spectrum, sci in zip(spectra, scis):
+    for spectrum, sci in zip(spectra, scis, strict=True):
         dispaxis = int(sci.header.get("DISPAXIS", hdulist[0].header.get("DISPAXIS", 1)))
         _add_err_and_mask(spectrum, hdulist, sci, dispaxis)
     names = [str(sci.header.get("SLTNAME", "")).strip() for sci in scis]
     summary = header_summary(hdulist[0].header)
     return [
         ProductContent(ContentKind.SPECTRUM_2D, spectrum, part, reader, path, summary)
-        for spectrum, part in zip(spectra, _parts(spectra, names))
+        for spectrum, part in zip(spectra, _parts(spectra, names), strict=True)
     ]
 
 

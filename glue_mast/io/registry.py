@@ -10,9 +10,9 @@ HLSP coadd of COS data carries ``INSTRUME = 'COS'`` but not the x1d layout.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..errors import InputError, UnreadableProduct
 from . import identify

@@ -23,7 +23,7 @@ def test_cos_fuv_has_one_spectrum_per_segment_with_its_dq_mask(make_product):
     rows, sdqflags = sci_rows(path)
     assert sdqflags == 8346
     assert [item.part for item in items] == ["FUVA", "FUVB"]
-    for item, row in zip(items, rows):
+    for item, row in zip(items, rows, strict=True):
         spectrum = item.data
         assert item.kind is ContentKind.SPECTRUM
         assert item.reader == "glue-mast: HST/COS x1d"
@@ -90,7 +90,7 @@ def test_stis_echelle_has_one_spectrum_per_order(make_product):
     items = read(path)
     rows, sdqflags = sci_rows(path)
     assert [item.part for item in items] == [f"order {n}" for n in range(108, 100, -1)]
-    for item, row in zip(items, rows):
+    for item, row in zip(items, rows, strict=True):
         assert len(item.data.flux) == 1024
         np.testing.assert_array_equal(item.data.spectral_axis.value, row["WAVELENGTH"])
         np.testing.assert_array_equal(item.data.mask, (row["DQ"] & sdqflags) != 0)

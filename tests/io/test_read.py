@@ -103,7 +103,7 @@ def test_gzipped_files_read_as_the_plain_ones(make_product, tmp_path, kind, read
     packed.write_bytes(gzip.compress(plain.read_bytes()))
     items = read(packed)
     assert [item.reader for item in items] == [reader] * n_items
-    for a, b in zip(items, read(plain)):
+    for a, b in zip(items, read(plain), strict=True):
         assert (a.data.flux == b.data.flux).all()
 
 

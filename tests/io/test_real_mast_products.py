@@ -58,7 +58,7 @@ def test_hst_cos_x1dsum_segments_and_masks(tmp_path):
     with fits.open(path) as hdul:
         rows, sdqflags = hdul[1].data, hdul[1].header["SDQFLAGS"]
         assert [item.part for item in items] == [s.strip() for s in rows["SEGMENT"]]
-        for item, row in zip(items, rows):
+        for item, row in zip(items, rows, strict=True):
             assert item.data.mask.sum() == np.count_nonzero(row["DQ"][: row["NELEM"]] & sdqflags)
             assert item.data.flux.unit == FLAM
 
