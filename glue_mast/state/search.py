@@ -220,6 +220,8 @@ class SearchState(JobState):
         `~glue_mast.jobs.Job`
             Its result is the page's Table. If page ``n`` is already shown, nothing is sent.
         """
+        if not isinstance(n, bool) and str(n).strip().isdigit():
+            n = int(n)  # a form's text box gives "3"
         query_ticket = self._query_ticket
         self._page_ticket = page_ticket = self._new_ticket()
         inputs, resolved, query = self.as_dict(), self._resolved, self._query
@@ -231,7 +233,7 @@ class SearchState(JobState):
 
         def work(job):
             with form.concerning("page"):
-                if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+                if isinstance(n, bool) or not str(n).strip().isdigit() or int(n) < 1:
                     raise InputError(f"page must be a whole number from 1, got {n!r}")
                 if n_pages is not None and n > n_pages:
                     raise InputError(
