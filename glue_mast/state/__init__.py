@@ -12,14 +12,14 @@ package imports glue-core's state classes (echo), but no GUI toolkit.
 """
 
 from .base import JobState, asyncio_dispatch
-from .preview import Preview, PreviewState, preview
+from .preview import PreviewState, ProductPreview, preview
 from .products import ProductState
 from .search import SearchState
 
 __all__ = [
     "JobState",
-    "Preview",
     "PreviewState",
+    "ProductPreview",
     "ProductState",
     "SearchState",
     "asyncio_dispatch",

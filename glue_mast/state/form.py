@@ -46,11 +46,16 @@ INPUTS = (*CRITERIA_INPUTS, "page", "page_size")
 
 @contextlib.contextmanager
 def concerning(field):
-    """Tag an :class:`InputError` raised inside with ``field`` unless it names one already."""
+    """Tag an :class:`InputError` raised inside with the form input ``field`` it concerns.
+
+    The archive names the MAST field an error is about (an unknown key of the extra
+    criteria, a sort key); the form needs the input holding it, whose widget shows the
+    message. The MAST name stays in the error's ``value`` and ``suggestions``.
+    """
     try:
         yield
     except InputError as exc:
-        if getattr(exc, "field", None) is None:
+        if field is not None:
             exc.field = field
         raise
 
