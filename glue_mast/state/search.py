@@ -158,9 +158,10 @@ class SearchState(JobState):
             self.selected_obsids = []
 
     def _pages(self, count):
-        if count is None:
-            return None
-        return max(1, math.ceil(count / int(self.page_size)))
+        size = self.page_size
+        if count is None or isinstance(size, bool) or not str(size).strip().isdigit():
+            return None  # a page size being typed is checked when the search is sent
+        return max(1, math.ceil(count / max(1, int(size))))
 
     # -- jobs ---------------------------------------------------------------------------------
 
@@ -188,7 +189,7 @@ class SearchState(JobState):
         def work(job):
             query = self._build(inputs, resolved, current)
             job.check_cancelled()
-            size = int(inputs["page_size"])
+            size = form.page_size(inputs["page_size"])
             if query.sort:
                 self._show_count(query.fetch_count(), current)
                 rows = query.page(1, size)
@@ -242,10 +243,11 @@ class SearchState(JobState):
                     )
             if already:
                 return rows
+            size = form.page_size(inputs["page_size"])
             q = query if query is not None else self._build(inputs, resolved, current)
             job.check_cancelled()
             with form.concerning("page"):
-                table = q.page(n, int(inputs["page_size"]))
+                table = q.page(n, size)
             job.check_cancelled()
             self._land(current, lambda: self._show_page(table, n))
             return table
