@@ -59,3 +59,16 @@ def test_field_on_input_errors():
     assert InputError("x", field="radius").field == "radius"
     with pytest.raises(ValueError):  # still a ValueError, as before
         raise InputError("x", field="radius")
+
+
+def test_the_state_imports_no_gui_toolkit():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, glue_mast.state; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'PySide6', 'PyQt5', 'PyQt6', 'qtpy', 'ipyvuetify', 'ipywidgets', 'jdaviz'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
