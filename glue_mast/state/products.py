@@ -101,6 +101,22 @@ class ProductState(JobState):
         Initial filter inputs.
     """
 
+    #: The filter inputs (what :meth:`as_dict` saves).
+    INPUTS = FILTER_INPUTS
+    #: What listing, filtering and fetching fill in (besides busy, error, error_field).
+    OUTPUTS = (
+        "products",
+        "filtered",
+        "selected",
+        "selected_count",
+        "selected_size",
+        "selected_size_text",
+        "exclusive",
+        "last_fetch",
+        "fetch_fraction",
+        "fetch_status",
+    )
+
     observations = ObjectProperty(None, docstring="Selected observations (Table), or None")
     calibrated_only = CallbackProperty(True, docstring="Keep calib_level >= 2 only")
     mrp_only = CallbackProperty(False, docstring="Keep Minimum Recommended Products only")

@@ -71,6 +71,18 @@ class SearchState(JobState):
     >>> state.count, len(state.rows)  # doctest: +REMOTE_DATA +IGNORE_OUTPUT
     """
 
+    #: The inputs, in form order (what :meth:`as_dict` saves).
+    INPUTS = form.INPUTS
+    #: What jobs fill in (besides ``busy``, ``error``, ``error_field``).
+    OUTPUTS = (
+        "count",
+        "rows",
+        "n_pages",
+        "resolved_position",
+        "collection_choices",
+        "instrument_choices",
+    )
+
     target = CallbackProperty("", docstring="Object name, resolved by MAST's resolver")
     coordinates = CallbackProperty("", docstring="A position, instead of a target")
     radius = CallbackProperty("", docstring="Cone radius with a unit, e.g. '0.2 deg'")

@@ -72,3 +72,13 @@ def test_the_state_imports_no_gui_toolkit():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_inputs_and_outputs_are_callback_properties():
+    from glue_mast.state import ProductState
+
+    from echo import CallbackProperty
+
+    for cls in (SearchState, ProductState):
+        for name in (*cls.INPUTS, *cls.OUTPUTS, "busy", "error", "error_field"):
+            assert isinstance(getattr(cls, name), CallbackProperty), (cls.__name__, name)
