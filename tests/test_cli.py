@@ -249,3 +249,36 @@ def test_demo_runs_offline(tmp_path):
     assert "8 downloaded, 0 already on disk, 2 skipped, 0 failed" in out.stdout
     assert "verify: 8 of 8 files match their size and sha256" in out.stdout
     assert (tmp_path / "glue-mast-demo" / "mast_data" / "manifest.json").exists()
+
+
+def test_distance_is_printed_to_a_thousandth_of_an_arcsec(run):
+    _, out, _ = run("search", "TW Hya")
+    table = out.splitlines()[1:]
+    assert table[0].split()[-1] == "distance"
+    distances = {line.split()[-1] for line in table[2:]}
+    assert distances and all(len(d.partition(".")[2]) == 3 for d in distances)
+    _, out, _ = run("search", "TW Hya", "--format", "json")
+    values = [r["distance"] for r in json.loads(out)["rows"]]
+    assert values and all(v == round(v, 3) for v in values)
+    _, out, _ = run("search", "TW Hya", "--format", "csv")
+    lines = out.splitlines()
+    column = lines[0].split(",").index("distance")
+    assert all(len(line.split(",")[column].partition(".")[2]) <= 3 for line in lines[1:])
+
+
+def test_a_closed_pipe_ends_quietly(local_mast):
+    # As `glue-mast search ... --format csv | head -3` runs it: the reader leaves early.
+    exe = str(__import__("pathlib").Path(sys.executable).with_name("glue-mast"))
+    args = ["search", "--criteria", "obs_collection=SYNTHETIC", "--page-size", "5000"]
+    process = subprocess.Popen(
+        [exe, *args, "--format", "csv", "--server", local_mast.url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    head = [process.stdout.readline() for _ in range(3)]
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    status = process.wait(timeout=120)
+    assert head[0].startswith(b"intentType,obs_collection,")
+    assert status == 141  # 128 + SIGPIPE, as a shell reports a program a pipe ended
+    assert err == ""
