@@ -21,6 +21,7 @@ __all__ = [
     "ServerError",
     "ServerTimeout",
     "UnknownFieldError",
+    "UnreadableProduct",
 ]
 
 
@@ -62,7 +63,20 @@ def _rebuild(cls, message, field, value, suggestions):
 
 
 class InputError(GlueMastError, ValueError):
-    """Something the user gave is wrong: a field, a value, a page, a radius."""
+    """Something the user gave is wrong: a field, a value, a page, a radius.
+
+    Parameters
+    ----------
+    message : str
+        What was wrong and what to do, in one line.
+    field : str, optional
+        The input it concerns (``"radius"``, ``"target"``, a criterion's name), so that a
+        form can show the message beside that widget; None when not known.
+    value : object, optional
+        The bad value as given.
+    suggestions : list of str, optional
+        Valid values close to it ("did you mean").
+    """
 
     exit_code = 2
 
@@ -77,6 +91,27 @@ class UnknownFieldError(InputError):
 
 class ResolveError(InputError):
     """A target name the resolver does not know."""
+
+
+class UnreadableProduct(InputError):
+    """A product file that no glue-mast reader can turn into a spectrum or light curve.
+
+    Parameters
+    ----------
+    message : str
+        The whole message, naming the file and what to do.
+    path : str
+        The file.
+    readers : tuple of str
+        The readers that were tried, in order.
+    """
+
+    def __init__(self, message, *, path=None, readers=(), **fields):
+        fields.setdefault("field", "path")
+        fields.setdefault("value", None if path is None else str(path))
+        super().__init__(message, **fields)
+        self.path = None if path is None else str(path)
+        self.readers = tuple(readers)
 
 
 class ServerError(GlueMastError):

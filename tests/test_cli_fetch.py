@@ -138,6 +138,38 @@ def test_verify_of_a_non_manifest(run, tmp_path):
     assert (status, out) == (2, "") and "is not a glue-mast manifest" in err
 
 
+@pytest.mark.parametrize("command", ["verify", "reproduce"])
+def test_a_hostile_manifest_gets_one_line_per_bad_entry(run, local_mast, tmp_path, command):
+    assert run("fetch", "AU Mic", "--out", tmp_path, "--no-progress")[0] == 0
+    manifest = tmp_path / "manifest.json"
+    raw = json.loads(manifest.read_text())
+    first = raw["datasets"][0]
+    raw["datasets"] += [
+        dict(first, path="."),
+        dict(first, path=5),
+        dict(first, path="manifest.json"),
+        dict(first, size="big"),
+        dict(first, path="x.fits", sha256=12345),
+        "not a record",
+    ]
+    manifest.write_text(json.dumps(raw))
+    before = manifest.read_bytes()
+    local_mast.clear_log()
+    status, out, err = run(command, manifest)
+    assert (status, out) == (2, "")
+    lines = err.removeprefix("glue-mast: error: ").splitlines()
+    assert [line.split(": ", 2)[1] for line in lines] == [
+        "dataset 7 ('.')",
+        "dataset 8 (5)",
+        "dataset 9 ('manifest.json')",
+        f"dataset 10 ({first['path']!r})",
+        "dataset 11 ('x.fits')",
+        "dataset 12",
+    ]
+    assert "Traceback" not in err
+    assert manifest.read_bytes() == before and local_mast.log == []
+
+
 @pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
 def test_curl_script_downloads_later_without_a_token_inside(run, tmp_path, monkeypatch):
     monkeypatch.setenv("MAST_API_TOKEN", VALID_TOKEN)

@@ -34,6 +34,7 @@ __all__ = [
     "observations",
     "parse_page",
     "parse_table",
+    "private_observations",
     "product_columns",
     "resolve",
 ]
@@ -189,6 +190,24 @@ def observations():
     from astroquery.mast import Observations
 
     return Observations
+
+
+def private_observations():
+    """A copy of astroquery's ``Observations`` with a portal connection of its own.
+
+    ``PortalAPI`` keeps per-call state (the service whose column config parses the answer), so
+    calls on the shared singleton are serialised by :data:`LOCK`. A copy with its own
+    ``PortalAPI`` (on the same session, with its timeout and retry policy) can run a call
+    beside a locked one. Column configs are shared by class, so nothing is fetched again.
+    """
+    import copy
+
+    from astroquery.mast.discovery_portal import PortalAPI
+
+    obs = observations()
+    clone = copy.copy(obs)
+    clone._portal_api_connection = PortalAPI(obs._session)
+    return clone
 
 
 def mast():

@@ -17,7 +17,7 @@ from ..errors import InputError
 from . import astroquery_adapter as adapter
 from .criteria import canonical_name
 
-__all__ = ["ProductFilter", "list_products", "obsid_list", "products"]
+__all__ = ["ProductFilter", "keep_products", "list_products", "obsid_list", "products"]
 
 #: Obsids per ``Mast.Caom.Products`` request. MAST times out on very long lists (astroquery
 #: issue #2507); upstream astroquery batches by the same number (PR #3454).
@@ -192,7 +192,7 @@ def products(
         The products kept. ``meta`` holds ``listed`` (products before filtering) and
         ``filter`` (the filter as a plain dict).
     """
-    from astropy.table import Row, Table
+    from astropy.table import Row
 
     if isinstance(observations, Row):  # a slice keeps the table's meta (its query record)
         observations = observations.table[observations.index : observations.index + 1]
@@ -205,7 +205,20 @@ def products(
         product_type=product_type,
         fields=fields,
     )
-    listed = list_products(observations)
+    return keep_products(list_products(observations), flt, observations)
+
+
+def keep_products(listed, product_filter, observations):
+    """The products of ``listed`` that ``product_filter`` keeps, with no request.
+
+    What :func:`products` does after listing, for a caller that lists once and filters many
+    times (a form whose filter the user changes). ``observations`` are those the products
+    were listed for (a Table, to copy their fields onto the products, or obsids); ``meta``
+    of the result is as :func:`products` documents it.
+    """
+    from astropy.table import Table
+
+    flt = product_filter
     kept = flt.apply(listed)
     queries = []
     if isinstance(observations, Table):

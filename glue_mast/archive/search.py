@@ -123,6 +123,11 @@ class ObservationSearch:
         Field(s) to sort by, ``"-field"`` for descending. MAST's API has no server-side
         ordering, so a sorted search fetches every row (up to
         ``glue_mast.conf.max_sort_rows``) before its first page.
+    resolved : tuple, optional
+        ``(SkyCoord, info)`` from an earlier
+        :func:`~glue_mast.archive.astroquery_adapter.resolve` of this ``target`` on the same
+        server: given, the name is not resolved again (a form that changes only the radius or
+        a criterion costs no resolver round trip).
     **criteria
         Any observation field MAST accepts (``obs_collection="HST"``,
         ``instrument_name=["COS/FUV", "STIS/FUV-MAMA"]``, ``calib_level=[2, 3]``,
@@ -130,7 +135,9 @@ class ObservationSearch:
         ``proposal_pi="Linsky*"``). Lists are OR; ranges are ``[min, max]``.
     """
 
-    def __init__(self, target=None, *, coordinates=None, radius=None, sort=None, **criteria):
+    def __init__(
+        self, target=None, *, coordinates=None, radius=None, sort=None, resolved=None, **criteria
+    ):
         for alias in ("objectname", "object_name"):
             if alias in criteria:
                 if target is not None:
@@ -162,7 +169,9 @@ class ObservationSearch:
         self.criteria_given = dict(criteria)
         self.sort = [sort] if isinstance(sort, str) else list(sort or [])
 
-        if self.target is not None:
+        if self.target is not None and resolved is not None:
+            self.coordinates, self.resolved = resolved
+        elif self.target is not None:
             # The field list is needed next; fetch it while the name resolves.
             adapter.prefetch_column_configs("observations")
             self.coordinates, self.resolved = adapter.resolve(self.target)
@@ -205,18 +214,24 @@ class ObservationSearch:
     def count(self):
         """Total rows; one request the first time, with no rows fetched."""
         if self._count is None:
-            obs = adapter.observations()
-            with (
-                adapter.LOCK,
-                adapter.astroquery_call("counting observations"),
-                warnings.catch_warnings(),
-            ):
-                warnings.simplefilter("ignore")
-                if self.criteria:
-                    n = obs.query_criteria_count(**self._position_kwargs(), **self.criteria)
-                else:
-                    n = obs.query_region_count(self.coordinates, radius=self.radius)
-            self._count = int(n)
+            self.fetch_count()
+        return self._count
+
+    def fetch_count(self):
+        """Ask the server for the total rows now (one request) and return it.
+
+        The count travels on a portal connection of its own, outside ``adapter.LOCK``, so it
+        can run on one thread while :meth:`page` fetches rows on another: a form shows count
+        and first page after one round trip of latency instead of two.
+        """
+        obs = adapter.private_observations()
+        with adapter.astroquery_call("counting observations"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if self.criteria:
+                n = obs.query_criteria_count(**self._position_kwargs(), **self.criteria)
+            else:
+                n = obs.query_region_count(self.coordinates, radius=self.radius)
+        self._count = int(n)
         return self._count
 
     def page_count(self, size=None):

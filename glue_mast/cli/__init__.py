@@ -42,10 +42,9 @@ def main(argv=None):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 128 + signal.SIGPIPE
-    except KeyboardInterrupt:
-        print(
-            "glue-mast: interrupted; files complete so far are in the manifest, partial ones "
-            "are kept as .part and resumed by running the same command again",
-            file=sys.stderr,
-        )
-        return 130
+    except KeyboardInterrupt as exc:
+        from .interrupts import interrupted_message
+
+        message, status = interrupted_message(exc)
+        print(f"glue-mast: {message}", file=sys.stderr)
+        return status
