@@ -46,11 +46,16 @@ INPUTS = (*CRITERIA_INPUTS, "page", "page_size")
 
 @contextlib.contextmanager
 def concerning(field):
-    """Tag an :class:`InputError` raised inside with ``field`` unless it names one already."""
+    """Tag an :class:`InputError` raised inside with the form input ``field`` it concerns.
+
+    The core names the argument it was given (``"calib_levle"`` for an unknown criterion),
+    which for a form is the widget holding it (``"extra_criteria"``). ``None`` keeps the
+    core's name.
+    """
     try:
         yield
     except InputError as exc:
-        if getattr(exc, "field", None) is None:
+        if field is not None:
             exc.field = field
         raise
 
