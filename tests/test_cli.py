@@ -282,3 +282,35 @@ def test_a_closed_pipe_ends_quietly(local_mast):
     assert head[0].startswith(b"intentType,obs_collection,")
     assert status == 141  # 128 + SIGPIPE, as a shell reports a program a pipe ended
     assert err == ""
+
+
+def _readme_commands():
+    import re
+    import shlex
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = text.split("## Command line", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    return [shlex.split(line) for line in block.replace("\\\n", " ").splitlines() if line]
+
+
+def test_readme_command_lines_run_against_the_bundled_archive(
+    local_mast, capsys, monkeypatch, tmp_path
+):
+    # As README.md says: every line also runs against the bundled archive.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GLUE_MAST_SERVER", local_mast.url)
+    commands = _readme_commands()
+    assert len(commands) == 7 and all(c[0] == "glue-mast" for c in commands)
+    outputs = []
+    for argv in commands:
+        status = main(argv[1:])
+        out, err = capsys.readouterr()
+        assert status == 0, (argv, err)
+        outputs.append(out)
+    page = json.loads(outputs[1])
+    assert (page["count"], page["page"], len(page["rows"])) == (4, 2, 2)
+    assert outputs[2].splitlines()[1].split(",")[0] == "2410001001"
+    assert outputs[5] == "9 of 9 files match the manifest (sizes and sha256)\n"
+    assert (tmp_path / "elsewhere" / "manifest.json").exists()
