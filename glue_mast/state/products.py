@@ -22,14 +22,9 @@ FILTER_INPUTS = ("calibrated_only", "mrp_only", "extension", "product_type", "ex
 
 def human_size(nbytes):
     """``342720`` -> ``"342.7 kB"``: decimal units, as MAST's portal shows sizes."""
-    if nbytes is None:
-        return ""
-    size = float(nbytes)
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if size < 1000 or unit == "TB":
-            return f"{int(size)} B" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1000
-    return ""  # pragma: no cover - the loop always returns
+    from ..util import format_size
+
+    return "" if nbytes is None else format_size(nbytes)
 
 
 def exclusive_rule():
