@@ -12,8 +12,9 @@ from ... import config
 from ...errors import InputError
 from ...util import mtime_iso, sha256_of
 from .. import auth
+from .lock import DirectoryLock
 from .outcome import FileOutcome, FileStatus
-from .plan import plan_fetch, previous_manifest
+from .plan import claim_paths, complete_on_disk, plan_fetch, previous_manifest, rename_if_claimed
 from .progress import Progress
 from .transfer import Downloader
 
@@ -31,6 +32,8 @@ class FetchResult:
     seconds: float = 0.0
     #: The MAST base URL the files were fetched from; :meth:`retry` goes there again.
     server: str | None = None
+    #: Why the manifest could not be written (a full disk), or None.
+    manifest_error: str | None = None
 
     def _with(self, *statuses):
         return [o for o in self.outcomes if o.status in statuses]
@@ -58,7 +61,7 @@ class FetchResult:
 
     @property
     def ok(self):
-        return not self.failed and not self.interrupted
+        return not self.failed and not self.interrupted and not self.manifest_error
 
     @property
     def requests(self):
@@ -187,13 +190,70 @@ def run_files(
     if parallel < 1:
         raise InputError(f"parallel must be at least 1, got {parallel}")
     started = time.perf_counter()
+    cancel = threading.Event()
+    # One writer at a time in a directory (see .lock); a directory that cannot be written is
+    # one clear error here, before anything is attempted.
+    lock_dirs = [root, *([Path(manifest).parent] if manifest is not None else [])]
+    lock = DirectoryLock(lock_dirs if to_fetch or manifest is not None else [], cancel=cancel)
+    lock.acquire()
+    try:
+        return _run_locked(
+            to_fetch,
+            cached,
+            skipped,
+            root,
+            cancel=cancel,
+            started=started,
+            manifest=manifest,
+            parallel=parallel,
+            progress=progress,
+            token=token,
+            retries=retries,
+            backoff=backoff,
+            queries=queries,
+            doi=doi,
+            previous=previous,
+            server=server,
+        )
+    finally:
+        lock.release()
+
+
+def _run_locked(
+    to_fetch,
+    cached,
+    skipped,
+    root,
+    *,
+    cancel,
+    started,
+    manifest,
+    parallel,
+    progress,
+    token,
+    retries,
+    backoff,
+    queries,
+    doi,
+    previous,
+    server,
+):
+    # Another fetch may have finished here while this one waited for the lock: what it
+    # completed is on disk now, and the names it recorded are its files'.
+    fresh = previous_manifest(Path(manifest)) if manifest is not None else None
+    if fresh is not None:
+        claimed = claim_paths(fresh, [*cached, *skipped])
+        waiting, to_fetch = to_fetch, []
+        for f in waiting:
+            rename_if_claimed(f, claimed)
+            (cached if complete_on_disk(f, fresh) else to_fetch).append(f)
+        previous = _merged(previous, fresh)
     outcomes = [FileOutcome(f, FileStatus.CACHED, "already complete on disk") for f in cached]
     outcomes += [
         FileOutcome(f, FileStatus.SKIPPED, "exclusive access: needs a MAST token")
         for f in skipped
     ]
     bar = Progress(progress, sum(f.size or 0 for f in to_fetch), len(to_fetch))
-    cancel = threading.Event()
     downloader = Downloader(
         server=server,
         token=token,
@@ -234,10 +294,29 @@ def run_files(
         server=server,
     )
     if manifest is not None:
-        result.manifest = _write_manifest(result, manifest, previous, server, queries, doi)
+        try:
+            result.manifest = _write_manifest(result, manifest, previous, server, queries, doi)
+        except OSError as exc:
+            result.manifest_error = (
+                f"could not write the manifest {Path(manifest).resolve()}: "
+                f"{exc.strerror or exc}; the files fetched are complete on disk but not "
+                "recorded: free some space (or fix the permissions) and fetch again to "
+                "record them"
+            )
     if interrupted:
         raise KeyboardInterrupt
     return result
+
+
+def _merged(previous, fresh):
+    """The manifest on disk now (``fresh``), keeping what ``previous`` adds beside datasets."""
+    if previous is None or previous is fresh:
+        return fresh
+    for key, value in previous.extra.items():
+        fresh.extra.setdefault(key, value)
+    for query in previous.queries:
+        fresh.add_query(query)
+    return fresh
 
 
 def _write_manifest(result, path, previous, server, queries, doi):
@@ -254,10 +333,13 @@ def _write_manifest(result, path, previous, server, queries, doi):
             m.remove_dataset(file)
     for query in queries or []:
         m.add_query(query)
+    inside = Path(path).resolve().parent
     for outcome in result.outcomes:
         if outcome.status not in (FileStatus.DOWNLOADED, FileStatus.CACHED):
             continue
         f = outcome.file
+        if not f.path.resolve().is_relative_to(inside):
+            continue  # never recorded: the layout refuses links out (defence in depth)
         old = m.dataset_for(f.path) or {}
         record = dict(old)
         record.update({k: v for k, v in f.record.items() if v is not None})

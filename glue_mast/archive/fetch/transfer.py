@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email.utils
 import enum
+import errno
 import json
 import os
 import random
@@ -27,6 +28,7 @@ from .outcome import FileOutcome, FileStatus
 __all__ = ["Downloader", "Verdict"]
 
 _CHUNK = 1 << 16
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # (not on Windows, which has no such links to plant)
 _MAX_REDIRECTS = 5
 
 
@@ -119,6 +121,11 @@ class Downloader:
         except OSError as exc:
             outcome.status = FileStatus.FAILED
             outcome.message = _disk_message(exc)
+            if exc.errno == errno.ENOSPC:
+                # The file cannot be completed on this disk; its partial copy would only keep
+                # the manifest (and every other file) from being written.
+                _discard(f)
+                outcome.message += "; its partial copy was removed to free the space"
         outcome.seconds = time.perf_counter() - start
         self.progress.done(outcome)
         return outcome
@@ -260,7 +267,8 @@ class Downloader:
         # read1 hands over whatever has arrived: when a connection breaks, what came before
         # the break is on disk to resume from (a fixed-size read would discard it).
         raw = response.raw
-        with open(f.part, "ab" if append else "wb") as out:
+        mode = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | (os.O_APPEND if append else os.O_TRUNC)
+        with os.fdopen(os.open(f.part, mode, 0o644), "ab" if append else "wb") as out:
             while chunk := raw.read1(_CHUNK):
                 if self.cancel.is_set():
                     raise _Cancelled
@@ -306,6 +314,9 @@ def _resumable(f):
     arrived (``<name>.part.meta``: the dataURI, the server's validator and size); one nobody
     recorded, or recorded for another file, holds bytes nobody can vouch for.
     """
+    if f.part.is_symlink() or _meta_path(f).is_symlink():
+        _discard(f)  # the link goes, not what it points at
+        return 0, {}
     try:
         offset = f.part.stat().st_size if f.part.is_file() else 0
     except OSError:
@@ -337,7 +348,15 @@ def _write_meta(f, response):
     }
     path = _meta_path(f)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(meta), encoding="utf-8")
+    tmp.unlink(missing_ok=True)
+    # O_EXCL and O_NOFOLLOW: never write through a link someone planted under this name.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(json.dumps(meta))
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     os.replace(tmp, path)  # no fsync: a lost record only makes the .part start again
     return meta
 
