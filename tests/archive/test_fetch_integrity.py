@@ -462,3 +462,47 @@ def test_a_read_only_directory_is_one_clear_line(
         f"glue-mast: error: cannot write in {disk}: Read-only file system; "
         "choose a directory you can write to\n"
     )
+
+
+# --- 11: the token goes to the MAST server only --------------------------------------------
+
+
+@pytest.fixture
+def other_archive():
+    """A second archive, on 127.0.0.2, whose log shows any cookie sent to it."""
+    from glue_mast.testing import LocalArchive
+
+    other = LocalArchive(host="127.0.0.2", n_synthetic=10).start()
+    yield other
+    other.stop()
+
+
+def test_token_never_follows_a_redirect_that_parsers_read_differently(
+    local_mast, tw_hya, tmp_path, other_archive, capfd
+):
+    from glue_mast.testing import VALID_TOKEN
+
+    here, there = local_mast.url.rsplit(":", 1)[1], other_archive.url.rsplit(":", 1)[1]
+    # urllib.parse reads the host as 127.0.0.1 (after the "@"); urllib3, which sends the
+    # request, connects to 127.0.0.2.
+    local_mast.faults.redirect_location = f"http://127.0.0.2:{there}\\@127.0.0.1:{here}{{path}}"
+    glue_mast.configure(token=VALID_TOKEN)
+    result = fetch(tw_hya, tmp_path)
+    assert not any(VALID_TOKEN in json.dumps(r.headers) for r in other_archive.log)
+    assert other_archive.log == []  # refused outright: no request there at all
+    assert len(result.failed) == 11 and not result.downloaded
+    assert all("parsers disagree on its host" in o.message for o in result.failed)
+    out, err = capfd.readouterr()
+    assert VALID_TOKEN not in out + err + "".join(o.message for o in result.outcomes)
+
+
+def test_token_allowed_judges_with_the_parser_that_sends():
+    from glue_mast.archive.auth import token_allowed
+
+    server = "http://127.0.0.1:5000"
+    assert token_allowed("http://127.0.0.1:5000/api/v0.1/Download/file?uri=x", server)
+    assert token_allowed("HTTP://127.0.0.1:5000/x", server)
+    assert not token_allowed("http://127.0.0.2:6000\\@127.0.0.1:5000/x", server)
+    assert not token_allowed("http://127.0.0.1:5000@127.0.0.2:5000/x", server)
+    assert not token_allowed("https://127.0.0.1:5000/x", server)
+    assert not token_allowed("http://127.0.0.1:5001/x", server)

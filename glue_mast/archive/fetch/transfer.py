@@ -45,6 +45,10 @@ class _Cancelled(Exception):
     pass
 
 
+class UnsafeRedirect(requests.exceptions.InvalidURL):
+    """A redirect to a URL that could be sent somewhere other than where it appears to go."""
+
+
 class Downloader:
     def __init__(
         self, *, server, token, retries, backoff, timeout, progress, cancel, max_wait=120.0
@@ -104,6 +108,13 @@ class Downloader:
             if response.is_redirect and response.headers.get("Location"):
                 url = urllib.parse.urljoin(url, response.headers["Location"])
                 response.close()
+                if auth.parsers_disagree(url):
+                    # The host urllib.parse sees is not the one urllib3 would connect to:
+                    # no telling where the request (and the token) would go.
+                    raise UnsafeRedirect(
+                        f"refused a redirect to {_short(url)!r}: URL parsers disagree on "
+                        "its host"
+                    )
                 continue
             return response, requests_made
         raise requests.TooManyRedirects(f"more than {_MAX_REDIRECTS} redirects")
