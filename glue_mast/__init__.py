@@ -7,8 +7,12 @@ The public API (see the documentation for each):
   and ``all()``;
 - :func:`products` -- the products of observations, calibrated science ones by default;
 - :func:`fetch` -- parallel, resumable, verified downloads with a provenance manifest;
+- :func:`start_fetch` -- the same in the background: a cancellable
+  `~glue_mast.archive.fetch.FetchJob` with progress events, into the download cache by default;
 - :class:`Manifest`, :func:`reproduce` -- check files against a manifest, re-fetch them;
-- :func:`collections` -- the collections the server holds.
+- :func:`collections` -- the collections the server holds;
+- :func:`load` -- fetched spectra and light curves into glue, labelled, described and linked;
+- :func:`save_session`, :func:`restore_session` -- a glue session with its provenance manifest.
 
 ``import glue_mast`` is light: astroquery, astropy and the viewers are imported when first used.
 """
@@ -27,10 +31,15 @@ __all__ = [
     "configure",
     "errors",
     "fetch",
+    "load",
     "products",
     "reproduce",
+    "restore_session",
+    "save_session",
     "search",
+    "session_manifest",
     "setup",
+    "start_fetch",
 ]
 
 _LAZY = {
@@ -44,9 +53,15 @@ _LAZY = {
     "collections": ("glue_mast.archive", "collections"),
     "fetch": ("glue_mast.archive.fetch", "fetch"),
     "FetchResult": ("glue_mast.archive.fetch", "FetchResult"),
+    "start_fetch": ("glue_mast.archive.fetch", "start_fetch"),
+    "FetchJob": ("glue_mast.archive.fetch", "FetchJob"),
     "Manifest": ("glue_mast.provenance.manifest", "Manifest"),
     "reproduce": ("glue_mast.archive.fetch", "reproduce"),
     "observation_fields": ("glue_mast.archive", "observation_fields"),
+    "load": ("glue_mast.glue.load", "load"),
+    "save_session": ("glue_mast.glue.session", "save_session"),
+    "restore_session": ("glue_mast.glue.session", "restore_session"),
+    "session_manifest": ("glue_mast.glue.session", "session_manifest"),
 }
 
 

@@ -43,6 +43,8 @@ __all__ = ["ArchiveServer", "Faults", "RequestRecord"]
 DOWNLOAD_PATH = "/api/v0.1/Download/file"
 INVOKE_PATH = "/api/v0/invoke"
 COLUMNS_CONFIG_PATH = "/portal/Mashup/Mashup.asmx/columnsconfig"
+#: Discrete fields whose histograms ``Mast.Caom.All`` returns (MAST's has these among others).
+CAOM_ALL_FACETS = ("dataproduct_type", "obs_collection", "instrument_name")
 
 
 @dataclass
@@ -83,7 +85,11 @@ class Faults:
         self.reset()
 
     def reset(self):
-        """Remove every fault."""
+        """Remove every fault, and end the stalls in progress."""
+        stalls_over = getattr(self, "_stalls_over", None)
+        if stalls_over is not None:
+            stalls_over.set()
+        self._stalls_over = threading.Event()
         with self._lock:
             #: Seconds added before answering every request.
             self.latency = 0.0
@@ -175,6 +181,14 @@ class Faults:
     def stall(self, seconds, *, times=1, match=None):
         """Wait ``seconds`` before answering the next ``times`` matching requests."""
         self._add("stall", times, match, seconds=seconds)
+
+    def stall_body(self, after_bytes, seconds, *, times=1, match=None):
+        """Send ``after_bytes`` of a download body, then nothing for ``seconds``, then the rest.
+
+        The connection stays open and quiet, as when a server hangs mid-transfer; :meth:`reset`
+        ends a stall early.
+        """
+        self._add("stall_body", times, match, after_bytes=after_bytes, seconds=seconds)
 
 
 class ArchiveServer(ThreadingHTTPServer):
@@ -507,16 +521,20 @@ class _Handler(BaseHTTPRequestHandler):
         return self._page_response(request, len(rows), lambda a, b: rows[a:b], PRODUCT_FIELDS)
 
     def _caom_all(self, request):
-        counts = self.server.catalog.collections()
-        hist = {"hist": [{"count": c, "key": k} for k, c in counts.items()]}
-        hist.update({k: {"count": c, "key": k} for k, c in counts.items()})
-        columns = [
-            {
-                "text": "obs_collection",
-                "dataIndex": "obs_collection",
-                "ExtendedProperties": {"cc.order": 1, "histObj": hist},
-            }
-        ]
+        # MAST's answer has a histogram per facet column; astroquery's list_missions reads the
+        # obs_collection one, a search form the instrument and product-type ones as well.
+        columns = []
+        for order, name in enumerate(CAOM_ALL_FACETS, start=1):
+            counts = self.server.catalog.histogram(name)
+            hist = {"hist": [{"count": c, "key": k} for k, c in counts.items()]}
+            hist.update({k: {"count": c, "key": k} for k, c in counts.items()})
+            columns.append(
+                {
+                    "text": name,
+                    "dataIndex": name,
+                    "ExtendedProperties": {"cc.order": order, "histObj": hist},
+                }
+            )
         return {
             "status": "COMPLETE",
             "msg": "",
@@ -526,7 +544,7 @@ class _Handler(BaseHTTPRequestHandler):
                         "name": "Table",
                         "ExtendedProperties": {"Paging": {}},
                         "Columns": columns,
-                        "Fields": [{"name": "obs_collection", "type": "string"}],
+                        "Fields": [{"name": n, "type": "string"} for n in CAOM_ALL_FACETS],
                         "Rows": [],
                     }
                 ]
@@ -688,6 +706,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return
+        pause = faults._take("stall_body", self.path, uri)
+        if pause:
+            self._write(body[: pause["after_bytes"]])
+            self.wfile.flush()
+            faults._stalls_over.wait(pause["seconds"])
+            body = body[pause["after_bytes"] :]
         self._write(body)
 
     def _bundle(self, body):

@@ -15,6 +15,7 @@ Taking the lock is also where a directory that cannot be written is found out: o
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from ...errors import InputError
@@ -50,31 +51,35 @@ class DirectoryLock:
         self.poll = poll
         self._fds = []
 
+    def open(self):
+        """Create the directories and lock files: an InputError if one cannot be written."""
+        if not self._fds:
+            self._fds = [_open_lock_file(d) for d in self.directories]
+        return self
+
     def acquire(self):
-        """Take every lock; False if cancelled while waiting (holding none then)."""
-        for directory in self.directories:
-            fd = _open_lock_file(directory)
-            self._fds.append(fd)
-            if fcntl is None:
-                continue
+        """Take every lock (waiting for another fetch); False if cancelled while waiting."""
+        self.open()
+        if fcntl is None:
+            return True
+        for fd in self._fds:
             while True:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
-                    # Another fetch writes here: wait for it (in steps, to see a cancel).
-                    if self.cancel is not None and self.cancel.wait(self.poll):
+                    # Another fetch writes here: wait for it, in steps, to see a cancel.
+                    if self.cancel is None:
+                        time.sleep(self.poll)
+                    elif self.cancel.wait(self.poll):
                         self.release()
                         return False
-                    if self.cancel is None:
-                        import time
-
-                        time.sleep(self.poll)
         return True
 
     def release(self):
+        """Give up every lock (closing the descriptors releases their flocks)."""
         while self._fds:
-            os.close(self._fds.pop())  # closing the descriptor releases its flock
+            os.close(self._fds.pop())
 
     def __enter__(self):
         self.acquire()

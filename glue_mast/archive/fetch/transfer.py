@@ -7,6 +7,7 @@ size, and its SHA-256 where one is known, are right.
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import enum
 import errno
@@ -23,6 +24,8 @@ from urllib3 import exceptions as urllib3_errors
 
 from .. import auth
 from ...util import sha256_of, utc_now
+from .cancel import Breaker
+from .cancel import TransferCancelled as _Cancelled
 from .outcome import FileOutcome, FileStatus
 
 __all__ = ["Downloader", "Verdict"]
@@ -41,17 +44,23 @@ class Verdict(enum.Enum):
     FAIL = "fail"  # give up on this file
 
 
-class _Cancelled(Exception):
-    pass
-
-
 class UnsafeRedirect(requests.exceptions.InvalidURL):
     """A redirect to a URL that could be sent somewhere other than where it appears to go."""
 
 
 class Downloader:
     def __init__(
-        self, *, server, token, retries, backoff, timeout, progress, cancel, max_wait=120.0
+        self,
+        *,
+        server,
+        token,
+        retries,
+        backoff,
+        timeout,
+        progress,
+        cancel,
+        max_wait=120.0,
+        breaker=None,
     ):
         self.server = server
         self.token = token
@@ -61,6 +70,8 @@ class Downloader:
         self.progress = progress
         self.cancel = cancel
         self.max_wait = max_wait
+        #: Shuts this fetch's sockets when it is cancelled (see :mod:`.cancel`).
+        self.breaker = breaker if breaker is not None else Breaker()
         self._local = threading.local()
 
     def _session(self):
@@ -74,6 +85,9 @@ class Downloader:
             except metadata.PackageNotFoundError:
                 version = "dev"
             session.headers["User-Agent"] = f"glue-mast/{version} {session.headers['User-Agent']}"
+            adapter = self.breaker.adapter()
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
             self._local.session = session
         return session
 
@@ -138,7 +152,6 @@ class Downloader:
                 _discard(f)
                 outcome.message += "; its partial copy was removed to free the space"
         outcome.seconds = time.perf_counter() - start
-        self.progress.done(outcome)
         return outcome
 
     def _fetch(self, f, outcome):
@@ -193,7 +206,11 @@ class Downloader:
                     outcome.resumed_from.append(offset)
                 else:
                     # A fresh body (a 200, also to a Range whose validator no longer matched):
-                    # note its validator and size beside the .part before a byte lands there.
+                    # an old .part is of no use, and the new one's validator and size are
+                    # noted beside it before a byte lands there.
+                    if self.cancel.is_set():
+                        raise _Cancelled
+                    _discard(f)
                     meta = _write_meta(f, response)
                 try:
                     self._stream(f, response, append=resumed)
@@ -278,8 +295,11 @@ class Downloader:
         # read1 hands over whatever has arrived: when a connection breaks, what came before
         # the break is on disk to resume from (a fixed-size read would discard it).
         raw = response.raw
+        if self.cancel.is_set():  # before "wb" could empty a .part the next fetch resumes
+            raise _Cancelled
         mode = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | (os.O_APPEND if append else os.O_TRUNC)
         with os.fdopen(os.open(f.part, mode, 0o644), "ab" if append else "wb") as out:
+            self.progress.begin(f, out.tell())
             while chunk := raw.read1(_CHUNK):
                 if self.cancel.is_set():
                     raise _Cancelled
@@ -298,19 +318,20 @@ class Downloader:
                 f"{f.sha256[:12]}... expected"
             )
             return False
-        os.replace(f.part, f.path)
-        _meta_path(f).unlink(missing_ok=True)
-        outcome.status, outcome.sha256 = FileStatus.DOWNLOADED, digest
-        outcome.downloaded_at = utc_now()
-        outcome.message = ""
-        if f.size is not None and size != f.size:
-            # MAST's product list can lag the file it serves: the transfer was complete, so
-            # the served file is kept, with both sizes recorded (issue: never retry it).
-            outcome.listed_size = f.size
-            outcome.message = (
-                f"the product list gives {f.size:,} bytes but the server served {size:,} "
-                "(a complete transfer); kept the served file"
-            )
+        with self.breaker.committing(outcome):  # not once the fetch has written its manifest
+            os.replace(f.part, f.path)
+            _meta_path(f).unlink(missing_ok=True)
+            outcome.status, outcome.sha256 = FileStatus.DOWNLOADED, digest
+            outcome.downloaded_at = utc_now()
+            outcome.message = ""
+            if f.size is not None and size != f.size:
+                # MAST's product list can lag the file it serves: the transfer was complete,
+                # so the served file is kept, with both sizes recorded; it is never retried.
+                outcome.listed_size = f.size
+                outcome.message = (
+                    f"the product list gives {f.size:,} bytes but the server served "
+                    f"{size:,} (a complete transfer); kept the served file"
+                )
         return True
 
 
@@ -407,14 +428,23 @@ def _disk_message(exc):
 
 
 def _retry_after(response):
-    value = response.headers.get("Retry-After")
-    if value is None:
+    """Seconds ``Retry-After`` asks for, or None when it gives no usable advice.
+
+    RFC 9110, section 10.2.3: the value is a whole number of seconds or an HTTP date. Anything
+    else ("soon", "1.5e3", "inf") is treated as absent, so the caller backs off as usual.
+    """
+    value = (response.headers.get("Retry-After") or "").strip()
+    if not value:
         return None
+    if value.isdigit() and value.isascii():
+        return float(value)
     try:
-        return max(0.0, float(value))
-    except ValueError:
         when = email.utils.parsedate_to_datetime(value)
-        return max(0.0, when.timestamp() - time.time()) if when else None
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:  # "-0000": the date is in UTC, source unknown
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    return max(0.0, when.timestamp() - time.time())
 
 
 def _range_start(response):
