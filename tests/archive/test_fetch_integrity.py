@@ -506,3 +506,68 @@ def test_token_allowed_judges_with_the_parser_that_sends():
     assert not token_allowed("http://127.0.0.1:5000@127.0.0.2:5000/x", server)
     assert not token_allowed("https://127.0.0.1:5000/x", server)
     assert not token_allowed("http://127.0.0.1:5001/x", server)
+
+
+def test_a_fetch_waiting_for_another_into_its_directory_can_be_cancelled(local_mast, k2, tmp_path):
+    import time
+
+    from glue_mast.archive.fetch import start_fetch
+    from glue_mast.archive.fetch.job import FetchCancelled
+    from glue_mast.archive.fetch.lock import DirectoryLock
+
+    local_mast.clear_log()
+    with DirectoryLock([tmp_path]):  # another fetch writing here
+        job = start_fetch(k2, tmp_path)
+        time.sleep(0.3)
+        assert not job.done and not local_mast.log  # waits, asks nothing
+        began = time.monotonic()
+        job.cancel()
+        with pytest.raises(FetchCancelled):
+            job.result(timeout=5)
+        assert time.monotonic() - began < 1.0
+    assert not (tmp_path / "manifest.json").exists()  # it wrote nothing it did not hold
+
+
+def test_a_fetch_that_waited_takes_what_the_other_completed(local_mast, k2, tmp_path):
+    import threading
+    import time
+
+    from glue_mast.archive.fetch.lock import DirectoryLock
+
+    [done] = fetch(k2, tmp_path / "elsewhere").downloaded
+    lock = DirectoryLock([tmp_path])
+    lock.acquire()  # "the other fetch" holds the directory...
+    results = []
+    waiter = threading.Thread(target=lambda: results.append(fetch(k2, tmp_path)))
+    waiter.start()
+    time.sleep(0.3)
+    # ... and completes the file meanwhile, and records it.
+    target = tmp_path / done.file.path.relative_to(tmp_path / "elsewhere")
+    target.parent.mkdir(parents=True)
+    target.write_bytes(done.file.path.read_bytes())
+    record = {"dataURI": done.file.uri, "path": target, "size": done.file.size}
+    Manifest(server=local_mast.url, datasets=[dict(record, sha256=done.sha256)]).write(
+        tmp_path / "manifest.json"
+    )
+    local_mast.clear_log()
+    lock.release()
+    waiter.join(10)
+    [result] = results
+    assert [o.status for o in result.outcomes] == [FileStatus.CACHED] and not local_mast.log
+    assert Manifest.read(tmp_path / "manifest.json").verify()
+
+
+@pytest.mark.parametrize("listed", ["manifest.json", "manifest.ecsv", ".glue-mast.lock"])
+def test_reproduce_never_writes_a_product_over_the_manifest(local_mast, k2, tmp_path, listed):
+    from glue_mast.archive.fetch import reproduce
+
+    fetch(k2, tmp_path)
+    path = tmp_path / "manifest.json"
+    data = json.loads(path.read_text())
+    data["datasets"][0]["path"] = listed
+    path.write_text(json.dumps(data))
+    before = path.read_bytes()
+    local_mast.clear_log()
+    with pytest.raises(glue_mast.errors.InputError, match="manifest"):
+        reproduce(path)
+    assert path.read_bytes() == before and not downloads(local_mast)

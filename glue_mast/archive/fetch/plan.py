@@ -156,12 +156,13 @@ def plan(
 
 
 def claim_paths(manifest, files=()):
-    """Case-folded path -> dataURI of what ``manifest`` records and ``files`` are planned as."""
-    claimed = {
-        os.fspath(d["path"]).casefold(): d["dataURI"]
-        for d in (manifest.datasets if manifest is not None else [])
-    }
-    claimed.update({os.fspath(f.path).casefold(): f.uri for f in files})
+    """Case-folded path -> dataURI of what ``files`` are planned as and ``manifest`` records.
+
+    Where both name a path, the manifest's record wins: the file there is that dataURI's.
+    """
+    claimed = {os.fspath(f.path).casefold(): f.uri for f in files}
+    for d in manifest.datasets if manifest is not None else []:
+        claimed[os.fspath(d["path"]).casefold()] = d["dataURI"]
     return claimed
 
 

@@ -346,7 +346,8 @@ def _take_what_others_completed(fetch_plan, manifest, previous):
     fresh = previous_manifest(Path(manifest)) if manifest is not None else None
     if fresh is None:
         return previous
-    claimed = claim_paths(fresh, [*fetch_plan.cached, *fetch_plan.skipped])
+    planned = [*fetch_plan.cached, *fetch_plan.skipped, *fetch_plan.to_fetch]
+    claimed = claim_paths(fresh, planned)
     waiting, fetch_plan.to_fetch = fetch_plan.to_fetch, []
     for f in waiting:
         rename_if_claimed(f, claimed)
