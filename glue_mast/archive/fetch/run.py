@@ -246,7 +246,8 @@ def wait_for(job):
     except KeyboardInterrupt:
         job.cancel()
         try:
-            job.wait()
+            while not job.wait(_TICK_S):
+                pass
         except KeyboardInterrupt:
             raise KeyboardInterrupt("interrupted twice: stopped without a manifest") from None
         error = job.exception()
@@ -388,8 +389,12 @@ def _run(job, fetch_plan, *, parallel, token, retries, backoff, timeout, **manif
         event = counter.event()
         if event is not None and job.report(event):
             counter.sent()
-    cancelled = bool(pending)
-    if cancelled:
+    # Cancelled if the cancel came before every file was done with (a transfer it cut off may
+    # have reported back already).
+    cancelled = bool(pending) or (
+        job.cancel_requested and any(o.status is FileStatus.CANCELLED for o in outcomes)
+    )
+    if pending:
         deadline = time.monotonic() + _GRACE_S
         while pending and time.monotonic() < deadline:
             if not collect(0.02) and not any(w.is_alive() for w in workers):
