@@ -1,8 +1,8 @@
 """Settings: astropy's configuration system, environment variables, and :func:`configure`.
 
-Precedence, highest first: an argument to :func:`configure` (or a ``--server`` option), the
-environment (``GLUE_MAST_SERVER``, ``GLUE_MAST_TIMEOUT``, ``MAST_API_TOKEN``), then the
-``[config]`` section of ``glue_mast.cfg`` in astropy's config directory, then the defaults.
+Precedence, highest first: an argument to :func:`configure` (which the command line's options
+call), the environment (``GLUE_MAST_SERVER``, ``GLUE_MAST_TIMEOUT``, ``MAST_API_TOKEN``), then
+the ``[config]`` section of ``glue_mast.cfg`` in astropy's config directory, then the defaults.
 
 A token is never stored in the configuration: it stays in this process's memory, and is sent
 only to the configured MAST server.
@@ -14,7 +14,19 @@ import os
 
 from astropy import config as _config
 
-__all__ = ["DEFAULT_SERVER", "conf", "configure", "current_server", "current_timeout"]
+__all__ = [
+    "DEFAULT_SERVER",
+    "conf",
+    "configure",
+    "current_cache_dir",
+    "current_download_dir",
+    "current_server",
+    "current_timeout",
+    "explicit_token",
+    "on_change",
+    "set_token",
+    "settings",
+]
 
 DEFAULT_SERVER = "https://mast.stsci.edu"
 
@@ -44,6 +56,13 @@ class Conf(_config.ConfigNamespace):
         cfgtype="integer",
     )
     download_dir = _config.ConfigItem("mast_data", "Directory downloads go to when none is given.")
+    cache_dir = _config.ConfigItem(
+        "",
+        "Directory of the download cache, where the viewers' fetches land (as "
+        "<collection>/<obs_id>/<file>, with one manifest). Empty: astropy's cache directory "
+        "for glue_mast ($XDG_CACHE_HOME/glue_mast, else ~/.cache/glue_mast). Overridden by "
+        "GLUE_MAST_CACHE_DIR.",
+    )
     max_parallel = _config.ConfigItem(8, "Files downloaded at the same time.", cfgtype="integer")
     retries = _config.ConfigItem(
         5, "Attempts per file (and per query on 429/503) before giving up.", cfgtype="integer"
@@ -53,9 +72,11 @@ class Conf(_config.ConfigNamespace):
 conf = Conf()
 
 _overrides: dict = {}
+_token = None  # given to configure(token=...): this process's memory, nowhere else
+_listeners: list = []
 
 
-def configure(server=None, *, token=None, timeout=None, download_dir=None):
+def configure(server=None, *, token=None, timeout=None, download_dir=None, cache_dir=None):
     """Set where glue-mast talks to and how, for this process.
 
     Parameters
@@ -72,6 +93,9 @@ def configure(server=None, *, token=None, timeout=None, download_dir=None):
         Seconds to wait for one request.
     download_dir : str, optional
         Where downloads go when no directory is given.
+    cache_dir : str, optional
+        The download cache: where :func:`glue_mast.start_fetch` (and so the viewers) puts
+        files when no directory is given.
 
     Returns
     -------
@@ -85,22 +109,53 @@ def configure(server=None, *, token=None, timeout=None, download_dir=None):
         if not timeout > 0:
             from .errors import InputError
 
-            raise InputError(f"timeout must be a positive number of seconds, got {timeout}")
+            raise InputError(
+                f"timeout must be a positive number of seconds, got {timeout}",
+                field="timeout",
+                value=timeout,
+            )
         _overrides["timeout"] = timeout
     if download_dir is not None:
         _overrides["download_dir"] = os.fspath(download_dir)
+    if cache_dir is not None:
+        _overrides["cache_dir"] = os.fspath(cache_dir)
     if token is not None:
-        from .archive import auth
-
-        auth.set_token(token)
-    if "server" in _overrides or "timeout" in _overrides:
-        # Re-point astroquery only if it is already imported; otherwise it is pointed when the
-        # first query imports it, which keeps ``import glue_mast`` light.
-        import sys
-
-        if "glue_mast.archive.astroquery_adapter" in sys.modules:
-            sys.modules["glue_mast.archive.astroquery_adapter"].apply()
+        set_token(token)
+    if server is not None or timeout is not None:
+        _notify()
     return settings()
+
+
+def set_token(value):
+    """Use ``value`` as the MAST token for this process; ``None`` (or blank) forgets it."""
+    global _token
+    _token = value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def explicit_token():
+    """The token given to :func:`configure` (or :func:`set_token`), or ``None``.
+
+    :func:`glue_mast.archive.auth.token` adds ``MAST_API_TOKEN`` and astroquery's keyring.
+    """
+    return _token
+
+
+def on_change(callback):
+    """Call ``callback()`` whenever :func:`configure` or :func:`reset` changes where requests
+    go (server or timeout).
+
+    This is how the layers above follow the settings without this module importing them:
+    the astroquery adapter registers itself when it is first imported, and re-points
+    astroquery then. Returns ``callback``, so it can be used as a decorator.
+    """
+    if callback not in _listeners:
+        _listeners.append(callback)
+    return callback
+
+
+def _notify():
+    for callback in list(_listeners):
+        callback()
 
 
 def _normalise_url(url):
@@ -110,7 +165,9 @@ def _normalise_url(url):
     if not url.startswith(("http://", "https://")):
         raise InputError(
             f"server '{url}' is not an http(s) URL; give e.g. "
-            "https://mast.stsci.edu or http://127.0.0.1:8765"
+            "https://mast.stsci.edu or http://127.0.0.1:8765",
+            field="server",
+            value=url,
         )
     return url
 
@@ -136,12 +193,31 @@ def current_timeout():
         except ValueError:
             from .errors import InputError
 
-            raise InputError(f"GLUE_MAST_TIMEOUT={env!r} is not a number of seconds") from None
+            raise InputError(
+                f"GLUE_MAST_TIMEOUT={env!r} is not a number of seconds",
+                field="timeout",
+                value=env,
+            ) from None
     return float(conf.timeout)
 
 
 def current_download_dir():
     return _overrides.get("download_dir") or conf.download_dir
+
+
+def current_cache_dir():
+    """The download cache: :func:`configure`, ``GLUE_MAST_CACHE_DIR``, ``conf.cache_dir``, or
+    astropy's cache directory for glue_mast (``astropy.config.get_cache_dir_path``)."""
+    from pathlib import Path
+
+    chosen = (
+        _overrides.get("cache_dir") or os.environ.get("GLUE_MAST_CACHE_DIR") or conf.cache_dir
+    )
+    if chosen:
+        return Path(chosen).expanduser()
+    from astropy.config.paths import get_cache_dir_path
+
+    return get_cache_dir_path("glue_mast", ensure_exists=False)
 
 
 def settings():
@@ -150,22 +226,18 @@ def settings():
     ``token`` is ``"set"`` for a token given to :func:`configure` or in ``MAST_API_TOKEN``;
     astroquery's keyring entry is consulted only when an exclusive-access file needs it.
     """
-    from .archive import auth
-
+    token = _token or os.environ.get("MAST_API_TOKEN", "").strip()
     return {
         "server": current_server(),
         "timeout": current_timeout(),
         "download_dir": current_download_dir(),
-        "token": "set" if auth.token(keyring=False) else None,
+        "cache_dir": str(current_cache_dir()),
+        "token": "set" if token else None,
     }
 
 
 def reset():
     """Forget settings made by :func:`configure` (for tests)."""
     _overrides.clear()
-    import sys
-
-    if "glue_mast.archive.auth" in sys.modules:
-        sys.modules["glue_mast.archive.auth"].set_token(None)
-    if "glue_mast.archive.astroquery_adapter" in sys.modules:
-        sys.modules["glue_mast.archive.astroquery_adapter"].apply()
+    set_token(None)
+    _notify()

@@ -23,23 +23,37 @@ The package, one job a module:
 - :mod:`.outcome`: the plan and per-file outcome records, and :class:`FileStatus`;
 - :mod:`.plan`: deciding what to fetch, with no request;
 - :mod:`.transfer`: one file over HTTP (resume, retries, redirects, verification);
-- :mod:`.progress`: progress bar and events;
-- :mod:`.run`: the worker pool, :class:`FetchResult` and the manifest written afterwards;
+- :mod:`.events`: the progress events a front end receives;
+- :mod:`.progress`: counting bytes as they land, and the progress bar;
+- :mod:`.cancel`: stopping the transfers at once (sockets shut) when a fetch is cancelled;
+- :mod:`.job`: :class:`FetchJob`, a fetch as a cancellable background job;
+- :mod:`.run`: :func:`start_fetch` and :func:`fetch`, the worker threads, :class:`FetchResult`
+  and the manifest written afterwards;
 - :mod:`.curl`: a curl script for later;
 - :mod:`.reproduce`: re-fetching exactly what a manifest lists.
 """
 
 from .curl import write_curl_script
+from .events import BytesReceived, FetchEnded, FetchEvent, FetchStarted, FileFinished
+from .job import FetchCancelled, FetchInterrupted, FetchJob
 from .layout import DOWNLOAD_PATH, download_url, safe_component
 from .outcome import FetchPlan, FileOutcome, FileStatus, PlannedFile
 from .plan import is_exclusive, plan, plan_fetch
 from .reproduce import reproduce
-from .run import FetchResult, fetch, run_files
+from .run import FetchResult, fetch, run_files, start_fetch
 
 __all__ = [
     "DOWNLOAD_PATH",
+    "BytesReceived",
+    "FetchCancelled",
+    "FetchEnded",
+    "FetchEvent",
+    "FetchInterrupted",
+    "FetchJob",
     "FetchPlan",
     "FetchResult",
+    "FetchStarted",
+    "FileFinished",
     "FileOutcome",
     "FileStatus",
     "PlannedFile",
@@ -51,5 +65,6 @@ __all__ = [
     "reproduce",
     "run_files",
     "safe_component",
+    "start_fetch",
     "write_curl_script",
 ]

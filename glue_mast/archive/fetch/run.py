@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,12 +12,15 @@ from ... import config
 from ...errors import InputError
 from ...util import mtime_iso, sha256_of
 from .. import auth
-from .outcome import FileOutcome, FileStatus
+from .events import FetchEnded, FetchStarted, FileFinished
+from .job import FetchCancelled, FetchInterrupted, FetchJob
+from .outcome import FetchPlan, FileOutcome, FileStatus
 from .plan import plan_fetch, previous_manifest
-from .progress import Progress
+from .progress import ByteCounter
+from .progress import listener as progress_listener
 from .transfer import Downloader
 
-__all__ = ["FetchResult", "fetch", "run_files"]
+__all__ = ["FetchResult", "fetch", "run_files", "start_fetch", "start_files", "wait_for"]
 
 
 @dataclass
@@ -87,6 +90,69 @@ class FetchResult:
         )
 
 
+def start_fetch(
+    products,
+    download_dir=None,
+    *,
+    manifest=True,
+    parallel=None,
+    progress=None,
+    token=None,
+    retries=None,
+    backoff=1.0,
+    queries=None,
+    doi=None,
+    cloud=False,
+):
+    """Start downloading ``products`` in the background; returns a :class:`FetchJob` at once.
+
+    The files go to ``DIR/<collection>/<obs_id>/<file>``, as with :func:`fetch`, but ``DIR``
+    defaults to the download cache (:func:`glue_mast.config.current_cache_dir`), where the
+    viewers keep what they fetch: a file already there costs no request. :func:`fetch` keeps
+    the download directory setting as its default, for files a user asks for by name.
+
+    Planning (which files are on disk already, which need a token) happens before this returns,
+    so ``job.plan`` holds the totals; it reads the disk but makes no request (but for
+    ``cloud=True``, which asks astroquery for the cloud copies).
+
+    Parameters
+    ----------
+    products, manifest, parallel, token, retries, backoff, queries, doi, cloud
+        As for :func:`fetch`.
+    download_dir : path-like, optional
+        Root directory (default: the download cache).
+    progress : bool or callable, optional
+        ``True`` for a progress bar on stderr; a callable receives the events of
+        :mod:`glue_mast.archive.fetch.events` (``FetchStarted``, ``BytesReceived`` about 10
+        times a second, ``FileFinished``, ``FetchEnded``) on the job's thread, with no lock
+        held. More listeners: ``job.add_progress_callback``.
+
+    Returns
+    -------
+    FetchJob
+        ``job.result()`` returns the :class:`FetchResult`; ``job.cancel()`` stops the
+        transfers within about a second, writes the manifest for what is complete and keeps
+        partial files as ``.part`` for the next fetch to resume; ``job.result()`` then raises
+        :class:`~glue_mast.archive.fetch.job.FetchCancelled` (whose ``.result`` is the partial
+        :class:`FetchResult`).
+    """
+    root = download_dir if download_dir is not None else config.current_cache_dir()
+    fetch_plan = plan_fetch(products, root, manifest=manifest, token=token, cloud=cloud)
+    query_records = queries if queries is not None else _queries_from(products)
+    return start_files(
+        fetch_plan,
+        manifest=fetch_plan.manifest_path,
+        parallel=parallel,
+        progress=progress,
+        token=token,
+        retries=retries,
+        backoff=backoff,
+        queries=query_records,
+        doi=doi,
+        previous=fetch_plan.previous,
+    )
+
+
 def fetch(
     products,
     download_dir=None,
@@ -101,7 +167,11 @@ def fetch(
     doi=None,
     cloud=False,
 ):
-    """Download ``products`` in parallel into ``DIR/<collection>/<obs_id>/<file>``.
+    """Download ``products`` in parallel into ``DIR/<collection>/<obs_id>/<file>``, and wait.
+
+    This is ``start_fetch(...).result()`` (see :func:`start_fetch`), but for the default
+    directory and Ctrl-C: the download directory setting (``glue_mast.conf.download_dir``)
+    rather than the viewers' cache, and a KeyboardInterrupt cancels the fetch tidily.
 
     Parameters
     ----------
@@ -115,8 +185,8 @@ def fetch(
     parallel : int, optional
         Files fetched at the same time (default ``glue_mast.conf.max_parallel``).
     progress : bool or callable
-        ``True`` for a progress bar on stderr; a callable receives progress events (dicts
-        with ``event`` = ``start``, ``bytes``, ``file`` or ``end``).
+        ``True`` for a progress bar on stderr; a callable receives the progress events of
+        :mod:`glue_mast.archive.fetch.events`, on the fetch's own thread.
     token : str, optional
         MAST token for exclusive-access files (default: the configured one). Without one,
         exclusive files are skipped and named in the result.
@@ -135,27 +205,54 @@ def fetch(
     Returns
     -------
     FetchResult
-        Files downloaded, already on disk, skipped and failed; ``result.manifest``. On
-        KeyboardInterrupt the manifest is written for what is complete and the interrupt is
-        raised again; partial files stay as ``.part`` and are resumed next time.
+        Files downloaded, already on disk, skipped and failed; ``result.manifest``.
+
+    Raises
+    ------
+    FetchInterrupted
+        (a KeyboardInterrupt) on Ctrl-C, once the transfers have stopped (within about a
+        second) and the manifest is written for what is complete; partial files stay as
+        ``.part`` and are resumed next time. A second Ctrl-C meanwhile stops at once, with a
+        plain KeyboardInterrupt, without waiting for the manifest.
     """
-    fetch_plan = plan_fetch(products, download_dir, manifest=manifest, token=token, cloud=cloud)
-    query_records = queries if queries is not None else _queries_from(products)
-    return run_files(
-        fetch_plan.to_fetch,
-        fetch_plan.cached,
-        fetch_plan.skipped,
-        fetch_plan.download_dir,
-        manifest=fetch_plan.manifest_path,
+    job = start_fetch(
+        products,
+        download_dir if download_dir is not None else config.current_download_dir(),
+        manifest=manifest,
         parallel=parallel,
         progress=progress,
         token=token,
         retries=retries,
         backoff=backoff,
-        queries=query_records,
+        queries=queries,
         doi=doi,
-        previous=fetch_plan.previous,
+        cloud=cloud,
     )
+    return wait_for(job)
+
+
+def wait_for(job):
+    """``job.result()``, with a KeyboardInterrupt in this thread turned into ``job.cancel()``.
+
+    Raises :class:`FetchInterrupted` once the cancelled job has wound up (manifest written),
+    or a plain KeyboardInterrupt at once on a second interrupt while it does.
+    """
+    try:
+        # Waiting in short steps lets Python see an interrupt that is not a real signal
+        # (``_thread.interrupt_main``, a SIGTERM handler raising KeyboardInterrupt) at once.
+        while not job.wait(_TICK_S):
+            pass
+        return job.result()
+    except KeyboardInterrupt:
+        job.cancel()
+        try:
+            job.wait()
+        except KeyboardInterrupt:
+            raise KeyboardInterrupt("interrupted twice: stopped without a manifest") from None
+        error = job.exception()
+        if error is None:
+            raise FetchInterrupted(job.result()) from None
+        raise FetchInterrupted(getattr(error, "result", None)) from None
 
 
 def _queries_from(products):
@@ -163,81 +260,190 @@ def _queries_from(products):
     return list(meta.get("queries") or [])
 
 
-def run_files(
-    to_fetch,
-    cached,
-    skipped,
-    root,
+def run_files(to_fetch, cached, skipped, root, **kwargs):
+    """Fetch planned files and wait, as :func:`fetch` does (Ctrl-C cancels tidily)."""
+    server = kwargs.pop("server", None) or config.current_server()
+    fetch_plan = FetchPlan(Path(root), list(to_fetch), list(cached), list(skipped), server)
+    return wait_for(start_files(fetch_plan, **kwargs))
+
+
+def start_files(
+    fetch_plan,
     *,
     manifest=None,
     parallel=None,
-    progress=False,
+    progress=None,
     token=None,
     retries=None,
     backoff=1.0,
     queries=None,
     doi=None,
     previous=None,
-    server=None,
 ):
-    server = server or config.current_server()
-    if token is None and any(f.exclusive for f in to_fetch):
-        token = auth.token()
+    """Start a :class:`FetchJob` for a plan (of :func:`plan` or :func:`plan_fetch`)."""
     parallel = int(config.conf.max_parallel if parallel is None else parallel)
     if parallel < 1:
         raise InputError(f"parallel must be at least 1, got {parallel}")
-    started = time.perf_counter()
-    outcomes = [FileOutcome(f, FileStatus.CACHED, "already complete on disk") for f in cached]
-    outcomes += [
-        FileOutcome(f, FileStatus.SKIPPED, "exclusive access: needs a MAST token")
-        for f in skipped
-    ]
-    bar = Progress(progress, sum(f.size or 0 for f in to_fetch), len(to_fetch))
-    cancel = threading.Event()
-    downloader = Downloader(
-        server=server,
+    options = dict(
+        manifest=manifest,
+        parallel=parallel,
         token=token,
         retries=retries or config.conf.retries,
         backoff=backoff,
+        queries=queries,
+        doi=doi,
+        previous=previous,
         timeout=(10.0, config.current_timeout()),
-        progress=bar,
-        cancel=cancel,
     )
-    interrupted = False
-    pool = ThreadPoolExecutor(
-        max_workers=min(parallel, max(1, len(to_fetch))), thread_name_prefix="glue-mast-fetch"
+
+    def work(job):
+        return _run(job, fetch_plan, **options)
+
+    job = FetchJob(work, fetch_plan, listener=progress_listener(progress))
+    return job.start()
+
+
+#: How often the job's thread looks at the transfers (and sends a BytesReceived).
+_TICK_S = 0.1
+#: How long a cancelled fetch waits for its transfers to stop before it writes the manifest.
+_GRACE_S = 0.5
+
+
+def _run(job, fetch_plan, *, parallel, token, retries, backoff, timeout, **manifest_options):
+    """The work of a :class:`FetchJob`, on its thread: the transfers (on worker threads), the
+    events, and the manifest."""
+    to_fetch, server = fetch_plan.to_fetch, fetch_plan.server
+    if token is None and any(f.exclusive for f in to_fetch):
+        token = auth.token()
+    started = time.perf_counter()
+    outcomes = [
+        FileOutcome(f, FileStatus.CACHED, "already complete on disk") for f in fetch_plan.cached
+    ]
+    outcomes += [
+        FileOutcome(f, FileStatus.SKIPPED, "exclusive access: needs a MAST token")
+        for f in fetch_plan.skipped
+    ]
+    counter = ByteCounter(to_fetch)
+    job.report(
+        FetchStarted(
+            files=len(to_fetch),
+            bytes=counter.bytes_total,
+            cached=len(fetch_plan.cached),
+            skipped=len(fetch_plan.skipped),
+        ),
+        force=True,
     )
-    futures = [pool.submit(downloader.fetch_one, f) for f in to_fetch]
-    try:
-        for future in as_completed(futures):
-            outcomes.append(future.result())
-    except KeyboardInterrupt:
-        interrupted = True
-        cancel.set()
-        pool.shutdown(wait=True, cancel_futures=True)
-        done = {id(o.file) for o in outcomes}
-        for future, f in zip(futures, to_fetch, strict=True):
-            if id(f) in done:
-                continue
-            if future.done() and not future.cancelled():
-                outcomes.append(future.result())
-            else:
-                outcomes.append(FileOutcome(f, FileStatus.CANCELLED, "interrupted"))
-    finally:
-        pool.shutdown(wait=True)
-        bar.close()
+    downloader = Downloader(
+        server=server,
+        token=token,
+        retries=retries,
+        backoff=backoff,
+        timeout=timeout,
+        progress=counter,
+        cancel=job.cancel_event,
+        breaker=job.breaker,
+    )
+    # Daemon threads rather than a ThreadPoolExecutor, whose threads the interpreter waits
+    # for at exit: a process told to stop must not wait on a transfer that is winding down.
+    todo, finished = queue.SimpleQueue(), queue.SimpleQueue()
+    for f in to_fetch:
+        todo.put(f)
+    workers = [
+        threading.Thread(
+            target=_transfers,
+            args=(downloader, todo, finished, job.cancel_event),
+            name=f"glue-mast fetch {i + 1}",
+            daemon=True,
+        )
+        for i in range(min(parallel, len(to_fetch)))
+    ]
+    for worker in workers:
+        worker.start()
+    pending = {id(f): f for f in to_fetch}
+
+    def collect(timeout):
+        try:
+            outcome = finished.get(timeout=timeout) if timeout else finished.get_nowait()
+        except queue.Empty:
+            return False
+        if pending.pop(id(outcome.file), None) is not None:
+            outcomes.append(outcome)
+            job.report(
+                FileFinished(
+                    path=str(outcome.file.path),
+                    uri=outcome.file.uri,
+                    status=outcome.status,
+                    message=outcome.message,
+                    files_done=len(to_fetch) - len(pending),
+                    files_total=len(to_fetch),
+                ),
+                force=True,
+            )
+        return True
+
+    while pending and not job.cancel_requested:
+        if collect(_TICK_S):
+            while pending and collect(0):
+                pass
+        event = counter.event()
+        if event is not None and job.report(event):
+            counter.sent()
+    cancelled = bool(pending)
+    if cancelled:
+        deadline = time.monotonic() + _GRACE_S
+        while pending and time.monotonic() < deadline:
+            if not collect(0.02) and not any(w.is_alive() for w in workers):
+                break
+        job.breaker.close()  # from here on, no transfer still running renames a file
+        while pending and collect(0):
+            pass
+        for key, f in list(pending.items()):
+            outcomes.append(
+                job.breaker.committed.get(key)
+                or FileOutcome(f, FileStatus.CANCELLED, "interrupted")
+            )
     result = FetchResult(
         outcomes,
-        root,
-        interrupted=interrupted,
+        fetch_plan.download_dir,
+        interrupted=cancelled,
         seconds=time.perf_counter() - started,
         server=server,
     )
-    if manifest is not None:
-        result.manifest = _write_manifest(result, manifest, previous, server, queries, doi)
-    if interrupted:
-        raise KeyboardInterrupt
+    if manifest_options["manifest"] is not None:
+        result.manifest = _write_manifest(
+            result,
+            manifest_options["manifest"],
+            manifest_options["previous"],
+            server,
+            manifest_options["queries"],
+            manifest_options["doi"],
+        )
+    job.report(
+        FetchEnded(
+            downloaded=len(result.downloaded),
+            cached=len(result.cached),
+            skipped=len(result.skipped),
+            failed=len(result.failed),
+            cancelled=cancelled,
+            bytes_done=counter.bytes_done,
+            seconds=result.seconds,
+            manifest=str(result.manifest.path) if result.manifest is not None else None,
+        ),
+        force=True,
+    )
+    if cancelled:
+        raise FetchCancelled(result)
     return result
+
+
+def _transfers(downloader, todo, finished, cancel):
+    """One worker thread: fetch files from ``todo`` until it is empty or the fetch cancelled."""
+    while not cancel.is_set():
+        try:
+            f = todo.get_nowait()
+        except queue.Empty:
+            return
+        finished.put(downloader.fetch_one(f))
 
 
 def _write_manifest(result, path, previous, server, queries, doi):
@@ -269,6 +475,10 @@ def _write_manifest(result, path, previous, server, queries, doi):
             sha256=digest,
             downloaded=outcome.downloaded_at or old.get("downloaded") or mtime_iso(f.path),
         )
+        if outcome.listed_size is not None:
+            record["listed_size"] = outcome.listed_size
+        elif outcome.status is FileStatus.DOWNLOADED:
+            record.pop("listed_size", None)
         given = doi.get(f.uri) if isinstance(doi, dict) else doi
         if given:
             record["doi"] = given
