@@ -47,6 +47,8 @@ def test_glue_loads_glue_mast_as_a_plugin():
         ("kplr010002792-2009259160929_llc.fits", True),
         ("tess2018206045859-s0001-0000000358108509-0120-s_lc.fits", True),
         ("jw02925-o001_t001_nirspec_g395h-f290lp_x1d.fits", True),
+        ("hlsp_muscles_multi_multi_gj176_broadband_v22_adapt-const-res-sed.fits", True),
+        ("/data/hlsp_x/image_drz.fits", False),
         ("image_drz.fits", False),
         ("ktwo211983544-c18_lpd-targ.fits", False),
         ("catalog.csv", False),
