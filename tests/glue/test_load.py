@@ -1,7 +1,6 @@
 """glue_mast.load end to end: the local archive, the real astroquery client, glue-core."""
 
 import json
-import shutil
 
 import numpy as np
 import pytest
