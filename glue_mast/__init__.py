@@ -8,7 +8,9 @@ The public API (see the documentation for each):
 - :func:`products` -- the products of observations, calibrated science ones by default;
 - :func:`fetch` -- parallel, resumable, verified downloads with a provenance manifest;
 - :class:`Manifest`, :func:`reproduce` -- check files against a manifest, re-fetch them;
-- :func:`collections` -- the collections the server holds.
+- :func:`collections` -- the collections the server holds;
+- :func:`load` -- fetched spectra and light curves into glue, labelled, described and linked;
+- :func:`save_session`, :func:`restore_session` -- a glue session with its provenance manifest.
 
 ``import glue_mast`` is light: astroquery, astropy and the viewers are imported when first used.
 """
@@ -27,9 +29,13 @@ __all__ = [
     "configure",
     "errors",
     "fetch",
+    "load",
     "products",
     "reproduce",
+    "restore_session",
+    "save_session",
     "search",
+    "session_manifest",
     "setup",
 ]
 
@@ -47,6 +53,10 @@ _LAZY = {
     "Manifest": ("glue_mast.provenance.manifest", "Manifest"),
     "reproduce": ("glue_mast.archive.fetch", "reproduce"),
     "observation_fields": ("glue_mast.archive", "observation_fields"),
+    "load": ("glue_mast.glue.load", "load"),
+    "save_session": ("glue_mast.glue.session", "save_session"),
+    "restore_session": ("glue_mast.glue.session", "restore_session"),
+    "session_manifest": ("glue_mast.glue.session", "session_manifest"),
 }
 
 

@@ -1,8 +1,8 @@
 """Settings: astropy's configuration system, environment variables, and :func:`configure`.
 
-Precedence, highest first: an argument to :func:`configure` (or a ``--server`` option), the
-environment (``GLUE_MAST_SERVER``, ``GLUE_MAST_TIMEOUT``, ``MAST_API_TOKEN``), then the
-``[config]`` section of ``glue_mast.cfg`` in astropy's config directory, then the defaults.
+Precedence, highest first: an argument to :func:`configure` (which the command line's options
+call), the environment (``GLUE_MAST_SERVER``, ``GLUE_MAST_TIMEOUT``, ``MAST_API_TOKEN``), then
+the ``[config]`` section of ``glue_mast.cfg`` in astropy's config directory, then the defaults.
 
 A token is never stored in the configuration: it stays in this process's memory, and is sent
 only to the configured MAST server.
@@ -14,7 +14,18 @@ import os
 
 from astropy import config as _config
 
-__all__ = ["DEFAULT_SERVER", "conf", "configure", "current_server", "current_timeout"]
+__all__ = [
+    "DEFAULT_SERVER",
+    "conf",
+    "configure",
+    "current_download_dir",
+    "current_server",
+    "current_timeout",
+    "explicit_token",
+    "on_change",
+    "set_token",
+    "settings",
+]
 
 DEFAULT_SERVER = "https://mast.stsci.edu"
 
@@ -53,6 +64,8 @@ class Conf(_config.ConfigNamespace):
 conf = Conf()
 
 _overrides: dict = {}
+_token = None  # given to configure(token=...): this process's memory, nowhere else
+_listeners: list = []
 
 
 def configure(server=None, *, token=None, timeout=None, download_dir=None):
@@ -85,22 +98,51 @@ def configure(server=None, *, token=None, timeout=None, download_dir=None):
         if not timeout > 0:
             from .errors import InputError
 
-            raise InputError(f"timeout must be a positive number of seconds, got {timeout}")
+            raise InputError(
+                f"timeout must be a positive number of seconds, got {timeout}",
+                field="timeout",
+                value=timeout,
+            )
         _overrides["timeout"] = timeout
     if download_dir is not None:
         _overrides["download_dir"] = os.fspath(download_dir)
     if token is not None:
-        from .archive import auth
-
-        auth.set_token(token)
-    if "server" in _overrides or "timeout" in _overrides:
-        # Re-point astroquery only if it is already imported; otherwise it is pointed when the
-        # first query imports it, which keeps ``import glue_mast`` light.
-        import sys
-
-        if "glue_mast.archive.astroquery_adapter" in sys.modules:
-            sys.modules["glue_mast.archive.astroquery_adapter"].apply()
+        set_token(token)
+    if server is not None or timeout is not None:
+        _notify()
     return settings()
+
+
+def set_token(value):
+    """Use ``value`` as the MAST token for this process; ``None`` (or blank) forgets it."""
+    global _token
+    _token = value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def explicit_token():
+    """The token given to :func:`configure` (or :func:`set_token`), or ``None``.
+
+    :func:`glue_mast.archive.auth.token` adds ``MAST_API_TOKEN`` and astroquery's keyring.
+    """
+    return _token
+
+
+def on_change(callback):
+    """Call ``callback()`` whenever :func:`configure` or :func:`reset` changes where requests
+    go (server or timeout).
+
+    This is how the layers above follow the settings without this module importing them:
+    the astroquery adapter registers itself when it is first imported, and re-points
+    astroquery then. Returns ``callback``, so it can be used as a decorator.
+    """
+    if callback not in _listeners:
+        _listeners.append(callback)
+    return callback
+
+
+def _notify():
+    for callback in list(_listeners):
+        callback()
 
 
 def _normalise_url(url):
@@ -110,7 +152,9 @@ def _normalise_url(url):
     if not url.startswith(("http://", "https://")):
         raise InputError(
             f"server '{url}' is not an http(s) URL; give e.g. "
-            "https://mast.stsci.edu or http://127.0.0.1:8765"
+            "https://mast.stsci.edu or http://127.0.0.1:8765",
+            field="server",
+            value=url,
         )
     return url
 
@@ -136,7 +180,11 @@ def current_timeout():
         except ValueError:
             from .errors import InputError
 
-            raise InputError(f"GLUE_MAST_TIMEOUT={env!r} is not a number of seconds") from None
+            raise InputError(
+                f"GLUE_MAST_TIMEOUT={env!r} is not a number of seconds",
+                field="timeout",
+                value=env,
+            ) from None
     return float(conf.timeout)
 
 
@@ -150,22 +198,17 @@ def settings():
     ``token`` is ``"set"`` for a token given to :func:`configure` or in ``MAST_API_TOKEN``;
     astroquery's keyring entry is consulted only when an exclusive-access file needs it.
     """
-    from .archive import auth
-
+    token = _token or os.environ.get("MAST_API_TOKEN", "").strip()
     return {
         "server": current_server(),
         "timeout": current_timeout(),
         "download_dir": current_download_dir(),
-        "token": "set" if auth.token(keyring=False) else None,
+        "token": "set" if token else None,
     }
 
 
 def reset():
     """Forget settings made by :func:`configure` (for tests)."""
     _overrides.clear()
-    import sys
-
-    if "glue_mast.archive.auth" in sys.modules:
-        sys.modules["glue_mast.archive.auth"].set_token(None)
-    if "glue_mast.archive.astroquery_adapter" in sys.modules:
-        sys.modules["glue_mast.archive.astroquery_adapter"].apply()
+    set_token(None)
+    _notify()

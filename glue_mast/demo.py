@@ -27,7 +27,7 @@ def run_demo(out_dir="glue-mast-demo", *, out=None, target="TW Hya"):
     from .archive.fetch import fetch
     from .archive.products import products
     from .archive.search import search
-    from .cli import PRODUCT_COLUMNS, SEARCH_COLUMNS
+    from .archive.columns import PRODUCT_COLUMNS, SEARCH_COLUMNS
     from .provenance import Manifest
     from .testing import LocalArchive
 

@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write", "mtime_iso", "plain", "sha256_of", "utc_now"]
+__all__ = ["atomic_write", "format_size", "mtime_iso", "plain", "sha256_of", "utc_now"]
 
 
 def utc_now():
@@ -74,3 +74,19 @@ def mtime_iso(path):
     """A file's modification time as UTC ISO 8601 with a ``Z``, to the second."""
     stamp = datetime.datetime.fromtimestamp(Path(path).stat().st_mtime, datetime.timezone.utc)
     return stamp.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def format_size(n):
+    """A byte count in decimal SI units, as the progress bar shows it: ``"1.9 MB"``.
+
+    One convention everywhere (1 kB = 1000 B), so that the progress bar, a summary line and a
+    dialog's total agree.
+    """
+    n = float(n)
+    units = ("B", "kB", "MB", "GB", "TB", "PB")
+    for unit in units:
+        # Round before comparing, so that 999,999 B reads "1.0 MB", not "1000.0 kB".
+        shown = round(n) if unit == "B" else round(n, 1)
+        if abs(shown) < 1000 or unit == units[-1]:
+            return f"{shown:.0f} {unit}" if unit == "B" else f"{shown:.1f} {unit}"
+        n /= 1000

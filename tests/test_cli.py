@@ -140,23 +140,48 @@ def test_products(run):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["search", "Planet Nine"], "could not resolve 'Planet Nine'"),
-        (["search", "--coordinates", "somewhere"], "could not read coordinates"),
-        (["search", "TW Hya", "--radius", "-1 deg"], "radius must be positive"),
-        (["search", "TW Hya", "--radius", "0.2"], "has no unit"),
+        (["search", "Planet Nine"], "argument target: could not resolve 'Planet Nine'"),
+        (["search", "--coordinates", "somewhere"], "argument --coordinates: could not read"),
+        (["search", "TW Hya", "--radius", "-1 deg"], "argument --radius: radius must be positive"),
+        (["search", "TW Hya", "--radius", "0.2"], "argument --radius: radius '0.2' has no unit"),
         (
             ["search", "--criteria", "instrument=COS"],
-            "unknown criteria field 'instrument'; did you mean instrument_name",
+            "argument --criteria: unknown criteria field 'instrument'; did you mean "
+            "instrument_name",
         ),
-        (["search", "--criteria", "calib_level=high"], "calib_level takes whole numbers"),
-        (["search", "--criteria", "obs_collection"], "is not FIELD=VALUE"),
-        (["search", "TW Hya", "--page", "0"], "pages start at 1"),
-        (["search", "TW Hya", "--page", "3"], "page 3 is past the end: 8 rows make 1 page"),
+        (
+            ["search", "--criteria", "zzzzzzzz=1"],
+            "unknown criteria field 'zzzzzzzz'; no valid name is close to it (glue-mast "
+            "search --list-fields lists them)",
+        ),
+        (
+            ["search", "--criteria", "calib_level=high"],
+            "argument --criteria: calib_level takes whole numbers",
+        ),
+        (
+            ["search", "--criteria", "t_min=notadate"],
+            "argument --criteria: 'notadate' is not a date: t_min takes dates",
+        ),
+        (["search", "--criteria", "obs_collection"], "argument --criteria: criterion 'obs_"),
+        (["search", "TW Hya", "--page", "0"], "argument --page: page 0 does not exist"),
+        (
+            ["search", "TW Hya", "--page", "3"],
+            "argument --page: page 3 is past the end: 8 rows make 1 page",
+        ),
+        (["search", "AU Mic", "--sort", "tmin"], "argument --sort: unknown sort field 'tmin'"),
         (["search"], "give a target, coordinates or at least one criterion"),
-        (["products", "LB4M01010"], "not a MAST obsid"),
+        (["products", "LB4M01010"], "argument OBSID: obsid 'LB4M01010' is not a MAST obsid"),
+        (
+            ["products", "2410001001", "999"],
+            "argument OBSID: MAST knows no observation with obsid 999",
+        ),
         (
             ["products", "2410001001", "--filter", "productTipe=SCIENCE"],
-            "unknown product field 'productTipe'; did you mean productType",
+            "argument --filter: unknown product field 'productTipe'; did you mean productType",
+        ),
+        (
+            ["search", "TW Hya", "--columns", "obs_idd"],
+            "argument --columns: unknown column 'obs_idd'; did you mean obs_id",
         ),
     ],
 )

@@ -88,7 +88,7 @@ def test_exclusive_files_are_named_when_skipped(run, tmp_path):
 def test_fetch_errors_are_one_line(run, tmp_path):
     status, out, err = run("fetch", "--obsid", "999", "--out", tmp_path)
     assert (status, out) == (2, "")
-    assert err == "glue-mast: error: MAST knows no observation with obsid 999\n"
+    assert err == "glue-mast: error: argument --obsid: MAST knows no observation with obsid 999\n"
     status, out, err = run("fetch", "--criteria", "obs_collection=SYNTHETIC", "--out", tmp_path)
     assert status == 2 and "more than --max-observations 1,000" in err
     status, _, err = run("fetch", "AU Mic", "--out", tmp_path, "--parallel", "0")
@@ -136,6 +136,38 @@ def test_verify_of_a_non_manifest(run, tmp_path):
     (tmp_path / "x.json").write_text("[]")
     status, out, err = run("verify", tmp_path / "x.json")
     assert (status, out) == (2, "") and "is not a glue-mast manifest" in err
+
+
+@pytest.mark.parametrize("command", ["verify", "reproduce"])
+def test_a_hostile_manifest_gets_one_line_per_bad_entry(run, local_mast, tmp_path, command):
+    assert run("fetch", "AU Mic", "--out", tmp_path, "--no-progress")[0] == 0
+    manifest = tmp_path / "manifest.json"
+    raw = json.loads(manifest.read_text())
+    first = raw["datasets"][0]
+    raw["datasets"] += [
+        dict(first, path="."),
+        dict(first, path=5),
+        dict(first, path="manifest.json"),
+        dict(first, size="big"),
+        dict(first, path="x.fits", sha256=12345),
+        "not a record",
+    ]
+    manifest.write_text(json.dumps(raw))
+    before = manifest.read_bytes()
+    local_mast.clear_log()
+    status, out, err = run(command, manifest)
+    assert (status, out) == (2, "")
+    lines = err.removeprefix("glue-mast: error: ").splitlines()
+    assert [line.split(": ", 2)[1] for line in lines] == [
+        "dataset 7 ('.')",
+        "dataset 8 (5)",
+        "dataset 9 ('manifest.json')",
+        f"dataset 10 ({first['path']!r})",
+        "dataset 11 ('x.fits')",
+        "dataset 12",
+    ]
+    assert "Traceback" not in err
+    assert manifest.read_bytes() == before and local_mast.log == []
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
@@ -201,3 +233,32 @@ def test_ctrl_c_leaves_a_consistent_directory(local_mast, tmp_path):
     assert done.returncode == 0
     assert len(Manifest.read(tmp_path / "manifest.json")) == 9
     assert not list(tmp_path.rglob("*.part"))
+
+
+def test_fetch_of_a_misspelt_collection_says_so_and_writes_nothing(run, local_mast, tmp_path):
+    out_dir = tmp_path / "out"
+    status, out, err = run("fetch", "TW Hya", "--criteria", "obs_collection=HTS", "--out", out_dir)
+    assert (status, out) == (2, "")
+    # The same did-you-mean as `search` gives for the same input.
+    assert err == (
+        "glue-mast: error: argument --criteria: 'HTS' is not a collection this server holds; "
+        "did you mean HST, TESS?\n"
+    )
+    assert not out_dir.exists()
+    assert not local_mast.requests(path="/api/v0.1/Download/file")
+    _, _, search_err = run("search", "TW Hya", "--criteria", "obs_collection=HTS")
+    assert "'HTS' is not a collection this server holds; did you mean HST, TESS?" in search_err
+
+
+def test_fetch_of_nothing_writes_nothing(run, tmp_path):
+    out_dir = tmp_path / "out"
+    criteria = ["--criteria", "obs_collection=HST", "t_min=..1990-01-01"]
+    status, out, err = run("fetch", "TW Hya", *criteria, "--out", out_dir)
+    assert (status, out) == (2, "")
+    assert err == "glue-mast: error: no observation matches the search; nothing to fetch\n"
+    status, out, err = run(
+        "fetch", "--obsid", "2410001001", "--extension", "nothing", "--out", out_dir
+    )
+    assert (status, out) == (2, "")
+    assert "none of the 5 products of 1 observation passes the product filter" in err
+    assert not out_dir.exists()

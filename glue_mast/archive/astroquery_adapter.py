@@ -28,9 +28,13 @@ from ..errors import ResolveError, ServerConnectionError, ServerError, ServerTim
 __all__ = [
     "apply",
     "astroquery_call",
+    "forget_column_configs",
     "mast",
     "observation_columns",
     "observations",
+    "parse_page",
+    "parse_table",
+    "private_observations",
     "product_columns",
     "resolve",
 ]
@@ -157,6 +161,10 @@ def apply(force=False):
         _applied = (server, timeout)
 
 
+# Follow glue_mast.configure(server=..., timeout=...) from now on (config cannot import us).
+config.on_change(apply)
+
+
 def _patch_hard_coded_hosts(utils, server):
     global _original_simple_request
     if _original_simple_request is None:
@@ -182,6 +190,24 @@ def observations():
     from astroquery.mast import Observations
 
     return Observations
+
+
+def private_observations():
+    """A copy of astroquery's ``Observations`` with a portal connection of its own.
+
+    ``PortalAPI`` keeps per-call state (the service whose column config parses the answer), so
+    calls on the shared singleton are serialised by :data:`LOCK`. A copy with its own
+    ``PortalAPI`` (on the same session, with its timeout and retry policy) can run a call
+    beside a locked one. Column configs are shared by class, so nothing is fetched again.
+    """
+    import copy
+
+    from astroquery.mast.discovery_portal import PortalAPI
+
+    obs = observations()
+    clone = copy.copy(obs)
+    clone._portal_api_connection = PortalAPI(obs._session)
+    return clone
 
 
 def mast():
@@ -214,9 +240,24 @@ def _column_config(service, aliases=()):
     if not isinstance(cfg, dict) or not cfg:
         raise ServerError(
             f"{config.current_server()} returned no column list for {service}; "
-            "is it a MAST server? Check --server / GLUE_MAST_SERVER"
+            "is it a MAST server? Check the server setting (GLUE_MAST_SERVER)",
+            field="server",
+            value=config.current_server(),
         )
     return cfg
+
+
+def forget_column_configs():
+    """Drop the column configs astroquery keeps per process, so the next use fetches them.
+
+    For tests and benchmarks that count requests from a known start.
+    """
+    from astroquery.mast.discovery_portal import PortalAPI
+
+    with LOCK:
+        PortalAPI._column_configs.clear()
+        for name in _NO_COLUMN_CONFIG:
+            PortalAPI._column_configs.setdefault(name, {})
 
 
 def observation_columns():
@@ -280,11 +321,35 @@ def resolve(name):
     if not found:
         raise ResolveError(
             f"could not resolve '{name}' to a sky position; check the spelling, try another "
-            "name (e.g. 'HD 209458' or 'TIC 358108509'), or give coordinates instead"
+            "name (e.g. 'HD 209458' or 'TIC 358108509'), or give coordinates instead",
+            field="target",
+            value=name,
         )
     best = found[0]
     info = {k: best.get(k) for k in ("canonicalName", "resolver", "objectType", "ra", "decl")}
     return SkyCoord(best["ra"], best["decl"], unit="deg", frame="icrs"), info
+
+
+def parse_table(responses):
+    """The `~astropy.table.Table` of an ``Observations.*_async`` call's ``responses``.
+
+    astroquery parses with the column config of the service it called last (per-call state on
+    its singletons), so call this under :data:`LOCK`, in the same hold as the query.
+    """
+    return observations()._parse_result(responses)
+
+
+def parse_page(responses):
+    """``(table, total)`` of one page: the rows, and MAST's count of every row that matches.
+
+    The total is the ``paging.rowsFiltered`` of MAST's JSON answer, which astroquery does not
+    return; ``None`` when the server sent no paging details. Call under :data:`LOCK`, like
+    :func:`parse_table`.
+    """
+    table = parse_table(responses)
+    paging = _json(responses[0]).get("paging") or {}
+    total = paging.get("rowsFiltered")
+    return table, None if total is None else int(total)
 
 
 def _json(response):
@@ -293,7 +358,9 @@ def _json(response):
     except ValueError:
         raise ServerError(
             f"{config.current_server()} answered with something that is not JSON; it may be "
-            "down or not a MAST server: try again later or check --server"
+            "down or not a MAST server: try again later or check the server setting",
+            field="server",
+            value=config.current_server(),
         ) from None
 
 
@@ -310,24 +377,31 @@ def astroquery_call(what):
     except (requests.Timeout, AstroqueryTimeout, TimeoutError):
         raise ServerTimeout(
             f"MAST at {server} did not answer within {timeout:g} s while {what}; try again, "
-            "give it longer with --timeout (or GLUE_MAST_TIMEOUT), or narrow the search"
+            "allow longer (the timeout setting, GLUE_MAST_TIMEOUT), or narrow the search",
+            field="timeout",
+            value=timeout,
         ) from None
     except requests.ConnectionError as exc:
         reason = _root_reason(exc)
         raise ServerConnectionError(
             f"could not reach MAST at {server} while {what} ({reason}); check your network "
-            "and --server / GLUE_MAST_SERVER"
+            "and the server setting (GLUE_MAST_SERVER)",
+            field="server",
+            value=server,
         ) from None
     except requests.HTTPError as exc:
         status = exc.response.status_code if exc.response is not None else "?"
         reason = exc.response.reason if exc.response is not None else ""
+        busy = status in (429, 500, 502, 503, 504)
         hint = (
             "MAST is busy or down: try again in a few minutes"
-            if status in (429, 500, 502, 503, 504)
-            else "check --server / GLUE_MAST_SERVER"
+            if busy
+            else "check the server setting (GLUE_MAST_SERVER)"
         )
         raise ServerError(
-            f"MAST at {server} answered HTTP {status} {reason} while {what}; {hint}"
+            f"MAST at {server} answered HTTP {status} {reason} while {what}; {hint}",
+            field=None if busy else "server",
+            value=None if busy else server,
         ) from None
     except RemoteServiceError as exc:
         raise ServerError(f"MAST reported an error while {what}: {exc}") from None

@@ -1,8 +1,8 @@
 """Where the MAST token comes from, and the one rule about where it may go.
 
-The token lives in this process's memory only. It comes from :func:`glue_mast.configure`,
-else ``MAST_API_TOKEN``, else astroquery's keyring entry (``Observations.login(...,
-store_token=True)`` puts it there). It is sent only to the configured MAST server's own host,
+The token lives in this process's memory only (:mod:`glue_mast.config` holds it). It comes
+from :func:`glue_mast.configure`, else ``MAST_API_TOKEN``, else astroquery's keyring entry
+(``Observations.login(..., store_token=True)`` puts it there). It is sent only to the configured MAST server's own host,
 never to another host, also not on a redirect, and never written to a file, log, manifest,
 session or error message (:func:`redact` scrubs it from any text that might carry it).
 """
@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 import urllib.parse
 
-__all__ = ["redact", "set_token", "token", "token_allowed"]
+from .. import config
 
-_explicit = None
+__all__ = ["redact", "token", "token_allowed"]
+
 _keyring_checked = False
 _keyring_token = None
 
@@ -23,16 +24,11 @@ _KEYRING_SERVICE = "astroquery:mast.stsci.edu.token"
 _KEYRING_USER = "masttoken"
 
 
-def set_token(value):
-    """Use ``value`` as the token for this process (``None`` forgets it)."""
-    global _explicit
-    _explicit = value.strip() if isinstance(value, str) and value.strip() else None
-
-
 def token(keyring=True):
     """The token in force, or ``None``; ``keyring=False`` skips astroquery's keyring entry."""
-    if _explicit:
-        return _explicit
+    explicit = config.explicit_token()
+    if explicit:
+        return explicit
     env = os.environ.get("MAST_API_TOKEN", "").strip()
     if env:
         return env

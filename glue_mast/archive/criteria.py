@@ -23,7 +23,7 @@ import difflib
 import math
 from numbers import Number
 
-from ..errors import InputError
+from ..errors import InputError, UnknownFieldError
 
 __all__ = ["FieldKind", "field_kind", "normalise_criteria", "parse_cli_value"]
 
@@ -61,24 +61,33 @@ def closest_fields(name, fields, n=3):
     return [lowered[h] for h in hits]
 
 
-def unknown_field_error(name, fields, what="criteria field"):
+def unknown_field_error(name, fields, what="criteria field", field=None):
+    """An `UnknownFieldError` for ``name``, suggesting the closest of ``fields``.
+
+    ``field`` is the input the name was given for (``"sort"``, ``"columns"``); by default the
+    name itself, as for a criterion or a product filter.
+    """
     close = closest_fields(name, fields)
-    hint = (
-        f"did you mean {', '.join(close)}?"
-        if close
-        else "see `glue-mast search --list-fields` for the valid ones"
+    hint = f"did you mean {', '.join(close)}?" if close else "no valid name is close to it"
+    return UnknownFieldError(
+        f"unknown {what} '{name}'; {hint}",
+        field=name if field is None else field,
+        value=name,
+        suggestions=close,
     )
-    return InputError(f"unknown {what} '{name}'; {hint}")
 
 
-def canonical_name(name, fields, what="criteria field"):
-    """The field's exact MAST spelling (lookup is case-insensitive)."""
+def canonical_name(name, fields, what="criteria field", field=None):
+    """The field's exact MAST spelling (lookup is case-insensitive).
+
+    Raises `UnknownFieldError` (see `unknown_field_error`) for a name not in ``fields``.
+    """
     if name in fields:
         return name
     for f in fields:
         if f.lower() == name.lower():
             return f
-    raise unknown_field_error(name, fields, what)
+    raise unknown_field_error(name, fields, what, field)
 
 
 def parse_cli_value(text):
@@ -112,10 +121,15 @@ def normalise_criteria(criteria, fields):
     for name, value in criteria.items():
         field = canonical_name(name, fields)
         kind = field_kind(fields[field])
-        if kind == FieldKind.CONTINUOUS:
-            out[field] = _range(field, value, fields[field])
-        else:
-            out[field] = _discrete(field, value, kind)
+        try:
+            if kind == FieldKind.CONTINUOUS:
+                out[field] = _range(field, value, fields[field])
+            else:
+                out[field] = _discrete(field, value, kind)
+        except InputError as exc:
+            # The raisers below know the bad value; the field is named as the user gave it.
+            exc.field = name
+            raise
     return out
 
 
@@ -128,34 +142,36 @@ def _as_list(value):
 def _discrete(field, value, kind):
     values = _as_list(value)
     if not values:
-        raise InputError(f"{field} needs at least one value")
+        raise InputError(f"{field} needs at least one value", value=value)
     out = []
     wildcards = 0
     for v in values:
         if kind == FieldKind.INTEGER:
             if isinstance(v, bool) or not _is_integer(v):
                 raise InputError(
-                    f"{field} takes whole numbers (e.g. {field}=2 or {field}=2,3), not {v!r}"
+                    f"{field} takes whole numbers (e.g. {field}=2 or {field}=2,3), not {v!r}",
+                    value=v,
                 )
             out.append(str(int(float(v))))
         elif kind == FieldKind.BOOLEAN:
             text = str(v).strip().lower()
             if text not in ("true", "false", "1", "0", "yes", "no"):
-                raise InputError(f"{field} takes true or false, not {v!r}")
+                raise InputError(f"{field} takes true or false, not {v!r}", value=v)
             out.append("true" if text in ("true", "1", "yes") else "false")
         else:
             if v is None or (isinstance(v, float) and math.isnan(v)):
-                raise InputError(f"{field} needs text values, not {v!r}")
+                raise InputError(f"{field} needs text values, not {v!r}", value=v)
             text = str(v).strip()
             if not text:
-                raise InputError(f"{field} has an empty value")
+                raise InputError(f"{field} has an empty value", value=v)
             if "*" in text or "%" in text:
                 wildcards += 1
             out.append(text)
     if wildcards > 1:
         raise InputError(
             f"{field} can take only one wildcard value (MAST's limit); give the "
-            "others exactly or search once per pattern"
+            "others exactly or search once per pattern",
+            value=value,
         )
     return out
 
@@ -176,13 +192,19 @@ def _range(field, value, cfg):
     if len(values) == 1 and hasattr(values[0], "unit") and getattr(values[0], "size", 1) == 2:
         values = list(values[0])  # a Quantity [min, max]
     if len(values) != 2:
+        # A value that is wrong in itself ("notadate") is the mistake to report first.
+        for v in values:
+            _number(field, v, cfg, None)
         raise InputError(
-            f"{field} is a range: give [min, max] (or {field}=MIN..MAX on the command line, "
-            "either end may be left open)"
+            f"{field} is a range: give [min, max] (or 'MIN..MAX'; either end may be left "
+            "open)",
+            value=value,
         )
     lo, hi = (_number(field, v, cfg, end) for v, end in zip(values, (-_OPEN, _OPEN), strict=True))
     if lo > hi:
-        raise InputError(f"{field} range is reversed: {values[0]} is after {values[1]}")
+        raise InputError(
+            f"{field} range is reversed: {values[0]} is after {values[1]}", value=value
+        )
     return [lo, hi]
 
 
@@ -201,13 +223,13 @@ def _number(field, v, cfg, open_end):
 
 def _plain_number(field, v):
     if isinstance(v, bool):
-        raise InputError(f"{field} takes numbers, not {v!r}")
+        raise InputError(f"{field} takes numbers, not {v!r}", value=v)
     try:
         number = float(v)
     except (TypeError, ValueError):
-        raise InputError(f"{field} takes numbers, not {v!r}") from None
+        raise InputError(f"{field} takes numbers, not {v!r}", value=v) from None
     if math.isnan(number):
-        raise InputError(f"{field} takes numbers, not NaN")
+        raise InputError(f"{field} takes numbers, not NaN", value=v)
     return number
 
 
@@ -228,8 +250,9 @@ def _mjd(field, v):
         return float(Time(v).mjd if isinstance(v, Time) else Time(str(v).strip()).mjd)
     except (ValueError, TypeError):
         raise InputError(
-            f"{field} takes dates (e.g. 2010-01-01 or 2010-01-01T12:00:00) or MJD numbers, "
-            f"not {v!r}"
+            f"{v!r} is not a date: {field} takes dates (e.g. 2010-01-01 or "
+            "2010-01-01T12:00:00) or MJD numbers",
+            value=v,
         ) from None
 
 
@@ -243,14 +266,17 @@ def _converted(field, v, unit, spectral=False):
     except (TypeError, ValueError):
         raise InputError(
             f"{field} takes a number in {unit} or a quantity with units "
-            f"(e.g. '{_example(field, unit)}'), not {v!r}"
+            f"(e.g. '{_example(field, unit)}'), not {v!r}",
+            value=v,
         ) from None
     if q.unit == u.dimensionless_unscaled:
         return _plain_number(field, q.value)
     try:
         value = q.to_value(unit, equivalencies=u.spectral() if spectral else [])
     except u.UnitConversionError:
-        raise InputError(f"{field} is in {unit}; {v!r} cannot be converted to it") from None
+        raise InputError(
+            f"{field} is in {unit}; {v!r} cannot be converted to it", value=v
+        ) from None
     # Unit scale factors are inexact in binary (1 um is 999.9999999999999 nm); 12
     # significant digits keep every physical digit and drop the noise.
     return float(f"{value:.12g}")

@@ -17,7 +17,7 @@ from ..errors import InputError
 from . import astroquery_adapter as adapter
 from .criteria import canonical_name
 
-__all__ = ["ProductFilter", "list_products", "products"]
+__all__ = ["ProductFilter", "keep_products", "list_products", "obsid_list", "products"]
 
 #: Obsids per ``Mast.Caom.Products`` request. MAST times out on very long lists (astroquery
 #: issue #2507); upstream astroquery batches by the same number (PR #3454).
@@ -104,19 +104,26 @@ def _obsids(observations):
                 if "obs_id" in observations.colnames
                 else ""
             )
-            raise InputError(f"the table has no obsid column{hint}")
+            raise InputError(f"the table has no obsid column{hint}", field="obsid")
         return observations
-    if isinstance(observations, (str, int, np.integer)):
-        observations = [observations]
-    obsids = [str(o).strip() for o in observations]
+    return obsid_list(observations)
+
+
+def obsid_list(obsids):
+    """Obsids given directly (one, or several), checked to look like MAST obsids, as strings."""
+    if isinstance(obsids, (str, int, np.integer)):
+        obsids = [obsids]
+    obsids = [str(o).strip() for o in obsids]
     bad = [o for o in obsids if not o.isdigit()]
     if bad:
         raise InputError(
             f"obsid {bad[0]!r} is not a MAST obsid (a number such as 2003738726);"
-            " obs_id values like 'LB4M01010' are not obsids"
+            " obs_id values like 'LB4M01010' are not obsids",
+            field="obsid",
+            value=bad[0],
         )
     if not obsids:
-        raise InputError("give at least one obsid")
+        raise InputError("give at least one obsid", field="obsid")
     return obsids
 
 
@@ -145,7 +152,7 @@ def list_products(observations):
                 if "empty" in str(exc):
                     continue
                 raise
-            table = obs._parse_result(responses)
+            table = adapter.parse_table(responses)
         if len(table):
             tables.append(table)
     if not tables:
@@ -185,7 +192,7 @@ def products(
         The products kept. ``meta`` holds ``listed`` (products before filtering) and
         ``filter`` (the filter as a plain dict).
     """
-    from astropy.table import Row, Table
+    from astropy.table import Row
 
     if isinstance(observations, Row):  # a slice keeps the table's meta (its query record)
         observations = observations.table[observations.index : observations.index + 1]
@@ -198,7 +205,20 @@ def products(
         product_type=product_type,
         fields=fields,
     )
-    listed = list_products(observations)
+    return keep_products(list_products(observations), flt, observations)
+
+
+def keep_products(listed, product_filter, observations):
+    """The products of ``listed`` that ``product_filter`` keeps, with no request.
+
+    What :func:`products` does after listing, for a caller that lists once and filters many
+    times (a form whose filter the user changes). ``observations`` are those the products
+    were listed for (a Table, to copy their fields onto the products, or obsids); ``meta``
+    of the result is as :func:`products` documents it.
+    """
+    from astropy.table import Table
+
+    flt = product_filter
     kept = flt.apply(listed)
     queries = []
     if isinstance(observations, Table):

@@ -33,22 +33,28 @@ def parse_radius(radius):
     if isinstance(radius, (int, float)) or (text is not None and _is_number(text)):
         raise InputError(
             f"radius {radius!r} has no unit; give an angle such as '0.2 deg', "
-            "'5 arcmin' or '30 arcsec'"
+            "'5 arcmin' or '30 arcsec'",
+            field="radius",
+            value=radius,
         )
     try:
         angle = Angle(radius)
     except (TypeError, ValueError, u.UnitsError):
         raise InputError(
-            f"radius {radius!r} is not an angle; give e.g. '0.2 deg', '5 arcmin' or '30 arcsec'"
+            f"radius {radius!r} is not an angle; give e.g. '0.2 deg', '5 arcmin' or '30 arcsec'",
+            field="radius",
+            value=radius,
         ) from None
     if not angle.isscalar:
-        raise InputError("radius must be a single angle")
+        raise InputError("radius must be a single angle", field="radius", value=radius)
     if angle.deg <= 0:
-        raise InputError(f"radius must be positive, got {radius!r}")
+        raise InputError(f"radius must be positive, got {radius!r}", field="radius", value=radius)
     if angle.deg > 30:
         raise InputError(
             f"radius {radius!r} is larger than MAST's cone searches allow "
-            "(30 deg); search by criteria instead"
+            "(30 deg); search by criteria instead",
+            field="radius",
+            value=radius,
         )
     return angle
 
@@ -90,10 +96,14 @@ def parse_coordinates(coordinates):
             raise InputError(
                 f"could not read coordinates {coordinates!r}; give 'RA DEC' in degrees "
                 "('270.9 -24.38') or sexagesimal ('18:03:37 -24:23:12' or "
-                "'18h03m37s -24d23m12s')"
+                "'18h03m37s -24d23m12s')",
+                field="coordinates",
+                value=coordinates,
             )
     if not coord.isscalar:
-        raise InputError("give one position, not several")
+        raise InputError(
+            "give one position, not several", field="coordinates", value=coordinates
+        )
     return coord.icrs
 
 
@@ -113,6 +123,11 @@ class ObservationSearch:
         Field(s) to sort by, ``"-field"`` for descending. MAST's API has no server-side
         ordering, so a sorted search fetches every row (up to
         ``glue_mast.conf.max_sort_rows``) before its first page.
+    resolved : tuple, optional
+        ``(SkyCoord, info)`` from an earlier
+        :func:`~glue_mast.archive.astroquery_adapter.resolve` of this ``target`` on the same
+        server: given, the name is not resolved again (a form that changes only the radius or
+        a criterion costs no resolver round trip).
     **criteria
         Any observation field MAST accepts (``obs_collection="HST"``,
         ``instrument_name=["COS/FUV", "STIS/FUV-MAMA"]``, ``calib_level=[2, 3]``,
@@ -120,19 +135,24 @@ class ObservationSearch:
         ``proposal_pi="Linsky*"``). Lists are OR; ranges are ``[min, max]``.
     """
 
-    def __init__(self, target=None, *, coordinates=None, radius=None, sort=None, **criteria):
+    def __init__(
+        self, target=None, *, coordinates=None, radius=None, sort=None, resolved=None, **criteria
+    ):
         for alias in ("objectname", "object_name"):
             if alias in criteria:
                 if target is not None:
-                    raise InputError(f"give the target once, not as both target and {alias}")
+                    raise InputError(
+                        f"give the target once, not as both target and {alias}", field="target"
+                    )
                 target = criteria.pop(alias)
         if target is not None and coordinates is not None:
-            raise InputError("give a target name or coordinates, not both")
+            raise InputError("give a target name or coordinates, not both", field="target")
         if target is not None and not str(target).strip():
-            raise InputError("the target name is empty")
+            raise InputError("the target name is empty", field="target", value=target)
         if target is None and coordinates is None and not criteria:
             raise InputError(
-                "give a target, coordinates or at least one criterion (e.g. obs_collection=IUE)"
+                "give a target, coordinates or at least one criterion (e.g. obs_collection=IUE)",
+                field="target",
             )
         self.target = str(target).strip() if target is not None else None
         positional = target is not None or coordinates is not None
@@ -140,12 +160,18 @@ class ObservationSearch:
             parse_radius(DEFAULT_RADIUS if radius is None else radius) if positional else None
         )
         if radius is not None and not positional:
-            raise InputError("radius needs a target or coordinates to be the centre of")
+            raise InputError(
+                "radius needs a target or coordinates to be the centre of",
+                field="radius",
+                value=radius,
+            )
         self.coordinates = parse_coordinates(coordinates) if coordinates is not None else None
         self.criteria_given = dict(criteria)
         self.sort = [sort] if isinstance(sort, str) else list(sort or [])
 
-        if self.target is not None:
+        if self.target is not None and resolved is not None:
+            self.coordinates, self.resolved = resolved
+        elif self.target is not None:
             # The field list is needed next; fetch it while the name resolves.
             adapter.prefetch_column_configs("observations")
             self.coordinates, self.resolved = adapter.resolve(self.target)
@@ -155,7 +181,7 @@ class ObservationSearch:
         self.criteria = _criteria.normalise_criteria(self.criteria_given, fields)
         sortable = set(fields) | ({"distance"} if positional else set())
         for key in self.sort:
-            _criteria.canonical_name(key.lstrip("-"), sortable, what="sort field")
+            _criteria.canonical_name(key.lstrip("-"), sortable, what="sort field", field="sort")
         self._count = None
         self._sorted = None
 
@@ -188,18 +214,24 @@ class ObservationSearch:
     def count(self):
         """Total rows; one request the first time, with no rows fetched."""
         if self._count is None:
-            obs = adapter.observations()
-            with (
-                adapter.LOCK,
-                adapter.astroquery_call("counting observations"),
-                warnings.catch_warnings(),
-            ):
-                warnings.simplefilter("ignore")
-                if self.criteria:
-                    n = obs.query_criteria_count(**self._position_kwargs(), **self.criteria)
-                else:
-                    n = obs.query_region_count(self.coordinates, radius=self.radius)
-            self._count = int(n)
+            self.fetch_count()
+        return self._count
+
+    def fetch_count(self):
+        """Ask the server for the total rows now (one request) and return it.
+
+        The count travels on a portal connection of its own, outside ``adapter.LOCK``, so it
+        can run on one thread while :meth:`page` fetches rows on another: a form shows count
+        and first page after one round trip of latency instead of two.
+        """
+        obs = adapter.private_observations()
+        with adapter.astroquery_call("counting observations"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if self.criteria:
+                n = obs.query_criteria_count(**self._position_kwargs(), **self.criteria)
+            else:
+                n = obs.query_region_count(self.coordinates, radius=self.radius)
+        self._count = int(n)
         return self._count
 
     def page_count(self, size=None):
@@ -215,10 +247,10 @@ class ObservationSearch:
         """
         size = self._page_size(size)
         if isinstance(n, bool) or (not isinstance(n, int) and not str(n).isdigit()):
-            raise InputError(f"page must be a whole number, got {n!r}")
+            raise InputError(f"page must be a whole number, got {n!r}", field="page", value=n)
         n = int(n)
         if n < 1:
-            raise InputError(f"page {n} does not exist: pages start at 1")
+            raise InputError(f"page {n} does not exist: pages start at 1", field="page", value=n)
         if self.sort:
             return self._sorted_page(n, size)
         table, total = self._fetch(n, size)
@@ -229,7 +261,7 @@ class ObservationSearch:
         """``table`` as page ``n`` of ``total`` rows, or the error of a page past the end."""
         pages = max(1, math.ceil(total / size))
         if n > pages:
-            raise InputError(self._past_end(n, size, total))
+            raise InputError(self._past_end(n, size, total), field="page", value=n)
         table.meta.update(
             page=n,
             page_size=size,
@@ -255,7 +287,9 @@ class ObservationSearch:
         if limit is not None and (
             isinstance(limit, bool) or not isinstance(limit, int) or limit < 1
         ):
-            raise InputError(f"limit must be a positive whole number, got {limit!r}")
+            raise InputError(
+                f"limit must be a positive whole number, got {limit!r}", field="limit", value=limit
+            )
         if self.sort:
             rows = self._sorted_rows()
             return rows[:limit] if limit else rows
@@ -321,7 +355,11 @@ class ObservationSearch:
     def _page_size(self, size):
         size = config.conf.page_size if size is None else size
         if isinstance(size, bool) or not str(size).isdigit() or int(size) < 1:
-            raise InputError(f"page size must be a positive whole number, got {size!r}")
+            raise InputError(
+                f"page size must be a positive whole number, got {size!r}",
+                field="page_size",
+                value=size,
+            )
         return int(size)
 
     def _fetch(self, n, size):
@@ -337,9 +375,7 @@ class ObservationSearch:
                 responses = obs.query_region_async(
                     self.coordinates, radius=self.radius, page=n, pagesize=size
                 )
-            table = obs._parse_result(responses)
-            paging = responses[0].json().get("paging") or {}
-        total = paging.get("rowsFiltered")
+            table, total = adapter.parse_page(responses)
         if total is None:  # a server without paging details: what came back is everything
             total = len(table) if n == 1 else (n - 1) * size + len(table)
         return table, int(total)
@@ -360,7 +396,9 @@ class ObservationSearch:
                 raise InputError(
                     f"sorting needs every row, and this search has {self.count:,}, more than "
                     f"the {limit:,} glue-mast sorts locally (glue_mast.conf.max_sort_rows); "
-                    "narrow the search or drop the sort"
+                    "narrow the search or drop the sort",
+                    field="sort",
+                    value=self.sort,
                 )
             table = self._fetch_all() if self.count else self._fetch(1, 1)[0]
             self._sorted = _sort_table(table, self.sort)

@@ -15,6 +15,10 @@ dicts), because glue sessions drop or choke on Time, Quantity, Header and non-st
   ``path`` relative to the manifest, when it was downloaded, a DOI where known or given, and
   the data label it was loaded as.
 
+Reading a manifest checks every entry (:mod:`.entries`): a path that is not a file strictly
+inside the manifest's directory once links are followed, or that names the manifest, its ECSV
+view or the lock of fetches, and values of the wrong kind, each get one line naming the entry.
+
 The JSON is the record; an ECSV table with the same datasets is written beside it for people
 and spreadsheets. Both are written atomically: a reader sees the old file or the new one,
 never half of one.
@@ -29,6 +33,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..util import atomic_write, plain, sha256_of, utc_now
+from .entries import check_entries, strictly_inside
 
 __all__ = [
     "DATASET_FIELDS",
@@ -107,11 +112,13 @@ class VerifyReport:
     missing: list = field(default_factory=list)
     wrong_size: list = field(default_factory=list)
     wrong_checksum: list = field(default_factory=list)
+    #: Datasets whose path leads out of the manifest's directory (through a link): not read.
+    outside: list = field(default_factory=list)
 
     @property
     def problems(self):
-        """Datasets that are missing or wrong."""
-        return self.missing + self.wrong_size + self.wrong_checksum
+        """Datasets that are missing, wrong, or outside the manifest's directory."""
+        return self.missing + self.wrong_size + self.wrong_checksum + self.outside
 
     def __bool__(self):
         return not self.problems
@@ -124,12 +131,17 @@ class VerifyReport:
             f"wrong checksum: {d['path']} (expected sha256 {d['sha256']})"
             for d in self.wrong_checksum
         ]
+        out += [
+            f"outside the directory: {d['path']} (leads to {d['target']}); not read"
+            for d in self.outside
+        ]
         return out
 
     def __repr__(self):
         return (
             f"<VerifyReport {len(self.ok)} ok, {len(self.missing)} missing, "
-            f"{len(self.wrong_size)} wrong size, {len(self.wrong_checksum)} wrong checksum>"
+            f"{len(self.wrong_size)} wrong size, {len(self.wrong_checksum)} wrong checksum, "
+            f"{len(self.outside)} outside>"
         )
 
 
@@ -283,19 +295,16 @@ class Manifest:
                 f"{path} has schema {data['schema']}; this glue-mast reads {SCHEMA}:"
                 " upgrade glue-mast"
             )
-        root = path.resolve().parent
-        datasets = []
-        for record in data.get("datasets") or []:
-            if not isinstance(record, dict) or not record.get("path") or not record.get("dataURI"):
-                raise InputError(f"{path} has a dataset without a path or dataURI")
-            record = dict(record)
-            relative = Path(record["path"])
-            if relative.is_absolute() or ".." in relative.parts:
-                raise InputError(
-                    f"{path} lists {record['path']!r}, which is outside the manifest's directory"
-                )
-            record["path"] = root / relative
-            datasets.append(record)
+        datasets = data.get("datasets")
+        if datasets is None:
+            datasets = []
+        if not isinstance(datasets, list):
+            raise InputError(f"{path}: 'datasets' is not a list of records")
+        if not isinstance(data.get("queries"), (list, type(None))):
+            raise InputError(f"{path}: 'queries' is not a list of records")
+        if not isinstance(data.get("server"), (str, type(None))):
+            raise InputError(f"{path}: 'server' is not a URL but {data['server']!r}")
+        datasets = check_entries(path, datasets)
         known = {"schema", "created", "software", "server", "queries", "datasets"}
         return cls(
             server=data.get("server"),
@@ -312,10 +321,17 @@ class Manifest:
     def verify(self, *, checksums=True):
         """Check every file's size and (unless ``checksums=False``) SHA-256 against the record."""
         report = VerifyReport()
+        root = self.path.parent if self.path is not None else None
         for record in self.datasets:
             path = Path(record["path"])
             shown = dict(record, path=self._shown(path))
-            if not path.is_file():
+            # Links are followed before the check, and the file is read where they lead: a
+            # link planted after the manifest was read must not make this a checksum oracle
+            # for files elsewhere.
+            path = path.resolve()
+            if root is not None and not strictly_inside(path, root):
+                report.outside.append(dict(shown, target=os.fspath(path)))
+            elif not path.is_file():
                 report.missing.append(shown)
             elif record.get("size") is not None and path.stat().st_size != record["size"]:
                 report.wrong_size.append(shown)

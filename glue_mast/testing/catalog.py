@@ -375,7 +375,11 @@ class Catalog:
 
     def collections(self):
         """Row counts per obs_collection, as MAST's ``Mast.Caom.All`` histogram gives them."""
-        uniques, counts = np.unique(self.column("obs_collection").astype(str), return_counts=True)
+        return self.histogram("obs_collection")
+
+    def histogram(self, name):
+        """Row counts per value of the discrete field ``name`` (a ``Mast.Caom.All`` facet)."""
+        uniques, counts = np.unique(self.column(name).astype(str), return_counts=True)
         return {str(u): int(c) for u, c in zip(uniques, counts, strict=True)}
 
 

@@ -21,21 +21,18 @@ def mast_archive():
 
 @pytest.fixture
 def local_mast(mast_archive, monkeypatch):
-    from astroquery.mast.discovery_portal import PortalAPI
-
     from .. import config
+    from ..archive import astroquery_adapter as adapter
 
     for name in ("MAST_API_TOKEN", "GLUE_MAST_SERVER", "GLUE_MAST_TIMEOUT"):
         monkeypatch.delenv(name, raising=False)
     mast_archive.reset()
-    PortalAPI._column_configs.clear()
+    adapter.forget_column_configs()
     config.reset()
     config.configure(server=mast_archive.url, timeout=30)
-    from ..archive import astroquery_adapter as adapter
-
     adapter.apply()
     mast_archive.clear_log()
     yield mast_archive
     mast_archive.reset()
     config.reset()
-    PortalAPI._column_configs.clear()
+    adapter.forget_column_configs()

@@ -14,11 +14,17 @@ Endpoints (notes/astroquery_mast.md, section 7):
 
 :class:`Faults` holds the knobs tests turn: latency, a bandwidth cap, HTTP errors with
 ``Retry-After``, connections dropped mid-body, truncated bodies, ``EXECUTING`` polls, malformed
-JSON, stalls and redirects. Every request is logged in :attr:`ArchiveServer.log`.
+JSON, stalls and redirects; files that change between requests (a new ETag and Last-Modified),
+product lists that give a size other than the one served, and redirects with a raw
+``Location`` of the test's making. Downloads carry ``ETag`` and ``Last-Modified`` and honour
+``If-Range`` (a validator that no longer matches gets the whole file, ``200``). Every request is
+logged in :attr:`ArchiveServer.log`.
 """
 
 from __future__ import annotations
 
+import email.utils
+import hashlib
 import json
 import math
 import socket
@@ -37,6 +43,8 @@ __all__ = ["ArchiveServer", "Faults", "RequestRecord"]
 DOWNLOAD_PATH = "/api/v0.1/Download/file"
 INVOKE_PATH = "/api/v0/invoke"
 COLUMNS_CONFIG_PATH = "/portal/Mashup/Mashup.asmx/columnsconfig"
+#: Discrete fields whose histograms ``Mast.Caom.All`` returns (MAST's has these among others).
+CAOM_ALL_FACETS = ("dataproduct_type", "obs_collection", "instrument_name")
 
 
 @dataclass
@@ -86,6 +94,13 @@ class Faults:
             self._rules: dict[str, list[_Rule]] = {}
             #: Redirect downloads to this base URL (another host), or None.
             self.redirect_downloads_to = None
+            #: Redirect downloads with exactly this ``Location`` (``{path}`` is replaced by the
+            #: request's path and query), e.g. one that parsers read differently; or None.
+            self.redirect_location = None
+            #: Which validators downloads carry: any of ``"etag"``, ``"last-modified"``.
+            self.validators = ("etag", "last-modified")
+            self._changes: dict[str, dict] = {}
+            self._listed_sizes: dict[str, int] = {}
 
     def _add(self, kind, times, match, **params):
         with self._lock:
@@ -127,6 +142,38 @@ class Faults:
         """Answer the next ``times`` invoke or columns-config requests with broken JSON."""
         self._add("malformed", times, match)
 
+    def change_file(self, uri, *, after=1, data=None):
+        """Serve other bytes for ``uri`` once ``after`` downloads of it have been answered.
+
+        The new file has the same size (every byte inverted, unless ``data`` is given), a new
+        ``ETag`` and a later ``Last-Modified``: as when MAST reprocesses a product between a
+        dropped download and its resumption.
+        """
+        with self._lock:
+            self._changes[uri] = {"after": after, "data": data, "seen": 0}
+
+    def list_size(self, uri, size):
+        """Make the product list give ``size`` for ``uri``, whatever size is served."""
+        with self._lock:
+            self._listed_sizes[uri] = int(size)
+
+    def listed_size(self, uri, size):
+        with self._lock:
+            return self._listed_sizes.get(uri, size)
+
+    def _served(self, uri, data, count):
+        """The bytes served for ``uri`` now and their version number (0: the catalog's)."""
+        with self._lock:
+            change = self._changes.get(uri)
+            if change is None:
+                return data, 0
+            if count:
+                change["seen"] += 1
+            if change["seen"] <= change["after"]:
+                return data, 0
+            new = change["data"]
+            return (bytes(b ^ 0xFF for b in data) if new is None else new), 1
+
     def stall(self, seconds, *, times=1, match=None):
         """Wait ``seconds`` before answering the next ``times`` matching requests."""
         self._add("stall", times, match, seconds=seconds)
@@ -151,6 +198,15 @@ class ArchiveServer(ThreadingHTTPServer):
         #: Downloads being served right now, and the most there have been at once.
         self.downloads_in_flight = 0
         self.max_downloads_in_flight = 0
+        self._etags = {}
+
+    def etag(self, uri, version, data):
+        """A strong ETag for one version of a file (the catalog's computed once)."""
+        if version:
+            return f'"{hashlib.sha256(data).hexdigest()[:20]}"'
+        if uri not in self._etags:
+            self._etags[uri] = f'"{hashlib.sha256(data).hexdigest()[:20]}"'
+        return self._etags[uri]
 
     #: An open text file to which each request is also written as a JSON line, or None
     #: (for archives in another process: ``python -m glue_mast.testing --request-log``).
@@ -439,19 +495,25 @@ class _Handler(BaseHTTPRequestHandler):
         rows = [
             dict(product_json_row(r), _selected_=None) for r in self.server.catalog.products(obsids)
         ]
+        for row in rows:
+            row["size"] = self.server.faults.listed_size(row.get("dataURI"), row.get("size"))
         return self._page_response(request, len(rows), lambda a, b: rows[a:b], PRODUCT_FIELDS)
 
     def _caom_all(self, request):
-        counts = self.server.catalog.collections()
-        hist = {"hist": [{"count": c, "key": k} for k, c in counts.items()]}
-        hist.update({k: {"count": c, "key": k} for k, c in counts.items()})
-        columns = [
-            {
-                "text": "obs_collection",
-                "dataIndex": "obs_collection",
-                "ExtendedProperties": {"cc.order": 1, "histObj": hist},
-            }
-        ]
+        # MAST's answer has a histogram per facet column; astroquery's list_missions reads the
+        # obs_collection one, a search form the instrument and product-type ones as well.
+        columns = []
+        for order, name in enumerate(CAOM_ALL_FACETS, start=1):
+            counts = self.server.catalog.histogram(name)
+            hist = {"hist": [{"count": c, "key": k} for k, c in counts.items()]}
+            hist.update({k: {"count": c, "key": k} for k, c in counts.items()})
+            columns.append(
+                {
+                    "text": name,
+                    "dataIndex": name,
+                    "ExtendedProperties": {"cc.order": order, "histObj": hist},
+                }
+            )
         return {
             "status": "COMPLETE",
             "msg": "",
@@ -461,7 +523,7 @@ class _Handler(BaseHTTPRequestHandler):
                         "name": "Table",
                         "ExtendedProperties": {"Paging": {}},
                         "Columns": columns,
-                        "Fields": [{"name": "obs_collection", "type": "string"}],
+                        "Fields": [{"name": n, "type": "string"} for n in CAOM_ALL_FACETS],
                         "Rows": [],
                     }
                 ]
@@ -541,9 +603,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve_download(self, head_only):
         uri = (self._query.get("uri") or [""])[0]
-        target = self.server.faults.redirect_downloads_to
-        if target:
-            location = target.rstrip("/") + self.path
+        faults = self.server.faults
+        target = faults.redirect_downloads_to
+        if target or faults.redirect_location:
+            if faults.redirect_location:
+                location = faults.redirect_location.replace("{path}", self.path)
+            else:
+                location = target.rstrip("/") + self.path
             return self._send(302, b"", "text/plain", {"Location": location}, head_only=head_only)
         found = self.server.catalog.file(uri)
         if found is None:
@@ -558,14 +624,27 @@ class _Handler(BaseHTTPRequestHandler):
                     head_only=head_only,
                 )
         data, content_type = found
+        data, version = faults._served(uri, data, count=not head_only)
         size = len(data)
         filename = uri.rsplit("/", 1)[-1]
         headers = {
             "Accept-Ranges": "bytes",
             "Content-Disposition": f'attachment; filename="{filename}"',
         }
+        etag = self.server.etag(uri, version, data)
+        last_modified = email.utils.formatdate(_EPOCH + 86400 * version, usegmt=True)
+        if "etag" in faults.validators:
+            headers["ETag"] = etag
+        if "last-modified" in faults.validators:
+            headers["Last-Modified"] = last_modified
         status, start, end = 200, 0, size
         rng = self.headers.get("Range")
+        if_range = self.headers.get("If-Range")
+        if rng and if_range is not None and if_range.strip() not in (
+            headers.get("ETag"),
+            headers.get("Last-Modified"),
+        ):
+            rng = None  # RFC 9110, 13.1.5: the file changed, so send all of it
         if rng:
             parsed = _parse_range(rng, size)
             if parsed == "unsatisfiable":
@@ -580,7 +659,6 @@ class _Handler(BaseHTTPRequestHandler):
                 status, (start, end) = 206, parsed
                 headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
         body = data[start:end]
-        faults = self.server.faults
         drop = None if head_only else faults._take("drop", self.path, uri)
         cut = None if head_only or drop else faults._take("truncate", self.path, uri)
         if cut and cut["honest"]:
@@ -622,6 +700,10 @@ class _Handler(BaseHTTPRequestHandler):
                 f"--output '{path}' '{base}?uri={urllib.parse.quote(uri, safe=':/')}'",
             ]
         self._send(200, "\n".join(lines) + "\n", "text/x-sh")
+
+
+#: Last-Modified of every catalog file (2024-01-01); a changed file is a day later.
+_EPOCH = 1704067200
 
 
 def _resolve(name):

@@ -117,8 +117,10 @@ def test_429_and_503_are_retried_honouring_retry_after(local_mast):
 def test_timeout_names_the_setting(local_mast):
     config.configure(timeout=0.5)
     local_mast.faults.stall(3, match="/api/v0/invoke")
-    with pytest.raises(ServerTimeout, match=r"did not answer within 0.5 s .*--timeout"):
+    with pytest.raises(ServerTimeout, match=r"did not answer within 0.5 s .*GLUE_MAST_TIMEOUT") as e:
         glue_mast.search(obs_collection="IUE").count
+    assert (e.value.field, e.value.value) == ("timeout", 0.5)
+    assert "--" not in str(e.value)  # the core names no command-line option
 
 
 def test_malformed_json_is_a_server_error(local_mast):
@@ -130,8 +132,9 @@ def test_malformed_json_is_a_server_error(local_mast):
 
 def test_not_a_mast_server(local_mast):
     local_mast.faults.error(404, times=1, match="columnsconfig", body="<html>nope</html>")
-    with pytest.raises(ServerError, match="HTTP 404"):
+    with pytest.raises(ServerError, match="HTTP 404") as e:
         glue_mast.search(obs_collection="IUE")
+    assert (e.value.field, e.value.value) == ("server", local_mast.url)
 
 
 def test_executing_answers_are_waited_for(local_mast):

@@ -9,7 +9,7 @@ from astropy.coordinates import SkyCoord
 from astropy.time import Time
 
 import glue_mast
-from glue_mast.errors import InputError, ResolveError
+from glue_mast.errors import InputError, ResolveError, UnknownFieldError
 
 
 def invokes(archive, service=None):
@@ -207,27 +207,81 @@ def test_field_names_are_case_insensitive_and_sent_as_mast_spells_them(local_mas
 
 
 @pytest.mark.parametrize(
-    "criteria, message",
+    "criteria, message, value",
     [
         (
             {"instrument": "COS"},
-            r"unknown criteria field 'instrument'; did you mean "
-            r"instrument_name",
+            r"unknown criteria field 'instrument'; did you mean instrument_name",
+            "instrument",
         ),
-        ({"calib_levle": 2}, "did you mean calib_level"),
-        ({"calib_level": "two"}, "calib_level takes whole numbers"),
-        ({"t_min": "yesterday-ish"}, "t_min is a range"),
-        ({"t_min": ["2010-01-01", "not a date"]}, "t_min takes dates"),
-        ({"t_min": ["2012-01-01", "2010-01-01"]}, "range is reversed"),
-        ({"em_min": ["1 kg", "2 kg"]}, "cannot be converted"),
-        ({"em_min": ["abc", "2 um"]}, "em_min takes a number in nm"),
-        ({"target_name": ["A*", "B*"]}, "only one wildcard"),
-        ({"mtFlag": "maybe"}, "mtFlag takes true or false"),
+        ({"calib_levle": 2}, "did you mean calib_level", "calib_levle"),
+        ({"calib_level": "two"}, "calib_level takes whole numbers", "two"),
+        ({"t_min": "yesterday-ish"}, "'yesterday-ish' is not a date: t_min takes dates", None),
+        ({"t_min": "2010-01-01"}, r"t_min is a range: give \[min, max\]", "2010-01-01"),
+        ({"t_min": ["2010-01-01", "not a date"]}, "'not a date' is not a date", "not a date"),
+        (
+            {"t_min": ["2012-01-01", "2010-01-01"]},
+            "range is reversed",
+            ["2012-01-01", "2010-01-01"],
+        ),
+        ({"em_min": ["1 kg", "2 kg"]}, "cannot be converted", "1 kg"),
+        ({"em_min": ["abc", "2 um"]}, "em_min takes a number in nm", "abc"),
+        ({"target_name": ["A*", "B*"]}, "only one wildcard", ["A*", "B*"]),
+        ({"mtFlag": "maybe"}, "mtFlag takes true or false", "maybe"),
     ],
 )
-def test_bad_criteria(local_mast, criteria, message):
-    with pytest.raises(InputError, match=message):
+def test_bad_criteria(local_mast, criteria, message, value):
+    with pytest.raises(InputError, match=message) as e:
         glue_mast.search(obs_collection="HST", **criteria)
+    # Structured fields, so that a form can point at the widget: the criterion as given.
+    (name,) = criteria
+    assert e.value.field == name
+    assert e.value.value == (value if value is not None else criteria[name])
+    assert "--" not in str(e.value) and "\n" not in str(e.value)
+
+
+def test_unknown_fields_carry_suggestions(local_mast):
+    with pytest.raises(UnknownFieldError) as e:
+        glue_mast.search(obs_collection="HST", calib_levle=2)
+    assert (e.value.field, e.value.value, e.value.suggestions) == (
+        "calib_levle",
+        "calib_levle",
+        ["calib_level"],
+    )
+    with pytest.raises(UnknownFieldError, match="no valid name is close") as e:
+        glue_mast.search(obs_collection="HST", zzzzzzzz=1)
+    assert e.value.suggestions == []
+    with pytest.raises(UnknownFieldError, match="unknown sort field 'tmin'") as e:
+        glue_mast.search(obs_collection="HST", sort="-tmin")
+    assert (e.value.field, e.value.value) == ("sort", "tmin")
+    assert "t_min" in e.value.suggestions
+
+
+@pytest.mark.parametrize(
+    "kwargs, field, value",
+    [
+        ({"target": "TW Hya", "radius": "0.2"}, "radius", "0.2"),
+        ({"target": "TW Hya", "radius": "-1 deg"}, "radius", "-1 deg"),
+        ({"coordinates": "somewhere"}, "coordinates", "somewhere"),
+        ({"target": "Planet Nine"}, "target", "Planet Nine"),
+        ({"target": "  "}, "target", "  "),
+        ({"obs_collection": "IUE", "radius": "1 deg"}, "radius", "1 deg"),
+    ],
+)
+def test_search_errors_name_their_input(local_mast, kwargs, field, value):
+    with pytest.raises(InputError) as e:
+        glue_mast.search(**kwargs)
+    assert (e.value.field, e.value.value) == (field, value)
+
+
+def test_page_errors_name_their_input(local_mast):
+    q = glue_mast.search("TW Hya")
+    with pytest.raises(InputError, match="page 3 is past the end") as e:
+        q.page(3)
+    assert (e.value.field, e.value.value) == ("page", 3)
+    with pytest.raises(InputError) as e:
+        q.page(1, size=0)
+    assert (e.value.field, e.value.value) == ("page_size", 0)
 
 
 def test_nothing_to_search_for():

@@ -117,13 +117,16 @@ def test_verify_reports_every_kind_of_problem(tmp_path):
         ('{"schema": "glue-mast/manifest/9", "datasets": []}', "upgrade glue-mast"),
         (
             '{"schema": "glue-mast/manifest/1", "datasets": [{"path": "../x", "dataURI": "u"}]}',
-            "outside the manifest's directory",
+            r"dataset 0 \('../x'\): the path climbs with '..'",
         ),
         (
             '{"schema": "glue-mast/manifest/1", "datasets": [{"path": "/etc/x", "dataURI": "u"}]}',
-            "outside the manifest's directory",
+            r"dataset 0 \('/etc/x'\): the path is absolute",
         ),
-        ('{"schema": "glue-mast/manifest/1", "datasets": [{"dataURI": "u"}]}', "without a path"),
+        (
+            '{"schema": "glue-mast/manifest/1", "datasets": [{"dataURI": "u"}]}',
+            "dataset 0: no path",
+        ),
     ],
 )
 def test_read_refuses_what_is_not_a_manifest(tmp_path, content, message):
@@ -191,3 +194,149 @@ def test_reproduce_uses_the_recorded_server(local_mast, fetched, tmp_path):
     glue_mast.configure(server="http://127.0.0.1:1")  # wrong on purpose: the manifest knows
     result, report = reproduce(fetched.path, tmp_path / "again")
     assert report and result.ok
+
+
+# --- hostile and malformed manifests ----------------------------------------------------------
+
+
+def _write_manifest(directory, datasets):
+    """A manifest in ``directory`` listing one good file and then ``datasets`` as given."""
+    good = _record(directory / "good.fits", b"good bytes")
+    good["path"] = "good.fits"
+    path = directory / "manifest.json"
+    path.write_text(
+        json.dumps({"schema": SCHEMA, "server": "s", "datasets": [good, *datasets]}),
+        encoding="utf-8",
+    )
+    return path
+
+
+def _entry(path, **extra):
+    return {"path": path, "dataURI": f"mast:TEST/product/{path}", **extra}
+
+
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        (_entry(5), "dataset 1 (5): the path is not a string"),
+        (_entry("a\0b.fits"), "dataset 1 ('a\\x00b.fits'): the path holds a NUL character"),
+        (_entry("x.fits", size="big"), "dataset 1 ('x.fits'): size 'big' is not a whole number"),
+        (_entry("x.fits", size=-3), "dataset 1 ('x.fits'): size -3 is not a whole number"),
+        (_entry("x.fits", size=True), "dataset 1 ('x.fits'): size True is not a whole number"),
+        (_entry("x.fits", sha256=12345), "dataset 1 ('x.fits'): sha256 12345 is not 64 hex"),
+        (_entry("x.fits", sha256="abc"), "dataset 1 ('x.fits'): sha256 'abc' is not 64 hex"),
+        ("x.fits", "dataset 1: not a record (a JSON object) but a str"),
+        ([1, 2], "dataset 1: not a record (a JSON object) but a list"),
+        ({"path": "x.fits"}, "dataset 1 ('x.fits'): no dataURI"),
+        ({"path": "x.fits", "dataURI": 7}, "dataset 1 ('x.fits'): no dataURI"),
+        ({"dataURI": "mast:x"}, "dataset 1: no path"),
+        (_entry(""), "dataset 1 (''): no path"),
+        (_entry("."), "dataset 1 ('.'): the path names no file inside the manifest's dir"),
+        (_entry("./"), "dataset 1 ('./'): the path names no file inside the manifest's dir"),
+        (_entry(".."), "dataset 1 ('..'): the path climbs with '..'; dataset paths stay inside"),
+        (_entry("a/../../x"), "dataset 1 ('a/../../x'): the path climbs with '..'"),
+        (_entry("a/../b.fits"), "dataset 1 ('a/../b.fits'): the path climbs with '..'"),
+        (_entry("..\\x.fits"), "dataset 1 ('..\\\\x.fits'): the path climbs with '..'"),
+        (_entry("/etc/passwd"), "dataset 1 ('/etc/passwd'): the path is absolute; dataset paths"),
+        (_entry("C:/x.fits"), "dataset 1 ('C:/x.fits'): the path is absolute"),
+        (_entry("manifest.json"), "dataset 1 ('manifest.json'): the path is the manifest itself"),
+        (_entry("MANIFEST.JSON"), "dataset 1 ('MANIFEST.JSON'): the path is the manifest itself"),
+        (_entry("manifest.ecsv"), "dataset 1 ('manifest.ecsv'): the path is the manifest's ECSV"),
+        (
+            _entry(".glue-mast.lock"),
+            "dataset 1 ('.glue-mast.lock'): the path is the lock file of fetches",
+        ),
+        (_entry("manifest.json/x"), "dataset 1 ('manifest.json/x'): the path runs through the"),
+        (_entry("good.fits"), "dataset 1 ('good.fits'): the path is listed twice (as dataset 0)"),
+    ],
+)
+def test_a_bad_entry_is_one_line_naming_it(tmp_path, entry, message):
+    path = _write_manifest(tmp_path, [entry])
+    with pytest.raises(InputError) as info:
+        Manifest.read(path)
+    assert str(info.value).splitlines() == [str(info.value)]
+    assert str(info.value).startswith(f"{path}: {message}")
+
+
+def test_every_bad_entry_gets_its_own_line(tmp_path):
+    path = _write_manifest(tmp_path, [_entry(5), "x", _entry("ok.fits"), _entry("..")])
+    with pytest.raises(InputError) as info:
+        Manifest.read(path)
+    lines = str(info.value).splitlines()
+    assert [line.split(":")[1].strip() for line in lines] == [
+        "dataset 1 (5)",
+        "dataset 2",
+        "dataset 4 ('..')",
+    ]
+    assert info.value.problems == lines
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("datasets", "abc", "'datasets' is not a list"),
+        ("datasets", {"path": "x"}, "'datasets' is not a list"),
+        ("queries", "abc", "'queries' is not a list"),
+        ("server", 5, "'server' is not a URL"),
+    ],
+)
+def test_malformed_top_level_values(tmp_path, field, value, message):
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps({"schema": SCHEMA, "server": "s", field: value}))
+    with pytest.raises(InputError, match=message):
+        Manifest.read(path)
+
+
+def test_an_entry_through_a_directory_is_refused(tmp_path):
+    (tmp_path / "HST").mkdir()
+    path = _write_manifest(tmp_path, [_entry("HST")])
+    with pytest.raises(InputError, match=r"dataset 1 \('HST'\): the path is a directory"):
+        Manifest.read(path)
+
+
+@pytest.fixture
+def outside(tmp_path):
+    """A secret file outside the manifest's directory ``tmp_path / 'data'``."""
+    secret = tmp_path / "outside" / "secret.fits"
+    record = _record(secret, b"the secret bytes")
+    (tmp_path / "data").mkdir()
+    return secret, record
+
+
+def test_a_symlink_out_of_the_directory_is_refused_on_reading(outside, tmp_path):
+    secret, record = outside
+    (tmp_path / "data" / "sub").symlink_to(secret.parent, target_is_directory=True)
+    (tmp_path / "data" / "link.fits").symlink_to(secret)
+    entries = [
+        _entry("sub/secret.fits", size=record["size"], sha256=record["sha256"]),
+        _entry("link.fits", size=record["size"], sha256=record["sha256"]),
+    ]
+    path = _write_manifest(tmp_path / "data", entries)
+    with pytest.raises(InputError) as info:
+        Manifest.read(path)
+    assert str(info.value).splitlines() == [
+        f"{path}: dataset 1 ('sub/secret.fits'): the path leads through a symbolic link to "
+        f"{secret}, outside the manifest's directory",
+        f"{path}: dataset 2 ('link.fits'): the path leads through a symbolic link to "
+        f"{secret}, outside the manifest's directory",
+    ]
+
+
+def test_verify_never_reads_outside_the_directory(outside, tmp_path, monkeypatch):
+    """A link planted after the manifest was read is no checksum oracle either."""
+    from glue_mast.provenance import manifest as manifest_module
+
+    secret, record = outside
+    data = tmp_path / "data"
+    (data / "sub").mkdir()
+    m = Manifest(server="s", path=data / "manifest.json")
+    m.add_dataset(dict(record, path=data / "sub" / "secret.fits"))
+    (data / "sub").rmdir()
+    (data / "sub").symlink_to(secret.parent, target_is_directory=True)
+    read = []
+    monkeypatch.setattr(manifest_module, "sha256_of", lambda p: read.append(p) or "")
+    report = m.verify()
+    assert read == [] and not report and report.ok == []
+    assert report.lines() == [
+        f"outside the directory: sub/secret.fits (leads to {secret}); not read"
+    ]

@@ -385,3 +385,46 @@ def test_request_log_records_services_and_pages(local_mast):
     distances = [row["distance"] for row in answer["data"]]
     assert distances == sorted(distances) and len(distances) > 50
     assert math.isclose(max(distances), 720, rel_tol=0.02)
+
+
+def test_validators_and_if_range(local_mast):
+    whole = download(local_mast, URI)
+    etag, modified = whole.headers["ETag"], whole.headers["Last-Modified"]
+    assert etag.startswith('"') and modified.endswith("GMT")
+    for validator in (etag, modified):
+        part = download(local_mast, URI, Range="bytes=100-", **{"If-Range": validator})
+        assert part.status_code == 206 and part.content == whole.content[100:]
+    stale = download(local_mast, URI, Range="bytes=100-", **{"If-Range": '"other"'})
+    assert stale.status_code == 200 and stale.content == whole.content
+    local_mast.faults.validators = ("last-modified",)
+    assert "ETag" not in download(local_mast, URI, "HEAD").headers
+
+
+def test_file_that_changes_between_requests(local_mast):
+    local_mast.faults.change_file(URI, after=1)
+    first, second = download(local_mast, URI), download(local_mast, URI)
+    assert len(first.content) == len(second.content)
+    assert second.content == bytes(b ^ 0xFF for b in first.content)
+    assert first.headers["ETag"] != second.headers["ETag"]
+    assert first.headers["Last-Modified"] != second.headers["Last-Modified"]
+    resumed = download(local_mast, URI, Range="bytes=10-", **{"If-Range": first.headers["ETag"]})
+    assert resumed.status_code == 200 and resumed.content == second.content
+
+
+def test_listed_size_knob(obs, local_mast):
+    served = len(download(local_mast, URI).content)
+    products = obs.get_product_list("2410004002")
+    [row] = products[products["dataURI"] == URI]
+    local_mast.faults.list_size(URI, served + 1)
+    products = obs.get_product_list("2410004002")
+    [row] = products[products["dataURI"] == URI]
+    assert row["size"] == served + 1
+    assert len(download(local_mast, URI).content) == served
+
+
+def test_redirect_with_a_raw_location(local_mast):
+    local_mast.faults.redirect_location = "http://127.0.0.2:9\\@127.0.0.1:1{path}"
+    answer = requests.get(
+        local_mast.url + DOWNLOAD, params={"uri": URI}, allow_redirects=False, timeout=10
+    )
+    assert answer.headers["Location"].startswith("http://127.0.0.2:9\\@127.0.0.1:1/api/v0.1/")

@@ -1,7 +1,10 @@
 """Where a MAST product goes on disk and where it is fetched from.
 
 The layout is ``DIR/<collection>/<obs_id>/<file>``; every component is made from
-server-supplied text by :func:`safe_component`, so no product can name a path of its own.
+server-supplied text by :func:`safe_component`, so no product can name a path of its own, and
+every name is portable (manifests and sessions move between machines): none is reserved on
+Windows, and :func:`glue_mast.archive.fetch.plan` gives names that differ only in case
+distinct files. A file's final name never ends as a temporary one does (:data:`PART_SUFFIXES`).
 """
 
 from __future__ import annotations
@@ -9,10 +12,27 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-__all__ = ["DOWNLOAD_PATH", "download_url", "safe_component"]
+__all__ = [
+    "DOWNLOAD_PATH",
+    "LOCK_NAME",
+    "PART_SUFFIXES",
+    "download_url",
+    "safe_component",
+    "safe_filename",
+]
 
 DOWNLOAD_PATH = "/api/v0.1/Download/file"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._+-]")
+#: Suffixes of the files a download is written under before it takes its final name.
+PART_SUFFIXES = (".part", ".part.meta")
+#: The lock file a fetch holds in its directory while it writes there.
+LOCK_NAME = ".glue-mast.lock"
+# Device names Windows reserves whatever the extension ("NUL.fits" is NUL too); see
+# https://learn.microsoft.com/windows/win32/fileio/naming-a-file#naming-conventions
+_WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"]
+    + [f"{dev}{n}" for dev in ("com", "lpt") for n in "0123456789"]
+)  # (the superscript-digit variants cannot occur: _UNSAFE replaces those characters)
 
 
 def download_url(uri, server):
@@ -27,5 +47,24 @@ def safe_component(text, fallback="_"):
     replaced, so ``"../../etc/passwd"`` becomes ``"etc_passwd"`` and stays where it is put.
     """
     parts = [p for p in re.split(r"[\\/]+", str(text)) if p not in ("", ".", "..")]
-    name = _UNSAFE.sub("_", "_".join(parts)).lstrip(".")[:200]
-    return name or fallback
+    # Windows drops trailing dots, so "x.fits." and "x.fits" would be one file there.
+    name = _UNSAFE.sub("_", "_".join(parts)).lstrip(".")[:200].rstrip(".")
+    if not name:
+        return fallback
+    stem, dot, rest = name.partition(".")
+    if stem.casefold() in _WINDOWS_RESERVED:
+        name = f"{stem}_{dot}{rest}"
+    return name
+
+
+def safe_filename(text, fallback="_"):
+    """A file's final name: :func:`safe_component`, never ending as a temporary file does.
+
+    ``"y.fits.part"`` becomes ``"y.fits_part"``, so that it cannot be the ``.part`` of a
+    product ``"y.fits"`` in the same directory.
+    """
+    name = safe_component(text, fallback)
+    for suffix in sorted(PART_SUFFIXES, key=len, reverse=True):
+        if name.casefold().endswith(suffix):
+            return name[: -len(suffix)] + "_" + name[-len(suffix) + 1 :]
+    return name

@@ -51,6 +51,8 @@ class FileOutcome:
     resumed_from: list = field(default_factory=list)
     seconds: float = 0.0
     downloaded_at: str | None = None
+    #: The product list's size, when the server served (completely) another size.
+    listed_size: int | None = None
 
 
 @dataclass

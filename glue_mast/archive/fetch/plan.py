@@ -5,12 +5,13 @@ Planning makes no request (but for the cloud-copy lookup, which asks astroquery)
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ... import config
 from ...errors import InputError
 from .. import auth
-from .layout import download_url, safe_component
+from .layout import LOCK_NAME, download_url, safe_component, safe_filename
 from .outcome import FetchPlan, PlannedFile
 
 __all__ = ["is_exclusive", "plan", "plan_fetch", "previous_manifest"]
@@ -52,8 +53,20 @@ def _record(row):
     return record
 
 
+#: Names at the top of a download directory that no product may take.
+RESERVED_NAMES = ("manifest.json", "manifest.ecsv", LOCK_NAME)
+
+
 def plan(
-    products, download_dir=None, *, token=None, expected=None, server=None, previous=None, urls=None
+    products,
+    download_dir=None,
+    *,
+    token=None,
+    expected=None,
+    server=None,
+    previous=None,
+    urls=None,
+    reserved=(),
 ):
     """Decide what a fetch of ``products`` into ``download_dir`` would do, with no request.
 
@@ -72,13 +85,24 @@ def plan(
         ones of the right size.
     urls : dict, optional
         dataURI -> URL to fetch from instead of MAST's download service (cloud copies).
+    reserved : sequence of str, optional
+        More names no product may take at the top of ``download_dir`` (beside
+        :data:`RESERVED_NAMES`), e.g. a manifest's own name.
     """
     from astropy.time import Time
 
     server = server or config.current_server()
     root = Path(download_dir or config.current_download_dir()).resolve()
     now_mjd = Time.now().mjd
-    to_fetch, cached, skipped, claimed = [], [], [], {}
+    to_fetch, cached, skipped = [], [], []
+    reserved = {name.casefold() for name in (*RESERVED_NAMES, *reserved)}
+    # A path an earlier fetch recorded belongs to its dataURI: another product is given
+    # another name rather than taken for that file. Paths are compared case-folded, since
+    # on macOS and Windows "A.fits" and "a.fits" are one file.
+    claimed = {
+        os.fspath(d["path"]).casefold(): d["dataURI"]
+        for d in (previous.datasets if previous is not None else [])
+    }
     seen = set()
     for row in _rows(products):
         uri = row["dataURI"]
@@ -88,12 +112,20 @@ def plan(
         want = (expected or {}).get(uri, {})
         if want.get("path"):
             path = root / want["path"]
+            if path.parent == root and path.name.casefold() in reserved:
+                raise InputError(
+                    f"the manifest lists {want['path']!r} for {uri}: that name is the "
+                    "manifest's own (or its lock's); the manifest is not a product"
+                )
         else:
+            top = safe_component(row.get("obs_collection") or "MAST")
+            if top.casefold() in reserved:
+                top += "_"
             path = (
                 root
-                / safe_component(row.get("obs_collection") or "MAST")
+                / top
                 / safe_component(row.get("obs_id") or row.get("obsID") or "unknown")
-                / safe_component(row.get("productFilename") or uri.rsplit("/", 1)[-1])
+                / safe_filename(row.get("productFilename") or uri.rsplit("/", 1)[-1])
             )
         path = _unclaimed(path, uri, claimed)
         if not path.resolve().is_relative_to(root):  # defence in depth; cannot happen
@@ -121,32 +153,44 @@ def plan(
 
 
 def _unclaimed(path, uri, claimed):
-    # Two products whose names clean up to the same file get distinct names.
-    while str(path) in claimed and claimed[str(path)] != uri:
-        import hashlib
+    """``path``, or a name of its own if another product has claimed it (in any case)."""
+    import hashlib
 
-        tag = hashlib.sha256(uri.encode()).hexdigest()[:8]
+    tag = hashlib.sha256(uri.encode()).hexdigest()[:8]
+    while claimed.get(os.fspath(path).casefold(), uri) != uri:
         path = path.with_name(f"{path.stem}-{tag}{path.suffix}")
-    claimed[str(path)] = uri
+        tag = hashlib.sha256(tag.encode()).hexdigest()[:8]  # (in the unlikely event again)
+    claimed[os.fspath(path).casefold()] = uri
     return path
 
 
 def _complete_on_disk(f, previous):
-    """Whether ``f`` is already complete, judged from the disk alone (no request)."""
+    """Whether ``f`` is already complete, judged from the disk alone (no request).
+
+    Only a checksum known for this very dataURI can tell: the expected one (reproducing a
+    manifest) or the one a previous manifest recorded for this path *and* this dataURI. A file
+    of the right size whose bytes nobody checked is fetched again, never recorded blind.
+    """
     from ...util import sha256_of
 
     try:
-        size = f.path.stat().st_size if f.path.is_file() else None
+        if not f.path.is_file() or f.path.is_symlink():
+            return False
+        size = f.path.stat().st_size
     except OSError:
         return False
-    if size is None:
-        return False
     known = previous.dataset_for(f.path) if previous is not None else None
+    if known is not None and known.get("dataURI") != f.uri:
+        known = None  # the path holds another product's file
     want_sha = f.sha256 or (known or {}).get("sha256")
-    want_size = f.size if f.size is not None else (known or {}).get("size")
-    if want_size is None or size != want_size:
+    if not want_sha:
         return False
-    return want_sha is None or sha256_of(f.path) == want_sha
+    want_size = f.size
+    if known is not None and known.get("listed_size") == f.size:
+        want_size = known.get("size")  # served at another size than listed, and kept
+    if want_size is not None and size != want_size:
+        return False
+    return sha256_of(f.path) == want_sha
 
 
 def plan_fetch(products, download_dir=None, *, manifest=True, token=None, cloud=False):
@@ -160,7 +204,12 @@ def plan_fetch(products, download_dir=None, *, manifest=True, token=None, cloud=
     manifest_path = _manifest_path(manifest, root)
     previous = previous_manifest(manifest_path)
     urls = _cloud_urls(products) if cloud else None
-    fetch_plan = plan(products, root, token=token, previous=previous, urls=urls)
+    reserved = ()
+    if manifest_path is not None and manifest_path.parent == root:
+        reserved = (manifest_path.name, manifest_path.with_suffix(".ecsv").name)
+    fetch_plan = plan(
+        products, root, token=token, previous=previous, urls=urls, reserved=reserved
+    )
     fetch_plan.manifest_path, fetch_plan.previous = manifest_path, previous
     return fetch_plan
 

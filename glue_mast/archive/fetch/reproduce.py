@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ... import config
 from ...errors import InputError
+from ...provenance.entries import check_entries
 from ...provenance.manifest import Manifest
 from .plan import plan
 from .run import run_files
@@ -50,6 +51,10 @@ def reproduce(
     if not len(m):
         raise InputError(f"{m.path} lists no files to reproduce")
     source_root = m.path.parent
+    # Every path must name a file strictly inside the manifest's directory, and none of the
+    # files kept beside it: the checks of reading, made again for a manifest built in memory
+    # and for links planted since it was read.
+    check_entries(m.path, m.to_dict(source_root)["datasets"])
     out = Path(out_dir).resolve() if out_dir else source_root
     server = server or m.server or config.current_server()
     records, expected = [], {}

@@ -269,6 +269,10 @@ def _write_manifest(result, path, previous, server, queries, doi):
             sha256=digest,
             downloaded=outcome.downloaded_at or old.get("downloaded") or mtime_iso(f.path),
         )
+        if outcome.listed_size is not None:
+            record["listed_size"] = outcome.listed_size
+        elif outcome.status is FileStatus.DOWNLOADED:
+            record.pop("listed_size", None)
         given = doi.get(f.uri) if isinstance(doi, dict) else doi
         if given:
             record["doi"] = given

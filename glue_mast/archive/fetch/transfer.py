@@ -7,8 +7,10 @@ size, and its SHA-256 where one is known, are right.
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import enum
+import json
 import os
 import random
 import re
@@ -78,13 +80,20 @@ class Downloader:
         delay = min(30.0, self.backoff * 2 ** (attempt - 1))
         return delay * (1 + random.random() * 0.1)
 
-    def _get(self, url, offset):
-        """GET with redirects followed by hand: the token goes to the MAST origin only."""
+    def _get(self, url, offset, validator=None):
+        """GET with redirects followed by hand: the token goes to the MAST origin only.
+
+        A resumed request carries ``If-Range`` with the first response's validator, so a file
+        that changed on the server since comes whole (200) rather than spliced (RFC 9110,
+        13.1.5).
+        """
         requests_made = 0
         for _ in range(_MAX_REDIRECTS + 1):
             headers = {"Accept-Encoding": "identity"}
             if offset:
                 headers["Range"] = f"bytes={offset}-"
+                if validator:
+                    headers["If-Range"] = validator
             if self.token and auth.token_allowed(url, self.server):
                 headers["Cookie"] = f"mast_token={self.token}"
             response = self._session().get(
@@ -123,20 +132,16 @@ class Downloader:
         last_error = "no attempt made"
         mismatches = 0
         for attempt in range(1, self.retries + 1):
-            offset = part.stat().st_size if part.exists() else 0
-            if f.size is not None and offset > f.size:
-                part.unlink()
-                offset = 0
-            if f.size is not None and offset == f.size:
-                if self._finish(f, outcome):  # complete from an earlier attempt: no request
+            offset, meta = _resumable(f)
+            if offset and meta.get("size") == offset:
+                # Complete from an earlier run, but renamed by no one: only a known checksum
+                # can vouch for it (_finish checks); with none, its bytes are fetched again.
+                if f.sha256 and self._finish(f, outcome, meta.get("size")):
                     return
-                mismatches += 1
-                last_error = outcome.message
-                if mismatches >= 2:
-                    break
-                continue
+                _discard(f)
+                offset, meta = 0, {}
             try:
-                response, made = self._get(f.url, offset)
+                response, made = self._get(f.url, offset, _validator(meta) if offset else None)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 outcome.requests += 1
                 last_error = f"{type(exc).__name__}: {auth.redact(_short(exc))}"
@@ -145,6 +150,10 @@ class Downloader:
             outcome.requests += made
             with response:
                 verdict = self._answer(f, response, offset, outcome)
+                if verdict is Verdict.STREAM and offset and response.status_code == 206:
+                    if not _same_file(meta, response):
+                        outcome.message = "the file changed on the server since the partial copy"
+                        verdict = Verdict.RESTART
                 if verdict is Verdict.FAIL:
                     return
                 if verdict is Verdict.RETRY:
@@ -159,13 +168,18 @@ class Downloader:
                     self._wait(self._backoff(attempt) if wait is None else wait)
                     continue
                 if verdict is Verdict.RESTART:
-                    part.unlink(missing_ok=True)
+                    _discard(f)
                     last_error = outcome.message
                     continue
-                if offset and response.status_code == 206:
+                resumed = bool(offset) and response.status_code == 206
+                if resumed:
                     outcome.resumed_from.append(offset)
+                else:
+                    # A fresh body (a 200, also to a Range whose validator no longer matched):
+                    # note its validator and size beside the .part before a byte lands there.
+                    meta = _write_meta(f, response)
                 try:
-                    self._stream(f, response, append=response.status_code == 206)
+                    self._stream(f, response, append=resumed)
                 except (
                     requests.exceptions.ChunkedEncodingError,
                     requests.ConnectionError,
@@ -175,20 +189,25 @@ class Downloader:
                     got = part.stat().st_size if part.exists() else 0
                     last_error = (
                         f"connection broken after {got:,} of "
-                        f"{f.size or '?'} bytes ({type(exc).__name__})"
+                        f"{meta.get('size') or f.size or '?'} bytes ({type(exc).__name__})"
                     )
                     self._wait(self._backoff(attempt))
                     continue
             got = part.stat().st_size
-            expected = f.size if f.size is not None else _total_size(response, offset)
+            # The size the server says it is serving (Content-Range's total, else the length
+            # of a whole body) decides whether the transfer is complete; the product list's
+            # size only when the server says nothing.
+            expected = meta.get("size")
+            if expected is None:
+                expected = f.size
             if expected is not None and got < expected:
                 last_error = f"body ended after {got:,} of {expected:,} bytes"
                 continue  # resume at once: the server answered, it just sent too little
             if expected is not None and got > expected:
-                part.unlink()
+                _discard(f)
                 last_error = f"got {got:,} bytes, more than the {expected:,} expected"
                 continue
-            if self._finish(f, outcome):
+            if self._finish(f, outcome, got):
                 return
             last_error = outcome.message
             # Twice the wrong bytes is not bad luck: the server holds a different file now.
@@ -251,20 +270,100 @@ class Downloader:
             out.flush()
             os.fsync(out.fileno())
 
-    def _finish(self, f, outcome):
+    def _finish(self, f, outcome, size):
+        """Give the complete ``.part`` its final name, if its checksum is the one expected."""
         digest = sha256_of(f.part)
         if f.sha256 and digest != f.sha256:
-            f.part.unlink()
+            _discard(f)
             outcome.message = (
                 f"{f.path.name} arrived with sha256 {digest[:12]}..., not the "
                 f"{f.sha256[:12]}... expected"
             )
             return False
         os.replace(f.part, f.path)
+        _meta_path(f).unlink(missing_ok=True)
         outcome.status, outcome.sha256 = FileStatus.DOWNLOADED, digest
         outcome.downloaded_at = utc_now()
         outcome.message = ""
+        if f.size is not None and size != f.size:
+            # MAST's product list can lag the file it serves: the transfer was complete, so
+            # the served file is kept, with both sizes recorded (issue: never retry it).
+            outcome.listed_size = f.size
+            outcome.message = (
+                f"the product list gives {f.size:,} bytes but the server served {size:,} "
+                "(a complete transfer); kept the served file"
+            )
         return True
+
+
+def _meta_path(f):
+    return f.part.with_name(f.part.name + ".meta")
+
+
+def _resumable(f):
+    """``(offset, meta)`` of the ``.part`` to resume, or ``(0, {})`` to start again.
+
+    A ``.part`` is resumed only beside the record this module wrote when its first bytes
+    arrived (``<name>.part.meta``: the dataURI, the server's validator and size); one nobody
+    recorded, or recorded for another file, holds bytes nobody can vouch for.
+    """
+    try:
+        offset = f.part.stat().st_size if f.part.is_file() else 0
+    except OSError:
+        offset = 0
+    if not offset:
+        return 0, {}
+    try:
+        meta = json.loads(_meta_path(f).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        meta = None
+    size = meta.get("size") if isinstance(meta, dict) else None
+    if (
+        not isinstance(meta, dict)
+        or meta.get("uri") != f.uri
+        or (size is not None and (not isinstance(size, int) or offset > size))
+    ):
+        _discard(f)
+        return 0, {}
+    return offset, meta
+
+
+def _write_meta(f, response):
+    """Record the validator and size of a fresh response beside the ``.part``, atomically."""
+    meta = {
+        "uri": f.uri,
+        "etag": response.headers.get("ETag"),
+        "last_modified": response.headers.get("Last-Modified"),
+        "size": _total_size(response, 0),
+    }
+    path = _meta_path(f)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(meta), encoding="utf-8")
+    os.replace(tmp, path)  # no fsync: a lost record only makes the .part start again
+    return meta
+
+
+def _validator(meta):
+    """The ``If-Range`` value for a resume: a strong ETag, else the Last-Modified date."""
+    etag = meta.get("etag")
+    if etag and not etag.startswith("W/"):
+        return etag
+    return meta.get("last_modified")
+
+
+def _same_file(meta, response):
+    """Whether a 206 answer comes from the file the ``.part`` began with."""
+    for key, header in (("etag", "ETag"), ("last_modified", "Last-Modified")):
+        now = response.headers.get(header)
+        if meta.get(key) and now and now != meta[key]:
+            return False
+    total = _total_size(response, 0)
+    return meta.get("size") is None or total is None or total == meta["size"]
+
+
+def _discard(f):
+    f.part.unlink(missing_ok=True)
+    _meta_path(f).unlink(missing_ok=True)
 
 
 def _short(exc):
@@ -279,14 +378,23 @@ def _disk_message(exc):
 
 
 def _retry_after(response):
-    value = response.headers.get("Retry-After")
-    if value is None:
+    """Seconds ``Retry-After`` asks for, or None when it gives no usable advice.
+
+    RFC 9110, section 10.2.3: the value is a whole number of seconds or an HTTP date. Anything
+    else ("soon", "1.5e3", "inf") is treated as absent, so the caller backs off as usual.
+    """
+    value = (response.headers.get("Retry-After") or "").strip()
+    if not value:
         return None
+    if value.isdigit() and value.isascii():
+        return float(value)
     try:
-        return max(0.0, float(value))
-    except ValueError:
         when = email.utils.parsedate_to_datetime(value)
-        return max(0.0, when.timestamp() - time.time()) if when else None
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:  # "-0000": the date is in UTC, source unknown
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    return max(0.0, when.timestamp() - time.time())
 
 
 def _range_start(response):

@@ -1,0 +1,282 @@
+"""One function per ``glue-mast`` command: options in, calls of the core, text out.
+
+Each takes the parsed ``args`` and the stream for results, and returns the exit status.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ..util import format_size
+from . import output
+
+__all__ = ["COMMANDS"]
+
+
+def _pairs(items, what, option):
+    """``FIELD=VALUE`` items as a dict; ``option`` ("criteria", "filters") names them in errors."""
+    from ..archive.criteria import parse_cli_value
+    from ..errors import InputError
+
+    out = {}
+    for item in items:
+        field, sep, value = item.partition("=")
+        if not sep or not field.strip():
+            raise InputError(
+                f"{what} {item!r} is not FIELD=VALUE (e.g. obs_collection=HST)",
+                field=option,
+                value=item,
+            )
+        if not value.strip():
+            raise InputError(f"{what} {field.strip()!r} has no value", field=option, value=item)
+        out[field.strip()] = parse_cli_value(value)
+    return out
+
+
+def _criteria(args):
+    return _pairs(args.criteria, "criterion", "criteria")
+
+
+def _filters(args):
+    return _pairs(args.filters, "filter", "filters")
+
+
+def _product_filter(args):
+    """The keyword arguments of :func:`glue_mast.archive.products.products` asked for."""
+    return {
+        "calibrated_only": not args.all_levels,
+        "mrp_only": args.mrp_only,
+        "extension": args.extension,
+        **_filters(args),
+    }
+
+
+def _configure(args):
+    from .. import config
+
+    if getattr(args, "server", None) or getattr(args, "timeout", None):
+        config.configure(server=args.server, timeout=args.timeout)
+
+
+def search(args, out):
+    from ..archive.columns import SEARCH_COLUMNS
+
+    _configure(args)
+    if args.list_collections:
+        from ..archive import collections
+
+        for name in collections():
+            print(name, file=out)
+        return 0
+    if args.list_fields:
+        from ..archive import observation_fields
+
+        output.print_fields(observation_fields(), args.format, out)
+        return 0
+    from ..archive.search import search
+
+    q = search(
+        args.target,
+        coordinates=args.coordinates,
+        radius=args.radius,
+        sort=args.sort,
+        **_criteria(args),
+    )
+    if args.count:
+        n = q.count
+        output.print_count(n, args.format, out)
+        if n == 0:
+            _hint_no_rows(q)
+        return 0
+    table = q.page(args.page, size=args.page_size)
+    meta = table.meta
+    if args.format == "json":
+        output.write_json(
+            {
+                "count": meta["count"],
+                "page": meta["page"],
+                "page_size": meta["page_size"],
+                "rows": output.table_rows(table),
+            },
+            out,
+        )
+    elif args.format == "csv":
+        output.write_csv(table, out)
+    else:
+        text = output.table_text(table, args.columns, SEARCH_COLUMNS) if len(table) else None
+        print(output.search_heading(q, meta), file=out)
+        if text:
+            print(text, file=out)
+    if meta["count"] == 0:
+        _hint_no_rows(q)
+    return 0
+
+
+def _hint_no_rows(q):
+    # An empty result is often a misspelt collection: say so, but it is not an error.
+    from ..archive.lookup import unknown_collections
+
+    for problem in unknown_collections(q.criteria.get("obs_collection")):
+        print(f"glue-mast: note: {problem}", file=sys.stderr)
+
+
+def products(args, out):
+    from ..archive.columns import PRODUCT_COLUMNS
+    from ..archive.lookup import observations_by_obsid
+    from ..archive.products import products
+
+    _configure(args)
+    keep = _product_filter(args)  # bad filters are refused before any request
+    # The observations themselves, as `fetch --obsid` takes them: an unknown obsid is an
+    # error, not an empty table, and each product carries its observation's fields.
+    rows = observations_by_obsid(args.obsids)
+    table = products(rows, **keep)
+    if args.format == "json":
+        output.write_json(
+            {
+                "count": len(table),
+                "listed": table.meta.get("listed"),
+                "filter": table.meta.get("filter"),
+                "rows": output.table_rows(table),
+            },
+            out,
+        )
+    elif args.format == "csv":
+        output.write_csv(table, out)
+    else:
+        print(output.products_summary(table), file=out)
+        if len(table):
+            print(output.table_text(table, None, PRODUCT_COLUMNS), file=out)
+    return 0
+
+
+def _fetch_products(args):
+    """The products a ``fetch`` command means, from obsids or from a search; refuses to
+    go on (before anything is written) when nothing matched.
+    """
+    from ..archive.lookup import observations_by_obsid, unknown_collections
+    from ..archive.products import products
+    from ..archive.search import search
+    from ..errors import InputError
+
+    keep = _product_filter(args)
+    if args.obsid:
+        if args.target or args.coordinates or args.criteria:
+            raise InputError(
+                "give --obsid or a search (target, --coordinates, --criteria), not both",
+                field="obsid",
+            )
+        rows = observations_by_obsid(args.obsid)
+    else:
+        q = search(
+            args.target, coordinates=args.coordinates, radius=args.radius, **_criteria(args)
+        )
+        rows = q.all(limit=args.max_observations + 1)
+        if len(rows) > args.max_observations:
+            raise InputError(
+                f"the search has {q.count:,} observations, more than --max-observations "
+                f"{args.max_observations:,}; narrow it, or raise the limit if you mean it",
+                field="max_observations",
+                value=args.max_observations,
+            )
+        if not len(rows):
+            problems = unknown_collections(q.criteria.get("obs_collection"))
+            if problems:
+                raise problems[0]
+            raise InputError("no observation matches the search; nothing to fetch")
+    prods = products(rows, **keep)
+    if not len(prods):
+        raise InputError(
+            f"none of the {prods.meta['listed']:,} products of {len(rows):,} observation"
+            f"{'s' if len(rows) != 1 else ''} passes the product filter; nothing to fetch "
+            "(--all-levels, --filter and --extension choose others)"
+        )
+    return prods
+
+
+def fetch(args, out):
+    from .. import config
+    from ..archive import fetch as fetching
+    from ..archive.astroquery_adapter import prefetch_column_configs
+
+    _configure(args)
+    # Both field lists will be needed: ask for them now, while the name resolves.
+    prefetch_column_configs("observations", "products")
+    prods = _fetch_products(args)
+    root = args.out or config.current_download_dir()
+    manifest = args.manifest or True
+    if args.dry_run or args.curl_script:
+        fetch_plan = fetching.plan_fetch(prods, root, manifest=manifest)
+        if args.curl_script:
+            path = fetching.write_curl_script(fetch_plan, args.curl_script)
+            files = fetch_plan.not_on_disk
+            size = sum(f.size or 0 for f in files)
+            print(
+                f"wrote {path}: {len(files)} files, {format_size(size)}; "
+                "run it to download them",
+                file=out,
+            )
+        else:
+            output.print_plan(fetch_plan, out)
+        return 0
+    result = fetching.fetch(
+        prods,
+        root,
+        manifest=manifest,
+        parallel=args.parallel,
+        doi=args.doi,
+        cloud=args.cloud,
+        progress=not args.no_progress,
+    )
+    return output.report_fetch(result, out)
+
+
+def verify(args, out):
+    from ..provenance import Manifest
+
+    m = Manifest.read(args.manifest)
+    report = m.verify(checksums=not args.no_checksums)
+    for line in report.lines():
+        print(line, file=out)
+    what = "sizes" if args.no_checksums else "sizes and sha256"
+    print(f"{len(report.ok)} of {len(m)} files match the manifest ({what})", file=out)
+    return 0 if report else 1
+
+
+def reproduce(args, out):
+    from ..archive.fetch import reproduce
+
+    _configure(args)
+    result, report = reproduce(
+        args.manifest,
+        args.out,
+        server=args.server,
+        parallel=args.parallel,
+        progress=not args.no_progress,
+    )
+    status = output.report_fetch(result, out)
+    for line in report.lines():
+        print(line, file=out)
+    print(
+        f"{len(report.ok)} files verified identical to the manifest"
+        + (f"; {len(report.problems)} not" if report.problems else ""),
+        file=out,
+    )
+    return 0 if report and status == 0 else 1
+
+
+def demo(args, out):
+    from ..demo import run_demo
+
+    return run_demo(args.out, out=out)
+
+
+#: Command name -> function.
+COMMANDS = {
+    "search": search,
+    "products": products,
+    "fetch": fetch,
+    "verify": verify,
+    "reproduce": reproduce,
+    "demo": demo,
+}

@@ -1,0 +1,224 @@
+"""The ``glue-mast`` command line's options: argparse definitions only, no work."""
+
+from __future__ import annotations
+
+import argparse
+
+__all__ = ["build_parser"]
+
+
+def _server_options():
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--server",
+        metavar="URL",
+        help="MAST-compatible base URL for every request (default: "
+        "$GLUE_MAST_SERVER or https://mast.stsci.edu)",
+    )
+    common.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="seconds to wait for each request (default: $GLUE_MAST_TIMEOUT or 120)",
+    )
+    return common
+
+
+def _output_options(parser):
+    parser.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="output format (default: table)",
+    )
+
+
+def build_parser():
+    """The parser of every command; ``args.command`` names the one given."""
+    from .. import __version__
+
+    common = _server_options()
+    parser = argparse.ArgumentParser(
+        prog="glue-mast",
+        description="Search MAST, list and fetch its data products, with provenance.",
+    )
+    parser.add_argument("--version", action="version", version=f"glue-mast {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser(
+        "search",
+        parents=[common],
+        help="search observations",
+        description="Search MAST's observations by target, position and "
+        "criteria. The count comes first; rows are paged on the "
+        "server.",
+    )
+    p.add_argument("target", nargs="?", help="object name, e.g. 'TW Hya' or 'TIC 358108509'")
+    _add_search_options(p)
+    p.add_argument("--count", action="store_true", help="print only the number of rows")
+    p.add_argument("--page", type=int, default=1, metavar="N", help="page to show (from 1)")
+    p.add_argument("--page-size", type=int, metavar="N", help="rows per page (default 50)")
+    p.add_argument(
+        "--sort",
+        nargs="+",
+        action="extend",
+        metavar="FIELD",
+        help="sort by these fields; --sort=-FIELD for descending (MAST cannot sort, so this "
+        "fetches every row first)",
+    )
+    p.add_argument("--columns", metavar="A,B,...", help="columns to show in table format")
+    p.add_argument(
+        "--list-fields",
+        action="store_true",
+        help="list the observation fields MAST accepts as criteria, and exit",
+    )
+    p.add_argument(
+        "--list-collections",
+        action="store_true",
+        help="list the collections the server holds, and exit",
+    )
+    _output_options(p)
+
+    p = sub.add_parser(
+        "products",
+        parents=[common],
+        help="list data products of observations",
+        description="List the data products of observations, by default the "
+        "calibrated science ones (calib_level >= 2, SCIENCE).",
+    )
+    p.add_argument("obsids", nargs="+", metavar="OBSID", help="MAST obsid(s) (not obs_id)")
+    _add_product_options(p)
+    _output_options(p)
+
+    p = sub.add_parser(
+        "fetch",
+        parents=[common],
+        help="download products of a search or of obsids, with a manifest",
+        description="Search (or take obsids), list the products, and download them in "
+        "parallel into OUT/<collection>/<obs_id>/<file>, with a provenance manifest. "
+        "Calibrated science products only, unless asked otherwise. Files already complete "
+        "on disk cost no request; partial ones are resumed.",
+    )
+    p.add_argument("target", nargs="?", help="object name, e.g. 'TW Hya'")
+    _add_search_options(p)
+    p.add_argument(
+        "--obsid",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="ID",
+        help="fetch the products of these obsids instead of a search",
+    )
+    _add_product_options(p)
+    p.add_argument("--out", metavar="DIR", help="download directory (default: ./mast_data)")
+    p.add_argument(
+        "--manifest",
+        metavar="PATH",
+        help="manifest path (default: OUT/manifest.json, merged if present)",
+    )
+    p.add_argument("--parallel", type=int, metavar="N", help="files at once (default 8)")
+    p.add_argument(
+        "--max-observations",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="refuse searches with more observations than this (default 1000)",
+    )
+    p.add_argument("--doi", metavar="DOI", help="a DOI to record for every file fetched")
+    p.add_argument(
+        "--cloud",
+        action="store_true",
+        help="fetch from MAST's public cloud copy where there is one (needs boto3)",
+    )
+    p.add_argument(
+        "--curl-script",
+        metavar="PATH",
+        help="write a shell script that downloads the files with curl, and exit",
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show the files, their count and total size; download nothing",
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    p = sub.add_parser(
+        "verify",
+        help="check the files of a manifest against the disk",
+        description="Check every file's size and SHA-256 against a manifest; "
+        "exit 1 listing what is missing or wrong.",
+    )
+    p.add_argument("manifest", metavar="MANIFEST")
+    p.add_argument("--no-checksums", action="store_true", help="check sizes only")
+
+    p = sub.add_parser(
+        "reproduce",
+        parents=[common],
+        help="re-fetch what a manifest lists and is missing or wrong",
+        description="Re-fetch the files of a manifest that are missing or "
+        "wrong, from the server it records (or --server), and check "
+        "that every file ends with the recorded SHA-256.",
+    )
+    p.add_argument("manifest", metavar="MANIFEST")
+    p.add_argument("--out", metavar="DIR", help="put the files here instead of beside the manifest")
+    p.add_argument("--parallel", type=int, metavar="N", help="files at once (default 8)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    p = sub.add_parser(
+        "demo",
+        help="run the main job offline against the bundled archive",
+        description="Start the bundled local MAST-compatible archive on "
+        "loopback and run the main job against it.",
+    )
+    p.add_argument(
+        "--out",
+        default="glue-mast-demo",
+        metavar="DIR",
+        help="directory for the demo's files (default: ./glue-mast-demo)",
+    )
+    return parser
+
+
+def _add_search_options(p):
+    p.add_argument(
+        "--coordinates",
+        metavar='"RA DEC"',
+        help="position instead of a target name, e.g. '165.466 -34.705' or '11:01:51.9 -34:42:17'",
+    )
+    p.add_argument("--radius", metavar="ANGLE", help="cone radius with a unit (default 0.2 deg)")
+    p.add_argument(
+        "--criteria",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="criteria: FIELD=A,B (any of), FIELD=MIN..MAX (range), wildcards * "
+        "in text; dates for t_min/t_max, units for em_min/em_max",
+    )
+
+
+def _add_product_options(p):
+    p.add_argument(
+        "--filter",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="FIELD=VALUE",
+        dest="filters",
+        help="product filters with astroquery's filter_products semantics: "
+        "FIELD=A,B (any of), numeric N, a..b, >=N, !value",
+    )
+    p.add_argument(
+        "--mrp-only", action="store_true", help="only MAST's Minimum Recommended Products"
+    )
+    p.add_argument(
+        "--all-levels",
+        action="store_true",
+        help="every calibration level, not only calibrated (>= 2)",
+    )
+    p.add_argument(
+        "--extension",
+        nargs="+",
+        metavar="EXT",
+        help="only files ending with EXT (e.g. fits, _x1d.fits)",
+    )

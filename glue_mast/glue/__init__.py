@@ -1,0 +1,87 @@
+"""glue-mast inside glue (glue-core only): datasets, links, the data factory and sessions.
+
+- :func:`load` -- fetched files into a glue data collection, labelled, described and linked;
+- :func:`save_session` / :func:`restore_session` -- a glue session with its provenance
+  manifest beside it; :func:`session_manifest` builds that manifest for any data collection;
+- :class:`SpectralAxisLink`, :class:`TimeAxisLink` -- unit-aware links that survive a session;
+- :func:`setup` -- registers the data factory, the link helpers and the autolinkers with glue
+  (glue calls :func:`glue_mast.setup`, the ``glue.plugins`` entry point, which calls this).
+
+The glue Qt dialog lives in ``glue_mast.glue.qt``; nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AUTOLINKER_LABELS",
+    "SpectralAxisLink",
+    "TimeAxisLink",
+    "load",
+    "restore_session",
+    "save_session",
+    "session_manifest",
+    "setup",
+]
+
+_LAZY = {
+    "load": ("glue_mast.glue.load", "load"),
+    "LoadedDatasets": ("glue_mast.glue.load", "LoadedDatasets"),
+    "save_session": ("glue_mast.glue.session", "save_session"),
+    "restore_session": ("glue_mast.glue.session", "restore_session"),
+    "session_manifest": ("glue_mast.glue.session", "session_manifest"),
+    "SpectralAxisLink": ("glue_mast.glue.links", "SpectralAxisLink"),
+    "TimeAxisLink": ("glue_mast.glue.links", "TimeAxisLink"),
+}
+
+#: The names glue shows for glue-mast's autolinkers (glue-qt's link suggestions).
+AUTOLINKER_LABELS = {
+    "spectral": "MAST spectra (spectral axis, any units)",
+    "time": "MAST light curves (time)",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'glue_mast.glue' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
+
+def setup():
+    """Register glue-mast with glue's registries; calling it again changes nothing.
+
+    - ``glue.config.data_factory``: :func:`~glue_mast.glue.factory.read_mast_product` for MAST
+      spectra and light curves (above glue's generic FITS reader for those file names);
+    - ``glue.config.link_helper``: :class:`SpectralAxisLink` and :class:`TimeAxisLink`, in
+      the "Astronomy" category of glue's link editor;
+    - ``glue.config.autolinker``: the spectral-axis and time autolinkers, so that datasets
+      added to a glue application arrive linked.
+    """
+    from glue.config import autolinker, data_factory, link_helper
+
+    from . import factory, links
+
+    if not any(f.function is factory.read_mast_product for f in data_factory.members):
+        data_factory(
+            factory.FACTORY_LABEL,
+            identifier=factory.is_mast_product,
+            priority=factory.FACTORY_PRIORITY,
+        )(factory.read_mast_product)
+    for helper in (links.SpectralAxisLink, links.TimeAxisLink):
+        if not any(h.helper is helper for h in link_helper.members):
+            link_helper(category="Astronomy")(helper)
+    registered = {function for _, function in autolinker.members}
+    for key, function in (
+        ("spectral", links.spectral_axis_autolink),
+        ("time", links.time_axis_autolink),
+    ):
+        if function not in registered:
+            autolinker.add(AUTOLINKER_LABELS[key], function)

@@ -1,0 +1,377 @@
+"""Spectra and light curves as glue Data that a glue session can save and restore.
+
+- A spectrum (specutils ``Spectrum``) becomes one Data per 1-D spectrum, its spectral axis
+  a :class:`~glue_mast.glue.coordinates.SpectralAxisCoordinates` (so the world component is
+  "Wavelength", "Frequency"... in the spectrum's unit), with ``flux``, ``uncertainty`` and
+  ``mask`` components carrying their units. A 2-D flux (several spectra on one axis) gives one
+  Data per row.
+- A light curve (lightkurve ``LightCurve``) becomes a time-series Data: ``time`` (days since the
+  light curve's reference epoch), ``flux``, ``flux_err``, ``quality`` and the file's other 1-D
+  numeric columns, with their units; its time system goes in ``meta``.
+
+``Data.meta["glue_mast"]`` holds the dataset's provenance as plain JSON (string keys, numbers,
+strings, lists, dicts), because glue sessions silently drop astropy ``Time`` and ``fits.Header``
+values, fail to save a ``Quantity`` (glue-viz/glue#2597), and write sessions they cannot open
+again when a dict has a non-string key.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+from astropy import units as u
+from glue.core import Data
+from glue.core.component import Component
+
+from ..util import plain
+from .coordinates import SpectralAxisCoordinates
+from .links import META_KEY
+
+__all__ = [
+    "META_KEY",
+    "META_SCHEMA",
+    "base_label",
+    "content_to_data",
+    "describe",
+    "label_choices",
+    "lightcurve_to_data",
+    "part_of",
+    "provenance",
+    "spectrum_to_data",
+    "unique_labels",
+]
+
+META_SCHEMA = "glue-mast/data/1"
+
+# Header keywords worth keeping with a dataset (io gives a plain dict of the file's header).
+_HEADER_KEYS = (
+    "TELESCOP",
+    "INSTRUME",
+    "DETECTOR",
+    "OPT_ELEM",
+    "CENWAVE",
+    "SEGMENT",
+    "FILTER",
+    "GRATING",
+    "APERTURE",
+    "TARGNAME",
+    "OBJECT",
+    "OBS_ID",
+    "ROOTNAME",
+    "PROPOSID",
+    "DATE-OBS",
+    "EXPTIME",
+    "QUARTER",
+    "CAMPAIGN",
+    "SECTOR",
+    "KEPLERID",
+    "TICID",
+    "CAL_VER",
+)
+
+
+def _native(array):
+    """``array`` as a plain numpy array in native byte order (FITS data is big-endian)."""
+    array = np.asarray(array)
+    if array.dtype.byteorder not in ("=", "|"):
+        array = array.astype(array.dtype.newbyteorder("="))
+    return array
+
+
+def _unit_string(unit):
+    return "" if unit is None else u.Unit(unit).to_string()
+
+
+def _add(data, name, values, unit=None):
+    data.add_component(Component(_native(values), units=_unit_string(unit) or None), name)
+
+
+# --- spectra -----------------------------------------------------------------------------------
+
+
+def _spectrum_rows(spectrum):
+    """1-D (flux, uncertainty, mask, row index) views of a spectrum, one per row."""
+    flux = spectrum.flux
+    uncertainty = spectrum.uncertainty
+    mask = spectrum.mask
+    if flux.ndim == 1:
+        return [(flux, uncertainty, mask, None)]
+    if flux.ndim != 2:
+        raise ValueError(f"a spectrum with {flux.ndim}-D flux is a cube, not a 1-D spectrum")
+    rows = []
+    for i in range(flux.shape[0]):
+        rows.append(
+            (
+                flux[i],
+                uncertainty[i] if uncertainty is not None else None,
+                mask[i] if mask is not None else None,
+                i,
+            )
+        )
+    return rows
+
+
+def spectrum_to_data(spectrum, label=None):
+    """glue Data for each 1-D spectrum in ``spectrum`` (one per row of a 2-D flux).
+
+    Parameters
+    ----------
+    spectrum : `specutils.Spectrum`
+    label : str, optional
+
+    Returns
+    -------
+    list of `~glue.core.data.Data`
+        Each with ``meta["uncertainty_type"]`` set when there is an uncertainty, as
+        glue-astronomy's translator expects, so ``data.get_object(Spectrum)`` works.
+    """
+    axis = spectrum.spectral_axis
+    coords = SpectralAxisCoordinates(u.Quantity(_native(axis.value), axis.unit))
+    out = []
+    for flux, uncertainty, mask, row in _spectrum_rows(spectrum):
+        shown = label if row is None or not label else f"{label} row {row}"
+        data = Data(coords=coords, label=shown)
+        if row is not None:
+            data.meta[META_KEY] = {"row": row}
+        _add(data, "flux", flux.value, flux.unit)
+        if uncertainty is not None:
+            unc_unit = uncertainty.unit if uncertainty.unit is not None else None
+            if unc_unit is None and uncertainty.uncertainty_type == "std":
+                unc_unit = flux.unit
+            _add(data, "uncertainty", uncertainty.array, unc_unit)
+            data.meta["uncertainty_type"] = uncertainty.uncertainty_type
+        if mask is not None:
+            _add(data, "mask", np.asarray(mask, dtype=bool))
+        out.append(data)
+    return out
+
+
+# --- light curves ------------------------------------------------------------------------------
+
+_FIRST_COLUMNS = ("flux", "flux_err", "quality")
+
+
+def _time_system(time):
+    """(values in days, JSON time system) of an astropy Time."""
+    from astropy.time import Time
+
+    try:
+        values = np.asarray(time.value, dtype=float)
+        reference = Time(0.0, format=time.format, scale=time.scale)
+        reference_jd = float(reference.jd1 + reference.jd2)
+        fmt = time.format
+    except (TypeError, ValueError):  # a non-numeric format (isot...): use the JD
+        reference_jd, fmt = 0.0, "jd"
+        values = (time.jd1 - 0.0) + time.jd2
+    return values, {"reference_jd": reference_jd, "scale": time.scale, "format": fmt}
+
+
+def _column_values(column):
+    """(float or int values, unit) of a light-curve column; masked entries become NaN."""
+    unit = getattr(column, "unit", None)
+    values = getattr(column, "value", column)
+    mask = getattr(column, "mask", None)
+    values = _native(np.ma.getdata(getattr(values, "unmasked", values)))
+    if mask is not None and np.any(mask):
+        values = values.astype(float)
+        values[np.asarray(mask, dtype=bool)] = np.nan
+    return values, unit
+
+
+def lightcurve_to_data(lightcurve, label=None):
+    """A time-series glue Data for a lightkurve ``LightCurve``.
+
+    Components: ``time`` (days since the reference epoch in ``meta["glue_mast"]["time"]``),
+    then ``flux``, ``flux_err``, ``quality`` and the other 1-D numeric columns, with units.
+    """
+    data = Data(label=label)
+    values, system = _time_system(lightcurve.time)
+    _add(data, "time", values, u.day)
+    names = [n for n in _FIRST_COLUMNS if n in lightcurve.colnames]
+    names += [n for n in lightcurve.colnames if n not in names and n != "time"]
+    for name in names:
+        column = lightcurve[name]
+        if getattr(column, "ndim", 0) != 1:
+            continue
+        values, unit = _column_values(column)
+        if values.dtype.kind not in "biuf":
+            continue
+        _add(data, name, values, unit)
+    data.meta[META_KEY] = {"time": system}
+    return data
+
+
+# --- any product content -----------------------------------------------------------------------
+
+
+def content_to_data(item):
+    """glue Data for one :class:`glue_mast.io.ProductContent` (spectrum or light curve).
+
+    Returns
+    -------
+    list of `~glue.core.data.Data`
+        Unlabelled; see :func:`describe` for labels and provenance. The rows of a 2-D
+        spectrum have their index in ``meta["glue_mast"]["row"]``.
+
+    Raises
+    ------
+    TypeError
+        For content glue-mast does not turn into glue Data (pixels, images, cubes).
+    """
+    kind = getattr(item.kind, "name", str(item.kind)).upper()
+    if kind == "SPECTRUM":
+        return spectrum_to_data(item.data)
+    if kind == "LIGHTCURVE":
+        return [lightcurve_to_data(item.data)]
+    shown = getattr(item.kind, "value", kind)
+    raise TypeError(
+        f"it holds a {shown}{f' ({item.part})' if item.part else ''}, and glue-mast loads"
+        " spectra and light curves into glue"
+    )
+
+
+# --- labels and provenance -----------------------------------------------------------------------
+
+
+def _first(*values):
+    for value in values:
+        if value not in (None, "", "None"):
+            return str(value).strip()
+    return None
+
+
+def base_label(record=None, header=None, part=None, path=None, detail=None):
+    """What a person needs to tell a dataset apart: collection, instrument, obs_id, part.
+
+    Taken from the MAST record when there is one, else from the file's header, else from the
+    file name. ``detail`` (a product type such as X1DSUM) goes before the part.
+    """
+    record = record or {}
+    header = header or {}
+    collection = _first(record.get("obs_collection"), header.get("TELESCOP"))
+    instrument = _first(record.get("instrument_name"), header.get("INSTRUME"))
+    if instrument and collection and instrument.lower() == collection.lower():
+        instrument = None  # "Kepler Kepler", "FUSE FUSE"
+    words = [
+        collection,
+        instrument,
+        _first(
+            record.get("obs_id"),
+            header.get("OBS_ID"),
+            header.get("ROOTNAME"),
+            header.get("OBJECT"),
+            Path(path).stem if path else None,
+        ),
+        _first(detail),
+        _first(part),
+    ]
+    return " ".join(w for w in words if w) or (Path(path).stem if path else "MAST dataset")
+
+
+def label_choices(record=None, header=None, part=None, path=None):
+    """(label, label with a detail) for :func:`unique_labels`: the detail is the product type
+    (X1DSUM, X1D...) or, without a MAST record, the file name."""
+    detail = _first((record or {}).get("productSubGroupDescription")) or (
+        Path(path).stem if path else None
+    )
+    label = base_label(record, header, part, path)
+    if detail and detail in label.split():
+        detail = None  # the file name is already the label's obs_id
+    return label, base_label(record, header, part, path, detail=detail)
+
+
+def unique_labels(wanted, taken=()):
+    """Labels for new datasets, unique among themselves and ``taken``.
+
+    Parameters
+    ----------
+    wanted : list of (label, label with detail)
+        A label, and a longer one for when two would be equal (see :func:`label_choices`).
+    taken : iterable of str
+        Labels already in the data collection.
+    """
+    from glue.core.util import disambiguate
+
+    taken = set(taken)
+    short = [w[0] for w in wanted]
+    out = []
+    for label, detailed in wanted:
+        if short.count(label) > 1 or label in taken:
+            label = detailed or label
+        label = disambiguate(label, taken)
+        taken.add(label)
+        out.append(label)
+    return out
+
+
+def _queries_for(record, queries):
+    """The queries a dataset came from: the products listing naming its observation, and the
+    search just before it."""
+    ids = {str(record.get(k)) for k in ("obsid", "parent_obsid") if record.get(k) is not None}
+    out, last_search = [], None
+    for query in queries or []:
+        if query.get("service") == "Mast.Caom.Products":
+            if ids & {str(o) for o in query.get("obsids") or []}:
+                if last_search is not None and last_search not in out:
+                    out.append(last_search)
+                out.append(query)
+        else:
+            last_search = query
+    return out
+
+
+def provenance(record=None, *, manifest=None, item=None, label=None):
+    """The JSON-only provenance glue-mast keeps in ``Data.meta["glue_mast"]``.
+
+    Parameters
+    ----------
+    record : dict, optional
+        The manifest's record of the file (its ``path`` is kept relative to the manifest).
+    manifest : `~glue_mast.provenance.Manifest`, optional
+        The manifest holding ``record``: its server and the queries the file came from.
+    item : `glue_mast.io.ProductContent`, optional
+        What was read: kind, part, reader, header keywords.
+    label : str, optional
+        The label the dataset was loaded as.
+    """
+    out = {"schema": META_SCHEMA, "label": label}
+    if item is not None:
+        header = item.header or {}
+        out.update(
+            kind=str(getattr(item.kind, "value", item.kind)),
+            part=part_of(item, None),
+            reader=item.reader,
+            file=Path(item.path).name,
+            header={k: header[k] for k in _HEADER_KEYS if header.get(k) is not None},
+        )
+    if record is not None:
+        record = dict(record)
+        if manifest is not None and manifest.path is not None and record.get("path"):
+            record["path"] = Path(
+                os.path.relpath(record["path"], manifest.path.parent)
+            ).as_posix()
+        out["dataset"] = record
+        out["manifest"] = manifest.path.name if manifest is not None and manifest.path else None
+        out["server"] = manifest.server if manifest is not None else None
+        out["queries"] = _queries_for(record, manifest.queries if manifest is not None else [])
+    return plain(out)
+
+
+def part_of(item, data):
+    """The part of a file a Data holds: the reader's part ("FUVA", "order 87") and its row."""
+    row = ((data.meta.get(META_KEY) or {}).get("row")) if data is not None else None
+    words = [w for w in (getattr(item, "part", None), None if row is None else f"row {row}") if w]
+    return " ".join(str(w) for w in words) or None
+
+
+def describe(data, *, label, record=None, manifest=None, item=None):
+    """Give ``data`` its label and its provenance in ``meta``, keeping other glue-mast keys."""
+    data.label = label
+    kept = dict(data.meta.get(META_KEY) or {})
+    kept.update(provenance(record, manifest=manifest, item=item, label=label))
+    if item is not None:
+        kept["part"] = part_of(item, data)
+    data.meta[META_KEY] = kept
+    return data

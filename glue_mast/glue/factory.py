@@ -1,0 +1,137 @@
+"""glue-mast's glue data factory: a MAST product file in, labelled glue Data out.
+
+Data made by ``glue.core.data_factories.load_data(path, factory=read_mast_product)`` carries
+glue's ``LoadLog``: a saved session stores the file's path (relative to the session when asked)
+and this function's name rather than the arrays, and restoring the session reads the file again
+through it. So the function must stay importable under its name, and must return the same
+datasets, in the same order, every time it reads the same file.
+
+Provenance comes from the glue-mast manifest that lists the file (``manifest.json`` in the
+file's directory or one of the few above it, where :func:`glue_mast.fetch` writes it), so a file
+opened with glue's own File menu is labelled and described as well as one loaded with
+:func:`glue_mast.load`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from pathlib import Path
+
+__all__ = [
+    "FACTORY_LABEL",
+    "FACTORY_PRIORITY",
+    "SkippedContent",
+    "find_manifest_record",
+    "is_mast_product",
+    "read_mast_product",
+]
+
+FACTORY_LABEL = "MAST spectrum or light curve (glue-mast)"
+#: Above glue's generic FITS reader (100), which would give a table's columns, not a spectrum.
+FACTORY_PRIORITY = 200
+
+#: File names of the MAST products glue-mast loads as spectra or light curves.
+_PRODUCT_NAME = re.compile(
+    r"(_x1d|_x1dsum\d?|_sx1|_c1d|_vo|_llc|_slc|_lc|_spec|_sp)\.fits(\.gz)?$", re.IGNORECASE
+)
+
+#: How many directories above a file a manifest that lists it may be (DIR/HST/OBS_ID/file).
+MANIFEST_LEVELS = 4
+MANIFEST_NAME = "manifest.json"
+
+_manifests: dict = {}
+
+
+class SkippedContent(UserWarning):
+    """Part of a file that glue-mast does not load into glue (a pixel file, an image...)."""
+
+
+def is_mast_product(path, **kwargs):
+    """glue's identifier: whether ``path`` is named like a MAST spectrum or light curve."""
+    return bool(_PRODUCT_NAME.search(os.fspath(path)))
+
+
+def _read_manifest(path):
+    from ..errors import InputError
+    from ..provenance.manifest import Manifest
+
+    stat = path.stat()
+    key = (os.fspath(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _manifests:
+        try:
+            _manifests[key] = Manifest.read(path)
+        except InputError:
+            _manifests[key] = None
+    return _manifests[key]
+
+
+def find_manifest_record(path, manifest=None):
+    """The manifest listing ``path`` and its record of it, or ``(None, None)``.
+
+    Parameters
+    ----------
+    path : path-like
+    manifest : `~glue_mast.provenance.Manifest`, optional
+        Look here first; otherwise in ``manifest.json`` beside the file and above it.
+    """
+    path = Path(path).resolve()
+    if manifest is not None and manifest.dataset_for(path) is not None:
+        return manifest, manifest.dataset_for(path)
+    for folder in list(path.parents)[:MANIFEST_LEVELS]:
+        candidate = folder / MANIFEST_NAME
+        if candidate.is_file():
+            found = _read_manifest(candidate)
+            if found is not None and found.dataset_for(path) is not None:
+                return found, found.dataset_for(path)
+    return None, None
+
+
+def read_mast_product(path, **kwargs):
+    """Read a MAST product file into glue Data: one per spectrum, segment, order, light curve.
+
+    Parameters
+    ----------
+    path : str
+        The file (anything `glue_mast.io.read` reads).
+
+    Returns
+    -------
+    list of `~glue.core.data.Data`
+        Labelled (collection, instrument, obs_id, part), with provenance in
+        ``meta["glue_mast"]`` when a manifest lists the file.
+
+    Raises
+    ------
+    UnreadableProduct
+        No reader takes the file, or it holds nothing glue-mast loads into glue. Content that
+        is skipped beside loaded content (a pixel file beside a light curve) is reported as a
+        :class:`SkippedContent` warning.
+    """
+    from ..errors import UnreadableProduct
+    from ..io import read
+    from .data import content_to_data, describe, label_choices, part_of, unique_labels
+
+    items = read(path)
+    manifest, record = find_manifest_record(path)
+    made, skipped = [], []
+    for item in items:
+        try:
+            made.extend((data, item) for data in content_to_data(item))
+        except TypeError as exc:
+            skipped.append(str(exc))
+    if not made:
+        raise UnreadableProduct(
+            f"Cannot load {Path(path).name} into glue: "
+            + ("; ".join(skipped) if skipped else "it holds no spectrum or light curve")
+            + ".",
+            path=path,
+            readers=sorted({item.reader for item in items}),
+        )
+    for message in skipped:
+        warnings.warn(f"Not loaded from {Path(path).name}: {message}.", SkippedContent, 2)
+    wanted = [label_choices(record, item.header, part_of(item, data), path) for data, item in made]
+    for (data, item), label in zip(made, unique_labels(wanted), strict=True):
+        describe(data, label=label, record=record, manifest=manifest, item=item)
+    return [data for data, _ in made]

@@ -1,0 +1,183 @@
+"""``glue_mast.load``: fetched MAST files into a glue data collection, labelled and linked."""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["LoadProblem", "LoadedDatasets", "load"]
+
+logger = logging.getLogger("glue_mast")
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """A file, or part of one, that was not loaded, and why (one line for people)."""
+
+    path: Path
+    message: str
+
+    def __str__(self):
+        return self.message
+
+
+class LoadedDatasets(list):
+    """The glue Data that :func:`load` added, in order, with what else happened.
+
+    Attributes
+    ----------
+    data_collection : `~glue.core.data_collection.DataCollection`
+        Where they were added.
+    links : list
+        The links added between them (and the collection's other glue-mast datasets).
+    problems : list of LoadProblem
+        Files (or parts) not loaded, one message each.
+    manifest : `~glue_mast.provenance.Manifest` or None
+        The manifest that was given, if any.
+    """
+
+    def __init__(self, datasets, *, data_collection, links, problems, manifest):
+        super().__init__(datasets)
+        self.data_collection = data_collection
+        self.links = links
+        self.problems = problems
+        self.manifest = manifest
+
+    def __repr__(self):
+        labels = ", ".join(repr(d.label) for d in self)
+        return (
+            f"<LoadedDatasets {len(self)} datasets [{labels}], {len(self.links)} links, "
+            f"{len(self.problems)} problems>"
+        )
+
+
+def _sources(fetched):
+    """(paths, manifest or None) from a FetchResult, a Manifest, a manifest path or paths."""
+    from ..errors import InputError
+    from ..provenance.manifest import Manifest
+
+    if isinstance(fetched, Manifest):
+        return [Path(d["path"]) for d in fetched.datasets], fetched
+    if hasattr(fetched, "paths") and hasattr(fetched, "manifest"):  # a FetchResult
+        return [Path(p) for p in fetched.paths], fetched.manifest
+    if isinstance(fetched, (str, os.PathLike)):
+        path = Path(fetched)
+        if path.suffix.lower() == ".json":
+            manifest = Manifest.read(path)
+            return [Path(d["path"]) for d in manifest.datasets], manifest
+        return [path], None
+    try:
+        paths = [Path(p) for p in fetched]
+    except TypeError:
+        raise InputError(
+            "load takes a fetch result, a manifest (or its path), or paths of fetched files;"
+            f" not {type(fetched).__name__}"
+        ) from None
+    return paths, None
+
+
+def _problem_message(path, exc):
+    from ..errors import GlueMastError
+
+    if isinstance(exc, GlueMastError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"Cannot read {path}: {exc.strerror or exc}."
+    return f"Cannot load {path}: {type(exc).__name__}: {exc}."
+
+
+def _read_one(path):
+    """(datasets, problems) of one file, through glue's load_data so sessions can re-read it."""
+    from glue.core.data_factories import load_data
+
+    from .factory import SkippedContent, read_mast_product
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SkippedContent)
+        try:
+            loaded = load_data(os.fspath(path), factory=read_mast_product)
+        except Exception as exc:  # one file's failure must not stop the others
+            return [], [LoadProblem(path, _problem_message(path, exc))]
+    problems = [
+        LoadProblem(path, str(w.message)) for w in caught if issubclass(w.category, SkippedContent)
+    ]
+    for w in caught:
+        if not issubclass(w.category, SkippedContent):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return (loaded if isinstance(loaded, list) else [loaded]), problems
+
+
+def load(fetched, data_collection=None, link=True):
+    """Load fetched MAST spectra and light curves into glue, labelled, described and linked.
+
+    Parameters
+    ----------
+    fetched : FetchResult, Manifest, path-like or list of path-like
+        What :func:`glue_mast.fetch` returned, a manifest (or the path of one), or paths of
+        fetched files (their provenance comes from the ``manifest.json`` that lists them, in
+        their directory or a few above, where a fetch writes it).
+    data_collection : `~glue.core.data_collection.DataCollection` or glue Application, optional
+        Where the datasets go; a new DataCollection by default.
+    link : bool
+        Link the spectra on their spectral axis (in any units) and the light curves on time,
+        with each other and with glue-mast datasets already in the collection.
+
+    Returns
+    -------
+    LoadedDatasets
+        A list of the glue Data added; ``.problems`` has one message per file (or part) that
+        was not loaded, ``.links`` the links added, ``.data_collection`` the collection.
+
+    Notes
+    -----
+    Each file goes through ``glue.core.data_factories.load_data`` with glue-mast's factory,
+    so a glue session saved afterwards stores the file's path and reads it again on restore.
+    Labels are unique within the data collection: collection, instrument, obs_id and the part
+    of the file (segment, order), with the product type or file name added where two would
+    otherwise be the same. ``meta["glue_mast"]`` holds the file's manifest record, the queries
+    it came from, and the label it was loaded as, as plain JSON.
+    """
+    from glue.core.data_collection import DataCollection
+
+    from .data import describe, label_choices, unique_labels
+    from .factory import find_manifest_record
+    from .links import META_KEY, link_datasets
+
+    paths, manifest = _sources(fetched)
+    if data_collection is None:
+        data_collection = DataCollection()
+    elif hasattr(data_collection, "data_collection"):  # a glue Application
+        data_collection = data_collection.data_collection
+
+    datasets, problems = [], []
+    for path in sorted({p.resolve() for p in paths}):
+        loaded, trouble = _read_one(path)
+        problems.extend(trouble)
+        for data in loaded:
+            datasets.append((data, path))
+    for problem in problems:
+        logger.warning("%s", problem.message)
+
+    wanted = []
+    for data, path in datasets:
+        # The given manifest first: it may not be the one beside the file.
+        listing, record = find_manifest_record(path, manifest)
+        if record is not None:
+            describe(data, label=data.label, record=record, manifest=listing)
+        meta = data.meta.setdefault(META_KEY, {})
+        wanted.append(label_choices(record, meta.get("header"), meta.get("part"), path))
+    labels = unique_labels(wanted, taken=[d.label for d in data_collection])
+    out = []
+    for (data, _), label in zip(datasets, labels, strict=True):
+        data.label = label
+        data.meta[META_KEY]["label"] = label
+        out.append(data)
+
+    data_collection.extend(out)
+    links = link_datasets(data_collection) if link else []
+    return LoadedDatasets(
+        out, data_collection=data_collection, links=links, problems=problems, manifest=manifest
+    )

@@ -1,0 +1,151 @@
+"""Checking a manifest's dataset entries before anything trusts them.
+
+A manifest is input like any other: it may be hand-edited, truncated, or written to attack
+whoever runs ``verify`` or ``reproduce`` on it. Every entry must be a record with a dataURI,
+a size that is a whole number of bytes, a SHA-256 of 64 hex digits, and a path that names a
+file strictly inside the manifest's directory - after symbolic links are followed - that is
+not one of the files glue-mast keeps there itself (the manifest, its ECSV view, the lock of
+fetches). Each entry that is not gets one line naming it, so a person can find and fix it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from ..errors import InputError
+
+__all__ = ["LOCK_NAME", "ManifestError", "check_entries", "reserved_names", "strictly_inside"]
+
+#: File name of the lock a fetch holds on its download directory.
+LOCK_NAME = ".glue-mast.lock"
+
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
+
+
+class ManifestError(InputError):
+    """A manifest with entries that cannot be used; one line per entry in :attr:`problems`."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+def reserved_names(manifest_path):
+    """Names (case-folded) of the files glue-mast keeps beside a manifest, and what each is."""
+    manifest_path = Path(manifest_path)
+    return {
+        manifest_path.name.casefold(): "the manifest itself",
+        manifest_path.with_suffix(".ecsv").name.casefold(): "the manifest's ECSV view",
+        LOCK_NAME.casefold(): "the lock file of fetches",
+    }
+
+
+def strictly_inside(path, root):
+    """Whether ``path`` (resolved) lies below ``root`` (resolved), and is not ``root`` itself."""
+    return path != root and path.is_relative_to(root)
+
+
+def check_entries(manifest_path, datasets):
+    """Check the ``datasets`` list read from the manifest at ``manifest_path``.
+
+    Returns
+    -------
+    records : list of dict
+        Copies of the entries with ``path`` absolute (resolved) and ``sha256`` lower-case.
+
+    Raises
+    ------
+    ManifestError
+        Listing every unusable entry, one line each.
+    """
+    root = Path(manifest_path).resolve().parent
+    reserved = reserved_names(manifest_path)
+    records, problems, seen = [], [], {}
+    for index, entry in enumerate(datasets):
+        label = f"dataset {index}"
+        if isinstance(entry, dict) and entry.get("path") is not None:
+            label += f" ({entry['path']!r})"
+        try:
+            record = _check_entry(entry, root, reserved)
+            key = record["path"]
+            if key in seen:
+                raise _Bad(f"the path is listed twice (as dataset {seen[key]})")
+            seen[key] = index
+            records.append(record)
+        except _Bad as bad:
+            problems.append(f"{manifest_path}: {label}: {bad}")
+    if problems:
+        raise ManifestError(problems)
+    return records
+
+
+class _Bad(Exception):
+    pass
+
+
+def _check_entry(entry, root, reserved):
+    if not isinstance(entry, dict):
+        raise _Bad(f"not a record (a JSON object) but a {type(entry).__name__}")
+    record = dict(entry)
+    relative = _check_path(record.get("path"), reserved)
+    uri = record.get("dataURI")
+    if not isinstance(uri, str) or not uri.strip():
+        raise _Bad("no dataURI (the MAST URI the file is fetched from)")
+    size = record.get("size")
+    if size is not None and (type(size) is not int or size < 0):
+        raise _Bad(f"size {size!r} is not a whole number of bytes")
+    sha = record.get("sha256")
+    if sha is not None:
+        if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
+            raise _Bad(f"sha256 {sha!r} is not 64 hex digits")
+        record["sha256"] = sha.lower()
+    record["path"] = _check_target(root, relative, reserved)
+    return record
+
+
+def _check_path(value, reserved):
+    """The path as relative parts, judged from its text alone."""
+    if value is None or value == "":
+        raise _Bad("no path")
+    if not isinstance(value, str):
+        raise _Bad("the path is not a string")
+    if "\0" in value:
+        raise _Bad("the path holds a NUL character")
+    # Judged as both POSIX and Windows paths: manifests move between machines.
+    posix, windows = PurePosixPath(value), PureWindowsPath(value)
+    if posix.is_absolute() or windows.drive or windows.root:
+        raise _Bad("the path is absolute; dataset paths are relative to the manifest's directory")
+    if ".." in posix.parts or ".." in windows.parts:
+        raise _Bad("the path climbs with '..'; dataset paths stay inside the manifest's directory")
+    if not posix.parts:
+        raise _Bad("the path names no file inside the manifest's directory")
+    _check_reserved(posix.parts, reserved)
+    return posix
+
+
+def _check_reserved(parts, reserved):
+    what = reserved.get(parts[0].casefold())
+    if what is not None:
+        if len(parts) == 1:
+            raise _Bad(f"the path is {what}; a dataset must not replace it")
+        raise _Bad(f"the path runs through {what}")
+
+
+def _check_target(root, relative, reserved):
+    """The absolute path of ``relative`` below ``root`` once links are followed, if inside."""
+    try:
+        target = (root / relative).resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links (Python < 3.13)
+        raise _Bad(f"the path cannot be followed ({exc})") from None
+    if not target.is_relative_to(root):
+        raise _Bad(
+            f"the path leads through a symbolic link to {target}, outside the manifest's "
+            "directory"
+        )
+    if target == root:
+        raise _Bad("the path names no file inside the manifest's directory")
+    _check_reserved(target.relative_to(root).parts, reserved)
+    if target.is_dir():
+        raise _Bad("the path is a directory, not a file")
+    return target

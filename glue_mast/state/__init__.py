@@ -1,0 +1,19 @@
+"""UI-independent state for MAST search forms, shared by the glue-qt dialog and Jdaviz.
+
+- :class:`SearchState`: the search form (target or coordinates, radius, criteria, paging) and
+  its results, with the selection of observations;
+- :class:`ProductState`: the products of the selected observations, filtered, selected,
+  sized and fetched;
+- :class:`PreviewState` and :func:`preview`: small arrays of one product for a quick plot.
+
+Every request runs as a `glue_mast.jobs.Job`; results reach the state through its
+``dispatch`` hook on the front end's thread (see `glue_mast.state.base`). Importing this
+package imports glue-core's state classes (echo), but no GUI toolkit.
+"""
+
+from .base import JobState
+from .preview import Preview, PreviewState, preview
+from .products import ProductState
+from .search import SearchState
+
+__all__ = ["JobState", "Preview", "PreviewState", "ProductState", "SearchState", "preview"]

@@ -1,0 +1,318 @@
+"""The products of the selected observations: listed once, filtered locally, selected, fetched.
+
+:class:`ProductState` sends exactly one product-list request per change of the selected
+observations; changing the filter refilters the listing already held, with no request. The
+filter has astroquery's ``filter_products`` semantics (AND across fields, OR within a list),
+with MAST's advice as the default: calibrated science products only.
+"""
+
+from __future__ import annotations
+
+from echo import CallbackProperty, delay_callback
+
+from ..errors import InputError
+from ..jobs import Job
+from .base import JobState, ObjectProperty
+from .form import concerning, split_values
+
+__all__ = ["FILTER_INPUTS", "ProductState", "human_size", "start_fetch"]
+
+#: The filter's inputs, as saved by ``ProductState.as_dict``.
+FILTER_INPUTS = ("calibrated_only", "mrp_only", "extension", "product_type", "extra_filters")
+
+
+def human_size(nbytes):
+    """``342720`` -> ``"342.7 kB"``: decimal units, as MAST's portal shows sizes."""
+    if nbytes is None:
+        return ""
+    size = float(nbytes)
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
+            return f"{int(size)} B" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return ""  # pragma: no cover - the loop always returns
+
+
+def exclusive_rule():
+    """The archive's rule for exclusive access: ``rule(row_dict, now_mjd) -> bool``.
+
+    A product is exclusive when its ``dataRights`` is not PUBLIC or its observation's
+    ``t_obs_release`` is still in the future; fetch skips such files without a token.
+    """
+    from ..archive.fetch import is_exclusive
+
+    return is_exclusive
+
+
+def start_fetch(products, download_dir=None, progress=None):
+    """Start downloading ``products`` in the background; returns a `~glue_mast.jobs.Job`.
+
+    The job's result is a `~glue_mast.archive.fetch.FetchResult`. ``progress(event)`` (on the
+    worker thread) receives the events of :func:`glue_mast.archive.fetch.fetch` (``start``,
+    ``bytes``, ``file``, ``end``), each with ``bytes_done`` and ``bytes_total`` added; ``bytes``
+    events are throttled (:attr:`~glue_mast.jobs.Job.progress_interval`), the others never
+    dropped. The download itself cannot be interrupted by :meth:`~glue_mast.jobs.Job.cancel`:
+    it stops at the end (a cancelled job drops its outcome).
+    """
+    from ..archive.fetch import fetch
+
+    def work(job):
+        counted = {"bytes_done": 0, "bytes_total": 0}
+
+        def on_event(event):
+            if event.get("event") == "start":
+                counted["bytes_total"] = int(event.get("bytes") or 0)
+            elif event.get("event") == "bytes":
+                counted["bytes_done"] += int(event.get("bytes") or 0)
+            job.report(dict(event, **counted), force=event.get("event") != "bytes")
+
+        return fetch(products, download_dir, progress=on_event)
+
+    job = Job(work, name=f"fetch {len(products)} products", start=False)
+    if progress is not None:
+        job.add_progress_callback(progress)
+    return job.start()
+
+
+class ProductState(JobState):
+    """State of a product list: the selected observations' products, filtered and selected.
+
+    Inputs: ``observations`` (a Table of the selected observations; set it, or give a
+    `~glue_mast.state.SearchState` to follow its selection), the filter ``calibrated_only``
+    (default True: ``calib_level >= 2``), ``mrp_only``, ``extension`` (``"fits"``,
+    ``"_x1d.fits"``; commas for several), ``product_type`` (``"SCIENCE"`` by default, ``""``
+    for every type), ``extra_filters`` (any product field -> value(s), astroquery's
+    ``filter_products`` semantics), and ``selected_uris`` (the dataURIs the user picked, or
+    None for every filtered product).
+
+    Outputs: ``products`` (every product listed), ``filtered`` (those the filter keeps),
+    ``selected`` (the selected rows of ``filtered``), ``selected_count``, ``selected_size``
+    (bytes) and ``selected_size_text``, ``exclusive`` (dataURIs of selected products that are
+    exclusive access: fetched only with a MAST token), ``last_fetch`` (the last
+    `~glue_mast.archive.fetch.FetchResult`), ``fetch_fraction`` (0..1 while fetching),
+    ``busy``, ``error`` and ``error_field``.
+
+    Parameters
+    ----------
+    search : `~glue_mast.state.SearchState`, optional
+        Follow this search's ``selected_obsids``: each change lists the products of the
+        selected rows (one request). Its ``dispatch`` is used unless one is given.
+    dispatch : callable, optional
+        ``dispatch(fn)`` runs ``fn()`` on the front end's thread.
+    **inputs
+        Initial filter inputs.
+    """
+
+    observations = ObjectProperty(None, docstring="Selected observations (Table), or None")
+    calibrated_only = CallbackProperty(True, docstring="Keep calib_level >= 2 only")
+    mrp_only = CallbackProperty(False, docstring="Keep Minimum Recommended Products only")
+    extension = CallbackProperty("", docstring="File name ending(s) to keep, e.g. 'fits'")
+    product_type = CallbackProperty("SCIENCE", docstring="productType(s) to keep; '' for all")
+    extra_filters = CallbackProperty(None, docstring="Any product field -> value(s)")
+    selected_uris = CallbackProperty(None, docstring="dataURIs picked, or None for all")
+
+    products = ObjectProperty(None, docstring="Every product listed (Table), or None")
+    filtered = ObjectProperty(None, docstring="The products the filter keeps (Table)")
+    selected = ObjectProperty(None, docstring="The selected products (Table)")
+    selected_count = CallbackProperty(0, docstring="Number of selected products")
+    selected_size = CallbackProperty(0, docstring="Bytes of the selected products")
+    selected_size_text = CallbackProperty("", docstring="Selected count and size, for a label")
+    exclusive = CallbackProperty([], docstring="dataURIs of selected exclusive-access products")
+    last_fetch = ObjectProperty(None, docstring="The last FetchResult")
+    fetch_fraction = CallbackProperty(None, docstring="Bytes fetched / bytes to fetch")
+
+    def __init__(self, search=None, dispatch=None, **inputs):
+        if dispatch is None and search is not None:
+            dispatch = search.dispatch
+        self._list_ticket = 0
+        self._search = search
+        super().__init__(dispatch=dispatch)
+        self.extra_filters = {}
+        self.update_from_dict(inputs)
+        self.add_callback("observations", self._observations_changed)
+        for name in FILTER_INPUTS:
+            self.add_callback(name, self._refilter)
+        self.add_callback("selected_uris", self._reselect)
+        if search is not None:
+            search.add_callback("selected_obsids", self._follow_search)
+            search.add_callback("rows", self._follow_search)
+
+    # -- inputs ---------------------------------------------------------------------------------
+
+    def as_dict(self):
+        """The filter inputs as plain JSON."""
+        return {
+            name: dict(getattr(self, name)) if name == "extra_filters" else getattr(self, name)
+            for name in FILTER_INPUTS
+        }
+
+    def update_from_dict(self, properties):
+        """Set filter inputs from a dict like :meth:`as_dict` returns."""
+        unknown = sorted(set(properties) - set(FILTER_INPUTS))
+        if unknown:
+            raise InputError(
+                f"unknown product filter input {unknown[0]!r}; the inputs are "
+                f"{', '.join(FILTER_INPUTS)}",
+                field=unknown[0],
+            )
+        with delay_callback(self, *properties):
+            for name, value in properties.items():
+                setattr(self, name, value)
+
+    def product_filter(self):
+        """The filter inputs as a `~glue_mast.archive.products.ProductFilter`."""
+        from ..archive.products import ProductFilter
+
+        extensions = split_values(self.extension)
+        types = split_values(self.product_type)
+        with concerning("extra_filters"):
+            extra = self.extra_filters or {}
+            if not isinstance(extra, dict):
+                raise InputError("extra filters must be a mapping of product field to value(s)")
+        return ProductFilter(
+            calibrated_only=bool(self.calibrated_only),
+            mrp_only=bool(self.mrp_only),
+            extension=(extensions[0] if len(extensions) == 1 else extensions) or None,
+            product_type=(types[0] if len(types) == 1 else types) or None,
+            fields=dict(extra),
+        )
+
+    # -- listing (one request per selection) ------------------------------------------------------
+
+    def _follow_search(self, *_):
+        self.observations = self._search.selected_rows()
+
+    def _observations_changed(self, observations):
+        self._list_ticket = ticket = self._new_ticket()
+        with delay_callback(self, "products", "filtered", "selected_uris"):
+            self.products = None
+            self.filtered = None
+            self.selected_uris = None
+        self._reselect()
+        if observations is None or not len(observations):
+            return None
+
+        def current():
+            return self._list_ticket == ticket
+
+        def work(job):
+            from ..archive.products import list_products
+
+            return list_products(observations)
+
+        def land(listed):
+            self.products = listed
+            self._refilter()
+
+        return self._start(work, name="list products", land=land, is_current=current)
+
+    def refresh(self):
+        """List the products of :attr:`observations` again (one request); returns the Job."""
+        return self._observations_changed(self.observations)
+
+    def cancel(self):
+        """Cancel the listing or fetch on its way; a listing's answer is dropped."""
+        self._list_ticket = self._new_ticket()
+        super().cancel()
+
+    # -- filtering and selection (no request) -----------------------------------------------------
+
+    def _refilter(self, *_):
+        from ..archive.products import keep_products
+
+        if self.products is None:
+            return
+        try:
+            flt = self.product_filter()
+            with concerning("extra_filters"):
+                kept = keep_products(self.products, flt, self.observations)
+        except InputError as exc:
+            self.show_error(exc)
+            kept = None
+        else:
+            self.error = ""
+            self.error_field = ""
+        with delay_callback(self, "filtered", "selected_uris"):
+            self.filtered = kept
+            self.selected_uris = None
+        self._reselect()
+
+    def _reselect(self, *_):
+        import numpy as np
+
+        table = self.filtered
+        if table is not None and self.selected_uris is not None:
+            wanted = set(self.selected_uris)
+            table = table[np.array([str(u) in wanted for u in table["dataURI"]], dtype=bool)]
+        count, size, exclusive = 0, 0, []
+        if table is not None and len(table):
+            count = len(table)
+            if "size" in table.colnames:
+                size = int(np.ma.filled(np.ma.asarray(table["size"], dtype=float), 0).sum())
+            exclusive = _exclusive_uris(table)
+        with delay_callback(self, "selected", "selected_count", "selected_size", "exclusive"):
+            self.selected = table
+            self.selected_count = count
+            self.selected_size = size
+            self.exclusive = exclusive
+            self.selected_size_text = (
+                f"{count} file{'s' if count != 1 else ''}, {human_size(size)}" if count else ""
+            )
+
+    # -- fetching -------------------------------------------------------------------------------
+
+    def fetch(self, download_dir=None):
+        """Download the selected products in the background.
+
+        Parameters
+        ----------
+        download_dir : path-like, optional
+            Root of the download layout (default ``glue_mast.conf.download_dir``).
+
+        Returns
+        -------
+        `~glue_mast.jobs.Job`
+            Its result is the `~glue_mast.archive.fetch.FetchResult`, also set as
+            :attr:`last_fetch`; :attr:`fetch_fraction` follows its progress.
+        """
+        selected = self.selected
+        if selected is None or not len(selected):
+
+            def work(job):
+                raise InputError("select at least one product to fetch", field="selected")
+
+            return self._start(work, name="fetch products")
+        self.fetch_fraction = 0.0
+
+        def progress(event):
+            total = event.get("bytes_total") or 0
+            fraction = min(1.0, event["bytes_done"] / total) if total else 0.0
+            self.dispatch(lambda: setattr(self, "fetch_fraction", fraction))
+
+        def land(result):
+            self.last_fetch = result
+            self.fetch_fraction = 1.0
+
+        job = start_fetch(selected, download_dir, progress=progress)
+        return self._start(job, name="fetch products", land=land)
+
+
+def _exclusive_uris(table):
+    """dataURIs of the rows of ``table`` that are exclusive access, by the archive's rule."""
+    import numpy as np
+    from astropy.time import Time
+
+    rule = exclusive_rule()
+    now_mjd = float(Time.now().mjd)
+    names = [n for n in ("dataRights", "t_obs_release") if n in table.colnames]
+    out = []
+    for row in table:
+        record = {}
+        for name in names:
+            value = row[name]
+            if value is np.ma.masked:
+                continue
+            record[name] = value.item() if hasattr(value, "item") else value
+        if rule(record, now_mjd):
+            out.append(str(row["dataURI"]))
+    return out

@@ -1,0 +1,339 @@
+"""The search form's state: inputs, results, and the jobs that fill them.
+
+:class:`SearchState` is what the glue-qt dialog binds to and the Jdaviz plugin mirrors. Setting
+inputs sends nothing; :meth:`SearchState.search` sends the count and page 1 at the same time
+(one round trip of latency), :meth:`SearchState.go_to_page` one request per page, and reading
+the state never sends anything.
+"""
+
+from __future__ import annotations
+
+import math
+
+from echo import CallbackProperty, delay_callback
+
+from ..errors import InputError
+from ..jobs import Job
+from . import form
+from .base import JobState, ObjectProperty
+
+__all__ = ["SearchState"]
+
+
+def _default_radius():
+    from ..archive.search import DEFAULT_RADIUS
+
+    return DEFAULT_RADIUS
+
+
+def _default_page_size():
+    from .. import config
+
+    return int(config.conf.page_size)
+
+
+class SearchState(JobState):
+    """State of a MAST search form.
+
+    Inputs (plain JSON, saved by :meth:`as_dict`): ``target`` (a name MAST resolves) or
+    ``coordinates`` (any form astropy parses), ``radius`` (an angle with its unit), the common
+    criteria ``obs_collection``, ``instrument_name``, ``dataproduct_type``, ``calib_level``,
+    ``proposal_id`` (text; commas separate values that are ORed), the date range ``t_min`` /
+    ``t_max`` (ISO dates or MJD) and the wavelength range ``em_min`` / ``em_max`` (quantities
+    such as ``"300 nm"``), both selecting observations that overlap them, ``extra_criteria``
+    (any other MAST field -> value(s)), ``page`` (from 1), ``page_size`` and ``sort`` (field
+    names, ``-`` for descending; sorting fetches every row).
+
+    Outputs: ``count`` (total rows, None until known), ``rows`` (an astropy Table of the current
+    page, or None), ``n_pages``, ``resolved_position`` (where the target resolved to),
+    ``collection_choices`` / ``instrument_choices`` (from the server, see :meth:`load_choices`),
+    ``busy``, ``error`` (one line) and ``error_field`` (the input it concerns).
+
+    Selection: ``selected_obsids`` are the obsids of the rows of the current page the user
+    picked; :meth:`selected_rows` gives them as a Table. A new page or a new search clears it.
+
+    Changing an input that decides which observations match clears ``count``, ``rows`` and
+    ``n_pages`` (and drops any answer still on its way) but sends nothing. A target once
+    resolved is remembered: a new radius or criterion does not resolve it again.
+
+    Parameters
+    ----------
+    dispatch : callable, optional
+        ``dispatch(fn)`` runs ``fn()`` on the front end's thread (see `glue_mast.state.base`).
+    **inputs
+        Initial inputs.
+
+    Examples
+    --------
+    >>> from glue_mast.state import SearchState
+    >>> state = SearchState(target="TW Hya", radius="0.02 deg", dataproduct_type="spectrum")
+    >>> state.search().result()  # doctest: +REMOTE_DATA +IGNORE_OUTPUT
+    >>> state.count, len(state.rows)  # doctest: +REMOTE_DATA +IGNORE_OUTPUT
+    """
+
+    target = CallbackProperty("", docstring="Object name, resolved by MAST's resolver")
+    coordinates = CallbackProperty("", docstring="A position, instead of a target")
+    radius = CallbackProperty("", docstring="Cone radius with a unit, e.g. '0.2 deg'")
+    obs_collection = CallbackProperty("", docstring="Collection(s), e.g. 'HST' or 'IUE, FUSE'")
+    instrument_name = CallbackProperty("", docstring="Instrument(s), e.g. 'COS/FUV'")
+    dataproduct_type = CallbackProperty("", docstring="e.g. 'spectrum', 'timeseries'")
+    calib_level = CallbackProperty("", docstring="Calibration level(s), e.g. '2, 3'")
+    proposal_id = CallbackProperty("", docstring="Proposal / programme ID(s)")
+    t_min = CallbackProperty("", docstring="Observations that end after this date")
+    t_max = CallbackProperty("", docstring="Observations that start before this date")
+    em_min = CallbackProperty("", docstring="Observations reaching above this wavelength")
+    em_max = CallbackProperty("", docstring="Observations reaching below this wavelength")
+    extra_criteria = CallbackProperty(None, docstring="Any other MAST field -> value(s)")
+    page = CallbackProperty(1, docstring="The current page, from 1")
+    page_size = CallbackProperty(50, docstring="Rows per page")
+    sort = CallbackProperty("", docstring="Field(s) to sort by, '-field' for descending")
+
+    count = CallbackProperty(None, docstring="Total rows, or None until known")
+    rows = ObjectProperty(None, docstring="The current page (astropy Table), or None")
+    n_pages = CallbackProperty(None, docstring="Pages of page_size rows, or None")
+    resolved_position = CallbackProperty("", docstring="Where the target resolved to")
+    collection_choices = CallbackProperty([], docstring="Collections the server holds")
+    instrument_choices = CallbackProperty([], docstring="Instruments the server holds")
+    selected_obsids = CallbackProperty([], docstring="Obsids of the selected rows")
+
+    def __init__(self, dispatch=None, **inputs):
+        self._query = None  # the ObservationSearch of the current inputs, once built
+        self._resolved = None  # (target, (SkyCoord, info)) of the last target resolved
+        self._query_ticket = 0
+        self._page_ticket = 0
+        self._result_jobs = set()  # searches and pages on their way
+        super().__init__(dispatch=dispatch)
+        with delay_callback(self, "radius", "page_size", "extra_criteria"):
+            self.radius = _default_radius()
+            self.page_size = _default_page_size()
+            self.extra_criteria = {}
+        self.update_from_dict(inputs)
+        for name in form.CRITERIA_INPUTS:
+            self.add_callback(name, self._criteria_changed)
+        self.add_callback("page_size", self._page_size_changed)
+
+    # -- inputs -------------------------------------------------------------------------------
+
+    def as_dict(self):
+        """The inputs as plain JSON (for sessions, and a form remembered between openings)."""
+        out = {}
+        for name in form.INPUTS:
+            value = getattr(self, name)
+            out[name] = dict(value) if isinstance(value, dict) else value
+        return out
+
+    def update_from_dict(self, properties):
+        """Set inputs from a dict like :meth:`as_dict` returns; other keys are an error."""
+        unknown = sorted(set(properties) - set(form.INPUTS))
+        if unknown:
+            raise InputError(
+                f"unknown search input {unknown[0]!r}; the inputs are {', '.join(form.INPUTS)}",
+                field=unknown[0],
+            )
+        with delay_callback(self, *properties):
+            for name, value in properties.items():
+                setattr(self, name, value)
+
+    def _criteria_changed(self, *_):
+        self._query = None
+        self._query_ticket = self._new_ticket()
+        self._clear_results(keep_count=False)
+
+    def _page_size_changed(self, *_):
+        if self._query is None:
+            return  # _criteria_changed ran (or nothing was searched)
+        self._clear_results(keep_count=True)
+
+    def _clear_results(self, *, keep_count):
+        self._page_ticket = self._new_ticket()
+        for job in list(self._result_jobs):
+            job.cancel()  # their answers would be dropped anyway
+        with delay_callback(self, "count", "rows", "n_pages", "page", "selected_obsids"):
+            if not keep_count:
+                self.count = None
+                self.resolved_position = ""
+            self.rows = None
+            self.n_pages = self._pages(self.count)
+            self.page = 1
+            self.selected_obsids = []
+
+    def _pages(self, count):
+        if count is None:
+            return None
+        return max(1, math.ceil(count / int(self.page_size)))
+
+    # -- jobs ---------------------------------------------------------------------------------
+
+    def search(self):
+        """Search with the current inputs: count and page 1, sent at the same time.
+
+        Returns
+        -------
+        `~glue_mast.jobs.Job`
+            Its result is ``(count, rows)``. ``count`` lands in the state as soon as it
+            arrives, ``rows`` (with ``page = 1``) when the page does; an error lands in
+            ``error`` / ``error_field``. A sorted search counts first (sorting fetches every
+            row, up to ``glue_mast.conf.max_sort_rows``).
+        """
+        self._criteria_changed()  # a new search supersedes every answer on its way
+        inputs, resolved = self.as_dict(), self._resolved
+        query_ticket, page_ticket = self._query_ticket, self._page_ticket
+
+        def current():
+            return self._query_ticket == query_ticket
+
+        def page_current():
+            return current() and self._page_ticket == page_ticket
+
+        def work(job):
+            query = self._build(inputs, resolved, current)
+            job.check_cancelled()
+            size = int(inputs["page_size"])
+            if query.sort:
+                self._show_count(query.fetch_count(), current)
+                rows = query.page(1, size)
+                count = query.count
+            else:
+                counting = Job(lambda j: query.fetch_count(), name="count observations")
+                counting.add_done_callback(
+                    lambda j: j.exception() is None and self._show_count(j.result(), current)
+                )
+                try:
+                    rows = query.page(1, size)
+                    job.check_cancelled()
+                except BaseException:
+                    counting.cancel()
+                    raise
+                self._land(page_current, lambda: self._show_page(rows, 1))
+                return counting.result(), rows
+            job.check_cancelled()
+            self._land(page_current, lambda: self._show_page(rows, 1))
+            return count, rows
+
+        return self._start_result_job(work, name="search MAST", is_current=current)
+
+    def go_to_page(self, n):
+        """Fetch page ``n`` (one request) and show it.
+
+        Returns
+        -------
+        `~glue_mast.jobs.Job`
+            Its result is the page's Table. If page ``n`` is already shown, nothing is sent.
+        """
+        query_ticket = self._query_ticket
+        self._page_ticket = page_ticket = self._new_ticket()
+        inputs, resolved, query = self.as_dict(), self._resolved, self._query
+        already = query is not None and self.rows is not None and self.page == n
+        rows, n_pages = self.rows, self.n_pages
+
+        def current():
+            return self._query_ticket == query_ticket and self._page_ticket == page_ticket
+
+        def work(job):
+            with form.concerning("page"):
+                if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+                    raise InputError(f"page must be a whole number from 1, got {n!r}")
+                if n_pages is not None and n > n_pages:
+                    raise InputError(
+                        f"page {n} is past the end: there {'is' if n_pages == 1 else 'are'} "
+                        f"{n_pages:,} page{'s' if n_pages != 1 else ''}"
+                    )
+            if already:
+                return rows
+            q = query if query is not None else self._build(inputs, resolved, current)
+            job.check_cancelled()
+            with form.concerning("page"):
+                table = q.page(n, int(inputs["page_size"]))
+            job.check_cancelled()
+            self._land(current, lambda: self._show_page(table, n))
+            return table
+
+        return self._start_result_job(work, name=f"fetch page {n}", is_current=current)
+
+    def cancel(self):
+        """Cancel the search or page on its way; whatever it brings is dropped."""
+        self._page_ticket = self._new_ticket()
+        self._query_ticket = self._new_ticket()
+        self._query = None
+        super().cancel()
+
+    def load_choices(self):
+        """Fill ``collection_choices`` and ``instrument_choices`` from the server.
+
+        One request per server and process (the answer is kept), so reopening a form costs
+        nothing.
+
+        Returns
+        -------
+        `~glue_mast.jobs.Job`
+            Its result is the dict of facet values.
+        """
+
+        def land(values):
+            self.collection_choices = list(values.get("obs_collection", []))
+            self.instrument_choices = list(values.get("instrument_name", []))
+
+        def work(job):
+            from ..archive.facets import facet_values
+
+            return facet_values()
+
+        return self._start(
+            work, name="list collections and instruments", land=land, clear_error=False
+        )
+
+    def _start_result_job(self, work, *, name, is_current):
+        job = self._start(work, name=name, is_current=is_current)
+        self._result_jobs.add(job)
+        job.add_done_callback(self._result_jobs.discard)
+        return job
+
+    # -- what jobs hand back --------------------------------------------------------------------
+
+    def _build(self, inputs, resolved, current):
+        """(worker thread) The search for ``inputs``, resolving the target if it is new."""
+        query, resolved = form.build_search(inputs, resolved)
+        self._resolved = resolved  # a resolution stays right for its name, current or not
+
+        def keep():
+            self._query = query
+            self.resolved_position = _describe(query)
+
+        self._land(current, keep)
+        return query
+
+    def _show_count(self, count, current):
+        def land():
+            with delay_callback(self, "count", "n_pages"):
+                self.count = count
+                self.n_pages = self._pages(count)
+
+        self._land(current, land)
+
+    def _show_page(self, rows, n):
+        with delay_callback(self, "count", "rows", "n_pages", "page", "selected_obsids"):
+            self.count = int(rows.meta["count"])
+            self.n_pages = int(rows.meta["pages"])
+            self.rows = rows
+            self.page = n
+            self.selected_obsids = []
+
+    # -- selection ------------------------------------------------------------------------------
+
+    def selected_rows(self):
+        """The selected rows of the current page as a Table (keeps the page's query record)."""
+        import numpy as np
+
+        if self.rows is None or not self.selected_obsids:
+            return None
+        wanted = {str(o) for o in self.selected_obsids}
+        mask = np.array([str(o) in wanted for o in self.rows["obsid"]], dtype=bool)
+        return self.rows[mask]
+
+
+def _describe(query):
+    if query.target is None or query.coordinates is None:
+        return ""
+    c = query.coordinates
+    via = (query.resolved or {}).get("resolver")
+    return f"{query.target}: RA {c.ra.deg:.5f}, Dec {c.dec.deg:+.5f}" + (f" ({via})" if via else "")

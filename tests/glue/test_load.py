@@ -1,0 +1,139 @@
+"""glue_mast.load end to end: the local archive, the real astroquery client, glue-core."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+from glue.core import DataCollection
+from glue.core.application_base import Application
+
+import glue_mast
+from glue_mast.glue.coordinates import SpectralAxisCoordinates
+from glue_mast.glue.links import SpectralAxisLink, TimeAxisLink
+from glue_mast.util import sha256_of
+
+TW_HYA_LABELS = ["HST STIS/CCD OBF501020", "IUE LWP lwp31270", "IUE SWP swp54419"]
+
+
+def test_fetch_then_load_labels_links_provenance_units(fetched_tw_hya):
+    dc = DataCollection()
+    loaded = glue_mast.load(fetched_tw_hya, dc)
+    assert [d.label for d in loaded] == TW_HYA_LABELS
+    assert list(dc) == list(loaded)
+    assert loaded.problems == []
+    # every spectrum linked to the first, on the spectral axis
+    assert len(loaded.links) == 2 and list(dc.external_links) == loaded.links
+    assert all(isinstance(link, SpectralAxisLink) for link in loaded.links)
+    assert {link.data2.label for link in loaded.links} == set(TW_HYA_LABELS[1:])
+
+    manifest = fetched_tw_hya.manifest
+    for data in loaded:
+        assert isinstance(data.coords, SpectralAxisCoordinates)
+        assert data.get_component("Wavelength").units == "Angstrom"
+        assert data.get_component("flux").units == "erg / (Angstrom s cm2)"
+        meta = data.meta["glue_mast"]
+        json.dumps(meta, allow_nan=False)  # plain JSON only
+        record = manifest.dataset_for(data._load_log.path)
+        assert meta["dataset"]["dataURI"] == record["dataURI"]
+        assert meta["dataset"]["sha256"] == record["sha256"] == sha256_of(record["path"])
+        assert meta["dataset"]["obs_id"] == record["obs_id"]
+        assert meta["label"] == data.label
+        assert [q["service"] for q in meta["queries"]] == ["Mast.Caom.Cone", "Mast.Caom.Products"]
+        assert meta["queries"][0]["target"] == "TW Hya"
+        assert str(record["obsid"]) in meta["queries"][1]["obsids"]
+    swp = dc["IUE SWP swp54419"]
+    assert swp.meta["glue_mast"]["dataset"]["path"] == "IUE/swp54419/swp54419mxlo_vo.fits"
+    assert swp.meta["glue_mast"]["reader"] == "glue-mast: MAST VO spectrum"
+
+
+def test_load_from_a_manifest_path_and_from_paths_alone(fetched_tw_hya):
+    by_manifest = glue_mast.load(fetched_tw_hya.manifest.path)
+    by_paths = glue_mast.load([str(p) for p in fetched_tw_hya.paths])
+    assert [d.label for d in by_manifest] == [d.label for d in by_paths] == TW_HYA_LABELS
+    # paths alone: provenance from the manifest.json beside them
+    for a, b in zip(by_manifest, by_paths, strict=True):
+        assert a.meta["glue_mast"] == b.meta["glue_mast"]
+    assert len(by_paths.data_collection) == 3
+
+
+def test_loading_again_keeps_labels_unique(fetched_tw_hya):
+    dc = DataCollection()
+    glue_mast.load(fetched_tw_hya, dc)
+    again = glue_mast.load(fetched_tw_hya, dc)
+    assert [d.label for d in again] == [
+        "HST STIS/CCD OBF501020 X1D",
+        "IUE LWP lwp31270 MXLO_VO",
+        "IUE SWP swp54419 MXLO_VO",
+    ]
+    assert len({d.label for d in dc}) == 6
+    # the new spectra are linked to the first one there, once each
+    assert len(again.links) == 3 and len(dc.external_links) == 5
+
+
+def test_unreadable_files_get_one_message_each_and_the_rest_load(fetched_tw_hya, tmp_path):
+    broken = tmp_path / "analysis" / "mast_data" / "broken_x1d.fits"
+    broken.write_bytes(b"SIMPLE  =                    T" + b" " * 50)
+    missing = tmp_path / "gone_x1d.fits"
+    paths = [*fetched_tw_hya.paths, broken, missing]
+    loaded = glue_mast.load(paths)
+    assert [d.label for d in loaded] == TW_HYA_LABELS
+    assert sorted(p.path.name for p in loaded.problems) == ["broken_x1d.fits", "gone_x1d.fits"]
+    messages = {p.path.name: p.message for p in loaded.problems}
+    assert "gone_x1d.fits" in messages["gone_x1d.fits"]
+    assert "no such file" in messages["gone_x1d.fits"]
+    assert "broken_x1d.fits" in messages["broken_x1d.fits"]
+    assert all("\n" not in m for m in messages.values())
+
+
+def test_a_pixel_file_is_reported_not_loaded(fetch_from_archive, tmp_path):
+    fetched = fetch_from_archive("EPIC 211983544", tmp_path / "k2")
+    loaded = glue_mast.load(fetched)
+    assert list(loaded) == []
+    (problem,) = loaded.problems
+    assert problem.message == (
+        "Cannot load ktwo211983544-c18_lpd-targ.fits into glue: it holds a target pixel file,"
+        " and glue-mast loads spectra and light curves into glue."
+    )
+
+
+def test_light_curves_load_with_time_quality_and_a_time_link(fetched_light_curves):
+    kepler, tess = fetched_light_curves
+    dc = DataCollection()
+    loaded = glue_mast.load([*kepler.paths, *tess.paths], dc)
+    assert [d.label for d in loaded] == [
+        "Kepler kplr010002792_lc_Q111111111111111111",
+        "TESS Photometer tess2018206045859-s0001-0000000358108509-0120-s",
+    ]
+    k, t = loaded
+    for data in loaded:
+        names = [c.label for c in data.main_components]
+        assert names[:4] == ["time", "flux", "flux_err", "quality"]
+        assert data.get_component("time").units == "d"
+        assert data.get_component("flux").units == "electron / s"
+        assert data.meta["glue_mast"]["dataset"]["dataURI"].startswith("mast:")
+    assert k.meta["glue_mast"]["time"] == {
+        "reference_jd": 2454833.0,
+        "scale": "tdb",
+        "format": "bkjd",
+    }
+    assert t.meta["glue_mast"]["time"]["reference_jd"] == 2457000.0
+    (link,) = loaded.links
+    assert isinstance(link, TimeAxisLink)
+    # each light curve's time seen in the other's system: BTJD = BKJD + 2454833 - 2457000
+    assert np.allclose(k[t.id["time"]], k["time"] + 2454833.0 - 2457000.0, rtol=0, atol=1e-9)
+    assert np.allclose(t[k.id["time"]], t["time"] + 2457000.0 - 2454833.0, rtol=0, atol=1e-9)
+
+
+def test_load_into_an_application_and_without_links(fetched_tw_hya):
+    app = Application()
+    loaded = glue_mast.load(fetched_tw_hya, app, link=False)
+    assert loaded.data_collection is app.data_collection
+    assert len(app.data_collection) == 3 and loaded.links == []
+
+
+def test_load_refuses_what_is_not_a_fetch():
+    from glue_mast.errors import InputError
+
+    with pytest.raises(InputError, match="load takes a fetch result, a manifest"):
+        glue_mast.load(42)

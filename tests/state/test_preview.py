@@ -1,0 +1,122 @@
+"""Quick looks: a real Kepler light curve, generated HST and JWST spectra, preview images."""
+
+from importlib import resources
+
+import numpy as np
+import pytest
+from astropy.io import fits
+
+from glue_mast.errors import InputError
+from glue_mast.state import PreviewState, ProductState, SearchState, preview
+from glue_mast.state.preview import MAX_POINTS
+
+DOWNLOAD = "/api/v0.1/Download/file"
+REAL = resources.files("glue_mast.testing").joinpath("data", "real")
+
+
+def products_of(target, settle, **filters):
+    search = SearchState(target=target, radius="0.1 deg")
+    search.search().result()
+    products = ProductState(search=search, **filters)
+    search.selected_obsids = [str(o) for o in search.rows["obsid"]]
+    settle(products)
+    return products
+
+
+def row_named(products, name, table="filtered"):
+    table = getattr(products, table)
+    [index] = np.flatnonzero(np.asarray(table["productFilename"]) == name)
+    return table[index]
+
+
+def test_a_real_kepler_light_curve(local_mast, settle, tmp_path):
+    lightkurve = pytest.importorskip("lightkurve")
+    products = products_of("KIC 10002792", settle)
+    row = row_named(products, "kplr010002792-2009259160929_llc.fits")
+    local_mast.clear_log()
+    result = preview(row, cache_dir=tmp_path).result()
+
+    assert len(local_mast.requests(path=DOWNLOAD)) == 1
+    assert result.path == tmp_path / "Kepler" / row["obs_id"] / row["productFilename"]
+    expected = lightkurve.read(str(REAL / "kplr010002792-2009259160929_llc.fits"))
+    time, flux = expected.time.value, np.ma.filled(expected.flux.value.astype(float), np.nan)
+    good = np.isfinite(time) & np.isfinite(flux)
+    assert result.kind == "light curve"
+    assert result.n_points == good.sum() == len(result.x) <= MAX_POINTS
+    np.testing.assert_array_equal(result.x, time[good])
+    np.testing.assert_array_equal(result.y, flux[good])
+    assert (result.x_unit, result.y_unit) == ("bkjd", "electron / s")
+    assert (result.x_label, result.y_label) == ("Time (bkjd)", "Flux (electron / s)")
+    assert result.title == "KIC 10002792: kplr010002792-2009259160929_llc.fits"
+
+    # Decimated, the points are evenly spaced picks of the same data, first and last kept.
+    small = preview(row, cache_dir=tmp_path, max_points=50).result()
+    assert len(small.x) == 50 and small.n_points == result.n_points
+    assert (small.x[0], small.x[-1]) == (result.x[0], result.x[-1])
+    assert set(small.x) <= set(result.x)
+    assert len(local_mast.requests(path=DOWNLOAD)) == 1  # the file came from the cache
+
+
+def test_a_generated_jwst_spectrum_point_for_point(local_mast, settle, tmp_path):
+    products = products_of("AU Mic", settle)
+    row = row_named(products, "jw02925-o001_t001_nirspec_g395h-f290lp_x1d.fits")
+    result = preview(row, cache_dir=tmp_path).result()
+    data = fits.getdata(result.path, "EXTRACT1D")
+    wave, flux = data["WAVELENGTH"].astype(float), data["FLUX"].astype(float)
+    good = np.isfinite(wave) & np.isfinite(flux)
+    assert result.kind == "spectrum" and len(result.x) == good.sum() == 400
+    np.testing.assert_allclose(result.x, wave[good])
+    np.testing.assert_allclose(result.y, flux[good])
+    assert (result.x_unit, result.y_unit) == ("um", "Jy")
+    assert result.x_label == "Wavelength (um)"
+
+
+def test_a_long_hst_spectrum_is_decimated(local_mast, settle, tmp_path):
+    products = products_of("TW Hya", settle)
+    row = row_named(products, "lb4m01010_x1dsum.fits")
+    result = preview(row, cache_dir=tmp_path, max_points=500).result()
+    data = fits.getdata(result.path, 1)
+    # Two COS segments (rows) of 1600 pixels: every point shown is a pixel of the file.
+    flux_at = dict(zip(data["WAVELENGTH"].ravel().astype(float), data["FLUX"].ravel()))
+    assert result.kind == "spectrum" and len(result.x) == 500 < result.n_points
+    assert result.n_points in (1600, 3200)  # one segment, or both on one axis
+    np.testing.assert_allclose(result.y, [flux_at[x] for x in result.x])
+    assert (result.x_unit, result.y_unit) == ("Angstrom", "erg / (Angstrom s cm2)")
+    assert result.title.endswith("lb4m01010_x1dsum.fits")
+
+
+def test_raw_data_previews_as_the_observations_preview_image(local_mast, settle, tmp_path):
+    products = products_of("TW Hya", settle, calibrated_only=False, product_type="")
+    row = row_named(products, "lb4m0101q_rawtag_a.fits")
+    result = preview(row, products=products.products, cache_dir=tmp_path).result()
+    assert result.kind == "image" and result.x is None
+    assert result.image.name == "lb4m01010_x1dsum.png"
+    assert result.image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_an_exclusive_product_needs_a_token(local_mast, settle, tmp_path):
+    products = products_of("TW Hya", settle)
+    row = row_named(products, "lf7z01010_x1dsum.fits")
+    with pytest.raises(InputError, match="exclusive access: give a MAST token") as info:
+        preview(row, cache_dir=tmp_path).result()
+    assert info.value.field == "product"
+    assert local_mast.requests(path=DOWNLOAD) == []
+
+
+def test_preview_state_shows_the_latest_product(local_mast, settle, tmp_path):
+    products = products_of("AU Mic", settle)
+    state = PreviewState(products=products, cache_dir=tmp_path)
+    jwst = row_named(products, "jw02925-o001_t001_nirspec_g395h-f290lp_x1d.fits")
+    cos = row_named(products, "lc8j01010_x1dsum.fits")
+    local_mast.faults.stall(0.5, times=1, match=DOWNLOAD)
+    first = state.show(cos)
+    second = state.show(jwst)
+    first.wait(), second.wait()
+    settle(state)
+    assert first.result().kind == "spectrum"  # made, but superseded: not shown
+    assert state.title.endswith("jw02925-o001_t001_nirspec_g395h-f290lp_x1d.fits")
+    assert (state.kind, state.x_unit, len(state.x), state.error) == ("spectrum", "um", 400, "")
+    state.show(products.filtered[:2]).wait()  # two rows: not one product
+    settle(state)
+    assert state.error == "preview takes one product: a row of the products table"
+    assert (state.kind, state.x) == ("", None)
