@@ -3,9 +3,10 @@
 Spectra go through the app's own loaders (``app.load(spectrum, format="1D Spectrum")``) inside
 one ``app.batch_load()``: jdaviz then links them by physical type and overlays them in one
 spectrum viewer, as it does for its own files. The provenance of each dataset (the manifest's
-record of its file, the query that found it, its label) rides in ``Spectrum.meta`` under
-:data:`PROVENANCE_KEY`, which the importer keeps in the glue ``Data.meta``; jdaviz's Metadata
-plugin shows it (flattened as ``mast_provenance.obs_id`` ...).
+record of its file, the queries that found it, its label: `glue_mast.glue.data.provenance`, the
+same record the glue front end keeps) rides in ``Spectrum.meta`` under :data:`PROVENANCE_KEY`,
+which jdaviz's importer keeps in the glue ``Data.meta``; jdaviz's Metadata plugin shows it
+(flattened as ``glue_mast.dataset.obs_id`` ...).
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from __future__ import annotations
 import importlib.util
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from ._seams import read_product
 
 __all__ = [
     "PROVENANCE_KEY",
@@ -25,12 +24,11 @@ __all__ = [
     "read_fetched",
 ]
 
-#: Key of the provenance record in each loaded dataset's meta.
-PROVENANCE_KEY = "mast_provenance"
+#: Key of the provenance record in each loaded dataset's meta (as in the glue front end).
+PROVENANCE_KEY = "glue_mast"
 
 SPECTRUM = "spectrum"
 LIGHTCURVE = "light curve"
-
 
 def lcviz_available():
     """True if lcviz (Jdaviz's light-curve configuration) is installed."""
@@ -65,47 +63,38 @@ class LoadOutcome:
         return "; ".join(parts + self.messages) or "nothing to load"
 
 
-def dataset_label(path, part):
-    """A data label: the file's stem, and the part (segment, order) when there is one."""
-    stem = Path(path).name.removesuffix(".gz").removesuffix(".fits")
-    return stem if part is None else f"{stem} [{part}]"
-
-
-def provenance_record(dataset_record, *, label, part=None, query=None):
-    """The plain-JSON provenance of one loaded dataset."""
-    file_record = dict(dataset_record or {})
-    if file_record:
-        file_record["label"] = label
-    record = {"label": label, "part": part, "file": file_record}
-    if query:
-        record["query"] = dict(query)
-    return record
-
-
-def read_fetched(fetch_result, *, check=None):
+def read_fetched(fetch_result, *, taken=(), check=None):
     """Read every file a fetch produced; returns ``(datasets, unreadable)``.
 
-    Runs in a worker job: reading FITS files is disk work. ``check`` (for instance
+    Runs in a worker job: reading FITS files is disk work. Labels say what a person needs to
+    tell the datasets apart (collection, instrument, obs_id, part) and are unique among
+    themselves and ``taken`` (the labels already in the app). ``check`` (for instance
     ``job.check_cancelled``) is called between files.
     """
+    from .. import io
+    from ..glue.data import label_choices, provenance, unique_labels
+
     manifest = fetch_result.manifest
-    queries = list(getattr(manifest, "queries", []) or [])
-    query = queries[-1] if queries else None
-    datasets, unreadable = [], []
+    found, unreadable = [], []
     for path in fetch_result.paths:
         if check is not None:
             check()
         record = manifest.dataset_for(path) if manifest is not None else None
         try:
-            items = read_product(path)
+            items = io.read(path)
         except Exception as exc:  # a file no reader takes is reported, not fatal
             first_line = (str(exc).strip().splitlines() or [""])[0]
             unreadable.append(f"{Path(path).name} not loaded: {first_line[:200]}")
             continue
-        for item in items:
-            label = dataset_label(path, item.part)
-            provenance = provenance_record(record, label=label, part=item.part, query=query)
-            datasets.append(ReadDataset(item.kind, item.data, label, provenance))
+        found += [(item, record) for item in items]
+    wanted = [label_choices(r, item.header, item.part, item.path) for item, r in found]
+    labels = unique_labels(wanted, taken)
+    datasets = []
+    for (item, record), label in zip(found, labels, strict=True):
+        meta = provenance(record, manifest=manifest, item=item, label=label)
+        if meta.get("dataset") is not None:
+            meta["dataset"]["label"] = label
+        datasets.append(ReadDataset(item.kind.value, item.data, label, meta))
     return datasets, unreadable
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ....errors import InputError
 from ....jobs import Job
+from ....state.products import start_fetch as fetch_in_background
 from ...loading import load_datasets, read_fetched
 from .views import human_size
 
@@ -28,20 +29,27 @@ def download_dir(plugin):
 
 
 def choose_page_spectra(plugin):
-    """Select every calibrated spectrum product of the current page (nothing was selected)."""
+    """Select every row of the current page and, of their products, the calibrated spectra.
+
+    For ``load_selected()`` when nothing was selected; the note says so in the message.
+    """
     rows = plugin.results
     if rows is None or not len(rows):
         raise InputError("search first: there are no results to load from")
-    plugin._wait(plugin._select_observations(list(range(len(rows)))))
+    plugin._select_observations(list(range(len(rows))))
+    plugin._wait_idle(plugin.product_state)
     products = plugin.products
     if products is None or not len(products):
         raise InputError(f"page {plugin.current_page} has no products that pass the filters")
-    kinds = [str(v) for v in products["dataproduct_type"]] if (
-        "dataproduct_type" in products.colnames) else ["spectrum"] * len(products)
+    kinds = (
+        [str(v) for v in products["dataproduct_type"]]
+        if "dataproduct_type" in products.colnames
+        else ["spectrum"] * len(products)
+    )
     spectra = [i for i, kind in enumerate(kinds) if kind == "spectrum"]
     if not spectra:
         raise InputError(f"page {plugin.current_page} has no calibrated spectra")
-    plugin.product_state.selected = spectra
+    plugin._select_products(spectra)
     plugin._pending_note = plugin.message = (
         f"Nothing was selected: loading the {len(spectra)} calibrated spectrum files of page "
         f"{plugin.current_page} ({len(rows)} observations)"
@@ -60,11 +68,10 @@ class _Progress:
 
     def __call__(self, event):
         kind = event.get("event")
+        self.total = int(event.get("bytes_total") or 0)
+        self.done = int(event.get("bytes_done") or 0)
         if kind == "start":
-            self.total = int(event.get("bytes") or 0)
             self.files = int(event.get("files") or 0)
-        elif kind == "bytes":
-            self.done += int(event.get("bytes") or 0)
         elif kind == "file":
             self.finished += 1
         percent = 100.0 * self.done / self.total if self.total else 0.0
@@ -84,7 +91,7 @@ class _Progress:
 def start_fetch(plugin, *, load):
     """Start downloading the selected products (and reading them, with ``load``) in a job.
 
-    The job's outcome lands on the kernel's thread: ``plugin.last_fetch`` and, with
+    The job's outcome lands on the kernel's thread: ``product_state.last_fetch`` and, with
     ``load``, the datasets loaded into the app in one batch.
     """
     state = plugin.product_state
@@ -97,30 +104,41 @@ def start_fetch(plugin, *, load):
     plugin.progress_text = "starting"
     plugin.error = ""
 
+    selected = state.selected
+    taken = [data.label for data in plugin._app.data_collection]
+
     def work(job):
-        inner = state.fetch(progress=progress, download_dir=target)
+        inner = fetch_in_background(selected, target, progress=progress)
         while not inner.wait(0.1):
+            # The transfer itself stops at its end; a cancelled job drops what it brings.
             if job.cancel_requested:
                 inner.cancel()
+                job.check_cancelled()
         result = inner.result()
         datasets, unreadable = ([], [])
         if load:
-            datasets, unreadable = read_fetched(result, check=job.check_cancelled)
+            datasets, unreadable = read_fetched(result, taken=taken, check=job.check_cancelled)
         return result, datasets, unreadable
 
     def land(job):
-        plugin.fetching = False
-        plugin.fetch_job = None
+        try:
+            show_outcome(job)
+        except Exception as exc:  # a failure while loading reaches the user, not the log
+            plugin._report_error(exc)
+        finally:
+            plugin.fetch_job = None
+            plugin.fetching = False  # last: whoever waits on it sees the finished outcome
+
+    def show_outcome(job):
         note, plugin._pending_note = plugin._pending_note, ""
-        exc = job.exception()
         if job.cancelled:
             plugin.message = "download cancelled"
             return
-        if exc is not None:
-            plugin._report_error(exc)
+        if job.exception() is not None:
+            plugin._report_error(job.exception())
             return
         result, datasets, unreadable = job.result()
-        plugin.last_fetch = result
+        state.last_fetch = result
         parts = [note, _fetch_summary(result)]
         if load:
             outcome = load_datasets(plugin._app._jdaviz_helper, datasets)

@@ -27,7 +27,8 @@ from jdaviz.core.template_mixin import PluginTemplateMixin
 from jdaviz.core.user_api import PluginUserApi
 from traitlets import Bool, Dict, Float, Int, List, Unicode, observe
 
-from ..._seams import state_classes
+from ....state import PreviewState, ProductState, SearchState
+from ....state.base import one_line
 from ...loading import lcviz_available
 from . import selection, views
 
@@ -54,6 +55,7 @@ class MastSearch(PluginTemplateMixin):
     radius = Unicode("0.2 deg").tag(sync=True)
     collection_items = List([]).tag(sync=True)
     collection_selected = Unicode("").tag(sync=True)
+    instrument_items = List([]).tag(sync=True)
     instrument_selected = Unicode("").tag(sync=True)
     product_type_items = List(PRODUCT_TYPES).tag(sync=True)
     product_type_selected = Unicode("").tag(sync=True)
@@ -98,11 +100,10 @@ class MastSearch(PluginTemplateMixin):
         except RuntimeError:
             self._loop = None
         self._ui_thread = threading.get_ident()
-        SearchState, ProductState = state_classes()
         self.search_state = SearchState(dispatch=self._dispatch)
-        self.product_state = ProductState(dispatch=self._dispatch)
+        self.product_state = ProductState(search=self.search_state)
+        self.preview_state = PreviewState(products=self.product_state)
         self.fetch_job = None
-        self.last_fetch = None
         self.lcviz_installed = lcviz_available()
         self._choices_requested = False
         self._loaded_labels = []
@@ -137,9 +138,7 @@ class MastSearch(PluginTemplateMixin):
             self._report_error(exc)
 
     def _report_error(self, exc):
-        from ..._interim_state import _one_line
-
-        self.error = _one_line(exc)
+        self.error = one_line(exc)
         self.hub.broadcast(SnackbarMessage(self.error, color="error", sender=self))
 
     @contextlib.contextmanager
@@ -158,6 +157,20 @@ class MastSearch(PluginTemplateMixin):
         landed.wait(timeout)
         job.result(0)
         return job
+
+    def _wait_idle(self, state, timeout=120):
+        """Wait until ``state`` has no job running (one it started from a callback)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while state.busy:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"MAST did not answer within {timeout} s")
+            time.sleep(0.01)
+        if state.error:
+            from ....errors import GlueMastError
+
+            raise GlueMastError(state.error)
 
     # -- app settings and About ---------------------------------------------------------------
 
@@ -183,8 +196,16 @@ class MastSearch(PluginTemplateMixin):
 
     @property
     def criteria(self):
-        """The search criteria besides the position: ``{field: value}`` (a dict)."""
-        return self.search_state.criteria()
+        """The search criteria besides the position: ``{field: value}`` (a dict).
+
+        The form's fields (``obs_collection``, ``instrument_name``, ``dataproduct_type``,
+        ``calib_level``) and any other MAST observation field.
+        """
+        views.push_form(self)
+        state = self.search_state
+        out = {name: getattr(state, name) for name in views.FORM_CRITERIA if getattr(state, name)}
+        out.update(state.extra_criteria or {})
+        return out
 
     @criteria.setter
     def criteria(self, values):
@@ -197,6 +218,8 @@ class MastSearch(PluginTemplateMixin):
         }
         for name, trait in form.items():
             value = values.pop(name, "")
+            if isinstance(value, (list, tuple)):
+                value = ", ".join(str(v) for v in value)
             setattr(self, trait, "" if value is None else str(value))
         self.search_state.extra_criteria = values
 
@@ -255,7 +278,8 @@ class MastSearch(PluginTemplateMixin):
     @property
     def manifest(self):
         """The provenance manifest of the last download (`glue_mast.Manifest`), or None."""
-        return None if self.last_fetch is None else self.last_fetch.manifest
+        last = self.product_state.last_fetch
+        return None if last is None else last.manifest
 
     # -- selecting ----------------------------------------------------------------------------
 
@@ -270,14 +294,13 @@ class MastSearch(PluginTemplateMixin):
             Rows of :attr:`products`: row numbers, file names, or ``"all"``.
         """
         if observations is not None:
-            keys = selection.observation_keys(self.results, observations)
+            rows = selection.observation_keys(self.results, observations)
             with self._waiting():
-                job = self._select_observations(keys)
-                if job is not None:
-                    self._wait(job)
+                self._select_observations(rows)
+                self._wait_idle(self.product_state)
         if products is not None:
             indexes = selection.product_indexes(self.products, products)
-            self.product_state.selected = indexes
+            self._select_products(indexes)
         return self
 
     def vue_select(self, items, *args):
@@ -285,22 +308,25 @@ class MastSearch(PluginTemplateMixin):
         self._start_safely(lambda: self._select_observations(keys))
 
     def _select_observations(self, keys):
-        self.results_selected = [views.row_item_by_key(self, k) for k in keys]
+        """Select rows ``keys`` of the current page; their products are listed (one job)."""
         rows = self.results
-        if rows is None or not keys:
-            self.product_state.selected = []
-            return None
-        return self.product_state.list_products(rows[sorted(keys)])
+        obsids = [] if rows is None else [str(rows["obsid"][k]) for k in sorted(keys)]
+        self.search_state.selected_obsids = obsids
+
+    def _select_products(self, keys):
+        table = self.products
+        if table is None:
+            return
+        self.product_state.selected_uris = [str(table["dataURI"][k]) for k in sorted(keys)]
 
     def vue_select_products(self, items, *args):
-        self.product_state.selected = [
-            item["key"] if isinstance(item, dict) else int(item) for item in items or []
-        ]
+        keys = [item["key"] if isinstance(item, dict) else int(item) for item in items or []]
+        self._select_products(keys)
 
     def vue_preview(self, key, *args):
-        from . import preview
-
-        self._start_safely(lambda: preview.start(self, int(key)))
+        table = self.products
+        if table is not None and 0 <= int(key) < len(table):
+            self._start_safely(lambda: self.preview_state.show(table[int(key)]))
 
     # -- fetching and loading -----------------------------------------------------------------
 
@@ -316,7 +342,7 @@ class MastSearch(PluginTemplateMixin):
             return job
         with self._waiting():
             self._wait(job)
-        return self.last_fetch
+        return self.product_state.last_fetch
 
     def vue_fetch(self, *args):
         from . import actions
@@ -328,7 +354,9 @@ class MastSearch(PluginTemplateMixin):
             self.fetch_job.cancel()
         self.search_state.cancel()
         self.product_state.cancel()
-        self.message = "cancelled"
+        self.preview_state.cancel()
+        if not self.fetching:
+            self.message = "cancelled"
 
     def load_selected(self):
         """Fetch the selected products and load them: spectra into the spectrum viewer.
@@ -339,7 +367,7 @@ class MastSearch(PluginTemplateMixin):
         from . import actions
 
         with self._waiting():
-            if not self.product_state.selected_count:
+            if not self.search_state.selected_obsids:
                 actions.choose_page_spectra(self)
             self._wait(actions.start_fetch(self, load=True))
         return list(self._loaded_labels)
@@ -349,7 +377,7 @@ class MastSearch(PluginTemplateMixin):
 
         def start():
             if not self.product_state.selected_count:
-                raise ValueError("select products first (or use the API's load_selected())")
+                raise ValueError("select observations and products first")
             return actions.start_fetch(self, load=True)
 
         self._start_safely(start)

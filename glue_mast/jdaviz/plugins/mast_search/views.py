@@ -77,28 +77,32 @@ def row_item_by_key(plugin, key):
     return {"key": key}
 
 
+#: Search-state criteria the form edits, beside target, coordinates and radius.
+FORM_CRITERIA = ("obs_collection", "instrument_name", "dataproduct_type", "calib_level")
+
+
 def push_form(plugin):
     """Copy the form's traitlets into the search state (before a search)."""
+    values = {
+        "target": plugin.target.strip(),
+        "coordinates": plugin.coordinates.strip(),
+        "radius": plugin.radius.strip(),
+        "obs_collection": plugin.collection_selected or "",
+        "instrument_name": plugin.instrument_selected.strip(),
+        "dataproduct_type": plugin.product_type_selected or "",
+        "calib_level": plugin.calib_level_selected.strip(),
+        "page_size": int(plugin.page_size),
+    }
     state = plugin.search_state
-    state.target = plugin.target.strip()
-    state.coordinates = plugin.coordinates.strip()
-    state.radius = plugin.radius.strip()
-    state.obs_collection = plugin.collection_selected
-    state.instrument_name = plugin.instrument_selected.strip()
-    state.dataproduct_type = plugin.product_type_selected
-    state.calib_level = _calib_level(plugin.calib_level_selected)
-    state.page_size = int(plugin.page_size)
-
-
-def _calib_level(text):
-    text = (text or "").strip()
-    if not text:
-        return ""
-    return [int(part) for part in text.replace(",", " ").split()]
+    changed = {k: v for k, v in values.items() if getattr(state, k) != v}
+    if changed:
+        state.update_from_dict(changed)
 
 
 def bind(plugin):
-    """Mirror ``plugin.search_state`` and ``plugin.product_state`` into its traitlets."""
+    """Mirror the plugin's search, product and preview states into its traitlets."""
+    from .preview import show_preview
+
     search, products = plugin.search_state, plugin.product_state
 
     def on_count(count):
@@ -107,28 +111,29 @@ def bind(plugin):
     def on_rows(rows):
         plugin.results_headers, plugin.results_items = table_items(rows, RESULT_COLUMNS)
         plugin.results_selected = []
-        products.observations = None
-        products.products = None
-        products.filtered = None
-        products.selected = []
+
+    def on_selected_obsids(obsids):
+        wanted = {str(o) for o in obsids or []}
+        rows = search.rows
+        keys = set() if rows is None else {
+            i for i, o in enumerate(rows["obsid"]) if str(o) in wanted
+        }
+        plugin.results_selected = [i for i in plugin.results_items if i["key"] in keys]
 
     def on_filtered(table):
         plugin.products_headers, plugin.products_items = table_items(table, PRODUCT_COLUMNS)
-        plugin.products_selected = []
+        on_selected()
 
-    def on_selected(selected):
-        keys = set(selected or [])
-        plugin.products_selected = [i for i in plugin.products_items if i["key"] in keys]
-        update_selected_text()
-
-    def update_selected_text(*args):
-        n = products.selected_count
-        if not n:
-            plugin.selected_text = ""
-        else:
-            plugin.selected_text = (
-                f"{n} product{'s' if n != 1 else ''} selected, {human_size(products.selected_size)}"
-            )
+    def on_selected(*args):
+        table, selected = products.filtered, products.selected
+        if table is None or selected is None:
+            plugin.products_selected = []
+            return
+        uris = {str(u) for u in selected["dataURI"]}
+        plugin.products_selected = [
+            item for item, uri in zip(plugin.products_items, table["dataURI"], strict=False)
+            if str(uri) in uris
+        ]
 
     def on_busy(*args):
         plugin.busy = bool(search.busy or products.busy)
@@ -139,18 +144,26 @@ def bind(plugin):
 
     search.add_callback("count", on_count)
     search.add_callback("rows", on_rows)
-    search.add_callback("page", lambda n: setattr(plugin, "current_page", int(n)))
+    search.add_callback("selected_obsids", on_selected_obsids)
+    search.add_callback("page", lambda n: setattr(plugin, "current_page", int(n or 1)))
     search.add_callback("n_pages", lambda n: setattr(plugin, "n_pages", int(n or 0)))
     search.add_callback(
         "collection_choices", lambda names: setattr(plugin, "collection_items", [""] + list(names))
     )
+    search.add_callback(
+        "instrument_choices", lambda names: setattr(plugin, "instrument_items", list(names))
+    )
     products.add_callback("filtered", on_filtered)
     products.add_callback("selected", on_selected)
-    products.add_callback("selected_size", update_selected_text)
-    products.add_callback("selected_count", update_selected_text)
+    products.add_callback(
+        "selected_size_text", lambda text: setattr(plugin, "selected_text", text or "")
+    )
     for state in (search, products):
         state.add_callback("busy", on_busy)
         state.add_callback("error", on_error)
+    preview = plugin.preview_state
+    for name in ("title", "x", "busy", "error"):
+        preview.add_callback(name, lambda *_: show_preview(plugin))
 
     def filters_changed(change):
         setattr(products, change["name"], change["new"])
