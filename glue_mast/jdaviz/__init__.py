@@ -30,6 +30,7 @@ def register():
         return
     import jdaviz
 
+    from .loaders import mast  # noqa: F401  (registers the "mast" loader)
     from .plugins.mast_search import plugin  # noqa: F401  (registers the tray plugin)
 
     hook = getattr(jdaviz, "_register_new_app_hook", None)
@@ -75,8 +76,6 @@ def add_to_app(app):
 
 
 def _add_loader(private, resolver_cls):
-    from jdaviz.core.loaders.resolvers.resolver import BaseResolver  # noqa: F401
-
     if any(item["name"] == RESOLVER_NAME for item in private.state.loader_items):
         return
     if not private.state.loader_items:  # this configuration has no loaders at all

@@ -6,7 +6,7 @@ import sys
 import textwrap
 
 import jdaviz
-from jdaviz.core.registries import loader_resolver_registry, tray_registry
+from jdaviz.core.registries import tray_registry
 
 import glue_mast
 from glue_mast.jdaviz import PLUGIN_LABEL, PLUGIN_NAME, add_to_app
