@@ -1,7 +1,8 @@
 """The one place that points astroquery.mast at a MAST base URL and speaks to it.
 
 astroquery copies its URLs into class attributes and singletons at import time, so changing
-``astroquery.mast.conf.server`` at run time is not enough (notes/astroquery_mast.md, section 1).
+``astroquery.mast.conf.server`` at run time is not enough (see ``PortalAPI`` in
+``astroquery/mast/discovery_portal.py`` and ``ServiceAPI`` in ``astroquery/mast/services.py``).
 :func:`apply` sets every copy: the conf items, the ``PortalAPI`` and ``ServiceAPI`` class
 attributes, the singletons' service URLs and ``/whoami`` URLs, and the hard-coded SANTA
 resolver and path-lookup hosts in ``astroquery.mast.utils._simple_request``. It also gives

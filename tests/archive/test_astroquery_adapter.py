@@ -179,6 +179,23 @@ def test_core_has_no_gui_imports():
     assert out.stdout.strip() == "[]"
 
 
+def test_astroquery_internals_are_touched_in_the_adapter_only():
+    # astroquery's private attributes and its raw JSON answers are used by one module, so that
+    # an astroquery release that changes them is met in one place.
+    from pathlib import Path
+
+    package = Path(glue_mast.__file__).parent
+    markers = ("._parse_result", '["paging"]', "._column_configs", "_portal_api_connection")
+    offenders = [
+        f"{path.relative_to(package)}: {marker}"
+        for path in package.rglob("*.py")
+        if path.name != "astroquery_adapter.py"
+        for marker in markers
+        if marker in path.read_text()
+    ]
+    assert offenders == []
+
+
 # --- Retry-After and EXECUTING on queries -----------------------------------------------------
 
 
