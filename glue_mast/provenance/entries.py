@@ -158,7 +158,14 @@ def _check_target(root, relative, reserved):
         )
     if target == root:
         raise _Bad("the path names no file inside the manifest's directory")
-    _check_reserved(target.relative_to(root).parts, reserved)
-    if target.is_dir():
-        raise _Bad("the path is a directory, not a file")
+    inside = target.relative_to(root)
+    _check_reserved(inside.parts, reserved)
+    try:
+        for parent in reversed(inside.parents[:-1]):
+            if (root / parent).exists() and not (root / parent).is_dir():
+                raise _Bad(f"the path runs through the file {parent.as_posix()}")
+        if target.is_dir():
+            raise _Bad("the path is a directory, not a file")
+    except OSError as exc:  # too long a name, no access
+        raise _Bad(f"the path cannot be used here ({exc.strerror or exc})") from None
     return target
