@@ -5,7 +5,8 @@ whoever runs ``verify`` or ``reproduce`` on it. Every entry must be a record wit
 a size that is a whole number of bytes, a SHA-256 of 64 hex digits, and a path that names a
 file strictly inside the manifest's directory - after symbolic links are followed - that is
 not one of the files glue-mast keeps there itself (the manifest, its ECSV view, the lock of
-fetches, a download's temporary ``.part``). Each entry that is not gets one line naming it, so a person can find and fix it.
+fetches, a download's temporary ``.part``, the glue session a session's manifest goes with).
+Each entry that is not gets one line naming it, so that a person can find and fix it.
 """
 
 from __future__ import annotations
