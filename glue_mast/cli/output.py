@@ -156,7 +156,12 @@ def report_fetch(result, out):
         )
     for o in result.failed:
         print(f"glue-mast: failed: {o.file.path.name}: {o.message}", file=sys.stderr)
-    return 1 if result.failed else 0
+    for o in result.downloaded:
+        if o.message:  # kept, with a warning (a size unlike the listed one)
+            print(f"glue-mast: note: {o.file.path.name}: {o.message}", file=sys.stderr)
+    if result.manifest_error:
+        print(f"glue-mast: {result.manifest_error}", file=sys.stderr)
+    return 1 if result.failed or result.manifest_error else 0
 
 
 # The command-line spelling of the inputs errors name in ``field``.

@@ -229,6 +229,15 @@ class ArchiveServer(ThreadingHTTPServer):
         with self._log_lock:
             self.log.append(rec)
 
+    def handle_error(self, request, client_address):
+        import sys
+
+        # A client that goes away mid-answer (a cancelled fetch, one that stopped reading
+        # because its disk is full) is not the archive's error: no traceback on stderr.
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
     def finish_record(self, rec):
         """Called when a request has been answered."""
         if self.request_log is not None:
