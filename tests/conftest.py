@@ -9,7 +9,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never let a developer's own token or server setting leak into a test run.
-for _name in ("MAST_API_TOKEN", "GLUE_MAST_SERVER", "GLUE_MAST_TIMEOUT"):
+for _name in ("MAST_API_TOKEN", "GLUE_MAST_SERVER", "GLUE_MAST_TIMEOUT", "GLUE_MAST_CACHE_DIR"):
     os.environ.pop(_name, None)
 
 pytest_plugins = ["glue_mast.testing.pytest_plugin"]

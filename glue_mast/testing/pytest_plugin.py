@@ -2,8 +2,10 @@
 
 - ``mast_archive``: one :class:`~glue_mast.testing.LocalArchive` for the test session;
 - ``local_mast``: that archive with glue-mast (and astroquery through it) pointed at it, its
-  faults and request log reset, astroquery's per-process column-config cache cleared, and the
-  token environment emptied, for each test. Everything is restored afterwards.
+  faults and request log reset, astroquery's per-process column-config cache cleared, the
+  token environment emptied, and the download cache a fresh directory of the test's own (never
+  the user's cache: a file left there by another run would cost no request, and a test that
+  counts requests would fail), for each test. Everything is restored afterwards.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ def mast_archive():
 
 
 @pytest.fixture
-def local_mast(mast_archive, monkeypatch):
+def local_mast(mast_archive, monkeypatch, tmp_path_factory):
     from .. import config
     from ..archive import astroquery_adapter as adapter
 
     for name in ("MAST_API_TOKEN", "GLUE_MAST_SERVER", "GLUE_MAST_TIMEOUT"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GLUE_MAST_CACHE_DIR", str(tmp_path_factory.mktemp("glue_mast_cache")))
     mast_archive.reset()
     adapter.forget_column_configs()
     config.reset()
