@@ -70,6 +70,23 @@ def test_full_size_part_of_garbage_is_not_renamed_unchecked(local_mast, k2, tmp_
     assert Manifest.read(tmp_path / "manifest.json").verify()
 
 
+def test_full_size_part_of_our_own_is_fetched_again_when_no_checksum_is_known(
+    local_mast, k2, tmp_path
+):
+    # A fetch that stopped between the last byte and the rename: the bytes were never checked.
+    uri = k2[0]["dataURI"]
+    local_mast.faults.drop(20_000, times=5, match=uri)
+    [failed] = fetch(k2, tmp_path, retries=1).failed
+    f = failed.file
+    f.part.write_bytes(b"\xff" * f.size)  # full size now, garbage; its .part.meta is ours
+    local_mast.faults.reset()
+    local_mast.clear_log()
+    [done] = fetch(k2, tmp_path).downloaded
+    [get] = downloads(local_mast)
+    assert get.status == 200 and "Range" not in get.headers
+    assert done.file.path.read_bytes() == served(local_mast, uri)
+
+
 def test_resume_sends_if_range_and_keeps_the_validator_beside_the_part(local_mast, k2, tmp_path):
     uri = k2[0]["dataURI"]
     local_mast.faults.drop(20_000, times=5, match=uri)
