@@ -23,10 +23,24 @@ __all__ = [
 ]
 
 
+#: Decimals a computed column is printed with. ``distance`` is MAST's separation of each
+#: observation from the search position, in arcsec: a thousandth of one is finer than any
+#: pointing, and the float's 16 digits are noise.
+DECIMALS = {"distance": 3}
+
+
+def _rounded(name, value):
+    if name in DECIMALS and isinstance(value, float):
+        return round(value, DECIMALS[name])
+    return value
+
+
 def table_rows(table):
     """Rows as dicts of JSON-native values keyed by MAST field names (missing -> null)."""
     columns = [(name, table[name]) for name in table.colnames]
-    return [{name: plain(col[i]) for name, col in columns} for i in range(len(table))]
+    return [
+        {name: _rounded(name, plain(col[i])) for name, col in columns} for i in range(len(table))
+    ]
 
 
 def write_json(answer, out):
@@ -52,7 +66,11 @@ def table_text(table, columns, default):
         names = [canonical_name(n, table.colnames, what="column", field="columns") for n in names]
     else:
         names = [c for c in default if c in table.colnames]
-    return "\n".join(table[names].pformat(max_lines=-1, max_width=-1))
+    shown = table[names]
+    for name in set(DECIMALS) & set(names):
+        if shown[name].dtype.kind == "f":
+            shown[name].info.format = f".{DECIMALS[name]}f"
+    return "\n".join(shown.pformat(max_lines=-1, max_width=-1))
 
 
 def print_count(n, fmt, out):

@@ -1,6 +1,7 @@
 """A MAST-compatible HTTP server on loopback, speaking MAST's wire protocol as astroquery does.
 
-Endpoints (notes/astroquery_mast.md, section 7):
+Endpoints, those astroquery.mast calls (``astroquery/mast/discovery_portal.py``,
+``services.py``, ``utils.py``, ``auth.py``):
 
 - ``POST /api/v0/invoke``: the portal Mashup API (``Mast.Caom.Cone``,
   ``Mast.Caom.Filtered[.Position]``, ``Mast.Caom.Products``, ``Mast.Caom.All``,

@@ -16,7 +16,8 @@ Why not parfive, which sunpy uses: parfive 2.3 writes straight to the final name
 handling, sends a HEAD before every GET (one more round trip per file), and gives every request
 the same headers (so a token could follow a redirect to another host). Those are all
 requirements here, so the transfers are made with ``requests`` (already used by astroquery),
-one session per worker thread, in a ``concurrent.futures`` pool, with a tqdm progress bar.
+one session per worker thread, with a tqdm progress bar. A fetch runs as a background
+:class:`FetchJob` (:func:`start_fetch`), which a front end can watch and cancel.
 
 The token (:mod:`glue_mast.archive.auth`) is sent as astroquery sends it (the ``mast_token``
 cookie), only to the MAST server's own origin: redirects are followed by hand and a hop to any
@@ -33,8 +34,8 @@ The package, one job a module:
 - :mod:`.cancel`: stopping the transfers at once (sockets shut) when a fetch is cancelled;
 - :mod:`.job`: :class:`FetchJob`, a fetch as a cancellable background job;
 - :mod:`.lock`: one writer at a time in a download directory;
-- :mod:`.run`: :func:`start_fetch` and :func:`fetch`, the worker threads, :class:`FetchResult`
-  and the manifest written afterwards;
+- :mod:`.start`: :func:`start_fetch` (in the background) and :func:`fetch` (waiting);
+- :mod:`.run`: the worker threads, the events, :class:`FetchResult` and the manifest;
 - :mod:`.curl`: a curl script for later;
 - :mod:`.reproduce`: re-fetching exactly what a manifest lists.
 """
@@ -46,7 +47,8 @@ from .layout import DOWNLOAD_PATH, download_url, safe_component
 from .outcome import FetchPlan, FileOutcome, FileStatus, PlannedFile
 from .plan import is_exclusive, plan, plan_fetch
 from .reproduce import reproduce
-from .run import FetchResult, fetch, run_files, start_fetch
+from .run import FetchResult, run_files
+from .start import fetch, start_fetch
 
 __all__ = [
     "DOWNLOAD_PATH",

@@ -22,8 +22,8 @@ import urllib.parse
 import requests
 from urllib3 import exceptions as urllib3_errors
 
-from .. import auth
 from ...util import sha256_of, utc_now
+from .. import auth
 from .cancel import Breaker
 from .cancel import TransferCancelled as _Cancelled
 from .outcome import FileOutcome, FileStatus
