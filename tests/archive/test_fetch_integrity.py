@@ -588,3 +588,15 @@ def test_reproduce_never_writes_a_product_over_the_manifest(local_mast, k2, tmp_
     with pytest.raises(glue_mast.errors.InputError, match="manifest"):
         reproduce(path)
     assert path.read_bytes() == before and not downloads(local_mast)
+
+
+def test_no_validator_no_resume(local_mast, k2, tmp_path):
+    # Without ETag or Last-Modified there is no If-Range, and so no telling a resume from a
+    # splice: the file is fetched whole again.
+    uri = k2[0]["dataURI"]
+    local_mast.faults.validators = ()
+    local_mast.faults.drop(20_000, match=uri)
+    [done] = fetch(k2, tmp_path, backoff=0.01).downloaded
+    gets = downloads(local_mast)
+    assert [(g.status, g.headers.get("Range")) for g in gets] == [(200, None), (200, None)]
+    assert done.file.path.read_bytes() == served(local_mast, uri) and done.resumed_from == []
