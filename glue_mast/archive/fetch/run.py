@@ -139,9 +139,27 @@ _TICK_S = 0.1
 _GRACE_S = 0.5
 
 
-def _run(job, fetch_plan, *, parallel, token, retries, backoff, timeout, **manifest_options):
+def _run(
+    job,
+    fetch_plan,
+    *,
+    parallel,
+    token,
+    retries,
+    backoff,
+    timeout,
+    manifest,
+    previous,
+    queries,
+    doi,
+):
     """The work of a :class:`FetchJob`, on its thread: the transfers (on worker threads), the
-    events, and the manifest."""
+    events, and the manifest.
+
+    The transfers only count bytes (:class:`ByteCounter`) and hand their outcomes over a
+    queue; this thread turns both into events, so no listener ever runs on a transfer's thread
+    or holds one up.
+    """
     to_fetch, server = fetch_plan.to_fetch, fetch_plan.server
     if token is None and any(f.exclusive for f in to_fetch):
         token = auth.token()
@@ -224,6 +242,8 @@ def _run(job, fetch_plan, *, parallel, token, retries, backoff, timeout, **manif
         job.cancel_requested and any(o.status is FileStatus.CANCELLED for o in outcomes)
     )
     if pending:
+        # The sockets are shut, so the transfers end at once; one hashing a large file may
+        # take longer, and is left behind: it keeps its .part, as the breaker is closed.
         deadline = time.monotonic() + _GRACE_S
         while pending and time.monotonic() < deadline:
             if not collect(0.02) and not any(w.is_alive() for w in workers):
@@ -243,15 +263,8 @@ def _run(job, fetch_plan, *, parallel, token, retries, backoff, timeout, **manif
         seconds=time.perf_counter() - started,
         server=server,
     )
-    if manifest_options["manifest"] is not None:
-        result.manifest = _write_manifest(
-            result,
-            manifest_options["manifest"],
-            manifest_options["previous"],
-            server,
-            manifest_options["queries"],
-            manifest_options["doi"],
-        )
+    if manifest is not None:
+        result.manifest = _write_manifest(result, manifest, previous, server, queries, doi)
     job.report(
         FetchEnded(
             downloaded=len(result.downloaded),
