@@ -264,6 +264,39 @@ def test_fetch_of_nothing_writes_nothing(run, tmp_path):
     assert not out_dir.exists()
 
 
+@pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
+def test_curl_script_keeps_the_token_off_every_command_line(run, local_mast, tmp_path):
+    """No process the script starts has the token in its argv, where ``ps`` shows it."""
+    script = tmp_path / "get.sh"
+    run("fetch", "TW Hya", "--out", tmp_path / "data", "--curl-script", script)
+    bin_dir, seen = tmp_path / "bin", tmp_path / "argv.log"
+    bin_dir.mkdir()
+    wrapper = bin_dir / "curl"
+    real = shutil.which("curl")
+    wrapper.write_text(f'#!/bin/sh\nprintf "%s\\n" "$0" "$@" >> {seen}\nexec {real} "$@"\n')
+    wrapper.chmod(0o755)
+    local_mast.faults.bandwidth = 1_000_000  # a few seconds: long enough to look at ps
+    env = dict(os.environ, MAST_API_TOKEN=VALID_TOKEN, PATH=f"{bin_dir}:{os.environ['PATH']}")
+    proc = subprocess.Popen(
+        ["sh", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    command_lines = set()
+    while proc.poll() is None:
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                command_lines.add(cmdline.read_bytes())
+            except OSError:
+                pass
+        time.sleep(0.02)
+    out, err = proc.communicate()
+    assert proc.returncode == 0, err
+    assert len(list((tmp_path / "data").rglob("*.fits"))) == 11  # exclusive ones too
+    assert seen.read_text().count(str(wrapper)) == 11
+    assert any(b"curl" in line for line in command_lines)  # ps did see the transfers
+    assert VALID_TOKEN not in seen.read_text()
+    assert not any(VALID_TOKEN.encode() in line for line in command_lines)
+
+
 @pytest.mark.parametrize("sig, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_stop_while_the_server_stalls_mid_body(local_mast, tmp_path, sig, status):
     # One file of TW Hya stops mid-body for a minute; the other eight arrive.

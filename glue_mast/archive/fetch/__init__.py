@@ -3,8 +3,13 @@
 Each file is written under ``<name>.part`` and takes its final name (an atomic rename) only
 once its size, and its SHA-256 where one is known, are right; so a file under its final name is
 always complete. A dropped connection or a short body is resumed with an HTTP ``Range``
-request from the bytes already on disk. 429 and 5xx answers are retried, waiting as long as
-``Retry-After`` says. A file already complete on disk costs no request at all.
+request from the bytes already on disk, with ``If-Range`` and the validator (ETag, else
+Last-Modified) of the first response, kept beside the partial file in ``<name>.part.meta``:
+a file that changed on the server meanwhile comes whole, never spliced. 429 and 5xx answers are
+retried, waiting as long as ``Retry-After`` says. A file already on disk costs no request when
+its SHA-256 is the one a manifest recorded for the same dataURI; a file nobody checked is
+fetched again, never recorded blind. One fetch at a time writes in a directory (:mod:`.lock`),
+nothing is written through a symbolic link, and every name is portable (:mod:`.layout`).
 
 Why not parfive, which sunpy uses: parfive 2.3 writes straight to the final name, opens it with
 ``"wb"`` and deletes it on any error (so nothing can be resumed), has no ``Retry-After``
@@ -16,7 +21,7 @@ one session per worker thread, with a tqdm progress bar. A fetch runs as a backg
 
 The token (:mod:`glue_mast.archive.auth`) is sent as astroquery sends it (the ``mast_token``
 cookie), only to the MAST server's own origin: redirects are followed by hand and a hop to any
-other host goes without it.
+other host goes without it, and one on which URL parsers disagree about the host is refused.
 
 The package, one job a module:
 
@@ -28,6 +33,7 @@ The package, one job a module:
 - :mod:`.progress`: counting bytes as they land, and the progress bar;
 - :mod:`.cancel`: stopping the transfers at once (sockets shut) when a fetch is cancelled;
 - :mod:`.job`: :class:`FetchJob`, a fetch as a cancellable background job;
+- :mod:`.lock`: one writer at a time in a download directory;
 - :mod:`.start`: :func:`start_fetch` (in the background) and :func:`fetch` (waiting);
 - :mod:`.run`: the worker threads, the events, :class:`FetchResult` and the manifest;
 - :mod:`.curl`: a curl script for later;

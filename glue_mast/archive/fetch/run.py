@@ -14,8 +14,9 @@ from ...util import mtime_iso, sha256_of
 from .. import auth
 from .events import FetchEnded, FetchStarted, FileFinished
 from .job import FetchCancelled, FetchJob, wait_for
+from .lock import DirectoryLock
 from .outcome import FetchPlan, FileOutcome, FileStatus
-from .plan import previous_manifest
+from .plan import claim_paths, complete_on_disk, previous_manifest, rename_if_claimed
 from .progress import ByteCounter
 from .progress import listener as progress_listener
 from .transfer import Downloader
@@ -34,6 +35,8 @@ class FetchResult:
     seconds: float = 0.0
     #: The MAST base URL the files were fetched from; :meth:`retry` goes there again.
     server: str | None = None
+    #: Why the manifest could not be written (a full disk), or None.
+    manifest_error: str | None = None
 
     def _with(self, *statuses):
         return [o for o in self.outcomes if o.status in statuses]
@@ -61,7 +64,7 @@ class FetchResult:
 
     @property
     def ok(self):
-        return not self.failed and not self.interrupted
+        return not self.failed and not self.interrupted and not self.manifest_error
 
     @property
     def requests(self):
@@ -114,7 +117,14 @@ def start_files(
     parallel = int(config.conf.max_parallel if parallel is None else parallel)
     if parallel < 1:
         raise InputError(f"parallel must be at least 1, got {parallel}")
+    # One writer at a time in a directory (see .lock). A directory that cannot be written is
+    # one clear error here, before anything starts; the lock itself is waited for on the
+    # job's thread, where a cancel can end the wait.
+    lock_dirs = [fetch_plan.download_dir, *([Path(manifest).parent] if manifest else [])]
+    lock = DirectoryLock(lock_dirs if fetch_plan.to_fetch or manifest is not None else [])
+    lock.open()
     options = dict(
+        lock=lock,
         manifest=manifest,
         parallel=parallel,
         token=token,
@@ -127,7 +137,13 @@ def start_files(
     )
 
     def work(job):
-        return _run(job, fetch_plan, **options)
+        lock.cancel = job.cancel_event
+        try:
+            if not lock.acquire():
+                return _cancelled_waiting(fetch_plan)
+            return _run(job, fetch_plan, **options)
+        finally:
+            lock.release()
 
     job = FetchJob(work, fetch_plan, listener=progress_listener(progress))
     return job.start()
@@ -139,27 +155,55 @@ _TICK_S = 0.1
 _GRACE_S = 0.5
 
 
+def _cancelled_waiting(fetch_plan):
+    """A fetch cancelled while it waited for another fetch into its directory to finish."""
+    outcomes = [
+        FileOutcome(f, FileStatus.CANCELLED, "cancelled while another fetch wrote here")
+        for f in fetch_plan.to_fetch
+    ]
+    raise FetchCancelled(
+        FetchResult(outcomes, fetch_plan.download_dir, interrupted=True, server=fetch_plan.server)
+    )
+
+
+def _take_what_others_completed(fetch_plan, manifest, previous):
+    """Under the lock: what another fetch completed here since planning is on disk now.
+
+    Re-reads the manifest (another fetch may have written it while this one waited): a file
+    it records whole for the same dataURI costs no request, a name it records for another
+    dataURI is that file's, and the manifest written at the end builds on it.
+    """
+    fresh = previous_manifest(Path(manifest)) if manifest is not None else None
+    if fresh is None:
+        return previous
+    planned = [*fetch_plan.cached, *fetch_plan.skipped, *fetch_plan.to_fetch]
+    claimed = claim_paths(fresh, planned)
+    waiting, fetch_plan.to_fetch = fetch_plan.to_fetch, []
+    for f in waiting:
+        rename_if_claimed(f, claimed)
+        (fetch_plan.cached if complete_on_disk(f, fresh) else fetch_plan.to_fetch).append(f)
+    if previous is None or previous is fresh:
+        return fresh
+    for key, value in previous.extra.items():  # e.g. what a reproduced manifest came from
+        fresh.extra.setdefault(key, value)
+    for query in previous.queries:
+        fresh.add_query(query)
+    return fresh
+
+
 def _run(
-    job,
-    fetch_plan,
-    *,
-    parallel,
-    token,
-    retries,
-    backoff,
-    timeout,
-    manifest,
-    previous,
-    queries,
-    doi,
+    job, fetch_plan, *, lock, parallel, token, retries, backoff, timeout, **manifest_options
 ):
-    """The work of a :class:`FetchJob`, on its thread: the transfers (on worker threads), the
-    events, and the manifest.
+    """The work of a :class:`FetchJob`, on its thread, holding the directory's lock: the
+    transfers (on worker threads), the events, and the manifest.
 
     The transfers only count bytes (:class:`ByteCounter`) and hand their outcomes over a
     queue; this thread turns both into events, so no listener ever runs on a transfer's thread
     or holds one up.
     """
+    manifest_options["previous"] = _take_what_others_completed(
+        fetch_plan, manifest_options["manifest"], manifest_options["previous"]
+    )
     to_fetch, server = fetch_plan.to_fetch, fetch_plan.server
     if token is None and any(f.exclusive for f in to_fetch):
         token = auth.token()
@@ -263,8 +307,23 @@ def _run(
         seconds=time.perf_counter() - started,
         server=server,
     )
-    if manifest is not None:
-        result.manifest = _write_manifest(result, manifest, previous, server, queries, doi)
+    if manifest_options["manifest"] is not None:
+        try:
+            result.manifest = _write_manifest(
+                result,
+                manifest_options["manifest"],
+                manifest_options["previous"],
+                server,
+                manifest_options["queries"],
+                manifest_options["doi"],
+            )
+        except OSError as exc:
+            result.manifest_error = (
+                f"could not write the manifest {Path(manifest_options['manifest']).resolve()}: "
+                f"{exc.strerror or exc}; the files fetched are complete on disk but not "
+                "recorded: free some space (or fix the permissions) and fetch again to "
+                "record them"
+            )
     job.report(
         FetchEnded(
             downloaded=len(result.downloaded),
@@ -307,10 +366,13 @@ def _write_manifest(result, path, previous, server, queries, doi):
             m.remove_dataset(file)
     for query in queries or []:
         m.add_query(query)
+    inside = Path(path).resolve().parent
     for outcome in result.outcomes:
         if outcome.status not in (FileStatus.DOWNLOADED, FileStatus.CACHED):
             continue
         f = outcome.file
+        if not f.path.resolve().is_relative_to(inside):
+            continue  # never recorded: the layout refuses links out (defence in depth)
         old = m.dataset_for(f.path) or {}
         record = dict(old)
         record.update({k: v for k, v in f.record.items() if v is not None})
