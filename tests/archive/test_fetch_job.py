@@ -134,6 +134,18 @@ def test_a_slow_listener_does_not_slow_the_transfers(local_mast, tw_hya, tmp_pat
     assert sum(isinstance(e, FileFinished) for e in seen) == 9
 
 
+def test_a_failing_listener_does_not_stop_the_fetch(local_mast, k2, tmp_path, caplog):
+    def broken(event):
+        raise ValueError("a bug in a GUI slot")
+
+    result = start_fetch(k2, tmp_path, progress=broken).result(timeout=60)
+    assert result.ok and Manifest.read(tmp_path / "manifest.json").verify()
+    failures = [r for r in caplog.records if r.name == "glue_mast"]
+    assert len(failures) >= 3  # FetchStarted, FileFinished, FetchEnded at least
+    assert "a fetch progress listener failed" in failures[0].getMessage()
+    assert "a bug in a GUI slot" in failures[0].exc_text
+
+
 def test_progress_bar_is_a_listener(local_mast, k2, tmp_path):
     class Terminal(io.StringIO):
         def isatty(self):
