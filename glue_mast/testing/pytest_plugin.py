@@ -25,7 +25,7 @@ def local_mast(mast_archive, monkeypatch, tmp_path_factory):
     from .. import config
     from ..archive import astroquery_adapter as adapter
 
-    for name in ("MAST_API_TOKEN", "GLUE_MAST_SERVER", "GLUE_MAST_TIMEOUT"):
+    for name in ("MAST_API_TOKEN", "GLUE_MAST_SERVER", "GLUE_MAST_TIMEOUT", "GLUE_MAST_CACHE_DIR"):
         monkeypatch.delenv(name, raising=False)
     mast_archive.reset()
     adapter.forget_column_configs()
