@@ -152,8 +152,36 @@ def test_reproduce_from_the_session_manifest_then_restore(analysis, tmp_path, lo
     assert bool(report) and len(report.ok) == 3
     downloads = [r for r in local_mast.log if r.path == "/api/v0.1/Download/file"]
     assert len(downloads) == 2  # only the two missing files
+    manifest = Manifest.read(manifest_path_for(session))
+    assert manifest.extra["session"] == "analysis.glu"  # still the session's manifest
+    assert sorted(d["label"] for d in manifest.datasets) == [
+        "HST STIS/CCD OBF501020",
+        "IUE LWP lwp31270",
+        "IUE SWP swp54419",
+    ]
     restored = glue_mast.restore_session(session)
     _check_restored(restored, analysis)
+
+
+def test_the_command_line_reproduces_a_session_manifest(analysis, tmp_path, local_mast):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    session = tmp_path / "analysis" / "analysis.glu"
+    glue_mast.save_session(analysis, session)
+    (tmp_path / "analysis" / "mast_data" / "IUE" / "swp54419" / "swp54419mxlo_vo.fits").unlink()
+    exe = Path(sys.executable).with_name("glue-mast")
+    local_mast.clear_log()
+    done = subprocess.run(
+        [exe, "reproduce", str(manifest_path_for(session))],  # the server is in the manifest
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len([r for r in local_mast.log if r.path == "/api/v0.1/Download/file"]) == 1
+    assert isinstance(glue_mast.restore_session(session), Application)
 
 
 def test_files_outside_the_session_directory_are_refused(fetched_tw_hya, tmp_path):
