@@ -117,6 +117,9 @@ def test_light_curves_load_with_time_quality_and_a_time_link(fetched_light_curve
         "format": "bkjd",
     }
     assert t.meta["glue_mast"]["time"]["reference_jd"] == 2457000.0
+    # one manifest holds both fetches; each light curve keeps only the queries it came from
+    assert [q.get("target") for q in k.meta["glue_mast"]["queries"]] == ["KIC 10002792", None]
+    assert [q.get("target") for q in t.meta["glue_mast"]["queries"]] == ["TIC 358108509", None]
     (link,) = loaded.links
     assert isinstance(link, TimeAxisLink)
     # each light curve's time seen in the other's system: BTJD = BKJD + 2454833 - 2457000
