@@ -61,6 +61,18 @@ class LoadedDatasets(list):
         )
 
 
+def _not_fetched(fetched):
+    """Problems for the files of a FetchResult that are not on disk (skipped, failed)."""
+    problems = []
+    for outcome in [*getattr(fetched, "skipped", []), *getattr(fetched, "failed", [])]:
+        path = Path(outcome.file.path)
+        reason = f": {outcome.message}" if outcome.message else ""
+        problems.append(
+            LoadProblem(path, f"{path.name} was not loaded: it was {outcome.status}{reason}")
+        )
+    return problems
+
+
 def _sources(fetched):
     """(paths, manifest or None) from a FetchResult, a Manifest, a manifest path or paths."""
     from ..errors import InputError
@@ -148,7 +160,8 @@ def read_datasets(fetched):
     from .links import META_KEY
 
     paths, manifest = _sources(fetched)
-    datasets, choices, problems = [], [], []
+    datasets, choices = [], []
+    problems = _not_fetched(fetched) if hasattr(fetched, "outcomes") else []
     for path in sorted({p.resolve() for p in paths}):
         loaded, trouble = _read_one(path)
         problems.extend(trouble)

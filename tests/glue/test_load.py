@@ -152,3 +152,18 @@ def test_read_in_a_worker_thread_then_add(fetched_tw_hya):
     dc = DataCollection()
     loaded = add_datasets(read, dc)
     assert [d.label for d in dc] == TW_HYA_LABELS and len(loaded.links) == 2
+
+
+def test_files_a_fetch_skipped_are_reported(fetch_from_archive, tmp_path):
+    # LF7Z01010 is exclusive access: without a token its two files are skipped
+    fetched = fetch_from_archive("TW Hya", tmp_path / "f", ["LF7Z01010", "swp54419"])
+    assert len(fetched.skipped) == 2
+    loaded = glue_mast.load(fetched)
+    assert [d.label for d in loaded] == ["IUE SWP swp54419"]
+    assert sorted(p.path.name for p in loaded.problems) == [
+        "lf7z01010_x1dsum.fits",
+        "lf7z0101q_x1d.fits",
+    ]
+    assert loaded.problems[0].message.startswith(
+        f"{loaded.problems[0].path.name} was not loaded: it was skipped: "
+    )
