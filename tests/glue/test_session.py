@@ -249,3 +249,19 @@ def test_meta_glue_cannot_serialize_stops_the_save_and_writes_nothing(fetched_tw
     with pytest.raises(GlueSerializeError, match="Don't know how to serialize"):
         glue_mast.save_session(dc, session)
     assert not session.exists() and not manifest_path_for(session).exists()
+
+
+def test_a_file_that_changed_size_stops_the_restore_unless_asked(analysis, tmp_path):
+    session = tmp_path / "analysis" / "analysis.glu"
+    glue_mast.save_session(analysis, session)
+    swp = tmp_path / "analysis" / "mast_data" / "IUE" / "swp54419" / "swp54419mxlo_vo.fits"
+    with open(swp, "ab") as f:
+        f.write(b"\0" * 2880)  # one more FITS block: still readable, not the same file
+    with pytest.raises(InputError) as caught:
+        glue_mast.restore_session(session)
+    assert str(caught.value).startswith(
+        "Not restoring analysis.glu: 1 of its files are not the ones it was saved with"
+        " (mast_data/IUE/swp54419/swp54419mxlo_vo.fits changed size)."
+    )
+    restored = glue_mast.restore_session(session, check=False)
+    assert len(restored.data_collection) == 4
