@@ -88,11 +88,19 @@ def setup():
     """Entry point of the ``glue.plugins`` group: glue calls it when it loads plugins.
 
     It registers glue-mast's readers and links with glue's registries when those parts are
-    installed (``glue_mast.glue``); searching and fetching need no registration.
+    installed (``glue_mast.glue``), and the Jdaviz tray plugin and loader when the caller is
+    Jdaviz (glue loads its plugins while a Jdaviz app is being built, before its tray; a
+    glue-qt session, which has not imported Jdaviz, is spared that import). Searching and
+    fetching need no registration.
     """
     import importlib.util
+    import sys
 
     if importlib.util.find_spec("glue_mast.glue") is not None:
         from .glue import setup as _setup_glue
 
         _setup_glue()
+    if "jdaviz" in sys.modules:
+        from .jdaviz import register as _register_jdaviz
+
+        _register_jdaviz()

@@ -1,6 +1,7 @@
 """A MAST-compatible HTTP server on loopback, speaking MAST's wire protocol as astroquery does.
 
-Endpoints (notes/astroquery_mast.md, section 7):
+Endpoints, those astroquery.mast calls (``astroquery/mast/discovery_portal.py``,
+``services.py``, ``utils.py``, ``auth.py``):
 
 - ``POST /api/v0/invoke``: the portal Mashup API (``Mast.Caom.Cone``,
   ``Mast.Caom.Filtered[.Position]``, ``Mast.Caom.Products``, ``Mast.Caom.All``,
@@ -227,6 +228,15 @@ class ArchiveServer(ThreadingHTTPServer):
     def record(self, rec):
         with self._log_lock:
             self.log.append(rec)
+
+    def handle_error(self, request, client_address):
+        import sys
+
+        # A client that goes away mid-answer (a cancelled fetch, one that stopped reading
+        # because its disk is full) is not the archive's error: no traceback on stderr.
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
     def finish_record(self, rec):
         """Called when a request has been answered."""

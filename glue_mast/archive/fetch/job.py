@@ -5,7 +5,10 @@ from __future__ import annotations
 from ...jobs import Job, JobCancelled
 from .cancel import Breaker
 
-__all__ = ["FetchCancelled", "FetchInterrupted", "FetchJob"]
+__all__ = ["FetchCancelled", "FetchInterrupted", "FetchJob", "wait_for"]
+
+#: How often a thread waiting for a fetch looks for an interrupt.
+_WAIT_STEP_S = 0.1
 
 
 class FetchCancelled(JobCancelled):
@@ -67,3 +70,28 @@ class FetchJob(Job):
 
     def __repr__(self):
         return super().__repr__().replace("<Job ", "<FetchJob ", 1)
+
+
+def wait_for(job):
+    """``job.result()``, with a KeyboardInterrupt in this thread turned into ``job.cancel()``.
+
+    Raises :class:`FetchInterrupted` once the cancelled job has wound up (manifest written),
+    or a plain KeyboardInterrupt at once on a second interrupt while it does.
+    """
+    try:
+        # Waiting in short steps lets Python also see, at once, an interrupt that comes with no
+        # real signal to break the wait (``_thread.interrupt_main``).
+        while not job.wait(_WAIT_STEP_S):
+            pass
+        return job.result()
+    except KeyboardInterrupt:
+        job.cancel()
+        try:
+            while not job.wait(_WAIT_STEP_S):
+                pass
+        except KeyboardInterrupt:
+            raise KeyboardInterrupt("interrupted twice: stopped without a manifest") from None
+        error = job.exception()
+        if error is None:
+            raise FetchInterrupted(job.result()) from None
+        raise FetchInterrupted(getattr(error, "result", None)) from None

@@ -68,10 +68,11 @@ class ByteCounter:
 
 
 class ProgressBar:
-    """A tqdm bar on stderr fed by the events of one fetch."""
+    """A tqdm bar fed by the events of one fetch: on stderr (or ``file``), if a terminal."""
 
-    def __init__(self):
+    def __init__(self, file=None):
         self.bar = None
+        self.file = file
 
     def __call__(self, event):
         if isinstance(event, FetchStarted):
@@ -85,7 +86,8 @@ class ProgressBar:
                 unit_divisor=1000,
                 desc=f"Fetching {event.files} files",
                 dynamic_ncols=True,
-                disable=None,
+                disable=None,  # not on a pipe or a log file
+                file=self.file,
             )
         elif self.bar is None:
             return

@@ -1,4 +1,4 @@
-"""Running a fetch plan: the worker pool, the result, and the manifest written afterwards."""
+"""Running a fetch plan: the worker threads, the events, the result, and the manifest."""
 
 from __future__ import annotations
 
@@ -13,14 +13,15 @@ from ...errors import InputError
 from ...util import mtime_iso, sha256_of
 from .. import auth
 from .events import FetchEnded, FetchStarted, FileFinished
-from .job import FetchCancelled, FetchInterrupted, FetchJob
+from .job import FetchCancelled, FetchJob, wait_for
+from .lock import DirectoryLock
 from .outcome import FetchPlan, FileOutcome, FileStatus
-from .plan import plan_fetch, previous_manifest
+from .plan import claim_paths, complete_on_disk, previous_manifest, rename_if_claimed
 from .progress import ByteCounter
 from .progress import listener as progress_listener
 from .transfer import Downloader
 
-__all__ = ["FetchResult", "fetch", "run_files", "start_fetch", "start_files", "wait_for"]
+__all__ = ["FetchResult", "run_files", "start_files"]
 
 
 @dataclass
@@ -34,6 +35,8 @@ class FetchResult:
     seconds: float = 0.0
     #: The MAST base URL the files were fetched from; :meth:`retry` goes there again.
     server: str | None = None
+    #: Why the manifest could not be written (a full disk), or None.
+    manifest_error: str | None = None
 
     def _with(self, *statuses):
         return [o for o in self.outcomes if o.status in statuses]
@@ -61,7 +64,7 @@ class FetchResult:
 
     @property
     def ok(self):
-        return not self.failed and not self.interrupted
+        return not self.failed and not self.interrupted and not self.manifest_error
 
     @property
     def requests(self):
@@ -90,176 +93,6 @@ class FetchResult:
         )
 
 
-def start_fetch(
-    products,
-    download_dir=None,
-    *,
-    manifest=True,
-    parallel=None,
-    progress=None,
-    token=None,
-    retries=None,
-    backoff=1.0,
-    queries=None,
-    doi=None,
-    cloud=False,
-):
-    """Start downloading ``products`` in the background; returns a :class:`FetchJob` at once.
-
-    The files go to ``DIR/<collection>/<obs_id>/<file>``, as with :func:`fetch`, but ``DIR``
-    defaults to the download cache (:func:`glue_mast.config.current_cache_dir`), where the
-    viewers keep what they fetch: a file already there costs no request. :func:`fetch` keeps
-    the download directory setting as its default, for files a user asks for by name.
-
-    Planning (which files are on disk already, which need a token) happens before this returns,
-    so ``job.plan`` holds the totals; it reads the disk but makes no request (but for
-    ``cloud=True``, which asks astroquery for the cloud copies).
-
-    Parameters
-    ----------
-    products, manifest, parallel, token, retries, backoff, queries, doi, cloud
-        As for :func:`fetch`.
-    download_dir : path-like, optional
-        Root directory (default: the download cache).
-    progress : bool or callable, optional
-        ``True`` for a progress bar on stderr; a callable receives the events of
-        :mod:`glue_mast.archive.fetch.events` (``FetchStarted``, ``BytesReceived`` about 10
-        times a second, ``FileFinished``, ``FetchEnded``) on the job's thread, with no lock
-        held. More listeners: ``job.add_progress_callback``.
-
-    Returns
-    -------
-    FetchJob
-        ``job.result()`` returns the :class:`FetchResult`; ``job.cancel()`` stops the
-        transfers within about a second, writes the manifest for what is complete and keeps
-        partial files as ``.part`` for the next fetch to resume; ``job.result()`` then raises
-        :class:`~glue_mast.archive.fetch.job.FetchCancelled` (whose ``.result`` is the partial
-        :class:`FetchResult`).
-    """
-    root = download_dir if download_dir is not None else config.current_cache_dir()
-    fetch_plan = plan_fetch(products, root, manifest=manifest, token=token, cloud=cloud)
-    query_records = queries if queries is not None else _queries_from(products)
-    return start_files(
-        fetch_plan,
-        manifest=fetch_plan.manifest_path,
-        parallel=parallel,
-        progress=progress,
-        token=token,
-        retries=retries,
-        backoff=backoff,
-        queries=query_records,
-        doi=doi,
-        previous=fetch_plan.previous,
-    )
-
-
-def fetch(
-    products,
-    download_dir=None,
-    *,
-    manifest=True,
-    parallel=None,
-    progress=False,
-    token=None,
-    retries=None,
-    backoff=1.0,
-    queries=None,
-    doi=None,
-    cloud=False,
-):
-    """Download ``products`` in parallel into ``DIR/<collection>/<obs_id>/<file>``, and wait.
-
-    This is ``start_fetch(...).result()`` (see :func:`start_fetch`), but for the default
-    directory and Ctrl-C: the download directory setting (``glue_mast.conf.download_dir``)
-    rather than the viewers' cache, and a KeyboardInterrupt cancels the fetch tidily.
-
-    Parameters
-    ----------
-    products : `~astropy.table.Table`
-        Products to fetch, usually from :func:`glue_mast.products`.
-    download_dir : path-like, optional
-        Root directory (default ``glue_mast.conf.download_dir``).
-    manifest : bool or path-like
-        Write the provenance manifest: ``True`` for ``DIR/manifest.json`` (merged with one
-        already there), a path for elsewhere, ``False`` for none.
-    parallel : int, optional
-        Files fetched at the same time (default ``glue_mast.conf.max_parallel``).
-    progress : bool or callable
-        ``True`` for a progress bar on stderr; a callable receives the progress events of
-        :mod:`glue_mast.archive.fetch.events`, on the fetch's own thread.
-    token : str, optional
-        MAST token for exclusive-access files (default: the configured one). Without one,
-        exclusive files are skipped and named in the result.
-    retries : int, optional
-        Attempts per file (default ``glue_mast.conf.retries``).
-    backoff : float
-        First wait in seconds between attempts when the server gives no ``Retry-After``.
-    queries : list of dict, optional
-        Query records for the manifest (taken from ``products.meta`` when not given).
-    doi : str or dict, optional
-        A DOI for every file, or dataURI -> DOI, recorded in the manifest.
-    cloud : bool
-        Fetch from MAST's public cloud copy where one exists (needs ``boto3``); a token is
-        never sent there.
-
-    Returns
-    -------
-    FetchResult
-        Files downloaded, already on disk, skipped and failed; ``result.manifest``.
-
-    Raises
-    ------
-    FetchInterrupted
-        (a KeyboardInterrupt) on Ctrl-C, once the transfers have stopped (within about a
-        second) and the manifest is written for what is complete; partial files stay as
-        ``.part`` and are resumed next time. A second Ctrl-C meanwhile stops at once, with a
-        plain KeyboardInterrupt, without waiting for the manifest.
-    """
-    job = start_fetch(
-        products,
-        download_dir if download_dir is not None else config.current_download_dir(),
-        manifest=manifest,
-        parallel=parallel,
-        progress=progress,
-        token=token,
-        retries=retries,
-        backoff=backoff,
-        queries=queries,
-        doi=doi,
-        cloud=cloud,
-    )
-    return wait_for(job)
-
-
-def wait_for(job):
-    """``job.result()``, with a KeyboardInterrupt in this thread turned into ``job.cancel()``.
-
-    Raises :class:`FetchInterrupted` once the cancelled job has wound up (manifest written),
-    or a plain KeyboardInterrupt at once on a second interrupt while it does.
-    """
-    try:
-        # Waiting in short steps lets Python see an interrupt that is not a real signal
-        # (``_thread.interrupt_main``, a SIGTERM handler raising KeyboardInterrupt) at once.
-        while not job.wait(_TICK_S):
-            pass
-        return job.result()
-    except KeyboardInterrupt:
-        job.cancel()
-        try:
-            job.wait()
-        except KeyboardInterrupt:
-            raise KeyboardInterrupt("interrupted twice: stopped without a manifest") from None
-        error = job.exception()
-        if error is None:
-            raise FetchInterrupted(job.result()) from None
-        raise FetchInterrupted(getattr(error, "result", None)) from None
-
-
-def _queries_from(products):
-    meta = getattr(products, "meta", {}) or {}
-    return list(meta.get("queries") or [])
-
-
 def run_files(to_fetch, cached, skipped, root, **kwargs):
     """Fetch planned files and wait, as :func:`fetch` does (Ctrl-C cancels tidily)."""
     server = kwargs.pop("server", None) or config.current_server()
@@ -284,7 +117,14 @@ def start_files(
     parallel = int(config.conf.max_parallel if parallel is None else parallel)
     if parallel < 1:
         raise InputError(f"parallel must be at least 1, got {parallel}")
+    # One writer at a time in a directory (see .lock). A directory that cannot be written is
+    # one clear error here, before anything starts; the lock itself is waited for on the
+    # job's thread, where a cancel can end the wait.
+    lock_dirs = [fetch_plan.download_dir, *([Path(manifest).parent] if manifest else [])]
+    lock = DirectoryLock(lock_dirs if fetch_plan.to_fetch or manifest is not None else [])
+    lock.open()
     options = dict(
+        lock=lock,
         manifest=manifest,
         parallel=parallel,
         token=token,
@@ -297,7 +137,13 @@ def start_files(
     )
 
     def work(job):
-        return _run(job, fetch_plan, **options)
+        lock.cancel = job.cancel_event
+        try:
+            if not lock.acquire():
+                return _cancelled_waiting(fetch_plan)
+            return _run(job, fetch_plan, **options)
+        finally:
+            lock.release()
 
     job = FetchJob(work, fetch_plan, listener=progress_listener(progress))
     return job.start()
@@ -309,9 +155,50 @@ _TICK_S = 0.1
 _GRACE_S = 0.5
 
 
-def _run(job, fetch_plan, *, parallel, token, retries, backoff, timeout, **manifest_options):
-    """The work of a :class:`FetchJob`, on its thread: the transfers (on worker threads), the
-    events, and the manifest."""
+def _cancelled_waiting(fetch_plan):
+    """A fetch cancelled while it waited for another fetch into its directory to finish."""
+    outcomes = [
+        FileOutcome(f, FileStatus.CANCELLED, "cancelled while another fetch wrote here")
+        for f in fetch_plan.to_fetch
+    ]
+    raise FetchCancelled(
+        FetchResult(outcomes, fetch_plan.download_dir, interrupted=True, server=fetch_plan.server)
+    )
+
+
+def _take_what_others_completed(fetch_plan, manifest, previous):
+    """Under the lock: what another fetch completed here since planning is on disk now.
+
+    Re-reads the manifest (another fetch may have written it while this one waited): a file
+    it records whole for the same dataURI costs no request, a name it records for another
+    dataURI is that file's, and the manifest written at the end builds on it.
+    """
+    fresh = previous_manifest(Path(manifest)) if manifest is not None else None
+    if fresh is None:
+        return previous
+    planned = [*fetch_plan.cached, *fetch_plan.skipped, *fetch_plan.to_fetch]
+    claimed = claim_paths(fresh, planned)
+    waiting, fetch_plan.to_fetch = fetch_plan.to_fetch, []
+    for f in waiting:
+        rename_if_claimed(f, claimed)
+        (fetch_plan.cached if complete_on_disk(f, fresh) else fetch_plan.to_fetch).append(f)
+    if previous is None or previous is fresh:
+        return fresh
+    for key, value in previous.extra.items():  # e.g. what a reproduced manifest came from
+        fresh.extra.setdefault(key, value)
+    for query in previous.queries:
+        fresh.add_query(query)
+    return fresh
+
+
+def _run(
+    job, fetch_plan, *, lock, parallel, token, retries, backoff, timeout, **manifest_options
+):
+    """The work of a :class:`FetchJob`, on its thread, holding the directory's lock: the
+    transfers (on worker threads), the events, and the manifest."""
+    manifest_options["previous"] = _take_what_others_completed(
+        fetch_plan, manifest_options["manifest"], manifest_options["previous"]
+    )
     to_fetch, server = fetch_plan.to_fetch, fetch_plan.server
     if token is None and any(f.exclusive for f in to_fetch):
         token = auth.token()
@@ -388,8 +275,12 @@ def _run(job, fetch_plan, *, parallel, token, retries, backoff, timeout, **manif
         event = counter.event()
         if event is not None and job.report(event):
             counter.sent()
-    cancelled = bool(pending)
-    if cancelled:
+    # Cancelled if the cancel came before every file was done with (a transfer it cut off may
+    # have reported back already).
+    cancelled = bool(pending) or (
+        job.cancel_requested and any(o.status is FileStatus.CANCELLED for o in outcomes)
+    )
+    if pending:
         deadline = time.monotonic() + _GRACE_S
         while pending and time.monotonic() < deadline:
             if not collect(0.02) and not any(w.is_alive() for w in workers):
@@ -410,14 +301,22 @@ def _run(job, fetch_plan, *, parallel, token, retries, backoff, timeout, **manif
         server=server,
     )
     if manifest_options["manifest"] is not None:
-        result.manifest = _write_manifest(
-            result,
-            manifest_options["manifest"],
-            manifest_options["previous"],
-            server,
-            manifest_options["queries"],
-            manifest_options["doi"],
-        )
+        try:
+            result.manifest = _write_manifest(
+                result,
+                manifest_options["manifest"],
+                manifest_options["previous"],
+                server,
+                manifest_options["queries"],
+                manifest_options["doi"],
+            )
+        except OSError as exc:
+            result.manifest_error = (
+                f"could not write the manifest {Path(manifest_options['manifest']).resolve()}: "
+                f"{exc.strerror or exc}; the files fetched are complete on disk but not "
+                "recorded: free some space (or fix the permissions) and fetch again to "
+                "record them"
+            )
     job.report(
         FetchEnded(
             downloaded=len(result.downloaded),
@@ -460,10 +359,13 @@ def _write_manifest(result, path, previous, server, queries, doi):
             m.remove_dataset(file)
     for query in queries or []:
         m.add_query(query)
+    inside = Path(path).resolve().parent
     for outcome in result.outcomes:
         if outcome.status not in (FileStatus.DOWNLOADED, FileStatus.CACHED):
             continue
         f = outcome.file
+        if not f.path.resolve().is_relative_to(inside):
+            continue  # never recorded: the layout refuses links out (defence in depth)
         old = m.dataset_for(f.path) or {}
         record = dict(old)
         record.update({k: v for k, v in f.record.items() if v is not None})

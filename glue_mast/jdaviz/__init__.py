@@ -1,0 +1,111 @@
+"""glue-mast in Jdaviz: the "MAST Search" tray plugin and the "mast" data loader.
+
+Importing this package registers both with Jdaviz's registries (``tray_registry``,
+``loader_resolver_registry``). glue-mast's ``glue.plugins`` entry point (`glue_mast.setup`)
+imports it whenever Jdaviz is installed, and glue loads its plugins while a Jdaviz app is
+being built, so every ``jdaviz.App()`` has the plugin without any import by the user.
+
+- :func:`add_to_app` adds both to an app built before glue-mast was imported, or to a
+  configured app (``Specviz()``, ``Cubeviz()``, ...), whose tray comes from its own list;
+- :func:`register` runs the registration (idempotent) and installs a Jdaviz new-app hook so
+  that apps made by ``jdaviz.new_app()`` / ``jdaviz.gca()`` get :func:`add_to_app` too.
+"""
+
+from __future__ import annotations
+
+__all__ = ["PLUGIN_LABEL", "PLUGIN_NAME", "RESOLVER_NAME", "add_to_app", "register"]
+
+#: Registry name and tray label of the plugin; registry name of the loader.
+PLUGIN_NAME = "glue-mast-search"
+PLUGIN_LABEL = "MAST Search"
+RESOLVER_NAME = "mast"
+
+_registered = False
+
+
+def register():
+    """Register the plugin and the loader with Jdaviz (once) and install the new-app hook."""
+    global _registered
+    if _registered:
+        return
+    import jdaviz
+
+    from .loaders import mast  # noqa: F401  (registers the "mast" loader)
+    from .plugins.mast_search import plugin  # noqa: F401  (registers the tray plugin)
+
+    hook = getattr(jdaviz, "_register_new_app_hook", None)
+    _registered = True
+    if hook is not None:  # private in jdaviz 5.0 (lcviz uses it the same way)
+        hook(add_to_app)
+
+
+def _helper(app):
+    return getattr(app, "_jdaviz_helper", None) or app
+
+
+def add_to_app(app):
+    """Give an existing Jdaviz app the MAST Search plugin and the "mast" loader.
+
+    Works for the default ``jdaviz.App()`` and for configured apps (``Specviz()`` and the
+    others), whose tray lists only the plugins of their configuration file. Loaders the app's
+    settings disable (``disabled_loaders``) are respected. Returns the app.
+    """
+    from jdaviz.core.registries import loader_resolver_registry, tray_registry
+
+    register()
+    helper = _helper(app)
+    private = helper._app
+    names = [item["name"] for item in private.state.tray_items]
+    if PLUGIN_NAME not in names:
+        member = tray_registry.members[PLUGIN_NAME]
+        if private.config == "deconfigged":
+            private.update_tray_items_from_registry()
+        else:
+            private.state.tray_items.append(private._create_tray_item(member))
+    if RESOLVER_NAME in loader_resolver_registry.members:
+        _add_loader(private, loader_resolver_registry.members[RESOLVER_NAME])
+    try:
+        about = private.get_tray_item_from_name("about")
+    except KeyError:
+        about = None
+    if about is not None:
+        from .. import __version__
+
+        about.register_downstream_package("glue-mast", __version__, abbreviation="gm")
+    return app
+
+
+def _add_loader(private, resolver_cls):
+    if any(item["name"] == RESOLVER_NAME for item in private.state.loader_items):
+        return
+    if not private.state.loader_items:  # this configuration has no loaders at all
+        return
+    disabled = private.state.settings.get("disabled_loaders") or []
+    if RESOLVER_NAME in disabled:
+        return
+
+    def open_loaders():
+        private.state.drawer_content = "loaders"
+        private.state.add_subtab = 0
+
+    def close_loaders():
+        private.state.loader_selected = ""
+
+    def set_active(name):
+        private.state.loader_selected = name
+
+    loader = resolver_cls(
+        app=private,
+        open_callback=open_loaders,
+        close_callback=close_loaders,
+        set_active_loader_callback=set_active,
+    )
+    private.state.loader_items.append(
+        {
+            "name": RESOLVER_NAME,
+            "label": RESOLVER_NAME,
+            "requires_api_support": loader.requires_api_support,
+            "widget": "IPY_MODEL_" + loader.model_id,
+            "api_methods": loader.api_methods,
+        }
+    )

@@ -1,0 +1,146 @@
+"""Fetched MAST files into a Jdaviz app: read, label, attach provenance, load in one batch.
+
+Spectra go through the app's own loaders (``app.load(spectrum, format="1D Spectrum")``) inside
+one ``app.batch_load()``: jdaviz then links them by physical type and overlays them in one
+spectrum viewer, as it does for its own files. The provenance of each dataset (the manifest's
+record of its file, the queries that found it, its label: `glue_mast.glue.data.provenance`, the
+same record the glue front end keeps) rides in ``Spectrum.meta`` under :data:`PROVENANCE_KEY`,
+which jdaviz's importer keeps in the glue ``Data.meta``; jdaviz's Metadata plugin shows it
+(flattened as ``glue_mast.dataset.obs_id`` ...).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "PROVENANCE_KEY",
+    "LoadOutcome",
+    "ReadDataset",
+    "lcviz_available",
+    "load_datasets",
+    "read_fetched",
+]
+
+#: Key of the provenance record in each loaded dataset's meta (as in the glue front end).
+PROVENANCE_KEY = "glue_mast"
+
+SPECTRUM = "spectrum"
+LIGHTCURVE = "light curve"
+
+def lcviz_available():
+    """True if lcviz (Jdaviz's light-curve configuration) is installed."""
+    return importlib.util.find_spec("lcviz") is not None
+
+
+@dataclass
+class ReadDataset:
+    """One dataset read from a fetched file, ready to load."""
+
+    kind: str
+    data: object
+    label: str
+    provenance: dict
+
+
+@dataclass
+class LoadOutcome:
+    """What :func:`load_datasets` did."""
+
+    loaded: list = field(default_factory=list)
+    not_loaded: list = field(default_factory=list)
+    messages: list = field(default_factory=list)
+
+    @property
+    def message(self):
+        """One line for a person: what was loaded and what was not, and why."""
+        parts = []
+        if self.loaded:
+            n = len(self.loaded)
+            parts.append(f"loaded {n} dataset{'s' if n != 1 else ''}")
+        return "; ".join(parts + self.messages) or "nothing to load"
+
+
+def read_fetched(fetch_result, *, taken=(), check=None):
+    """Read every file a fetch produced; returns ``(datasets, unreadable)``.
+
+    Runs in a worker job: reading FITS files is disk work. Labels say what a person needs to
+    tell the datasets apart (collection, instrument, obs_id, part) and are unique among
+    themselves and ``taken`` (the labels already in the app). ``check`` (for instance
+    ``job.check_cancelled``) is called between files.
+    """
+    from .. import io
+    from ..glue.data import label_choices, provenance, unique_labels
+
+    manifest = fetch_result.manifest
+    found, unreadable = [], []
+    for path in fetch_result.paths:
+        if check is not None:
+            check()
+        record = manifest.dataset_for(path) if manifest is not None else None
+        try:
+            items = io.read(path)
+        except Exception as exc:  # a file no reader takes is reported, not fatal
+            first_line = (str(exc).strip().splitlines() or [""])[0]
+            unreadable.append(f"{Path(path).name} not loaded: {first_line[:200]}")
+            continue
+        found += [(item, record) for item in items]
+    wanted = [label_choices(r, item.header, item.part, item.path) for item, r in found]
+    labels = unique_labels(wanted, taken)
+    datasets = []
+    for (item, record), label in zip(found, labels, strict=True):
+        meta = provenance(record, manifest=manifest, item=item, label=label)
+        if meta.get("dataset") is not None:
+            meta["dataset"]["label"] = label
+        datasets.append(ReadDataset(item.kind.value, item.data, label, meta))
+    return datasets, unreadable
+
+
+def load_datasets(app, datasets, *, viewer=None):
+    """Load ``datasets`` (from :func:`read_fetched`) into the Jdaviz ``app`` in one batch.
+
+    Spectra go into the spectrum viewer(s), linked and overlaid; light curves are loaded
+    only into an lcviz app, and reported otherwise.
+
+    Parameters
+    ----------
+    app : jdaviz helper (``jdaviz.App``)
+    datasets : list of ReadDataset
+    viewer : str, optional
+        The viewer to show spectra in (default: jdaviz's choice, the spectrum viewer).
+    """
+    outcome = LoadOutcome()
+    spectra = [d for d in datasets if d.kind == SPECTRUM]
+    curves = [d for d in datasets if d.kind == LIGHTCURVE]
+    other = [d for d in datasets if d.kind not in (SPECTRUM, LIGHTCURVE)]
+    is_lcviz = getattr(app._app, "config", "") == "lcviz"
+    kwargs = {} if viewer is None else {"viewer": viewer}
+    with app.batch_load():
+        for dataset in spectra:
+            dataset.data.meta[PROVENANCE_KEY] = dataset.provenance
+            app.load(dataset.data, format="1D Spectrum", data_label=dataset.label, **kwargs)
+            outcome.loaded.append(dataset.label)
+        if is_lcviz:
+            for dataset in curves:
+                dataset.data.meta[PROVENANCE_KEY] = dataset.provenance
+                app.load(dataset.data, data_label=dataset.label)
+                outcome.loaded.append(dataset.label)
+    if curves and not is_lcviz:
+        outcome.not_loaded += [d.label for d in curves]
+        if lcviz_available():
+            outcome.messages.append(
+                f"{len(curves)} light curve(s) not loaded: open them in an lcviz app "
+                "(lcviz.LCviz()), which has glue-mast's MAST Search too"
+            )
+        else:
+            outcome.messages.append(
+                f"{len(curves)} light curve(s) not loaded: this app shows spectra; install "
+                "lcviz to view light curves (the preview and the downloaded files still work)"
+            )
+    if other:
+        outcome.not_loaded += [d.label for d in other]
+        kinds = sorted({d.kind for d in other})
+        outcome.messages.append(f"{len(other)} dataset(s) not loaded ({', '.join(kinds)})")
+    return outcome

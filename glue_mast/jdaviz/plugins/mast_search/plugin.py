@@ -1,0 +1,394 @@
+"""The "MAST Search" tray plugin: search MAST, page, pick products, preview, fetch, load.
+
+The plugin is a thin front end over glue-mast's shared state (``SearchState`` for the form
+and its result pages, ``ProductState`` for the products of the chosen observations): its
+traitlets mirror the state, its ``vue_*`` methods are the template's buttons, and every
+request to MAST or the disk runs in a background `glue_mast.jobs.Job`, so the kernel never
+waits on the network. A job's outcome is handed back to the kernel's event loop (when there
+is one) before a traitlet changes.
+
+Notebook users script it through :attr:`MastSearch.user_api`::
+
+    plg = app.plugins["MAST Search"]
+    plg.target = "TW Hya"
+    plg.search()          # count and the first page
+    plg.load_selected()   # the calibrated spectra of this page, when nothing is selected
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+
+from jdaviz.core.events import SnackbarMessage
+from jdaviz.core.registries import tray_registry
+from jdaviz.core.template_mixin import PluginTemplateMixin
+from jdaviz.core.user_api import PluginUserApi
+from traitlets import Bool, Dict, Float, Int, List, Unicode, observe
+
+from ....state import PreviewState, ProductState, SearchState
+from ....state.base import one_line
+from ...loading import lcviz_available
+from . import selection, views
+
+__all__ = ["MastSearch"]
+
+#: What the form's "product type" list offers (MAST's ``dataproduct_type`` values).
+PRODUCT_TYPES = ["", "spectrum", "timeseries", "image", "cube", "measurements"]
+
+
+@tray_registry("glue-mast-search", label="MAST Search", category="data:analysis")
+class MastSearch(PluginTemplateMixin):
+    """Search MAST and load its spectra, with provenance (glue-mast).
+
+    Public API (``app.plugins["MAST Search"]``): ``target``, ``coordinates``, ``radius``,
+    ``criteria``, ``search()``, ``count``, ``page``, ``page_size``, ``results``,
+    ``products``, ``select()``, ``fetch()``, ``load_selected()``, ``manifest``.
+    """
+
+    template_file = __file__, "plugin.vue"
+
+    # -- the form
+    target = Unicode("").tag(sync=True)
+    coordinates = Unicode("").tag(sync=True)
+    radius = Unicode("0.2 deg").tag(sync=True)
+    collection_items = List([]).tag(sync=True)
+    collection_selected = Unicode("").tag(sync=True)
+    instrument_items = List([]).tag(sync=True)
+    instrument_selected = Unicode("").tag(sync=True)
+    product_type_items = List(PRODUCT_TYPES).tag(sync=True)
+    product_type_selected = Unicode("").tag(sync=True)
+    calib_level_selected = Unicode("").tag(sync=True)
+    page_size = Int(50).tag(sync=True)
+    # -- the result pages
+    count = Int(-1).tag(sync=True)  # -1: no search yet
+    current_page = Int(1).tag(sync=True)
+    n_pages = Int(0).tag(sync=True)
+    results_headers = List([]).tag(sync=True)
+    results_items = List([]).tag(sync=True)
+    results_selected = List([]).tag(sync=True)
+    # -- products of the selected observations
+    products_headers = List([]).tag(sync=True)
+    products_items = List([]).tag(sync=True)
+    products_selected = List([]).tag(sync=True)
+    calibrated_only = Bool(True).tag(sync=True)
+    mrp_only = Bool(False).tag(sync=True)
+    extension = Unicode("").tag(sync=True)
+    selected_text = Unicode("").tag(sync=True)
+    # -- work in progress and its outcome
+    busy = Bool(False).tag(sync=True)
+    fetching = Bool(False).tag(sync=True)
+    progress = Float(0).tag(sync=True)
+    progress_text = Unicode("").tag(sync=True)
+    error = Unicode("").tag(sync=True)
+    error_field = Unicode("").tag(sync=True)
+    message = Unicode("").tag(sync=True)
+    lcviz_installed = Bool(False).tag(sync=True)
+    server_is_remote = Bool(False).tag(sync=True)
+    # -- preview of one product
+    preview_plot = Dict({}).tag(sync=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._plugin_description = "Search MAST, fetch products with provenance, load spectra."
+        self.docs_link = "https://github.com/glue-mast/glue-mast/tree/main/docs"
+        self._lock = threading.RLock()
+        self._synchronous = 0
+        try:
+            self._loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._loop = None
+        self._ui_thread = threading.get_ident()
+        self.search_state = SearchState(dispatch=self._dispatch)
+        self.product_state = ProductState(search=self.search_state)
+        self.preview_state = PreviewState(products=self.product_state)
+        self.fetch_job = None
+        self.lcviz_installed = lcviz_available()
+        self._choices_requested = False
+        self._loaded_labels = []
+        self._pending_note = ""
+        views.bind(self)
+        self._read_settings(self._app.state.settings)
+        self._app.state.add_callback("settings", self._read_settings)
+        # The About plugin is built after this one (category "core" comes last), so list
+        # glue-mast there once the tray is complete.
+        self._app.state.add_callback("tray_items", self._register_in_about)
+
+    # -- threads ------------------------------------------------------------------------------
+
+    def _dispatch(self, fn):
+        """Run ``fn`` on the kernel's thread: through its event loop when called from a job."""
+        if (
+            self._loop is None
+            or self._synchronous
+            or threading.get_ident() == self._ui_thread
+            or not self._loop.is_running()
+        ):
+            with self._lock:
+                fn()
+        else:
+            self._loop.call_soon_threadsafe(self._run_guarded, fn)
+
+    def _run_guarded(self, fn):
+        try:
+            with self._lock:
+                fn()
+        except Exception as exc:  # a failure on the UI thread must reach the user, not vanish
+            self._report_error(exc)
+
+    def _report_error(self, exc):
+        self.error = one_line(exc)
+        self.hub.broadcast(SnackbarMessage(self.error, color="error", sender=self))
+
+    @contextlib.contextmanager
+    def _waiting(self):
+        """Within: job outcomes land at once (the caller waits for them on this thread)."""
+        self._synchronous += 1
+        try:
+            yield
+        finally:
+            self._synchronous -= 1
+
+    def _wait(self, job, timeout=None):
+        """Wait for ``job`` and for its outcome to land; raise its error."""
+        landed = threading.Event()
+        job.add_done_callback(lambda j: landed.set())
+        landed.wait(timeout)
+        job.result(0)
+        return job
+
+    def _wait_idle(self, state, timeout=120):
+        """Wait until ``state`` has no job running (one it started from a callback)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while state.busy:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"MAST did not answer within {timeout} s")
+            time.sleep(0.01)
+        if state.error:
+            from ....errors import GlueMastError
+
+            raise GlueMastError(state.error)
+
+    # -- app settings and About ---------------------------------------------------------------
+
+    def _read_settings(self, settings):
+        self.server_is_remote = bool(settings.get("server_is_remote", False))
+
+    def _register_in_about(self, *args):
+        from .... import __version__
+
+        try:
+            about = self._app.get_tray_item_from_name("about")
+        except KeyError:
+            return
+        about.register_downstream_package("glue-mast", __version__, abbreviation="gm")
+
+    # -- the form -----------------------------------------------------------------------------
+
+    @observe("plugin_opened")
+    def _on_opened(self, change):
+        if change["new"] and not self._choices_requested:
+            self._choices_requested = True
+            self.search_state.load_choices()
+
+    @property
+    def criteria(self):
+        """The search criteria besides the position: ``{field: value}`` (a dict).
+
+        The form's fields (``obs_collection``, ``instrument_name``, ``dataproduct_type``,
+        ``calib_level``) and any other MAST observation field.
+        """
+        views.push_form(self)
+        state = self.search_state
+        out = {name: getattr(state, name) for name in views.FORM_CRITERIA if getattr(state, name)}
+        out.update(state.extra_criteria or {})
+        return out
+
+    @criteria.setter
+    def criteria(self, values):
+        values = dict(values or {})
+        form = {
+            "obs_collection": "collection_selected",
+            "instrument_name": "instrument_selected",
+            "dataproduct_type": "product_type_selected",
+            "calib_level": "calib_level_selected",
+        }
+        for name, trait in form.items():
+            value = values.pop(name, "")
+            if isinstance(value, (list, tuple)):
+                value = ", ".join(str(v) for v in value)
+            setattr(self, trait, "" if value is None else str(value))
+        self.search_state.extra_criteria = values
+
+    def search(self, wait=True):
+        """Count the matching observations and fetch the first page.
+
+        With ``wait=True`` (the default, for notebooks) return once both arrived; otherwise
+        return the background job at once.
+        """
+        views.push_form(self)
+        if not wait:
+            return self.search_state.search()
+        with self._waiting():
+            self._wait(self.search_state.search())
+        return self.count
+
+    def vue_search(self, *args):
+        def start():
+            views.push_form(self)
+            return self.search_state.search()
+
+        self._start_safely(start)
+
+    @property
+    def page(self):
+        """The page of results shown (from 1); setting it fetches that page."""
+        return self.current_page
+
+    @page.setter
+    def page(self, n):
+        with self._waiting():
+            self._wait(self.search_state.go_to_page(int(n)))
+
+    def vue_page(self, n, *args):
+        self._start_safely(lambda: self.search_state.go_to_page(int(n)))
+
+    def _start_safely(self, start):
+        """Start a job from a button; a refused input shows as the form's error."""
+        try:
+            return start()
+        except Exception as exc:
+            self.error = " ".join(str(exc).split())
+            self.error_field = getattr(exc, "field", None) or ""
+            return None
+
+    @property
+    def results(self):
+        """The current page of observations (an astropy Table), or None before a search."""
+        return self.search_state.rows
+
+    @property
+    def products(self):
+        """Products of the selected observations that pass the filters (an astropy Table)."""
+        return self.product_state.filtered
+
+    @property
+    def manifest(self):
+        """The provenance manifest of the last download (`glue_mast.Manifest`), or None."""
+        last = self.product_state.last_fetch
+        return None if last is None else last.manifest
+
+    # -- selecting ----------------------------------------------------------------------------
+
+    def select(self, observations=None, products=None):
+        """Select observations (and list their products) and/or products.
+
+        Parameters
+        ----------
+        observations : int, str, list or "all", optional
+            Rows of the current page: row numbers (from 0), ``obs_id`` values, or ``"all"``.
+        products : int, str, list or "all", optional
+            Rows of :attr:`products`: row numbers, file names, or ``"all"``.
+        """
+        if observations is not None:
+            rows = selection.observation_keys(self.results, observations)
+            with self._waiting():
+                self._select_observations(rows)
+                self._wait_idle(self.product_state)
+        if products is not None:
+            indexes = selection.product_indexes(self.products, products)
+            self._select_products(indexes)
+        return self
+
+    def vue_select(self, items, *args):
+        keys = [item["key"] if isinstance(item, dict) else int(item) for item in items or []]
+        self._start_safely(lambda: self._select_observations(keys))
+
+    def _select_observations(self, keys):
+        """Select rows ``keys`` of the current page; their products are listed (one job)."""
+        rows = self.results
+        obsids = [] if rows is None else [str(rows["obsid"][k]) for k in sorted(keys)]
+        self.search_state.selected_obsids = obsids
+
+    def _select_products(self, keys):
+        table = self.products
+        if table is None:
+            return
+        self.product_state.selected_uris = [str(table["dataURI"][k]) for k in sorted(keys)]
+
+    def vue_select_products(self, items, *args):
+        keys = [item["key"] if isinstance(item, dict) else int(item) for item in items or []]
+        self._select_products(keys)
+
+    def vue_preview(self, key, *args):
+        table = self.products
+        if table is not None and 0 <= int(key) < len(table):
+            self._start_safely(lambda: self.preview_state.show(table[int(key)]))
+
+    # -- fetching and loading -----------------------------------------------------------------
+
+    def fetch(self, wait=True):
+        """Download the selected products (verified, with a provenance manifest).
+
+        Returns the `~glue_mast.archive.fetch.FetchResult` (``wait=True``) or the job.
+        """
+        from . import actions
+
+        job = actions.start_fetch(self, load=False)
+        if not wait:
+            return job
+        with self._waiting():
+            self._wait(job)
+        return self.product_state.last_fetch
+
+    def vue_fetch(self, *args):
+        from . import actions
+
+        self._start_safely(lambda: actions.start_fetch(self, load=False))
+
+    def vue_cancel(self, *args):
+        if self.fetch_job is not None:
+            self.fetch_job.cancel()
+        self.search_state.cancel()
+        self.product_state.cancel()
+        self.preview_state.cancel()
+        if not self.fetching:
+            self.message = "cancelled"
+
+    def load_selected(self):
+        """Fetch the selected products and load them: spectra into the spectrum viewer.
+
+        With nothing selected, the calibrated spectra of the current page are chosen (and
+        the message says so). Returns the labels loaded.
+        """
+        from . import actions
+
+        with self._waiting():
+            if not self.search_state.selected_obsids:
+                actions.choose_page_spectra(self)
+            self._wait(actions.start_fetch(self, load=True))
+        return list(self._loaded_labels)
+
+    def vue_load(self, *args):
+        from . import actions
+
+        def start():
+            if not self.product_state.selected_count:
+                raise ValueError("select observations and products first")
+            return actions.start_fetch(self, load=True)
+
+        self._start_safely(start)
+
+    @property
+    def user_api(self):
+        return PluginUserApi(
+            self,
+            expose=(
+                "target", "coordinates", "radius", "criteria", "search", "page", "page_size",
+                "select", "fetch", "load_selected",
+            ),
+            readonly=("count", "results", "products", "manifest", "message"),
+        )

@@ -1,0 +1,171 @@
+"""The plugin's traitlets mirror the shared state: tables as rows for a ``v-data-table``."""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["bind", "human_size", "push_form", "row_item_by_key", "table_items"]
+
+#: Observation columns shown in the results table, in order, with their headings.
+RESULT_COLUMNS = [
+    ("obs_collection", "Collection"),
+    ("instrument_name", "Instrument"),
+    ("target_name", "Target"),
+    ("obs_id", "Observation"),
+    ("dataproduct_type", "Type"),
+    ("calib_level", "Level"),
+    ("t_exptime", "Exp. (s)"),
+]
+
+#: Product columns shown in the products table.
+PRODUCT_COLUMNS = [
+    ("productFilename", "File"),
+    ("productSubGroupDescription", "Kind"),
+    ("calib_level", "Level"),
+    ("size_text", "Size"),
+]
+
+
+def human_size(nbytes):
+    """``"1.2 MB"``: a byte count as a person reads it (powers of 1000, as MAST shows)."""
+    nbytes = int(nbytes or 0)
+    for unit in ("B", "kB", "MB", "GB"):
+        if nbytes < 1000 or unit == "GB":
+            return f"{nbytes:.0f} {unit}" if unit == "B" else f"{nbytes:.1f} {unit}"
+        nbytes /= 1000
+    return f"{nbytes:.1f} TB"  # pragma: no cover - the loop returns at GB
+
+
+def _plain(value):
+    """A table cell as JSON for the browser: masked and NaN become ""."""
+    if value is None or getattr(value, "mask", False) is True:
+        return ""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, bytes):
+        value = value.decode()
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return round(value, 3)
+    return value
+
+
+def table_items(table, columns):
+    """``(headers, items)`` for a ``v-data-table``; each item's ``key`` is its row number."""
+    if table is None:
+        return [], []
+    present = [(name, text) for name, text in columns if name in table.colnames or
+               (name == "size_text" and "size" in table.colnames)]
+    headers = [{"text": text, "value": name} for name, text in present]
+    items = []
+    for i, row in enumerate(table):
+        item = {"key": i}
+        for name, _ in present:
+            if name == "size_text":
+                item[name] = human_size(_plain(row["size"]) or 0)
+            else:
+                item[name] = _plain(row[name])
+        items.append(item)
+    return headers, items
+
+
+def row_item_by_key(plugin, key):
+    for item in plugin.results_items:
+        if item["key"] == key:
+            return item
+    return {"key": key}
+
+
+#: Search-state criteria the form edits, beside target, coordinates and radius.
+FORM_CRITERIA = ("obs_collection", "instrument_name", "dataproduct_type", "calib_level")
+
+
+def push_form(plugin):
+    """Copy the form's traitlets into the search state (before a search)."""
+    values = {
+        "target": plugin.target.strip(),
+        "coordinates": plugin.coordinates.strip(),
+        "radius": plugin.radius.strip(),
+        "obs_collection": plugin.collection_selected or "",
+        "instrument_name": plugin.instrument_selected.strip(),
+        "dataproduct_type": plugin.product_type_selected or "",
+        "calib_level": plugin.calib_level_selected.strip(),
+        "page_size": int(plugin.page_size),
+    }
+    state = plugin.search_state
+    changed = {k: v for k, v in values.items() if getattr(state, k) != v}
+    if changed:
+        state.update_from_dict(changed)
+
+
+def bind(plugin):
+    """Mirror the plugin's search, product and preview states into its traitlets."""
+    from .preview import show_preview
+
+    search, products = plugin.search_state, plugin.product_state
+
+    def on_count(count):
+        plugin.count = -1 if count is None else int(count)
+
+    def on_rows(rows):
+        plugin.results_headers, plugin.results_items = table_items(rows, RESULT_COLUMNS)
+        plugin.results_selected = []
+
+    def on_selected_obsids(obsids):
+        wanted = {str(o) for o in obsids or []}
+        rows = search.rows
+        keys = set() if rows is None else {
+            i for i, o in enumerate(rows["obsid"]) if str(o) in wanted
+        }
+        plugin.results_selected = [i for i in plugin.results_items if i["key"] in keys]
+
+    def on_filtered(table):
+        plugin.products_headers, plugin.products_items = table_items(table, PRODUCT_COLUMNS)
+        on_selected()
+
+    def on_selected(*args):
+        table, selected = products.filtered, products.selected
+        if table is None or selected is None:
+            plugin.products_selected = []
+            return
+        uris = {str(u) for u in selected["dataURI"]}
+        plugin.products_selected = [
+            item for item, uri in zip(plugin.products_items, table["dataURI"], strict=False)
+            if str(uri) in uris
+        ]
+
+    def on_busy(*args):
+        plugin.busy = bool(search.busy or products.busy)
+
+    def on_error(*args):
+        plugin.error = search.error or products.error
+        plugin.error_field = search.error_field or products.error_field
+
+    search.add_callback("count", on_count)
+    search.add_callback("rows", on_rows)
+    search.add_callback("selected_obsids", on_selected_obsids)
+    search.add_callback("page", lambda n: setattr(plugin, "current_page", int(n or 1)))
+    search.add_callback("n_pages", lambda n: setattr(plugin, "n_pages", int(n or 0)))
+    search.add_callback(
+        "collection_choices", lambda names: setattr(plugin, "collection_items", [""] + list(names))
+    )
+    search.add_callback(
+        "instrument_choices", lambda names: setattr(plugin, "instrument_items", list(names))
+    )
+    products.add_callback("filtered", on_filtered)
+    products.add_callback("selected", on_selected)
+    products.add_callback(
+        "selected_size_text", lambda text: setattr(plugin, "selected_text", text or "")
+    )
+    for state in (search, products):
+        state.add_callback("busy", on_busy)
+        state.add_callback("error", on_error)
+    preview = plugin.preview_state
+    for name in ("title", "x", "busy", "error"):
+        preview.add_callback(name, lambda *_: show_preview(plugin))
+
+    def filters_changed(change):
+        setattr(products, change["name"], change["new"])
+
+    plugin.observe(filters_changed, names=["calibrated_only", "mrp_only", "extension"])

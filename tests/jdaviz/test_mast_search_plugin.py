@@ -1,0 +1,257 @@
+"""The MAST Search plugin, headless, against the local archive: user API and vue_ methods."""
+
+import time
+
+import pytest
+
+from glue_mast.errors import InputError
+from glue_mast.jdaviz.loading import PROVENANCE_KEY
+
+SEARCH_REQUESTS = [
+    "/portal/Mashup/Mashup.asmx/columnsconfig",  # MAST's field list, once per process
+    "Mast.Name.Lookup",  # the target name
+    "Mast.Caom.Filtered.Position",  # the count
+    "Mast.Caom.Cone",  # page 1
+]
+
+
+def _services(archive):
+    return [r.service or r.path for r in archive.log]
+
+
+def _downloads(archive):
+    return [r for r in archive.log if r.path.startswith("/api/v0.1/Download")]
+
+
+def _settle(plugin, timeout=60):
+    """Wait until the plugin's background jobs have landed (as a person waits)."""
+    deadline = time.monotonic() + timeout
+    while plugin.busy or plugin.fetching:
+        assert time.monotonic() < deadline, "the plugin's jobs did not finish"
+        time.sleep(0.02)
+
+
+def _viewer_labels(app):
+    (viewer,) = app.viewers.values()
+    return viewer.data_menu.data_labels_loaded
+
+
+def test_search_counts_then_fetches_the_first_page(plg, local_mast):
+    plg.target = "TW Hya"
+    assert plg.search() == 8
+    assert plg.count == 8
+    assert plg.page == 1
+    assert len(plg.results) == 8
+    assert list(plg.results["obs_id"][:3]) == ["LB4M01010", "LB4M01020", "O5CW01010"]
+    assert sorted(_services(local_mast)) == sorted(SEARCH_REQUESTS)
+    plugin = plg._obj
+    assert plugin.count == 8 and plugin.n_pages == 1
+    assert [h["value"] for h in plugin.results_headers][:4] == [
+        "obs_collection", "instrument_name", "target_name", "obs_id"
+    ]
+    assert [item["obs_id"] for item in plugin.results_items][:2] == ["LB4M01010", "LB4M01020"]
+    assert [item["key"] for item in plugin.results_items] == list(range(8))
+    assert plugin.busy is False and plugin.error == ""
+
+
+def test_pages_are_fetched_from_the_server_one_at_a_time(plg, local_mast):
+    plg.target = "TW Hya"
+    plg.page_size = 3
+    plg.search()
+    assert plg._obj.n_pages == 3
+    local_mast.clear_log()
+    plg.page = 3
+    assert plg.page == 3
+    assert list(plg.results["obs_id"]) == ["p1860101000", "LF7Z01010"]
+    assert _services(local_mast) == ["Mast.Caom.Cone"]
+
+
+def test_vue_search_and_page_run_in_background_jobs(plg, local_mast):
+    plugin = plg._obj
+    plugin.target = "TW Hya"
+    plugin.page_size = 5
+    plugin.vue_search({})
+    _settle(plugin)
+    assert plugin.count == 8 and plugin.n_pages == 2 and len(plugin.results_items) == 5
+    first = [item["obs_id"] for item in plugin.results_items]
+    plugin.vue_page(2)
+    _settle(plugin)
+    assert plugin.current_page == 2
+    second = [item["obs_id"] for item in plugin.results_items]
+    assert len(second) == 3 and not set(first) & set(second)
+    assert sorted(_services(local_mast)) == sorted(SEARCH_REQUESTS + ["Mast.Caom.Cone"])
+
+
+def test_a_bad_radius_is_one_clear_message(plg, local_mast):
+    plugin = plg._obj
+    plugin.target = "TW Hya"
+    plugin.radius = "2"
+    plugin.vue_search({})
+    _settle(plugin)
+    assert plugin.error == (
+        "radius '2' has no unit; give an angle such as '0.2 deg', '5 arcmin' or '30 arcsec'"
+    )
+    assert plugin.count == -1
+    assert not [s for s in _services(local_mast) if s.startswith("Mast.Caom")]
+
+
+def test_select_lists_products_of_the_chosen_observations(plg, local_mast):
+    plg.target = "TW Hya"
+    plg.search()
+    local_mast.clear_log()
+    plg.select(observations="LB4M01010")
+    # the product field list (once per process) and the product list
+    assert sorted(_services(local_mast)) == [
+        "/portal/Mashup/Mashup.asmx/columnsconfig", "Mast.Caom.Products"
+    ]
+    assert list(plg.products["productFilename"]) == [
+        "lb4m01010_x1dsum.fits", "lb4m0101q_x1d.fits"
+    ]
+    plg.select(products=["lb4m01010_x1dsum.fits"])
+    plugin = plg._obj
+    assert [i["productFilename"] for i in plugin.products_selected] == ["lb4m01010_x1dsum.fits"]
+    assert plugin.selected_text == "1 file, 342.7 kB"
+    with pytest.raises(InputError, match="no product with productFilename 'nope.fits'"):
+        plg.select(products="nope.fits")
+    with pytest.raises(InputError, match="row 9 is not among the 8 observations"):
+        plg.select(observations=9)
+
+
+def test_vue_select_and_filters(plg, local_mast):
+    plg.target = "TW Hya"
+    plg.search()
+    plugin = plg._obj
+    plugin.vue_select([plugin.results_items[0], plugin.results_items[1]])
+    _settle(plugin)
+    assert [i["productFilename"] for i in plugin.products_items] == [
+        "lb4m01010_x1dsum.fits", "lb4m0101q_x1d.fits", "lb4m01020_x1dsum.fits",
+        "lb4m0102q_x1d.fits",
+    ]
+    plugin.extension = "x1dsum.fits"
+    assert [i["productFilename"] for i in plugin.products_items] == [
+        "lb4m01010_x1dsum.fits", "lb4m01020_x1dsum.fits"
+    ]
+    plugin.vue_select_products(plugin.products_items)
+    assert plugin.selected_text == "2 files, 685.4 kB"
+
+
+def test_load_selected_with_nothing_selected_loads_the_page_spectra(app, plg, local_mast):
+    plg.target = "TW Hya"
+    plg.criteria = {"obs_collection": "HST", "instrument_name": "COS/FUV"}
+    assert plg.search() == 3
+    local_mast.clear_log()
+    labels = plg.load_selected()
+    assert plg.message.startswith(
+        "Nothing was selected: loading the 6 calibrated spectrum files of page 1 "
+        "(3 observations); 4 files downloaded, 2 skipped (exclusive access: needs a MAST "
+        "token); loaded 8 datasets"
+    )
+    # LF7Z01010 is still exclusive access: without a token its files are skipped. Each COS
+    # file holds two segments, each its own dataset.
+    assert sorted(labels) == [
+        f"HST COS/FUV {obs_id}{kind} {segment}"
+        for obs_id in ("LB4M01010", "LB4M01020")
+        for kind in (" X1D", " X1DSUM")
+        for segment in ("FUVA", "FUVB")
+    ]
+    assert _services(local_mast).count("Mast.Caom.Products") == 1
+    assert len(_downloads(local_mast)) == 4
+    assert sorted(app.datasets) == sorted(labels)
+    # one spectrum viewer, every spectrum overlaid in it
+    assert sorted(_viewer_labels(app)) == sorted(labels)
+    label = "HST COS/FUV LB4M01010 X1DSUM FUVA"
+    meta = app._app.data_collection[label].meta[PROVENANCE_KEY]
+    assert meta["label"] == label
+    assert meta["part"] == "FUVA"
+    assert meta["file"] == "lb4m01010_x1dsum.fits"
+    assert meta["dataset"]["dataURI"] == "mast:HST/product/lb4m01010_x1dsum.fits"
+    assert meta["dataset"]["obs_id"] == "LB4M01010"
+    assert meta["dataset"]["label"] == label
+    assert len(meta["dataset"]["sha256"]) == 64
+    assert meta["server"] == local_mast.url
+    searches = [q for q in meta["queries"] if q.get("service") != "Mast.Caom.Products"]
+    assert searches and searches[0]["target"] == "TW Hya"
+    # and jdaviz's Metadata plugin shows it
+    metadata = app.plugins["Metadata"]
+    metadata.dataset = label
+    shown = {row[0]: row[1] for row in metadata._obj.metadata}
+    assert shown["glue_mast.dataset.obs_id"] == "LB4M01010"
+    # linked by physical type, as jdaviz links its own files
+    links = app._app.data_collection.external_links
+    assert len(links) >= len(labels) - 1
+    assert plg.manifest is not None and len(plg.manifest.datasets) == 4
+
+
+def test_fetch_reports_progress_and_writes_the_manifest(plg, local_mast, tmp_path):
+    plg.target = "TW Hya"
+    plg.search()
+    plg.select(observations=[0], products="all")
+    result = plg.fetch()
+    assert sorted(p.name for p in result.paths) == ["lb4m01010_x1dsum.fits", "lb4m0101q_x1d.fits"]
+    assert result.paths[0].is_relative_to(tmp_path)
+    plugin = plg._obj
+    assert plugin.progress == 100.0
+    assert plugin.progress_text == "2/2 files, 685.4 kB of 685.4 kB"
+    assert plugin.message == "2 files downloaded"
+    assert {d["productFilename"] for d in plg.manifest.datasets} == {
+        "lb4m01010_x1dsum.fits", "lb4m0101q_x1d.fits"
+    }
+    local_mast.clear_log()
+    plg.fetch()
+    assert plugin.message == "0 files downloaded, 2 already on disk"
+    assert _downloads(local_mast) == []
+
+
+def test_vue_load_loads_in_the_background(app, plg, local_mast):
+    plg.target = "TW Hya"
+    plg.search()
+    plugin = plg._obj
+    plugin.vue_select([plugin.results_items[0]])
+    _settle(plugin)
+    plugin.vue_select_products([plugin.products_items[0]])
+    plugin.vue_load({})
+    _settle(plugin)
+    assert plugin.error == ""
+    assert plugin.message == "1 file downloaded; loaded 2 datasets"
+    assert sorted(app.datasets) == ["HST COS/FUV LB4M01010 FUVA", "HST COS/FUV LB4M01010 FUVB"]
+
+
+def test_vue_load_with_nothing_selected_says_what_to_do(plg, local_mast):
+    plg.target = "TW Hya"
+    plg.search()
+    plugin = plg._obj
+    plugin.vue_load({})
+    assert plugin.error == "select observations and products first"
+
+
+def test_preview_draws_a_selected_spectrum(plg, local_mast):
+    plg.target = "TW Hya"
+    plg.search()
+    plg.select(observations=[0])
+    plugin = plg._obj
+    plugin.vue_preview(0)
+    deadline = time.monotonic() + 30
+    while plugin.preview_plot.get("loading"):
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    plot = plugin.preview_plot
+    assert plot.get("error") is None, plot.get("error")
+    assert plot["title"] == "TWHYA: lb4m01010_x1dsum.fits"
+    assert plot["kind"] == "spectrum"
+    assert len(plot["points"].split()) > 100
+    assert plot["ranges"]["x"][0] < plot["ranges"]["x"][1]
+
+
+def test_cancel_stops_a_download(plg, local_mast):
+    plg.target = "TW Hya"
+    plg.search()
+    plg.select(observations=[0], products="all")
+    local_mast.faults.bandwidth = 50_000  # bytes per second: several seconds per file
+    plugin = plg._obj
+    plugin.vue_fetch({})
+    time.sleep(0.5)
+    assert plugin.fetching
+    plugin.vue_cancel({})
+    _settle(plugin, timeout=20)
+    assert plugin.message == "download cancelled"
+    assert plg.manifest is None
