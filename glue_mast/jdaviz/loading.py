@@ -127,6 +127,8 @@ def load_datasets(app, datasets, *, viewer=None):
                 dataset.data.meta[PROVENANCE_KEY] = dataset.provenance
                 app.load(dataset.data, data_label=dataset.label)
                 outcome.loaded.append(dataset.label)
+    if outcome.loaded:
+        _show_everything(app)
     if curves and not is_lcviz:
         outcome.not_loaded += [d.label for d in curves]
         if lcviz_available():
@@ -144,3 +146,11 @@ def load_datasets(app, datasets, *, viewer=None):
         kinds = sorted({d.kind for d in other})
         outcome.messages.append(f"{len(other)} dataset(s) not loaded ({', '.join(kinds)})")
     return outcome
+
+
+def _show_everything(app):
+    """Reset each viewer's limits so every loaded spectrum is in view, not just the first."""
+    for viewer in app._app._viewer_store.values():
+        reset = getattr(getattr(viewer, "state", None), "reset_limits", None)
+        if reset is not None:
+            reset()

@@ -6,22 +6,17 @@ import math
 
 __all__ = ["bind", "human_size", "push_form", "row_item_by_key", "table_items"]
 
-#: Observation columns shown in the results table, in order, with their headings.
+#: Observation columns shown in the results table, in order, with their headings (few: the
+#: tray is narrow; ``results`` in the API has every column).
 RESULT_COLUMNS = [
-    ("obs_collection", "Collection"),
+    ("obs_collection", "Mission"),
     ("instrument_name", "Instrument"),
-    ("target_name", "Target"),
     ("obs_id", "Observation"),
-    ("dataproduct_type", "Type"),
-    ("calib_level", "Level"),
-    ("t_exptime", "Exp. (s)"),
 ]
 
 #: Product columns shown in the products table.
 PRODUCT_COLUMNS = [
     ("productFilename", "File"),
-    ("productSubGroupDescription", "Kind"),
-    ("calib_level", "Level"),
     ("size_text", "Size"),
 ]
 
