@@ -7,6 +7,8 @@ The public API (see the documentation for each):
   and ``all()``;
 - :func:`products` -- the products of observations, calibrated science ones by default;
 - :func:`fetch` -- parallel, resumable, verified downloads with a provenance manifest;
+- :func:`start_fetch` -- the same in the background: a cancellable
+  `~glue_mast.archive.fetch.FetchJob` with progress events, into the download cache by default;
 - :class:`Manifest`, :func:`reproduce` -- check files against a manifest, re-fetch them;
 - :func:`collections` -- the collections the server holds;
 - :func:`load` -- fetched spectra and light curves into glue, labelled, described and linked;
@@ -37,6 +39,7 @@ __all__ = [
     "search",
     "session_manifest",
     "setup",
+    "start_fetch",
 ]
 
 _LAZY = {
@@ -50,6 +53,8 @@ _LAZY = {
     "collections": ("glue_mast.archive", "collections"),
     "fetch": ("glue_mast.archive.fetch", "fetch"),
     "FetchResult": ("glue_mast.archive.fetch", "FetchResult"),
+    "start_fetch": ("glue_mast.archive.fetch", "start_fetch"),
+    "FetchJob": ("glue_mast.archive.fetch", "FetchJob"),
     "Manifest": ("glue_mast.provenance.manifest", "Manifest"),
     "reproduce": ("glue_mast.archive.fetch", "reproduce"),
     "observation_fields": ("glue_mast.archive", "observation_fields"),

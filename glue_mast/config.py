@@ -18,6 +18,7 @@ __all__ = [
     "DEFAULT_SERVER",
     "conf",
     "configure",
+    "current_cache_dir",
     "current_download_dir",
     "current_server",
     "current_timeout",
@@ -55,6 +56,13 @@ class Conf(_config.ConfigNamespace):
         cfgtype="integer",
     )
     download_dir = _config.ConfigItem("mast_data", "Directory downloads go to when none is given.")
+    cache_dir = _config.ConfigItem(
+        "",
+        "Directory of the download cache, where the viewers' fetches land (as "
+        "<collection>/<obs_id>/<file>, with one manifest). Empty: astropy's cache directory "
+        "for glue_mast ($XDG_CACHE_HOME/glue_mast, else ~/.cache/glue_mast). Overridden by "
+        "GLUE_MAST_CACHE_DIR.",
+    )
     max_parallel = _config.ConfigItem(8, "Files downloaded at the same time.", cfgtype="integer")
     retries = _config.ConfigItem(
         5, "Attempts per file (and per query on 429/503) before giving up.", cfgtype="integer"
@@ -68,7 +76,7 @@ _token = None  # given to configure(token=...): this process's memory, nowhere e
 _listeners: list = []
 
 
-def configure(server=None, *, token=None, timeout=None, download_dir=None):
+def configure(server=None, *, token=None, timeout=None, download_dir=None, cache_dir=None):
     """Set where glue-mast talks to and how, for this process.
 
     Parameters
@@ -85,6 +93,9 @@ def configure(server=None, *, token=None, timeout=None, download_dir=None):
         Seconds to wait for one request.
     download_dir : str, optional
         Where downloads go when no directory is given.
+    cache_dir : str, optional
+        The download cache: where :func:`glue_mast.start_fetch` (and so the viewers) puts
+        files when no directory is given.
 
     Returns
     -------
@@ -106,6 +117,8 @@ def configure(server=None, *, token=None, timeout=None, download_dir=None):
         _overrides["timeout"] = timeout
     if download_dir is not None:
         _overrides["download_dir"] = os.fspath(download_dir)
+    if cache_dir is not None:
+        _overrides["cache_dir"] = os.fspath(cache_dir)
     if token is not None:
         set_token(token)
     if server is not None or timeout is not None:
@@ -192,6 +205,21 @@ def current_download_dir():
     return _overrides.get("download_dir") or conf.download_dir
 
 
+def current_cache_dir():
+    """The download cache: :func:`configure`, ``GLUE_MAST_CACHE_DIR``, ``conf.cache_dir``, or
+    astropy's cache directory for glue_mast (``astropy.config.get_cache_dir_path``)."""
+    from pathlib import Path
+
+    chosen = (
+        _overrides.get("cache_dir") or os.environ.get("GLUE_MAST_CACHE_DIR") or conf.cache_dir
+    )
+    if chosen:
+        return Path(chosen).expanduser()
+    from astropy.config.paths import get_cache_dir_path
+
+    return get_cache_dir_path("glue_mast", ensure_exists=False)
+
+
 def settings():
     """The settings in force, without the token itself.
 
@@ -203,6 +231,7 @@ def settings():
         "server": current_server(),
         "timeout": current_timeout(),
         "download_dir": current_download_dir(),
+        "cache_dir": str(current_cache_dir()),
         "token": "set" if token else None,
     }
 

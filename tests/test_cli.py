@@ -249,3 +249,68 @@ def test_demo_runs_offline(tmp_path):
     assert "8 downloaded, 0 already on disk, 2 skipped, 0 failed" in out.stdout
     assert "verify: 8 of 8 files match their size and sha256" in out.stdout
     assert (tmp_path / "glue-mast-demo" / "mast_data" / "manifest.json").exists()
+
+
+def test_distance_is_printed_to_a_thousandth_of_an_arcsec(run):
+    _, out, _ = run("search", "TW Hya")
+    table = out.splitlines()[1:]
+    assert table[0].split()[-1] == "distance"
+    distances = {line.split()[-1] for line in table[2:]}
+    assert distances and all(len(d.partition(".")[2]) == 3 for d in distances)
+    _, out, _ = run("search", "TW Hya", "--format", "json")
+    values = [r["distance"] for r in json.loads(out)["rows"]]
+    assert values and all(v == round(v, 3) for v in values)
+    _, out, _ = run("search", "TW Hya", "--format", "csv")
+    lines = out.splitlines()
+    column = lines[0].split(",").index("distance")
+    assert all(len(line.split(",")[column].partition(".")[2]) <= 3 for line in lines[1:])
+
+
+def test_a_closed_pipe_ends_quietly(local_mast):
+    # As `glue-mast search ... --format csv | head -3` runs it: the reader leaves early.
+    exe = str(__import__("pathlib").Path(sys.executable).with_name("glue-mast"))
+    args = ["search", "--criteria", "obs_collection=SYNTHETIC", "--page-size", "5000"]
+    process = subprocess.Popen(
+        [exe, *args, "--format", "csv", "--server", local_mast.url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    head = [process.stdout.readline() for _ in range(3)]
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    status = process.wait(timeout=120)
+    assert head[0].startswith(b"intentType,obs_collection,")
+    assert status == 141  # 128 + SIGPIPE, as a shell reports a program a pipe ended
+    assert err == ""
+
+
+def _readme_commands():
+    import re
+    import shlex
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = text.split("## Command line", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    return [shlex.split(line) for line in block.replace("\\\n", " ").splitlines() if line]
+
+
+def test_readme_command_lines_run_against_the_bundled_archive(
+    local_mast, capsys, monkeypatch, tmp_path
+):
+    # As README.md says: every line also runs against the bundled archive.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GLUE_MAST_SERVER", local_mast.url)
+    commands = _readme_commands()
+    assert len(commands) == 7 and all(c[0] == "glue-mast" for c in commands)
+    outputs = []
+    for argv in commands:
+        status = main(argv[1:])
+        out, err = capsys.readouterr()
+        assert status == 0, (argv, err)
+        outputs.append(out)
+    page = json.loads(outputs[1])
+    assert (page["count"], page["page"], len(page["rows"])) == (4, 2, 2)
+    assert outputs[2].splitlines()[1].split(",")[0] == "2410001001"
+    assert outputs[5] == "9 of 9 files match the manifest (sizes and sha256)\n"
+    assert (tmp_path / "elsewhere" / "manifest.json").exists()

@@ -262,3 +262,76 @@ def test_fetch_of_nothing_writes_nothing(run, tmp_path):
     assert (status, out) == (2, "")
     assert "none of the 5 products of 1 observation passes the product filter" in err
     assert not out_dir.exists()
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
+def test_curl_script_keeps_the_token_off_every_command_line(run, local_mast, tmp_path):
+    """No process the script starts has the token in its argv, where ``ps`` shows it."""
+    script = tmp_path / "get.sh"
+    run("fetch", "TW Hya", "--out", tmp_path / "data", "--curl-script", script)
+    bin_dir, seen = tmp_path / "bin", tmp_path / "argv.log"
+    bin_dir.mkdir()
+    wrapper = bin_dir / "curl"
+    real = shutil.which("curl")
+    wrapper.write_text(f'#!/bin/sh\nprintf "%s\\n" "$0" "$@" >> {seen}\nexec {real} "$@"\n')
+    wrapper.chmod(0o755)
+    local_mast.faults.bandwidth = 1_000_000  # a few seconds: long enough to look at ps
+    env = dict(os.environ, MAST_API_TOKEN=VALID_TOKEN, PATH=f"{bin_dir}:{os.environ['PATH']}")
+    proc = subprocess.Popen(
+        ["sh", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    command_lines = set()
+    while proc.poll() is None:
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                command_lines.add(cmdline.read_bytes())
+            except OSError:
+                pass
+        time.sleep(0.02)
+    out, err = proc.communicate()
+    assert proc.returncode == 0, err
+    assert len(list((tmp_path / "data").rglob("*.fits"))) == 11  # exclusive ones too
+    assert seen.read_text().count(str(wrapper)) == 11
+    assert any(b"curl" in line for line in command_lines)  # ps did see the transfers
+    assert VALID_TOKEN not in seen.read_text()
+    assert not any(VALID_TOKEN.encode() in line for line in command_lines)
+
+
+@pytest.mark.parametrize("sig, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_stop_while_the_server_stalls_mid_body(local_mast, tmp_path, sig, status):
+    # One file of TW Hya stops mid-body for a minute; the other eight arrive.
+    stalled = "o5cw01010_x1d.fits"
+    local_mast.faults.stall_body(10_000, 60, match=stalled)
+    proc = subprocess.Popen(
+        [EXE, "fetch", "TW Hya", "--out", tmp_path, "--no-progress", "--server", local_mast.url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    part = None
+    while time.monotonic() < deadline:
+        finals = list(tmp_path.rglob("*.fits"))
+        # (Its last bytes may still be in the writer's buffer: they reach the disk on exit.)
+        parts = [p for p in tmp_path.rglob(f"{stalled}.part") if p.stat().st_size > 0]
+        if len(finals) == 8 and parts:
+            part = parts[0]
+            break
+        time.sleep(0.05)
+    if part is None:
+        proc.kill()
+        out, err = proc.communicate()
+        found = sorted((p.name, p.stat().st_size) for p in tmp_path.rglob("*"))
+        pytest.fail(f"the fetch did not reach the stall: {found}\n{out}\n{err}")
+    time.sleep(0.5)  # blocked in a read that would last until the read timeout
+    sent = time.monotonic()
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=30)
+    assert time.monotonic() - sent < 2.0
+    assert proc.returncode == status, err
+    manifest = tmp_path / "manifest.json"
+    assert f"interrupted; files complete so far are in the manifest ({manifest})" in err
+    m = Manifest.read(manifest)
+    assert m.verify() and len(m) == 8
+    assert {Path(d["path"]) for d in m.datasets} == set(tmp_path.rglob("*.fits"))
+    assert part.stat().st_size == 10_000  # kept for the next fetch to resume

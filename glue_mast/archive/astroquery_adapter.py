@@ -1,12 +1,14 @@
 """The one place that points astroquery.mast at a MAST base URL and speaks to it.
 
 astroquery copies its URLs into class attributes and singletons at import time, so changing
-``astroquery.mast.conf.server`` at run time is not enough (notes/astroquery_mast.md, section 1).
+``astroquery.mast.conf.server`` at run time is not enough (see ``PortalAPI`` in
+``astroquery/mast/discovery_portal.py`` and ``ServiceAPI`` in ``astroquery/mast/services.py``).
 :func:`apply` sets every copy: the conf items, the ``PortalAPI`` and ``ServiceAPI`` class
 attributes, the singletons' service URLs and ``/whoami`` URLs, and the hard-coded SANTA
 resolver and path-lookup hosts in ``astroquery.mast.utils._simple_request``. It also gives
 astroquery's sessions a per-request timeout (astroquery sends none, so a silent server hangs it
-forever) and a retry policy for 429/503 that honours ``Retry-After``.
+forever), a retry policy for 429/503 that honours ``Retry-After`` within the timeout, and
+paced polling of queries MAST answers EXECUTING (:mod:`glue_mast.archive.mast_http`).
 
 Everything else in glue-mast calls astroquery through the functions here, which turn
 astroquery's and requests' exceptions into :mod:`glue_mast.errors` with one-line messages.
@@ -19,11 +21,10 @@ import json
 import threading
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
 from .. import config
 from ..errors import ResolveError, ServerConnectionError, ServerError, ServerTimeout
+from .mast_http import MastAdapter, RetryAfterTooLong, StillExecuting, human_seconds, retry_policy
 
 __all__ = [
     "apply",
@@ -59,38 +60,6 @@ _original_simple_request = None
 # Column configs astroquery fetches for services whose answer is not a table it parses with
 # them; fetching them costs a round trip and carries nothing.
 _NO_COLUMN_CONFIG = ("Mast.Name.Lookup", "Mast.Caom.All")
-
-
-class _MastAdapter(HTTPAdapter):
-    """Gives every request a timeout unless it has one."""
-
-    def __init__(self, timeout, retries):
-        super().__init__(max_retries=retries)
-        self.timeout = timeout
-
-    def send(self, request, timeout=None, **kwargs):
-        return super().send(request, timeout=self.timeout if timeout is None else timeout, **kwargs)
-
-
-def retry_policy(total):
-    """urllib3 retries for MAST: 429 and 5xx gateways, honouring ``Retry-After``.
-
-    The Mashup ``invoke`` POSTs are reads, so POST is retried too. Read timeouts are not
-    retried (the user would wait several timeouts for one answer), and ``read=False`` makes
-    urllib3 raise them as timeouts rather than wrapped as a connection failure.
-    """
-    return Retry(
-        total=total,
-        connect=2,
-        read=False,
-        status=total,
-        status_forcelist=(429, 502, 503, 504),
-        allowed_methods=None,
-        backoff_factor=0.5,
-        backoff_max=30,
-        respect_retry_after_header=True,
-        raise_on_status=False,
-    )
 
 
 def apply(force=False):
@@ -148,7 +117,7 @@ def apply(force=False):
                 auth.SESSION_INFO_URL = server + "/whoami"
             session = getattr(client, "_session", None)
             if session is not None:
-                adapter = _MastAdapter(timeout, retry_policy(config.conf.retries))
+                adapter = MastAdapter(timeout, retry_policy(config.conf.retries, timeout))
                 session.mount("http://", adapter)
                 session.mount("https://", adapter)
 
@@ -374,7 +343,34 @@ def astroquery_call(what):
     timeout = config.current_timeout()
     try:
         yield
-    except (requests.Timeout, AstroqueryTimeout, TimeoutError):
+    except RetryAfterTooLong as exc:
+        raise ServerError(
+            f"MAST asked to wait {human_seconds(exc.seconds)} before answering while {what}, "
+            f"longer than the {exc.limit:g} s timeout; try again later",
+            field="timeout",
+            value=exc.limit,
+        ) from None
+    except StillExecuting as exc:
+        raise ServerTimeout(
+            f"MAST at {server} was still working on the query after {exc.seconds:.0f} s "
+            f"({exc.polls} answers of EXECUTING) while {what}; it was given the {exc.limit:g} s "
+            "timeout: try again later, allow longer (the timeout setting, GLUE_MAST_TIMEOUT), "
+            "or narrow the search",
+            field="timeout",
+            value=exc.limit,
+        ) from None
+    except AstroqueryTimeout:
+        # astroquery's own bound on a whole call, every page and poll of it (PortalAPI.TIMEOUT).
+        from astroquery.mast.discovery_portal import PortalAPI
+
+        raise ServerTimeout(
+            f"MAST at {server} did not finish while {what} within {PortalAPI.TIMEOUT:g} s, "
+            "astroquery's limit for one query with all its pages; try again later, allow longer "
+            "(the timeout setting, GLUE_MAST_TIMEOUT), or narrow the search",
+            field="timeout",
+            value=timeout,
+        ) from None
+    except (requests.Timeout, TimeoutError):
         raise ServerTimeout(
             f"MAST at {server} did not answer within {timeout:g} s while {what}; try again, "
             "allow longer (the timeout setting, GLUE_MAST_TIMEOUT), or narrow the search",

@@ -14,7 +14,7 @@ import urllib.parse
 
 from .. import config
 
-__all__ = ["redact", "token", "token_allowed"]
+__all__ = ["origin", "parsers_disagree", "redact", "token", "token_allowed"]
 
 _keyring_checked = False
 _keyring_token = None
@@ -48,10 +48,46 @@ def _from_keyring():
     return _keyring_token
 
 
+def origin(url):
+    """``(scheme, host, port)`` of ``url`` as the request would be sent, or None if unsendable.
+
+    Judged on the URL as ``requests`` prepares it (with urllib3's parser), which is where the
+    connection goes; not as :mod:`urllib.parse` reads the text, which can disagree (a
+    backslash before an ``@``: ``http://b:1\\@a:2/`` is host ``a`` to urllib.parse and ``b`` to
+    urllib3).
+    """
+    import requests
+    from urllib3.util import parse_url
+
+    try:
+        prepared = requests.Request("GET", url).prepare().url
+        parsed = parse_url(prepared)
+    except (requests.RequestException, ValueError):
+        return None
+    scheme = (parsed.scheme or "").lower()
+    port = parsed.port or {"http": 80, "https": 443}.get(scheme)
+    return scheme, (parsed.host or "").lower().strip("[]"), port
+
+
+def parsers_disagree(url):
+    """Whether :mod:`urllib.parse` and the sending parser see another host in ``url``."""
+    sent = origin(url)
+    try:
+        split = urllib.parse.urlsplit(url)
+        scheme = split.scheme.lower()
+        port = split.port or {"http": 80, "https": 443}.get(scheme)
+        seen = (scheme, (split.hostname or "").lower(), port)
+    except ValueError:
+        return True
+    return sent is None or sent != seen
+
+
 def token_allowed(url, server):
-    """Whether a request to ``url`` may carry the token: only to the MAST server's origin."""
-    a, b = urllib.parse.urlsplit(url), urllib.parse.urlsplit(server)
-    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
+    """Whether a request to ``url`` may carry the token: only to the MAST server's origin.
+
+    A URL whose host the parsers read differently never may.
+    """
+    return not parsers_disagree(url) and origin(url) == origin(server)
 
 
 def redact(text):

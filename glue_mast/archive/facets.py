@@ -14,7 +14,7 @@ import threading
 from .. import config
 from . import astroquery_adapter as adapter
 
-__all__ = ["clear_cache", "facet_values"]
+__all__ = ["clear_cache", "facet_values", "parse_facets"]
 
 _CACHE: dict[str, dict[str, list[str]]] = {}
 _CACHE_LOCK = threading.Lock()
@@ -38,13 +38,22 @@ def facet_values():
     with adapter.LOCK, adapter.astroquery_call("listing collections and instruments"):
         responses = mast_client.service_request_async("Mast.Caom.All", {}, format="extjs")
         answer = responses[0].json()
+    values = parse_facets(answer, base)
+    with _CACHE_LOCK:
+        _CACHE[base] = values
+    return values
+
+
+def parse_facets(answer, server_url=""):
+    """Field -> sorted values from a ``Mast.Caom.All`` answer (``format=extjs``)."""
     try:
         columns = answer["data"]["Tables"][0]["Columns"]
     except (KeyError, IndexError, TypeError):
         from ..errors import ServerError
 
         raise ServerError(
-            f"{base} answered Mast.Caom.All without its facet table; is it a MAST server?"
+            f"{server_url or 'the server'} answered Mast.Caom.All without its facet table; "
+            "is it a MAST server?"
         ) from None
     values = {}
     for column in columns:
@@ -53,8 +62,6 @@ def facet_values():
         # Continuous columns carry min/max/type instead of values.
         if keys and not set(keys) <= {"min", "max", "type"}:
             values[column.get("text") or column.get("dataIndex")] = sorted(keys, key=str.lower)
-    with _CACHE_LOCK:
-        _CACHE[base] = values
     return values
 
 

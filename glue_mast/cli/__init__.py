@@ -9,6 +9,8 @@ input, 3 when the server fails, 1 otherwise; nothing is written to stdout then.
 from __future__ import annotations
 
 import gc
+import os
+import signal
 import sys
 
 __all__ = ["main"]
@@ -32,10 +34,17 @@ def main(argv=None):
     except GlueMastError as exc:
         print(error_line(exc, args), file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print(
-            "glue-mast: interrupted; files complete so far are in the manifest, partial ones "
-            "are kept as .part and resumed by running the same command again",
-            file=sys.stderr,
-        )
-        return 130
+    except BrokenPipeError:
+        # The reader went away (``glue-mast search ... | head -3``): nothing more is wanted.
+        # Point stdout at /dev/null so that the interpreter's flush at exit cannot fail again
+        # (the recipe of the Python documentation, "Note on SIGPIPE" in the signal module),
+        # and exit as a program killed by SIGPIPE does, quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
+    except KeyboardInterrupt as exc:
+        from .interrupts import interrupted_message
+
+        message, status = interrupted_message(exc)
+        print(f"glue-mast: {message}", file=sys.stderr)
+        return status

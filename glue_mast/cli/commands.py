@@ -9,6 +9,7 @@ import sys
 
 from ..util import format_size
 from . import output
+from .interrupts import sigterm_interrupts
 
 __all__ = ["COMMANDS"]
 
@@ -219,15 +220,16 @@ def fetch(args, out):
         else:
             output.print_plan(fetch_plan, out)
         return 0
-    result = fetching.fetch(
-        prods,
-        root,
-        manifest=manifest,
-        parallel=args.parallel,
-        doi=args.doi,
-        cloud=args.cloud,
-        progress=not args.no_progress,
-    )
+    with sigterm_interrupts():
+        result = fetching.fetch(
+            prods,
+            root,
+            manifest=manifest,
+            parallel=args.parallel,
+            doi=args.doi,
+            cloud=args.cloud,
+            progress=not args.no_progress,
+        )
     return output.report_fetch(result, out)
 
 
@@ -247,13 +249,14 @@ def reproduce(args, out):
     from ..archive.fetch import reproduce
 
     _configure(args)
-    result, report = reproduce(
-        args.manifest,
-        args.out,
-        server=args.server,
-        parallel=args.parallel,
-        progress=not args.no_progress,
-    )
+    with sigterm_interrupts():
+        result, report = reproduce(
+            args.manifest,
+            args.out,
+            server=args.server,
+            parallel=args.parallel,
+            progress=not args.no_progress,
+        )
     status = output.report_fetch(result, out)
     for line in report.lines():
         print(line, file=out)

@@ -23,10 +23,24 @@ __all__ = [
 ]
 
 
+#: Decimals a computed column is printed with. ``distance`` is MAST's separation of each
+#: observation from the search position, in arcsec: a thousandth of one is finer than any
+#: pointing, and the float's 16 digits are noise.
+DECIMALS = {"distance": 3}
+
+
+def _rounded(name, value):
+    if name in DECIMALS and isinstance(value, float):
+        return round(value, DECIMALS[name])
+    return value
+
+
 def table_rows(table):
     """Rows as dicts of JSON-native values keyed by MAST field names (missing -> null)."""
     columns = [(name, table[name]) for name in table.colnames]
-    return [{name: plain(col[i]) for name, col in columns} for i in range(len(table))]
+    return [
+        {name: _rounded(name, plain(col[i])) for name, col in columns} for i in range(len(table))
+    ]
 
 
 def write_json(answer, out):
@@ -52,7 +66,11 @@ def table_text(table, columns, default):
         names = [canonical_name(n, table.colnames, what="column", field="columns") for n in names]
     else:
         names = [c for c in default if c in table.colnames]
-    return "\n".join(table[names].pformat(max_lines=-1, max_width=-1))
+    shown = table[names]
+    for name in set(DECIMALS) & set(names):
+        if shown[name].dtype.kind == "f":
+            shown[name].info.format = f".{DECIMALS[name]}f"
+    return "\n".join(shown.pformat(max_lines=-1, max_width=-1))
 
 
 def print_count(n, fmt, out):
@@ -138,7 +156,12 @@ def report_fetch(result, out):
         )
     for o in result.failed:
         print(f"glue-mast: failed: {o.file.path.name}: {o.message}", file=sys.stderr)
-    return 1 if result.failed else 0
+    for o in result.downloaded:
+        if o.message:  # kept, with a warning (a size unlike the listed one)
+            print(f"glue-mast: note: {o.file.path.name}: {o.message}", file=sys.stderr)
+    if result.manifest_error:
+        print(f"glue-mast: {result.manifest_error}", file=sys.stderr)
+    return 1 if result.failed or result.manifest_error else 0
 
 
 # The command-line spelling of the inputs errors name in ``field``.

@@ -137,9 +137,9 @@ def spectrum_to_data(spectrum, label=None):
             data.meta[META_KEY] = {"row": row}
         _add(data, "flux", flux.value, flux.unit)
         if uncertainty is not None:
-            unc_unit = uncertainty.unit if uncertainty.unit is not None else None
+            unc_unit = uncertainty.unit
             if unc_unit is None and uncertainty.uncertainty_type == "std":
-                unc_unit = flux.unit
+                unc_unit = flux.unit  # a standard deviation is in the flux's unit
             _add(data, "uncertainty", uncertainty.array, unc_unit)
             data.meta["uncertainty_type"] = uncertainty.uncertainty_type
         if mask is not None:
@@ -164,7 +164,7 @@ def _time_system(time):
         fmt = time.format
     except (TypeError, ValueError):  # a non-numeric format (isot...): use the JD
         reference_jd, fmt = 0.0, "jd"
-        values = (time.jd1 - 0.0) + time.jd2
+        values = time.jd1 + time.jd2
     return values, {"reference_jd": reference_jd, "scale": time.scale, "format": fmt}
 
 

@@ -34,7 +34,9 @@ FACTORY_PRIORITY = 200
 
 #: File names of the MAST products glue-mast loads as spectra or light curves.
 _PRODUCT_NAME = re.compile(
-    r"(_x1d|_x1dsum\d?|_sx1|_c1d|_vo|_llc|_slc|_lc|_spec|_sp)\.fits(\.gz)?$", re.IGNORECASE
+    r"((_x1d|_x1dsum\d?|_sx1|_c1d|_vo|_llc|_slc|_lc|_spec)\.fits(\.gz)?$)"
+    r"|(^hlsp_.*(spec|sed).*\.fits(\.gz)?$)",
+    re.IGNORECASE,
 )
 
 #: How many directories above a file a manifest that lists it may be (DIR/HST/OBS_ID/file).
@@ -50,7 +52,7 @@ class SkippedContent(UserWarning):
 
 def is_mast_product(path, **kwargs):
     """glue's identifier: whether ``path`` is named like a MAST spectrum or light curve."""
-    return bool(_PRODUCT_NAME.search(os.fspath(path)))
+    return bool(_PRODUCT_NAME.search(os.path.basename(os.fspath(path))))
 
 
 def _read_manifest(path):

@@ -8,7 +8,14 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["LoadProblem", "LoadedDatasets", "load"]
+__all__ = [
+    "LoadProblem",
+    "LoadedDatasets",
+    "ReadDatasets",
+    "add_datasets",
+    "load",
+    "read_datasets",
+]
 
 logger = logging.getLogger("glue_mast")
 
@@ -110,6 +117,91 @@ def _read_one(path):
     return (loaded if isinstance(loaded, list) else [loaded]), problems
 
 
+@dataclass
+class ReadDatasets:
+    """glue Data read from fetched files, not yet in any data collection.
+
+    Made by :func:`read_datasets` (safe in a worker thread: it touches no data collection),
+    added by :func:`add_datasets` (on the thread that owns the collection).
+    """
+
+    datasets: list
+    label_choices: list  # (label, label with detail) per dataset, for unique labels
+    problems: list
+    manifest: object = None
+
+
+def read_datasets(fetched):
+    """Read fetched files into glue Data with their provenance, without adding them anywhere.
+
+    Parameters
+    ----------
+    fetched : FetchResult, Manifest, path-like or list of path-like
+        As for :func:`load`.
+
+    Returns
+    -------
+    ReadDatasets
+    """
+    from .data import describe, label_choices
+    from .factory import find_manifest_record
+    from .links import META_KEY
+
+    paths, manifest = _sources(fetched)
+    datasets, choices, problems = [], [], []
+    for path in sorted({p.resolve() for p in paths}):
+        loaded, trouble = _read_one(path)
+        problems.extend(trouble)
+        for data in loaded:
+            # The given manifest first: it may not be the one beside the file.
+            listing, record = find_manifest_record(path, manifest)
+            if record is not None:
+                describe(data, label=data.label, record=record, manifest=listing)
+            meta = data.meta.setdefault(META_KEY, {})
+            datasets.append(data)
+            choices.append(label_choices(record, meta.get("header"), meta.get("part"), path))
+    for problem in problems:
+        logger.warning("%s", problem.message)
+    return ReadDatasets(datasets, choices, problems, manifest)
+
+
+def add_datasets(read, data_collection=None, link=True):
+    """Add what :func:`read_datasets` read to a data collection: unique labels, then links.
+
+    Parameters
+    ----------
+    read : ReadDatasets
+    data_collection, link
+        As for :func:`load`.
+
+    Returns
+    -------
+    LoadedDatasets
+    """
+    from glue.core.data_collection import DataCollection
+
+    from .data import unique_labels
+    from .links import META_KEY, link_datasets
+
+    if data_collection is None:
+        data_collection = DataCollection()
+    elif hasattr(data_collection, "data_collection"):  # a glue Application
+        data_collection = data_collection.data_collection
+    labels = unique_labels(read.label_choices, taken=[d.label for d in data_collection])
+    for data, label in zip(read.datasets, labels, strict=True):
+        data.label = label
+        data.meta[META_KEY]["label"] = label
+    data_collection.extend(read.datasets)
+    links = link_datasets(data_collection) if link else []
+    return LoadedDatasets(
+        read.datasets,
+        data_collection=data_collection,
+        links=links,
+        problems=read.problems,
+        manifest=read.manifest,
+    )
+
+
 def load(fetched, data_collection=None, link=True):
     """Load fetched MAST spectra and light curves into glue, labelled, described and linked.
 
@@ -139,45 +231,9 @@ def load(fetched, data_collection=None, link=True):
     of the file (segment, order), with the product type or file name added where two would
     otherwise be the same. ``meta["glue_mast"]`` holds the file's manifest record, the queries
     it came from, and the label it was loaded as, as plain JSON.
+
+    A front end reads in a worker thread with :func:`read_datasets` (file reading and the
+    first imports of specutils and lightkurve take seconds) and adds the result on its own
+    thread with :func:`add_datasets`; ``load`` is the two in one.
     """
-    from glue.core.data_collection import DataCollection
-
-    from .data import describe, label_choices, unique_labels
-    from .factory import find_manifest_record
-    from .links import META_KEY, link_datasets
-
-    paths, manifest = _sources(fetched)
-    if data_collection is None:
-        data_collection = DataCollection()
-    elif hasattr(data_collection, "data_collection"):  # a glue Application
-        data_collection = data_collection.data_collection
-
-    datasets, problems = [], []
-    for path in sorted({p.resolve() for p in paths}):
-        loaded, trouble = _read_one(path)
-        problems.extend(trouble)
-        for data in loaded:
-            datasets.append((data, path))
-    for problem in problems:
-        logger.warning("%s", problem.message)
-
-    wanted = []
-    for data, path in datasets:
-        # The given manifest first: it may not be the one beside the file.
-        listing, record = find_manifest_record(path, manifest)
-        if record is not None:
-            describe(data, label=data.label, record=record, manifest=listing)
-        meta = data.meta.setdefault(META_KEY, {})
-        wanted.append(label_choices(record, meta.get("header"), meta.get("part"), path))
-    labels = unique_labels(wanted, taken=[d.label for d in data_collection])
-    out = []
-    for (data, _), label in zip(datasets, labels, strict=True):
-        data.label = label
-        data.meta[META_KEY]["label"] = label
-        out.append(data)
-
-    data_collection.extend(out)
-    links = link_datasets(data_collection) if link else []
-    return LoadedDatasets(
-        out, data_collection=data_collection, links=links, problems=problems, manifest=manifest
-    )
+    return add_datasets(read_datasets(fetched), data_collection, link=link)

@@ -23,6 +23,7 @@ from ..errors import InputError
 
 __all__ = [
     "SavedSession",
+    "check_meta",
     "file_of",
     "manifest_path_for",
     "restore_session",
@@ -141,6 +142,44 @@ def session_manifest(data_collection, path, *, session=None):
     )
 
 
+def _non_string_key(value, where):
+    """Where in ``value`` a dict has a key that is not a string, or None."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return f"{where}[{key!r}]"
+            found = _non_string_key(item, f"{where}[{key!r}]")
+            if found:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            found = _non_string_key(item, f"{where}[{i}]")
+            if found:
+                return found
+    return None
+
+
+def check_meta(data_collection):
+    """Refuse metadata that glue would save into a session it cannot open again.
+
+    glue writes a dict with a non-string key (``{1: "SCI"}``) into the session, but restoring
+    it fails ("Unrecognized object 1"); so the save is stopped before anything is written.
+
+    Raises
+    ------
+    InputError
+        Naming the dataset and where in its ``meta`` the key is.
+    """
+    for data in _data_collection(data_collection):
+        found = _non_string_key(dict(getattr(data, "meta", None) or {}), "meta")
+        if found:
+            raise InputError(
+                f"The session was not saved: dataset {data.label!r} has {found}, a key that is"
+                " not a string; glue would write a session it cannot open again. Make the key"
+                " a string or remove it."
+            )
+
+
 @dataclass(frozen=True)
 class SavedSession:
     """What :func:`save_session` wrote."""
@@ -186,7 +225,8 @@ def save_session(app_or_collection, path, *, check=True):
     Raises
     ------
     InputError
-        A file is outside the session's directory, or is not the file that was fetched.
+        A file is outside the session's directory, or is not the file that was fetched; or
+        a dataset's ``meta`` has a key glue cannot restore (:func:`check_meta`).
     glue.core.state.GlueSerializeError
         glue cannot save something in the session; nothing is written.
     """
@@ -197,6 +237,7 @@ def save_session(app_or_collection, path, *, check=True):
     path = Path(path).resolve()
     if path.suffix.lower() == ".json" and path.name.endswith(MANIFEST_SUFFIX):
         raise InputError(f"{path.name} is the name of a manifest; give the session's name")
+    check_meta(app_or_collection)
     manifest = session_manifest(app_or_collection, manifest_path_for(path), session=path.name)
     if check:
         report = manifest.verify()

@@ -11,8 +11,9 @@ ContentKind.SPECTRUM FUVB glue-mast: HST/COS x1d
 - `UnreadableProduct` -- what `read` raises for a file no reader takes.
 
 The readers, tried in order (`glue_mast.io.registry.READERS`): lightkurve for Kepler, K2 and
-TESS; glue-mast's loader of MAST VO spectra (IUE, FUSE); HLSP tables; HST COS and STIS x1d;
-JWST x1d/c1d, s2d and s3d; then any format specutils identifies.
+TESS; glue-mast's loader of MAST VO spectra (IUE, FUSE); IUE NEWSIPS mxlo/mxhi; HLSP tables;
+HST COS and STIS x1d; JWST x1d/c1d, s2d and s3d; any format specutils identifies; and last,
+2-D FITS images.
 
 Importing this package registers the ``"MAST VO spectrum"`` loader with specutils, so that
 ``specutils.Spectrum.read("swp12345mxlo_vo.fits")`` works afterwards (`glue_mast.io.vo`).

@@ -73,7 +73,11 @@ def read_with_specutils(path, hdulist):
         raise NotThisReader("no specutils loader identifies the file")
     if len(formats) > 1:
         raise ValueError(f"several specutils formats match ({', '.join(formats)})")
-    spectra = SpectrumList.read(str(path), format=formats[0])
+    try:
+        spectra = SpectrumList.read(str(path), format=formats[0])
+    except Exception as exc:  # name the loader: "tabular-fits" tells a user more than "specutils"
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValueError(f"its {formats[0]!r} loader says: {reason}") from exc
     header = header_summary(hdulist[0].header) if hdulist is not None else {}
     single = len(spectra) == 1
     return [

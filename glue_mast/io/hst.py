@@ -42,7 +42,11 @@ def _cos_row_spectrum(row, hdu, header, sdqflags):
     flux = np.asarray(row["FLUX"][:nelem], dtype=float)
     dq = np.asarray(row["DQ"][:nelem]) if "DQ" in hdu.columns.names else None
     error = np.asarray(row["ERROR"][:nelem], dtype=float) if "ERROR" in hdu.columns.names else None
-    order = np.argsort(wave, kind="stable")  # calcos writes increasing wavelengths already
+    # calcos writes increasing wavelengths; zero or NaN ones carry no data and are dropped.
+    order = np.flatnonzero(np.isfinite(wave) & (wave > 0))
+    order = order[np.argsort(wave[order], kind="stable")]
+    if order.size == 0:
+        return None
     mask = None
     if dq is not None:
         mask = (dq[order] & sdqflags) != 0 if sdqflags is not None else dq[order] != 0
@@ -75,11 +79,12 @@ def read_cos_x1d(path, hdulist):
     Returns
     -------
     list of ProductContent
-        One ``SPECTRUM`` per row of the SCI table, ``part`` the SEGMENT ("FUVA", "FUVB",
-        "NUVA", ...). Wavelength and flux carry the TUNIT units (Angstrom and
-        erg / (s cm2 Angstrom)); ERROR is a `StdDevUncertainty` (calcos' upper error; the
-        lower one, ERROR_LOWER, is not carried); the mask is ``DQ & SDQFLAGS != 0`` with
-        SDQFLAGS from the SCI header (any DQ flag when the header has none).
+        One ``SPECTRUM`` per row of the SCI table that has wavelengths, ``part`` the
+        SEGMENT ("FUVA", "FUVB", "NUVA", ...). Wavelength and flux carry the TUNIT units
+        (Angstrom and erg / (s cm2 Angstrom)); ERROR is a `StdDevUncertainty` (calcos' upper
+        error; the lower one, ERROR_LOWER, is not carried); the mask is
+        ``DQ & SDQFLAGS != 0`` with SDQFLAGS from the SCI header (any DQ flag when the header
+        has none).
     """
     hdu = hdulist[1]
     flags = hdu.header.get("SDQFLAGS", hdulist[0].header.get("SDQFLAGS"))
@@ -90,6 +95,8 @@ def read_cos_x1d(path, hdulist):
     items = []
     for row in hdu.data:
         spectrum = _cos_row_spectrum(row, hdu, header.copy(), sdqflags)
+        if spectrum is None:
+            continue
         items.append(
             ProductContent(
                 kind=ContentKind.SPECTRUM,

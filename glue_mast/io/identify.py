@@ -10,15 +10,18 @@ from __future__ import annotations
 from astropy.io import fits
 
 __all__ = [
+    "is_fits_image",
     "is_hlsp_spectrum",
     "is_hst_cos_x1d",
     "is_hst_stis_x1d",
+    "is_iue_newsips",
     "is_jwst_s2d",
     "is_jwst_s3d",
     "is_jwst_spec1d",
     "is_kepler_tess",
     "is_mast_vo_spectrum",
     "primary_value",
+    "science_images",
 ]
 
 #: Extension names of Kepler/K2/TESS pipeline products (light curves, pixel files) and
@@ -93,6 +96,15 @@ def is_mast_vo_spectrum(hdul) -> bool:
     return has_wave and has_flux
 
 
+def is_iue_newsips(hdul) -> bool:
+    """An IUE NEWSIPS extracted spectrum (mxlo, mxhi): wavelength grids stored as start + step."""
+    if primary_value(hdul, "TELESCOP") != "IUE":
+        return False
+    table = next((t for t in (_table(hdul, "MELO"), _table(hdul, "MEHI")) if t is not None), None)
+    columns = _columns(table if table is not None else _table(hdul, 1))
+    return {"NPOINTS", "WAVELENGTH", "DELTAW"} <= columns and bool(columns & {"FLUX", "ABS_CAL"})
+
+
 def is_hlsp_spectrum(hdul) -> bool:
     """A high-level science product spectrum table (ULLYSES, HASP, MUSCLES, CALSPEC, ...).
 
@@ -154,3 +166,20 @@ def is_jwst_s2d(hdul) -> bool:
 def is_jwst_s3d(hdul) -> bool:
     """A JWST IFU cube (s3d): a 3-D SCI image and no 1-D table."""
     return _is_jwst(hdul) and not is_jwst_spec1d(hdul) and _image_ndim(hdul, "SCI") == 3
+
+
+def science_images(hdulist):
+    """The 2-D science images: the SCI image extensions, or else the first 2-D image HDU."""
+
+    def two_d(hdu):
+        return hdu.is_image and hdu.header.get("NAXIS") == 2 and hdu.header.get("NAXIS1", 0) > 1
+
+    sci = [hdu for hdu in hdulist if hdu.name == "SCI" and two_d(hdu)]
+    if sci:
+        return sci
+    return next(([hdu] for hdu in hdulist if two_d(hdu)), [])
+
+
+def is_fits_image(hdulist) -> bool:
+    """A file with a 2-D science image (HST drz/flt, JWST i2d/cal, a plain image)."""
+    return bool(science_images(hdulist))

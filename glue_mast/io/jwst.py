@@ -26,6 +26,7 @@ from astropy.io import fits
 from astropy.nddata import StdDevUncertainty
 from specutils import Spectrum, SpectrumList
 
+from ..errors import InputError
 from .content import ContentKind, ProductContent, header_summary
 from .units import parse_unit
 
@@ -41,6 +42,16 @@ def _unusable(dq, flux):
     if dq is not None and np.shape(dq) == mask.shape:
         mask |= (np.asarray(dq).astype(np.int64) & DO_NOT_USE) != 0
     return mask
+
+
+def _require_stdatamodels(what):
+    """specutils reads the gwcs of s2d and s3d files through stdatamodels (its jwst extra)."""
+    try:
+        import stdatamodels  # noqa: F401
+    except ImportError as exc:
+        raise InputError(
+            f"Reading {what} needs stdatamodels, which is not installed: pip install stdatamodels"
+        ) from exc
 
 
 def _quiet_read(cls, path, fmt):
@@ -83,7 +94,7 @@ def read_spec1d(path, hdulist):
         spectra = list(_quiet_read(SpectrumList, path, fmt))
     if not per_row and len(spectra) == len(tables):
         # One spectrum per table: the table's DQ lines up with the spectrum.
-        for spectrum, table in zip(spectra, tables):
+        for spectrum, table in zip(spectra, tables, strict=True):
             dq = table.data["DQ"] if "DQ" in table.columns.names else None
             spectrum.mask = _unusable(dq, spectrum.flux.value)
     else:
@@ -101,7 +112,7 @@ def read_spec1d(path, hdulist):
     summary = header_summary(hdulist[0].header)
     return [
         ProductContent(ContentKind.SPECTRUM, spectrum, part, f"specutils: {fmt}", path, summary)
-        for spectrum, part in zip(spectra, _parts(spectra, names))
+        for spectrum, part in zip(spectra, _parts(spectra, names), strict=True)
     ]
 
 
@@ -180,6 +191,8 @@ def read_s2d(path, hdulist):
         DO_NOT_USE mask. ``part`` is the slit name when the file has several slits.
     """
     scis = [hdu for hdu in hdulist if hdu.name == "SCI"]
+    if "WAVELENGTH" not in hdulist:
+        _require_stdatamodels("a JWST s2d without a WAVELENGTH extension")
     if _has_gwcs(hdulist):
         fmt = "JWST s2d" if len(scis) == 1 else "JWST s2d multi"
         read_as = Spectrum if len(scis) == 1 else SpectrumList
@@ -189,14 +202,14 @@ def read_s2d(path, hdulist):
     else:
         spectra = [_s2d_from_wavelength_extension(hdulist, sci) for sci in scis]
         reader = "glue-mast: JWST s2d"
-    for spectrum, sci in zip(spectra, scis):
+    for spectrum, sci in zip(spectra, scis, strict=True):
         dispaxis = int(sci.header.get("DISPAXIS", hdulist[0].header.get("DISPAXIS", 1)))
         _add_err_and_mask(spectrum, hdulist, sci, dispaxis)
     names = [str(sci.header.get("SLTNAME", "")).strip() for sci in scis]
     summary = header_summary(hdulist[0].header)
     return [
         ProductContent(ContentKind.SPECTRUM_2D, spectrum, part, reader, path, summary)
-        for spectrum, part in zip(spectra, _parts(spectra, names))
+        for spectrum, part in zip(spectra, _parts(spectra, names), strict=True)
     ]
 
 
@@ -210,6 +223,7 @@ def read_s3d(path, hdulist):
         0, the gwcs, ERR as the uncertainty its ERRTYPE says, and the DO_NOT_USE mask in
         place of specutils' raw DQ integers.
     """
+    _require_stdatamodels("JWST s3d cubes")
     cube = _quiet_read(Spectrum, path, "JWST s3d")
     dq = hdulist["DQ"].data if "DQ" in hdulist else None
     cube.mask = _unusable(dq, cube.flux.value)

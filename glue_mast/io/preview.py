@@ -22,7 +22,7 @@ from .registry import read
 __all__ = ["Preview", "decimate", "preview_arrays"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # numpy arrays have no single truth value for ==
 class Preview:
     """What a preview plot shows.
 
@@ -71,7 +71,7 @@ def decimate(x, y, max_points):
     # The first and last points keep the plotted range; the rest is two points per bin.
     keep = {0, n - 1}
     edges = np.linspace(0, n, (max_points - 2) // 2 + 1).astype(int)
-    for start, stop in zip(edges[:-1], edges[1:]):
+    for start, stop in zip(edges[:-1], edges[1:], strict=True):
         if stop > start:
             chunk = y[start:stop]
             keep.update((start + int(np.argmin(chunk)), start + int(np.argmax(chunk))))

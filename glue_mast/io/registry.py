@@ -10,9 +10,9 @@ HLSP coadd of COS data carries ``INSTRUME = 'COS'`` but not the x1d layout.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..errors import InputError, UnreadableProduct
 from . import identify
@@ -66,6 +66,12 @@ READERS = (
         "glue_mast.io.vo:read_vo_content",
     ),
     Reader(
+        "glue-mast: IUE NEWSIPS",
+        "an IUE mxlo/mxhi spectrum",
+        identify.is_iue_newsips,
+        "glue_mast.io.iue:read_iue_newsips",
+    ),
+    Reader(
         "glue-mast: HLSP spectrum",
         "a high-level science product spectrum",
         identify.is_hlsp_spectrum,
@@ -102,10 +108,16 @@ READERS = (
         "glue_mast.io.jwst:read_s3d",
     ),
     Reader(
-        "specutils: any format it identifies",
-        "a spectrum specutils identifies",
+        "specutils",
+        "a spectrum in a format specutils identifies",
         None,
         "glue_mast.io.generic:read_with_specutils",
+    ),
+    Reader(
+        "glue-mast: FITS image",
+        "a FITS image",
+        identify.is_fits_image,
+        "glue_mast.io.images:read_image",
     ),
 )
 
@@ -128,8 +140,8 @@ def read(path, readers=READERS):
     ----------
     path : str or pathlib.Path
         The file: an HST COS/STIS x1d, a JWST x1d/c1d/s2d/s3d, an IUE or FUSE VO spectrum,
-        an HLSP spectrum, a Kepler/K2/TESS light curve or target pixel file, or anything else
-        specutils reads.
+        an HLSP spectrum, a Kepler/K2/TESS light curve or target pixel file, anything else
+        specutils reads, or a FITS image.
     readers : sequence of Reader
         Tried in order; the first whose ``identify`` accepts the file reads it.
 
@@ -180,8 +192,8 @@ def read(path, readers=READERS):
     names = ", ".join(reader.name for reader in readers)
     kind = "FITS file" if hdulist is not None else "file (not FITS)"
     raise UnreadableProduct(
-        f"Cannot read {path.name}: no reader recognises this {kind} as a spectrum, light curve "
-        f"or pixel file (tried {names}).",
+        f"Cannot read {path.name}: no reader recognises this {kind} as a spectrum, light curve, "
+        f"pixel file or image (tried {names}).",
         path=path,
         readers=[reader.name for reader in readers],
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import warnings
+
 import astropy.units as u
 
 __all__ = ["FLAM", "parse_unit"]
@@ -18,6 +21,8 @@ _ALIASES = {
     "FNU": u.erg / (u.s * u.cm**2 * u.Hz),
     "COUNTS/S": u.count / u.s,
     "COUNTS": u.count,
+    "ELECTRONS/S": u.electron / u.s,
+    "ELECTRONS": u.electron,
     "PHOTLAM": u.photon / (u.s * u.cm**2 * u.AA),
 }
 
@@ -42,9 +47,34 @@ def parse_unit(text, default=None):
     alias = _ALIASES.get(text.upper())
     if alias is not None:
         return alias
+    unit = _parse(text)
+    if unit is not None and u.A in unit.decompose().bases:
+        # Spectra write 'A' for Angstrom ('erg/cm2/s/A'); astropy reads it as ampere.
+        unit = _parse(_LONE_A.sub("Angstrom", text))
+    return default if unit is None else unit
+
+
+_LONE_A = re.compile(r"(?<![A-Za-z])A(?![A-Za-z])")
+
+
+def _parse(text):
+    with warnings.catch_warnings():
+        # "multiple slashes" and similar style notes about strings we cannot change
+        warnings.simplefilter("ignore", u.UnitsWarning)
+        return _parse_quietly(text)
+
+
+def _parse_quietly(text):
     for fmt in ("fits", "generic"):
         try:
             return u.Unit(text, format=fmt)
         except ValueError:
             continue
-    return default
+    # Upper-case spellings ('ERG/CM2/S/A') parse once lower-cased, except 'A' for Angstrom.
+    lowered = _LONE_A.sub("Angstrom", text).lower().replace("angstrom", "Angstrom")
+    if lowered != text:
+        try:
+            return u.Unit(lowered, format="generic")
+        except ValueError:
+            return None
+    return None

@@ -26,9 +26,10 @@ _SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 class ManifestError(InputError):
     """A manifest with entries that cannot be used; one line per entry in :attr:`problems`."""
 
-    def __init__(self, problems):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
+    def __init__(self, problems, **fields):
+        # A str is the message itself (unpickling): one problem a line.
+        self.problems = problems.splitlines() if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems), **fields)
 
 
 def reserved_names(manifest_path):

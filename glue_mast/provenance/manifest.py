@@ -2,7 +2,8 @@
 
 Schema ``glue-mast/manifest/1`` is plain JSON (string keys, ISO times, numbers, strings, lists,
 dicts), because glue sessions drop or choke on Time, Quantity, Header and non-string keys
-(notes/glue.md, section 3). It holds:
+(glue's ``Data`` saver in ``glue/core/state.py`` silently drops ``meta`` values it cannot
+serialise). It holds:
 
 - ``schema``, ``created`` (UTC ISO 8601), ``software`` (versions of glue-mast, astroquery,
   astropy, specutils, glue-core, jdaviz, numpy, Python), ``server`` (the base URL; never a

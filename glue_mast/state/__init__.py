@@ -11,9 +11,17 @@ Every request runs as a `glue_mast.jobs.Job`; results reach the state through it
 package imports glue-core's state classes (echo), but no GUI toolkit.
 """
 
-from .base import JobState
-from .preview import Preview, PreviewState, preview
+from .base import JobState, asyncio_dispatch
+from .preview import PreviewState, ProductPreview, preview
 from .products import ProductState
 from .search import SearchState
 
-__all__ = ["JobState", "Preview", "PreviewState", "ProductState", "SearchState", "preview"]
+__all__ = [
+    "JobState",
+    "PreviewState",
+    "ProductPreview",
+    "ProductState",
+    "SearchState",
+    "asyncio_dispatch",
+    "preview",
+]

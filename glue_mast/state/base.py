@@ -27,7 +27,7 @@ from glue.core.state_objects import State
 from ..errors import GlueMastError
 from ..jobs import Job, JobCancelled
 
-__all__ = ["JobState", "ObjectProperty", "one_line"]
+__all__ = ["JobState", "ObjectProperty", "asyncio_dispatch", "one_line"]
 
 
 class _SameObjects(tuple):
@@ -57,6 +57,32 @@ class ObjectProperty(CallbackProperty):
 
     def _get_full_info(self, instance):
         return _SameObjects((self.__get__(instance), None))
+
+
+def asyncio_dispatch(loop=None):
+    """A ``dispatch`` that runs calls on an asyncio event loop (``loop.call_soon_threadsafe``).
+
+    Jupyter's kernel runs an asyncio loop on its main thread: ``SearchState(
+    dispatch=asyncio_dispatch())`` created in a notebook cell lands every result there, where
+    widgets may be touched.
+
+    Parameters
+    ----------
+    loop : asyncio.AbstractEventLoop, optional
+        Default: the running loop, or the current thread's loop.
+    """
+    import asyncio
+
+    if loop is None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+
+    def dispatch(fn):
+        loop.call_soon_threadsafe(fn)
+
+    return dispatch
 
 
 def one_line(exc):

@@ -17,7 +17,14 @@ import contextlib
 
 from ..errors import InputError
 
-__all__ = ["CRITERIA_INPUTS", "INPUTS", "build_search", "concerning", "split_values"]
+__all__ = [
+    "CRITERIA_INPUTS",
+    "INPUTS",
+    "build_search",
+    "concerning",
+    "page_size",
+    "split_values",
+]
 
 #: Inputs that name MAST observation fields directly.
 DISCRETE_INPUTS = (
@@ -46,11 +53,16 @@ INPUTS = (*CRITERIA_INPUTS, "page", "page_size")
 
 @contextlib.contextmanager
 def concerning(field):
-    """Tag an :class:`InputError` raised inside with ``field`` unless it names one already."""
+    """Tag an :class:`InputError` raised inside with the form input ``field`` it concerns.
+
+    The archive names the MAST field an error is about (an unknown key of the extra
+    criteria, a sort key); the form needs the input holding it, whose widget shows the
+    message. The MAST name stays in the error's ``value`` and ``suggestions``.
+    """
     try:
         yield
     except InputError as exc:
-        if getattr(exc, "field", None) is None:
+        if field is not None:
             exc.field = field
         raise
 
@@ -140,6 +152,15 @@ def criteria_from_inputs(inputs, fields):
     return criteria
 
 
+def page_size(size):
+    """The page size of a form as an int; an `InputError` on ``page_size`` if it is not one."""
+    if isinstance(size, bool) or not str(size).strip().isdigit() or int(size) < 1:
+        raise InputError(
+            f"page size must be a positive whole number, got {size!r}", field="page_size"
+        )
+    return int(size)
+
+
 def build_search(inputs, resolved=None):
     """An `~glue_mast.archive.search.ObservationSearch` for a form's ``inputs``.
 
@@ -178,10 +199,7 @@ def build_search(inputs, resolved=None):
     if coordinates:
         with concerning("coordinates"):
             position = parse_coordinates(coordinates)
-    with concerning("page_size"):
-        size = inputs.get("page_size")
-        if isinstance(size, bool) or not str(size).strip().isdigit() or int(size) < 1:
-            raise InputError(f"page size must be a positive whole number, got {size!r}")
+    page_size(inputs.get("page_size"))
 
     if target and (resolved is None or resolved[0] != target):
         # The field list is needed next; fetch it while the name resolves.

@@ -11,11 +11,10 @@ from __future__ import annotations
 from echo import CallbackProperty, delay_callback
 
 from ..errors import InputError
-from ..jobs import Job
 from .base import JobState, ObjectProperty
 from .form import concerning, split_values
 
-__all__ = ["FILTER_INPUTS", "ProductState", "human_size", "start_fetch"]
+__all__ = ["FILTER_INPUTS", "ProductState", "fetch_within", "human_size"]
 
 #: The filter's inputs, as saved by ``ProductState.as_dict``.
 FILTER_INPUTS = ("calibrated_only", "mrp_only", "extension", "product_type", "extra_filters")
@@ -23,14 +22,9 @@ FILTER_INPUTS = ("calibrated_only", "mrp_only", "extension", "product_type", "ex
 
 def human_size(nbytes):
     """``342720`` -> ``"342.7 kB"``: decimal units, as MAST's portal shows sizes."""
-    if nbytes is None:
-        return ""
-    size = float(nbytes)
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if size < 1000 or unit == "TB":
-            return f"{int(size)} B" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1000
-    return ""  # pragma: no cover - the loop always returns
+    from ..util import format_size
+
+    return "" if nbytes is None else format_size(nbytes)
 
 
 def exclusive_rule():
@@ -44,34 +38,33 @@ def exclusive_rule():
     return is_exclusive
 
 
-def start_fetch(products, download_dir=None, progress=None):
-    """Start downloading ``products`` in the background; returns a `~glue_mast.jobs.Job`.
+def fetch_within(job, products, download_dir=None, progress=None):
+    """(worker thread) Fetch ``products`` with :func:`glue_mast.start_fetch`, inside ``job``.
 
-    The job's result is a `~glue_mast.archive.fetch.FetchResult`. ``progress(event)`` (on the
-    worker thread) receives the events of :func:`glue_mast.archive.fetch.fetch` (``start``,
-    ``bytes``, ``file``, ``end``), each with ``bytes_done`` and ``bytes_total`` added; ``bytes``
-    events are throttled (:attr:`~glue_mast.jobs.Job.progress_interval`), the others never
-    dropped. The download itself cannot be interrupted by :meth:`~glue_mast.jobs.Job.cancel`:
-    it stops at the end (a cancelled job drops its outcome).
+    Planning (which reads the disk, and checksums files already there) runs here rather than
+    on the front end's thread; cancelling ``job`` cancels the fetch, which stops its transfers
+    within about a second and keeps partial files for the next fetch to resume.
+
+    Returns
+    -------
+    `~glue_mast.archive.fetch.FetchResult`
     """
-    from ..archive.fetch import fetch
+    from ..archive.fetch import start_fetch
 
-    def work(job):
-        counted = {"bytes_done": 0, "bytes_total": 0}
-
-        def on_event(event):
-            if event.get("event") == "start":
-                counted["bytes_total"] = int(event.get("bytes") or 0)
-            elif event.get("event") == "bytes":
-                counted["bytes_done"] += int(event.get("bytes") or 0)
-            job.report(dict(event, **counted), force=event.get("event") != "bytes")
-
-        return fetch(products, download_dir, progress=on_event)
-
-    job = Job(work, name=f"fetch {len(products)} products", start=False)
-    if progress is not None:
-        job.add_progress_callback(progress)
-    return job.start()
+    fetching = start_fetch(products, download_dir, progress=progress)
+    try:
+        while not fetching.wait(0.1):
+            if job is not None and job.cancel_requested:
+                fetching.cancel()
+        result = fetching.result()
+        if job is not None:
+            # A fetch whose transfers all stopped on the cancel before it looked may return
+            # its result rather than raise: the job was cancelled all the same.
+            job.check_cancelled()
+        return result
+    finally:
+        if not fetching.done:  # an error or interrupt here: do not leave transfers running
+            fetching.cancel()
 
 
 class ProductState(JobState):
@@ -89,8 +82,8 @@ class ProductState(JobState):
     ``selected`` (the selected rows of ``filtered``), ``selected_count``, ``selected_size``
     (bytes) and ``selected_size_text``, ``exclusive`` (dataURIs of selected products that are
     exclusive access: fetched only with a MAST token), ``last_fetch`` (the last
-    `~glue_mast.archive.fetch.FetchResult`), ``fetch_fraction`` (0..1 while fetching),
-    ``busy``, ``error`` and ``error_field``.
+    `~glue_mast.archive.fetch.FetchResult`), ``fetch_fraction`` (0..1 while fetching) and
+    ``fetch_status`` (a line for a label), ``busy``, ``error`` and ``error_field``.
 
     Parameters
     ----------
@@ -102,6 +95,22 @@ class ProductState(JobState):
     **inputs
         Initial filter inputs.
     """
+
+    #: The filter inputs (what :meth:`as_dict` saves).
+    INPUTS = FILTER_INPUTS
+    #: What listing, filtering and fetching fill in (besides busy, error, error_field).
+    OUTPUTS = (
+        "products",
+        "filtered",
+        "selected",
+        "selected_count",
+        "selected_size",
+        "selected_size_text",
+        "exclusive",
+        "last_fetch",
+        "fetch_fraction",
+        "fetch_status",
+    )
 
     observations = ObjectProperty(None, docstring="Selected observations (Table), or None")
     calibrated_only = CallbackProperty(True, docstring="Keep calib_level >= 2 only")
@@ -120,6 +129,7 @@ class ProductState(JobState):
     exclusive = CallbackProperty([], docstring="dataURIs of selected exclusive-access products")
     last_fetch = ObjectProperty(None, docstring="The last FetchResult")
     fetch_fraction = CallbackProperty(None, docstring="Bytes fetched / bytes to fetch")
+    fetch_status = CallbackProperty("", docstring="What the fetch is doing, for a label")
 
     def __init__(self, search=None, dispatch=None, **inputs):
         if dispatch is None and search is not None:
@@ -262,18 +272,20 @@ class ProductState(JobState):
     # -- fetching -------------------------------------------------------------------------------
 
     def fetch(self, download_dir=None):
-        """Download the selected products in the background.
+        """Download the selected products in the background (:func:`glue_mast.start_fetch`).
 
         Parameters
         ----------
         download_dir : path-like, optional
-            Root of the download layout (default ``glue_mast.conf.download_dir``).
+            Root of the download layout (default: the download cache,
+            :func:`glue_mast.config.current_cache_dir`).
 
         Returns
         -------
         `~glue_mast.jobs.Job`
             Its result is the `~glue_mast.archive.fetch.FetchResult`, also set as
-            :attr:`last_fetch`; :attr:`fetch_fraction` follows its progress.
+            :attr:`last_fetch`; :attr:`fetch_fraction` and :attr:`fetch_status` follow its
+            progress. Cancelling it cancels the transfers.
         """
         selected = self.selected
         if selected is None or not len(selected):
@@ -282,19 +294,58 @@ class ProductState(JobState):
                 raise InputError("select at least one product to fetch", field="selected")
 
             return self._start(work, name="fetch products")
-        self.fetch_fraction = 0.0
+        with delay_callback(self, "fetch_fraction", "fetch_status"):
+            self.fetch_fraction = 0.0
+            self.fetch_status = "starting"
 
         def progress(event):
-            total = event.get("bytes_total") or 0
-            fraction = min(1.0, event["bytes_done"] / total) if total else 0.0
-            self.dispatch(lambda: setattr(self, "fetch_fraction", fraction))
+            fraction, status = _progress_of(event)
+            if fraction is not None or status:
+                self.dispatch(lambda: self._show_progress(fraction, status))
 
         def land(result):
-            self.last_fetch = result
-            self.fetch_fraction = 1.0
+            with delay_callback(self, "last_fetch", "fetch_fraction", "fetch_status"):
+                self.last_fetch = result
+                self.fetch_fraction = 1.0
+                self.fetch_status = _summary(result)
 
-        job = start_fetch(selected, download_dir, progress=progress)
-        return self._start(job, name="fetch products", land=land)
+        return self._start(
+            lambda job: fetch_within(job, selected, download_dir, progress),
+            name=f"fetch {len(selected)} products",
+            land=land,
+        )
+
+    def _show_progress(self, fraction, status):
+        if fraction is not None:
+            self.fetch_fraction = fraction
+        if status:
+            self.fetch_status = status
+
+
+def _progress_of(event):
+    """(fraction or None, status text) of a fetch progress event."""
+    from ..archive.fetch.events import BytesReceived, FetchStarted, FileFinished
+
+    if isinstance(event, FetchStarted):
+        return 0.0, f"fetching {event.files} file{'s' if event.files != 1 else ''}, " + (
+            human_size(event.bytes)
+        )
+    if isinstance(event, BytesReceived):
+        total = event.bytes_total
+        fraction = min(1.0, event.bytes_done / total) if total else None
+        return fraction, f"{human_size(event.bytes_done)} of {human_size(total)}"
+    if isinstance(event, FileFinished):
+        return None, f"{event.files_done} of {event.files_total} files"
+    return None, ""
+
+
+def _summary(result):
+    parts = [f"{len(result.downloaded)} downloaded"]
+    for name in ("cached", "skipped", "failed"):
+        n = len(getattr(result, name))
+        if n:
+            parts.append(f"{n} {'already on disk' if name == 'cached' else name}")
+    return ", ".join(parts)
 
 
 def _exclusive_uris(table):

@@ -71,6 +71,18 @@ class SearchState(JobState):
     >>> state.count, len(state.rows)  # doctest: +REMOTE_DATA +IGNORE_OUTPUT
     """
 
+    #: The inputs, in form order (what :meth:`as_dict` saves).
+    INPUTS = form.INPUTS
+    #: What jobs fill in (besides ``busy``, ``error``, ``error_field``).
+    OUTPUTS = (
+        "count",
+        "rows",
+        "n_pages",
+        "resolved_position",
+        "collection_choices",
+        "instrument_choices",
+    )
+
     target = CallbackProperty("", docstring="Object name, resolved by MAST's resolver")
     coordinates = CallbackProperty("", docstring="A position, instead of a target")
     radius = CallbackProperty("", docstring="Cone radius with a unit, e.g. '0.2 deg'")
@@ -158,9 +170,10 @@ class SearchState(JobState):
             self.selected_obsids = []
 
     def _pages(self, count):
-        if count is None:
-            return None
-        return max(1, math.ceil(count / int(self.page_size)))
+        size = self.page_size
+        if count is None or isinstance(size, bool) or not str(size).strip().isdigit():
+            return None  # a page size being typed is checked when the search is sent
+        return max(1, math.ceil(count / max(1, int(size))))
 
     # -- jobs ---------------------------------------------------------------------------------
 
@@ -188,7 +201,7 @@ class SearchState(JobState):
         def work(job):
             query = self._build(inputs, resolved, current)
             job.check_cancelled()
-            size = int(inputs["page_size"])
+            size = form.page_size(inputs["page_size"])
             if query.sort:
                 self._show_count(query.fetch_count(), current)
                 rows = query.page(1, size)
@@ -220,6 +233,8 @@ class SearchState(JobState):
         `~glue_mast.jobs.Job`
             Its result is the page's Table. If page ``n`` is already shown, nothing is sent.
         """
+        if not isinstance(n, bool) and str(n).strip().isdigit():
+            n = int(n)  # a form's text box gives "3"
         query_ticket = self._query_ticket
         self._page_ticket = page_ticket = self._new_ticket()
         inputs, resolved, query = self.as_dict(), self._resolved, self._query
@@ -231,7 +246,7 @@ class SearchState(JobState):
 
         def work(job):
             with form.concerning("page"):
-                if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+                if isinstance(n, bool) or not str(n).strip().isdigit() or int(n) < 1:
                     raise InputError(f"page must be a whole number from 1, got {n!r}")
                 if n_pages is not None and n > n_pages:
                     raise InputError(
@@ -240,10 +255,11 @@ class SearchState(JobState):
                     )
             if already:
                 return rows
+            size = form.page_size(inputs["page_size"])
             q = query if query is not None else self._build(inputs, resolved, current)
             job.check_cancelled()
             with form.concerning("page"):
-                table = q.page(n, int(inputs["page_size"]))
+                table = q.page(n, size)
             job.check_cancelled()
             self._land(current, lambda: self._show_page(table, n))
             return table

@@ -99,6 +99,7 @@ class LocalArchive:
             tokens = {VALID_TOKEN: "Local Archive User"}
         self._server = ArchiveServer((host, port), self.catalog, configs, tokens=tokens)
         self._thread = None
+        self._serving_here = False  # serve_forever() in the caller's thread
 
     @property
     def url(self):
@@ -139,7 +140,11 @@ class LocalArchive:
     def serve_forever(self):
         """Serve in this thread until interrupted (for ``python -m glue_mast.testing``)."""
         self.catalog.warm()
-        self._server.serve_forever()
+        self._serving_here = True
+        try:
+            self._server.serve_forever()
+        finally:
+            self._serving_here = False
 
     def __enter__(self):
         return self.start()
@@ -174,7 +179,7 @@ class LocalArchive:
         ]
 
     def __repr__(self):
-        state = "serving" if self._thread else "stopped"
+        state = "serving" if self._thread or self._serving_here else "not serving"
         return (
             f"<LocalArchive {self.url} {state}: {self.catalog.n_real} named observations, "
             f"{self.catalog.n_synthetic:,} synthetic>"

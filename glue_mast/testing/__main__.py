@@ -7,16 +7,42 @@ import sys
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m glue_mast.testing",
-        description="Serve the local MAST-compatible archive on loopback until interrupted.",
+        description="Serve the local MAST-compatible archive on loopback until interrupted "
+        "(Ctrl-C). Point glue-mast at it with --server URL or GLUE_MAST_SERVER=URL.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
-    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every request")
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
     parser.add_argument(
-        "--bandwidth", type=float, default=None, help="bytes per second per response body"
+        "--port", type=int, default=8765, help="port to listen on; 0 picks a free one"
     )
-    parser.add_argument("--synthetic-rows", type=int, default=100_000)
-    parser.add_argument("--synthetic-file-size", type=int, default=65_536)
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="delay added to every request, to imitate a distant server",
+    )
+    parser.add_argument(
+        "--bandwidth",
+        type=float,
+        default=None,
+        metavar="BYTES_PER_S",
+        help="limit on each response body's speed (none: as fast as loopback goes)",
+    )
+    parser.add_argument(
+        "--synthetic-rows",
+        type=int,
+        default=100_000,
+        metavar="N",
+        help="rows of the SYNTHETIC collection, for paging large results",
+    )
+    parser.add_argument(
+        "--synthetic-file-size",
+        type=int,
+        default=65_536,
+        metavar="BYTES",
+        help="size of each synthetic product file (rounded up to whole 2880-byte FITS blocks)",
+    )
     parser.add_argument(
         "--request-log", metavar="PATH", help="append every request served to PATH as a JSON line"
     )
@@ -34,7 +60,12 @@ def main(argv=None):
     archive.faults.bandwidth = args.bandwidth
     if args.request_log:
         archive._server.request_log = open(args.request_log, "a", encoding="utf-8")  # noqa: SIM115
-    print(f"serving {archive!r}", flush=True)
+    catalog = archive.catalog
+    print(
+        f"Local MAST-compatible archive serving at {archive.url} ({catalog.n_real} named "
+        f"observations, {catalog.n_synthetic:,} synthetic); Ctrl-C stops it",
+        flush=True,
+    )
     print(f"URL {archive.url}", flush=True)
     print(f"exclusive-access token: {VALID_TOKEN}", flush=True)
     try:

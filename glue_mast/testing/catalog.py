@@ -5,7 +5,8 @@ these Mashup filters and this position, in what order" over the snapshot of
 :mod:`glue_mast.testing.snapshot`. Columns are numpy arrays (the synthetic collection is built
 with vectorised numpy, never row by row), so a filter over 100,000 rows costs milliseconds.
 
-Semantics follow MAST's portal, as astroquery speaks it (notes/astroquery_mast.md, section 2.1):
+Semantics follow MAST's portal, as astroquery speaks it (``astroquery/mast/discovery_portal.py``,
+``PortalAPI.build_filter_set``):
 discrete filters match any of their values, case-insensitively, and columns with a separator
 (``obs_collection``, ``filters``, ...) match any element of a ``;``-separated cell; ``freeText``
 is a SQL ``LIKE`` pattern with ``%``; continuous filters are ``[{"min": a, "max": b}]``

@@ -3,9 +3,12 @@
 No real HST, JWST, IUE or FUSE spectra can be shipped with glue-mast, so the local
 archive in `glue_mast.testing` serves files made here instead. Each one follows the
 layout of the real MAST product it imitates (header keywords, extension names,
-columns, TFORM/TUNIT strings, row structure) as recorded in the project notes
-``notes/data.md`` section 3, so that specutils, lightkurve and our own loaders treat
-them as they would treat the real thing. Only the numbers are synthetic: a smooth
+columns, TFORM/TUNIT strings, row structure), as the mission pipelines write it
+(calcos' ``extract.py``, calstis, the jwst pipeline through stdatamodels' schemas,
+MAST's VO spectral containers) and as specutils' loaders read it
+(``specutils/io/default_loaders/hst_cos.py``, ``hst_stis.py``, ``jwst_reader.py``),
+so that specutils, lightkurve and our own loaders treat them as they would treat the
+real thing. Only the numbers are synthetic: a smooth
 continuum with a few emission or absorption lines and photon-like noise.
 
 Every generator is a pure function of its parameters and returns ``bytes``. The
@@ -377,7 +380,7 @@ def _f32(array):
 
 
 # --------------------------------------------------------------------------------------
-# HST (notes/data.md 3.1 and 3.2)
+# HST: COS and STIS extracted spectra
 
 
 def _hst_primary(
@@ -493,7 +496,7 @@ def make_hst_cos_x1d(
 ):
     """HST/COS one-dimensional extracted spectrum, ``<rootname>_x1d.fits``.
 
-    Imitates the calcos ``x1d``/``x1dsum`` product (notes/data.md 3.1): a PRIMARY
+    Imitates the calcos ``x1d``/``x1dsum`` product: a PRIMARY
     header with the COS keywords, then one ``SCI`` binary table with one row per FUV
     segment (FUVA, FUVB) or NUV stripe (NUVA, NUVB, NUVC). Columns and units are
     those calcos ``extract.py`` writes; calcos 3.x (``cal_ver`` >= 3) also writes
@@ -695,7 +698,7 @@ def make_hst_stis_x1d(
 ):
     """HST/STIS one-dimensional extracted spectrum, ``<rootname>_x1d.fits``.
 
-    Imitates the calstis ``x1d`` product (notes/data.md 3.2): PRIMARY with
+    Imitates the calstis ``x1d`` product: PRIMARY with
     ``X1DCORR='COMPLETE'`` and ``NEXTEND=1``, then one ``SCI`` binary table with one
     row per spectral order and NELEM 1024, with the non-standard unit strings of the
     real files ('Angstroms', 'Counts/s', 'erg/s/cm**2/Angstrom'). A first-order
@@ -960,7 +963,7 @@ def make_hst_raw(
 
 
 # --------------------------------------------------------------------------------------
-# JWST (notes/data.md 3.3)
+# JWST: products as stdatamodels' schemas lay them out
 
 # The software a JWST pipeline run of the cal_ver era recorded in the ASDF tree.
 _ASDF_LIBRARY = {
@@ -1275,7 +1278,8 @@ def make_jwst_x1d(
 ):
     """JWST one-dimensional extracted spectrum, ``*_x1d.fits`` (a MultiSpecModel).
 
-    Imitates what the jwst pipeline writes through stdatamodels (notes/data.md 3.3):
+    Imitates what the jwst pipeline writes through stdatamodels (the ``multispec``
+    and ``spectable`` schemas in ``stdatamodels/jwst/datamodels/schemas``):
     PRIMARY (``TELESCOP='JWST'``, ``DATAMODL='MultiSpecModel'``), one ``EXTRACT1D``
     binary table with one row per wavelength and the columns and units of the
     stdatamodels 6.0 ``spectable`` schema, and a final ``ASDF`` extension holding
@@ -1397,7 +1401,7 @@ def make_jwst_s2d(
 ):
     """JWST rectified two-dimensional spectrum, ``*_s2d.fits`` (a MultiSlitModel).
 
-    Imitates the resampled slit product (notes/data.md 3.3): PRIMARY, then the
+    Imitates the resampled slit product (stdatamodels' ``multislit`` schema): PRIMARY, then the
     slit's ``SCI`` image (float32, BUNIT 'MJy/sr', SLTNAME, DISPAXIS=1), ``DQ``
     (uint32), ``ERR`` and ``WAVELENGTH`` (micron) in stdatamodels' order, and the
     ``ASDF`` extension. The real tree also holds each slit's gwcs
@@ -1509,7 +1513,7 @@ def make_jwst_uncal(
 
 
 # --------------------------------------------------------------------------------------
-# IUE and FUSE VO spectral containers (notes/data.md 3.4 and 3.5)
+# IUE and FUSE VO spectral containers (the IVOA Spectrum data model's FITS serialisation)
 
 
 def _vo_columns(wave, flux, sigma, flux_unit, quality=None):
@@ -1635,7 +1639,7 @@ def make_iue_mxlo_vo(
 ):
     """IUE low-dispersion spectrum in MAST's VO container, ``<image>mxlo_vo.fits``.
 
-    Imitates ``…/pub/vospectra/iue2/lwp13058mxlo_vo.fits`` (notes/data.md 3.4): a
+    Imitates MAST's ``…/pub/vospectra/iue2/lwp13058mxlo_vo.fits``: a
     PRIMARY header keeping the IUE/NEWSIPS keywords (TELESCOP='IUE', CAMERA, IMAGE,
     DISPERSN, APERTURE, LDATEOBS, LEXPTIME, ...), then a one-row ``Spectral
     Container`` table with vector columns WAVE, FLUX, SIGMA and QUALITY (495 points,
@@ -1741,11 +1745,11 @@ def make_fuse_vo(
 ):
     """FUSE spectrum in MAST's VO container, ``<dataset>00nvo4ttagfcal_vo.fits``.
 
-    Follows notes/data.md 3.5: a PRIMARY header keeping the FUSE keywords
+    As MAST serves FUSE data as VO spectra: a PRIMARY header keeping the FUSE keywords
     (TELESCOP='FUSE', INSTRUME='FUV', ...), then a one-row ``Spectral Container``
     table with WAVE, FLUX and SIGMA vectors over 905-1187 A and no quality column,
-    and the VO keywords with ``COLLECT='FUSE/FUV'``. The file name follows the
-    example the notes give (``i801010100000nvo4ttagfcal_vo.fits``).
+    and the VO keywords with ``COLLECT='FUSE/FUV'``. The file name follows MAST's
+    pattern (e.g. ``i801010100000nvo4ttagfcal_vo.fits``).
 
     Parameters
     ----------

@@ -1,6 +1,7 @@
 """A MAST-compatible HTTP server on loopback, speaking MAST's wire protocol as astroquery does.
 
-Endpoints (notes/astroquery_mast.md, section 7):
+Endpoints, those astroquery.mast calls (``astroquery/mast/discovery_portal.py``,
+``services.py``, ``utils.py``, ``auth.py``):
 
 - ``POST /api/v0/invoke``: the portal Mashup API (``Mast.Caom.Cone``,
   ``Mast.Caom.Filtered[.Position]``, ``Mast.Caom.Products``, ``Mast.Caom.All``,
@@ -85,7 +86,11 @@ class Faults:
         self.reset()
 
     def reset(self):
-        """Remove every fault."""
+        """Remove every fault, and end the stalls in progress."""
+        stalls_over = getattr(self, "_stalls_over", None)
+        if stalls_over is not None:
+            stalls_over.set()
+        self._stalls_over = threading.Event()
         with self._lock:
             #: Seconds added before answering every request.
             self.latency = 0.0
@@ -178,6 +183,14 @@ class Faults:
         """Wait ``seconds`` before answering the next ``times`` matching requests."""
         self._add("stall", times, match, seconds=seconds)
 
+    def stall_body(self, after_bytes, seconds, *, times=1, match=None):
+        """Send ``after_bytes`` of a download body, then nothing for ``seconds``, then the rest.
+
+        The connection stays open and quiet, as when a server hangs mid-transfer; :meth:`reset`
+        ends a stall early.
+        """
+        self._add("stall_body", times, match, after_bytes=after_bytes, seconds=seconds)
+
 
 class ArchiveServer(ThreadingHTTPServer):
     """The HTTP server; :class:`glue_mast.testing.LocalArchive` is the usual way to run it."""
@@ -215,6 +228,15 @@ class ArchiveServer(ThreadingHTTPServer):
     def record(self, rec):
         with self._log_lock:
             self.log.append(rec)
+
+    def handle_error(self, request, client_address):
+        import sys
+
+        # A client that goes away mid-answer (a cancelled fetch, one that stopped reading
+        # because its disk is full) is not the archive's error: no traceback on stderr.
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
     def finish_record(self, rec):
         """Called when a request has been answered."""
@@ -685,6 +707,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return
+        pause = faults._take("stall_body", self.path, uri)
+        if pause:
+            self._write(body[: pause["after_bytes"]])
+            self.wfile.flush()
+            faults._stalls_over.wait(pause["seconds"])
+            body = body[pause["after_bytes"] :]
         self._write(body)
 
     def _bundle(self, body):

@@ -1,6 +1,7 @@
 """One setting sends every request to one base URL; failures become one clear line."""
 
 import socket
+import time
 import subprocess
 import sys
 
@@ -176,3 +177,117 @@ def test_core_has_no_gui_imports():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_astroquery_internals_are_touched_in_the_adapter_only():
+    # astroquery's private attributes and its raw JSON answers are used by one module, so that
+    # an astroquery release that changes them is met in one place.
+    from pathlib import Path
+
+    package = Path(glue_mast.__file__).parent
+    markers = ("._parse_result", '["paging"]', "._column_configs", "_portal_api_connection")
+    offenders = [
+        f"{path.relative_to(package)}: {marker}"
+        for path in package.rglob("*.py")
+        if path.name != "astroquery_adapter.py"
+        for marker in markers
+        if marker in path.read_text()
+    ]
+    assert offenders == []
+
+
+# --- Retry-After and EXECUTING on queries -----------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["soon", "1.5e3", "Tue, 99 Foo 2026"])
+def test_a_retry_after_that_is_no_delay_is_treated_as_absent(local_mast, value):
+    q = glue_mast.search(obs_collection="IUE")
+    local_mast.faults.error(429, retry_after=value, times=1, match="Mast.Caom.Filtered")
+    local_mast.clear_log()
+    assert q.count == 3
+    statuses = [r.status for r in local_mast.requests(path="/api/v0/invoke")]
+    assert statuses == [429, 200]
+
+
+@pytest.mark.parametrize(
+    "seconds, shown", [(86400, "86400 s (1 day)"), (7200, "7200 s (2 hours)"), (31, "31 s")]
+)
+def test_a_retry_after_longer_than_the_timeout_fails_at_once(local_mast, seconds, shown):
+    config.configure(timeout=30)
+    q = glue_mast.search(obs_collection="IUE")
+    local_mast.faults.error(429, retry_after=seconds, times=5, match="Mast.Caom.Filtered")
+    local_mast.clear_log()
+    start = time.monotonic()
+    with pytest.raises(ServerError) as info:
+        q.count
+    assert time.monotonic() - start < 2
+    assert str(info.value) == (
+        f"MAST asked to wait {shown} before answering while counting observations, longer "
+        "than the 30 s timeout; try again later"
+    )
+    assert [r.status for r in local_mast.requests(path="/api/v0/invoke")] == [429]
+
+
+def test_a_retry_after_within_the_timeout_is_waited_for(local_mast):
+    config.configure(timeout=5)
+    q = glue_mast.search(obs_collection="IUE")
+    local_mast.faults.error(503, retry_after=2, times=1, match="Mast.Caom.Filtered")
+    local_mast.clear_log()
+    assert q.count == 3
+    first, second = local_mast.requests(path="/api/v0/invoke")
+    assert (first.status, second.status) == (503, 200)
+    assert second.time - first.time >= 1.95
+
+
+def _polls(archive, service="Mast.Caom.Filtered"):
+    return [r for r in archive.requests(path="/api/v0/invoke") if r.service == service]
+
+
+def test_a_query_that_stays_executing_ends_at_the_timeout_politely(local_mast):
+    config.configure(timeout=5)
+    q = glue_mast.search(obs_collection="IUE")
+    local_mast.faults.executing(10**6, match="Mast.Caom.Filtered")
+    local_mast.clear_log()
+    start = time.monotonic()
+    with pytest.raises(ServerTimeout) as info:
+        q.count
+    took = time.monotonic() - start
+    polls = _polls(local_mast)
+    assert 4.9 <= took <= 6
+    assert 5 <= len(polls) <= 10  # astroquery alone: thousands a second
+    gaps = [b.time - a.time for a, b in zip(polls, polls[1:], strict=False)]
+    assert all(0.09 <= g <= 2.3 for g in gaps) and gaps[1] > gaps[0]
+    assert str(info.value) == (
+        f"MAST at {local_mast.url} was still working on the query after 5 s ({len(polls)} "
+        "answers of EXECUTING) while counting observations; it was given the 5 s timeout: try "
+        "again later, allow longer (the timeout setting, GLUE_MAST_TIMEOUT), or narrow the search"
+    )
+    assert info.value.field == "timeout"
+    # The next query starts afresh.
+    local_mast.faults.reset()
+    assert glue_mast.search(obs_collection="IUE").count == 3
+
+
+def test_a_query_executing_a_while_is_polled_with_backoff_and_answers(local_mast):
+    q = glue_mast.search(obs_collection="IUE")
+    local_mast.faults.executing(3, match="Mast.Caom.Filtered")
+    local_mast.clear_log()
+    assert q.count == 3
+    polls = _polls(local_mast)
+    assert len(polls) == 4
+    gaps = [b.time - a.time for a, b in zip(polls, polls[1:], strict=False)]
+    assert [round(g, 1) for g in gaps] == [0.1, 0.2, 0.4]
+
+
+def test_astroquerys_own_paging_is_not_cut_by_the_timeout(local_mast):
+    """The timeout is per request (and per EXECUTING wait), not per paged call."""
+    from astroquery.mast import Observations
+
+    config.configure(timeout=1)
+    local_mast.faults.latency = 0.4
+    local_mast.faults.executing(1, match="Mast.Caom.Filtered")
+    start = time.monotonic()
+    table = Observations.query_criteria(obs_collection="IUE", pagesize=1)
+    assert len(table) == 3 and time.monotonic() - start > 1.5
+    pages = [r.request["page"] for r in _polls(local_mast)]
+    assert pages == [1, 1, 2, 3]

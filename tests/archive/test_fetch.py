@@ -12,7 +12,16 @@ import pytest
 
 import glue_mast
 from glue_mast import config
-from glue_mast.archive.fetch import fetch, plan, safe_component
+from glue_mast.archive.fetch import (
+    BytesReceived,
+    FetchEnded,
+    FetchStarted,
+    FileFinished,
+    FileStatus,
+    fetch,
+    plan,
+    safe_component,
+)
 from glue_mast.provenance import Manifest
 from glue_mast.testing import VALID_TOKEN, LocalArchive
 
@@ -203,15 +212,15 @@ def test_interrupted_fetch_leaves_the_disk_and_manifest_consistent(local_mast, t
     assert not list(tmp_path.rglob("*.part"))
 
 
-def test_disk_full_is_reported_and_nothing_is_kept(local_mast, k2, tmp_path):
+def test_a_part_linked_elsewhere_is_not_written_through(local_mast, k2, tmp_path):
+    # (A full disk, for real, is in test_fetch_integrity.py.)
     planned = plan(k2, tmp_path).to_fetch[0]
     planned.path.parent.mkdir(parents=True)
-    os.symlink("/dev/full", planned.part)  # every write there fails with ENOSPC
+    os.symlink("/dev/full", planned.part)  # every write there would fail with ENOSPC
     result = fetch(k2, tmp_path)
-    [outcome] = result.failed
-    assert "No space left on device" in outcome.message
-    assert "check the disk space" in outcome.message
-    assert not planned.path.exists()
+    [outcome] = result.downloaded
+    assert planned.path.read_bytes() == served(local_mast, planned.uri)
+    assert not planned.part.exists() and not planned.path.is_symlink()
 
 
 def test_unwritable_directory_is_reported(local_mast, k2, tmp_path):
@@ -368,14 +377,21 @@ def test_fetch_result_retry(local_mast, k2, tmp_path):
 def test_progress_events_for_front_ends(local_mast, tw_hya, tmp_path):
     events = []
     result = fetch(tw_hya, tmp_path, progress=events.append)
-    kinds = [e["event"] for e in events]
-    assert kinds[0] == "start" and kinds[-1] == "end"
-    assert events[0]["files"] == 9 and events[0]["bytes"] == sum(
-        o.file.size for o in result.downloaded
+    start, *middle, end = events
+    assert start == FetchStarted(
+        files=9, bytes=sum(o.file.size for o in result.downloaded), cached=0, skipped=2
     )
-    assert sum(e["bytes"] for e in events if e["event"] == "bytes") == events[0]["bytes"]
-    done = [e for e in events if e["event"] == "file"]
-    assert len(done) == 9 and {e["status"] for e in done} == {"downloaded"}
+    assert isinstance(end, FetchEnded) and (end.downloaded, end.skipped, end.failed) == (9, 2, 0)
+    assert end.bytes_done == start.bytes and not end.cancelled
+    assert end.manifest == str(tmp_path / "manifest.json")
+    done = [e for e in middle if isinstance(e, FileFinished)]
+    assert len(done) == 9 and {e.status for e in done} == {FileStatus.DOWNLOADED}
+    assert [e.files_done for e in done] == list(range(1, 10))
+    received = [e for e in middle if isinstance(e, BytesReceived)]
+    # Totals are cumulative: whatever the throttle drops, the next event makes up for it.
+    assert all(e.bytes_total == start.bytes for e in received)
+    assert [e.bytes_done for e in received] == sorted(e.bytes_done for e in received)
+    assert all(0 < e.file_done_bytes <= e.file_total for e in received)
 
 
 def test_redirect_loop_is_not_a_disk_error(local_mast, k2, tmp_path):

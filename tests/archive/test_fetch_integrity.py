@@ -246,3 +246,328 @@ def test_a_case_variant_of_a_recorded_path_is_another_file(local_mast, tmp_path)
     [b] = fetch([second], tmp_path).downloaded
     assert a.file.path.name.casefold() != b.file.path.name.casefold()
     assert set(recorded(tmp_path)) == {first["dataURI"], second["dataURI"]}
+
+
+# --- 8: nothing is written outside the directory ----------------------------------------------
+
+
+@pytest.fixture
+def outside(tmp_path):
+    """A file outside the download directory ``tmp_path / "out"``, and its bytes."""
+    victim = tmp_path / "outside" / "victim"
+    victim.parent.mkdir()
+    victim.write_bytes(b"not yours")
+    return victim
+
+
+def assert_nothing_outside(root, victim, result=None):
+    assert victim.read_bytes() == b"not yours"
+    assert [p.name for p in victim.parent.iterdir()] == ["victim"]
+    text = (root / "manifest.json").read_text() if (root / "manifest.json").exists() else ""
+    assert "../" not in text and "outside" not in text
+
+
+@pytest.mark.parametrize("planted", ["part", "meta-tmp"])
+def test_a_planted_symlink_is_not_written_through(local_mast, k2, tmp_path, outside, planted):
+    root = tmp_path / "out"
+    f = plan(k2, root).to_fetch[0]
+    f.path.parent.mkdir(parents=True)
+    link = f.part if planted == "part" else f.part.with_name(f".{f.part.name}.meta.tmp")
+    link.symlink_to(outside)
+    result = fetch(k2, root)
+    [o] = result.downloaded
+    assert o.file.path.read_bytes() == served(local_mast, f.uri)
+    assert_nothing_outside(root, outside)
+    assert Manifest.read(root / "manifest.json").verify()
+
+
+def test_a_part_symlink_with_the_files_own_bytes_is_not_recorded_outside(
+    local_mast, k2, tmp_path, outside
+):
+    root = tmp_path / "out"
+    f = plan(k2, root).to_fetch[0]
+    outside.write_bytes(served(local_mast, f.uri))  # complete, right size, right bytes
+    f.path.parent.mkdir(parents=True)
+    f.part.symlink_to(outside)
+    [o] = fetch(k2, root).downloaded
+    assert not o.file.path.is_symlink() and o.file.path.parent.resolve().is_relative_to(root)
+    assert outside.exists() and not f.part.exists()
+    [record] = Manifest.read(root / "manifest.json").to_dict()["datasets"]
+    assert record["path"] == o.file.path.relative_to(root).as_posix()
+
+
+@pytest.mark.parametrize("linked", ["collection", "file"])
+def test_a_symlink_out_of_the_layout_is_refused(local_mast, k2, tmp_path, outside, linked):
+    root = tmp_path / "out"
+    f = plan(k2, root).to_fetch[0]
+    if linked == "collection":
+        root.mkdir()
+        (root / "K2").symlink_to(outside.parent, target_is_directory=True)
+    else:
+        outside.write_bytes(served(local_mast, f.uri))
+        f.path.parent.mkdir(parents=True)
+        f.path.symlink_to(outside)
+    with pytest.raises(glue_mast.errors.InputError, match="symbolic link"):
+        fetch(k2, root)
+    outside.write_bytes(b"not yours")
+    assert_nothing_outside(root, outside)
+
+
+# --- 5: two fetches into one directory at once ------------------------------------------------
+
+_FETCHER = """
+import json, sys, time
+import glue_mast
+from glue_mast.archive.fetch import fetch
+
+server, rows, plan = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
+glue_mast.configure(server=server)
+for directory, start in plan:
+    time.sleep(max(0.0, start - time.time()))
+    result = fetch(rows, directory, parallel=2, backoff=0.05)
+    print(json.dumps([directory, result.ok, [o.message for o in result.failed]]), flush=True)
+"""
+
+
+def test_two_fetches_into_one_directory_at_once(local_mast, tmp_path):
+    import random
+    import subprocess
+    import sys
+    import time
+
+    rows = synthetic(9)
+    first, second = rows[:6], rows[3:]  # three files in common
+    local_mast.faults.bandwidth = 300_000  # 0.2 s a file: the two fetches overlap
+    trials = 12
+    rng = random.Random(7)
+    start = time.time() + 4  # both processes have started by then
+    dirs = [str(tmp_path / f"trial{k}") for k in range(trials)]
+    a_plan = [(d, start + 1.6 * k) for k, d in enumerate(dirs)]
+    b_plan = [(d, t + rng.uniform(0, 0.6)) for d, t in a_plan]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _FETCHER, local_mast.url, json.dumps(r), json.dumps(p)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for r, p in ((first, a_plan), (second, b_plan))
+    ]
+    reports = [p.communicate(timeout=120) for p in procs]
+    for proc, (out, err) in zip(procs, reports, strict=True):
+        assert proc.returncode == 0, err
+        assert all(json.loads(line)[1] for line in out.splitlines()), out
+    every = {r["dataURI"] for r in rows}
+    for d in dirs:
+        root = tmp_path / d
+        for path in root.rglob("*.fits"):
+            assert path.read_bytes() == served(local_mast, "mast:SYNTHETIC/product/" + path.name)
+        m = Manifest.read(root / "manifest.json")
+        assert {r["dataURI"] for r in m.datasets} == every, d  # both processes' files
+        assert m.verify() and len(list(root.rglob("*.fits"))) == 9
+        assert not list(root.rglob("*.part*"))
+
+
+# --- 17: a full disk, a read-only directory ---------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A tmpfs of a given size (or read-only), mounted for the test: a disk that really fills."""
+    import subprocess
+
+    mounted = []
+
+    def mount(size, read_only=False):
+        where = tmp_path / f"disk{len(mounted)}"
+        where.mkdir()
+        options = f"size={size}" + (",ro" if read_only else "")
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)], capture_output=True
+        )
+        if done.returncode:
+            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+        mounted.append(where)
+        return where
+
+    yield mount
+    for where in mounted:
+        subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def remount(where, options):
+    import subprocess
+
+    subprocess.run(["mount", "-o", f"remount,{options}", str(where)], check=True)
+
+
+@pytest.fixture
+def tw_hya(local_mast):
+    return glue_mast.products(glue_mast.search("TW Hya").all())  # 9 public files, 1.9 MB
+
+
+def cli(local_mast, capsys, *args):
+    from glue_mast.cli import main
+
+    status = main([*map(str, args), "--server", local_mast.url, "--no-progress"])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_a_disk_that_fills_gives_per_file_lines_and_records_what_is_complete(
+    local_mast, small_disk, capsys
+):
+    disk = small_disk("1m")
+    status, out, err = cli(local_mast, capsys, "fetch", "TW Hya", "--out", disk, "--parallel", 1)
+    assert status == 1 and "Traceback" not in err and "Errno" not in err
+    failed = [line for line in err.splitlines() if line.startswith("glue-mast: failed: ")]
+    assert failed and all("No space left on device" in line for line in failed)
+    assert all("check the disk space" in line for line in failed)
+    m = Manifest.read(disk / "manifest.json")
+    assert 0 < len(m) < 9 and m.verify()
+    assert {str(p) for p in disk.rglob("*.fits")} == {d["path"] for d in m.datasets}
+    assert len(m) + len(failed) == 9
+    assert not list(disk.rglob("*.part*"))  # nothing half-written left to fill the disk
+
+
+def test_a_full_disk_that_cannot_take_the_manifest_says_so_in_one_line(
+    local_mast, k2, tw_hya, small_disk, capsys
+):
+    disk = small_disk("1m")
+    assert fetch(k2, disk).ok
+    filler = disk / "filler"
+    with open(filler, "wb", buffering=0) as out:  # fill the disk to the last byte
+        try:
+            while True:
+                out.write(b"\0" * 4096)
+        except OSError:
+            pass
+    status, out, err = cli(local_mast, capsys, "fetch", "TW Hya", "--out", disk)
+    assert status == 1 and "Traceback" not in err and "[Errno" not in err
+    assert f"could not write the manifest {disk / 'manifest.json'}: No space left" in err
+    assert Manifest.read(disk / "manifest.json").verify()  # the old one, whole
+
+
+@pytest.mark.parametrize("nothing_to_fetch", [False, True])
+def test_a_read_only_directory_is_one_clear_line(
+    local_mast, k2, small_disk, capsys, nothing_to_fetch
+):
+    disk = small_disk("1m", read_only=not nothing_to_fetch)
+    if nothing_to_fetch:
+        assert fetch(k2, disk).ok
+        remount(disk, "ro")
+    status, out, err = cli(local_mast, capsys, "fetch", "--obsid", "2410004002", "--out", disk)
+    assert (status, out) == (2, "")
+    assert err == (
+        f"glue-mast: error: cannot write in {disk}: Read-only file system; "
+        "choose a directory you can write to\n"
+    )
+
+
+# --- 11: the token goes to the MAST server only --------------------------------------------
+
+
+@pytest.fixture
+def other_archive():
+    """A second archive, on 127.0.0.2, whose log shows any cookie sent to it."""
+    from glue_mast.testing import LocalArchive
+
+    other = LocalArchive(host="127.0.0.2", n_synthetic=10).start()
+    yield other
+    other.stop()
+
+
+def test_token_never_follows_a_redirect_that_parsers_read_differently(
+    local_mast, tw_hya, tmp_path, other_archive, capfd
+):
+    from glue_mast.testing import VALID_TOKEN
+
+    here, there = local_mast.url.rsplit(":", 1)[1], other_archive.url.rsplit(":", 1)[1]
+    # urllib.parse reads the host as 127.0.0.1 (after the "@"); urllib3, which sends the
+    # request, connects to 127.0.0.2.
+    local_mast.faults.redirect_location = f"http://127.0.0.2:{there}\\@127.0.0.1:{here}{{path}}"
+    glue_mast.configure(token=VALID_TOKEN)
+    result = fetch(tw_hya, tmp_path)
+    assert not any(VALID_TOKEN in json.dumps(r.headers) for r in other_archive.log)
+    assert other_archive.log == []  # refused outright: no request there at all
+    assert len(result.failed) == 11 and not result.downloaded
+    assert all("parsers disagree on its host" in o.message for o in result.failed)
+    out, err = capfd.readouterr()
+    assert VALID_TOKEN not in out + err + "".join(o.message for o in result.outcomes)
+
+
+def test_token_allowed_judges_with_the_parser_that_sends():
+    from glue_mast.archive.auth import token_allowed
+
+    server = "http://127.0.0.1:5000"
+    assert token_allowed("http://127.0.0.1:5000/api/v0.1/Download/file?uri=x", server)
+    assert token_allowed("HTTP://127.0.0.1:5000/x", server)
+    assert not token_allowed("http://127.0.0.2:6000\\@127.0.0.1:5000/x", server)
+    assert not token_allowed("http://127.0.0.1:5000@127.0.0.2:5000/x", server)
+    assert not token_allowed("https://127.0.0.1:5000/x", server)
+    assert not token_allowed("http://127.0.0.1:5001/x", server)
+
+
+def test_a_fetch_waiting_for_another_into_its_directory_can_be_cancelled(local_mast, k2, tmp_path):
+    import time
+
+    from glue_mast.archive.fetch import start_fetch
+    from glue_mast.archive.fetch.job import FetchCancelled
+    from glue_mast.archive.fetch.lock import DirectoryLock
+
+    local_mast.clear_log()
+    with DirectoryLock([tmp_path]):  # another fetch writing here
+        job = start_fetch(k2, tmp_path)
+        time.sleep(0.3)
+        assert not job.done and not local_mast.log  # waits, asks nothing
+        began = time.monotonic()
+        job.cancel()
+        with pytest.raises(FetchCancelled):
+            job.result(timeout=5)
+        assert time.monotonic() - began < 1.0
+    assert not (tmp_path / "manifest.json").exists()  # it wrote nothing it did not hold
+
+
+def test_a_fetch_that_waited_takes_what_the_other_completed(local_mast, k2, tmp_path):
+    import threading
+    import time
+
+    from glue_mast.archive.fetch.lock import DirectoryLock
+
+    [done] = fetch(k2, tmp_path / "elsewhere").downloaded
+    lock = DirectoryLock([tmp_path])
+    lock.acquire()  # "the other fetch" holds the directory...
+    results = []
+    waiter = threading.Thread(target=lambda: results.append(fetch(k2, tmp_path)))
+    waiter.start()
+    time.sleep(0.3)
+    # ... and completes the file meanwhile, and records it.
+    target = tmp_path / done.file.path.relative_to(tmp_path / "elsewhere")
+    target.parent.mkdir(parents=True)
+    target.write_bytes(done.file.path.read_bytes())
+    record = {"dataURI": done.file.uri, "path": target, "size": done.file.size}
+    Manifest(server=local_mast.url, datasets=[dict(record, sha256=done.sha256)]).write(
+        tmp_path / "manifest.json"
+    )
+    local_mast.clear_log()
+    lock.release()
+    waiter.join(10)
+    [result] = results
+    assert [o.status for o in result.outcomes] == [FileStatus.CACHED] and not local_mast.log
+    assert Manifest.read(tmp_path / "manifest.json").verify()
+
+
+@pytest.mark.parametrize("listed", ["manifest.json", "manifest.ecsv", ".glue-mast.lock"])
+def test_reproduce_never_writes_a_product_over_the_manifest(local_mast, k2, tmp_path, listed):
+    from glue_mast.archive.fetch import reproduce
+
+    fetch(k2, tmp_path)
+    path = tmp_path / "manifest.json"
+    data = json.loads(path.read_text())
+    data["datasets"][0]["path"] = listed
+    path.write_text(json.dumps(data))
+    before = path.read_bytes()
+    local_mast.clear_log()
+    with pytest.raises(glue_mast.errors.InputError, match="manifest"):
+        reproduce(path)
+    assert path.read_bytes() == before and not downloads(local_mast)

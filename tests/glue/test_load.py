@@ -1,7 +1,6 @@
 """glue_mast.load end to end: the local archive, the real astroquery client, glue-core."""
 
 import json
-import shutil
 
 import numpy as np
 import pytest
@@ -137,3 +136,16 @@ def test_load_refuses_what_is_not_a_fetch():
 
     with pytest.raises(InputError, match="load takes a fetch result, a manifest"):
         glue_mast.load(42)
+
+
+def test_read_in_a_worker_thread_then_add(fetched_tw_hya):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from glue_mast.glue.load import add_datasets, read_datasets
+
+    with ThreadPoolExecutor(1) as pool:
+        read = pool.submit(read_datasets, fetched_tw_hya).result()
+    assert len(read.datasets) == 3 and all(d.hub is None for d in read.datasets)
+    dc = DataCollection()
+    loaded = add_datasets(read, dc)
+    assert [d.label for d in dc] == TW_HYA_LABELS and len(loaded.links) == 2

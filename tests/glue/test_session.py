@@ -194,3 +194,30 @@ def test_session_manifest_groups_the_parts_of_one_file(fetch_from_archive, tmp_p
     loaded[0].label = "my FUVA"
     manifest = session_manifest(dc, tmp_path / "cos" / "x.provenance.json")
     assert "my FUVA" in [label for d in manifest.datasets for label in d["labels"]]
+
+
+def test_meta_glue_could_not_restore_stops_the_save(fetched_tw_hya, tmp_path):
+    dc = DataCollection()
+    glue_mast.load(fetched_tw_hya, dc)
+    dc[STIS].meta["extensions"] = {"names": [{1: "SCI"}]}
+    session = tmp_path / "analysis" / "s.glu"
+    with pytest.raises(InputError) as caught:
+        glue_mast.save_session(dc, session)
+    assert str(caught.value).startswith(
+        f"The session was not saved: dataset {STIS!r} has meta['extensions']['names'][0][1], a"
+        " key that is not a string"
+    )
+    assert not session.exists() and not manifest_path_for(session).exists()
+
+
+def test_meta_glue_cannot_serialize_stops_the_save_and_writes_nothing(fetched_tw_hya, tmp_path):
+    from astropy.time import Time
+    from glue.core.state import GlueSerializeError
+
+    dc = DataCollection()
+    glue_mast.load(fetched_tw_hya, dc)
+    dc[STIS].meta["when"] = {"observed": Time("2020-01-01")}
+    session = tmp_path / "analysis" / "s.glu"
+    with pytest.raises(GlueSerializeError, match="Don't know how to serialize"):
+        glue_mast.save_session(dc, session)
+    assert not session.exists() and not manifest_path_for(session).exists()

@@ -23,7 +23,7 @@ def test_cos_fuv_has_one_spectrum_per_segment_with_its_dq_mask(make_product):
     rows, sdqflags = sci_rows(path)
     assert sdqflags == 8346
     assert [item.part for item in items] == ["FUVA", "FUVB"]
-    for item, row in zip(items, rows):
+    for item, row in zip(items, rows, strict=True):
         spectrum = item.data
         assert item.kind is ContentKind.SPECTRUM
         assert item.reader == "glue-mast: HST/COS x1d"
@@ -90,7 +90,7 @@ def test_stis_echelle_has_one_spectrum_per_order(make_product):
     items = read(path)
     rows, sdqflags = sci_rows(path)
     assert [item.part for item in items] == [f"order {n}" for n in range(108, 100, -1)]
-    for item, row in zip(items, rows):
+    for item, row in zip(items, rows, strict=True):
         assert len(item.data.flux) == 1024
         np.testing.assert_array_equal(item.data.spectral_axis.value, row["WAVELENGTH"])
         np.testing.assert_array_equal(item.data.mask, (row["DQ"] & sdqflags) != 0)
@@ -112,3 +112,11 @@ def test_stis_with_two_readouts(make_product, tmp_path):
     items = read(path)
     assert [item.part for item in items] == ["SCI 1", "SCI 2"]
     np.testing.assert_allclose(items[1].data.flux, 2 * items[0].data.flux)
+
+
+def test_a_cos_row_without_wavelengths_is_left_out(make_product, tmp_path):
+    with fits.open(make_product("hst_cos_x1d")) as hdul:
+        hdul[1].data["WAVELENGTH"][1] = 0.0  # a FUVB row with no wavelengths at all
+        path = tmp_path / "fuva_only_x1d.fits"
+        hdul.writeto(path)
+    assert [item.part for item in read(path)] == ["FUVA"]

@@ -104,3 +104,15 @@ def test_s3d_cube(make_jwst_s3d):
     # DO_NOT_USE at (0, 0, 0) and the NaN at (2, 1, 1); JUMP_DET at (1, 0, 0) is kept.
     assert np.argwhere(cube.mask).tolist() == [[0, 0, 0], [2, 1, 1]]
     assert item.header["EXP_TYPE"] == "NRS_IFU"
+
+
+def test_missing_stdatamodels_says_how_to_install(make_jwst_s3d, monkeypatch):
+    import sys
+
+    from glue_mast.errors import InputError, UnreadableProduct
+
+    path = make_jwst_s3d()
+    monkeypatch.setitem(sys.modules, "stdatamodels", None)
+    with pytest.raises(InputError, match=r"JWST s3d cubes needs stdatamodels.*pip install") as info:
+        read(path)
+    assert not isinstance(info.value, UnreadableProduct)

@@ -85,3 +85,42 @@ def test_header_values_are_plain_json(tmp_path):
         "PROPOSID": 12581,
         "TARGNAME": "AV-456",
     }
+
+
+@pytest.mark.parametrize(
+    ("kind", "reader", "n_items"),
+    [
+        ("iue_mxlo_vo", "glue-mast: MAST VO spectrum", 1),
+        ("hst_cos_x1d", "glue-mast: HST/COS x1d", 2),
+        ("jwst_x1d", "specutils: JWST x1d", 1),
+    ],
+)
+def test_gzipped_files_read_as_the_plain_ones(make_product, tmp_path, kind, reader, n_items):
+    import gzip
+
+    plain = make_product(kind)
+    packed = tmp_path / f"{plain.name}.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    items = read(packed)
+    assert [item.reader for item in items] == [reader] * n_items
+    for a, b in zip(items, read(plain), strict=True):
+        assert (a.data.flux == b.data.flux).all()
+
+
+def test_a_table_specutils_claims_but_cannot_read_names_its_loader(tmp_path):
+    # An HST association table: a BinTable specutils' tabular-fits claims, with no spectrum.
+    table = fits.BinTableHDU.from_columns(
+        [
+            fits.Column("MEMNAME", "14A", array=["LB4M01ABQ", "LB4M01010"]),
+            fits.Column("MEMTYPE", "14A", array=["EXP-FP", "PROD-FP"]),
+        ],
+        name="ASN",
+    )
+    path = tmp_path / "lb4m01010_asn.fits"
+    primary = fits.PrimaryHDU(header=fits.Header({"TELESCOP": "HST", "INSTRUME": "WFC3"}))
+    fits.HDUList([primary, table]).writeto(path)
+    with pytest.raises(UnreadableProduct) as info:
+        read(path)
+    message = str(info.value)
+    assert message.startswith("Cannot read lb4m01010_asn.fits: it looks like a spectrum")
+    assert "its 'tabular-fits' loader says:" in message

@@ -115,7 +115,7 @@ def test_one_row_per_order_with_padding_dropped(tmp_path):
     path = _echelle_container(tmp_path / "swp00001mxhi_vo.fits", [(1400, 1410), (1390, 1401)])
     items = read(path)
     assert [item.part for item in items] == ["row 0", "row 1"]
-    for item, (lo, hi) in zip(items, [(1400, 1410), (1390, 1401)]):
+    for item, (lo, hi) in zip(items, [(1400, 1410), (1390, 1401)], strict=True):
         assert len(item.data.flux) == 7
         assert item.data.spectral_axis[[0, -1]].value == pytest.approx([lo, hi])
     assert Spectrum.read(path).spectral_axis[0].value == pytest.approx(1400)

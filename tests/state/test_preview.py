@@ -41,19 +41,20 @@ def test_a_real_kepler_light_curve(local_mast, settle, tmp_path):
     expected = lightkurve.read(str(REAL / "kplr010002792-2009259160929_llc.fits"))
     time, flux = expected.time.value, np.ma.filled(expected.flux.value.astype(float), np.nan)
     good = np.isfinite(time) & np.isfinite(flux)
-    assert result.kind == "light curve"
-    assert result.n_points == good.sum() == len(result.x) <= MAX_POINTS
-    np.testing.assert_array_equal(result.x, time[good])
-    np.testing.assert_array_equal(result.y, flux[good])
-    assert (result.x_unit, result.y_unit) == ("bkjd", "electron / s")
-    assert (result.x_label, result.y_label) == ("Time (bkjd)", "Flux (electron / s)")
-    assert result.title == "KIC 10002792: kplr010002792-2009259160929_llc.fits"
+    arrays = result.arrays
+    assert result.kind == "light curve" and result.image is None
+    assert len(arrays.x) == good.sum() <= MAX_POINTS
+    np.testing.assert_array_equal(arrays.x, time[good])
+    np.testing.assert_array_equal(arrays.y, flux[good])
+    assert (arrays.x_unit, arrays.y_unit) == ("d", "electron / s")
+    assert (arrays.x_label, arrays.y_label) == ("Time (BKJD)", "PDCSAP flux")
+    assert result.title == "Kepler KIC 10002792 quarter 2"
 
-    # Decimated, the points are evenly spaced picks of the same data, first and last kept.
-    small = preview(row, cache_dir=tmp_path, max_points=50).result()
-    assert len(small.x) == 50 and small.n_points == result.n_points
-    assert (small.x[0], small.x[-1]) == (result.x[0], result.x[-1])
-    assert set(small.x) <= set(result.x)
+    # Decimated, the ends stay and every point kept is one of the file's.
+    small = preview(row, cache_dir=tmp_path, max_points=50).result().arrays
+    assert 40 <= len(small.x) <= 50
+    assert (small.x[0], small.x[-1]) == (arrays.x[0], arrays.x[-1])
+    assert set(small.x) <= set(arrays.x)
     assert len(local_mast.requests(path=DOWNLOAD)) == 1  # the file came from the cache
 
 
@@ -64,33 +65,36 @@ def test_a_generated_jwst_spectrum_point_for_point(local_mast, settle, tmp_path)
     data = fits.getdata(result.path, "EXTRACT1D")
     wave, flux = data["WAVELENGTH"].astype(float), data["FLUX"].astype(float)
     good = np.isfinite(wave) & np.isfinite(flux)
-    assert result.kind == "spectrum" and len(result.x) == good.sum() == 400
-    np.testing.assert_allclose(result.x, wave[good])
-    np.testing.assert_allclose(result.y, flux[good])
-    assert (result.x_unit, result.y_unit) == ("um", "Jy")
-    assert result.x_label == "Wavelength (um)"
+    arrays = result.arrays
+    assert result.kind == "spectrum" and len(arrays.x) == good.sum() == 400
+    np.testing.assert_allclose(arrays.x, wave[good])
+    np.testing.assert_allclose(arrays.y, flux[good])
+    assert (arrays.x_unit, arrays.y_unit, arrays.x_label) == ("um", "Jy", "Wavelength")
+    assert result.title == "JWST NIRSPEC G395H AU MIC"
 
 
 def test_a_long_hst_spectrum_is_decimated(local_mast, settle, tmp_path):
     products = products_of("TW Hya", settle)
     row = row_named(products, "lb4m01010_x1dsum.fits")
-    result = preview(row, cache_dir=tmp_path, max_points=500).result()
+    result = preview(row, cache_dir=tmp_path).result()
     data = fits.getdata(result.path, 1)
-    # Two COS segments (rows) of 1600 pixels: every point shown is a pixel of the file.
+    # Two COS segments of 1600 pixels, 3200 points: every point shown is a pixel of the file.
+    assert data["WAVELENGTH"].size == 3200
     flux_at = dict(zip(data["WAVELENGTH"].ravel().astype(float), data["FLUX"].ravel()))
-    assert result.kind == "spectrum" and len(result.x) == 500 < result.n_points
-    assert result.n_points in (1600, 3200)  # one segment, or both on one axis
-    np.testing.assert_allclose(result.y, [flux_at[x] for x in result.x])
-    assert (result.x_unit, result.y_unit) == ("Angstrom", "erg / (Angstrom s cm2)")
-    assert result.title.endswith("lb4m01010_x1dsum.fits")
+    arrays = result.arrays
+    assert result.kind == "spectrum" and MAX_POINTS - 10 < len(arrays.x) <= MAX_POINTS
+    assert np.all(np.diff(arrays.x) >= 0)
+    np.testing.assert_allclose(arrays.y, [flux_at[x] for x in arrays.x])
+    assert (arrays.x_unit, arrays.y_unit) == ("Angstrom", "erg / (Angstrom s cm2)")
+    assert result.title == "HST COS G130M TWHYA"
 
 
 def test_raw_data_previews_as_the_observations_preview_image(local_mast, settle, tmp_path):
     products = products_of("TW Hya", settle, calibrated_only=False, product_type="")
     row = row_named(products, "lb4m0101q_rawtag_a.fits")
     result = preview(row, products=products.products, cache_dir=tmp_path).result()
-    assert result.kind == "image" and result.x is None
-    assert result.image.name == "lb4m01010_x1dsum.png"
+    assert result.kind == "image" and result.arrays is None
+    assert result.image.name == "lb4m01010_x1dsum.png" and result.image == result.path
     assert result.image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -114,9 +118,24 @@ def test_preview_state_shows_the_latest_product(local_mast, settle, tmp_path):
     first.wait(), second.wait()
     settle(state)
     assert first.result().kind == "spectrum"  # made, but superseded: not shown
-    assert state.title.endswith("jw02925-o001_t001_nirspec_g395h-f290lp_x1d.fits")
+    assert state.title == "JWST NIRSPEC G395H AU MIC"
     assert (state.kind, state.x_unit, len(state.x), state.error) == ("spectrum", "um", 400, "")
+    assert (state.x_label, state.y_label, state.y_unit, state.image) == (
+        "Wavelength",
+        "Flux",
+        "Jy",
+        "",
+    )
     state.show(products.filtered[:2]).wait()  # two rows: not one product
     settle(state)
     assert state.error == "preview takes one product: a row of the products table"
     assert (state.kind, state.x) == ("", None)
+
+
+def test_preview_state_shows_an_image(local_mast, settle, tmp_path):
+    products = products_of("TW Hya", settle, calibrated_only=False, product_type="")
+    state = PreviewState(products=products, cache_dir=tmp_path)
+    state.show(row_named(products, "lb4m01010_asn.fits")).result()
+    settle(state)
+    assert (state.kind, state.x, state.title) == ("image", None, "lb4m01010_asn.fits")
+    assert state.image.endswith("lb4m01010_x1dsum.png")

@@ -188,7 +188,43 @@ def test_fetch_downloads_the_selection(tw_hya, local_mast, settle, tmp_path):
     for path, row in zip(sorted(result.paths), selected):
         assert path.name == row["productFilename"] and path.stat().st_size == row["size"]
     assert fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert products.fetch_status == "2 downloaded"
     assert (tmp_path / "manifest.json").is_file()
+    # Again: both are in place, so nothing is sent.
+    local_mast.clear_log()
+    again = products.fetch(tmp_path).result()
+    settle(products)
+    assert len(again.cached) == 2 and products.fetch_status == "0 downloaded, 2 already on disk"
+    assert local_mast.requests(path="/api/v0.1/Download/file") == []
+
+
+def test_fetch_goes_to_the_download_cache_by_default(tw_hya, local_mast, settle, tmp_path):
+    from glue_mast import config
+
+    config.configure(cache_dir=tmp_path / "cache")
+    products = ProductState(search=tw_hya)
+    select(tw_hya, products, [str(tw_hya.rows["obsid"][4])], settle)  # an IUE spectrum
+    result = products.fetch().result()
+    [path] = result.paths
+    assert path.is_relative_to(tmp_path / "cache")
+
+
+def test_cancelling_a_fetch_stops_its_transfers(tw_hya, local_mast, settle, tmp_path):
+    from glue_mast.jobs import JobCancelled
+
+    products = ProductState(search=tw_hya)
+    select(tw_hya, products, [str(tw_hya.rows["obsid"][0])], settle)  # COS: 2 x 342,720 bytes
+    local_mast.faults.bandwidth = 20_000
+    job = products.fetch(tmp_path)
+    time.sleep(0.5)
+    started = time.monotonic()
+    products.cancel()
+    with pytest.raises(JobCancelled):
+        job.result(timeout=10)
+    assert time.monotonic() - started < 3
+    settle(products)
+    assert products.last_fetch is None and products.error == "" and not products.busy
+    assert list(tmp_path.rglob("*.part"))  # kept for the next fetch to resume
 
 
 def test_fetch_with_nothing_selected_is_an_error(local_mast, settle):

@@ -125,7 +125,7 @@ def test_changing_a_criterion_clears_the_results_and_sends_nothing(local_mast, n
     assert local_mast.log == []
 
 
-def test_a_new_page_size_keeps_the_count(local_mast):
+def test_a_new_page_size_keeps_the_count(local_mast, settle):
     state = SearchState(obs_collection="SYNTHETIC", page_size=10)
     state.search().result()
     local_mast.clear_log()
@@ -134,6 +134,15 @@ def test_a_new_page_size_keeps_the_count(local_mast):
     assert local_mast.log == []
     state.go_to_page(2).result()
     assert len(state.rows) == 1000 and state.rows["obs_id"][0] == "syn001000"
+    state.page_size = ""  # half typed: no pages until it is a number, and no error yet
+    assert (state.count, state.n_pages, state.error) == (100_000, None, "")
+    with pytest.raises(InputError):
+        state.go_to_page(1).result()
+    settle(state)
+    assert (state.error_field, state.error) == (
+        "page_size",
+        "page size must be a positive whole number, got ''",
+    )
 
 
 def test_dates_and_wavelengths_select_overlapping_observations(local_mast, invokes):

@@ -1,4 +1,4 @@
-"""Tests for glue_mast.testing.files: layouts from notes/data.md section 3, and determinism."""
+"""Tests for glue_mast.testing.files: the layouts of the MAST products imitated, and determinism."""
 
 import datetime
 import hashlib

@@ -3,19 +3,25 @@
 Each file is written under ``<name>.part`` and takes its final name (an atomic rename) only
 once its size, and its SHA-256 where one is known, are right; so a file under its final name is
 always complete. A dropped connection or a short body is resumed with an HTTP ``Range``
-request from the bytes already on disk. 429 and 5xx answers are retried, waiting as long as
-``Retry-After`` says. A file already complete on disk costs no request at all.
+request from the bytes already on disk, with ``If-Range`` and the validator (ETag, else
+Last-Modified) of the first response, kept beside the partial file in ``<name>.part.meta``:
+a file that changed on the server meanwhile comes whole, never spliced. 429 and 5xx answers are
+retried, waiting as long as ``Retry-After`` says. A file already on disk costs no request when
+its SHA-256 is the one a manifest recorded for the same dataURI; a file nobody checked is
+fetched again, never recorded blind. One fetch at a time writes in a directory (:mod:`.lock`),
+nothing is written through a symbolic link, and every name is portable (:mod:`.layout`).
 
 Why not parfive, which sunpy uses: parfive 2.3 writes straight to the final name, opens it with
 ``"wb"`` and deletes it on any error (so nothing can be resumed), has no ``Retry-After``
 handling, sends a HEAD before every GET (one more round trip per file), and gives every request
 the same headers (so a token could follow a redirect to another host). Those are all
 requirements here, so the transfers are made with ``requests`` (already used by astroquery),
-one session per worker thread, in a ``concurrent.futures`` pool, with a tqdm progress bar.
+one session per worker thread, with a tqdm progress bar. A fetch runs as a background
+:class:`FetchJob` (:func:`start_fetch`), which a front end can watch and cancel.
 
 The token (:mod:`glue_mast.archive.auth`) is sent as astroquery sends it (the ``mast_token``
 cookie), only to the MAST server's own origin: redirects are followed by hand and a hop to any
-other host goes without it.
+other host goes without it, and one on which URL parsers disagree about the host is refused.
 
 The package, one job a module:
 
@@ -23,23 +29,39 @@ The package, one job a module:
 - :mod:`.outcome`: the plan and per-file outcome records, and :class:`FileStatus`;
 - :mod:`.plan`: deciding what to fetch, with no request;
 - :mod:`.transfer`: one file over HTTP (resume, retries, redirects, verification);
-- :mod:`.progress`: progress bar and events;
-- :mod:`.run`: the worker pool, :class:`FetchResult` and the manifest written afterwards;
+- :mod:`.events`: the progress events a front end receives;
+- :mod:`.progress`: counting bytes as they land, and the progress bar;
+- :mod:`.cancel`: stopping the transfers at once (sockets shut) when a fetch is cancelled;
+- :mod:`.job`: :class:`FetchJob`, a fetch as a cancellable background job;
+- :mod:`.lock`: one writer at a time in a download directory;
+- :mod:`.start`: :func:`start_fetch` (in the background) and :func:`fetch` (waiting);
+- :mod:`.run`: the worker threads, the events, :class:`FetchResult` and the manifest;
 - :mod:`.curl`: a curl script for later;
 - :mod:`.reproduce`: re-fetching exactly what a manifest lists.
 """
 
 from .curl import write_curl_script
+from .events import BytesReceived, FetchEnded, FetchEvent, FetchStarted, FileFinished
+from .job import FetchCancelled, FetchInterrupted, FetchJob
 from .layout import DOWNLOAD_PATH, download_url, safe_component
 from .outcome import FetchPlan, FileOutcome, FileStatus, PlannedFile
 from .plan import is_exclusive, plan, plan_fetch
 from .reproduce import reproduce
-from .run import FetchResult, fetch, run_files
+from .run import FetchResult, run_files
+from .start import fetch, start_fetch
 
 __all__ = [
     "DOWNLOAD_PATH",
+    "BytesReceived",
+    "FetchCancelled",
+    "FetchEnded",
+    "FetchEvent",
+    "FetchInterrupted",
+    "FetchJob",
     "FetchPlan",
     "FetchResult",
+    "FetchStarted",
+    "FileFinished",
     "FileOutcome",
     "FileStatus",
     "PlannedFile",
@@ -51,5 +73,6 @@ __all__ = [
     "reproduce",
     "run_files",
     "safe_component",
+    "start_fetch",
     "write_curl_script",
 ]

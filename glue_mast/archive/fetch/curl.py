@@ -16,7 +16,8 @@ def write_curl_script(fetch_plan, path):
     Like astroquery's ``curl_flag``, but written here rather than by MAST's bundle service, so
     that it keeps glue-mast's layout, resumes partial files (``curl -C -``), checks each file's
     size before giving it its final name, and reads the token from ``MAST_API_TOKEN`` when it
-    runs: the script itself never contains a token.
+    runs: the script itself never contains a token, and hands it to curl on standard input
+    (``--config -``), never on a command line (which ``ps`` shows to every local user).
     """
     import shlex
 
@@ -30,6 +31,10 @@ def write_curl_script(fetch_plan, path):
         "# Files go under the directory below; exclusive-access files need MAST_API_TOKEN.",
         "set -eu",
         f"ROOT={shlex.quote(os.fspath(root))}",
+        'case "${MAST_API_TOKEN:-}" in',
+        "  *[\\\"\\\\]*) echo 'MAST_API_TOKEN holds a quote or backslash: not a MAST token'"
+        " >&2; exit 2 ;;",
+        "esac",
         "",
         "fetch() {",
         '  url=$1; dest="$ROOT/$2"; size=$3; token=$4',
@@ -41,8 +46,11 @@ def write_curl_script(fetch_plan, path):
         '  if [ "$token" = 1 ]; then',
         '    if [ -z "${MAST_API_TOKEN:-}" ]; then echo "skip $2: needs MAST_API_TOKEN" >&2;'
         " return 0; fi",
-        "    curl --fail --silent --show-error --retry 5 --retry-delay 2 -C - \\",
-        '      -H "Cookie: mast_token=$MAST_API_TOKEN" -o "$dest.part" "$url"',
+        # The header goes to curl on its standard input (--config -), from printf, a shell
+        # builtin: no process's command line, which any local user can read with ps, holds it.
+        "    printf 'header = \"Cookie: mast_token=%s\"\\n' \"$MAST_API_TOKEN\" |",
+        "      curl --config - --fail --silent --show-error --retry 5 --retry-delay 2 -C - \\",
+        '      -o "$dest.part" "$url"',
         "  else",
         "    curl --fail --silent --show-error --location --retry 5 --retry-delay 2 -C - \\",
         '      -o "$dest.part" "$url"',

@@ -14,7 +14,14 @@ from .. import auth
 from .layout import LOCK_NAME, download_url, safe_component, safe_filename
 from .outcome import FetchPlan, PlannedFile
 
-__all__ = ["is_exclusive", "plan", "plan_fetch", "previous_manifest"]
+__all__ = [
+    "claim_paths",
+    "complete_on_disk",
+    "is_exclusive",
+    "plan",
+    "plan_fetch",
+    "previous_manifest",
+]
 
 
 def _rows(products):
@@ -99,10 +106,7 @@ def plan(
     # A path an earlier fetch recorded belongs to its dataURI: another product is given
     # another name rather than taken for that file. Paths are compared case-folded, since
     # on macOS and Windows "A.fits" and "a.fits" are one file.
-    claimed = {
-        os.fspath(d["path"]).casefold(): d["dataURI"]
-        for d in (previous.datasets if previous is not None else [])
-    }
+    claimed = claim_paths(previous)
     seen = set()
     for row in _rows(products):
         uri = row["dataURI"]
@@ -128,8 +132,7 @@ def plan(
                 / safe_filename(row.get("productFilename") or uri.rsplit("/", 1)[-1])
             )
         path = _unclaimed(path, uri, claimed)
-        if not path.resolve().is_relative_to(root):  # defence in depth; cannot happen
-            raise InputError(f"refusing to write outside {root}: {path}")
+        _refuse_links_out(path, root)
         size = want.get("size", row.get("size"))
         f = PlannedFile(
             uri=uri,
@@ -145,11 +148,44 @@ def plan(
             token = auth.token() or ""
         if f.exclusive and not token:
             skipped.append(f)
-        elif _complete_on_disk(f, previous):
+        elif complete_on_disk(f, previous):
             cached.append(f)
         else:
             to_fetch.append(f)
     return FetchPlan(root, to_fetch, cached, skipped, server)
+
+
+def claim_paths(manifest, files=()):
+    """Case-folded path -> dataURI of what ``files`` are planned as and ``manifest`` records.
+
+    Where both name a path, the manifest's record wins: the file there is that dataURI's.
+    """
+    claimed = {os.fspath(f.path).casefold(): f.uri for f in files}
+    for d in manifest.datasets if manifest is not None else []:
+        claimed[os.fspath(d["path"]).casefold()] = d["dataURI"]
+    return claimed
+
+
+def rename_if_claimed(f, claimed):
+    """Give ``f`` a name of its own if ``claimed`` has its path for another dataURI."""
+    f.path = _unclaimed(f.path, f.uri, claimed)
+
+
+def _refuse_links_out(path, root):
+    """Refuse a layout path that a symbolic link below ``root`` leads out of ``root``."""
+    if path.resolve().is_relative_to(root):
+        return
+    link = next(
+        (p for p in [*reversed(path.parents), path] if p.is_relative_to(root) and p.is_symlink()),
+        None,
+    )
+    if link is None:  # names are made safe: only a link can lead out
+        raise InputError(f"refusing to write outside {root}: {path}")
+    raise InputError(
+        f"refusing to write {path.relative_to(root).as_posix()}: "
+        f"{link.relative_to(root).as_posix()} is a symbolic link to {os.readlink(link)}, "
+        f"outside {root}; remove the link or fetch into another directory"
+    )
 
 
 def _unclaimed(path, uri, claimed):
@@ -164,7 +200,7 @@ def _unclaimed(path, uri, claimed):
     return path
 
 
-def _complete_on_disk(f, previous):
+def complete_on_disk(f, previous):
     """Whether ``f`` is already complete, judged from the disk alone (no request).
 
     Only a checksum known for this very dataURI can tell: the expected one (reproducing a

@@ -1,54 +1,111 @@
-"""Progress of a fetch: a tqdm bar on stderr, a callback, or nothing."""
+"""Progress of a fetch: counting bytes as they land, and the tqdm bar that shows them.
+
+The transfers only count (:class:`ByteCounter`: a few integer additions under a lock that no
+callback ever holds); the fetch job's own thread reads the counts and sends the events of
+:mod:`.events` to the listeners. The bar (``progress=True``) is one such listener.
+"""
 
 from __future__ import annotations
 
-import os
 import threading
 
-__all__ = ["Progress"]
+from .events import BytesReceived, FetchEnded, FetchStarted
+
+__all__ = ["ByteCounter", "ProgressBar", "listener"]
 
 
-class Progress:
-    """Progress for a fetch: a tqdm bar, a callback, or nothing."""
+class ByteCounter:
+    """Bytes on disk per file of a fetch, updated by the transfers, read by the job."""
 
-    def __init__(self, progress, total_bytes, total_files):
-        self.callback = progress if callable(progress) else None
-        self.bar = None
+    def __init__(self, files):
         self._lock = threading.Lock()
-        if progress is True:
+        self._files = {}  # id(PlannedFile) -> bytes of it on disk
+        self.bytes_total = sum(f.size or 0 for f in files)
+        self.bytes_done = 0
+        self._latest = None
+        self._changes = 0  # counts begin/advance calls, to tell whether anything happened
+        self._sent = 0
+
+    def begin(self, f, offset):
+        """A transfer of ``f`` starts writing at ``offset`` (what a resumed file already has)."""
+        with self._lock:
+            key = id(f)
+            self.bytes_done += offset - self._files.get(key, 0)
+            self._files[key] = offset
+            self._latest = f
+            self._changes += 1
+
+    def advance(self, nbytes, f):
+        """``nbytes`` more of ``f`` are on disk."""
+        with self._lock:
+            key = id(f)
+            self._files[key] = self._files.get(key, 0) + nbytes
+            self.bytes_done += nbytes
+            self._latest = f
+            self._changes += 1
+
+    def event(self):
+        """A :class:`BytesReceived` with the counts now, or None if none changed since the
+        last one :meth:`sent`."""
+        with self._lock:
+            f = self._latest
+            if f is None or self._changes == self._sent:
+                return None
+            self._stamp = self._changes
+            return BytesReceived(
+                path=str(f.path),
+                uri=f.uri,
+                bytes_done=self.bytes_done,
+                bytes_total=self.bytes_total,
+                file_done_bytes=self._files[id(f)],
+                file_total=f.size,
+            )
+
+    def sent(self):
+        """The latest event from :meth:`event` reached the listeners."""
+        with self._lock:
+            self._sent = self._stamp
+
+
+class ProgressBar:
+    """A tqdm bar fed by the events of one fetch: on stderr (or ``file``), if a terminal."""
+
+    def __init__(self, file=None):
+        self.bar = None
+        self.file = file
+
+    def __call__(self, event):
+        if isinstance(event, FetchStarted):
             from tqdm.auto import tqdm
 
+            # Decimal units, as the summary line (``1.9 MB``) uses.
             self.bar = tqdm(
-                total=total_bytes,
+                total=event.bytes,
                 unit="B",
                 unit_scale=True,
-                unit_divisor=1024,
-                desc=f"Fetching {total_files} files",
+                unit_divisor=1000,
+                desc=f"Fetching {event.files} files",
                 dynamic_ncols=True,
-                disable=None,
+                disable=None,  # not on a pipe or a log file
+                file=self.file,
             )
-        self.event("start", files=total_files, bytes=total_bytes)
-
-    def event(self, kind, **info):
-        if self.callback is not None:
-            with self._lock:
-                self.callback({"event": kind, **info})
-
-    def advance(self, nbytes, file):
-        if self.bar is not None:
-            self.bar.update(nbytes)
-        self.event("bytes", bytes=nbytes, path=os.fspath(file.path))
-
-    def done(self, outcome):
-        self.event(
-            "file",
-            status=outcome.status,
-            path=os.fspath(outcome.file.path),
-            uri=outcome.file.uri,
-            message=outcome.message,
-        )
-
-    def close(self):
-        if self.bar is not None:
+        elif self.bar is None:
+            return
+        elif isinstance(event, BytesReceived):
+            self.bar.update(event.bytes_done - self.bar.n)
+        elif isinstance(event, FetchEnded):
+            self.bar.update(event.bytes_done - self.bar.n)
             self.bar.close()
-        self.event("end")
+
+
+def listener(progress):
+    """The listener ``progress=`` asks for: a bar for True, the callable itself, or None."""
+    if progress is True:
+        return ProgressBar()
+    if callable(progress):
+        return progress
+    if progress in (None, False):
+        return None
+    from ...errors import InputError
+
+    raise InputError(f"progress must be True, False or a callable, not {progress!r}")

@@ -1,10 +1,10 @@
-"""Running a fetch plan: the worker pool, the result, and the manifest written afterwards."""
+"""Running a fetch plan: the worker threads, the events, the result, and the manifest."""
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,12 +12,16 @@ from ... import config
 from ...errors import InputError
 from ...util import mtime_iso, sha256_of
 from .. import auth
-from .outcome import FileOutcome, FileStatus
-from .plan import plan_fetch, previous_manifest
-from .progress import Progress
+from .events import FetchEnded, FetchStarted, FileFinished
+from .job import FetchCancelled, FetchJob, wait_for
+from .lock import DirectoryLock
+from .outcome import FetchPlan, FileOutcome, FileStatus
+from .plan import claim_paths, complete_on_disk, previous_manifest, rename_if_claimed
+from .progress import ByteCounter
+from .progress import listener as progress_listener
 from .transfer import Downloader
 
-__all__ = ["FetchResult", "fetch", "run_files"]
+__all__ = ["FetchResult", "run_files", "start_files"]
 
 
 @dataclass
@@ -31,6 +35,8 @@ class FetchResult:
     seconds: float = 0.0
     #: The MAST base URL the files were fetched from; :meth:`retry` goes there again.
     server: str | None = None
+    #: Why the manifest could not be written (a full disk), or None.
+    manifest_error: str | None = None
 
     def _with(self, *statuses):
         return [o for o in self.outcomes if o.status in statuses]
@@ -58,7 +64,7 @@ class FetchResult:
 
     @property
     def ok(self):
-        return not self.failed and not self.interrupted
+        return not self.failed and not self.interrupted and not self.manifest_error
 
     @property
     def requests(self):
@@ -87,157 +93,256 @@ class FetchResult:
         )
 
 
-def fetch(
-    products,
-    download_dir=None,
-    *,
-    manifest=True,
-    parallel=None,
-    progress=False,
-    token=None,
-    retries=None,
-    backoff=1.0,
-    queries=None,
-    doi=None,
-    cloud=False,
-):
-    """Download ``products`` in parallel into ``DIR/<collection>/<obs_id>/<file>``.
-
-    Parameters
-    ----------
-    products : `~astropy.table.Table`
-        Products to fetch, usually from :func:`glue_mast.products`.
-    download_dir : path-like, optional
-        Root directory (default ``glue_mast.conf.download_dir``).
-    manifest : bool or path-like
-        Write the provenance manifest: ``True`` for ``DIR/manifest.json`` (merged with one
-        already there), a path for elsewhere, ``False`` for none.
-    parallel : int, optional
-        Files fetched at the same time (default ``glue_mast.conf.max_parallel``).
-    progress : bool or callable
-        ``True`` for a progress bar on stderr; a callable receives progress events (dicts
-        with ``event`` = ``start``, ``bytes``, ``file`` or ``end``).
-    token : str, optional
-        MAST token for exclusive-access files (default: the configured one). Without one,
-        exclusive files are skipped and named in the result.
-    retries : int, optional
-        Attempts per file (default ``glue_mast.conf.retries``).
-    backoff : float
-        First wait in seconds between attempts when the server gives no ``Retry-After``.
-    queries : list of dict, optional
-        Query records for the manifest (taken from ``products.meta`` when not given).
-    doi : str or dict, optional
-        A DOI for every file, or dataURI -> DOI, recorded in the manifest.
-    cloud : bool
-        Fetch from MAST's public cloud copy where one exists (needs ``boto3``); a token is
-        never sent there.
-
-    Returns
-    -------
-    FetchResult
-        Files downloaded, already on disk, skipped and failed; ``result.manifest``. On
-        KeyboardInterrupt the manifest is written for what is complete and the interrupt is
-        raised again; partial files stay as ``.part`` and are resumed next time.
-    """
-    fetch_plan = plan_fetch(products, download_dir, manifest=manifest, token=token, cloud=cloud)
-    query_records = queries if queries is not None else _queries_from(products)
-    return run_files(
-        fetch_plan.to_fetch,
-        fetch_plan.cached,
-        fetch_plan.skipped,
-        fetch_plan.download_dir,
-        manifest=fetch_plan.manifest_path,
-        parallel=parallel,
-        progress=progress,
-        token=token,
-        retries=retries,
-        backoff=backoff,
-        queries=query_records,
-        doi=doi,
-        previous=fetch_plan.previous,
-    )
+def run_files(to_fetch, cached, skipped, root, **kwargs):
+    """Fetch planned files and wait, as :func:`fetch` does (Ctrl-C cancels tidily)."""
+    server = kwargs.pop("server", None) or config.current_server()
+    fetch_plan = FetchPlan(Path(root), list(to_fetch), list(cached), list(skipped), server)
+    return wait_for(start_files(fetch_plan, **kwargs))
 
 
-def _queries_from(products):
-    meta = getattr(products, "meta", {}) or {}
-    return list(meta.get("queries") or [])
-
-
-def run_files(
-    to_fetch,
-    cached,
-    skipped,
-    root,
+def start_files(
+    fetch_plan,
     *,
     manifest=None,
     parallel=None,
-    progress=False,
+    progress=None,
     token=None,
     retries=None,
     backoff=1.0,
     queries=None,
     doi=None,
     previous=None,
-    server=None,
 ):
-    server = server or config.current_server()
-    if token is None and any(f.exclusive for f in to_fetch):
-        token = auth.token()
+    """Start a :class:`FetchJob` for a plan (of :func:`plan` or :func:`plan_fetch`)."""
     parallel = int(config.conf.max_parallel if parallel is None else parallel)
     if parallel < 1:
         raise InputError(f"parallel must be at least 1, got {parallel}")
-    started = time.perf_counter()
-    outcomes = [FileOutcome(f, FileStatus.CACHED, "already complete on disk") for f in cached]
-    outcomes += [
-        FileOutcome(f, FileStatus.SKIPPED, "exclusive access: needs a MAST token")
-        for f in skipped
-    ]
-    bar = Progress(progress, sum(f.size or 0 for f in to_fetch), len(to_fetch))
-    cancel = threading.Event()
-    downloader = Downloader(
-        server=server,
+    # One writer at a time in a directory (see .lock). A directory that cannot be written is
+    # one clear error here, before anything starts; the lock itself is waited for on the
+    # job's thread, where a cancel can end the wait.
+    lock_dirs = [fetch_plan.download_dir, *([Path(manifest).parent] if manifest else [])]
+    lock = DirectoryLock(lock_dirs if fetch_plan.to_fetch or manifest is not None else [])
+    lock.open()
+    options = dict(
+        lock=lock,
+        manifest=manifest,
+        parallel=parallel,
         token=token,
         retries=retries or config.conf.retries,
         backoff=backoff,
+        queries=queries,
+        doi=doi,
+        previous=previous,
         timeout=(10.0, config.current_timeout()),
-        progress=bar,
-        cancel=cancel,
     )
-    interrupted = False
-    pool = ThreadPoolExecutor(
-        max_workers=min(parallel, max(1, len(to_fetch))), thread_name_prefix="glue-mast-fetch"
+
+    def work(job):
+        lock.cancel = job.cancel_event
+        try:
+            if not lock.acquire():
+                return _cancelled_waiting(fetch_plan)
+            return _run(job, fetch_plan, **options)
+        finally:
+            lock.release()
+
+    job = FetchJob(work, fetch_plan, listener=progress_listener(progress))
+    return job.start()
+
+
+#: How often the job's thread looks at the transfers (and sends a BytesReceived).
+_TICK_S = 0.1
+#: How long a cancelled fetch waits for its transfers to stop before it writes the manifest.
+_GRACE_S = 0.5
+
+
+def _cancelled_waiting(fetch_plan):
+    """A fetch cancelled while it waited for another fetch into its directory to finish."""
+    outcomes = [
+        FileOutcome(f, FileStatus.CANCELLED, "cancelled while another fetch wrote here")
+        for f in fetch_plan.to_fetch
+    ]
+    raise FetchCancelled(
+        FetchResult(outcomes, fetch_plan.download_dir, interrupted=True, server=fetch_plan.server)
     )
-    futures = [pool.submit(downloader.fetch_one, f) for f in to_fetch]
-    try:
-        for future in as_completed(futures):
-            outcomes.append(future.result())
-    except KeyboardInterrupt:
-        interrupted = True
-        cancel.set()
-        pool.shutdown(wait=True, cancel_futures=True)
-        done = {id(o.file) for o in outcomes}
-        for future, f in zip(futures, to_fetch, strict=True):
-            if id(f) in done:
-                continue
-            if future.done() and not future.cancelled():
-                outcomes.append(future.result())
-            else:
-                outcomes.append(FileOutcome(f, FileStatus.CANCELLED, "interrupted"))
-    finally:
-        pool.shutdown(wait=True)
-        bar.close()
+
+
+def _take_what_others_completed(fetch_plan, manifest, previous):
+    """Under the lock: what another fetch completed here since planning is on disk now.
+
+    Re-reads the manifest (another fetch may have written it while this one waited): a file
+    it records whole for the same dataURI costs no request, a name it records for another
+    dataURI is that file's, and the manifest written at the end builds on it.
+    """
+    fresh = previous_manifest(Path(manifest)) if manifest is not None else None
+    if fresh is None:
+        return previous
+    planned = [*fetch_plan.cached, *fetch_plan.skipped, *fetch_plan.to_fetch]
+    claimed = claim_paths(fresh, planned)
+    waiting, fetch_plan.to_fetch = fetch_plan.to_fetch, []
+    for f in waiting:
+        rename_if_claimed(f, claimed)
+        (fetch_plan.cached if complete_on_disk(f, fresh) else fetch_plan.to_fetch).append(f)
+    if previous is None or previous is fresh:
+        return fresh
+    for key, value in previous.extra.items():  # e.g. what a reproduced manifest came from
+        fresh.extra.setdefault(key, value)
+    for query in previous.queries:
+        fresh.add_query(query)
+    return fresh
+
+
+def _run(
+    job, fetch_plan, *, lock, parallel, token, retries, backoff, timeout, **manifest_options
+):
+    """The work of a :class:`FetchJob`, on its thread, holding the directory's lock: the
+    transfers (on worker threads), the events, and the manifest."""
+    manifest_options["previous"] = _take_what_others_completed(
+        fetch_plan, manifest_options["manifest"], manifest_options["previous"]
+    )
+    to_fetch, server = fetch_plan.to_fetch, fetch_plan.server
+    if token is None and any(f.exclusive for f in to_fetch):
+        token = auth.token()
+    started = time.perf_counter()
+    outcomes = [
+        FileOutcome(f, FileStatus.CACHED, "already complete on disk") for f in fetch_plan.cached
+    ]
+    outcomes += [
+        FileOutcome(f, FileStatus.SKIPPED, "exclusive access: needs a MAST token")
+        for f in fetch_plan.skipped
+    ]
+    counter = ByteCounter(to_fetch)
+    job.report(
+        FetchStarted(
+            files=len(to_fetch),
+            bytes=counter.bytes_total,
+            cached=len(fetch_plan.cached),
+            skipped=len(fetch_plan.skipped),
+        ),
+        force=True,
+    )
+    downloader = Downloader(
+        server=server,
+        token=token,
+        retries=retries,
+        backoff=backoff,
+        timeout=timeout,
+        progress=counter,
+        cancel=job.cancel_event,
+        breaker=job.breaker,
+    )
+    # Daemon threads rather than a ThreadPoolExecutor, whose threads the interpreter waits
+    # for at exit: a process told to stop must not wait on a transfer that is winding down.
+    todo, finished = queue.SimpleQueue(), queue.SimpleQueue()
+    for f in to_fetch:
+        todo.put(f)
+    workers = [
+        threading.Thread(
+            target=_transfers,
+            args=(downloader, todo, finished, job.cancel_event),
+            name=f"glue-mast fetch {i + 1}",
+            daemon=True,
+        )
+        for i in range(min(parallel, len(to_fetch)))
+    ]
+    for worker in workers:
+        worker.start()
+    pending = {id(f): f for f in to_fetch}
+
+    def collect(timeout):
+        try:
+            outcome = finished.get(timeout=timeout) if timeout else finished.get_nowait()
+        except queue.Empty:
+            return False
+        if pending.pop(id(outcome.file), None) is not None:
+            outcomes.append(outcome)
+            job.report(
+                FileFinished(
+                    path=str(outcome.file.path),
+                    uri=outcome.file.uri,
+                    status=outcome.status,
+                    message=outcome.message,
+                    files_done=len(to_fetch) - len(pending),
+                    files_total=len(to_fetch),
+                ),
+                force=True,
+            )
+        return True
+
+    while pending and not job.cancel_requested:
+        if collect(_TICK_S):
+            while pending and collect(0):
+                pass
+        event = counter.event()
+        if event is not None and job.report(event):
+            counter.sent()
+    # Cancelled if the cancel came before every file was done with (a transfer it cut off may
+    # have reported back already).
+    cancelled = bool(pending) or (
+        job.cancel_requested and any(o.status is FileStatus.CANCELLED for o in outcomes)
+    )
+    if pending:
+        deadline = time.monotonic() + _GRACE_S
+        while pending and time.monotonic() < deadline:
+            if not collect(0.02) and not any(w.is_alive() for w in workers):
+                break
+        job.breaker.close()  # from here on, no transfer still running renames a file
+        while pending and collect(0):
+            pass
+        for key, f in list(pending.items()):
+            outcomes.append(
+                job.breaker.committed.get(key)
+                or FileOutcome(f, FileStatus.CANCELLED, "interrupted")
+            )
     result = FetchResult(
         outcomes,
-        root,
-        interrupted=interrupted,
+        fetch_plan.download_dir,
+        interrupted=cancelled,
         seconds=time.perf_counter() - started,
         server=server,
     )
-    if manifest is not None:
-        result.manifest = _write_manifest(result, manifest, previous, server, queries, doi)
-    if interrupted:
-        raise KeyboardInterrupt
+    if manifest_options["manifest"] is not None:
+        try:
+            result.manifest = _write_manifest(
+                result,
+                manifest_options["manifest"],
+                manifest_options["previous"],
+                server,
+                manifest_options["queries"],
+                manifest_options["doi"],
+            )
+        except OSError as exc:
+            result.manifest_error = (
+                f"could not write the manifest {Path(manifest_options['manifest']).resolve()}: "
+                f"{exc.strerror or exc}; the files fetched are complete on disk but not "
+                "recorded: free some space (or fix the permissions) and fetch again to "
+                "record them"
+            )
+    job.report(
+        FetchEnded(
+            downloaded=len(result.downloaded),
+            cached=len(result.cached),
+            skipped=len(result.skipped),
+            failed=len(result.failed),
+            cancelled=cancelled,
+            bytes_done=counter.bytes_done,
+            seconds=result.seconds,
+            manifest=str(result.manifest.path) if result.manifest is not None else None,
+        ),
+        force=True,
+    )
+    if cancelled:
+        raise FetchCancelled(result)
     return result
+
+
+def _transfers(downloader, todo, finished, cancel):
+    """One worker thread: fetch files from ``todo`` until it is empty or the fetch cancelled."""
+    while not cancel.is_set():
+        try:
+            f = todo.get_nowait()
+        except queue.Empty:
+            return
+        finished.put(downloader.fetch_one(f))
 
 
 def _write_manifest(result, path, previous, server, queries, doi):
@@ -254,10 +359,13 @@ def _write_manifest(result, path, previous, server, queries, doi):
             m.remove_dataset(file)
     for query in queries or []:
         m.add_query(query)
+    inside = Path(path).resolve().parent
     for outcome in result.outcomes:
         if outcome.status not in (FileStatus.DOWNLOADED, FileStatus.CACHED):
             continue
         f = outcome.file
+        if not f.path.resolve().is_relative_to(inside):
+            continue  # never recorded: the layout refuses links out (defence in depth)
         old = m.dataset_for(f.path) or {}
         record = dict(old)
         record.update({k: v for k, v in f.record.items() if v is not None})

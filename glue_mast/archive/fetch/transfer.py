@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import email.utils
 import enum
+import errno
 import json
 import os
 import random
@@ -21,13 +22,16 @@ import urllib.parse
 import requests
 from urllib3 import exceptions as urllib3_errors
 
-from .. import auth
 from ...util import sha256_of, utc_now
+from .. import auth
+from .cancel import Breaker
+from .cancel import TransferCancelled as _Cancelled
 from .outcome import FileOutcome, FileStatus
 
 __all__ = ["Downloader", "Verdict"]
 
 _CHUNK = 1 << 16
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # (not on Windows, which has no such links to plant)
 _MAX_REDIRECTS = 5
 
 
@@ -40,13 +44,23 @@ class Verdict(enum.Enum):
     FAIL = "fail"  # give up on this file
 
 
-class _Cancelled(Exception):
-    pass
+class UnsafeRedirect(requests.exceptions.InvalidURL):
+    """A redirect to a URL that could be sent somewhere other than where it appears to go."""
 
 
 class Downloader:
     def __init__(
-        self, *, server, token, retries, backoff, timeout, progress, cancel, max_wait=120.0
+        self,
+        *,
+        server,
+        token,
+        retries,
+        backoff,
+        timeout,
+        progress,
+        cancel,
+        max_wait=120.0,
+        breaker=None,
     ):
         self.server = server
         self.token = token
@@ -56,6 +70,8 @@ class Downloader:
         self.progress = progress
         self.cancel = cancel
         self.max_wait = max_wait
+        #: Shuts this fetch's sockets when it is cancelled (see :mod:`.cancel`).
+        self.breaker = breaker if breaker is not None else Breaker()
         self._local = threading.local()
 
     def _session(self):
@@ -69,6 +85,9 @@ class Downloader:
             except metadata.PackageNotFoundError:
                 version = "dev"
             session.headers["User-Agent"] = f"glue-mast/{version} {session.headers['User-Agent']}"
+            adapter = self.breaker.adapter()
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
             self._local.session = session
         return session
 
@@ -103,6 +122,13 @@ class Downloader:
             if response.is_redirect and response.headers.get("Location"):
                 url = urllib.parse.urljoin(url, response.headers["Location"])
                 response.close()
+                if auth.parsers_disagree(url):
+                    # The host urllib.parse sees is not the one urllib3 would connect to:
+                    # no telling where the request (and the token) would go.
+                    raise UnsafeRedirect(
+                        f"refused a redirect to {_short(url)!r}: URL parsers disagree on "
+                        "its host"
+                    )
                 continue
             return response, requests_made
         raise requests.TooManyRedirects(f"more than {_MAX_REDIRECTS} redirects")
@@ -120,8 +146,12 @@ class Downloader:
         except OSError as exc:
             outcome.status = FileStatus.FAILED
             outcome.message = _disk_message(exc)
+            if exc.errno == errno.ENOSPC:
+                # The file cannot be completed on this disk; its partial copy would only keep
+                # the manifest (and every other file) from being written.
+                _discard(f)
+                outcome.message += "; its partial copy was removed to free the space"
         outcome.seconds = time.perf_counter() - start
-        self.progress.done(outcome)
         return outcome
 
     def _fetch(self, f, outcome):
@@ -176,7 +206,11 @@ class Downloader:
                     outcome.resumed_from.append(offset)
                 else:
                     # A fresh body (a 200, also to a Range whose validator no longer matched):
-                    # note its validator and size beside the .part before a byte lands there.
+                    # an old .part is of no use, and the new one's validator and size are
+                    # noted beside it before a byte lands there.
+                    if self.cancel.is_set():
+                        raise _Cancelled
+                    _discard(f)
                     meta = _write_meta(f, response)
                 try:
                     self._stream(f, response, append=resumed)
@@ -261,7 +295,11 @@ class Downloader:
         # read1 hands over whatever has arrived: when a connection breaks, what came before
         # the break is on disk to resume from (a fixed-size read would discard it).
         raw = response.raw
-        with open(f.part, "ab" if append else "wb") as out:
+        if self.cancel.is_set():  # before "wb" could empty a .part the next fetch resumes
+            raise _Cancelled
+        mode = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | (os.O_APPEND if append else os.O_TRUNC)
+        with os.fdopen(os.open(f.part, mode, 0o644), "ab" if append else "wb") as out:
+            self.progress.begin(f, out.tell())
             while chunk := raw.read1(_CHUNK):
                 if self.cancel.is_set():
                     raise _Cancelled
@@ -280,19 +318,20 @@ class Downloader:
                 f"{f.sha256[:12]}... expected"
             )
             return False
-        os.replace(f.part, f.path)
-        _meta_path(f).unlink(missing_ok=True)
-        outcome.status, outcome.sha256 = FileStatus.DOWNLOADED, digest
-        outcome.downloaded_at = utc_now()
-        outcome.message = ""
-        if f.size is not None and size != f.size:
-            # MAST's product list can lag the file it serves: the transfer was complete, so
-            # the served file is kept, with both sizes recorded (issue: never retry it).
-            outcome.listed_size = f.size
-            outcome.message = (
-                f"the product list gives {f.size:,} bytes but the server served {size:,} "
-                "(a complete transfer); kept the served file"
-            )
+        with self.breaker.committing(outcome):  # not once the fetch has written its manifest
+            os.replace(f.part, f.path)
+            _meta_path(f).unlink(missing_ok=True)
+            outcome.status, outcome.sha256 = FileStatus.DOWNLOADED, digest
+            outcome.downloaded_at = utc_now()
+            outcome.message = ""
+            if f.size is not None and size != f.size:
+                # MAST's product list can lag the file it serves: the transfer was complete,
+                # so the served file is kept, with both sizes recorded; it is never retried.
+                outcome.listed_size = f.size
+                outcome.message = (
+                    f"the product list gives {f.size:,} bytes but the server served "
+                    f"{size:,} (a complete transfer); kept the served file"
+                )
         return True
 
 
@@ -307,6 +346,9 @@ def _resumable(f):
     arrived (``<name>.part.meta``: the dataURI, the server's validator and size); one nobody
     recorded, or recorded for another file, holds bytes nobody can vouch for.
     """
+    if f.part.is_symlink() or _meta_path(f).is_symlink():
+        _discard(f)  # the link goes, not what it points at
+        return 0, {}
     try:
         offset = f.part.stat().st_size if f.part.is_file() else 0
     except OSError:
@@ -338,7 +380,15 @@ def _write_meta(f, response):
     }
     path = _meta_path(f)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(meta), encoding="utf-8")
+    tmp.unlink(missing_ok=True)
+    # O_EXCL and O_NOFOLLOW: never write through a link someone planted under this name.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(json.dumps(meta))
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     os.replace(tmp, path)  # no fsync: a lost record only makes the .part start again
     return meta
 

@@ -1,0 +1,132 @@
+"""Stopping the transfers of one fetch at once, even those blocked on a silent socket.
+
+A transfer waiting for the next bytes of a body sits in a blocking ``recv`` until the read
+timeout (up to two minutes): no flag it might check is seen while it waits. So the cancel path
+shuts the sockets down (``shutdown(SHUT_RDWR)`` wakes a thread blocked in ``recv`` on the same
+socket: it returns end-of-file) and the transfer, seeing a broken connection and the cancel
+flag, ends. A read with a short socket timeout would not do instead: after a timeout, the
+buffered reader that ``http.client`` reads from refuses further reads ("cannot read from timed
+out object").
+
+:class:`Breaker` reaches the sockets through the connection classes of a ``requests`` adapter
+(:meth:`Breaker.adapter`), so every connection a fetch's sessions open is known to it, and one
+opened after the cancel is shut at once. It also guards the last step of a transfer, the rename
+to the final name (:meth:`Breaker.committing`): once the fetch has wound up and written its
+manifest, no transfer still running may put a file under its final name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import weakref
+
+__all__ = ["Breaker", "TransferCancelled"]
+
+
+class TransferCancelled(Exception):
+    """The fetch was cancelled: the transfer stops and keeps its ``.part`` file."""
+
+
+class Breaker:
+    """Sockets and renames of one fetch, for cancelling it from another thread."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._connections = weakref.WeakSet()
+        self._tripped = False
+        self._commit_lock = threading.Lock()
+        self._closed = False
+        #: Outcomes of the files renamed to their final names (see :meth:`committing`).
+        self.committed = {}
+        self._pools = None
+
+    @property
+    def tripped(self):
+        return self._tripped
+
+    def trip(self):
+        """Shut every socket of the fetch; connections opened from now on are shut too."""
+        with self._lock:
+            self._tripped = True
+            connections = list(self._connections)
+        for connection in connections:
+            _shutdown(getattr(connection, "sock", None))
+
+    def _connected(self, connection):
+        with self._lock:
+            self._connections.add(connection)
+            tripped = self._tripped
+        if tripped:
+            _shutdown(connection.sock)
+
+    @contextlib.contextmanager
+    def committing(self, outcome):
+        """Hold the rename of ``outcome.file`` to its final name; raise if the fetch wound up.
+
+        The body of the ``with`` renames the file and fills in ``outcome``; it is then recorded
+        in :attr:`committed`, so the fetch can list it even if its worker never reports back.
+        """
+        with self._commit_lock:
+            if self._closed:
+                raise TransferCancelled
+            yield
+            self.committed[id(outcome.file)] = outcome
+
+    def close(self):
+        """Allow no more renames (the fetch is writing its manifest)."""
+        with self._commit_lock:
+            self._closed = True
+
+    def adapter(self):
+        """A ``requests`` adapter whose connections this breaker can shut."""
+        from requests.adapters import HTTPAdapter
+
+        pools = self._pool_classes()
+
+        class _Adapter(HTTPAdapter):
+            def init_poolmanager(self, *args, **kwargs):
+                super().init_poolmanager(*args, **kwargs)
+                self.poolmanager.pool_classes_by_scheme = pools
+
+        return _Adapter()
+
+    def _pool_classes(self):
+        if self._pools is None:
+            from urllib3.connection import HTTPConnection, HTTPSConnection
+            from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+            breaker = self
+
+            def watched(base):
+                def connect(connection):
+                    if breaker.tripped:
+                        raise TransferCancelled
+                    base.connect(connection)
+                    breaker._connected(connection)
+
+                return type(base.__name__, (base,), {"connect": connect})
+
+            self._pools = {
+                "http": type(
+                    "HTTPConnectionPool",
+                    (HTTPConnectionPool,),
+                    {"ConnectionCls": watched(HTTPConnection)},
+                ),
+                "https": type(
+                    "HTTPSConnectionPool",
+                    (HTTPSConnectionPool,),
+                    {"ConnectionCls": watched(HTTPSConnection)},
+                ),
+            }
+        return self._pools
+
+
+def _shutdown(sock):
+    if sock is None:
+        return
+    # socket.socket.shutdown, not ssl.SSLSocket's: that one also drops the TLS object, under
+    # the feet of the thread reading through it.
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)

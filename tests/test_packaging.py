@@ -1,0 +1,34 @@
+"""pyproject.toml: metadata current packaging tools accept without deprecation warnings."""
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def pyproject():
+    if sys.version_info < (3, 11):
+        tomllib = pytest.importorskip("tomli")
+    else:
+        import tomllib
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def test_license_is_an_spdx_expression(pyproject):
+    # PEP 639: a license table is deprecated (setuptools warns), a License classifier beside an
+    # expression is an error; setuptools takes expressions from version 77.
+    project = pyproject["project"]
+    assert project["license"] == "BSD-3-Clause"
+    assert not [c for c in project["classifiers"] if c.startswith("License ::")]
+    requires = pyproject["build-system"]["requires"]
+    setuptools = next(r for r in requires if r.startswith("setuptools"))
+    assert int(re.search(r">=(\d+)", setuptools).group(1)) >= 77
+
+
+def test_import_linter_is_a_test_dependency(pyproject):
+    test_extra = pyproject["project"]["optional-dependencies"]["test"]
+    assert any(r.startswith("import-linter") for r in test_extra)
