@@ -17,7 +17,9 @@ import glue_mast
 from glue_mast.archive import astroquery_adapter
 
 glue_mast.configure(
-    server=os.environ["GLUE_MAST_TEST_SERVER"], download_dir=os.environ["GLUE_MAST_TEST_DIR"]
+    server=os.environ["GLUE_MAST_TEST_SERVER"],
+    download_dir=os.path.join(os.environ["GLUE_MAST_TEST_DIR"], "downloads"),
+    cache_dir=os.path.join(os.environ["GLUE_MAST_TEST_DIR"], "cache"),
 )
 astroquery_adapter.apply()
 

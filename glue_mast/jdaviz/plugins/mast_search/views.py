@@ -153,6 +153,10 @@ def bind(plugin):
     products.add_callback(
         "selected_size_text", lambda text: setattr(plugin, "selected_text", text or "")
     )
+    products.add_callback(
+        "fetch_fraction", lambda f: setattr(plugin, "progress", 100.0 * float(f or 0))
+    )
+    products.add_callback("fetch_status", lambda text: setattr(plugin, "progress_text", text))
     for state in (search, products):
         state.add_callback("busy", on_busy)
         state.add_callback("error", on_error)
