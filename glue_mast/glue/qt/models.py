@@ -4,7 +4,7 @@ MAST's observation table has some 35 columns in archive units (MJD dates, wavele
 exposure in s; see MAST's field descriptions, https://mast.stsci.edu/api/v0/_c_a_o_mfields.html).
 The dialog shows a few of them, as text a person reads (ISO dates, "113–145 nm"), while
 sorting goes by the value itself (``SORT_ROLE``). Exclusive-access rows are marked with a
-lock, a tint and a tooltip that says why.
+padlock (or warning) icon, a tint and a tooltip that says why.
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ __all__ = [
 
 #: The role holding the value a column sorts by.
 SORT_ROLE = QtCore.Qt.UserRole + 1
-#: A lock before the text of exclusive-access rows.
-LOCK = "\N{LOCK} "
 _MJD_ZERO = datetime.datetime(1858, 11, 17)
 _EXCLUSIVE_TINT = QtGui.QColor(255, 243, 205)
 
@@ -202,8 +200,6 @@ class TableModel(QtCore.QAbstractTableModel):
             for row in table:
                 why = self._exclusive(row)
                 texts = [c.text(row) for c in self.columns]
-                if why:
-                    texts[0] = LOCK + texts[0]
                 sorts = [_sortable(c.sort(row)) for c in self.columns]
                 self._cells.append((texts, sorts, why))
         self.endResetModel()
@@ -227,6 +223,8 @@ class TableModel(QtCore.QAbstractTableModel):
             return why or texts[index.column()]
         if role == QtCore.Qt.BackgroundRole and why:
             return QtGui.QBrush(_EXCLUSIVE_TINT)
+        if role == QtCore.Qt.DecorationRole and why and index.column() == 0:
+            return exclusive_icon()
         if role == QtCore.Qt.TextAlignmentRole and column.align_right:
             return int(QtCore.Qt.AlignRight | QtCore.Qt.AlignVCenter)
         return None
@@ -244,6 +242,16 @@ class TableModel(QtCore.QAbstractTableModel):
     def is_exclusive(self, row):
         """Whether model row ``row`` is exclusive access."""
         return bool(self._cells[row][2])
+
+
+def exclusive_icon():
+    """The mark of an exclusive-access row: a padlock, or the style's warning sign."""
+    from qtpy import QtWidgets
+
+    icon = QtGui.QIcon.fromTheme("changes-prevent")  # the padlock of freedesktop themes
+    if icon.isNull():
+        icon = QtWidgets.QApplication.style().standardIcon(QtWidgets.QStyle.SP_MessageBoxWarning)
+    return icon
 
 
 def _sortable(value):

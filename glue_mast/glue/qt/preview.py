@@ -59,8 +59,8 @@ class PreviewCanvas(FigureCanvasQTAgg):
             ax.clear()
             ax.set_axis_on()
             ax.plot(state.x, state.y, lw=0.8, color="C0")
-            ax.set_xlabel(state.x_label, fontsize=8)
-            ax.set_ylabel(state.y_label, fontsize=8)
+            ax.set_xlabel(_with_unit(state.x_label, state.x_unit), fontsize=8)
+            ax.set_ylabel(_with_unit(state.y_label, state.y_unit), fontsize=8)
             ax.tick_params(labelsize=7)
             ax.set_title(_short(state.title), fontsize=9)
             self.drawn = (state.kind, len(state.x))
@@ -72,3 +72,10 @@ class PreviewCanvas(FigureCanvasQTAgg):
 def _short(text, limit=60):
     text = str(text or "")
     return text if len(text) <= limit else text[: limit - 1] + "\N{HORIZONTAL ELLIPSIS}"
+
+
+def _with_unit(label, unit):
+    """``"Wavelength"``, ``"Angstrom"`` -> ``"Wavelength [Angstrom]"``."""
+    if not unit or str(unit) in str(label):
+        return str(label or "")
+    return f"{label} [{unit}]"

@@ -179,7 +179,7 @@ class ProductsPanel(QtWidgets.QGroupBox):
                 "only to MAST, never shown or saved."
             )
         self.exclusive_label.setText(
-            f"\N{LOCK} {files} exclusive access: MAST sends them only with the token of "
+            f"{files} exclusive access: MAST sends them only with the token of "
             f"someone who has rights to them. {tail}"
         )
         self.exclusive_label.show()

@@ -15,6 +15,8 @@ from .models import OBSERVATION_COLUMNS, TableModel, iso_date, sort_proxy
 
 __all__ = ["PAGE_SIZES", "ResultsPanel", "exclusive_reason", "make_table_view"]
 
+#: Milliseconds a selection must rest before its products are listed.
+SELECTION_DELAY_MS = 250
 #: Page sizes offered (any other whole number may be typed).
 PAGE_SIZES = ("10", "25", "50", "100", "250", "500")
 
@@ -85,19 +87,25 @@ class ResultsPanel(QtWidgets.QGroupBox):
         self.model = TableModel(OBSERVATION_COLUMNS, exclusive=exclusive_reason, parent=self)
         self.table, self.proxy = make_table_view("results_table", self.model)
         self.table.setMinimumHeight(140)
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        # A person Ctrl-clicking several rows makes one product listing, not one per click.
+        self.selection_timer = QtCore.QTimer(self)
+        self.selection_timer.setSingleShot(True)
+        self.selection_timer.setInterval(SELECTION_DELAY_MS)
+        self.selection_timer.timeout.connect(self._selection_changed)
+        self.table.selectionModel().selectionChanged.connect(self._selection_moved)
 
-        def button(name, text, tip):
+        def button(name, icon, tip):
             b = QtWidgets.QToolButton()
             b.setObjectName(name)
-            b.setText(text)
+            b.setIcon(self.style().standardIcon(icon))
             b.setToolTip(tip)
             return b
 
-        self.first_page = button("first_page", "\N{BLACK LEFT-POINTING DOUBLE TRIANGLE}", "First page")
-        self.previous_page = button("previous_page", "\N{BLACK LEFT-POINTING TRIANGLE}", "Previous page")
-        self.next_page = button("next_page", "\N{BLACK RIGHT-POINTING TRIANGLE}", "Next page")
-        self.last_page = button("last_page", "\N{BLACK RIGHT-POINTING DOUBLE TRIANGLE}", "Last page")
+        style = QtWidgets.QStyle
+        self.first_page = button("first_page", style.SP_MediaSkipBackward, "First page")
+        self.previous_page = button("previous_page", style.SP_MediaSeekBackward, "Previous page")
+        self.next_page = button("next_page", style.SP_MediaSeekForward, "Next page")
+        self.last_page = button("last_page", style.SP_MediaSkipForward, "Last page")
         self.page_label = QtWidgets.QLabel()
         self.page_label.setObjectName("page_label")
         self.page_size = QtWidgets.QComboBox()
@@ -182,6 +190,7 @@ class ResultsPanel(QtWidgets.QGroupBox):
     # -- rows and selection -----------------------------------------------------------------
 
     def _show_rows(self, rows):
+        self.selection_timer.stop()
         self.model.set_table(rows)
         if rows is not None:
             fit_columns(self.table)
@@ -202,7 +211,11 @@ class ResultsPanel(QtWidgets.QGroupBox):
             text = f"{n} observation{'s' if n != 1 else ''} selected"
         self.hint.setText(text)
 
-    def _selection_changed(self, *_):
+    def _selection_moved(self, *_):
+        self.selection_timer.start()
+        self._show_hint()
+
+    def _selection_changed(self):
         rows = self.state.rows
         if rows is None:
             return

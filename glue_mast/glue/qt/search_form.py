@@ -101,7 +101,6 @@ class SearchForm(QtWidgets.QGroupBox):
             "decimal degrees '270.9 -24.38', or '18:03:37 -24:23:12', '18h03m37s -24d23m12s'",
         )
         self.radius = _line("radius", "0.2 deg", "Search radius with its unit: 0.2 deg, 30 arcsec")
-        self.radius.setMaximumWidth(130)
         self.obs_collection = _combo("obs_collection", "Collection (mission), e.g. HST, IUE")
         self.instrument_name = _combo("instrument_name", "Instrument, e.g. COS/FUV")
         self.dataproduct_type = _combo("dataproduct_type", "spectrum, timeseries, image, ...")
@@ -120,18 +119,27 @@ class SearchForm(QtWidgets.QGroupBox):
             "extra_criteria", "search",
         )}
         grid = QtWidgets.QGridLayout()
-        grid.setColumnStretch(1, 3)
-        grid.setColumnStretch(3, 2)
-        self._row(grid, 0, "Target or coordinates", self.target, "Radius", self.radius)
-        grid.addWidget(self.errors["target"], 1, 1)
-        grid.addWidget(self.errors["radius"], 1, 3)
-        self._row(grid, 2, "Collection", self.obs_collection, "Instrument", self.instrument_name)
-        grid.addWidget(self.errors["obs_collection"], 3, 1)
-        grid.addWidget(self.errors["instrument_name"], 3, 3)
-        self._row(grid, 4, "Product type", self.dataproduct_type, "Calibration level",
-                  self.calib_level)
-        grid.addWidget(self.errors["dataproduct_type"], 5, 1)
-        grid.addWidget(self.errors["calib_level"], 5, 3)
+        for column in (1, 3, 5, 7):
+            grid.setColumnStretch(column, 1)
+        label = QtWidgets.QLabel("Target or coordinates")
+        label.setBuddy(self.target)
+        grid.addWidget(label, 0, 0)
+        grid.addWidget(self.target, 0, 1, 1, 5)
+        radius = QtWidgets.QLabel("Radius")
+        radius.setBuddy(self.radius)
+        grid.addWidget(radius, 0, 6)
+        grid.addWidget(self.radius, 0, 7)
+        grid.addWidget(self.errors["target"], 1, 1, 1, 5)
+        grid.addWidget(self.errors["radius"], 1, 6, 1, 2)
+        for i, (text, combo) in enumerate(
+            zip(("Collection", "Instrument", "Product type", "Calib. level"), self._combos(),
+                strict=True)
+        ):
+            label = QtWidgets.QLabel(text)
+            label.setBuddy(combo)
+            grid.addWidget(label, 2, 2 * i)
+            grid.addWidget(combo, 2, 2 * i + 1)
+            grid.addWidget(self.errors[combo.objectName()], 3, 2 * i, 1, 2)
 
         self.more_toggle = QtWidgets.QToolButton()
         self.more_toggle.setObjectName("more_criteria_toggle")
