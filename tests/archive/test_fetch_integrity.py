@@ -726,3 +726,45 @@ def test_random_faults_never_certify_a_wrong_file(local_mast, tmp_path):
     print(f"faults tried: {sum(tried.values())} {dict(tried)}; wrong: {len(wrong)}")
     assert wrong == [], wrong
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"round{n}" for n in range(24))
+
+
+def test_a_fetch_killed_mid_file_resumes_without_a_splice_after_the_file_changed(
+    local_mast, tmp_path
+):
+    """Issue 7, item 2 as it happens: SIGKILL mid-body, the product reprocessed, fetch again."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    uri = "mast:SYNTHETIC/product/syn000000_cal.fits"
+    rows = synthetic(1)
+    local_mast.faults.bandwidth = 20_000  # 3 s for the file: killed part-way
+    script = (
+        "import json, sys, glue_mast; from glue_mast.archive.fetch import fetch, partial; "
+        "partial.CHECKPOINT_BYTES = 8192; glue_mast.configure(server=sys.argv[1]); "
+        "fetch(json.loads(sys.argv[2]), sys.argv[3])"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, local_mast.url, json.dumps(rows), str(tmp_path)]
+    )
+    part = plan(rows, tmp_path).to_fetch[0].part
+    deadline = time.monotonic() + 30
+    while (not part.exists() or part.stat().st_size < 10_000) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    assert 10_000 <= part.stat().st_size < len(served(local_mast, uri))
+    vouched = json.loads(part.with_name(part.name + ".meta").read_text())["part_size"]
+    assert vouched >= 8192  # checkpointed as it went: resumable
+    local_mast.faults.bandwidth = None
+    local_mast.faults.change_file(uri, after=0)
+    local_mast.clear_log()
+    [done] = fetch(rows, tmp_path).downloaded
+    new = bytes(b ^ 0xFF for b in served(local_mast, uri))
+    [get] = downloads(local_mast)
+    assert get.headers["Range"] == f"bytes={vouched}-" and get.status == 200  # If-Range: changed
+    assert get.headers["If-Range"] == etag(served(local_mast, uri))  # the first version's
+    assert done.file.path.read_bytes() == new
+    assert recorded(tmp_path)[uri]["sha256"] == sha(new)
+    assert Manifest.read(tmp_path / "manifest.json").verify()

@@ -21,6 +21,7 @@ import os
 
 __all__ = [
     "CHECKPOINT_BYTES",
+    "CHECKPOINT_SECONDS",
     "checkpoint",
     "discard",
     "meta_path",
@@ -30,8 +31,10 @@ __all__ = [
     "write_meta",
 ]
 
-#: Bytes received between checkpoints (and a checkpoint whenever a transfer stops).
+#: A checkpoint after this many bytes or seconds, whichever comes first (and whenever a
+#: transfer stops): a fetch killed outright loses no more than that.
 CHECKPOINT_BYTES = 8 << 20
+CHECKPOINT_SECONDS = 2.0
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # (not on Windows, which has no such links to plant)
 _READ = 1 << 20
 

@@ -305,7 +305,7 @@ class Downloader:
         mode = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | (os.O_APPEND if append else os.O_TRUNC)
         with os.fdopen(os.open(f.part, mode, 0o644), "ab" if append else "wb") as out:
             self.progress.begin(f, out.tell())
-            received, since = offset, 0
+            received, since, last = offset, 0, time.monotonic()
             try:
                 while chunk := raw.read1(_CHUNK):
                     if self.cancel.is_set():
@@ -315,10 +315,12 @@ class Downloader:
                     received += len(chunk)
                     since += len(chunk)
                     self.progress.advance(len(chunk), f)
-                    if since >= partial.CHECKPOINT_BYTES:
+                    if since >= partial.CHECKPOINT_BYTES or (
+                        time.monotonic() - last >= partial.CHECKPOINT_SECONDS
+                    ):
                         out.flush()
                         meta = partial.checkpoint(f, meta, received, hasher)
-                        since = 0
+                        since, last = 0, time.monotonic()
                 out.flush()
                 os.fsync(out.fileno())
             finally:
