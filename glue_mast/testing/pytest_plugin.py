@@ -3,8 +3,8 @@
 - ``mast_archive``: one :class:`~glue_mast.testing.LocalArchive` for the test session;
 - ``local_mast``: that archive with glue-mast (and astroquery through it) pointed at it, its
   faults and request log reset, astroquery's per-process column-config cache cleared, the
-  token environment emptied, and the download cache in a fresh temporary directory (never the
-  user's own), for each test. Everything is restored afterwards.
+  token environment emptied, and a download cache of its own, for each test. Everything is
+  restored afterwards.
 """
 
 from __future__ import annotations
@@ -30,9 +30,10 @@ def local_mast(mast_archive, monkeypatch, tmp_path_factory):
     mast_archive.reset()
     adapter.forget_column_configs()
     config.reset()
-    config.configure(
-        server=mast_archive.url, timeout=30, cache_dir=tmp_path_factory.mktemp("glue_mast_cache")
-    )
+    # Each test gets its own download cache, so that no test finds another's files (or the
+    # user's) already fetched.
+    cache = tmp_path_factory.mktemp("glue-mast-cache")
+    config.configure(server=mast_archive.url, timeout=30, cache_dir=cache)
     adapter.apply()
     mast_archive.clear_log()
     yield mast_archive
