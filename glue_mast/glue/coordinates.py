@@ -17,9 +17,15 @@ from __future__ import annotations
 
 import numpy as np
 from astropy import units as u
+from glue.core.coordinates import Coordinates
 from glue_astronomy.spectral_coordinates import SpectralCoordinates
 
-__all__ = ["SpectralAxisCoordinates", "spectral_axis_name"]
+__all__ = [
+    "SpectralAxisCoordinates",
+    "SpectralImageCoordinates",
+    "spectral_axis_name",
+    "spectral_world_id",
+]
 
 # Physical type of the unit -> (IVOA UCD, world axis name).
 _AXIS_KINDS = {
@@ -99,3 +105,92 @@ class SpectralAxisCoordinates(SpectralCoordinates):
             f"<SpectralAxisCoordinates {len(v)} values, {v.value[0]:g}..{v.value[-1]:g} "
             f"{v.unit.to_string()}>"
         )
+
+
+class SpectralImageCoordinates(Coordinates):
+    """A 2-D spectrum's coordinates: a spectral axis along one array axis, pixels along the
+    other (the cross-dispersion direction of a rectified slit spectrum, JWST ``s2d``).
+
+    Saved and restored by glue sessions like :class:`SpectralAxisCoordinates`.
+
+    Parameters
+    ----------
+    values : `~astropy.units.Quantity`
+        The spectral axis, one value per pixel along ``spectral_axis_index``.
+    spectral_axis_index : int
+        The array axis (0 or 1) that is spectral.
+    """
+
+    def __init__(self, values, spectral_axis_index=1):
+        if spectral_axis_index not in (0, 1):
+            raise ValueError("a 2-D spectrum's spectral axis is array axis 0 or 1")
+        self.spectral = SpectralAxisCoordinates(values)
+        self.spectral_axis_index = int(spectral_axis_index)
+        # APE 14 orders pixel axes the other way round from numpy's array axes.
+        self._pixel_axis = 1 - self.spectral_axis_index
+        super().__init__(n_dim=2)
+
+    @property
+    def spectral_axis(self):
+        return self.spectral.spectral_axis
+
+    def _both(self, spectral, other):
+        return (spectral, other) if self._pixel_axis == 0 else (other, spectral)
+
+    @property
+    def world_axis_units(self):
+        return self._both(self.spectral.world_axis_units[0], "")
+
+    @property
+    def world_axis_physical_types(self):
+        return list(self._both(self.spectral.world_axis_physical_types[0], None))
+
+    @property
+    def world_axis_names(self):
+        return list(self._both(self.spectral.world_axis_names[0], "Cross-dispersion"))
+
+    @property
+    def spectral_world_index(self):
+        """The index of the spectral world axis (in APE 14 order)."""
+        return self._pixel_axis
+
+    def pixel_to_world_values(self, *pixel):
+        pixel = [np.asarray(p, dtype=float) for p in pixel]
+        spectral = self.spectral.pixel_to_world_values(pixel[self._pixel_axis])
+        return self._both(spectral, pixel[1 - self._pixel_axis])
+
+    def world_to_pixel_values(self, *world):
+        world = [np.asarray(w, dtype=float) for w in world]
+        spectral = self.spectral.world_to_pixel_values(world[self._pixel_axis])
+        return self._both(spectral, world[1 - self._pixel_axis])
+
+    @property
+    def axis_correlation_matrix(self):
+        return np.identity(2, dtype=bool)
+
+    def __gluestate__(self, context):
+        state = self.spectral.__gluestate__(context)
+        state["spectral_axis_index"] = self.spectral_axis_index
+        return state
+
+    @classmethod
+    def __setgluestate__(cls, rec, context):
+        values = u.Quantity(context.object(rec["values"]), rec["unit"])
+        return cls(values, rec["spectral_axis_index"])
+
+    def __repr__(self):
+        return (
+            f"<SpectralImageCoordinates spectral array axis {self.spectral_axis_index}:"
+            f" {self.spectral!r}>"
+        )
+
+
+def spectral_world_id(data):
+    """The ComponentID of a glue-mast dataset's spectral world axis, or None."""
+    coords = getattr(data, "coords", None)
+    if isinstance(coords, SpectralAxisCoordinates) and data.world_component_ids:
+        return data.world_component_ids[0]
+    if isinstance(coords, SpectralImageCoordinates) and len(data.world_component_ids) == 2:
+        # world_component_ids follow array axes
+        return data.world_component_ids[coords.spectral_axis_index]
+    return None

@@ -5,6 +5,8 @@
   "Wavelength", "Frequency"... in the spectrum's unit), with ``flux``, ``uncertainty`` and
   ``mask`` components carrying their units. A 2-D flux (several spectra on one axis) gives one
   Data per row.
+- A 2-D spectrum (a rectified slit spectrum, JWST ``s2d``) becomes one 2-D Data whose
+  spectral world axis links with the 1-D spectra.
 - A light curve (lightkurve ``LightCurve``) becomes a time-series Data: ``time`` (days since the
   light curve's reference epoch), ``flux``, ``flux_err``, ``quality`` and the file's other 1-D
   numeric columns, with their units; its time system goes in ``meta``.
@@ -26,7 +28,7 @@ from glue.core import Data
 from glue.core.component import Component
 
 from ..util import plain
-from .coordinates import SpectralAxisCoordinates
+from .coordinates import SpectralAxisCoordinates, SpectralImageCoordinates
 from .links import META_KEY
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "lightcurve_to_data",
     "part_of",
     "provenance",
+    "spectrum_2d_to_data",
     "spectrum_to_data",
     "unique_labels",
 ]
@@ -148,6 +151,33 @@ def spectrum_to_data(spectrum, label=None):
     return out
 
 
+def spectrum_2d_to_data(spectrum, label=None):
+    """A glue Data for a 2-D spectrum (a rectified slit spectrum: spatial x spectral).
+
+    The spectral world axis ("Wavelength"...) links with 1-D spectra like theirs; the other
+    is "Cross-dispersion", in pixels. Components as for :func:`spectrum_to_data`.
+    """
+    flux = spectrum.flux
+    if flux.ndim != 2:
+        raise ValueError(f"a 2-D spectrum has 2-D flux, not {flux.ndim}-D")
+    index = getattr(spectrum, "spectral_axis_index", flux.ndim - 1)
+    index = index % 2
+    axis = spectrum.spectral_axis
+    coords = SpectralImageCoordinates(u.Quantity(_native(axis.value), axis.unit), index)
+    data = Data(coords=coords, label=label)
+    _add(data, "flux", flux.value, flux.unit)
+    uncertainty = spectrum.uncertainty
+    if uncertainty is not None:
+        unit = uncertainty.unit
+        if unit is None and uncertainty.uncertainty_type == "std":
+            unit = flux.unit
+        _add(data, "uncertainty", uncertainty.array, unit)
+        data.meta["uncertainty_type"] = uncertainty.uncertainty_type
+    if spectrum.mask is not None:
+        _add(data, "mask", np.asarray(spectrum.mask, dtype=bool))
+    return data
+
+
 # --- light curves ------------------------------------------------------------------------------
 
 _FIRST_COLUMNS = ("flux", "flux_err", "quality")
@@ -207,7 +237,8 @@ def lightcurve_to_data(lightcurve, label=None):
 
 
 def content_to_data(item):
-    """glue Data for one :class:`glue_mast.io.ProductContent` (spectrum or light curve).
+    """glue Data for one :class:`glue_mast.io.ProductContent` (spectrum, 2-D spectrum or
+    light curve).
 
     Returns
     -------
@@ -218,11 +249,13 @@ def content_to_data(item):
     Raises
     ------
     TypeError
-        For content glue-mast does not turn into glue Data (pixels, images, cubes).
+        For content glue-mast does not turn into glue Data (pixel files, images, cubes).
     """
     kind = getattr(item.kind, "name", str(item.kind)).upper()
     if kind == "SPECTRUM":
         return spectrum_to_data(item.data)
+    if kind == "SPECTRUM_2D":
+        return [spectrum_2d_to_data(item.data)]
     if kind == "LIGHTCURVE":
         return [lightcurve_to_data(item.data)]
     shown = getattr(item.kind, "value", kind)

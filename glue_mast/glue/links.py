@@ -20,7 +20,7 @@ import numpy as np
 from astropy import units as u
 from glue.core.link_helpers import BaseMultiLink
 
-from .coordinates import SpectralAxisCoordinates
+from .coordinates import spectral_world_id
 
 __all__ = [
     "SpectralAxisLink",
@@ -141,13 +141,9 @@ class TimeAxisLink(BaseMultiLink):
 
 
 def spectra_in(data_collection):
-    """The glue-mast spectra of a data collection (Data with a saveable spectral axis)."""
-    return [
-        d
-        for d in data_collection
-        if isinstance(getattr(d, "coords", None), SpectralAxisCoordinates)
-        and d.world_component_ids
-    ]
+    """The glue-mast spectra (1-D and 2-D) of a data collection: Data with a saveable
+    spectral axis."""
+    return [d for d in data_collection if spectral_world_id(d) is not None]
 
 
 def lightcurves_in(data_collection):
@@ -193,7 +189,7 @@ def spectral_axis_autolink(data_collection):
         data_collection,
         spectra_in(data_collection),
         SpectralAxisLink,
-        lambda d: d.world_component_ids[0],
+        spectral_world_id,
     )
 
 
