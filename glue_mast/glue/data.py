@@ -7,6 +7,8 @@
   Data per row.
 - A 2-D spectrum (a rectified slit spectrum, JWST ``s2d``) becomes one 2-D Data whose
   spectral world axis links with the 1-D spectra.
+- A target pixel file (Kepler, K2, TESS) becomes a 3-D Data (time, row, column) whose time
+  world axis links with light curves.
 - A light curve (lightkurve ``LightCurve``) becomes a time-series Data: ``time`` (days since the
   light curve's reference epoch), ``flux``, ``flux_err``, ``quality`` and the file's other 1-D
   numeric columns, with their units; its time system goes in ``meta``.
@@ -28,7 +30,7 @@ from glue.core import Data
 from glue.core.component import Component
 
 from ..util import plain
-from .coordinates import SpectralAxisCoordinates, SpectralImageCoordinates
+from .coordinates import SpectralAxisCoordinates, SpectralImageCoordinates, TimeCubeCoordinates
 from .links import META_KEY
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "label_choices",
     "lightcurve_to_data",
     "part_of",
+    "pixels_to_data",
     "provenance",
     "spectrum_2d_to_data",
     "spectrum_to_data",
@@ -233,12 +236,34 @@ def lightcurve_to_data(lightcurve, label=None):
     return data
 
 
+_PIXEL_COMPONENTS = ("flux", "flux_err", "flux_bkg", "flux_bkg_err")
+
+
+def pixels_to_data(pixel_file, label=None):
+    """A 3-D glue Data (time, row, column) for a lightkurve target pixel file.
+
+    Time is the world axis along the frames ("Time", days since the reference epoch in
+    ``meta["glue_mast"]["time"]``), so the frames link on time with light curves; the
+    components are ``flux``, ``flux_err``, ``flux_bkg`` and ``flux_bkg_err``, with units.
+    """
+    values, system = _time_system(pixel_file.time)
+    data = Data(coords=TimeCubeCoordinates(values), label=label)
+    for name in _PIXEL_COMPONENTS:
+        cube = getattr(pixel_file, name, None)
+        if cube is None or getattr(cube, "ndim", 0) != 3:
+            continue
+        cube_values, unit = _column_values(cube)
+        _add(data, name, cube_values, unit)
+    data.meta[META_KEY] = {"time": system}
+    return data
+
+
 # --- any product content -----------------------------------------------------------------------
 
 
 def content_to_data(item):
-    """glue Data for one :class:`glue_mast.io.ProductContent` (spectrum, 2-D spectrum or
-    light curve).
+    """glue Data for one :class:`glue_mast.io.ProductContent` (spectrum, 2-D spectrum, light
+    curve or target pixel file).
 
     Returns
     -------
@@ -249,7 +274,7 @@ def content_to_data(item):
     Raises
     ------
     TypeError
-        For content glue-mast does not turn into glue Data (pixel files, images, cubes).
+        For content glue-mast does not turn into glue Data (images, spectral cubes).
     """
     kind = getattr(item.kind, "name", str(item.kind)).upper()
     if kind == "SPECTRUM":
@@ -258,11 +283,13 @@ def content_to_data(item):
         return [spectrum_2d_to_data(item.data)]
     if kind == "LIGHTCURVE":
         return [lightcurve_to_data(item.data)]
+    if kind == "PIXELS":
+        return [pixels_to_data(item.data)]
     shown = getattr(item.kind, "value", kind)
     article = "an" if shown[:1].lower() in "aeiou" else "a"
     raise TypeError(
         f"it holds {article} {shown}{f' ({item.part})' if item.part else ''}, and glue-mast loads"
-        " spectra and light curves into glue"
+        " spectra, light curves and pixel files into glue"
     )
 
 
