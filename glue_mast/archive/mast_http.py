@@ -79,10 +79,12 @@ class StillExecuting(ServerTimeout):
 
 def human_seconds(seconds):
     """``86400`` -> ``"86400 s (1 day)"``: the server's figure, and what it means to a person."""
-    text = f"{seconds:.0f} s"
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+    text = f"{round(seconds)} s"  # round: an int stays exact, however large
+    units = (("year", 365 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60))
+    for unit, size in units:
         if seconds >= 2 * size or (unit != "minute" and seconds >= size):
-            amount = f"{seconds / size:.1f}".removesuffix(".0")
+            count = seconds / size
+            amount = f"{count:.1f}".removesuffix(".0") if count < 1000 else f"{count:.3g}"
             return f"{text} ({amount} {unit}{'' if amount == '1' else 's'})"
     return text
 

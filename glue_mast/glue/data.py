@@ -226,8 +226,9 @@ def content_to_data(item):
     if kind == "LIGHTCURVE":
         return [lightcurve_to_data(item.data)]
     shown = getattr(item.kind, "value", kind)
+    article = "an" if shown[:1].lower() in "aeiou" else "a"
     raise TypeError(
-        f"it holds a {shown}{f' ({item.part})' if item.part else ''}, and glue-mast loads"
+        f"it holds {article} {shown}{f' ({item.part})' if item.part else ''}, and glue-mast loads"
         " spectra and light curves into glue"
     )
 

@@ -279,13 +279,28 @@ def session_files(path):
     return files
 
 
-def restore_session(path):
+def _check_against_manifest(path):
+    """Files whose size differs from the session manifest's record (cheap: no checksums)."""
+    from ..provenance.manifest import Manifest
+
+    manifest_path = manifest_path_for(path)
+    if not manifest_path.is_file():
+        return []
+    report = Manifest.read(manifest_path).verify(checksums=False)
+    return report.wrong_size
+
+
+def restore_session(path, *, check=True):
     """Restore a glue session saved by :func:`save_session` (or by glue itself).
 
     Parameters
     ----------
     path : path-like
         The session file.
+    check : bool
+        Compare the files' sizes with the manifest beside the session (when there is one)
+        first, so that a session does not silently open files other than those it was saved
+        with; ``Manifest.read(...).verify()`` also checks their SHA-256.
 
     Returns
     -------
@@ -296,8 +311,8 @@ def restore_session(path):
     Raises
     ------
     InputError
-        Files the session reads are missing: the message names them and how to fetch them
-        again from the manifest beside the session.
+        Files the session reads are missing, or (with ``check``) changed size: the message
+        names them and how to fetch them again from the manifest beside the session.
     """
     from glue.core.state import GlueUnSerializer
 
@@ -316,6 +331,14 @@ def restore_session(path):
         raise InputError(
             f"Cannot restore {path.name}: {len(missing)} of its files are missing: {shown}."
             + hint
+        )
+    changed = _check_against_manifest(path) if check else []
+    if changed:
+        raise InputError(
+            f"Not restoring {path.name}: {len(changed)} of its files are not the ones it was"
+            f" saved with ({'; '.join(d['path'] for d in changed)} changed size). Fetch them"
+            f" again with `glue-mast reproduce {manifest_path_for(path)}`, or restore with"
+            " check=False to open them as they are."
         )
     with _working_directory(path.parent), open(path.name, encoding="utf-8") as f:
         state = GlueUnSerializer.load(f)

@@ -2,8 +2,9 @@
 
 - ``mast_archive``: one :class:`~glue_mast.testing.LocalArchive` for the test session;
 - ``local_mast``: that archive with glue-mast (and astroquery through it) pointed at it, its
-  faults and request log reset, astroquery's per-process column-config cache cleared, and the
-  token environment emptied and a download cache of its own, for each test. Everything is restored afterwards.
+  faults and request log reset, astroquery's per-process column-config cache cleared, the
+  token environment emptied, and a download cache of its own, for each test. Everything is
+  restored afterwards.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def local_mast(mast_archive, monkeypatch, tmp_path_factory):
     from .. import config
     from ..archive import astroquery_adapter as adapter
 
-    for name in ("MAST_API_TOKEN", "GLUE_MAST_SERVER", "GLUE_MAST_TIMEOUT"):
+    for name in ("MAST_API_TOKEN", "GLUE_MAST_SERVER", "GLUE_MAST_TIMEOUT", "GLUE_MAST_CACHE_DIR"):
         monkeypatch.delenv(name, raising=False)
     mast_archive.reset()
     adapter.forget_column_configs()

@@ -70,6 +70,23 @@ def test_full_size_part_of_garbage_is_not_renamed_unchecked(local_mast, k2, tmp_
     assert Manifest.read(tmp_path / "manifest.json").verify()
 
 
+def test_full_size_part_of_our_own_is_fetched_again_when_no_checksum_is_known(
+    local_mast, k2, tmp_path
+):
+    # A fetch that stopped between the last byte and the rename: the bytes were never checked.
+    uri = k2[0]["dataURI"]
+    local_mast.faults.drop(20_000, times=5, match=uri)
+    [failed] = fetch(k2, tmp_path, retries=1).failed
+    f = failed.file
+    f.part.write_bytes(b"\xff" * f.size)  # full size now, garbage; its .part.meta is ours
+    local_mast.faults.reset()
+    local_mast.clear_log()
+    [done] = fetch(k2, tmp_path).downloaded
+    [get] = downloads(local_mast)
+    assert get.status == 200 and "Range" not in get.headers
+    assert done.file.path.read_bytes() == served(local_mast, uri)
+
+
 def test_resume_sends_if_range_and_keeps_the_validator_beside_the_part(local_mast, k2, tmp_path):
     uri = k2[0]["dataURI"]
     local_mast.faults.drop(20_000, times=5, match=uri)
@@ -571,3 +588,15 @@ def test_reproduce_never_writes_a_product_over_the_manifest(local_mast, k2, tmp_
     with pytest.raises(glue_mast.errors.InputError, match="manifest"):
         reproduce(path)
     assert path.read_bytes() == before and not downloads(local_mast)
+
+
+def test_no_validator_no_resume(local_mast, k2, tmp_path):
+    # Without ETag or Last-Modified there is no If-Range, and so no telling a resume from a
+    # splice: the file is fetched whole again.
+    uri = k2[0]["dataURI"]
+    local_mast.faults.validators = ()
+    local_mast.faults.drop(20_000, match=uri)
+    [done] = fetch(k2, tmp_path, backoff=0.01).downloaded
+    gets = downloads(local_mast)
+    assert [(g.status, g.headers.get("Range")) for g in gets] == [(200, None), (200, None)]
+    assert done.file.path.read_bytes() == served(local_mast, uri) and done.resumed_from == []

@@ -70,6 +70,7 @@ def test_loading_again_keeps_labels_unique(fetched_tw_hya):
     assert len(again.links) == 3 and len(dc.external_links) == 5
 
 
+@pytest.mark.filterwarnings("ignore:Error validating header")  # astropy, on the broken file
 def test_unreadable_files_get_one_message_each_and_the_rest_load(fetched_tw_hya, tmp_path):
     broken = tmp_path / "analysis" / "mast_data" / "broken_x1d.fits"
     broken.write_bytes(b"SIMPLE  =                    T" + b" " * 50)
@@ -117,6 +118,9 @@ def test_light_curves_load_with_time_quality_and_a_time_link(fetched_light_curve
         "format": "bkjd",
     }
     assert t.meta["glue_mast"]["time"]["reference_jd"] == 2457000.0
+    # one manifest holds both fetches; each light curve keeps only the queries it came from
+    assert [q.get("target") for q in k.meta["glue_mast"]["queries"]] == ["KIC 10002792", None]
+    assert [q.get("target") for q in t.meta["glue_mast"]["queries"]] == ["TIC 358108509", None]
     (link,) = loaded.links
     assert isinstance(link, TimeAxisLink)
     # each light curve's time seen in the other's system: BTJD = BKJD + 2454833 - 2457000
@@ -149,3 +153,18 @@ def test_read_in_a_worker_thread_then_add(fetched_tw_hya):
     dc = DataCollection()
     loaded = add_datasets(read, dc)
     assert [d.label for d in dc] == TW_HYA_LABELS and len(loaded.links) == 2
+
+
+def test_files_a_fetch_skipped_are_reported(fetch_from_archive, tmp_path):
+    # LF7Z01010 is exclusive access: without a token its two files are skipped
+    fetched = fetch_from_archive("TW Hya", tmp_path / "f", ["LF7Z01010", "swp54419"])
+    assert len(fetched.skipped) == 2
+    loaded = glue_mast.load(fetched)
+    assert [d.label for d in loaded] == ["IUE SWP swp54419"]
+    assert sorted(p.path.name for p in loaded.problems) == [
+        "lf7z01010_x1dsum.fits",
+        "lf7z0101q_x1d.fits",
+    ]
+    assert loaded.problems[0].message.startswith(
+        f"{loaded.problems[0].path.name} was not loaded: it was skipped: "
+    )

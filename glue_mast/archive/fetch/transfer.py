@@ -344,7 +344,9 @@ def _resumable(f):
 
     A ``.part`` is resumed only beside the record this module wrote when its first bytes
     arrived (``<name>.part.meta``: the dataURI, the server's validator and size); one nobody
-    recorded, or recorded for another file, holds bytes nobody can vouch for.
+    recorded, or recorded for another file, holds bytes nobody can vouch for. Nor is one
+    resumed whose server gave no validator (no strong ETag, no Last-Modified): without
+    ``If-Range``, the rest could come from a newer file and the splice would go unnoticed.
     """
     if f.part.is_symlink() or _meta_path(f).is_symlink():
         _discard(f)  # the link goes, not what it points at
@@ -364,6 +366,7 @@ def _resumable(f):
         not isinstance(meta, dict)
         or meta.get("uri") != f.uri
         or (size is not None and (not isinstance(size, int) or offset > size))
+        or not _validator(meta)
     ):
         _discard(f)
         return 0, {}
