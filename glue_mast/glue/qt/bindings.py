@@ -1,0 +1,140 @@
+"""Glue between glue-mast's echo states and Qt widgets, all on the GUI thread.
+
+- :class:`GuiDispatcher`: the ``dispatch`` hook of the states (`glue_mast.state.base`): jobs
+  on worker threads hand it calls, and a queued signal runs them on the GUI thread, where
+  widgets and the data collection may be touched;
+- :func:`connect_editable_combo`: an editable combo box bound to a text property (the choices
+  come from the server, yet a person may type several values separated by commas);
+- :class:`ErrorLines`: one red line beside each widget, showing a state's ``error`` beside the
+  widget its ``error_field`` names.
+
+echo's own ``connect_text`` and ``connect_checkable_button`` bind the plain fields.
+"""
+
+from __future__ import annotations
+
+from echo import add_callback
+from qtpy import QtCore, QtWidgets
+
+__all__ = ["ErrorLines", "GuiDispatcher", "connect_editable_combo", "error_label"]
+
+
+class GuiDispatcher(QtCore.QObject):
+    """``dispatcher(fn)`` runs ``fn()`` on the thread this object lives on (the GUI thread).
+
+    Called from a worker thread, the signal is queued: the call waits for the event loop, so
+    a job never touches a widget. Called on the GUI thread, ``fn`` runs at once.
+    """
+
+    _call = QtCore.Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._call.connect(self._run, QtCore.Qt.AutoConnection)
+
+    def __call__(self, fn):
+        self._call.emit(fn)
+
+    @QtCore.Slot(object)
+    def _run(self, fn):
+        fn()
+
+
+def connect_editable_combo(state, name, combo):
+    """Bind the editable QComboBox ``combo`` to the text property ``name`` of ``state``.
+
+    Typing (or picking a choice) sets the property; setting the property shows its text. The
+    first item is the empty "any" choice.
+    """
+    combo.setEditable(True)
+    combo.setInsertPolicy(QtWidgets.QComboBox.NoInsert)
+    # Suggest choices in a list, but never change what is typed ("COS" is not "COS/FUV").
+    completer = combo.completer()
+    if completer is not None:
+        completer.setCompletionMode(QtWidgets.QCompleter.PopupCompletion)
+        completer.setCaseSensitivity(QtCore.Qt.CaseInsensitive)
+
+    def to_state(text):
+        if getattr(state, name) != text.strip():
+            setattr(state, name, text.strip())
+
+    def to_widget(value):
+        text = "" if value is None else str(value)
+        if combo.currentText() != text:
+            combo.blockSignals(True)
+            combo.setCurrentText(text)
+            combo.blockSignals(False)
+
+    combo.currentTextChanged.connect(to_state)
+    add_callback(state, name, to_widget)
+    to_widget(getattr(state, name))
+
+
+def set_choices(combo, choices, labels=None):
+    """Offer ``choices`` in ``combo`` (after an empty "any" entry), keeping what it shows."""
+    text = combo.currentText()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem("")
+    for i, choice in enumerate(choices):
+        combo.addItem(str(choice))
+        if labels:
+            combo.setItemData(i + 1, labels[i], QtCore.Qt.ToolTipRole)
+    combo.setCurrentText(text)
+    combo.blockSignals(False)
+
+
+def error_label(name):
+    """An empty, hidden one-line label for an error, named ``error_<name>``."""
+    label = QtWidgets.QLabel()
+    label.setObjectName(f"error_{name}")
+    label.setStyleSheet("color: #b00020;")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+class ErrorLines:
+    """Show a state's ``error`` in the label beside the widget its ``error_field`` concerns.
+
+    Parameters
+    ----------
+    state : `glue_mast.state.JobState`
+    labels : dict
+        ``error_field`` value -> QLabel; the key ``""`` is the label for errors that concern
+        no single input (a server error, say), and for fields without a label of their own
+        (None: such errors are shown elsewhere).
+    ignore : sequence of str
+        Fields whose errors another view shows.
+    """
+
+    def __init__(self, state, labels, ignore=()):
+        self.state = state
+        self.labels = labels
+        self.ignore = set(ignore)
+        add_callback(state, "error", self._show)
+        add_callback(state, "error_field", self._show)
+        self._show()
+
+    def _show(self, *_):
+        error = self.state.error
+        field = self.state.error_field or ""
+        target = None
+        if error and field not in self.ignore:
+            target = self.labels.get(field, self.labels.get(""))
+        for label in {id(v): v for v in self.labels.values() if v is not None}.values():
+            if label is target:
+                label.setText(error)
+                label.setToolTip(error)
+                label.show()
+            else:
+                label.clear()
+                label.hide()
+
+    def shown(self):
+        """The (field label's objectName, text) of the error shown, or None."""
+        for label in self.labels.values():
+            if label is not None and not label.isHidden() and label.text():
+                return label.objectName(), label.text()
+        return None

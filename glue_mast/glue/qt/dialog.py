@@ -1,0 +1,379 @@
+"""``MastImportDialog``: search MAST, pick products, preview one, load them into glue.
+
+A thin view over `glue_mast.state`: the search form, the page of results, the product list
+and the preview are bound to a `~glue_mast.state.SearchState`, a
+`~glue_mast.state.ProductState` and a `~glue_mast.state.PreviewState`. Every request, page,
+product list, preview and download runs in the states' background jobs, whose results reach
+the widgets through a queued signal (`GuiDispatcher`), so the window never waits on MAST.
+
+Load downloads the selected products (``ProductState.fetch``), reads them in a job
+(`glue_mast.glue.load.read_datasets`: reading files and the first imports of specutils and
+lightkurve take seconds) and, back on the GUI thread, adds them to the data collection,
+labelled and linked (`glue_mast.glue.load.add_datasets`), with their provenance in
+``meta["glue_mast"]``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from echo import add_callback
+from qtpy import QtCore, QtWidgets
+
+from ...jobs import Job
+from ...state import PreviewState, ProductState, SearchState
+from ...state.base import one_line
+from .bindings import ErrorLines, GuiDispatcher, error_label
+from .preview import PreviewPlot
+from .products_panel import ProductsPanel
+from .results import ResultsPanel
+from .search_form import SearchForm
+
+__all__ = ["MastImportDialog", "forget_form", "remembered_form"]
+
+#: The form as last left, per process: restored when the dialog opens again.
+_REMEMBERED = {}
+
+
+def remembered_form():
+    """A copy of the form the dialog remembers (search inputs, product filter, download dir)."""
+    return {k: dict(v) if isinstance(v, dict) else v for k, v in _REMEMBERED.items()}
+
+
+def forget_form():
+    """Forget the remembered form (the next dialog opens with the defaults)."""
+    _REMEMBERED.clear()
+
+
+def _warm_imports(job):
+    """(worker thread) Import what the first search, listing, preview and load need.
+
+    A first import in a slot on the GUI thread would stall the window for seconds (specutils
+    and lightkurve take about 2 s each, cold); here it costs the GUI nothing.
+    """
+    import importlib
+
+    for name in (
+        "astropy.coordinates",
+        "astropy.time",
+        "astroquery.mast",
+        "glue_mast.archive.search",
+        "glue_mast.archive.products",
+        "glue_mast.archive.fetch",
+        "glue_mast.io",
+        "glue_mast.glue.load",
+        "glue_mast.glue.data",
+        "specutils",
+        "lightkurve",
+    ):
+        job.check_cancelled()
+        try:
+            importlib.import_module(name)
+        except ImportError:  # an optional reader (lightkurve): its files say so when read
+            pass
+
+
+class MastImportDialog(QtWidgets.QDialog):
+    """Search MAST and load what it holds into a glue data collection.
+
+    Parameters
+    ----------
+    data_collection : `~glue.core.data_collection.DataCollection` or glue Application, optional
+        Where Load puts the datasets; a new DataCollection (:attr:`data_collection`) by
+        default.
+    parent : QWidget, optional
+
+    Attributes
+    ----------
+    search_state, product_state, preview_state
+        The states the widgets show; a script may set their inputs and call their methods.
+    loaded : list
+        The glue Data this dialog loaded, in order.
+    close_on_load : bool
+        Close (accept) the dialog when a load succeeded without problems, as File > Import
+        Data does.
+    warm_job : `~glue_mast.jobs.Job`
+        The first imports of the readers (astroquery, specutils, lightkurve), started when the
+        dialog opens so that no search, preview or load waits for them. Loading a large
+        compiled module holds Python's GIL, so these imports can delay the window by a few
+        hundred milliseconds once per process, while the user types the first search.
+    """
+
+    def __init__(self, data_collection=None, parent=None):
+        super().__init__(parent)
+        from glue.core.data_collection import DataCollection
+
+        if data_collection is None:
+            data_collection = DataCollection()
+        elif hasattr(data_collection, "data_collection"):  # a glue Application
+            data_collection = data_collection.data_collection
+        self.data_collection = data_collection
+        self.loaded = []
+        self.close_on_load = False
+        self.load_job = None
+        self.setWindowTitle("Import from MAST")
+        self.setObjectName("mast_import_dialog")
+
+        self.dispatch = GuiDispatcher(self)
+        remembered = remembered_form()
+        self.search_state = SearchState(dispatch=self.dispatch, **remembered.get("search", {}))
+        self.product_state = ProductState(search=self.search_state,
+                                          **remembered.get("products", {}))
+        self.preview_state = PreviewState(products=self.product_state)
+
+        self.search_form = SearchForm(self.search_state)
+        self.results = ResultsPanel(self.search_state)
+        self.products = ProductsPanel(self.product_state)
+        self.preview = PreviewPlot(self.preview_state, self.dispatch)
+        self.preview_error = error_label("preview")
+        self._build(remembered)
+        self._connect()
+
+        #: Imports the readers in the background (done within seconds of opening).
+        self.warm_job = Job(_warm_imports, name="import readers")
+        self.search_state.load_choices().add_done_callback(
+            lambda job: self.dispatch(lambda: self._choices_loaded(job))
+        )
+        self.resize(1180, 900)
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def _build(self, remembered):
+        preview_box = QtWidgets.QGroupBox("Preview")
+        preview_layout = QtWidgets.QVBoxLayout(preview_box)
+        preview_layout.addWidget(self.preview, 1)
+        preview_layout.addWidget(self.preview_error)
+        lower = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
+        lower.addWidget(self.products)
+        lower.addWidget(preview_box)
+        lower.setStretchFactor(0, 3)
+        lower.setStretchFactor(1, 2)
+        lower.setChildrenCollapsible(False)
+        middle = QtWidgets.QSplitter(QtCore.Qt.Vertical)
+        middle.addWidget(self.results)
+        middle.addWidget(lower)
+        middle.setStretchFactor(0, 1)
+        middle.setStretchFactor(1, 1)
+        middle.setChildrenCollapsible(False)
+
+        self.download_dir = QtWidgets.QLineEdit(
+            remembered.get("download_dir") or _default_download_dir()
+        )
+        self.download_dir.setObjectName("download_dir")
+        self.download_dir.setToolTip(
+            "Where the files go (with their provenance manifest). Save the glue session in "
+            "this directory or above it, so that the session, manifest and files travel together"
+        )
+        browse = QtWidgets.QPushButton("Browse\N{HORIZONTAL ELLIPSIS}")
+        browse.setObjectName("browse_button")
+        browse.clicked.connect(self._browse)
+        self.progress_bar = QtWidgets.QProgressBar()
+        self.progress_bar.setObjectName("progress_bar")
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setMaximumWidth(220)
+        self.load_status = QtWidgets.QLabel()
+        self.load_status.setObjectName("load_status")
+        self.load_status.setWordWrap(True)
+        self.load_error = error_label("load")
+        self.cancel_button = QtWidgets.QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancel_button")
+        self.cancel_button.setToolTip("Stop the download; partial files are kept to resume")
+        self.load_button = QtWidgets.QPushButton("Load into glue")
+        self.load_button.setObjectName("load_button")
+        self.load_button.setToolTip("Download the selected products and load them, linked")
+        self.close_button = QtWidgets.QPushButton("Close")
+        self.close_button.setObjectName("close_button")
+        self.close_button.setAutoDefault(False)
+        self.load_button.setAutoDefault(False)
+
+        where = QtWidgets.QHBoxLayout()
+        where.addWidget(QtWidgets.QLabel("Download to"))
+        where.addWidget(self.download_dir, 1)
+        where.addWidget(browse)
+        bar = QtWidgets.QHBoxLayout()
+        bar.addWidget(self.progress_bar)
+        bar.addWidget(self.load_status, 1)
+        bar.addWidget(self.cancel_button)
+        bar.addWidget(self.load_button)
+        bar.addWidget(self.close_button)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addWidget(self.search_form)
+        layout.addWidget(middle, 1)
+        layout.addLayout(where)
+        layout.addLayout(bar)
+        layout.addWidget(self.load_error)
+
+    def _connect(self):
+        self.search_form.search_requested.connect(self.search)
+        self.products.current_product.connect(self.show_preview)
+        self.load_button.clicked.connect(self.load)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button.clicked.connect(self.reject)
+        self.preview_lines = ErrorLines(self.preview_state, {"": self.preview_error})
+        for name in ("selected_count", "busy"):
+            add_callback(self.product_state, name, self._show_buttons)
+        add_callback(self.product_state, "fetch_fraction", self._show_fraction)
+        add_callback(self.product_state, "fetch_status", self._show_fetch_status)
+        self._show_buttons()
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def search(self):
+        """Search with the form's inputs (count and page 1 in one round trip); returns the Job."""
+        self.search_form.commit()
+        self.remember()
+        return self.search_state.search()
+
+    def show_preview(self, row):
+        """Preview product ``row`` (fetched into the cache if needed); returns the Job."""
+        return self.preview_state.show(row)
+
+    def load(self):
+        """Download the selected products, then load them into the data collection."""
+        self.products.commit()
+        self.remember()
+        if self.load_job is not None:
+            return self.load_job
+        self.load_error.hide()
+        self.load_status.setText("")
+        target = Path(self.download_dir.text().strip() or _default_download_dir())
+        fetching = self.product_state.fetch(target)
+        self.load_job = fetching
+        fetching.add_done_callback(lambda job: self.dispatch(lambda: self._fetched(job)))
+        self._show_buttons()
+        return fetching
+
+    def cancel(self):
+        """Cancel the download (or the reading) on its way; nothing is loaded."""
+        if self.load_job is not None:
+            self.load_job.cancel()
+            self.load_status.setText("Cancelling\N{HORIZONTAL ELLIPSIS}")
+
+    def _fetched(self, job):
+        if job.cancelled:
+            self._load_ended("Download cancelled: nothing was loaded; the partial files are "
+                             "kept, and the next Load resumes them.")
+            return
+        if job.exception() is not None:
+            # Shown beside Load, not beside the product list (which shows listing errors).
+            self.product_state.error = self.product_state.error_field = ""
+            self._load_ended(None, error=job.exception())
+            return
+        result = job.result()
+        if not result.paths:
+            self._load_ended(_fetch_summary(result) + ": nothing to load.")
+            return
+        from ..load import read_datasets
+
+        def work(reading):
+            read = read_datasets(result)
+            reading.check_cancelled()
+            return read
+
+        self.load_status.setText(f"{_fetch_summary(result)}; reading\N{HORIZONTAL ELLIPSIS}")
+        self.load_job = reading = Job(work, name="read fetched files", start=False)
+        reading.add_done_callback(lambda j: self.dispatch(lambda: self._read(j, result)))
+        reading.start()
+
+    def _read(self, job, result):
+        if job.cancelled:
+            self._load_ended("Cancelled: the files were downloaded but not loaded.")
+            return
+        if job.exception() is not None:
+            self._load_ended(None, error=job.exception())
+            return
+        from ..load import add_datasets
+
+        try:
+            added = add_datasets(job.result(), self.data_collection)
+        except Exception as exc:  # shown as one line, not a traceback
+            self._load_ended(None, error=exc)
+            return
+        self.loaded.extend(added)
+        parts = [_fetch_summary(result), _loaded_summary(added)]
+        parts += [str(p) for p in added.problems]
+        self._load_ended("; ".join(p for p in parts if p))
+        if self.close_on_load and added and not added.problems and not result.failed:
+            self.accept()
+
+    def _load_ended(self, text, error=None):
+        self.load_job = None
+        if error is not None:
+            self.load_error.setText(one_line(error))
+            self.load_error.show()
+            text = "Load failed"
+        self.load_status.setText(text or "")
+        self.load_status.setToolTip(text or "")
+        self._show_buttons()
+
+    def _choices_loaded(self, job):
+        if job.exception() is None:
+            self.search_form.set_product_type_choices(job.result().get("dataproduct_type", []))
+
+    def _browse(self):
+        folder = QtWidgets.QFileDialog.getExistingDirectory(
+            self, "Download MAST files to", self.download_dir.text()
+        )
+        if folder:
+            self.download_dir.setText(folder)
+
+    # -- showing the state ------------------------------------------------------------------
+
+    def _show_buttons(self, *_):
+        loading = self.load_job is not None
+        self.load_button.setEnabled(not loading and bool(self.product_state.selected_count))
+        self.cancel_button.setEnabled(loading)
+        self.progress_bar.setVisible(loading or self.progress_bar.value() > 0)
+
+    def _show_fraction(self, fraction):
+        self.progress_bar.setValue(0 if fraction is None else int(round(1000 * fraction)))
+        self.progress_bar.setVisible(fraction is not None)
+
+    def _show_fetch_status(self, status):
+        if self.load_job is not None and status:
+            self.load_status.setText(f"Downloading: {status}")
+
+    # -- remembering the form ---------------------------------------------------------------
+
+    def remember(self):
+        """Keep the form's inputs for the next dialog of this process."""
+        _REMEMBERED["search"] = self.search_state.as_dict()
+        _REMEMBERED["products"] = self.product_state.as_dict()
+        _REMEMBERED["download_dir"] = self.download_dir.text().strip()
+
+    def done(self, result):
+        """Close: remember the form, and stop what is running (partial files are kept)."""
+        self.search_form.commit()
+        self.remember()
+        for state in (self.search_state, self.product_state, self.preview_state):
+            state.cancel()
+        self.warm_job.cancel()
+        super().done(result)
+
+
+def _default_download_dir():
+    from ... import config
+
+    return os.path.abspath(config.current_download_dir())
+
+
+def _fetch_summary(result):
+    n_new, n_cached = len(result.downloaded), len(result.cached)
+    text = f"{n_new} file{'s' if n_new != 1 else ''} downloaded"
+    if n_cached:
+        text += f", {n_cached} already on disk"
+    if result.skipped:
+        text += f", {len(result.skipped)} skipped (exclusive access: needs a MAST token)"
+    if result.failed:
+        text += f", {len(result.failed)} failed ({result.failed[0].message})"
+    return text
+
+
+def _loaded_summary(added):
+    n = len(added)
+    if not n:
+        return "nothing loaded"
+    linked = " and linked" if added.links else ""
+    return f"{n} dataset{'s' if n != 1 else ''} loaded{linked}"

@@ -1,0 +1,226 @@
+"""The results part of the dialog: the current page of observations, paging, the selection.
+
+The table shows one page of a `~glue_mast.state.SearchState` (sortable by any column, within
+the page); selecting rows sets the state's ``selected_obsids``, which the products part
+follows. Paging asks the state for another page (one request, in its job).
+"""
+
+from __future__ import annotations
+
+from echo import add_callback
+from qtpy import QtCore, QtWidgets
+
+from .bindings import ErrorLines, error_label
+from .models import OBSERVATION_COLUMNS, TableModel, iso_date, sort_proxy
+
+__all__ = ["PAGE_SIZES", "ResultsPanel", "exclusive_reason", "make_table_view"]
+
+#: Milliseconds a selection must rest before its products are listed.
+SELECTION_DELAY_MS = 250
+#: Page sizes offered (any other whole number may be typed).
+PAGE_SIZES = ("10", "25", "50", "100", "250", "500")
+
+
+def exclusive_reason(row):
+    """Why ``row`` (an observation or product) is exclusive access, or "" if it is public."""
+    from ...archive.fetch import is_exclusive
+    from .models import _value
+
+    record = {name: _value(row, name) for name in ("dataRights", "t_obs_release")}
+    record = {k: v for k, v in record.items() if v is not None}
+    import time
+
+    now_mjd = time.time() / 86400.0 + 40587.0
+    if not is_exclusive(record, now_mjd):
+        return ""
+    until = record.get("t_obs_release")
+    when = f" until {iso_date(until, time=False)}" if until and until > now_mjd else ""
+    return (
+        f"Exclusive access{when}: MAST sends these files only with the MAST token of someone "
+        "who has rights to them (MAST_API_TOKEN)"
+    )
+
+
+def make_table_view(name, model):
+    """A sortable, row-selecting QTableView of ``model`` named ``name``; returns (view, proxy)."""
+    view = QtWidgets.QTableView()
+    view.setObjectName(name)
+    proxy = sort_proxy(model, view)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.sortByColumn(-1, QtCore.Qt.AscendingOrder)  # the server's order until a click
+    view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectRows)
+    view.setSelectionMode(QtWidgets.QAbstractItemView.ExtendedSelection)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setTextElideMode(QtCore.Qt.ElideMiddle)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 6)
+    view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setStretchLastSection(True)
+    header.setSectionResizeMode(QtWidgets.QHeaderView.Interactive)
+    return view, proxy
+
+
+def fit_columns(view, maximum=260):
+    """Size the columns to their contents (none wider than ``maximum`` pixels)."""
+    view.resizeColumnsToContents()
+    header = view.horizontalHeader()
+    for i in range(header.count() - 1):
+        if header.sectionSize(i) > maximum:
+            header.resizeSection(i, maximum)
+
+
+def selected_source_rows(view, proxy):
+    """The model rows selected in ``view``, in the model's order."""
+    rows = {proxy.mapToSource(i).row() for i in view.selectionModel().selectedRows()}
+    return sorted(rows)
+
+
+class ResultsPanel(QtWidgets.QGroupBox):
+    """The page of observations of ``state`` with paging and selection."""
+
+    def __init__(self, state, parent=None):
+        super().__init__("Observations", parent)
+        self.state = state
+        self.model = TableModel(OBSERVATION_COLUMNS, exclusive=exclusive_reason, parent=self)
+        self.table, self.proxy = make_table_view("results_table", self.model)
+        self.table.setMinimumHeight(140)
+        # A person Ctrl-clicking several rows makes one product listing, not one per click.
+        self.selection_timer = QtCore.QTimer(self)
+        self.selection_timer.setSingleShot(True)
+        self.selection_timer.setInterval(SELECTION_DELAY_MS)
+        self.selection_timer.timeout.connect(self._selection_changed)
+        self.table.selectionModel().selectionChanged.connect(self._selection_moved)
+
+        def button(name, icon, tip):
+            b = QtWidgets.QToolButton()
+            b.setObjectName(name)
+            b.setIcon(self.style().standardIcon(icon))
+            b.setToolTip(tip)
+            return b
+
+        style = QtWidgets.QStyle
+        self.first_page = button("first_page", style.SP_MediaSkipBackward, "First page")
+        self.previous_page = button("previous_page", style.SP_MediaSeekBackward, "Previous page")
+        self.next_page = button("next_page", style.SP_MediaSeekForward, "Next page")
+        self.last_page = button("last_page", style.SP_MediaSkipForward, "Last page")
+        self.page_label = QtWidgets.QLabel()
+        self.page_label.setObjectName("page_label")
+        self.page_size = QtWidgets.QComboBox()
+        self.page_size.setObjectName("page_size")
+        self.page_size.setEditable(True)
+        self.page_size.addItems(PAGE_SIZES)
+        self.page_size.setCompleter(None)  # typing "5" must not complete to "50"
+        self.page_size.setToolTip("Rows per page")
+        self.page_size.setMinimumContentsLength(4)
+        self.hint = QtWidgets.QLabel()
+        self.hint.setObjectName("results_hint")
+        self.hint.setStyleSheet("color: #555;")
+        self.errors = {"page": error_label("page"), "page_size": error_label("page_size")}
+
+        paging = QtWidgets.QHBoxLayout()
+        for b in (self.first_page, self.previous_page):
+            paging.addWidget(b)
+        paging.addWidget(self.page_label)
+        for b in (self.next_page, self.last_page):
+            paging.addWidget(b)
+        paging.addSpacing(16)
+        paging.addWidget(QtWidgets.QLabel("Rows per page"))
+        paging.addWidget(self.page_size)
+        paging.addSpacing(16)
+        paging.addWidget(self.hint, 1)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(paging)
+        layout.addWidget(self.errors["page"])
+        layout.addWidget(self.errors["page_size"])
+
+        self.first_page.clicked.connect(lambda: self.go_to(1))
+        self.previous_page.clicked.connect(lambda: self.go_to(self.state.page - 1))
+        self.next_page.clicked.connect(lambda: self.go_to(self.state.page + 1))
+        self.last_page.clicked.connect(lambda: self.go_to(self.state.n_pages))
+        self.page_size.currentTextChanged.connect(self._page_size_typed)
+        add_callback(state, "page_size", self._show_page_size)
+        for name in ("rows", "page", "n_pages", "busy", "count"):
+            add_callback(state, name, self._show_paging)
+        add_callback(state, "rows", self._show_rows)
+        # The search's other errors are shown by the search form: only paging errors here.
+        self.error_lines = ErrorLines(state, {**self.errors, "": None})
+        self._show_page_size(state.page_size)
+        self._show_rows(state.rows)
+
+    # -- paging -----------------------------------------------------------------------------
+
+    def go_to(self, n):
+        """Show page ``n`` (the state fetches it in a job)."""
+        if n is None or self.state.n_pages is None:
+            return None
+        return self.state.go_to_page(max(1, min(int(n), int(self.state.n_pages))))
+
+    def _page_size_typed(self, text):
+        text = text.strip()
+        value = int(text) if text.isdigit() else text
+        if value == self.state.page_size:
+            return
+        self.state.page_size = value
+        if isinstance(value, int) and value > 0 and self.state.count is not None:
+            self.state.go_to_page(1)
+
+    def _show_page_size(self, value):
+        if self.page_size.currentText().strip() != str(value):
+            self.page_size.blockSignals(True)
+            self.page_size.setCurrentText(str(value))
+            self.page_size.blockSignals(False)
+
+    def _show_paging(self, *_):
+        state = self.state
+        n_pages, page = state.n_pages, state.page
+        if n_pages:
+            self.page_label.setText(f"Page {page:,} of {n_pages:,}")
+        else:
+            self.page_label.setText("Page \N{EN DASH}")
+        idle = not state.busy
+        self.first_page.setEnabled(bool(n_pages) and idle and page > 1)
+        self.previous_page.setEnabled(bool(n_pages) and idle and page > 1)
+        self.next_page.setEnabled(bool(n_pages) and idle and page < n_pages)
+        self.last_page.setEnabled(bool(n_pages) and idle and page < n_pages)
+        self._show_hint()
+
+    # -- rows and selection -----------------------------------------------------------------
+
+    def _show_rows(self, rows):
+        self.selection_timer.stop()
+        self.model.set_table(rows)
+        if rows is not None:
+            fit_columns(self.table)
+        self._show_hint()
+
+    def _show_hint(self):
+        rows = self.state.rows
+        if self.state.busy and self.state.count is not None and rows is None:
+            text = f"Fetching page {self.state.page}\N{HORIZONTAL ELLIPSIS}"
+        elif rows is None:
+            text = "Search to list observations"
+        elif not len(rows):
+            text = "No observations match"
+        elif not self.state.selected_obsids:
+            text = "Select observations (Ctrl/Shift-click for several) to list their products"
+        else:
+            n = len(self.state.selected_obsids)
+            text = f"{n} observation{'s' if n != 1 else ''} selected"
+        self.hint.setText(text)
+
+    def _selection_moved(self, *_):
+        self.selection_timer.start()
+        self._show_hint()
+
+    def _selection_changed(self):
+        rows = self.state.rows
+        if rows is None:
+            return
+        obsids = [str(rows["obsid"][i]) for i in selected_source_rows(self.table, self.proxy)]
+        if obsids != list(self.state.selected_obsids):
+            self.state.selected_obsids = obsids
+        self._show_hint()
