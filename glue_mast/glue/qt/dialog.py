@@ -376,4 +376,6 @@ def _loaded_summary(added):
     if not n:
         return "nothing loaded"
     linked = " and linked" if added.links else ""
-    return f"{n} dataset{'s' if n != 1 else ''} loaded{linked}"
+    labels = [d.label for d in added]
+    shown = ", ".join(labels[:3]) + (f" and {n - 3} more" if n > 3 else "")
+    return f"{n} dataset{'s' if n != 1 else ''} loaded into glue{linked}: {shown}"

@@ -265,7 +265,10 @@ def test_load_downloads_the_selection_and_adds_linked_datasets_with_provenance(
     assert not d.load_button.isEnabled()
     person.settle(d)
     assert d.load_error.isHidden()
-    assert d.load_status.text() == "3 files downloaded; 3 datasets loaded and linked"
+    assert d.load_status.text() == (
+        "3 files downloaded; 3 datasets loaded into glue and linked: HST STIS/CCD OBF501020, "
+        "IUE LWP lwp31270, IUE SWP swp54419"
+    )
     labels = sorted(data.label for data in d.data_collection)
     assert labels == ["HST STIS/CCD OBF501020", "IUE LWP lwp31270", "IUE SWP swp54419"]
     assert [data.label for data in d.loaded] == [data.label for data in d.data_collection]
@@ -311,7 +314,9 @@ def test_cancel_stops_a_slow_download_and_loads_nothing(
     person.click(d.load_button)
     person.settle(d)
     assert len(d.data_collection) == 4  # two COS files, two segments each
-    assert d.load_status.text().endswith("4 datasets loaded and linked")
+    assert "; 4 datasets loaded into glue and linked: HST COS/FUV LB4M01010 " in (
+        d.load_status.text()
+    )
 
 
 def test_an_unresolvable_name_is_shown_beside_the_target_field(dialog, person, shoot):
