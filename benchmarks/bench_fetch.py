@@ -334,13 +334,13 @@ def run_process(cmd, reqlog):
 def check_files(root, expected):
     """Problems with the files under ``root`` (empty if exactly the expected ones are there).
 
-    ``expected`` maps file name -> size. A manifest (``manifest.json``/``.ecsv``) may be there
-    too; anything else (a ``.part`` file, a file twice) is a problem.
+    ``expected`` maps file name -> size. A manifest (``manifest.json``/``.ecsv``) and the
+    directory's lock file may be there too; anything else (a ``.part`` file, a file twice) is a problem.
     """
     found = {}
     problems = []
     for p in sorted(Path(root).rglob("*")):
-        if not p.is_file() or p.name in ("manifest.json", "manifest.ecsv"):
+        if not p.is_file() or p.name in ("manifest.json", "manifest.ecsv", ".glue-mast.lock"):
             continue
         if p.name in found:
             problems.append(f"{p.name} twice")

@@ -6,10 +6,13 @@ client. pytest-remotedata refuses connections to anything but loopback unless a 
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never let a developer's own token or server setting leak into a test run.
-for _name in ("MAST_API_TOKEN", "GLUE_MAST_SERVER", "GLUE_MAST_TIMEOUT"):
+for _name in ("MAST_API_TOKEN", "GLUE_MAST_SERVER", "GLUE_MAST_TIMEOUT", "GLUE_MAST_CACHE_DIR"):
     os.environ.pop(_name, None)
+# Nor a test write into the user's download cache.
+os.environ["GLUE_MAST_CACHE_DIR"] = tempfile.mkdtemp(prefix="glue-mast-test-cache-")
 
 pytest_plugins = ["glue_mast.testing.pytest_plugin"]

@@ -2,9 +2,10 @@
 
 The token lives in this process's memory only (:mod:`glue_mast.config` holds it). It comes
 from :func:`glue_mast.configure`, else ``MAST_API_TOKEN``, else astroquery's keyring entry
-(``Observations.login(..., store_token=True)`` puts it there). It is sent only to the configured MAST server's own host,
-never to another host, also not on a redirect, and never written to a file, log, manifest,
-session or error message (:func:`redact` scrubs it from any text that might carry it).
+(``Observations.login(..., store_token=True)`` puts it there). It is sent only to the
+configured MAST server's own host, never to another host, also not on a redirect, and never
+written to a file, log, manifest, session or error message (:func:`redact` scrubs it from any
+text that might carry it).
 """
 
 from __future__ import annotations

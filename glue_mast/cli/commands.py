@@ -175,7 +175,7 @@ def _fetch_products(args):
         rows = q.all(limit=args.max_observations + 1)
         if len(rows) > args.max_observations:
             raise InputError(
-                f"the search has {q.count:,} observations, more than --max-observations "
+                f"the search has {q.count:,} observations, more than the limit of "
                 f"{args.max_observations:,}; narrow it, or raise the limit if you mean it",
                 field="max_observations",
                 value=args.max_observations,

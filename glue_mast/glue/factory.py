@@ -14,6 +14,8 @@ opened with glue's own File menu is labelled and described as well as one loaded
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
 import re
 import warnings
@@ -23,18 +25,20 @@ __all__ = [
     "FACTORY_LABEL",
     "FACTORY_PRIORITY",
     "SkippedContent",
+    "collect_skipped",
     "find_manifest_record",
     "is_mast_product",
     "read_mast_product",
 ]
 
-FACTORY_LABEL = "MAST spectrum or light curve (glue-mast)"
+FACTORY_LABEL = "MAST spectrum, light curve or pixel file (glue-mast)"
 #: Above glue's generic FITS reader (100), which would give a table's columns, not a spectrum.
 FACTORY_PRIORITY = 200
 
-#: File names of the MAST products glue-mast loads as spectra or light curves.
+#: File names of the MAST products glue-mast loads: spectra, light curves, pixel files.
 _PRODUCT_NAME = re.compile(
-    r"((_x1d|_x1dsum\d?|_sx1|_c1d|_vo|_llc|_slc|_lc|_spec)\.fits(\.gz)?$)"
+    r"((_x1d|_x1dsum\d?|_sx1|_c1d|_s2d|_vo|_llc|_slc|_lc|_spec|_tp|_lpd-targ|_spd-targ)"
+    r"\.fits(\.gz)?$)"
     r"|(^hlsp_.*(spec|sed).*\.fits(\.gz)?$)",
     re.IGNORECASE,
 )
@@ -50,8 +54,25 @@ class SkippedContent(UserWarning):
     """Part of a file that glue-mast does not load into glue (a pixel file, an image...)."""
 
 
+# Where read_mast_product reports skipped content instead of warning, per thread (and task).
+_skipped_sink = contextvars.ContextVar("glue_mast_skipped_content", default=None)
+
+
+@contextlib.contextmanager
+def collect_skipped():
+    """Collect the :class:`SkippedContent` messages of :func:`read_mast_product` calls made
+    in this thread inside the ``with`` block, into the list it yields, instead of warning."""
+    messages = []
+    token = _skipped_sink.set(messages)
+    try:
+        yield messages
+    finally:
+        _skipped_sink.reset(token)
+
+
 def is_mast_product(path, **kwargs):
-    """glue's identifier: whether ``path`` is named like a MAST spectrum or light curve."""
+    """glue's identifier: whether ``path`` is named like a MAST spectrum, light curve or
+    target pixel file."""
     return bool(_PRODUCT_NAME.search(os.path.basename(os.fspath(path))))
 
 
@@ -109,7 +130,7 @@ def read_mast_product(path, **kwargs):
     UnreadableProduct
         No reader takes the file, or it holds nothing glue-mast loads into glue. Content that
         is skipped beside loaded content (a pixel file beside a light curve) is reported as a
-        :class:`SkippedContent` warning.
+        :class:`SkippedContent` warning, or collected by :func:`collect_skipped`.
     """
     from ..errors import UnreadableProduct
     from ..io import read
@@ -131,8 +152,13 @@ def read_mast_product(path, **kwargs):
             path=path,
             readers=sorted({item.reader for item in items}),
         )
+    sink = _skipped_sink.get()
     for message in skipped:
-        warnings.warn(f"Not loaded from {Path(path).name}: {message}.", SkippedContent, 2)
+        message = f"Not loaded from {Path(path).name}: {message}."
+        if sink is not None:
+            sink.append(message)
+        else:
+            warnings.warn(message, SkippedContent, stacklevel=2)
     wanted = [label_choices(record, item.header, part_of(item, data), path) for data, item in made]
     for (data, item), label in zip(made, unique_labels(wanted), strict=True):
         describe(data, label=label, record=record, manifest=manifest, item=item)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +60,18 @@ class LoadedDatasets(list):
         )
 
 
+def _not_fetched(fetched):
+    """Problems for the files of a FetchResult that are not on disk (skipped, failed)."""
+    problems = []
+    for outcome in [*getattr(fetched, "skipped", []), *getattr(fetched, "failed", [])]:
+        path = Path(outcome.file.path)
+        reason = f": {outcome.message}" if outcome.message else ""
+        problems.append(
+            LoadProblem(path, f"{path.name} was not loaded: it was {outcome.status}{reason}")
+        )
+    return problems
+
+
 def _sources(fetched):
     """(paths, manifest or None) from a FetchResult, a Manifest, a manifest path or paths."""
     from ..errors import InputError
@@ -90,30 +101,26 @@ def _problem_message(path, exc):
     from ..errors import GlueMastError
 
     if isinstance(exc, GlueMastError):
-        return str(exc)
-    if isinstance(exc, OSError):
-        return f"Cannot read {path}: {exc.strerror or exc}."
-    return f"Cannot load {path}: {type(exc).__name__}: {exc}."
+        message = str(exc)
+    elif isinstance(exc, OSError):
+        message = f"Cannot read {path}: {exc.strerror or exc}."
+    else:
+        message = f"Cannot load {path}: {type(exc).__name__}: {exc}."
+    return (message.strip().splitlines() or [message])[0]  # one line for people
 
 
 def _read_one(path):
     """(datasets, problems) of one file, through glue's load_data so sessions can re-read it."""
     from glue.core.data_factories import load_data
 
-    from .factory import SkippedContent, read_mast_product
+    from .factory import collect_skipped, read_mast_product
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", SkippedContent)
+    with collect_skipped() as skipped:
         try:
             loaded = load_data(os.fspath(path), factory=read_mast_product)
         except Exception as exc:  # one file's failure must not stop the others
             return [], [LoadProblem(path, _problem_message(path, exc))]
-    problems = [
-        LoadProblem(path, str(w.message)) for w in caught if issubclass(w.category, SkippedContent)
-    ]
-    for w in caught:
-        if not issubclass(w.category, SkippedContent):
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    problems = [LoadProblem(path, message) for message in skipped]
     return (loaded if isinstance(loaded, list) else [loaded]), problems
 
 
@@ -148,7 +155,8 @@ def read_datasets(fetched):
     from .links import META_KEY
 
     paths, manifest = _sources(fetched)
-    datasets, choices, problems = [], [], []
+    datasets, choices = [], []
+    problems = _not_fetched(fetched) if hasattr(fetched, "outcomes") else []
     for path in sorted({p.resolve() for p in paths}):
         loaded, trouble = _read_one(path)
         problems.extend(trouble)

@@ -74,8 +74,8 @@ def session_manifest(data_collection, path, *, session=None):
 
     The union of the glue-mast datasets' records (``meta["glue_mast"]``), one per file, with
     the labels the file's datasets now have, the queries they came from, and paths relative to
-    the manifest. It is not written; see :func:`save_session`. The glue Qt dialog and the
-    jdaviz plugin use it for their own save commands.
+    the manifest. It is not written; see :func:`save_session`. Other save commands (a glue-qt
+    menu entry, the glue-qt dialog) use it to write a manifest of their own.
 
     Parameters
     ----------
@@ -111,7 +111,8 @@ def session_manifest(data_collection, path, *, session=None):
             unrecorded.append(data.label)
             continue
         if not file.is_relative_to(root):
-            outside.append(os.fspath(file))
+            if os.fspath(file) not in outside:
+                outside.append(os.fspath(file))
             continue
         record = records.setdefault(file, dict(meta["dataset"], path=file))
         labels.setdefault(file, []).append(data.label)
@@ -279,13 +280,28 @@ def session_files(path):
     return files
 
 
-def restore_session(path):
+def _check_against_manifest(path):
+    """Files whose size differs from the session manifest's record (cheap: no checksums)."""
+    from ..provenance.manifest import Manifest
+
+    manifest_path = manifest_path_for(path)
+    if not manifest_path.is_file():
+        return []
+    report = Manifest.read(manifest_path).verify(checksums=False)
+    return report.wrong_size
+
+
+def restore_session(path, *, check=True):
     """Restore a glue session saved by :func:`save_session` (or by glue itself).
 
     Parameters
     ----------
     path : path-like
         The session file.
+    check : bool
+        Compare the files' sizes with the manifest beside the session (when there is one)
+        first, so that a session does not silently open files other than those it was saved
+        with; ``Manifest.read(...).verify()`` also checks their SHA-256.
 
     Returns
     -------
@@ -296,8 +312,8 @@ def restore_session(path):
     Raises
     ------
     InputError
-        Files the session reads are missing: the message names them and how to fetch them
-        again from the manifest beside the session.
+        Files the session reads are missing, or (with ``check``) changed size: the message
+        names them and how to fetch them again from the manifest beside the session.
     """
     from glue.core.state import GlueUnSerializer
 
@@ -316,6 +332,14 @@ def restore_session(path):
         raise InputError(
             f"Cannot restore {path.name}: {len(missing)} of its files are missing: {shown}."
             + hint
+        )
+    changed = _check_against_manifest(path) if check else []
+    if changed:
+        raise InputError(
+            f"Not restoring {path.name}: {len(changed)} of its files are not the ones it was"
+            f" saved with ({'; '.join(d['path'] for d in changed)} changed size). Fetch them"
+            f" again with `glue-mast reproduce {manifest_path_for(path)}`, or restore with"
+            " check=False to open them as they are."
         )
     with _working_directory(path.parent), open(path.name, encoding="utf-8") as f:
         state = GlueUnSerializer.load(f)

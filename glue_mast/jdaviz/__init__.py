@@ -8,12 +8,22 @@ being built, so every ``jdaviz.App()`` has the plugin without any import by the 
 - :func:`add_to_app` adds both to an app built before glue-mast was imported, or to a
   configured app (``Specviz()``, ``Cubeviz()``, ...), whose tray comes from its own list;
 - :func:`register` runs the registration (idempotent) and installs a Jdaviz new-app hook so
-  that apps made by ``jdaviz.new_app()`` / ``jdaviz.gca()`` get :func:`add_to_app` too.
+  that apps made by ``jdaviz.new_app()`` / ``jdaviz.gca()`` get :func:`add_to_app` too;
+- :func:`save_session` / :func:`restore_session` write and rebuild a Jdaviz session (its
+  datasets with provenance, the MAST Search form, the viewers), see `glue_mast.jdaviz.session`.
 """
 
 from __future__ import annotations
 
-__all__ = ["PLUGIN_LABEL", "PLUGIN_NAME", "RESOLVER_NAME", "add_to_app", "register"]
+__all__ = [
+    "PLUGIN_LABEL",
+    "PLUGIN_NAME",
+    "RESOLVER_NAME",
+    "add_to_app",
+    "register",
+    "restore_session",
+    "save_session",
+]
 
 #: Registry name and tray label of the plugin; registry name of the loader.
 PLUGIN_NAME = "glue-mast-search"
@@ -21,6 +31,14 @@ PLUGIN_LABEL = "MAST Search"
 RESOLVER_NAME = "mast"
 
 _registered = False
+
+
+def __getattr__(name):
+    if name in ("save_session", "restore_session"):
+        from . import session
+
+        return getattr(session, name)
+    raise AttributeError(f"module 'glue_mast.jdaviz' has no attribute {name!r}")
 
 
 def register():

@@ -26,6 +26,9 @@ __all__ = [
 
 #: Key of the provenance record in each loaded dataset's meta (as in the glue front end).
 PROVENANCE_KEY = "glue_mast"
+#: Key of the local file a dataset was read from (for sessions). A leading underscore keeps
+#: it out of Jdaviz's Metadata plugin, which must show no local paths on a remote server.
+FILE_KEY = "_glue_mast_file"
 
 SPECTRUM = "spectrum"
 LIGHTCURVE = "light curve"
@@ -43,6 +46,7 @@ class ReadDataset:
     data: object
     label: str
     provenance: dict
+    path: Path | None = None
 
 
 @dataclass
@@ -94,8 +98,14 @@ def read_fetched(fetch_result, *, taken=(), check=None):
         meta = provenance(record, manifest=manifest, item=item, label=label)
         if meta.get("dataset") is not None:
             meta["dataset"]["label"] = label
-        datasets.append(ReadDataset(item.kind.value, item.data, label, meta))
+        datasets.append(ReadDataset(item.kind.value, item.data, label, meta, Path(item.path)))
     return datasets, unreadable
+
+
+def _attach(dataset):
+    dataset.data.meta[PROVENANCE_KEY] = dataset.provenance
+    if dataset.path is not None:
+        dataset.data.meta[FILE_KEY] = str(Path(dataset.path).resolve())
 
 
 def load_datasets(app, datasets, *, viewer=None):
@@ -119,14 +129,16 @@ def load_datasets(app, datasets, *, viewer=None):
     kwargs = {} if viewer is None else {"viewer": viewer}
     with app.batch_load():
         for dataset in spectra:
-            dataset.data.meta[PROVENANCE_KEY] = dataset.provenance
+            _attach(dataset)
             app.load(dataset.data, format="1D Spectrum", data_label=dataset.label, **kwargs)
             outcome.loaded.append(dataset.label)
         if is_lcviz:
             for dataset in curves:
-                dataset.data.meta[PROVENANCE_KEY] = dataset.provenance
+                _attach(dataset)
                 app.load(dataset.data, data_label=dataset.label)
                 outcome.loaded.append(dataset.label)
+    if outcome.loaded:
+        _show_everything(app)
     if curves and not is_lcviz:
         outcome.not_loaded += [d.label for d in curves]
         if lcviz_available():
@@ -144,3 +156,11 @@ def load_datasets(app, datasets, *, viewer=None):
         kinds = sorted({d.kind for d in other})
         outcome.messages.append(f"{len(other)} dataset(s) not loaded ({', '.join(kinds)})")
     return outcome
+
+
+def _show_everything(app):
+    """Reset each viewer's limits so every loaded spectrum is in view, not just the first."""
+    for viewer in app._app._viewer_store.values():
+        reset = getattr(getattr(viewer, "state", None), "reset_limits", None)
+        if reset is not None:
+            reset()

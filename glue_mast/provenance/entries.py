@@ -5,7 +5,8 @@ whoever runs ``verify`` or ``reproduce`` on it. Every entry must be a record wit
 a size that is a whole number of bytes, a SHA-256 of 64 hex digits, and a path that names a
 file strictly inside the manifest's directory - after symbolic links are followed - that is
 not one of the files glue-mast keeps there itself (the manifest, its ECSV view, the lock of
-fetches). Each entry that is not gets one line naming it, so a person can find and fix it.
+fetches, a download's temporary ``.part``, the glue session a session's manifest goes with).
+Each entry that is not gets one line naming it, so that a person can find and fix it.
 """
 
 from __future__ import annotations
@@ -15,10 +16,19 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from ..errors import InputError
 
-__all__ = ["LOCK_NAME", "ManifestError", "check_entries", "reserved_names", "strictly_inside"]
+__all__ = [
+    "LOCK_NAME",
+    "PART_SUFFIXES",
+    "ManifestError",
+    "check_entries",
+    "reserved_names",
+    "strictly_inside",
+]
 
-#: File name of the lock a fetch holds on its download directory.
+#: The lock file a fetch holds in its directory while it writes there.
 LOCK_NAME = ".glue-mast.lock"
+#: Suffixes of the files a download is written under before it takes its final name.
+PART_SUFFIXES = (".part", ".part.meta")
 
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 
@@ -32,14 +42,21 @@ class ManifestError(InputError):
         super().__init__("\n".join(self.problems), **fields)
 
 
-def reserved_names(manifest_path):
-    """Names (case-folded) of the files glue-mast keeps beside a manifest, and what each is."""
+def reserved_names(manifest_path, session=None):
+    """Names (case-folded) of the files glue-mast keeps beside a manifest, and what each is.
+
+    ``session`` is the file name of the glue session a session's manifest goes with (its
+    ``session`` field), which no dataset may replace either.
+    """
     manifest_path = Path(manifest_path)
-    return {
+    names = {
         manifest_path.name.casefold(): "the manifest itself",
         manifest_path.with_suffix(".ecsv").name.casefold(): "the manifest's ECSV view",
         LOCK_NAME.casefold(): "the lock file of fetches",
     }
+    if isinstance(session, str) and session:
+        names.setdefault(session.casefold(), "the glue session the manifest goes with")
+    return names
 
 
 def strictly_inside(path, root):
@@ -47,8 +64,10 @@ def strictly_inside(path, root):
     return path != root and path.is_relative_to(root)
 
 
-def check_entries(manifest_path, datasets):
+def check_entries(manifest_path, datasets, session=None):
     """Check the ``datasets`` list read from the manifest at ``manifest_path``.
+
+    ``session`` is the manifest's ``session`` field (see :func:`reserved_names`).
 
     Returns
     -------
@@ -61,7 +80,7 @@ def check_entries(manifest_path, datasets):
         Listing every unusable entry, one line each.
     """
     root = Path(manifest_path).resolve().parent
-    reserved = reserved_names(manifest_path)
+    reserved = reserved_names(manifest_path, session)
     records, problems, seen = [], [], {}
     for index, entry in enumerate(datasets):
         label = f"dataset {index}"
@@ -121,6 +140,9 @@ def _check_path(value, reserved):
         raise _Bad("the path climbs with '..'; dataset paths stay inside the manifest's directory")
     if not posix.parts:
         raise _Bad("the path names no file inside the manifest's directory")
+    if posix.name.casefold().endswith(PART_SUFFIXES):
+        # It would be another entry's temporary file while that one downloads.
+        raise _Bad("the path ends as a download's temporary file does (.part)")
     _check_reserved(posix.parts, reserved)
     return posix
 
@@ -146,7 +168,14 @@ def _check_target(root, relative, reserved):
         )
     if target == root:
         raise _Bad("the path names no file inside the manifest's directory")
-    _check_reserved(target.relative_to(root).parts, reserved)
-    if target.is_dir():
-        raise _Bad("the path is a directory, not a file")
+    inside = target.relative_to(root)
+    _check_reserved(inside.parts, reserved)
+    try:
+        for parent in reversed(inside.parents[:-1]):
+            if (root / parent).exists() and not (root / parent).is_dir():
+                raise _Bad(f"the path runs through the file {parent.as_posix()}")
+        if target.is_dir():
+            raise _Bad("the path is a directory, not a file")
+    except OSError as exc:  # too long a name, no access
+        raise _Bad(f"the path cannot be used here ({exc.strerror or exc})") from None
     return target

@@ -113,13 +113,17 @@ class VerifyReport:
     missing: list = field(default_factory=list)
     wrong_size: list = field(default_factory=list)
     wrong_checksum: list = field(default_factory=list)
+    #: Datasets whose file could not be looked at (an OS error: too long a name, no access).
+    unreadable: list = field(default_factory=list)
     #: Datasets whose path leads out of the manifest's directory (through a link): not read.
     outside: list = field(default_factory=list)
 
     @property
     def problems(self):
         """Datasets that are missing, wrong, or outside the manifest's directory."""
-        return self.missing + self.wrong_size + self.wrong_checksum + self.outside
+        return (
+            self.missing + self.wrong_size + self.wrong_checksum + self.unreadable + self.outside
+        )
 
     def __bool__(self):
         return not self.problems
@@ -132,6 +136,7 @@ class VerifyReport:
             f"wrong checksum: {d['path']} (expected sha256 {d['sha256']})"
             for d in self.wrong_checksum
         ]
+        out += [f"cannot read: {d['path']} ({d['reason']})" for d in self.unreadable]
         out += [
             f"outside the directory: {d['path']} (leads to {d['target']}); not read"
             for d in self.outside
@@ -142,7 +147,7 @@ class VerifyReport:
         return (
             f"<VerifyReport {len(self.ok)} ok, {len(self.missing)} missing, "
             f"{len(self.wrong_size)} wrong size, {len(self.wrong_checksum)} wrong checksum, "
-            f"{len(self.outside)} outside>"
+            f"{len(self.unreadable)} unreadable, {len(self.outside)} outside>"
         )
 
 
@@ -285,7 +290,9 @@ class Manifest:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise InputError(f"no manifest at {path}") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except RecursionError:
+            raise InputError(f"{path} is not a glue-mast manifest (nested too deeply)") from None
+        except (OSError, ValueError) as exc:  # ValueError: bad UTF-8, JSON, or a huge number
             raise InputError(f"{path} is not a glue-mast manifest ({exc})") from None
         if not isinstance(data, dict) or not str(data.get("schema", "")).startswith(
             "glue-mast/manifest/"
@@ -305,7 +312,7 @@ class Manifest:
             raise InputError(f"{path}: 'queries' is not a list of records")
         if not isinstance(data.get("server"), (str, type(None))):
             raise InputError(f"{path}: 'server' is not a URL but {data['server']!r}")
-        datasets = check_entries(path, datasets)
+        datasets = check_entries(path, datasets, data.get("session"))
         known = {"schema", "created", "software", "server", "queries", "datasets"}
         return cls(
             server=data.get("server"),
@@ -329,17 +336,21 @@ class Manifest:
             # Links are followed before the check, and the file is read where they lead: a
             # link planted after the manifest was read must not make this a checksum oracle
             # for files elsewhere.
-            path = path.resolve()
-            if root is not None and not strictly_inside(path, root):
-                report.outside.append(dict(shown, target=os.fspath(path)))
-            elif not path.is_file():
-                report.missing.append(shown)
-            elif record.get("size") is not None and path.stat().st_size != record["size"]:
-                report.wrong_size.append(shown)
-            elif checksums and record.get("sha256") and sha256_of(path) != record["sha256"]:
-                report.wrong_checksum.append(shown)
-            else:
-                report.ok.append(shown)
+            try:
+                path = path.resolve()
+                if root is not None and not strictly_inside(path, root):
+                    report.outside.append(dict(shown, target=os.fspath(path)))
+                elif not path.is_file():
+                    report.missing.append(shown)
+                elif record.get("size") is not None and path.stat().st_size != record["size"]:
+                    report.wrong_size.append(shown)
+                elif checksums and record.get("sha256") and sha256_of(path) != record["sha256"]:
+                    report.wrong_checksum.append(shown)
+                else:
+                    report.ok.append(shown)
+            except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
+                reason = getattr(exc, "strerror", None) or str(exc)
+                report.unreadable.append(dict(shown, reason=reason))
         return report
 
     def _shown(self, path):

@@ -2,8 +2,9 @@
 
 - ``mast_archive``: one :class:`~glue_mast.testing.LocalArchive` for the test session;
 - ``local_mast``: that archive with glue-mast (and astroquery through it) pointed at it, its
-  faults and request log reset, astroquery's per-process column-config cache cleared, and the
-  token environment emptied, for each test. Everything is restored afterwards.
+  faults and request log reset, astroquery's per-process column-config cache cleared, the
+  token environment emptied, and a download cache of its own, for each test. Everything is
+  restored afterwards.
 """
 
 from __future__ import annotations
@@ -20,16 +21,19 @@ def mast_archive():
 
 
 @pytest.fixture
-def local_mast(mast_archive, monkeypatch):
+def local_mast(mast_archive, monkeypatch, tmp_path_factory):
     from .. import config
     from ..archive import astroquery_adapter as adapter
 
-    for name in ("MAST_API_TOKEN", "GLUE_MAST_SERVER", "GLUE_MAST_TIMEOUT"):
+    for name in ("MAST_API_TOKEN", "GLUE_MAST_SERVER", "GLUE_MAST_TIMEOUT", "GLUE_MAST_CACHE_DIR"):
         monkeypatch.delenv(name, raising=False)
     mast_archive.reset()
     adapter.forget_column_configs()
     config.reset()
-    config.configure(server=mast_archive.url, timeout=30)
+    # Each test gets its own download cache, so that no test finds another's files (or the
+    # user's) already fetched.
+    cache = tmp_path_factory.mktemp("glue-mast-cache")
+    config.configure(server=mast_archive.url, timeout=30, cache_dir=cache)
     adapter.apply()
     mast_archive.clear_log()
     yield mast_archive

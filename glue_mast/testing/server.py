@@ -70,6 +70,8 @@ class RequestRecord:
     host: str = ""
     #: ``time.monotonic()`` when the request arrived, before any injected latency.
     time: float = 0.0
+    #: True once the archive is done with the request (answered, or its client gone).
+    finished: bool = False
 
 
 class Faults:
@@ -180,7 +182,10 @@ class Faults:
             return (bytes(b ^ 0xFF for b in data) if new is None else new), 1
 
     def stall(self, seconds, *, times=1, match=None):
-        """Wait ``seconds`` before answering the next ``times`` matching requests."""
+        """Wait ``seconds`` before answering the next ``times`` matching requests.
+
+        :meth:`reset` ends a stall early.
+        """
         self._add("stall", times, match, seconds=seconds)
 
     def stall_body(self, after_bytes, seconds, *, times=1, match=None):
@@ -240,6 +245,7 @@ class ArchiveServer(ThreadingHTTPServer):
 
     def finish_record(self, rec):
         """Called when a request has been answered."""
+        rec.finished = True
         if self.request_log is not None:
             line = json.dumps(
                 {
@@ -296,7 +302,7 @@ class _Handler(BaseHTTPRequestHandler):
         key = self.path
         stall = faults._take("stall", key)
         if stall:
-            time.sleep(stall["seconds"])
+            faults._stalls_over.wait(stall["seconds"])  # reset() ends it early
 
     def _body(self):
         length = int(self.headers.get("Content-Length") or 0)

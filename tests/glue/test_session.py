@@ -152,8 +152,36 @@ def test_reproduce_from_the_session_manifest_then_restore(analysis, tmp_path, lo
     assert bool(report) and len(report.ok) == 3
     downloads = [r for r in local_mast.log if r.path == "/api/v0.1/Download/file"]
     assert len(downloads) == 2  # only the two missing files
+    manifest = Manifest.read(manifest_path_for(session))
+    assert manifest.extra["session"] == "analysis.glu"  # still the session's manifest
+    assert sorted(d["label"] for d in manifest.datasets) == [
+        "HST STIS/CCD OBF501020",
+        "IUE LWP lwp31270",
+        "IUE SWP swp54419",
+    ]
     restored = glue_mast.restore_session(session)
     _check_restored(restored, analysis)
+
+
+def test_the_command_line_reproduces_a_session_manifest(analysis, tmp_path, local_mast):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    session = tmp_path / "analysis" / "analysis.glu"
+    glue_mast.save_session(analysis, session)
+    (tmp_path / "analysis" / "mast_data" / "IUE" / "swp54419" / "swp54419mxlo_vo.fits").unlink()
+    exe = Path(sys.executable).with_name("glue-mast")
+    local_mast.clear_log()
+    done = subprocess.run(
+        [exe, "reproduce", str(manifest_path_for(session))],  # the server is in the manifest
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len([r for r in local_mast.log if r.path == "/api/v0.1/Download/file"]) == 1
+    assert isinstance(glue_mast.restore_session(session), Application)
 
 
 def test_files_outside_the_session_directory_are_refused(fetched_tw_hya, tmp_path):
@@ -221,3 +249,49 @@ def test_meta_glue_cannot_serialize_stops_the_save_and_writes_nothing(fetched_tw
     with pytest.raises(GlueSerializeError, match="Don't know how to serialize"):
         glue_mast.save_session(dc, session)
     assert not session.exists() and not manifest_path_for(session).exists()
+
+
+def test_a_file_that_changed_size_stops_the_restore_unless_asked(analysis, tmp_path):
+    session = tmp_path / "analysis" / "analysis.glu"
+    glue_mast.save_session(analysis, session)
+    swp = tmp_path / "analysis" / "mast_data" / "IUE" / "swp54419" / "swp54419mxlo_vo.fits"
+    with open(swp, "ab") as f:
+        f.write(b"\0" * 2880)  # one more FITS block: still readable, not the same file
+    with pytest.raises(InputError) as caught:
+        glue_mast.restore_session(session)
+    assert str(caught.value).startswith(
+        "Not restoring analysis.glu: 1 of its files are not the ones it was saved with"
+        " (mast_data/IUE/swp54419/swp54419mxlo_vo.fits changed size)."
+    )
+    restored = glue_mast.restore_session(session, check=False)
+    assert len(restored.data_collection) == 4
+
+
+def test_a_2d_spectrum_links_to_1d_spectra_in_other_units_through_a_session(
+    fetch_from_archive, tmp_path
+):
+    # WASP-39: HST STIS CCD in Angstrom; JWST NIRSpec prism x1d and s2d in micron
+    fetched = fetch_from_archive(
+        "WASP-39",
+        tmp_path / "analysis" / "mast_data",
+        ["OD9M99010", "jw01366-o004_t001_nirspec_clear-prism-s1600a1-sub512"],
+    )
+    dc = DataCollection()
+    loaded = glue_mast.load(fetched, dc)
+    stis, s2d, x1d = loaded
+    assert s2d.label.endswith(" S2D") and x1d.label.endswith(" X1D")
+    assert s2d.shape == (30, 400) and len(loaded.links) == 2
+
+    def check(dc):
+        stis, s2d, x1d = dc
+        state = RangeSubsetState(8000.0, 9000.0, stis.id["Wavelength"])
+        picked = x1d[x1d.id["Wavelength"]][x1d.get_mask(state)]
+        assert len(picked) > 5 and picked.min() >= 0.8 and picked.max() <= 0.9
+        columns = s2d.get_mask(state)
+        assert columns.shape == (30, 400)
+        assert (columns == columns[0]).all()  # whole columns: every cross-dispersion row
+        assert np.allclose(s2d[s2d.id["Wavelength"]][0][columns[0]], picked)
+
+    check(dc)
+    glue_mast.save_session(dc, tmp_path / "analysis" / "wasp39.glu")
+    check(glue_mast.restore_session(tmp_path / "analysis" / "wasp39.glu"))

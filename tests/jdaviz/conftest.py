@@ -11,7 +11,7 @@ def app(local_mast, tmp_path, monkeypatch):
     import glue_mast
 
     monkeypatch.chdir(tmp_path)
-    glue_mast.configure(download_dir=tmp_path / "mast_data")
+    glue_mast.configure(download_dir=tmp_path / "mast_data", cache_dir=tmp_path / "cache")
     return jdaviz.App()
 
 

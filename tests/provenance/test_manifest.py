@@ -135,6 +135,19 @@ def test_read_refuses_what_is_not_a_manifest(tmp_path, content, message):
         Manifest.read(tmp_path / "m.json")
 
 
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("[" * 100_000, "nested too deeply"),
+        ('{"schema": "glue-mast/manifest/1", "size": ' + "9" * 5000 + "}", "integer string"),
+    ],
+)
+def test_read_of_hostile_json_is_one_line(tmp_path, content, message):
+    (tmp_path / "m.json").write_text(content)
+    with pytest.raises(InputError, match=f"is not a glue-mast manifest .*{message}"):
+        Manifest.read(tmp_path / "m.json")
+
+
 def test_missing_manifest(tmp_path):
     with pytest.raises(InputError, match="no manifest at"):
         Manifest.read(tmp_path / "nope.json")
@@ -248,6 +261,8 @@ def _entry(path, **extra):
         ),
         (_entry("manifest.json/x"), "dataset 1 ('manifest.json/x'): the path runs through the"),
         (_entry("good.fits"), "dataset 1 ('good.fits'): the path is listed twice (as dataset 0)"),
+        (_entry("good.fits.part"), "dataset 1 ('good.fits.part'): the path ends as a download's"),
+        (_entry("a/x.PART.meta"), "dataset 1 ('a/x.PART.meta'): the path ends as a download's"),
     ],
 )
 def test_a_bad_entry_is_one_line_naming_it(tmp_path, entry, message):
@@ -256,6 +271,18 @@ def test_a_bad_entry_is_one_line_naming_it(tmp_path, entry, message):
         Manifest.read(path)
     assert str(info.value).splitlines() == [str(info.value)]
     assert str(info.value).startswith(f"{path}: {message}")
+
+
+def test_a_session_manifest_may_not_list_its_session(tmp_path):
+    path = tmp_path / "analysis.provenance.json"
+    entry = _entry("Analysis.glu")
+    path.write_text(json.dumps({"schema": SCHEMA, "session": "analysis.glu", "datasets": [entry]}))
+    with pytest.raises(InputError) as info:
+        Manifest.read(path)
+    assert str(info.value) == (
+        f"{path}: dataset 0 ('Analysis.glu'): the path is the glue session the manifest goes "
+        "with; a dataset must not replace it"
+    )
 
 
 def test_every_bad_entry_gets_its_own_line(tmp_path):
@@ -285,6 +312,25 @@ def test_malformed_top_level_values(tmp_path, field, value, message):
     path.write_text(json.dumps({"schema": SCHEMA, "server": "s", field: value}))
     with pytest.raises(InputError, match=message):
         Manifest.read(path)
+
+
+def test_an_entry_through_a_file_or_too_long_is_refused(tmp_path):
+    path = _write_manifest(tmp_path, [_entry("good.fits/x.fits"), _entry("a" * 300)])
+    with pytest.raises(InputError) as info:
+        Manifest.read(path)
+    assert str(info.value).splitlines() == [
+        f"{path}: dataset 1 ('good.fits/x.fits'): the path runs through the file good.fits",
+        f"{path}: dataset 2 ({'a' * 300!r}): the path cannot be used here (File name too long)",
+    ]
+
+
+def test_verify_reports_a_path_it_cannot_look_at(tmp_path):
+    m = Manifest(server="s", path=tmp_path / "manifest.json")
+    m.add_dataset(_record(tmp_path / "ok.fits", b"1"))
+    m.add_dataset({"path": tmp_path / ("b" * 300), "dataURI": "mast:x/b", "size": 1})
+    report = m.verify()
+    assert [d["path"] for d in report.ok] == ["ok.fits"]
+    assert report.lines() == [f"cannot read: {'b' * 300} (File name too long)"]
 
 
 def test_an_entry_through_a_directory_is_refused(tmp_path):

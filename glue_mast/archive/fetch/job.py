@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from ...jobs import Job, JobCancelled
 from .cancel import Breaker
 
@@ -62,6 +64,24 @@ class FetchJob(Job):
         super().__init__(work, name=f"fetch of {len(plan.to_fetch)} files", start=False)
         if listener is not None:
             self.add_progress_callback(listener)
+
+    def add_progress_callback(self, callback):
+        """Call ``callback(event)`` for each progress event, on this job's thread.
+
+        An exception in ``callback`` is logged (logger ``glue_mast``) and the fetch goes on: a
+        listener's bug must not leave files unrecorded.
+        """
+
+        def guarded(event):
+            try:
+                callback(event)
+            except Exception:
+                logging.getLogger("glue_mast").exception(
+                    "a fetch progress listener failed on %r", event
+                )
+
+        super().add_progress_callback(guarded)
+        return callback
 
     def cancel(self):
         """Stop the fetch: transfers end at once, the manifest is written, files stay ``.part``."""

@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 import urllib.parse
 
+# Defined with the manifest's checks (the layer below), which refuse entries of these names.
+from ...provenance.entries import LOCK_NAME, PART_SUFFIXES
+
 __all__ = [
     "DOWNLOAD_PATH",
     "LOCK_NAME",
@@ -23,10 +26,6 @@ __all__ = [
 
 DOWNLOAD_PATH = "/api/v0.1/Download/file"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._+-]")
-#: Suffixes of the files a download is written under before it takes its final name.
-PART_SUFFIXES = (".part", ".part.meta")
-#: The lock file a fetch holds in its directory while it writes there.
-LOCK_NAME = ".glue-mast.lock"
 # Device names Windows reserves whatever the extension ("NUL.fits" is NUL too); see
 # https://learn.microsoft.com/windows/win32/fileio/naming-a-file#naming-conventions
 _WINDOWS_RESERVED = frozenset(

@@ -195,7 +195,12 @@ def _run(
     job, fetch_plan, *, lock, parallel, token, retries, backoff, timeout, **manifest_options
 ):
     """The work of a :class:`FetchJob`, on its thread, holding the directory's lock: the
-    transfers (on worker threads), the events, and the manifest."""
+    transfers (on worker threads), the events, and the manifest.
+
+    The transfers only count bytes (:class:`ByteCounter`) and hand their outcomes over a
+    queue; this thread turns both into events, so no listener ever runs on a transfer's thread
+    or holds one up.
+    """
     manifest_options["previous"] = _take_what_others_completed(
         fetch_plan, manifest_options["manifest"], manifest_options["previous"]
     )
@@ -281,6 +286,8 @@ def _run(
         job.cancel_requested and any(o.status is FileStatus.CANCELLED for o in outcomes)
     )
     if pending:
+        # The sockets are shut, so the transfers end at once; one hashing a large file may
+        # take longer, and is left behind: it keeps its .part, as the breaker is closed.
         deadline = time.monotonic() + _GRACE_S
         while pending and time.monotonic() < deadline:
             if not collect(0.02) and not any(w.is_alive() for w in workers):

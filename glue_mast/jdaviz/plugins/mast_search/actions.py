@@ -6,26 +6,27 @@ from pathlib import Path
 
 from ....errors import InputError
 from ....jobs import Job
-from ....state.products import start_fetch as fetch_in_background
 from ...loading import load_datasets, read_fetched
-from .views import human_size
 
 __all__ = ["choose_page_spectra", "download_dir", "start_fetch"]
 
 
-def download_dir(plugin):
-    """Where downloads go: glue-mast's download directory, or a cache when the server is remote.
+def download_dir(plugin, requested=None):
+    """Where downloads go: glue-mast's download cache, or ``requested`` (a notebook's choice).
 
-    When Jdaviz runs on a remote server (``server_is_remote``) the user has no local paths,
-    so files go to a per-user cache directory instead of the working directory.
+    When Jdaviz runs on a remote server (``server_is_remote``) its user has no local paths:
+    files go to the cache only, and a directory asked for is refused.
     """
     from .... import config
 
-    if plugin.server_is_remote:
-        from astropy.config import get_cache_dir_path
-
-        return Path(get_cache_dir_path()) / "glue-mast" / "downloads"
-    return Path(config.current_download_dir())
+    if requested is not None:
+        if plugin.server_is_remote:
+            raise InputError(
+                "this Jdaviz runs on a remote server: downloads go to its cache only",
+                field="download_dir",
+            )
+        return Path(requested)
+    return Path(config.current_cache_dir())
 
 
 def choose_page_spectra(plugin):
@@ -56,65 +57,29 @@ def choose_page_spectra(plugin):
     )
 
 
-class _Progress:
-    """Fetch progress events into the plugin's progress bar (percent of bytes)."""
-
-    def __init__(self, plugin):
-        self.plugin = plugin
-        self.total = 0
-        self.done = 0
-        self.files = 0
-        self.finished = 0
-
-    def __call__(self, event):
-        kind = event.get("event")
-        self.total = int(event.get("bytes_total") or 0)
-        self.done = int(event.get("bytes_done") or 0)
-        if kind == "start":
-            self.files = int(event.get("files") or 0)
-        elif kind == "file":
-            self.finished += 1
-        percent = 100.0 * self.done / self.total if self.total else 0.0
-        if kind == "end":
-            percent = 100.0
-        text = f"{self.finished}/{self.files} files, {human_size(self.done)}"
-        if self.total:
-            text += f" of {human_size(self.total)}"
-
-        def show():
-            self.plugin.progress = percent
-            self.plugin.progress_text = text
-
-        self.plugin._dispatch(show)
-
-
-def start_fetch(plugin, *, load):
+def start_fetch(plugin, *, load, requested_dir=None):
     """Start downloading the selected products (and reading them, with ``load``) in a job.
 
-    The job's outcome lands on the kernel's thread: ``product_state.last_fetch`` and, with
-    ``load``, the datasets loaded into the app in one batch.
+    The download is the product state's own fetch job (its ``fetch_fraction`` and
+    ``fetch_status`` drive the progress bar); this job waits for it, reads the files when
+    loading, and its outcome lands on the kernel's thread: the datasets loaded into the app
+    in one batch, and a message. Cancelling it cancels the transfers.
     """
     state = plugin.product_state
     if not state.selected_count:
         raise InputError("select products to download first")
-    progress = _Progress(plugin)
-    target = download_dir(plugin)
+    target = download_dir(plugin, requested_dir)
     plugin.fetching = True
-    plugin.progress = 0.0
-    plugin.progress_text = "starting"
     plugin.error = ""
-
-    selected = state.selected
+    downloading = state.fetch(target)
     taken = [data.label for data in plugin._app.data_collection]
 
     def work(job):
-        inner = fetch_in_background(selected, target, progress=progress)
-        while not inner.wait(0.1):
-            # The transfer itself stops at its end; a cancelled job drops what it brings.
+        while not downloading.wait(0.1):
             if job.cancel_requested:
-                inner.cancel()
-                job.check_cancelled()
-        result = inner.result()
+                downloading.cancel()
+        result = downloading.result()
+        job.check_cancelled()
         datasets, unreadable = ([], [])
         if load:
             datasets, unreadable = read_fetched(result, taken=taken, check=job.check_cancelled)
@@ -138,7 +103,6 @@ def start_fetch(plugin, *, load):
             plugin._report_error(job.exception())
             return
         result, datasets, unreadable = job.result()
-        state.last_fetch = result
         parts = [note, _fetch_summary(result)]
         if load:
             outcome = load_datasets(plugin._app._jdaviz_helper, datasets)
@@ -154,12 +118,20 @@ def start_fetch(plugin, *, load):
 
 
 def _fetch_summary(result):
-    n_new, n_cached = len(result.downloaded), len(result.cached)
-    text = f"{n_new} file{'s' if n_new != 1 else ''} downloaded"
-    if n_cached:
-        text += f", {n_cached} already on disk"
+    """One phrase: what the fetch did ("2 files downloaded, 1 already on disk")."""
+
+    def files(n):
+        return f"{n} file{'s' if n != 1 else ''}"
+
+    parts = []
+    if result.downloaded:
+        parts.append(f"{files(len(result.downloaded))} downloaded")
+    if result.cached:
+        parts.append(f"{files(len(result.cached))} already on disk")
     if result.skipped:
-        text += f", {len(result.skipped)} skipped (exclusive access: needs a MAST token)"
+        parts.append(
+            f"{files(len(result.skipped))} skipped (exclusive access: needs a MAST token)"
+        )
     if result.failed:
-        text += f", {len(result.failed)} failed"
-    return text
+        parts.append(f"{files(len(result.failed))} failed")
+    return ", ".join(parts) or "no files to fetch"

@@ -330,14 +330,21 @@ class MastSearch(PluginTemplateMixin):
 
     # -- fetching and loading -----------------------------------------------------------------
 
-    def fetch(self, wait=True):
+    def fetch(self, download_dir=None, wait=True):
         """Download the selected products (verified, with a provenance manifest).
 
-        Returns the `~glue_mast.archive.fetch.FetchResult` (``wait=True``) or the job.
+        Parameters
+        ----------
+        download_dir : path-like, optional
+            Where to (default: glue-mast's download cache, the only choice when Jdaviz runs
+            on a remote server).
+        wait : bool
+            Return the `~glue_mast.archive.fetch.FetchResult` once done (default), or the
+            background job at once.
         """
         from . import actions
 
-        job = actions.start_fetch(self, load=False)
+        job = actions.start_fetch(self, load=False, requested_dir=download_dir)
         if not wait:
             return job
         with self._waiting():

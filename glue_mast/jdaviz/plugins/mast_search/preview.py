@@ -44,8 +44,11 @@ def show_preview(plugin):
         plot["error"] = state.error
     elif state.x is not None and state.y is not None:
         points, ranges = polyline(state.x, state.y)
+        x_label = state.x_label
+        if state.x_unit and state.x_unit not in x_label:
+            x_label = f"{x_label} ({state.x_unit})"
         plot.update(
-            points=points, ranges=ranges, x_label=state.x_label, y_label=state.y_label,
+            points=points, ranges=ranges, x_label=x_label, y_label=state.y_label,
             width=WIDTH, height=HEIGHT,
         )
     elif state.kind == "image":

@@ -6,22 +6,17 @@ import math
 
 __all__ = ["bind", "human_size", "push_form", "row_item_by_key", "table_items"]
 
-#: Observation columns shown in the results table, in order, with their headings.
+#: Observation columns shown in the results table, in order, with their headings (few: the
+#: tray is narrow; ``results`` in the API has every column).
 RESULT_COLUMNS = [
-    ("obs_collection", "Collection"),
+    ("obs_collection", "Mission"),
     ("instrument_name", "Instrument"),
-    ("target_name", "Target"),
     ("obs_id", "Observation"),
-    ("dataproduct_type", "Type"),
-    ("calib_level", "Level"),
-    ("t_exptime", "Exp. (s)"),
 ]
 
 #: Product columns shown in the products table.
 PRODUCT_COLUMNS = [
     ("productFilename", "File"),
-    ("productSubGroupDescription", "Kind"),
-    ("calib_level", "Level"),
     ("size_text", "Size"),
 ]
 
@@ -158,6 +153,10 @@ def bind(plugin):
     products.add_callback(
         "selected_size_text", lambda text: setattr(plugin, "selected_text", text or "")
     )
+    products.add_callback(
+        "fetch_fraction", lambda f: setattr(plugin, "progress", 100.0 * float(f or 0))
+    )
+    products.add_callback("fetch_status", lambda text: setattr(plugin, "progress_text", text))
     for state in (search, products):
         state.add_callback("busy", on_busy)
         state.add_callback("error", on_error)

@@ -1,0 +1,262 @@
+"""Jdaviz sessions that restore: the datasets with their provenance, the form, the viewers.
+
+Jdaviz has no session save of its own (glue's serializer fails on its spectra's WCS), so
+glue-mast writes a session manifest, plain JSON (schema :data:`SCHEMA`):
+
+- ``datasets``: each dataset glue-mast loaded, under its label: the MAST record of its file
+  (dataURI, size, SHA-256, the path it had), the part of the file it is (a COS segment...),
+  its kind and the Jdaviz format it was loaded with, and its provenance;
+- ``plugin``: the MAST Search form (the search and product-filter inputs);
+- ``viewers``: per viewer, the datasets shown and its limits.
+
+:func:`restore_session` builds a new app with the same datasets under the same labels: each
+file is read from where it was when its size and SHA-256 still match, otherwise fetched again
+from its dataURI into the download cache and checked against the recorded SHA-256.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..errors import InputError
+from .loading import FILE_KEY, PROVENANCE_KEY, ReadDataset, load_datasets
+
+__all__ = ["SCHEMA", "restore_session", "save_session"]
+
+SCHEMA = "glue-mast/jdaviz-session/1"
+_LIMITS = ("x_min", "x_max", "y_min", "y_max")
+
+
+def _helper(app):
+    helper = getattr(app, "_jdaviz_helper", None)
+    return helper if helper is not None else app
+
+
+def _viewers(helper):
+    """``{reference: glue viewer}`` of the app's viewers."""
+    return dict(helper._app._viewer_store)
+
+
+def _viewer_state(viewer):
+    state = viewer.state
+    limits = {name: getattr(state, name, None) for name in _LIMITS}
+    return {
+        "data": [layer.layer.label for layer in viewer.layers if layer.visible],
+        "limits": {k: float(v) for k, v in limits.items() if v is not None},
+        "units": {
+            axis: str(getattr(state, f"{axis}_display_unit", "") or "") for axis in ("x", "y")
+        },
+    }
+
+
+def save_session(app, path, *, check=True):
+    """Write a Jdaviz session manifest of ``app`` to ``path`` (``analysis.json``).
+
+    Parameters
+    ----------
+    app : ``jdaviz.App``
+    path : path-like
+    check : bool
+        Check each file's SHA-256 against its record first, so the session names the bytes
+        that were loaded.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    InputError
+        A dataset glue-mast loaded has lost its file (moved, changed) and ``check`` is set.
+    """
+    from ..provenance.manifest import software_versions
+    from ..util import atomic_write, plain, sha256_of, utc_now
+
+    helper = _helper(app)
+    path = Path(path).resolve()
+    datasets, others = [], []
+    for data in helper._app.data_collection:
+        meta = dict(data.meta.get(PROVENANCE_KEY) or {})
+        record = meta.get("dataset")
+        if not record or not record.get("dataURI"):
+            others.append(data.label)
+            continue
+        file = Path(data.meta.get(FILE_KEY) or record.get("path") or "")
+        record = dict(record, path=str(file))
+        if check and file.is_file() and record.get("sha256"):
+            if sha256_of(file) != record["sha256"]:
+                raise InputError(
+                    f"The session was not saved: {file} is no longer the file fetched for "
+                    f"{data.label!r} (its SHA-256 differs). Load it again from MAST."
+                )
+        datasets.append(
+            {
+                "label": data.label,
+                "kind": meta.get("kind") or "spectrum",
+                "part": meta.get("part"),
+                "format": "1D Spectrum",
+                "file": record,
+                "provenance": meta,
+            }
+        )
+    session = {
+        "schema": SCHEMA,
+        "created": utc_now(),
+        "software": software_versions(),
+        "datasets": datasets,
+        "not_restorable": others,
+        "plugin": _plugin_state(helper),
+        "viewers": {ref: _viewer_state(v) for ref, v in _viewers(helper).items()},
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, json.dumps(plain(session), indent=1, allow_nan=False))
+    return path
+
+
+def _plugin(helper):
+    from . import PLUGIN_LABEL
+
+    try:
+        return helper.plugins[PLUGIN_LABEL]._obj
+    except KeyError:
+        return None
+
+
+def _plugin_state(helper):
+    plugin = _plugin(helper)
+    if plugin is None:
+        return None
+    from .plugins.mast_search import views
+
+    views.push_form(plugin)
+    return {
+        "search": plugin.search_state.as_dict(),
+        "products": plugin.product_state.as_dict(),
+    }
+
+
+def _read_session(path):
+    path = Path(path)
+    try:
+        session = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"There is no session at {path}.") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path} is not a glue-mast Jdaviz session ({exc}).") from None
+    if not isinstance(session, dict) or session.get("schema") != SCHEMA:
+        raise InputError(
+            f"{path} is not a glue-mast Jdaviz session (schema {SCHEMA!r}); a glue session "
+            "(.glu) is restored with glue_mast.restore_session"
+        )
+    return session
+
+
+def _files_on_disk(records):
+    """``{dataURI: path}``: each file where it was, or fetched again; SHA-256 checked."""
+    from .. import config, fetch
+    from ..util import sha256_of
+
+    found, missing = {}, []
+    for record in records.values():
+        file = Path(record.get("path") or "")
+        if file.is_file() and (not record.get("sha256") or sha256_of(file) == record["sha256"]):
+            found[record["dataURI"]] = file
+        else:
+            missing.append(record)
+    if missing:
+        rows = [{k: v for k, v in r.items() if k not in ("path", "sha256", "label")}
+                for r in missing]
+        result = fetch(rows, config.current_cache_dir())
+        fetched = {str(o.file.uri): o.file.path for o in result.outcomes if o.file.path.is_file()}
+        for record in missing:
+            file = fetched.get(record["dataURI"])
+            if file is None:
+                raise InputError(
+                    f"{record['dataURI']} could not be fetched again; the session needs it"
+                )
+            if record.get("sha256") and sha256_of(file) != record["sha256"]:
+                raise InputError(
+                    f"{record['dataURI']} arrived with a different SHA-256 than the session "
+                    "recorded: MAST now serves other bytes under that name"
+                )
+            found[record["dataURI"]] = file
+    return found
+
+
+def restore_session(path, app=None):
+    """Rebuild a session saved by :func:`save_session` in a new (or the given) Jdaviz app.
+
+    Returns
+    -------
+    ``jdaviz.App``
+        With the same datasets under the same labels, each with its provenance; the MAST
+        Search form filled in as it was; the viewers showing the same datasets and limits.
+    """
+    from .. import io
+
+    session = _read_session(path)
+    if app is None:
+        import jdaviz
+
+        app = jdaviz.App()
+    helper = _helper(app)
+    records = {d["file"]["dataURI"]: d["file"] for d in session["datasets"]}
+    files = _files_on_disk(records)
+    contents = {uri: io.read(file) for uri, file in files.items()}
+    datasets = []
+    for saved in session["datasets"]:
+        items = contents[saved["file"]["dataURI"]]
+        item = next((i for i in items if i.part == saved.get("part")), None)
+        if item is None:
+            raise InputError(
+                f"{Path(saved['file']['dataURI']).name} no longer holds part "
+                f"{saved.get('part')!r} of {saved['label']!r}"
+            )
+        file = files[saved["file"]["dataURI"]]
+        datasets.append(
+            ReadDataset(item.kind.value, item.data, saved["label"], saved["provenance"], file)
+        )
+    load_datasets(helper, datasets)
+    _restore_plugin(helper, session.get("plugin"))
+    _restore_viewers(helper, session.get("viewers") or {})
+    return app
+
+
+def _restore_plugin(helper, saved):
+    plugin = _plugin(helper)
+    if plugin is None or not saved:
+        return
+    search = saved.get("search") or {}
+    traits = {
+        "target": "target", "coordinates": "coordinates", "radius": "radius",
+        "obs_collection": "collection_selected", "instrument_name": "instrument_selected",
+        "dataproduct_type": "product_type_selected", "calib_level": "calib_level_selected",
+        "page_size": "page_size",
+    }
+    for name, trait in traits.items():
+        if name in search and search[name] is not None:
+            value = search[name]
+            setattr(plugin, trait, int(value) if trait == "page_size" else str(value))
+    plugin.search_state.update_from_dict(search)
+    products = saved.get("products") or {}
+    plugin.product_state.update_from_dict(products)
+    for name in ("calibrated_only", "mrp_only", "extension"):
+        if name in products:
+            setattr(plugin, name, products[name])
+
+
+def _restore_viewers(helper, saved):
+    viewers = _viewers(helper)
+    for ref, state in saved.items():
+        viewer = viewers.get(ref)
+        if viewer is None:
+            continue
+        shown = set(state.get("data") or [])
+        for layer in viewer.layers:
+            layer.visible = layer.layer.label in shown
+        limits = state.get("limits") or {}
+        for name in _LIMITS:
+            if name in limits:
+                setattr(viewer.state, name, limits[name])

@@ -1,0 +1,181 @@
+"""The MAST Search plugin as a person meets it: a served Jdaviz app in a real browser.
+
+The app is served on loopback by ``solara run`` (tests/jdaviz/browser_page.py) against the
+local archive; Debian's chromium (``/usr/bin/chromium``, installed by .ci/run) is driven by
+Playwright. A screenshot goes to docs/_static/jdaviz-mast-search.png.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SCREENSHOT = ROOT / "docs" / "_static" / "jdaviz-mast-search.png"
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served_app(mast_archive, tmp_path_factory):
+    port = _free_port()
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(ROOT), str(HERE)]),
+        GLUE_MAST_TEST_SERVER=mast_archive.url,
+        GLUE_MAST_TEST_DIR=str(tmp_path_factory.mktemp("downloads")),
+        SOLARA_TELEMETRY_MIXPANEL_ENABLE="False",
+    )
+    solara = Path(sys.executable).with_name("solara")
+    server = subprocess.Popen(
+        [str(solara), "run", "browser_page.py", "--host", "127.0.0.1", "--port", str(port),
+         "--production", "--no-open"],
+        cwd=HERE, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(url + "readyz", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(server.stdout.read().decode()[-3000:])
+            time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
+        context = p.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=ARGS,
+            viewport={"width": 1500, "height": 1150},
+        )
+        yield context
+        context.close()
+
+
+def _open_app(browser, url):
+    page = browser.new_page()
+    page.goto(url)
+    page.locator("#web-app.jdaviz header.v-app-bar").wait_for(state="visible", timeout=90_000)
+    return page
+
+
+def _choose(page, select_class, text):
+    """Pick ``text`` in the Vuetify select with class ``select_class``."""
+    page.locator(f"{select_class} .v-select__slot").click()
+    page.locator(".menuable__content__active .v-list-item", has_text=text).first.click()
+
+
+def test_search_page_select_and_load_in_the_browser(served_app, browser, mast_archive):
+    from playwright.sync_api import expect
+
+    page = _open_app(browser, served_app)
+    # open the tray of data-analysis plugins, then the plugin by its label
+    bar = page.locator("#web-app.jdaviz header.v-app-bar .v-toolbar__items").first
+    bar.locator("button.v-btn").nth(4).click()
+    page.locator(".v-expansion-panel-header.plugin-header", has_text="MAST Search").click()
+
+    page.locator(".mast-target input").fill("TW Hya")
+    _choose(page, ".mast-page-size", "5")
+    page.locator("button.mast-search").click()
+    count = page.locator(".mast-count")
+    expect(count).to_contain_text("8 observations - page 1 of 2", timeout=60_000)
+    rows = page.locator(".mast-results tbody tr")
+    expect(rows).to_have_count(5)
+    # page 2 comes from the server
+    page.locator(".mast-pages button", has_text="2").click()
+    expect(count).to_contain_text("page 2 of 2", timeout=60_000)
+    expect(rows).to_have_count(3)
+    expect(rows.first).to_contain_text("lwp31270")
+
+    # narrow the search to COS/FUV: one page of three
+    page.locator(".mast-instrument input").fill("COS/FUV")
+    page.locator("button.mast-search").click()
+    expect(count).to_have_text("3 observations", timeout=60_000)
+    expect(rows).to_have_count(3)
+    expect(rows.first).to_contain_text("LB4M01010")
+
+    # tick the first observation: its products appear, all selected
+    rows.first.locator(".v-simple-checkbox").click()
+    products = page.locator(".mast-products tbody tr")
+    expect(products).to_have_count(2, timeout=60_000)
+    expect(page.locator(".mast-selected")).to_have_text("2 files, 685.4 kB")
+    # keep only the first product, and preview it
+    products.nth(1).locator(".v-simple-checkbox").click()
+    expect(page.locator(".mast-selected")).to_have_text("1 file, 342.7 kB")
+    products.first.locator("td").nth(1).click()
+    expect(page.locator(".mast-preview polyline")).to_have_count(1, timeout=60_000)
+
+    page.locator("button.mast-load").click()
+    # the preview fetched the file into the download cache: loading reads it from there
+    expect(page.locator(".mast-message")).to_have_text(
+        "1 file already on disk; loaded 2 datasets", timeout=90_000
+    )
+    # the spectra are drawn in the spectrum viewer: its axes are the spectra's
+    viewer = page.locator(".bqplot").filter(has_text="Wavelength [Angstrom]")
+    expect(viewer.first).to_be_visible(timeout=60_000)
+    page.wait_for_timeout(1500)
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))
+    downloads = [r for r in mast_archive.log if r.path.startswith("/api/v0.1/Download")]
+    assert [r.query.get("uri") for r in downloads] == [["mast:HST/product/lb4m01010_x1dsum.fits"]]
+    page.close()
+
+
+def test_load_data_from_the_mast_source(served_app, browser):
+    from playwright.sync_api import expect
+
+    page = _open_app(browser, served_app)
+    bar = page.locator("#web-app.jdaviz header.v-app-bar .v-toolbar__items").first
+    bar.locator("button.v-btn").nth(0).click()  # Load Data
+    page.locator(".v-select", has_text="Source").locator(".v-select__slot").click()
+    page.locator(".menuable__content__active .v-list-item", has_text="mast").click()
+    page.locator(".mast-loader-source input").fill("TW Hya")
+    page.locator(".v-text-field", has_text="Collection").locator("input").fill("HST")
+    page.locator("button.mast-loader-search").click()
+    expect(page.locator(".mast-loader-status")).to_have_text(
+        "5 observations; 6 files; 17 spectra to load", timeout=90_000
+    )
+    page.locator("button.v-btn", has_text="Import").click()
+    expect(page.locator(".mast-loader-status")).to_have_text(
+        "loaded 17 datasets", timeout=120_000
+    )
+    viewer = page.locator(".bqplot").filter(has_text="Wavelength")
+    expect(viewer.first).to_be_visible(timeout=60_000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(SCREENSHOT.with_name("jdaviz-mast-loader.png")))
+    page.close()

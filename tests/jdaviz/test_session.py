@@ -1,0 +1,75 @@
+"""Jdaviz sessions: save the datasets with provenance, the form and viewers; restore them."""
+
+import json
+from pathlib import Path
+
+import jdaviz
+import pytest
+
+from glue_mast.errors import InputError
+from glue_mast.jdaviz.loading import FILE_KEY, PROVENANCE_KEY
+from glue_mast.jdaviz.session import SCHEMA, restore_session, save_session
+
+
+@pytest.fixture
+def loaded(app, plg):
+    plg.target = "TW Hya"
+    plg.criteria = {"obs_collection": "HST", "instrument_name": "COS/FUV"}
+    plg.search()
+    plg.select(observations=[0], products="lb4m01010_x1dsum.fits")
+    plg.load_selected()
+    return app
+
+
+def _downloads(archive):
+    return [r for r in archive.log if r.path.startswith("/api/v0.1/Download")]
+
+
+def test_save_then_restore_from_the_cache(loaded, local_mast, tmp_path):
+    viewer = loaded._app._viewer_store["1D Spectrum"]
+    viewer.state.x_min, viewer.state.x_max = 1200.0, 1300.0
+    path = save_session(loaded, tmp_path / "analysis.json")
+    saved = json.loads(path.read_text())
+    assert saved["schema"] == SCHEMA
+    assert [d["label"] for d in saved["datasets"]] == [
+        "HST COS/FUV LB4M01010 FUVA", "HST COS/FUV LB4M01010 FUVB"
+    ]
+    assert saved["plugin"]["search"]["target"] == "TW Hya"
+    assert saved["viewers"]["1D Spectrum"]["limits"]["x_min"] == 1200.0
+
+    local_mast.clear_log()
+    restored = restore_session(path)
+    assert restored is not loaded
+    assert sorted(restored.datasets) == sorted(loaded.datasets)
+    assert _downloads(local_mast) == []  # every file from the cache, checked by SHA-256
+    meta = restored._app.data_collection["HST COS/FUV LB4M01010 FUVB"].meta[PROVENANCE_KEY]
+    assert meta["dataset"]["dataURI"] == "mast:HST/product/lb4m01010_x1dsum.fits"
+    assert meta["part"] == "FUVB"
+    state = restored._app._viewer_store["1D Spectrum"].state
+    assert (state.x_min, state.x_max) == (1200.0, 1300.0)
+    plugin = restored.plugins["MAST Search"]._obj
+    assert plugin.target == "TW Hya" and plugin.instrument_selected == "COS/FUV"
+
+
+def test_restore_fetches_again_only_what_is_missing(loaded, local_mast, tmp_path):
+    path = save_session(loaded, tmp_path / "analysis.json")
+    record = json.loads(path.read_text())["datasets"][0]["file"]
+    Path(record["path"]).unlink()
+    local_mast.clear_log()
+    restored = restore_session(path)
+    assert [r.query.get("uri") for r in _downloads(local_mast)] == [[record["dataURI"]]]
+    assert len(restored.datasets) == 2
+
+
+def test_a_changed_file_is_refused_at_save(loaded, tmp_path):
+    with open(loaded._app.data_collection[0].meta[FILE_KEY], "ab") as f:
+        f.write(b"x")
+    with pytest.raises(InputError, match="is no longer the file fetched for"):
+        save_session(loaded, tmp_path / "analysis.json")
+
+
+def test_not_a_session(tmp_path):
+    path = tmp_path / "x.json"
+    path.write_text('{"schema": "something else"}')
+    with pytest.raises(InputError, match="is not a glue-mast Jdaviz session"):
+        restore_session(path, app=jdaviz.App())
