@@ -35,7 +35,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _archive import local_archive, machine_description, report, run_benchmark  # noqa: E402
+from _archive import local_archive, machine_description, report, run_benchmark
 
 TARGET_EXTRA = 0.200
 TARGET_STALL = 0.100
@@ -161,19 +161,36 @@ def walk(d, meter):
         model = d.results.table.model()
         return next(r for r in range(model.rowCount()) if model.index(r, 3).data() == obs_id)
 
-    step("page size", lambda: type_into(d.results.page_size, "5"),
-         lambda: d.search_state.rows is not None and not d.search_state.busy)
-    step("next page", lambda: click(d.results.next_page),
-         lambda: d.search_state.page == 2 and not d.search_state.busy)
-    step("select", lambda: select_rows(d.results.table, [model_row("p1860101000"),
-                                                         model_row("lwp31270")]),
-         lambda: not d.results.selection_timer.isActive()
-         and d.product_state.filtered is not None and not d.product_state.busy)
-    step("preview", lambda: d.products.table.setCurrentIndex(d.products.table.model().index(0, 0)),
-         lambda: d.preview.drawn is not None and d.preview.drawn[0] == "spectrum")
+    step(
+        "page size",
+        lambda: type_into(d.results.page_size, "5"),
+        lambda: d.search_state.rows is not None and not d.search_state.busy,
+    )
+    step(
+        "next page",
+        lambda: click(d.results.next_page),
+        lambda: d.search_state.page == 2 and not d.search_state.busy,
+    )
+    step(
+        "select",
+        lambda: select_rows(d.results.table, [model_row("p1860101000"), model_row("lwp31270")]),
+        lambda: (
+            not d.results.selection_timer.isActive()
+            and d.product_state.filtered is not None
+            and not d.product_state.busy
+        ),
+    )
+    step(
+        "preview",
+        lambda: d.products.table.setCurrentIndex(d.products.table.model().index(0, 0)),
+        lambda: d.preview.drawn is not None and d.preview.drawn[0] == "spectrum",
+    )
     d.products.table.selectAll()
-    step("load", lambda: click(d.load_button),
-         lambda: d.load_job is None and len(d.data_collection) > 0)
+    step(
+        "load",
+        lambda: click(d.load_button),
+        lambda: d.load_job is None and len(d.data_collection) > 0,
+    )
     return steps
 
 
@@ -209,8 +226,10 @@ def main():
         d.show()
         wait_until(lambda: d.warm_job.done and not d.search_state.busy, timeout=300)
         warm = (time.perf_counter() - opened, meter.longest, meter.longest_cpu)
-        print(f"opening: readers imported in {warm[0]:.1f} s, longest stall "
-              f"{1000 * warm[1]:.0f} ms (GUI-thread work {1000 * warm[2]:.0f} ms)")
+        print(
+            f"opening: readers imported in {warm[0]:.1f} s, longest stall "
+            f"{1000 * warm[1]:.0f} ms (GUI-thread work {1000 * warm[2]:.0f} ms)"
+        )
 
         # A name typed with a pause: resolved ahead; then each Search is the query itself.
         type_into(d.search_form.target, "TW Hya")
@@ -232,8 +251,11 @@ def main():
     def row(label, samples):
         times = [s[0] for s in samples]
         median = statistics.median(times)
-        return median, f"{label}: median {median:.3f} s = {median / rtt:.2f} x round trip, " \
-            f"round trip + {1000 * (median - rtt):.0f} ms (target + {1000 * TARGET_EXTRA:.0f} ms)"
+        return (
+            median,
+            f"{label}: median {median:.3f} s = {median / rtt:.2f} x round trip, "
+            f"round trip + {1000 * (median - rtt):.0f} ms (target + {1000 * TARGET_EXTRA:.0f} ms)",
+        )
 
     named_median, named_line = row("Search to first rows, name resolved ahead", named)
     coords_median, coords_line = row("Search to first rows, coordinates", coords)
@@ -245,8 +267,10 @@ def main():
         f"machine load average {busy:.1f} on {os.cpu_count()} CPUs",
         named_line,
         coords_line,
-        *(f"{name}: {t:.2f} s, longest stall {1000 * s:.0f} ms, GUI-thread work "
-          f"{1000 * c:.0f} ms" for name, (t, s, c) in steps.items()),
+        *(
+            f"{name}: {t:.2f} s, longest stall {1000 * s:.0f} ms, GUI-thread work {1000 * c:.0f} ms"
+            for name, (t, s, c) in steps.items()
+        ),
         f"longest stall during search, paging, preview and load: {1000 * longest:.0f} ms = "
         f"{longest / rtt:.2f} x round trip (target < {1000 * TARGET_STALL:.0f} ms); "
         f"GUI-thread work within one gap at most {1000 * longest_cpu:.0f} ms",

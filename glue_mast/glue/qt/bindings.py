@@ -13,6 +13,8 @@ echo's own ``connect_text`` and ``connect_checkable_button`` bind the plain fiel
 
 from __future__ import annotations
 
+import contextlib
+
 from echo import add_callback
 from qtpy import QtCore, QtWidgets
 
@@ -33,7 +35,9 @@ class GuiDispatcher(QtCore.QObject):
         self._call.connect(self._run, QtCore.Qt.AutoConnection)
 
     def __call__(self, fn):
-        self._call.emit(fn)
+        # RuntimeError: the dialog was closed and deleted, nothing is left to update.
+        with contextlib.suppress(RuntimeError):
+            self._call.emit(fn)
 
     @QtCore.Slot(object)
     def _run(self, fn):

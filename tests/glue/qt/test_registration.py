@@ -43,8 +43,9 @@ def test_registering_imports_no_qt_binding():
         "assert any(l.startswith('Import from MAST') for l, _ in importer.members); "
         "print(sorted(m for m in ('PySide6', 'PyQt5', 'PyQt6', 'qtpy') if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=300, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True
+    )
     assert out.stdout.strip() == "[]"
 
 
@@ -85,8 +86,7 @@ def test_file_import_data_lists_import_from_mast(glue_app):
     assert EXPORTER_LABEL in [a.text() for a in glue_app._actions["session_export"]]
 
 
-def test_importing_from_mast_in_glue_adds_linked_datasets(glue_app, qtbot, person, tmp_path,
-                                                          shoot):
+def test_importing_from_mast_in_glue_adds_linked_datasets(glue_app, qtbot, person, tmp_path, shoot):
     action = next(a for a in glue_app._actions["data_importers"] if a.text() == IMPORTER_LABEL)
     seen = {}
 
@@ -97,8 +97,11 @@ def test_importing_from_mast_in_glue_adds_linked_datasets(glue_app, qtbot, perso
         seen["parent"] = dialog.parent()
         person.search(dialog, "TW Hya", "0.1 deg")
         model = dialog.results.table.model()
-        rows = [r for r in range(model.rowCount())
-                if model.index(r, 3).data() in ("swp54419", "lwp31270")]
+        rows = [
+            r
+            for r in range(model.rowCount())
+            if model.index(r, 3).data() in ("swp54419", "lwp31270")
+        ]
         person.click_rows(dialog.results.table, rows)
         person.settle(dialog)
         shoot(dialog, "in-glue")
@@ -134,7 +137,8 @@ def test_importing_from_mast_in_glue_adds_linked_datasets(glue_app, qtbot, perso
     with patch("qtpy.compat.getsavefilename", return_value=(str(target), "")):
         entry.trigger()
     assert {d["label"] for d in json.loads(target.read_text())["datasets"]} == {
-        "IUE LWP lwp31270", "IUE SWP swp54419",
+        "IUE LWP lwp31270",
+        "IUE SWP swp54419",
     }
 
 

@@ -88,7 +88,7 @@ def test_the_event_loop_never_stalls_while_queries_and_downloads_run(
         qtbot.waitExposed(d)
         # The readers' first imports (once per process, begun when the dialog opens) hold the
         # GIL while compiled modules load; the user is typing then. The rest is measured.
-        qtbot.waitUntil(lambda: d.warm_job.done and not d.search_state.busy, timeout=120000)
+        qtbot.waitUntil(lambda d=d: d.warm_job.done and not d.search_state.busy, timeout=120000)
         local_mast.faults.latency = LATENCY
         meter = stall_meter.start()
         steps = walk_through(d, person, qtbot, meter)
@@ -96,9 +96,13 @@ def test_the_event_loop_never_stalls_while_queries_and_downloads_run(
         local_mast.faults.latency = 0.0
         d.reject()
         walks.append((meter.longest, meter.longest_cpu, meter.ticks, steps))
-        report = ", ".join(f"{k} {t:.2f} s (stall {1000 * s:.0f} ms)" for k, (t, s) in steps.items())
-        print(f"\nwalk {attempt}: longest stall {1000 * meter.longest:.0f} ms, GUI-thread work "
-              f"{1000 * meter.longest_cpu:.0f} ms; {report}")
+        report = ", ".join(
+            f"{k} {t:.2f} s (stall {1000 * s:.0f} ms)" for k, (t, s) in steps.items()
+        )
+        print(
+            f"\nwalk {attempt}: longest stall {1000 * meter.longest:.0f} ms, GUI-thread work "
+            f"{1000 * meter.longest_cpu:.0f} ms; {report}"
+        )
         assert meter.ticks > 100, report
         assert meter.longest_cpu < LONGEST_STALL, report
         # Search to first rows: one resolve, then the count and the page together.
