@@ -346,6 +346,10 @@ class MastImportDialog(QtWidgets.QDialog):
         _REMEMBERED["products"] = self.product_state.as_dict()
         _REMEMBERED["download_dir"] = self.download_dir.text().strip()
 
+    def showEvent(self, event):
+        self.dispatch.alive = True  # shown again after closing: results land again
+        super().showEvent(event)
+
     def done(self, result):
         """Close: remember the form, and stop what is running (partial files are kept)."""
         self.search_form.commit()
@@ -354,6 +358,7 @@ class MastImportDialog(QtWidgets.QDialog):
             state.cancel()
         self.warm_job.cancel()
         super().done(result)
+        self.dispatch.stop()  # what jobs still bring has nowhere to go
 
 
 def _default_download_dir():
