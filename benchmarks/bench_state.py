@@ -324,8 +324,7 @@ def run(archive, reqlog, latency, repeat, log):
             "pass": all(not r["go_to_same_page"]["requests"] for r in runs),
         },
         "bare_requests_per_run": [
-            len(r["round_trip"]["requests"]) + len(r["round_trip_after"]["requests"])
-            for r in runs
+            len(r["round_trip"]["requests"]) + len(r["round_trip_after"]["requests"]) for r in runs
         ],
         "log_poll_s": LOG_POLL_S,
         "runs": runs,
