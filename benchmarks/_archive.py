@@ -162,16 +162,17 @@ class ArchiveProcess:
         try:
             lines = self._read_stdout()
             deadline = time.monotonic() + self.startup_timeout
-            while self.url is None:
+            # The token line comes right after the URL line.
+            while self.url is None or self.token is None:
                 remaining = deadline - time.monotonic()
                 try:
                     line = lines.get(timeout=max(0.0, remaining))
                 except queue.Empty:
                     raise self._failure(
-                        f"printed no URL within {self.startup_timeout:g} s"
+                        f"printed no URL and token within {self.startup_timeout:g} s"
                     ) from None
                 if line is None:
-                    raise self._failure("exited before printing its URL")
+                    raise self._failure("exited before printing its URL and token")
                 self.banner.append(line)
                 if line.startswith("URL "):
                     self.url = line.split(None, 1)[1].strip().rstrip("/")
