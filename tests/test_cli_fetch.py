@@ -338,3 +338,31 @@ def test_stop_while_the_server_stalls_mid_body(local_mast, tmp_path, sig, status
     assert m.verify() and len(m) == 8
     assert {Path(d["path"]) for d in m.datasets} == set(tmp_path.rglob("*.fits"))
     assert part.stat().st_size == 10_000  # kept for the next fetch to resume
+
+
+def test_sigterm_stops_a_reproduce_tidily(run, local_mast, tmp_path):
+    assert run("fetch", "AU Mic", "--out", tmp_path, "--no-progress")[0] == 0
+    manifest = tmp_path / "manifest.json"
+    victim = next(tmp_path.rglob("*mxlo_vo.fits"))
+    victim.unlink()
+    local_mast.faults.stall_body(5_000, 60, match=victim.name)
+    proc = subprocess.Popen(
+        [EXE, "reproduce", manifest, "--no-progress", "--server", local_mast.url],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    part = victim.with_name(victim.name + ".part")
+    deadline = time.monotonic() + 30
+    while not (part.exists() and part.stat().st_size) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=30)
+    assert time.monotonic() - sent < 2.0
+    assert proc.returncode == 143, err
+    assert f"interrupted; files complete so far are in the manifest ({manifest})" in err
+    m = Manifest.read(manifest)
+    assert m.verify() and len(m) == 6 and m.dataset_for(victim) is None
+    assert part.stat().st_size == 5_000

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass
 
 from requests.adapters import HTTPAdapter
@@ -49,6 +50,9 @@ FIRST_POLL_DELAY = 0.1
 MAX_POLL_DELAY = 2.0
 
 _INVOKE_PATH = "/api/v0/invoke"
+#: astroquery asks again as soon as an EXECUTING answer arrives; the same request after a
+#: longer gap belongs to a new call (the previous one gave up on an error or its own limit).
+_NEW_CALL_GAP = 1.0
 
 
 class RetryAfterTooLong(ServerError):
@@ -155,6 +159,7 @@ class _Polls:
     started: float
     deadline: float
     polls: int = 0
+    last: float = 0.0  # when the latest EXECUTING answer arrived
 
 
 class MastAdapter(HTTPAdapter):
@@ -167,25 +172,30 @@ class MastAdapter(HTTPAdapter):
 
     def send(self, request, timeout=None, **kwargs):
         timeout = self.timeout if timeout is None else timeout
-        if kwargs.get("stream") or not request.path_url.startswith(_INVOKE_PATH):
+        if kwargs.get("stream") or not _is_invoke(request):
             return super().send(request, timeout=timeout, **kwargs)
         key = (request.url, request.body)
         polls = getattr(self._local, "polls", None)
-        if polls is not None and polls.key == key:
+        self._local.polls = None
+        if (
+            polls is not None
+            and polls.key == key
+            and time.monotonic() - polls.last < _NEW_CALL_GAP
+        ):
             self._pause(polls)
         else:
             polls = None
         sent = time.monotonic()
         response = super().send(request, timeout=timeout, **kwargs)
         if not _executing(response):
-            self._local.polls = None
             return response
         if polls is None:
             polls = _Polls(key, started=sent, deadline=sent + self.timeout)
         polls.polls += 1
-        self._local.polls = polls
-        if time.monotonic() >= polls.deadline:
+        polls.last = time.monotonic()
+        if polls.last >= polls.deadline:
             self._give_up(polls)
+        self._local.polls = polls
         return response
 
     def _pause(self, polls):
@@ -195,8 +205,12 @@ class MastAdapter(HTTPAdapter):
             self._give_up(polls)
 
     def _give_up(self, polls):
-        self._local.polls = None
         raise StillExecuting(time.monotonic() - polls.started, polls.polls, self.timeout)
+
+
+def _is_invoke(request):
+    """Whether ``request`` goes to the Mashup ``invoke`` endpoint (below any base path)."""
+    return urllib.parse.urlsplit(request.url).path.endswith(_INVOKE_PATH)
 
 
 def _executing(response):

@@ -5,6 +5,10 @@
   "Wavelength", "Frequency"... in the spectrum's unit), with ``flux``, ``uncertainty`` and
   ``mask`` components carrying their units. A 2-D flux (several spectra on one axis) gives one
   Data per row.
+- A 2-D spectrum (a rectified slit spectrum, JWST ``s2d``) becomes one 2-D Data whose
+  spectral world axis links with the 1-D spectra.
+- A target pixel file (Kepler, K2, TESS) becomes a 3-D Data (time, row, column) whose time
+  world axis links with light curves.
 - A light curve (lightkurve ``LightCurve``) becomes a time-series Data: ``time`` (days since the
   light curve's reference epoch), ``flux``, ``flux_err``, ``quality`` and the file's other 1-D
   numeric columns, with their units; its time system goes in ``meta``.
@@ -26,7 +30,7 @@ from glue.core import Data
 from glue.core.component import Component
 
 from ..util import plain
-from .coordinates import SpectralAxisCoordinates
+from .coordinates import SpectralAxisCoordinates, SpectralImageCoordinates, TimeCubeCoordinates
 from .links import META_KEY
 
 __all__ = [
@@ -38,7 +42,9 @@ __all__ = [
     "label_choices",
     "lightcurve_to_data",
     "part_of",
+    "pixels_to_data",
     "provenance",
+    "spectrum_2d_to_data",
     "spectrum_to_data",
     "unique_labels",
 ]
@@ -148,6 +154,33 @@ def spectrum_to_data(spectrum, label=None):
     return out
 
 
+def spectrum_2d_to_data(spectrum, label=None):
+    """A glue Data for a 2-D spectrum (a rectified slit spectrum: spatial x spectral).
+
+    The spectral world axis ("Wavelength"...) links with 1-D spectra like theirs; the other
+    is "Cross-dispersion", in pixels. Components as for :func:`spectrum_to_data`.
+    """
+    flux = spectrum.flux
+    if flux.ndim != 2:
+        raise ValueError(f"a 2-D spectrum has 2-D flux, not {flux.ndim}-D")
+    index = getattr(spectrum, "spectral_axis_index", flux.ndim - 1)
+    index = index % 2
+    axis = spectrum.spectral_axis
+    coords = SpectralImageCoordinates(u.Quantity(_native(axis.value), axis.unit), index)
+    data = Data(coords=coords, label=label)
+    _add(data, "flux", flux.value, flux.unit)
+    uncertainty = spectrum.uncertainty
+    if uncertainty is not None:
+        unit = uncertainty.unit
+        if unit is None and uncertainty.uncertainty_type == "std":
+            unit = flux.unit
+        _add(data, "uncertainty", uncertainty.array, unit)
+        data.meta["uncertainty_type"] = uncertainty.uncertainty_type
+    if spectrum.mask is not None:
+        _add(data, "mask", np.asarray(spectrum.mask, dtype=bool))
+    return data
+
+
 # --- light curves ------------------------------------------------------------------------------
 
 _FIRST_COLUMNS = ("flux", "flux_err", "quality")
@@ -203,11 +236,34 @@ def lightcurve_to_data(lightcurve, label=None):
     return data
 
 
+_PIXEL_COMPONENTS = ("flux", "flux_err", "flux_bkg", "flux_bkg_err")
+
+
+def pixels_to_data(pixel_file, label=None):
+    """A 3-D glue Data (time, row, column) for a lightkurve target pixel file.
+
+    Time is the world axis along the frames ("Time", days since the reference epoch in
+    ``meta["glue_mast"]["time"]``), so the frames link on time with light curves; the
+    components are ``flux``, ``flux_err``, ``flux_bkg`` and ``flux_bkg_err``, with units.
+    """
+    values, system = _time_system(pixel_file.time)
+    data = Data(coords=TimeCubeCoordinates(values), label=label)
+    for name in _PIXEL_COMPONENTS:
+        cube = getattr(pixel_file, name, None)
+        if cube is None or getattr(cube, "ndim", 0) != 3:
+            continue
+        cube_values, unit = _column_values(cube)
+        _add(data, name, cube_values, unit)
+    data.meta[META_KEY] = {"time": system}
+    return data
+
+
 # --- any product content -----------------------------------------------------------------------
 
 
 def content_to_data(item):
-    """glue Data for one :class:`glue_mast.io.ProductContent` (spectrum or light curve).
+    """glue Data for one :class:`glue_mast.io.ProductContent` (spectrum, 2-D spectrum, light
+    curve or target pixel file).
 
     Returns
     -------
@@ -218,18 +274,22 @@ def content_to_data(item):
     Raises
     ------
     TypeError
-        For content glue-mast does not turn into glue Data (pixels, images, cubes).
+        For content glue-mast does not turn into glue Data (images, spectral cubes).
     """
     kind = getattr(item.kind, "name", str(item.kind)).upper()
     if kind == "SPECTRUM":
         return spectrum_to_data(item.data)
+    if kind == "SPECTRUM_2D":
+        return [spectrum_2d_to_data(item.data)]
     if kind == "LIGHTCURVE":
         return [lightcurve_to_data(item.data)]
+    if kind == "PIXELS":
+        return [pixels_to_data(item.data)]
     shown = getattr(item.kind, "value", kind)
     article = "an" if shown[:1].lower() in "aeiou" else "a"
     raise TypeError(
         f"it holds {article} {shown}{f' ({item.part})' if item.part else ''}, and glue-mast loads"
-        " spectra and light curves into glue"
+        " spectra, light curves and pixel files into glue"
     )
 
 

@@ -31,13 +31,14 @@ __all__ = [
     "read_mast_product",
 ]
 
-FACTORY_LABEL = "MAST spectrum or light curve (glue-mast)"
+FACTORY_LABEL = "MAST spectrum, light curve or pixel file (glue-mast)"
 #: Above glue's generic FITS reader (100), which would give a table's columns, not a spectrum.
 FACTORY_PRIORITY = 200
 
-#: File names of the MAST products glue-mast loads as spectra or light curves.
+#: File names of the MAST products glue-mast loads: spectra, light curves, pixel files.
 _PRODUCT_NAME = re.compile(
-    r"((_x1d|_x1dsum\d?|_sx1|_c1d|_vo|_llc|_slc|_lc|_spec)\.fits(\.gz)?$)"
+    r"((_x1d|_x1dsum\d?|_sx1|_c1d|_s2d|_vo|_llc|_slc|_lc|_spec|_tp|_lpd-targ|_spd-targ)"
+    r"\.fits(\.gz)?$)"
     r"|(^hlsp_.*(spec|sed).*\.fits(\.gz)?$)",
     re.IGNORECASE,
 )
@@ -70,7 +71,8 @@ def collect_skipped():
 
 
 def is_mast_product(path, **kwargs):
-    """glue's identifier: whether ``path`` is named like a MAST spectrum or light curve."""
+    """glue's identifier: whether ``path`` is named like a MAST spectrum, light curve or
+    target pixel file."""
     return bool(_PRODUCT_NAME.search(os.path.basename(os.fspath(path))))
 
 

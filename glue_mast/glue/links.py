@@ -20,7 +20,7 @@ import numpy as np
 from astropy import units as u
 from glue.core.link_helpers import BaseMultiLink
 
-from .coordinates import SpectralAxisCoordinates
+from .coordinates import TimeCubeCoordinates, spectral_world_id
 
 __all__ = [
     "SpectralAxisLink",
@@ -30,6 +30,7 @@ __all__ = [
     "spectra_in",
     "spectral_axis_autolink",
     "time_axis_autolink",
+    "time_id",
     "time_system",
 ]
 
@@ -141,23 +142,25 @@ class TimeAxisLink(BaseMultiLink):
 
 
 def spectra_in(data_collection):
-    """The glue-mast spectra of a data collection (Data with a saveable spectral axis)."""
-    return [
-        d
-        for d in data_collection
-        if isinstance(getattr(d, "coords", None), SpectralAxisCoordinates)
-        and d.world_component_ids
-    ]
+    """The glue-mast spectra (1-D and 2-D) of a data collection: Data with a saveable
+    spectral axis."""
+    return [d for d in data_collection if spectral_world_id(d) is not None]
+
+
+def time_id(data):
+    """The ComponentID of a glue-mast light curve's ``time``, or of a pixel file's time world
+    axis; None for other data."""
+    meta = getattr(data, "meta", None) or {}
+    if not (meta.get(META_KEY) or {}).get("time"):
+        return None
+    if isinstance(getattr(data, "coords", None), TimeCubeCoordinates):
+        return data.world_component_ids[0] if data.world_component_ids else None
+    return data.find_component_id("time")
 
 
 def lightcurves_in(data_collection):
-    """The glue-mast light curves of a data collection (Data with a time system)."""
-    out = []
-    for d in data_collection:
-        meta = getattr(d, "meta", None) or {}
-        if (meta.get(META_KEY) or {}).get("time") and d.find_component_id("time") is not None:
-            out.append(d)
-    return out
+    """The glue-mast light curves and pixel files of a data collection (a time system each)."""
+    return [d for d in data_collection if time_id(d) is not None]
 
 
 def _linked_pairs(data_collection, cls):
@@ -193,17 +196,18 @@ def spectral_axis_autolink(data_collection):
         data_collection,
         spectra_in(data_collection),
         SpectralAxisLink,
-        lambda d: d.world_component_ids[0],
+        spectral_world_id,
     )
 
 
 def time_axis_autolink(data_collection):
-    """Suggest a :class:`TimeAxisLink` from the first glue-mast light curve to each other."""
+    """Suggest a :class:`TimeAxisLink` from the first glue-mast light curve (or pixel file) to
+    each other."""
     return _link_to_first(
         data_collection,
         lightcurves_in(data_collection),
         TimeAxisLink,
-        lambda d: d.id["time"],
+        time_id,
     )
 
 

@@ -74,8 +74,8 @@ def session_manifest(data_collection, path, *, session=None):
 
     The union of the glue-mast datasets' records (``meta["glue_mast"]``), one per file, with
     the labels the file's datasets now have, the queries they came from, and paths relative to
-    the manifest. It is not written; see :func:`save_session`. The glue Qt dialog and the
-    jdaviz plugin use it for their own save commands.
+    the manifest. It is not written; see :func:`save_session`. Other save commands (a glue-qt
+    menu entry, the glue-qt dialog) use it to write a manifest of their own.
 
     Parameters
     ----------
@@ -111,7 +111,8 @@ def session_manifest(data_collection, path, *, session=None):
             unrecorded.append(data.label)
             continue
         if not file.is_relative_to(root):
-            outside.append(os.fspath(file))
+            if os.fspath(file) not in outside:
+                outside.append(os.fspath(file))
             continue
         record = records.setdefault(file, dict(meta["dataset"], path=file))
         labels.setdefault(file, []).append(data.label)

@@ -5,7 +5,8 @@ whoever runs ``verify`` or ``reproduce`` on it. Every entry must be a record wit
 a size that is a whole number of bytes, a SHA-256 of 64 hex digits, and a path that names a
 file strictly inside the manifest's directory - after symbolic links are followed - that is
 not one of the files glue-mast keeps there itself (the manifest, its ECSV view, the lock of
-fetches, a download's temporary ``.part``). Each entry that is not gets one line naming it, so a person can find and fix it.
+fetches, a download's temporary ``.part``, the glue session a session's manifest goes with).
+Each entry that is not gets one line naming it, so that a person can find and fix it.
 """
 
 from __future__ import annotations
@@ -41,14 +42,21 @@ class ManifestError(InputError):
         super().__init__("\n".join(self.problems), **fields)
 
 
-def reserved_names(manifest_path):
-    """Names (case-folded) of the files glue-mast keeps beside a manifest, and what each is."""
+def reserved_names(manifest_path, session=None):
+    """Names (case-folded) of the files glue-mast keeps beside a manifest, and what each is.
+
+    ``session`` is the file name of the glue session a session's manifest goes with (its
+    ``session`` field), which no dataset may replace either.
+    """
     manifest_path = Path(manifest_path)
-    return {
+    names = {
         manifest_path.name.casefold(): "the manifest itself",
         manifest_path.with_suffix(".ecsv").name.casefold(): "the manifest's ECSV view",
         LOCK_NAME.casefold(): "the lock file of fetches",
     }
+    if isinstance(session, str) and session:
+        names.setdefault(session.casefold(), "the glue session the manifest goes with")
+    return names
 
 
 def strictly_inside(path, root):
@@ -56,8 +64,10 @@ def strictly_inside(path, root):
     return path != root and path.is_relative_to(root)
 
 
-def check_entries(manifest_path, datasets):
+def check_entries(manifest_path, datasets, session=None):
     """Check the ``datasets`` list read from the manifest at ``manifest_path``.
+
+    ``session`` is the manifest's ``session`` field (see :func:`reserved_names`).
 
     Returns
     -------
@@ -70,7 +80,7 @@ def check_entries(manifest_path, datasets):
         Listing every unusable entry, one line each.
     """
     root = Path(manifest_path).resolve().parent
-    reserved = reserved_names(manifest_path)
+    reserved = reserved_names(manifest_path, session)
     records, problems, seen = [], [], {}
     for index, entry in enumerate(datasets):
         label = f"dataset {index}"

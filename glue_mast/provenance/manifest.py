@@ -312,7 +312,7 @@ class Manifest:
             raise InputError(f"{path}: 'queries' is not a list of records")
         if not isinstance(data.get("server"), (str, type(None))):
             raise InputError(f"{path}: 'server' is not a URL but {data['server']!r}")
-        datasets = check_entries(path, datasets)
+        datasets = check_entries(path, datasets, data.get("session"))
         known = {"schema", "created", "software", "server", "queries", "datasets"}
         return cls(
             server=data.get("server"),

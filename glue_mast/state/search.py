@@ -273,6 +273,37 @@ class SearchState(JobState):
         self._query = None
         super().cancel()
 
+    def resolve_ahead(self, target=None):
+        """Resolve a target name now, so that the next search does not wait for it.
+
+        A form calls this when the user pauses typing a name: by the time Search is clicked
+        the position is known and the search is one round trip (count and page 1). The
+        observation field list is fetched at the same time. Nothing of the state changes;
+        a name that does not resolve is reported by the search.
+
+        Parameters
+        ----------
+        target : str, optional
+            The name; default :attr:`target`.
+
+        Returns
+        -------
+        `~glue_mast.jobs.Job` or None
+            None when there is no name, or it is the one resolved last.
+        """
+        name = str(self.target if target is None else target).strip()
+        if not name or (self._resolved is not None and self._resolved[0] == name):
+            return None
+
+        def work(job):
+            from ..archive import astroquery_adapter as adapter
+
+            adapter.prefetch_column_configs("observations")
+            self._resolved = (name, adapter.resolve(name))
+            return self._resolved[1]
+
+        return Job(work, name=f"resolve {name!r}")
+
     def load_choices(self):
         """Fill ``collection_choices`` and ``instrument_choices`` from the server.
 

@@ -302,3 +302,33 @@ def test_astroquerys_own_paging_is_not_cut_by_the_timeout(local_mast):
     assert len(table) == 3 and time.monotonic() - start > 1.5
     pages = [r.request["page"] for r in _polls(local_mast)]
     assert pages == [1, 1, 2, 3]
+
+
+def test_an_abandoned_poll_does_not_count_against_the_next_call(local_mast):
+    """A call that stopped polling (an error, astroquery's own limit) leaves no debt behind."""
+    from astroquery.mast import Observations
+
+    config.configure(timeout=2)
+    session = Observations._session
+    url = local_mast.url + "/api/v0/invoke"
+    body = 'request={"service": "Mast.Name.Lookup", "params": {"input": "TW Hya"}}'
+    headers = {"Content-type": "application/x-www-form-urlencoded"}
+    local_mast.faults.executing(2, match="Mast.Name.Lookup")
+    assert session.post(url, data=body, headers=headers).json()["status"] == "EXECUTING"
+    assert session.post(url, data=body, headers=headers).json()["status"] == "EXECUTING"
+    time.sleep(2.2)  # the caller gave up on that one; this is a new call
+    answer = session.post(url, data=body, headers=headers)
+    assert answer.json()["resolvedCoordinate"][0]["canonicalName"] == "V* TW Hya"
+    assert len(local_mast.requests(path="/api/v0/invoke")) == 3
+
+
+def test_polls_are_paced_under_a_server_url_with_a_path():
+    """A mirror may serve MAST's API below a path of its own."""
+    from glue_mast.archive.mast_http import _is_invoke
+
+    class Request:
+        url = "https://mirror.example.org/mast/api/v0/invoke?x=1"
+
+    assert _is_invoke(Request())
+    Request.url = "https://mirror.example.org/mast/portal/Mashup/Mashup.asmx/columnsconfig"
+    assert not _is_invoke(Request())

@@ -87,6 +87,59 @@ def test_full_size_part_of_our_own_is_fetched_again_when_no_checksum_is_known(
     assert done.file.path.read_bytes() == served(local_mast, uri)
 
 
+def test_a_part_overwritten_beside_its_record_is_not_resumed(local_mast, k2, tmp_path):
+    uri = k2[0]["dataURI"]
+    local_mast.faults.drop(20_000, times=5, match=uri)
+    [failed] = fetch(k2, tmp_path, retries=1).failed
+    part = failed.file.part
+    part.write_bytes(b"\x00" * part.stat().st_size)  # same length, other bytes
+    local_mast.faults.reset()
+    local_mast.clear_log()
+    [done] = fetch(k2, tmp_path).downloaded
+    [get] = downloads(local_mast)
+    assert "Range" not in get.headers and get.status == 200
+    assert done.file.path.read_bytes() == served(local_mast, uri)
+
+
+def test_bytes_after_the_last_checkpoint_are_fetched_again(local_mast, k2, tmp_path):
+    # A fetch killed (SIGKILL) mid-body leaves bytes its record does not vouch for.
+    uri = k2[0]["dataURI"]
+    local_mast.faults.drop(20_000, times=5, match=uri)
+    [failed] = fetch(k2, tmp_path, retries=1).failed
+    part = failed.file.part
+    vouched = json.loads(part.with_name(part.name + ".meta").read_text())["part_size"]
+    assert vouched == part.stat().st_size
+    with open(part, "ab") as out:
+        out.write(b"?" * 5000)
+    local_mast.faults.reset()
+    local_mast.clear_log()
+    [done] = fetch(k2, tmp_path).downloaded
+    [get] = downloads(local_mast)
+    assert get.headers["Range"] == f"bytes={vouched}-" and get.status == 206
+    assert done.resumed_from == [vouched]
+    assert done.file.path.read_bytes() == served(local_mast, uri)
+
+
+def test_a_complete_part_with_its_record_takes_its_name_without_a_request(
+    local_mast, k2, tmp_path
+):
+    # The fetch stopped between the last byte (recorded) and the rename.
+    from glue_mast.archive.fetch import partial
+
+    uri = k2[0]["dataURI"]
+    data = served(local_mast, uri)
+    f = plan(k2, tmp_path).to_fetch[0]
+    f.path.parent.mkdir(parents=True)
+    f.part.write_bytes(data)
+    meta = partial.write_meta(f, len(data), {"ETag": etag(data)})
+    partial.checkpoint(f, meta, len(data), hashlib.sha256(data))
+    local_mast.clear_log()
+    [done] = fetch(k2, tmp_path).downloaded
+    assert downloads(local_mast) == [] and done.requests == 0
+    assert done.file.path.read_bytes() == data and not f.part.exists()
+    assert recorded(tmp_path)[uri]["sha256"] == sha(data)
+
+
 def test_resume_sends_if_range_and_keeps_the_validator_beside_the_part(local_mast, k2, tmp_path):
     uri = k2[0]["dataURI"]
     local_mast.faults.drop(20_000, times=5, match=uri)
@@ -600,3 +653,118 @@ def test_no_validator_no_resume(local_mast, k2, tmp_path):
     gets = downloads(local_mast)
     assert [(g.status, g.headers.get("Range")) for g in gets] == [(200, None), (200, None)]
     assert done.file.path.read_bytes() == served(local_mast, uri) and done.resumed_from == []
+
+
+# --- all of it at once: a seeded campaign of random faults ---------------------------------
+
+
+def test_random_faults_never_certify_a_wrong_file(local_mast, tmp_path):
+    """Rounds of random drops, short bodies, 503s, files changing mid-fetch, no validators,
+    garbage partial files, a lost manifest with a flipped byte: after every fetch the manifest
+    lists exactly the final files, each one whole version of its product as served."""
+    import random
+    from collections import Counter
+    from pathlib import Path
+
+    rng = random.Random(20261201)
+    rows = synthetic(3)
+    uris = [r["dataURI"] for r in rows]
+    versions = {}
+    for uri in uris:
+        data = served(local_mast, uri)
+        versions[uri] = {sha(data), sha(bytes(b ^ 0xFF for b in data))}
+    tried, wrong, tampered = Counter(), [], set()
+    for n in range(24):
+        root = tmp_path / f"round{n}"
+        for attempt in range(2):
+            faults = local_mast.faults
+            faults.reset()
+            faults.validators = rng.choice(
+                [("etag", "last-modified"), ("etag",), ("last-modified",), ()]
+            )
+            tried["no validator" if not faults.validators else "validators"] += 1
+            for uri in uris:
+                kind = rng.choice(["drop", "short", "503", "change", "drop+change", "none"])
+                tried[kind] += 1
+                if "drop" in kind:
+                    faults.drop(rng.randrange(1, 66_000), times=rng.randint(1, 3), match=uri)
+                if kind == "short":
+                    faults.truncate(rng.randrange(1, 66_000), match=uri)
+                if kind == "503":
+                    faults.error(503, retry_after=0, times=rng.randint(1, 3), match=uri)
+                if "change" in kind:
+                    faults.change_file(uri, after=rng.randint(0, 2))
+            if attempt and rng.random() < 0.5 and (root / "manifest.json").exists():
+                tried["lost manifest, flipped byte"] += 1
+                victims = sorted(root.rglob("*.fits"))
+                (root / "manifest.json").unlink()
+                tampered.update(map(str, victims))  # their records are gone
+                if victims:
+                    data = bytearray(victims[0].read_bytes())
+                    data[rng.randrange(len(data))] ^= 0x01
+                    victims[0].write_bytes(data)
+            if attempt and rng.random() < 0.5:
+                tried["garbage .part"] += 1
+                f = plan(rows, root).to_fetch[rng.randrange(3)]
+                f.path.parent.mkdir(parents=True, exist_ok=True)
+                f.part.write_bytes(bytes([rng.randrange(256)]) * rng.randint(1, f.size))
+            fetch(rows, root, retries=rng.randint(1, 3), backoff=0.01, parallel=2)
+            m = Manifest.read(root / "manifest.json")
+            # Every final file is recorded, but one whose record this test deleted (with the
+            # manifest) that the fetch could not fetch again: unrecorded, so not certified.
+            recorded_paths = {d["path"] for d in m.datasets}
+            finals = {str(p) for p in root.rglob("*.fits")}
+            if not recorded_paths <= finals or not finals - recorded_paths <= tampered:
+                wrong.append((n, attempt, f"manifest does not match the disk: {finals}"))
+            if not m.verify():
+                wrong.append((n, attempt, "verify fails"))
+            for d in m.datasets:
+                if d["sha256"] not in versions[d["dataURI"]]:
+                    wrong.append((n, attempt, f"{d['dataURI']} certified as a file never served"))
+                if sha(Path(d["path"]).read_bytes()) != d["sha256"]:
+                    wrong.append((n, attempt, f"{d['dataURI']} on disk is not what is recorded"))
+    print(f"faults tried: {sum(tried.values())} {dict(tried)}; wrong: {len(wrong)}")
+    assert wrong == [], wrong
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"round{n}" for n in range(24))
+
+
+def test_a_fetch_killed_mid_file_resumes_without_a_splice_after_the_file_changed(
+    local_mast, tmp_path
+):
+    """Issue 7, item 2 as it happens: SIGKILL mid-body, the product reprocessed, fetch again."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    uri = "mast:SYNTHETIC/product/syn000000_cal.fits"
+    rows = synthetic(1)
+    local_mast.faults.bandwidth = 20_000  # 3 s for the file: killed part-way
+    script = (
+        "import json, sys, glue_mast; from glue_mast.archive.fetch import fetch, partial; "
+        "partial.CHECKPOINT_BYTES = 8192; glue_mast.configure(server=sys.argv[1]); "
+        "fetch(json.loads(sys.argv[2]), sys.argv[3])"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, local_mast.url, json.dumps(rows), str(tmp_path)]
+    )
+    part = plan(rows, tmp_path).to_fetch[0].part
+    deadline = time.monotonic() + 30
+    while (not part.exists() or part.stat().st_size < 10_000) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    assert 10_000 <= part.stat().st_size < len(served(local_mast, uri))
+    vouched = json.loads(part.with_name(part.name + ".meta").read_text())["part_size"]
+    assert vouched >= 8192  # checkpointed as it went: resumable
+    local_mast.faults.bandwidth = None
+    local_mast.faults.change_file(uri, after=0)
+    local_mast.clear_log()
+    [done] = fetch(rows, tmp_path).downloaded
+    new = bytes(b ^ 0xFF for b in served(local_mast, uri))
+    [get] = downloads(local_mast)
+    assert get.headers["Range"] == f"bytes={vouched}-" and get.status == 200  # If-Range: changed
+    assert get.headers["If-Range"] == etag(served(local_mast, uri))  # the first version's
+    assert done.file.path.read_bytes() == new
+    assert recorded(tmp_path)[uri]["sha256"] == sha(new)
+    assert Manifest.read(tmp_path / "manifest.json").verify()

@@ -184,7 +184,8 @@ def test_cancel_mid_transfer_ends_at_once_and_the_next_fetch_resumes(local_mast,
     asked = time.perf_counter()
     threading.Thread(target=job.cancel).start()  # from another thread
     assert job.wait(5)
-    assert time.perf_counter() - asked < 1.0
+    took = time.perf_counter() - asked
+    assert took < 1.0, took
     assert job.cancelled
     with pytest.raises(FetchCancelled) as caught:
         job.result()
@@ -193,8 +194,9 @@ def test_cancel_mid_transfer_ends_at_once_and_the_next_fetch_resumes(local_mast,
     assert result.interrupted and 0 < len(result.downloaded) < 9
     m = assert_disk_matches_manifest(local_mast, tmp_path)
     assert len(m) == len(result.downloaded)
-    parts = {p: p.stat().st_size for p in tmp_path.rglob("*.part")}
-    assert parts and all(size > 0 for size in parts.values())
+    # (A transfer cut off before its first bytes leaves an empty .part: nothing to resume.)
+    parts = {p: p.stat().st_size for p in tmp_path.rglob("*.part") if p.stat().st_size}
+    assert parts
 
     local_mast.faults.bandwidth = None
     local_mast.clear_log()

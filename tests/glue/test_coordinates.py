@@ -50,3 +50,25 @@ def test_session_round_trip_keeps_values_and_unit():
 def test_rejects_a_2d_axis():
     with pytest.raises(ValueError, match="one-dimensional"):
         SpectralAxisCoordinates(np.ones((2, 2)) * u.nm)
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_2d_spectrum_coordinates_either_axis_and_round_trip(index):
+    from glue_mast.glue.coordinates import SpectralImageCoordinates, spectral_world_id
+
+    wave = np.array([1.0, 2.0, 3.0, 4.0]) * u.um
+    coords = SpectralImageCoordinates(wave, index)
+    shape = (4, 2) if index == 0 else (2, 4)
+    data = Data(coords=coords, flux=np.ones(shape), label="s2d")
+    assert sorted(c.label for c in data.world_component_ids) == ["Cross-Dispersion", "Wavelength"]
+    world = spectral_world_id(data)
+    assert world.label == "Wavelength"
+    assert data.get_component(world).units == "um"
+    along = data[world].take(0, axis=1 - index)
+    assert along.tolist() == [1.0, 2.0, 3.0, 4.0]
+    assert np.all(data[world] == data[world].take([0], axis=1 - index))  # constant across
+    restored = GlueUnSerializer.loads(GlueSerializer(DataCollection([data])).dumps())
+    (back,) = restored.object("__main__")
+    assert isinstance(back.coords, SpectralImageCoordinates)
+    assert back.coords.spectral_axis_index == index
+    assert np.array_equal(back[spectral_world_id(back)], data[world])

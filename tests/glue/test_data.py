@@ -89,14 +89,14 @@ def test_lightcurve_masked_values_become_nan(new_lightcurve):
     assert data.meta[META_KEY]["time"]["reference_jd"] == 2454833.0
 
 
-def test_content_to_data_refuses_pixels_with_a_message():
+def test_content_to_data_refuses_a_cube_with_a_message():
     item = SimpleNamespace(
-        kind=SimpleNamespace(name="PIXELS", value="target pixel file"),
+        kind=SimpleNamespace(name="SPECTRAL_CUBE", value="spectral cube"),
         data=None,
-        part=None,
-        path=Path("ktwo_lpd-targ.fits"),
+        part="SCI",
+        path=Path("jw_s3d.fits"),
     )
-    with pytest.raises(TypeError, match="it holds a target pixel file, and glue-mast loads"):
+    with pytest.raises(TypeError, match=r"it holds a spectral cube \(SCI\), and glue-mast loads"):
         content_to_data(item)
 
 

@@ -13,13 +13,13 @@ from glue_mast.io import ContentKind, ProductContent
 
 @pytest.fixture
 def mixed_file(monkeypatch, tmp_path, new_spectrum):
-    """A file whose reader gives a spectrum and a target pixel file (io.read stands in)."""
+    """A file whose reader gives a spectrum and an image (io.read stands in)."""
     path = tmp_path / "mixed_x1d.fits"
     path.write_bytes(b"")
     spectrum = new_spectrum(np.linspace(1, 2, 5) * u.um)
     items = [
         ProductContent(ContentKind.SPECTRUM, spectrum, "SCI 1", "test reader", path, {}),
-        ProductContent(ContentKind.PIXELS, None, "TPF", "test reader", path, {}),
+        ProductContent(ContentKind.IMAGE, None, "SCI 2", "test reader", path, {}),
     ]
     monkeypatch.setattr("glue_mast.io.read", lambda p: items)
     return path
@@ -30,22 +30,22 @@ def test_skipped_content_is_collected_or_warned(mixed_file):
         (data,) = factory.read_mast_product(str(mixed_file))
     assert data.label == "mixed_x1d SCI 1"
     assert skipped == [
-        "Not loaded from mixed_x1d.fits: it holds a target pixel file (TPF), and glue-mast"
-        " loads spectra and light curves into glue."
+        "Not loaded from mixed_x1d.fits: it holds an image (SCI 2), and glue-mast loads"
+        " spectra, light curves and pixel files into glue."
     ]
-    with pytest.warns(factory.SkippedContent, match="it holds a target pixel file"):
+    with pytest.warns(factory.SkippedContent, match="it holds an image"):
         factory.read_mast_product(str(mixed_file))
 
 
 def test_a_file_with_nothing_to_load_is_unreadable(monkeypatch, tmp_path):
-    path = tmp_path / "pixels_only.fits"
+    path = tmp_path / "image_only.fits"
     item = ProductContent(ContentKind.IMAGE, None, None, "test reader", path, {})
     monkeypatch.setattr("glue_mast.io.read", lambda p: [item])
     with pytest.raises(UnreadableProduct) as caught:
         factory.read_mast_product(str(path))
     assert str(caught.value) == (
-        "Cannot load pixels_only.fits into glue: it holds an image, and glue-mast loads"
-        " spectra and light curves into glue."
+        "Cannot load image_only.fits into glue: it holds an image, and glue-mast loads"
+        " spectra, light curves and pixel files into glue."
     )
     assert caught.value.readers == ("test reader",)
     assert Path(caught.value.path) == path

@@ -86,15 +86,46 @@ def test_unreadable_files_get_one_message_each_and_the_rest_load(fetched_tw_hya,
     assert all("\n" not in m for m in messages.values())
 
 
-def test_a_pixel_file_is_reported_not_loaded(fetch_from_archive, tmp_path):
-    fetched = fetch_from_archive("EPIC 211983544", tmp_path / "k2")
-    loaded = glue_mast.load(fetched)
-    assert list(loaded) == []
-    (problem,) = loaded.problems
-    assert problem.message == (
-        "Cannot load ktwo211983544-c18_lpd-targ.fits into glue: it holds a target pixel file,"
-        " and glue-mast loads spectra and light curves into glue."
-    )
+def test_a_pixel_file_loads_as_a_time_cube_linked_to_light_curves(
+    fetch_from_archive, tmp_path
+):
+    from glue.core.subset import RangeSubsetState
+
+    from glue_mast.glue.coordinates import TimeCubeCoordinates
+
+    folder = tmp_path / "analysis" / "mast_data"
+    k2 = fetch_from_archive("EPIC 211983544", folder)
+    tess = fetch_from_archive("TIC 358108509", folder)
+    dc = DataCollection()
+    loaded = glue_mast.load([*k2.paths, *tess.paths], dc)
+    assert loaded.problems == []
+    pixels, lc = loaded
+    assert pixels.label == "K2 Kepler ktwo211983544-c18_lc"  # the archive's obs_id
+    assert isinstance(pixels.coords, TimeCubeCoordinates)
+    assert pixels.shape == (20, 5, 7)
+    assert [c.label for c in pixels.world_component_ids] == ["Time", "Row", "Column"]
+    assert [c.label for c in pixels.main_components] == [
+        "flux",
+        "flux_err",
+        "flux_bkg",
+        "flux_bkg_err",
+    ]
+    assert pixels.get_component("flux").units == "electron / s"
+    assert pixels.get_component("Time").units == "d"
+    assert pixels.meta["glue_mast"]["time"]["format"] == "bkjd"
+    (link,) = loaded.links
+    assert isinstance(link, TimeAxisLink)
+    frame_times = pixels["Time"][:, 0, 0]
+    # the TESS light curve's time (BTJD) is derivable for every pixel: BKJD + 2454833 - 2457000
+    assert np.allclose(pixels[lc.id["time"]][:, 0, 0], frame_times - 2167.0, rtol=0, atol=1e-9)
+    state = RangeSubsetState(frame_times[2] - 1e-6, frame_times[4] + 1e-6, pixels.id["Time"])
+    mask = pixels.get_mask(state)
+    assert mask[2:5].all() and not mask[:2].any() and not mask[5:].any()
+    glue_mast.save_session(dc, tmp_path / "analysis" / "pixels.glu")
+    restored = glue_mast.restore_session(tmp_path / "analysis" / "pixels.glu")[0]
+    assert isinstance(restored.coords, TimeCubeCoordinates)
+    again = RangeSubsetState(frame_times[2] - 1e-6, frame_times[4] + 1e-6, restored.id["Time"])
+    assert np.array_equal(restored.get_mask(again), mask)
 
 
 def test_light_curves_load_with_time_quality_and_a_time_link(fetched_light_curves):

@@ -265,3 +265,33 @@ def test_a_file_that_changed_size_stops_the_restore_unless_asked(analysis, tmp_p
     )
     restored = glue_mast.restore_session(session, check=False)
     assert len(restored.data_collection) == 4
+
+
+def test_a_2d_spectrum_links_to_1d_spectra_in_other_units_through_a_session(
+    fetch_from_archive, tmp_path
+):
+    # WASP-39: HST STIS CCD in Angstrom; JWST NIRSpec prism x1d and s2d in micron
+    fetched = fetch_from_archive(
+        "WASP-39",
+        tmp_path / "analysis" / "mast_data",
+        ["OD9M99010", "jw01366-o004_t001_nirspec_clear-prism-s1600a1-sub512"],
+    )
+    dc = DataCollection()
+    loaded = glue_mast.load(fetched, dc)
+    stis, s2d, x1d = loaded
+    assert s2d.label.endswith(" S2D") and x1d.label.endswith(" X1D")
+    assert s2d.shape == (30, 400) and len(loaded.links) == 2
+
+    def check(dc):
+        stis, s2d, x1d = dc
+        state = RangeSubsetState(8000.0, 9000.0, stis.id["Wavelength"])
+        picked = x1d[x1d.id["Wavelength"]][x1d.get_mask(state)]
+        assert len(picked) > 5 and picked.min() >= 0.8 and picked.max() <= 0.9
+        columns = s2d.get_mask(state)
+        assert columns.shape == (30, 400)
+        assert (columns == columns[0]).all()  # whole columns: every cross-dispersion row
+        assert np.allclose(s2d[s2d.id["Wavelength"]][0][columns[0]], picked)
+
+    check(dc)
+    glue_mast.save_session(dc, tmp_path / "analysis" / "wasp39.glu")
+    check(glue_mast.restore_session(tmp_path / "analysis" / "wasp39.glu"))

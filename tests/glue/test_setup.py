@@ -50,11 +50,14 @@ def test_glue_loads_glue_mast_as_a_plugin():
         ("hlsp_muscles_multi_multi_gj176_broadband_v22_adapt-const-res-sed.fits", True),
         ("/data/hlsp_x/image_drz.fits", False),
         ("image_drz.fits", False),
-        ("ktwo211983544-c18_lpd-targ.fits", False),
+        ("ktwo211983544-c18_lpd-targ.fits", True),
+        ("tess2018206045859-s0001-0000000358108509-0120-s_tp.fits", True),
+        ("jw01366-o004_t001_nirspec_clear-prism-s1600a1-sub512_s2d.fits", True),
+        ("jw01366-o004_t001_nirspec_clear-prism-s1600a1-sub512_s3d.fits", False),
         ("catalog.csv", False),
     ],
 )
-def test_identifier_claims_only_spectra_and_light_curves(name, ours):
+def test_identifier_claims_only_what_glue_mast_loads(name, ours):
     assert is_mast_product(name) is ours
 
 

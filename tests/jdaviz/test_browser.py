@@ -87,22 +87,45 @@ def browser():
         context.close()
 
 
+def _open_app(browser, url):
+    page = browser.new_page()
+    page.goto(url)
+    page.locator("#web-app.jdaviz header.v-app-bar").wait_for(state="visible", timeout=90_000)
+    return page
+
+
+def _choose(page, select_class, text):
+    """Pick ``text`` in the Vuetify select with class ``select_class``."""
+    page.locator(f"{select_class} .v-select__slot").click()
+    page.locator(".menuable__content__active .v-list-item", has_text=text).first.click()
+
+
 def test_search_page_select_and_load_in_the_browser(served_app, browser, mast_archive):
     from playwright.sync_api import expect
 
-    page = browser.new_page()
-    page.goto(served_app)
-    page.locator("#web-app.jdaviz header.v-app-bar").wait_for(state="visible", timeout=90_000)
+    page = _open_app(browser, served_app)
     # open the tray of data-analysis plugins, then the plugin by its label
     bar = page.locator("#web-app.jdaviz header.v-app-bar .v-toolbar__items").first
     bar.locator("button.v-btn").nth(4).click()
     page.locator(".v-expansion-panel-header.plugin-header", has_text="MAST Search").click()
 
     page.locator(".mast-target input").fill("TW Hya")
+    _choose(page, ".mast-page-size", "5")
+    page.locator("button.mast-search").click()
+    count = page.locator(".mast-count")
+    expect(count).to_contain_text("8 observations - page 1 of 2", timeout=60_000)
+    rows = page.locator(".mast-results tbody tr")
+    expect(rows).to_have_count(5)
+    # page 2 comes from the server
+    page.locator(".mast-pages button", has_text="2").click()
+    expect(count).to_contain_text("page 2 of 2", timeout=60_000)
+    expect(rows).to_have_count(3)
+    expect(rows.first).to_contain_text("lwp31270")
+
+    # narrow the search to COS/FUV: one page of three
     page.locator(".mast-instrument input").fill("COS/FUV")
     page.locator("button.mast-search").click()
-    expect(page.locator(".mast-count")).to_contain_text("3 observations", timeout=60_000)
-    rows = page.locator(".mast-results tbody tr")
+    expect(count).to_have_text("3 observations", timeout=60_000)
     expect(rows).to_have_count(3)
     expect(rows.first).to_contain_text("LB4M01010")
 
@@ -130,4 +153,29 @@ def test_search_page_select_and_load_in_the_browser(served_app, browser, mast_ar
     page.screenshot(path=str(SCREENSHOT))
     downloads = [r for r in mast_archive.log if r.path.startswith("/api/v0.1/Download")]
     assert [r.query.get("uri") for r in downloads] == [["mast:HST/product/lb4m01010_x1dsum.fits"]]
+    page.close()
+
+
+def test_load_data_from_the_mast_source(served_app, browser):
+    from playwright.sync_api import expect
+
+    page = _open_app(browser, served_app)
+    bar = page.locator("#web-app.jdaviz header.v-app-bar .v-toolbar__items").first
+    bar.locator("button.v-btn").nth(0).click()  # Load Data
+    page.locator(".v-select", has_text="Source").locator(".v-select__slot").click()
+    page.locator(".menuable__content__active .v-list-item", has_text="mast").click()
+    page.locator(".mast-loader-source input").fill("TW Hya")
+    page.locator(".v-text-field", has_text="Collection").locator("input").fill("HST")
+    page.locator("button.mast-loader-search").click()
+    expect(page.locator(".mast-loader-status")).to_have_text(
+        "5 observations; 6 files; 17 spectra to load", timeout=90_000
+    )
+    page.locator("button.v-btn", has_text="Import").click()
+    expect(page.locator(".mast-loader-status")).to_have_text(
+        "loaded 17 datasets", timeout=120_000
+    )
+    viewer = page.locator(".bqplot").filter(has_text="Wavelength")
+    expect(viewer.first).to_be_visible(timeout=60_000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(SCREENSHOT.with_name("jdaviz-mast-loader.png")))
     page.close()

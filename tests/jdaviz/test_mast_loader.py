@@ -70,3 +70,25 @@ def test_disabled_loaders_are_respected(monkeypatch):
     app._app.state.settings = dict(app._app.state.settings, disabled_loaders=[])
     add_to_app(app)
     assert "mast" in app.loaders
+
+
+def test_loader_button_searches_in_the_background(app, local_mast):
+    import time
+
+    loader = app.loaders["mast"]._obj
+    loader.source = "TW Hya"
+    loader.obs_collection = "HST"
+    loader.instrument_name = "COS/FUV"
+    job = loader.vue_search({})
+    assert loader.searching  # the call returned while the search goes on
+    job.wait(60)
+    deadline = time.monotonic() + 30
+    while loader.searching:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert loader.status == "3 observations; 4 files; 8 spectra to load"
+    assert loader.format_selected == "1D Spectrum"
+    loader.importer.vue_import_clicked()  # the dialog's Import button
+    assert sorted(app.datasets) == COS_LABELS
+    loader.source = "TW Hya "  # a new input drops the last search
+    assert loader._datasets is None

@@ -273,6 +273,18 @@ def test_a_bad_entry_is_one_line_naming_it(tmp_path, entry, message):
     assert str(info.value).startswith(f"{path}: {message}")
 
 
+def test_a_session_manifest_may_not_list_its_session(tmp_path):
+    path = tmp_path / "analysis.provenance.json"
+    entry = _entry("Analysis.glu")
+    path.write_text(json.dumps({"schema": SCHEMA, "session": "analysis.glu", "datasets": [entry]}))
+    with pytest.raises(InputError) as info:
+        Manifest.read(path)
+    assert str(info.value) == (
+        f"{path}: dataset 0 ('Analysis.glu'): the path is the glue session the manifest goes "
+        "with; a dataset must not replace it"
+    )
+
+
 def test_every_bad_entry_gets_its_own_line(tmp_path):
     path = _write_manifest(tmp_path, [_entry(5), "x", _entry("ok.fits"), _entry("..")])
     with pytest.raises(InputError) as info:

@@ -4,9 +4,10 @@ Each file is written under ``<name>.part`` and takes its final name (an atomic r
 once its size, and its SHA-256 where one is known, are right; so a file under its final name is
 always complete. A dropped connection or a short body is resumed with an HTTP ``Range``
 request from the bytes already on disk, with ``If-Range`` and the validator (ETag, else
-Last-Modified) of the first response, kept beside the partial file in ``<name>.part.meta``:
-a file that changed on the server meanwhile comes whole, never spliced. 429 and 5xx answers are
-retried, waiting as long as ``Retry-After`` says. A file already on disk costs no request when
+Last-Modified) of the first response, kept beside the partial file in ``<name>.part.meta``
+with a checksum of what arrived (:mod:`.partial`): a file that changed on the server meanwhile
+comes whole, never spliced, and a partial file someone else wrote is never resumed. 429 and
+5xx answers are retried, waiting as long as ``Retry-After`` says. A file already on disk costs no request when
 its SHA-256 is the one a manifest recorded for the same dataURI; a file nobody checked is
 fetched again, never recorded blind. One fetch at a time writes in a directory (:mod:`.lock`),
 nothing is written through a symbolic link, and every name is portable (:mod:`.layout`).
@@ -29,6 +30,7 @@ The package, one job a module:
 - :mod:`.outcome`: the plan and per-file outcome records, and :class:`FileStatus`;
 - :mod:`.plan`: deciding what to fetch, with no request;
 - :mod:`.transfer`: one file over HTTP (resume, retries, redirects, verification);
+- :mod:`.partial`: a download in progress, and the record that vouches for its bytes;
 - :mod:`.events`: the progress events a front end receives;
 - :mod:`.progress`: counting bytes as they land, and the progress bar;
 - :mod:`.cancel`: stopping the transfers at once (sockets shut) when a fetch is cancelled;

@@ -22,6 +22,10 @@ import socket
 import threading
 import weakref
 
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
 __all__ = ["Breaker", "TransferCancelled"]
 
 
@@ -81,46 +85,39 @@ class Breaker:
 
     def adapter(self):
         """A ``requests`` adapter whose connections this breaker can shut."""
-        from requests.adapters import HTTPAdapter
+        return _BreakerAdapter(self)
 
-        pools = self._pool_classes()
-
-        class _Adapter(HTTPAdapter):
-            def init_poolmanager(self, *args, **kwargs):
-                super().init_poolmanager(*args, **kwargs)
-                self.poolmanager.pool_classes_by_scheme = pools
-
-        return _Adapter()
-
-    def _pool_classes(self):
+    def pool_classes(self):
+        """urllib3 pool classes (by scheme) whose connections report to this breaker."""
         if self._pools is None:
-            from urllib3.connection import HTTPConnection, HTTPSConnection
-            from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-
-            breaker = self
-
-            def watched(base):
-                def connect(connection):
-                    if breaker.tripped:
-                        raise TransferCancelled
-                    base.connect(connection)
-                    breaker._connected(connection)
-
-                return type(base.__name__, (base,), {"connect": connect})
-
             self._pools = {
-                "http": type(
-                    "HTTPConnectionPool",
-                    (HTTPConnectionPool,),
-                    {"ConnectionCls": watched(HTTPConnection)},
-                ),
-                "https": type(
-                    "HTTPSConnectionPool",
-                    (HTTPSConnectionPool,),
-                    {"ConnectionCls": watched(HTTPSConnection)},
-                ),
+                "http": _watched_pool(HTTPConnectionPool, HTTPConnection, self),
+                "https": _watched_pool(HTTPSConnectionPool, HTTPSConnection, self),
             }
         return self._pools
+
+
+class _BreakerAdapter(HTTPAdapter):
+    """requests' adapter, with connection pools whose every connection a breaker knows."""
+
+    def __init__(self, breaker):
+        self._pools = breaker.pool_classes()  # before __init__, which makes the pool manager
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = self._pools
+
+
+def _watched_pool(pool_class, connection_class, breaker):
+    def connect(connection):
+        if breaker.tripped:  # cancelled: no new connection
+            raise TransferCancelled
+        connection_class.connect(connection)
+        breaker._connected(connection)
+
+    watched = type(connection_class.__name__, (connection_class,), {"connect": connect})
+    return type(pool_class.__name__, (pool_class,), {"ConnectionCls": watched})
 
 
 def _shutdown(sock):

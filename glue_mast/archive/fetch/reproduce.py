@@ -54,7 +54,7 @@ def reproduce(
     # Every path must name a file strictly inside the manifest's directory, and none of the
     # files kept beside it: the checks of reading, made again for a manifest built in memory
     # and for links planted since it was read.
-    check_entries(m.path, m.to_dict(source_root)["datasets"])
+    check_entries(m.path, m.to_dict(source_root)["datasets"], m.extra.get("session"))
     out = Path(out_dir).resolve() if out_dir else source_root
     server = server or m.server or config.current_server()
     records, expected = [], {}

@@ -11,7 +11,7 @@ import datetime
 import email.utils
 import enum
 import errno
-import json
+import hashlib
 import os
 import random
 import re
@@ -22,10 +22,11 @@ import urllib.parse
 import requests
 from urllib3 import exceptions as urllib3_errors
 
-from ...util import sha256_of, utc_now
+from ...util import utc_now
 from .. import auth
 from .cancel import Breaker
 from .cancel import TransferCancelled as _Cancelled
+from . import partial
 from .outcome import FileOutcome, FileStatus
 
 __all__ = ["Downloader", "Verdict"]
@@ -149,7 +150,7 @@ class Downloader:
             if exc.errno == errno.ENOSPC:
                 # The file cannot be completed on this disk; its partial copy would only keep
                 # the manifest (and every other file) from being written.
-                _discard(f)
+                partial.discard(f)
                 outcome.message += "; its partial copy was removed to free the space"
         outcome.seconds = time.perf_counter() - start
         return outcome
@@ -162,16 +163,16 @@ class Downloader:
         last_error = "no attempt made"
         mismatches = 0
         for attempt in range(1, self.retries + 1):
-            offset, meta = _resumable(f)
+            offset, meta, hasher = partial.resumable(f)
             if offset and meta.get("size") == offset:
-                # Complete from an earlier run, but renamed by no one: only a known checksum
-                # can vouch for it (_finish checks); with none, its bytes are fetched again.
-                if f.sha256 and self._finish(f, outcome, meta.get("size")):
+                # Complete, its bytes vouched for by its record, but renamed by no one (the
+                # fetch stopped just before): it takes its name now, if its checksum is right.
+                if self._finish(f, outcome, offset, hasher.hexdigest()):
                     return
-                _discard(f)
-                offset, meta = 0, {}
+                offset, meta, hasher = 0, {}, None
+            validator = partial.validator(meta) if offset else None
             try:
-                response, made = self._get(f.url, offset, _validator(meta) if offset else None)
+                response, made = self._get(f.url, offset, validator)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 outcome.requests += 1
                 last_error = f"{type(exc).__name__}: {auth.redact(_short(exc))}"
@@ -181,7 +182,7 @@ class Downloader:
             with response:
                 verdict = self._answer(f, response, offset, outcome)
                 if verdict is Verdict.STREAM and offset and response.status_code == 206:
-                    if not _same_file(meta, response):
+                    if not partial.same_file(meta, response, _total_size(response, offset)):
                         outcome.message = "the file changed on the server since the partial copy"
                         verdict = Verdict.RESTART
                 if verdict is Verdict.FAIL:
@@ -198,7 +199,7 @@ class Downloader:
                     self._wait(self._backoff(attempt) if wait is None else wait)
                     continue
                 if verdict is Verdict.RESTART:
-                    _discard(f)
+                    partial.discard(f)
                     last_error = outcome.message
                     continue
                 resumed = bool(offset) and response.status_code == 206
@@ -210,10 +211,11 @@ class Downloader:
                     # noted beside it before a byte lands there.
                     if self.cancel.is_set():
                         raise _Cancelled
-                    _discard(f)
-                    meta = _write_meta(f, response)
+                    partial.discard(f)
+                    meta = partial.write_meta(f, _total_size(response, 0), response.headers)
+                    offset, hasher = 0, hashlib.sha256()
                 try:
-                    self._stream(f, response, append=resumed)
+                    self._stream(f, response, offset, meta, hasher)
                 except (
                     requests.exceptions.ChunkedEncodingError,
                     requests.ConnectionError,
@@ -238,10 +240,10 @@ class Downloader:
                 last_error = f"body ended after {got:,} of {expected:,} bytes"
                 continue  # resume at once: the server answered, it just sent too little
             if expected is not None and got > expected:
-                _discard(f)
+                partial.discard(f)
                 last_error = f"got {got:,} bytes, more than the {expected:,} expected"
                 continue
-            if self._finish(f, outcome, got):
+            if self._finish(f, outcome, got, hasher.hexdigest()):
                 return
             last_error = outcome.message
             # Twice the wrong bytes is not bad luck: the server holds a different file now.
@@ -291,28 +293,49 @@ class Downloader:
             return Verdict.RESTART
         return Verdict.STREAM
 
-    def _stream(self, f, response, append):
+    def _stream(self, f, response, offset, meta, hasher):
+        """Write the body after the ``offset`` bytes already in the ``.part`` (hashed in
+        ``hasher``), checkpointing its record as it goes and whenever it stops."""
         # read1 hands over whatever has arrived: when a connection breaks, what came before
         # the break is on disk to resume from (a fixed-size read would discard it).
         raw = response.raw
         if self.cancel.is_set():  # before "wb" could empty a .part the next fetch resumes
             raise _Cancelled
+        append = offset > 0
         mode = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | (os.O_APPEND if append else os.O_TRUNC)
         with os.fdopen(os.open(f.part, mode, 0o644), "ab" if append else "wb") as out:
             self.progress.begin(f, out.tell())
-            while chunk := raw.read1(_CHUNK):
-                if self.cancel.is_set():
-                    raise _Cancelled
-                out.write(chunk)
-                self.progress.advance(len(chunk), f)
-            out.flush()
-            os.fsync(out.fileno())
+            received, since, last = offset, 0, time.monotonic()
+            try:
+                while chunk := raw.read1(_CHUNK):
+                    if self.cancel.is_set():
+                        raise _Cancelled
+                    out.write(chunk)
+                    hasher.update(chunk)
+                    received += len(chunk)
+                    since += len(chunk)
+                    self.progress.advance(len(chunk), f)
+                    if since >= partial.CHECKPOINT_BYTES or (
+                        time.monotonic() - last >= partial.CHECKPOINT_SECONDS
+                    ):
+                        out.flush()
+                        meta = partial.checkpoint(f, meta, received, hasher)
+                        since, last = 0, time.monotonic()
+                out.flush()
+                os.fsync(out.fileno())
+            finally:
+                # Whatever stopped the transfer, what arrived is vouched for, to resume from.
+                try:
+                    out.flush()
+                    partial.checkpoint(f, meta, received, hasher)
+                except OSError:
+                    pass  # (a full disk): the .part resumes from the last checkpoint, or 0
 
-    def _finish(self, f, outcome, size):
-        """Give the complete ``.part`` its final name, if its checksum is the one expected."""
-        digest = sha256_of(f.part)
+    def _finish(self, f, outcome, size, digest):
+        """Give the complete ``.part`` (whose SHA-256 is ``digest``, hashed as it arrived) its
+        final name, if that checksum is the one expected."""
         if f.sha256 and digest != f.sha256:
-            _discard(f)
+            partial.discard(f)
             outcome.message = (
                 f"{f.path.name} arrived with sha256 {digest[:12]}..., not the "
                 f"{f.sha256[:12]}... expected"
@@ -320,7 +343,7 @@ class Downloader:
             return False
         with self.breaker.committing(outcome):  # not once the fetch has written its manifest
             os.replace(f.part, f.path)
-            _meta_path(f).unlink(missing_ok=True)
+            partial.meta_path(f).unlink(missing_ok=True)
             outcome.status, outcome.sha256 = FileStatus.DOWNLOADED, digest
             outcome.downloaded_at = utc_now()
             outcome.message = ""
@@ -333,90 +356,6 @@ class Downloader:
                     f"{size:,} (a complete transfer); kept the served file"
                 )
         return True
-
-
-def _meta_path(f):
-    return f.part.with_name(f.part.name + ".meta")
-
-
-def _resumable(f):
-    """``(offset, meta)`` of the ``.part`` to resume, or ``(0, {})`` to start again.
-
-    A ``.part`` is resumed only beside the record this module wrote when its first bytes
-    arrived (``<name>.part.meta``: the dataURI, the server's validator and size); one nobody
-    recorded, or recorded for another file, holds bytes nobody can vouch for. Nor is one
-    resumed whose server gave no validator (no strong ETag, no Last-Modified): without
-    ``If-Range``, the rest could come from a newer file and the splice would go unnoticed.
-    """
-    if f.part.is_symlink() or _meta_path(f).is_symlink():
-        _discard(f)  # the link goes, not what it points at
-        return 0, {}
-    try:
-        offset = f.part.stat().st_size if f.part.is_file() else 0
-    except OSError:
-        offset = 0
-    if not offset:
-        return 0, {}
-    try:
-        meta = json.loads(_meta_path(f).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        meta = None
-    size = meta.get("size") if isinstance(meta, dict) else None
-    if (
-        not isinstance(meta, dict)
-        or meta.get("uri") != f.uri
-        or (size is not None and (not isinstance(size, int) or offset > size))
-        or not _validator(meta)
-    ):
-        _discard(f)
-        return 0, {}
-    return offset, meta
-
-
-def _write_meta(f, response):
-    """Record the validator and size of a fresh response beside the ``.part``, atomically."""
-    meta = {
-        "uri": f.uri,
-        "etag": response.headers.get("ETag"),
-        "last_modified": response.headers.get("Last-Modified"),
-        "size": _total_size(response, 0),
-    }
-    path = _meta_path(f)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    # O_EXCL and O_NOFOLLOW: never write through a link someone planted under this name.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(json.dumps(meta))
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    os.replace(tmp, path)  # no fsync: a lost record only makes the .part start again
-    return meta
-
-
-def _validator(meta):
-    """The ``If-Range`` value for a resume: a strong ETag, else the Last-Modified date."""
-    etag = meta.get("etag")
-    if etag and not etag.startswith("W/"):
-        return etag
-    return meta.get("last_modified")
-
-
-def _same_file(meta, response):
-    """Whether a 206 answer comes from the file the ``.part`` began with."""
-    for key, header in (("etag", "ETag"), ("last_modified", "Last-Modified")):
-        now = response.headers.get(header)
-        if meta.get(key) and now and now != meta[key]:
-            return False
-    total = _total_size(response, 0)
-    return meta.get("size") is None or total is None or total == meta["size"]
-
-
-def _discard(f):
-    f.part.unlink(missing_ok=True)
-    _meta_path(f).unlink(missing_ok=True)
 
 
 def _short(exc):

@@ -48,6 +48,11 @@ def connect_editable_combo(state, name, combo):
     """
     combo.setEditable(True)
     combo.setInsertPolicy(QtWidgets.QComboBox.NoInsert)
+    # Suggest choices in a list, but never change what is typed ("COS" is not "COS/FUV").
+    completer = combo.completer()
+    if completer is not None:
+        completer.setCompletionMode(QtWidgets.QCompleter.PopupCompletion)
+        completer.setCaseSensitivity(QtCore.Qt.CaseInsensitive)
 
     def to_state(text):
         if getattr(state, name) != text.strip():

@@ -25,7 +25,7 @@ from ...jobs import Job
 from ...state import PreviewState, ProductState, SearchState
 from ...state.base import one_line
 from .bindings import ErrorLines, GuiDispatcher, error_label
-from .preview import PreviewCanvas
+from .preview import PreviewPlot
 from .products_panel import ProductsPanel
 from .results import ResultsPanel
 from .search_form import SearchForm
@@ -93,6 +93,11 @@ class MastImportDialog(QtWidgets.QDialog):
     close_on_load : bool
         Close (accept) the dialog when a load succeeded without problems, as File > Import
         Data does.
+    warm_job : `~glue_mast.jobs.Job`
+        The first imports of the readers (astroquery, specutils, lightkurve), started when the
+        dialog opens so that no search, preview or load waits for them. Loading a large
+        compiled module holds Python's GIL, so these imports can delay the window by a few
+        hundred milliseconds once per process, while the user types the first search.
     """
 
     def __init__(self, data_collection=None, parent=None):
@@ -120,12 +125,13 @@ class MastImportDialog(QtWidgets.QDialog):
         self.search_form = SearchForm(self.search_state)
         self.results = ResultsPanel(self.search_state)
         self.products = ProductsPanel(self.product_state)
-        self.preview = PreviewCanvas(self.preview_state)
+        self.preview = PreviewPlot(self.preview_state, self.dispatch)
         self.preview_error = error_label("preview")
         self._build(remembered)
         self._connect()
 
-        self._warm = Job(_warm_imports, name="import readers")
+        #: Imports the readers in the background (done within seconds of opening).
+        self.warm_job = Job(_warm_imports, name="import readers")
         self.search_state.load_choices().add_done_callback(
             lambda job: self.dispatch(lambda: self._choices_loaded(job))
         )
@@ -343,7 +349,7 @@ class MastImportDialog(QtWidgets.QDialog):
         self.remember()
         for state in (self.search_state, self.product_state, self.preview_state):
             state.cancel()
-        self._warm.cancel()
+        self.warm_job.cancel()
         super().done(result)
 
 

@@ -1,77 +1,24 @@
-"""The quick-look plot of one product: a matplotlib canvas drawn from a `PreviewState`.
+"""The quick-look plot of one product, drawn by matplotlib off the GUI thread.
 
-The arrays are small (at most ``glue_mast.state.preview.MAX_POINTS`` points), so drawing on
-the GUI thread is quick; making them (fetching the file, reading it) runs in the state's job.
+Drawing even a small matplotlib figure (ticks, labels, text layout) takes 50 ms on an idle
+machine and well over 100 ms on a busy one: on the GUI thread that is a visible stall. So
+the plot is drawn by matplotlib's Agg renderer in a background job, on a Figure of its own
+(matplotlib keeps fonts per thread, and no pyplot state is involved), and the finished
+pixels are shown in a label. Making the points (fetching the file, reading it) runs in the
+`~glue_mast.state.PreviewState`'s own job before that.
 """
 
 from __future__ import annotations
 
 from echo import add_callback
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from matplotlib.figure import Figure
+from qtpy import QtCore, QtGui, QtWidgets
 
-__all__ = ["PreviewCanvas"]
+from ...jobs import Job
 
+__all__ = ["PreviewPlot", "render_preview"]
 
-class PreviewCanvas(FigureCanvasQTAgg):
-    """A plot of what a `~glue_mast.state.PreviewState` holds, redrawn when it changes.
-
-    Its objectName is ``preview``. :attr:`drawn` is what the last drawing showed:
-    ``("spectrum", n_points)``, ``("image", path)``, ``("message", text)``.
-    """
-
-    def __init__(self, state, parent=None):
-        figure = Figure(figsize=(4.2, 2.6), dpi=100, layout="constrained")
-        super().__init__(figure)
-        self.setParent(parent)
-        self.setObjectName("preview")
-        self.setMinimumSize(300, 200)
-        self.state = state
-        self.axes = figure.add_subplot()
-        self.drawn = None
-        for name in ("kind", "x", "y", "busy", "error"):
-            add_callback(state, name, self._redraw)
-        self._redraw()
-
-    def _message(self, text):
-        ax = self.axes
-        ax.clear()
-        ax.set_axis_off()
-        ax.text(0.5, 0.5, text, ha="center", va="center", wrap=True, color="0.35",
-                transform=ax.transAxes)
-        self.drawn = ("message", text)
-
-    def _redraw(self, *_):
-        state, ax = self.state, self.axes
-        if state.busy:
-            self._message("Making the preview\N{HORIZONTAL ELLIPSIS}")
-        elif state.error:
-            self._message("No preview (see the message below)")
-        elif state.kind == "image" and state.image:
-            from matplotlib.image import imread
-
-            ax.clear()
-            ax.set_axis_off()
-            ax.imshow(imread(state.image))
-            ax.set_title(_short(state.title), fontsize=9)
-            self.drawn = ("image", state.image)
-        elif state.x is not None and state.y is not None:
-            ax.clear()
-            ax.set_axis_on()
-            ax.plot(state.x, state.y, lw=0.8, color="C0")
-            ax.set_xlabel(_with_unit(state.x_label, state.x_unit), fontsize=8)
-            ax.set_ylabel(_with_unit(state.y_label, state.y_unit), fontsize=8)
-            ax.tick_params(labelsize=7)
-            ax.set_title(_short(state.title), fontsize=9)
-            self.drawn = (state.kind, len(state.x))
-        else:
-            self._message("Click a product to preview it")
-        self.draw_idle()
-
-
-def _short(text, limit=60):
-    text = str(text or "")
-    return text if len(text) <= limit else text[: limit - 1] + "\N{HORIZONTAL ELLIPSIS}"
+#: Milliseconds a new size must rest before the plot is drawn again at that size.
+RESIZE_DELAY_MS = 150
 
 
 def _with_unit(label, unit):
@@ -79,3 +26,142 @@ def _with_unit(label, unit):
     if not unit or str(unit) in str(label):
         return str(label or "")
     return f"{label} [{unit}]"
+
+
+def _short(text, limit=60):
+    text = str(text or "")
+    return text if len(text) <= limit else text[: limit - 1] + "\N{HORIZONTAL ELLIPSIS}"
+
+
+def render_preview(shown, width, height, ratio=1.0):
+    """(worker thread) RGBA pixels of the plot of ``shown``, ``height`` x ``width`` x 4.
+
+    Parameters
+    ----------
+    shown : dict
+        ``kind``, ``x``, ``y``, ``x_label``, ``y_label``, ``title``, ``image`` (a path).
+    width, height : int
+        Size in device-independent pixels.
+    ratio : float
+        Device pixels per pixel (a HiDPI screen's ratio).
+    """
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    dpi = 100 * ratio
+    figure = Figure(figsize=(width / 100, height / 100), dpi=dpi, layout="constrained")
+    canvas = FigureCanvasAgg(figure)
+    ax = figure.add_subplot()
+    if shown["kind"] == "image":
+        from matplotlib.image import imread
+
+        ax.imshow(imread(shown["image"]))
+        ax.set_axis_off()
+    else:
+        ax.plot(shown["x"], shown["y"], lw=0.8, color="C0")
+        ax.set_xlabel(shown["x_label"], fontsize=8)
+        ax.set_ylabel(shown["y_label"], fontsize=8)
+        ax.tick_params(labelsize=7)
+    ax.set_title(_short(shown["title"]), fontsize=9)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba()).copy()
+
+
+class PreviewPlot(QtWidgets.QLabel):
+    """The plot of what a `~glue_mast.state.PreviewState` holds, redrawn when it changes.
+
+    Its objectName is ``preview``. :attr:`drawn` is what it shows: ``("spectrum",
+    n_points)`` (or ``"light curve"``), ``("image", path)``, or ``("message", text)``;
+    :attr:`labels` the plot's axis labels and title.
+    """
+
+    def __init__(self, state, dispatch, parent=None):
+        super().__init__(parent)
+        self.setObjectName("preview")
+        self.setAlignment(QtCore.Qt.AlignCenter)
+        self.setMinimumSize(300, 200)
+        self.setSizePolicy(QtWidgets.QSizePolicy.Ignored, QtWidgets.QSizePolicy.Ignored)
+        self.setStyleSheet("QLabel#preview { background: white; color: #666; }")
+        self.setWordWrap(True)
+        self.state = state
+        self.dispatch = dispatch
+        self.drawn = None
+        self.labels = None
+        self.render_job = None
+        self._shown = None
+        self._ticket = 0
+        self._resize_timer = QtCore.QTimer(self)
+        self._resize_timer.setSingleShot(True)
+        self._resize_timer.setInterval(RESIZE_DELAY_MS)
+        self._resize_timer.timeout.connect(self._render)
+        for name in ("kind", "x", "y", "image", "busy", "error"):
+            add_callback(state, name, self._state_changed)
+        self._state_changed()
+
+    def _message(self, text):
+        self._ticket += 1  # a drawing on its way is now stale
+        self._shown = None
+        self.setPixmap(QtGui.QPixmap())
+        self.setText(text)
+        self.drawn = ("message", text)
+
+    def _state_changed(self, *_):
+        state = self.state
+        if state.busy:
+            self._message("Making the preview\N{HORIZONTAL ELLIPSIS}")
+        elif state.error:
+            self._message("No preview (the reason is below)")
+        elif state.kind == "image" and state.image:
+            self._shown = {"kind": "image", "image": state.image, "title": state.title}
+            self._render()
+        elif state.x is not None and state.y is not None:
+            self._shown = {
+                "kind": state.kind,
+                "x": state.x,
+                "y": state.y,
+                "x_label": _with_unit(state.x_label, state.x_unit),
+                "y_label": _with_unit(state.y_label, state.y_unit),
+                "title": state.title,
+            }
+            self._render()
+        else:
+            self._message("Click a product to preview it")
+
+    def _render(self):
+        shown = self._shown
+        if shown is None:
+            return
+        self._ticket += 1
+        ticket = self._ticket
+        size, ratio = self.size(), self.devicePixelRatioF()
+        width, height = max(size.width(), 300), max(size.height(), 200)
+        job = Job(lambda j: render_preview(shown, width, height, ratio), name="draw preview")
+        self.render_job = job
+        job.add_done_callback(lambda j: self.dispatch(lambda: self._rendered(j, ticket, shown)))
+
+    def _rendered(self, job, ticket, shown):
+        if ticket != self._ticket:
+            return  # a newer drawing (or a message) replaced it
+        self.render_job = None
+        if job.exception() is not None:
+            self._message(f"No preview: {job.exception()}")
+            return
+        pixels = job.result()
+        height, width = pixels.shape[:2]
+        image = QtGui.QImage(pixels.data, width, height, 4 * width, QtGui.QImage.Format_RGBA8888)
+        pixmap = QtGui.QPixmap.fromImage(image.copy())
+        pixmap.setDevicePixelRatio(self.devicePixelRatioF())
+        self.setText("")
+        self.setPixmap(pixmap)
+        if shown["kind"] == "image":
+            self.drawn = ("image", shown["image"])
+            self.labels = ("", "", shown["title"])
+        else:
+            self.drawn = (shown["kind"], len(shown["x"]))
+            self.labels = (shown["x_label"], shown["y_label"], shown["title"])
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if self._shown is not None:
+            self._resize_timer.start()

@@ -112,6 +112,7 @@ class ResultsPanel(QtWidgets.QGroupBox):
         self.page_size.setObjectName("page_size")
         self.page_size.setEditable(True)
         self.page_size.addItems(PAGE_SIZES)
+        self.page_size.setCompleter(None)  # typing "5" must not complete to "50"
         self.page_size.setToolTip("Rows per page")
         self.page_size.setMinimumContentsLength(4)
         self.hint = QtWidgets.QLabel()

@@ -27,6 +27,9 @@ CALIBRATION_LEVELS = (
     ("4", "4: contributed (high-level science products)"),
 )
 
+#: Milliseconds of pause in typing a name after which it is resolved ahead of Search.
+RESOLVE_PAUSE_MS = 400
+
 # Digits, signs, separators and sexagesimal unit letters only: "10.68 41.27",
 # "00h42m44.3s +41d16m09s", "18:03:37 -24:23:12". Names have other letters ("3C 273").
 _COORDINATES = re.compile(r"^[\s\d+\-.:,°'\"hmsdHMSD]+$")
@@ -231,6 +234,12 @@ class SearchForm(QtWidgets.QGroupBox):
             for name in ("radius", "proposal_id", "t_min", "t_max", "em_min", "em_max")
         ]
         self.target.editingFinished.connect(self.commit_target)
+        # When the user pauses typing a name, resolve it: Search is then one round trip.
+        self.resolve_timer = QtCore.QTimer(self)
+        self.resolve_timer.setSingleShot(True)
+        self.resolve_timer.setInterval(RESOLVE_PAUSE_MS)
+        self.resolve_timer.timeout.connect(self._resolve_ahead)
+        self.target.textEdited.connect(lambda _: self.resolve_timer.start())
         self.extra_criteria.editingFinished.connect(self.commit_extra)
         add_callback(state, "target", self._show_target)
         add_callback(state, "coordinates", self._show_target)
@@ -256,6 +265,11 @@ class SearchForm(QtWidgets.QGroupBox):
         if any(state.as_dict()[n] for n in ("proposal_id", "t_min", "t_max", "em_min",
                                              "em_max")) or state.extra_criteria:
             self.more_toggle.setChecked(True)
+
+    def _resolve_ahead(self):
+        text = self.target.text().strip()
+        if text and not looks_like_coordinates(text):
+            self.state.resolve_ahead(text)
 
     def commit_target(self):
         """Put the target field into the state: a name, or coordinates."""

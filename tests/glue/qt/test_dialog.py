@@ -238,7 +238,9 @@ def test_clicking_a_product_previews_it_from_the_cache_or_fetched(
     person.click_rows(d.products.table, [0])
     qtbot.waitUntil(lambda: d.preview.drawn and d.preview.drawn[0] == "spectrum", timeout=20000)
     assert d.preview_state.title
-    assert d.preview.axes.get_xlabel() == "Wavelength [Angstrom]"
+    assert d.preview.labels[0] == "Wavelength [Angstrom]"
+    assert d.preview.labels[1].startswith("Flux [")
+    assert not d.preview.pixmap().isNull()
     assert d.preview.drawn[1] == len(d.preview_state.x) > 100
     assert len(downloads(local_mast)) == 1
     assert (tmp_path / "cache").is_dir()
@@ -423,3 +425,27 @@ def test_choices_come_from_the_server(dialog):
              for i in range(d.search_form.dataproduct_type.count())]
     assert types == ["", "image", "spectrum", "timeseries"]
     assert d.search_form.instrument_name.count() == 15
+
+
+def test_a_name_typed_is_resolved_when_typing_pauses_so_search_is_one_round_trip(
+    dialog, person, local_mast, qtbot
+):
+    d = dialog
+    local_mast.clear_log()
+    person.type_into(d.search_form.target, "TW Hya")
+    qtbot.waitUntil(lambda: len(invokes(local_mast, "Mast.Name.Lookup")) == 1, timeout=5000)
+    qtbot.waitUntil(
+        lambda: bool(local_mast.requests(path="/portal/Mashup/Mashup.asmx/columnsconfig"))
+    )
+    qtbot.wait(100)
+    local_mast.clear_log()
+    person.type_into(d.search_form.radius, "0.1 deg")
+    person.search(d)
+    assert d.search_state.count == 8
+    assert sorted(r.service for r in local_mast.requests(path=INVOKE)) == [
+        "Mast.Caom.Cone", "Mast.Caom.Filtered.Position",
+    ]
+    # Coordinates are never sent to the resolver.
+    person.type_into(d.search_form.target, "165.46627 -34.70473")
+    qtbot.wait(600)
+    assert not invokes(local_mast, "Mast.Name.Lookup")

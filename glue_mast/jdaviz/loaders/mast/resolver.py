@@ -21,7 +21,7 @@ import time
 from jdaviz.core.loaders.resolvers import BaseResolver
 from jdaviz.core.registries import loader_resolver_registry
 from jdaviz.core.user_api import LoaderUserApi
-from traitlets import Int, Unicode
+from traitlets import Bool, Int, Unicode, observe
 
 from ...loading import load_datasets, read_fetched
 
@@ -59,6 +59,7 @@ class MastResolver(BaseResolver):
     instrument_name = Unicode("").tag(sync=True)
     page_size = Int(50).tag(sync=True)
     status = Unicode("").tag(sync=True)
+    searching = Bool(False).tag(sync=True)
 
     def __init__(self, *args, **kwargs):
         self._datasets = None
@@ -71,13 +72,19 @@ class MastResolver(BaseResolver):
     @classmethod
     def from_input(cls, app, inp, format=None, **kwargs):
         self = cls(app=app, format=format)
-        self._armed = _requested_by_name()
         with self.defer_resolver_input_updated():
             self.source = "" if inp is None else str(inp)
             for name, value in kwargs.items():
                 if name in ("radius", "obs_collection", "instrument_name", "page_size"):
                     setattr(self, name, value if name == "page_size" else str(value))
+            self._armed = _requested_by_name()
         return self
+
+    @observe("source", "radius", "obs_collection", "instrument_name", "page_size")
+    def _inputs_changed(self, change):
+        # A new input makes the last search stale; nothing is sent until asked.
+        self._datasets = None
+        self._armed = False
 
     @property
     def user_api(self):
@@ -95,13 +102,35 @@ class MastResolver(BaseResolver):
         )
 
     def search(self):
-        """Search, fetch the calibrated spectrum products of page 1 and read them (blocking)."""
+        """Search, fetch the calibrated spectrum products of page 1 and read them.
+
+        Waits for the answer (for notebooks); the dialog's button runs the same in a job.
+        """
         self._armed = True
         self._resolver_input_updated()
         return self.status
 
     def vue_search(self, *args):
-        self.search()
+        from ....jobs import Job
+        from ....state.base import one_line
+
+        self.searching = True
+        self.status = "searching MAST..."
+
+        def done(job):
+            exc = job.exception()
+            self._datasets = None if exc is not None else job.result()
+            self._armed = exc is None
+            self.status = one_line(exc) if exc is not None else self.status
+            try:
+                self._resolver_input_updated()
+            finally:
+                self.searching = False  # last: whoever waits on it sees the formats
+
+        job = Job(lambda job: self._run_search(), name="mast loader search", start=False)
+        job.add_done_callback(done)
+        job.start()
+        return job
 
     def _run_search(self):
         from ....state import ProductState, SearchState
