@@ -185,11 +185,22 @@ def test_astroquery_internals_are_touched_in_the_adapter_only():
     from pathlib import Path
 
     package = Path(glue_mast.__file__).parent
-    markers = ("._parse_result", '["paging"]', "._column_configs", "_portal_api_connection")
+    markers = (
+        "._parse_result",
+        '["paging"]',
+        "._column_configs",
+        "_portal_api_connection",
+        # Mashup requests sent and their answers read by hand (Mast.Caom.All's facet table).
+        "service_request_async",
+        '["Tables"]',
+        "histObj",
+    )
     offenders = [
         f"{path.relative_to(package)}: {marker}"
         for path in package.rglob("*.py")
         if path.name != "astroquery_adapter.py"
+        # The local archive is the server side: it writes MAST's answers.
+        and path.relative_to(package).parts[0] != "testing"
         for marker in markers
         if marker in path.read_text()
     ]
