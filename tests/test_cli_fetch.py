@@ -364,5 +364,10 @@ def test_sigterm_stops_a_reproduce_tidily(run, local_mast, tmp_path):
     assert proc.returncode == 143, err
     assert f"interrupted; files complete so far are in the manifest ({manifest})" in err
     m = Manifest.read(manifest)
-    assert m.verify() and len(m) == 6 and m.dataset_for(victim) is None
+    # The manifest being reproduced never forgets a file: the victim is still listed, and
+    # reported missing until the next reproduce resumes it.
+    report = m.verify()
+    assert len(m) == 7 and m.dataset_for(victim) is not None
+    assert len(report.ok) == 6
+    assert [Path(d["path"]).name for d in report.missing] == [victim.name]
     assert part.stat().st_size == 5_000
