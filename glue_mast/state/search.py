@@ -111,6 +111,7 @@ class SearchState(JobState):
     def __init__(self, dispatch=None, **inputs):
         self._query = None  # the ObservationSearch of the current inputs, once built
         self._resolved = None  # (target, (SkyCoord, info)) of the last target resolved
+        self._resolving = None  # (target, Job) of the last resolve_ahead
         self._query_ticket = 0
         self._page_ticket = 0
         self._result_jobs = set()  # searches and pages on their way
@@ -199,7 +200,7 @@ class SearchState(JobState):
             return current() and self._page_ticket == page_ticket
 
         def work(job):
-            query = self._build(inputs, resolved, current)
+            query = self._build(inputs, self._after_resolving(inputs, resolved), current)
             job.check_cancelled()
             size = form.page_size(inputs["page_size"])
             if query.sort:
@@ -279,7 +280,8 @@ class SearchState(JobState):
         A form calls this when the user pauses typing a name: by the time Search is clicked
         the position is known and the search is one round trip (count and page 1). The
         observation field list is fetched at the same time. Nothing of the state changes;
-        a name that does not resolve is reported by the search.
+        a name that does not resolve is reported by the search. A search started while the
+        name is being resolved waits for that answer rather than asking again.
 
         Parameters
         ----------
@@ -302,7 +304,19 @@ class SearchState(JobState):
             self._resolved = (name, adapter.resolve(name))
             return self._resolved[1]
 
-        return Job(work, name=f"resolve {name!r}")
+        job = Job(work, name=f"resolve {name!r}")
+        self._resolving = (name, job)
+        return job
+
+    def _after_resolving(self, inputs, resolved):
+        """(worker thread) ``resolved``, or what a resolve of the same name on its way brings."""
+        name = str(inputs.get("target") or "").strip()
+        ahead = self._resolving
+        if name and ahead is not None and ahead[0] == name:
+            ahead[1].wait()  # one lookup, not a second one beside it
+            if self._resolved is not None and self._resolved[0] == name:
+                return self._resolved
+        return resolved
 
     def load_choices(self):
         """Fill ``collection_choices`` and ``instrument_choices`` from the server.

@@ -60,6 +60,7 @@ def glue_app(qtbot, local_mast, tmp_path, monkeypatch):
     forget_form()
     load_plugins()
     app = GlueApplication()
+    app.resize(1100, 700)
     app.show()
     qtbot.waitExposed(app)
     yield app
@@ -118,6 +119,7 @@ def test_importing_from_mast_in_glue_adds_linked_datasets(glue_app, qtbot, perso
     assert len(links) == 1  # glue's autolinkers found nothing more to suggest
     assert all(d.meta["glue_mast"]["dataset"]["dataURI"].startswith("mast:IUE/") for d in dc)
     assert (tmp_path / "mast_data" / "manifest.json").is_file()
+    shoot(glue_app, "glue-after-import")
 
     # The exporter: the session and its manifest, both written.
     export = next(a for a in glue_app._actions["session_export"] if a.text() == EXPORTER_LABEL)
