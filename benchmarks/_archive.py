@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import json
 import os
 import queue
 import signal
@@ -34,10 +35,13 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 __all__ = [
+    "LOG_POLL_S",
     "ArchiveError",
     "ArchiveProcess",
+    "RequestLog",
     "local_archive",
     "machine_description",
     "report",
@@ -158,16 +162,17 @@ class ArchiveProcess:
         try:
             lines = self._read_stdout()
             deadline = time.monotonic() + self.startup_timeout
-            while self.url is None:
+            # The token line comes right after the URL line.
+            while self.url is None or self.token is None:
                 remaining = deadline - time.monotonic()
                 try:
                     line = lines.get(timeout=max(0.0, remaining))
                 except queue.Empty:
                     raise self._failure(
-                        f"printed no URL within {self.startup_timeout:g} s"
+                        f"printed no URL and token within {self.startup_timeout:g} s"
                     ) from None
                 if line is None:
-                    raise self._failure("exited before printing its URL")
+                    raise self._failure("exited before printing its URL and token")
                 self.banner.append(line)
                 if line.startswith("URL "):
                     self.url = line.split(None, 1)[1].strip().rstrip("/")
@@ -302,6 +307,73 @@ class ArchiveProcess:
     def __repr__(self):
         state = "running" if self.alive() else "stopped"
         return f"<ArchiveProcess {self.url or '(no URL yet)'} pid={self.pid} {state}>"
+
+
+#: How often `RequestLog` reads the log; its "answered" times are this late at most.
+LOG_POLL_S = 0.005
+
+
+class RequestLog:
+    """Follows the archive's ``--request-log`` file.
+
+    Each line the archive writes once it has answered a request carries the request's arrival
+    time (``time.monotonic()`` in the archive; the same clock as this process's on Linux).
+    The archive writes a line right after the answer's last byte has been handed to the
+    socket, so the time this follower first sees a line is when the request was answered,
+    at most ``LOG_POLL_S`` late: it is added to each entry as ``answered``.
+    """
+
+    def __init__(self, path, poll=LOG_POLL_S):
+        self.path = Path(path)
+        self.poll = poll
+        self.entries = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._last_line = time.monotonic()
+        self._file = open(self.path, "rb")  # noqa: SIM115 - closed by close()
+        self._thread = threading.Thread(target=self._follow, name="request-log", daemon=True)
+        self._thread.start()
+
+    def _follow(self):
+        pending = b""
+        while not self._stop.is_set():
+            chunk = self._file.read()
+            if not chunk:
+                self._stop.wait(self.poll)
+                continue
+            now = time.monotonic()
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            new = []
+            for line in lines:
+                if line.strip():
+                    entry = json.loads(line)
+                    entry["answered"] = now
+                    new.append(entry)
+            with self._lock:
+                self.entries.extend(new)
+                self._last_line = now
+
+    def settle(self, quiet=0.2, timeout=5.0):
+        """Wait until no new line has come for ``quiet`` seconds (answers still being logged)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                idle = time.monotonic() - self._last_line
+            if idle >= quiet:
+                return
+            time.sleep(quiet - idle)
+
+    def between(self, t0, t1):
+        """Entries of requests that arrived between ``t0`` and ``t1`` (monotonic seconds)."""
+        with self._lock:
+            found = [e for e in self.entries if t0 <= e["time"] <= t1]
+        return sorted(found, key=lambda e: e["time"])
+
+    def close(self):
+        self._stop.set()
+        self._thread.join(timeout=2)
+        self._file.close()
 
 
 @contextlib.contextmanager

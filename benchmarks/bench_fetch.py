@@ -34,7 +34,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
@@ -158,69 +157,6 @@ print(json.dumps({"t0": t0, "t1": t1, "first": summary(first), "second": summary
 # -- the request log ------------------------------------------------------------------------
 
 
-class RequestLog:
-    """Follows the archive's ``--request-log`` file.
-
-    Each line the archive writes once it has answered a request carries the request's arrival
-    time (``time.monotonic()`` in the archive; the same clock as this process's on Linux).
-    The archive writes a line right after the answer's last byte has been handed to the
-    socket, so the time this follower first sees a line is when the request was answered,
-    at most ``LOG_POLL_S`` late: it is added to each entry as ``answered``.
-    """
-
-    def __init__(self, path, poll=LOG_POLL_S):
-        self.path = Path(path)
-        self.poll = poll
-        self.entries = []
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._last_line = time.monotonic()
-        self._file = open(self.path, "rb")  # noqa: SIM115 - closed by close()
-        self._thread = threading.Thread(target=self._follow, name="request-log", daemon=True)
-        self._thread.start()
-
-    def _follow(self):
-        pending = b""
-        while not self._stop.is_set():
-            chunk = self._file.read()
-            if not chunk:
-                self._stop.wait(self.poll)
-                continue
-            now = time.monotonic()
-            pending += chunk
-            *lines, pending = pending.split(b"\n")
-            new = []
-            for line in lines:
-                if line.strip():
-                    entry = json.loads(line)
-                    entry["answered"] = now
-                    new.append(entry)
-            with self._lock:
-                self.entries.extend(new)
-                self._last_line = now
-
-    def settle(self, quiet=0.2, timeout=5.0):
-        """Wait until no new line has come for ``quiet`` seconds (answers still being logged)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self._lock:
-                idle = time.monotonic() - self._last_line
-            if idle >= quiet:
-                return
-            time.sleep(quiet - idle)
-
-    def between(self, t0, t1):
-        """Entries of requests that arrived between ``t0`` and ``t1`` (monotonic seconds)."""
-        with self._lock:
-            found = [e for e in self.entries if t0 <= e["time"] <= t1]
-        return sorted(found, key=lambda e: e["time"])
-
-    def close(self):
-        self._stop.set()
-        self._thread.join(timeout=2)
-        self._file.close()
-
-
 def kind(entry):
     """A short name for a logged request."""
     path = entry["path"]
@@ -335,7 +271,8 @@ def check_files(root, expected):
     """Problems with the files under ``root`` (empty if exactly the expected ones are there).
 
     ``expected`` maps file name -> size. A manifest (``manifest.json``/``.ecsv``) and the
-    directory's lock file may be there too; anything else (a ``.part`` file, a file twice) is a problem.
+    directory's lock file may be there too; anything else (a ``.part`` file, a file twice) is
+    a problem.
     """
     found = {}
     problems = []
@@ -784,7 +721,7 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from _archive import local_archive, machine_description, report
+    from _archive import RequestLog, local_archive, machine_description, report
 
     # A plain `kill` unwinds like Ctrl-C: the archives are stopped.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
@@ -813,7 +750,7 @@ def main(argv=None):
             )
         )
         fast = stack.enter_context(local_archive(latency=0, synthetic_file_size=args.file_size))
-        reqlog = RequestLog(log_path)
+        reqlog = RequestLog(log_path, poll=LOG_POLL_S)
         stack.callback(reqlog.close)
         script = tmp / "astroquery_job.py"
         script.write_text(ASTROQUERY_JOB)

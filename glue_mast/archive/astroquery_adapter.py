@@ -29,10 +29,12 @@ from .mast_http import MastAdapter, RetryAfterTooLong, StillExecuting, human_sec
 __all__ = [
     "apply",
     "astroquery_call",
+    "caom_facets",
     "forget_column_configs",
     "mast",
     "observation_columns",
     "observations",
+    "parse_facets",
     "parse_page",
     "parse_table",
     "private_observations",
@@ -297,6 +299,43 @@ def resolve(name):
     best = found[0]
     info = {k: best.get(k) for k in ("canonicalName", "resolver", "objectType", "ra", "decl")}
     return SkyCoord(best["ra"], best["decl"], unit="deg", frame="icrs"), info
+
+
+def caom_facets():
+    """Field -> sorted values of the discrete fields, from MAST's ``Mast.Caom.All`` (one request).
+
+    MAST answers with one histogram per column: every ``obs_collection``, ``instrument_name``,
+    ``dataproduct_type``... value the archive holds, with its row count; astroquery's
+    ``Observations.list_missions`` reads the collections out of the same answer.
+    """
+    mast_client = mast()
+    with LOCK, astroquery_call("listing collections and instruments"):
+        responses = mast_client.service_request_async("Mast.Caom.All", {}, format="extjs")
+        answer = _json(responses[0])
+    return parse_facets(answer, config.current_server())
+
+
+def parse_facets(answer, server_url=""):
+    """Field -> sorted values from a ``Mast.Caom.All`` answer (``format=extjs``).
+
+    Empty values (MAST's histogram has a ``""`` bucket for rows without one) are left out, and
+    continuous columns (``t_min``, ``s_ra``...), whose histogram has a range, not values.
+    """
+    try:
+        columns = answer["data"]["Tables"][0]["Columns"]
+    except (KeyError, IndexError, TypeError):
+        raise ServerError(
+            f"{server_url or 'the server'} answered Mast.Caom.All without its facet table; "
+            "is it a MAST server?"
+        ) from None
+    values = {}
+    for column in columns:
+        hist = (column.get("ExtendedProperties") or {}).get("histObj") or {}
+        keys = [k for k in hist if k != "hist" and str(k).strip()]
+        # Continuous columns carry min/max/type instead of values.
+        if keys and not set(keys) <= {"min", "max", "type"}:
+            values[column.get("text") or column.get("dataIndex")] = sorted(keys, key=str.lower)
+    return values
 
 
 def parse_table(responses):

@@ -185,11 +185,22 @@ def test_astroquery_internals_are_touched_in_the_adapter_only():
     from pathlib import Path
 
     package = Path(glue_mast.__file__).parent
-    markers = ("._parse_result", '["paging"]', "._column_configs", "_portal_api_connection")
+    markers = (
+        "._parse_result",
+        '["paging"]',
+        "._column_configs",
+        "_portal_api_connection",
+        # Mashup requests sent and their answers read by hand (Mast.Caom.All's facet table).
+        "service_request_async",
+        '["Tables"]',
+        "histObj",
+    )
     offenders = [
         f"{path.relative_to(package)}: {marker}"
         for path in package.rglob("*.py")
         if path.name != "astroquery_adapter.py"
+        # The local archive is the server side: it writes MAST's answers.
+        and path.relative_to(package).parts[0] != "testing"
         for marker in markers
         if marker in path.read_text()
     ]
@@ -276,7 +287,10 @@ def test_a_query_executing_a_while_is_polled_with_backoff_and_answers(local_mast
     polls = _polls(local_mast)
     assert len(polls) == 4
     gaps = [b.time - a.time for a, b in zip(polls, polls[1:], strict=False)]
-    assert [round(g, 1) for g in gaps] == [0.1, 0.2, 0.4]
+    # The waits double from 0.1 s. A busy machine can only lengthen a gap, never shorten it,
+    # so the lower bounds are exact and the upper ones generous.
+    for gap, wait in zip(gaps, [0.1, 0.2, 0.4], strict=True):
+        assert wait - 0.02 <= gap < wait + 1.0, gaps
 
 
 def test_astroquerys_own_paging_is_not_cut_by_the_timeout(local_mast):

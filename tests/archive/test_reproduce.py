@@ -3,6 +3,7 @@ manifest itself, before it makes a request or writes a byte."""
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +83,21 @@ def test_an_in_memory_manifest_is_checked_too(local_mast, fetched, tmp_path):
         reproduce(m)
     assert not (tmp_path / "elsewhere.fits").exists()
     assert local_mast.requests(path="/api/v0.1/Download/file") == []
+
+
+def test_a_file_that_cannot_be_fetched_again_stays_in_the_manifest(local_mast, fetched):
+    """An in-place reproduce that fails for a file keeps its record: it is reported missing
+    now, and the next reproduce fetches it; the manifest never forgets it."""
+    record = fetched.datasets[0]
+    name = Path(record["path"]).name
+    Path(record["path"]).unlink()
+    local_mast.faults.error(404, times=50, match=name)
+    result, report = reproduce(fetched.path, retries=1)
+    assert not report and [Path(d["path"]).name for d in report.missing] == [name]
+    again = Manifest.read(fetched.path)
+    assert record["dataURI"] in {d["dataURI"] for d in again.datasets}
+    assert not again.verify()
+    local_mast.faults.reset()
+    result, report = reproduce(fetched.path)
+    assert report and len(report.ok) == len(fetched.datasets)
+    assert Path(record["path"]).is_file()

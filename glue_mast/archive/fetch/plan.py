@@ -233,8 +233,8 @@ def plan_fetch(products, download_dir=None, *, manifest=True, token=None, cloud=
     """What :func:`fetch` with the same arguments would do, decided with no download.
 
     Checks the manifest path and reads the manifest already there (its checksums tell
-    complete files from corrupt ones), then :func:`plan`. For ``--dry-run`` and
-    ``--curl-script``.
+    complete files from corrupt ones), then :func:`plan`. Front ends use it to show what a
+    fetch would do before doing it, and to write a curl script of the same downloads.
     """
     root = Path(download_dir or config.current_download_dir()).resolve()
     manifest_path = _manifest_path(manifest, root)

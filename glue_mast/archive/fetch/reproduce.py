@@ -93,6 +93,7 @@ def reproduce(
         backoff=backoff,
         queries=m.queries,
         server=server,
+        keep_missing=same_place,
     )
     reproduced = Manifest.read(out / m.path.name)
     report = reproduced.verify()

@@ -112,8 +112,14 @@ def start_files(
     queries=None,
     doi=None,
     previous=None,
+    keep_missing=False,
 ):
-    """Start a :class:`FetchJob` for a plan (of :func:`plan` or :func:`plan_fetch`)."""
+    """Start a :class:`FetchJob` for a plan (of :func:`plan` or :func:`plan_fetch`).
+
+    ``keep_missing`` keeps the records of ``previous`` whose files are missing (an in-place
+    reproduce: the manifest says what must be there, and ``verify`` reports what is not),
+    where a fetch drops them so that its manifest lists only what is on disk.
+    """
     parallel = int(config.conf.max_parallel if parallel is None else parallel)
     if parallel < 1:
         raise InputError(f"parallel must be at least 1, got {parallel}")
@@ -133,6 +139,7 @@ def start_files(
         queries=queries,
         doi=doi,
         previous=previous,
+        keep_missing=keep_missing,
         timeout=(10.0, config.current_timeout()),
     )
 
@@ -316,6 +323,7 @@ def _run(
                 server,
                 manifest_options["queries"],
                 manifest_options["doi"],
+                keep_missing=manifest_options["keep_missing"],
             )
         except OSError as exc:
             result.manifest_error = (
@@ -352,13 +360,15 @@ def _transfers(downloader, todo, finished, cancel):
         finished.put(downloader.fetch_one(f))
 
 
-def _write_manifest(result, path, previous, server, queries, doi):
+def _write_manifest(result, path, previous, server, queries, doi, *, keep_missing=False):
     from ...provenance.manifest import Manifest
 
     m = previous if previous is not None else Manifest(server=server, path=path)
     m.server = server
-    # What an earlier fetch recorded stays only while its file is still there, whole.
-    for record in list(m.datasets):
+    # What an earlier fetch recorded stays only while its file is still there, whole; but a
+    # manifest being reproduced in place keeps every record, so a file that could not be
+    # fetched again is still listed (and reported missing), never forgotten.
+    for record in [] if keep_missing else list(m.datasets):
         file = Path(record["path"])
         if not file.is_file() or (
             record.get("size") is not None and file.stat().st_size != record["size"]
