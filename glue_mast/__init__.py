@@ -59,8 +59,8 @@ _LAZY = {
     "reproduce": ("glue_mast.archive.fetch", "reproduce"),
     "observation_fields": ("glue_mast.archive", "observation_fields"),
     "load": ("glue_mast.glue.load", "load"),
-    "save_session": ("glue_mast.glue.session", "save_session"),
-    "restore_session": ("glue_mast.glue.session", "restore_session"),
+    "save_session": ("glue_mast.sessions", "save_session"),
+    "restore_session": ("glue_mast.sessions", "restore_session"),
     "session_manifest": ("glue_mast.glue.session", "session_manifest"),
 }
 

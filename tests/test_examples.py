@@ -22,7 +22,7 @@ pytest.importorskip("nbmake")
 
 def test_there_are_notebooks():
     names = {p.name for p in NOTEBOOKS}
-    assert {"glue_workflow.ipynb", "reproduce_manifest.ipynb"} <= names
+    assert {"glue_workflow.ipynb", "reproduce_manifest.ipynb", "jdaviz_workflow.ipynb"} <= names
 
 
 def test_notebooks_are_stored_without_outputs():

@@ -136,7 +136,7 @@ def test_missing_files_are_named_with_the_way_to_fetch_them_again(analysis, tmp_
     glue_mast.save_session(analysis, session)
     shutil.rmtree(tmp_path / "analysis" / "mast_data" / "IUE")
     with pytest.raises(InputError) as caught:
-        glue_mast.restore_session(session)
+        glue_mast.restore_session(session, fetch_missing=False)
     message = str(caught.value)
     assert message.startswith("Cannot restore analysis.glu: 2 of its files are missing: ")
     assert "mast_data/IUE/lwp31270/lwp31270mxlo_vo.fits" in message
@@ -161,6 +161,35 @@ def test_reproduce_from_the_session_manifest_then_restore(analysis, tmp_path, lo
     ]
     restored = glue_mast.restore_session(session)
     _check_restored(restored, analysis)
+
+
+def test_restore_fetches_missing_files_again_and_checks_their_sha256(
+    analysis, tmp_path, local_mast
+):
+    session = tmp_path / "analysis" / "analysis.glu"
+    glue_mast.save_session(analysis, session)
+    shutil.rmtree(tmp_path / "analysis" / "mast_data" / "IUE")
+    local_mast.clear_log()
+    restored = glue_mast.restore_session(session)
+    downloads = [r for r in local_mast.log if r.path == "/api/v0.1/Download/file"]
+    assert len(downloads) == 2  # only the two missing files
+    _check_restored(restored, analysis)
+    assert Manifest.read(manifest_path_for(session)).verify()
+
+
+def test_restore_refuses_files_that_come_back_with_other_bytes(analysis, tmp_path, local_mast):
+    session = tmp_path / "analysis" / "analysis.glu"
+    glue_mast.save_session(analysis, session)
+    manifest_file = manifest_path_for(session)
+    record = json.loads(manifest_file.read_text())
+    iue = [d for d in record["datasets"] if d["obs_collection"] == "IUE"]
+    for d in iue:  # as if MAST now served other bytes under these names
+        d["sha256"] = "0" * 64
+    manifest_file.write_text(json.dumps(record))
+    shutil.rmtree(tmp_path / "analysis" / "mast_data" / "IUE")
+    with pytest.raises(InputError, match="could not be fetched again with the SHA-256"):
+        glue_mast.restore_session(session)
+    assert not list((tmp_path / "analysis" / "mast_data").rglob("*vo.fits"))
 
 
 def test_the_command_line_reproduces_a_session_manifest(analysis, tmp_path, local_mast):

@@ -103,6 +103,7 @@ def _choose(page, select_class, text):
 def test_search_page_select_and_load_in_the_browser(served_app, browser, mast_archive):
     from playwright.sync_api import expect
 
+    mast_archive.reset()  # the archive serves the whole test session: forget earlier requests
     page = _open_app(browser, served_app)
     # open the tray of data-analysis plugins, then the plugin by its label
     bar = page.locator("#web-app.jdaviz header.v-app-bar .v-toolbar__items").first

@@ -19,25 +19,63 @@ from qtpy import QtCore, QtWidgets
 __all__ = ["ErrorLines", "GuiDispatcher", "connect_editable_combo", "error_label"]
 
 
-class GuiDispatcher(QtCore.QObject):
-    """``dispatcher(fn)`` runs ``fn()`` on the thread this object lives on (the GUI thread).
+class _GuiThread(QtCore.QObject):
+    """Runs the calls it is handed on the GUI thread (one per process, never deleted)."""
 
-    Called from a worker thread, the signal is queued: the call waits for the event loop, so
-    a job never touches a widget. Called on the GUI thread, ``fn`` runs at once.
-    """
+    call = QtCore.Signal(object)
 
-    _call = QtCore.Signal(object)
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._call.connect(self._run, QtCore.Qt.AutoConnection)
-
-    def __call__(self, fn):
-        self._call.emit(fn)
+    def __init__(self):
+        super().__init__()
+        self.call.connect(self._run, QtCore.Qt.AutoConnection)
 
     @QtCore.Slot(object)
     def _run(self, fn):
         fn()
+
+
+_GUI_THREAD = None
+
+
+def _gui_thread():
+    global _GUI_THREAD
+    if _GUI_THREAD is None:
+        app = QtWidgets.QApplication.instance()
+        _GUI_THREAD = _GuiThread()
+        if app is not None and _GUI_THREAD.thread() is not app.thread():
+            _GUI_THREAD.moveToThread(app.thread())
+    return _GUI_THREAD
+
+
+class GuiDispatcher:
+    """``dispatcher(fn)`` runs ``fn()`` on the GUI thread, while its view is open.
+
+    Called from a worker thread, the call is queued (a signal of an object living on the GUI
+    thread): it waits for the event loop, so a job never touches a widget. Called on the GUI
+    thread, ``fn`` runs at once. After :meth:`stop` (the view closed or was deleted) calls
+    are dropped: a job that ends later has no widgets left to update. The object the signal
+    belongs to lives as long as the process, so a job ending at any time never emits from a
+    deleted one.
+    """
+
+    def __init__(self, view=None):
+        self.alive = True
+        self._gui = _gui_thread()
+        if view is not None:
+            view.destroyed.connect(self.stop)
+
+    def stop(self, *_):
+        """Drop every call from now on."""
+        self.alive = False
+
+    def __call__(self, fn):
+        if not self.alive:
+            return
+
+        def run():
+            if self.alive:
+                fn()
+
+        self._gui.call.emit(run)
 
 
 def connect_editable_combo(state, name, combo):

@@ -15,6 +15,7 @@ labelled and linked (`glue_mast.glue.load.add_datasets`), with their provenance 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -68,10 +69,9 @@ def _warm_imports(job):
         "lightkurve",
     ):
         job.check_cancelled()
-        try:
+        # An optional reader (lightkurve) may be missing: its files say so when read.
+        with contextlib.suppress(ImportError):
             importlib.import_module(name)
-        except ImportError:  # an optional reader (lightkurve): its files say so when read
-            pass
 
 
 class MastImportDialog(QtWidgets.QDialog):
@@ -118,8 +118,9 @@ class MastImportDialog(QtWidgets.QDialog):
         self.dispatch = GuiDispatcher(self)
         remembered = remembered_form()
         self.search_state = SearchState(dispatch=self.dispatch, **remembered.get("search", {}))
-        self.product_state = ProductState(search=self.search_state,
-                                          **remembered.get("products", {}))
+        self.product_state = ProductState(
+            search=self.search_state, **remembered.get("products", {})
+        )
         self.preview_state = PreviewState(products=self.product_state)
 
         self.search_form = SearchForm(self.search_state)
@@ -253,8 +254,10 @@ class MastImportDialog(QtWidgets.QDialog):
 
     def _fetched(self, job):
         if job.cancelled:
-            self._load_ended("Download cancelled: nothing was loaded; the partial files are "
-                             "kept, and the next Load resumes them.")
+            self._load_ended(
+                "Download cancelled: nothing was loaded; the partial files are "
+                "kept, and the next Load resumes them."
+            )
             return
         if job.exception() is not None:
             # Shown beside Load, not beside the product list (which shows listing errors).
@@ -328,7 +331,7 @@ class MastImportDialog(QtWidgets.QDialog):
         self.progress_bar.setVisible(loading or self.progress_bar.value() > 0)
 
     def _show_fraction(self, fraction):
-        self.progress_bar.setValue(0 if fraction is None else int(round(1000 * fraction)))
+        self.progress_bar.setValue(0 if fraction is None else round(1000 * fraction))
         self.progress_bar.setVisible(fraction is not None)
 
     def _show_fetch_status(self, status):
@@ -343,6 +346,10 @@ class MastImportDialog(QtWidgets.QDialog):
         _REMEMBERED["products"] = self.product_state.as_dict()
         _REMEMBERED["download_dir"] = self.download_dir.text().strip()
 
+    def showEvent(self, event):
+        self.dispatch.alive = True  # shown again after closing: results land again
+        super().showEvent(event)
+
     def done(self, result):
         """Close: remember the form, and stop what is running (partial files are kept)."""
         self.search_form.commit()
@@ -351,6 +358,7 @@ class MastImportDialog(QtWidgets.QDialog):
             state.cancel()
         self.warm_job.cancel()
         super().done(result)
+        self.dispatch.stop()  # what jobs still bring has nowhere to go
 
 
 def _default_download_dir():
@@ -376,4 +384,6 @@ def _loaded_summary(added):
     if not n:
         return "nothing loaded"
     linked = " and linked" if added.links else ""
-    return f"{n} dataset{'s' if n != 1 else ''} loaded{linked}"
+    labels = [d.label for d in added]
+    shown = ", ".join(labels[:3]) + (f" and {n - 3} more" if n > 3 else "")
+    return f"{n} dataset{'s' if n != 1 else ''} loaded into glue{linked}: {shown}"

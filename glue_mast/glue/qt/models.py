@@ -2,7 +2,7 @@
 
 MAST's observation table has some 35 columns in archive units (MJD dates, wavelengths in nm,
 exposure in s; see MAST's field descriptions, https://mast.stsci.edu/api/v0/_c_a_o_mfields.html).
-The dialog shows a few of them, as text a person reads (ISO dates, "113–145 nm"), while
+The dialog shows a few of them, as text a person reads (ISO dates, "113-145 nm"), while
 sorting goes by the value itself (``SORT_ROLE``). Exclusive-access rows are marked with a
 padlock (or warning) icon, a tint and a tooltip that says why.
 """
@@ -54,6 +54,10 @@ def iso_date(mjd, *, time=True):
     except (TypeError, ValueError, OverflowError):
         return str(mjd)
     return moment.strftime("%Y-%m-%d %H:%M" if time else "%Y-%m-%d")
+
+
+def _text(value):
+    return "" if value is None else str(value)
 
 
 def _number(value, digits=0):
@@ -135,7 +139,7 @@ OBSERVATION_COLUMNS = (
     ),
     Column(
         "Calib.",
-        lambda row: str(_value(row, "calib_level") if _value(row, "calib_level") is not None else ""),
+        lambda row: _text(_value(row, "calib_level")),
         lambda row: _value(row, "calib_level"),
         "Calibration level: 1 raw, 2 calibrated, 3 science product, 4 contributed",
         align_right=True,
@@ -155,7 +159,7 @@ PRODUCT_COLUMNS = (
     _named(_field("productType"), "Type", "SCIENCE, PREVIEW, AUXILIARY, ..."),
     Column(
         "Calib.",
-        lambda row: str(_value(row, "calib_level") if _value(row, "calib_level") is not None else ""),
+        lambda row: _text(_value(row, "calib_level")),
         lambda row: _value(row, "calib_level"),
         "Calibration level of the product",
         align_right=True,

@@ -63,7 +63,8 @@ def render_preview(shown, width, height, ratio=1.0):
         ax.set_xlabel(shown["x_label"], fontsize=8)
         ax.set_ylabel(shown["y_label"], fontsize=8)
         ax.tick_params(labelsize=7)
-    ax.set_title(_short(shown["title"]), fontsize=9)
+    # Above the axes, so that it never covers the y axis' offset ("1e-13").
+    figure.suptitle(_short(shown["title"]), fontsize=9)
     canvas.draw()
     return np.asarray(canvas.buffer_rgba()).copy()
 

@@ -101,8 +101,9 @@ class ProductsPanel(QtWidgets.QGroupBox):
         add_callback(state, "products", self._show_types)
         for name in ("selected_count", "selected_size_text", "exclusive", "busy", "products"):
             add_callback(state, name, self._show_selection)
-        self.error_lines = ErrorLines(state, {"": self.error, "extra_filters": self.error},
-                                      ignore=("selected",))
+        self.error_lines = ErrorLines(
+            state, {"": self.error, "extra_filters": self.error}, ignore=("selected",)
+        )
         self._show_filtered(state.filtered)
         self._show_selection()
 

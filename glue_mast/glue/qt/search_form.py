@@ -113,14 +113,28 @@ class SearchForm(QtWidgets.QGroupBox):
         tip = "Several values: separate them with commas (MAST matches any of them)"
         for combo in self._combos():
             combo.setToolTip(combo.toolTip() + "\n" + tip)
-        set_choices(self.calib_level, [v for v, _ in CALIBRATION_LEVELS],
-                    [t for _, t in CALIBRATION_LEVELS])
+        set_choices(
+            self.calib_level, [v for v, _ in CALIBRATION_LEVELS], [t for _, t in CALIBRATION_LEVELS]
+        )
 
-        self.errors = {name: error_label(name) for name in (
-            "target", "radius", "obs_collection", "instrument_name", "dataproduct_type",
-            "calib_level", "proposal_id", "t_min", "t_max", "em_min", "em_max",
-            "extra_criteria", "search",
-        )}
+        self.errors = {
+            name: error_label(name)
+            for name in (
+                "target",
+                "radius",
+                "obs_collection",
+                "instrument_name",
+                "dataproduct_type",
+                "calib_level",
+                "proposal_id",
+                "t_min",
+                "t_max",
+                "em_min",
+                "em_max",
+                "extra_criteria",
+                "search",
+            )
+        }
         grid = QtWidgets.QGridLayout()
         for column in (1, 3, 5, 7):
             grid.setColumnStretch(column, 1)
@@ -135,8 +149,11 @@ class SearchForm(QtWidgets.QGroupBox):
         grid.addWidget(self.errors["target"], 1, 1, 1, 5)
         grid.addWidget(self.errors["radius"], 1, 6, 1, 2)
         for i, (text, combo) in enumerate(
-            zip(("Collection", "Instrument", "Product type", "Calib. level"), self._combos(),
-                strict=True)
+            zip(
+                ("Collection", "Instrument", "Product type", "Calib. level"),
+                self._combos(),
+                strict=True,
+            )
         ):
             label = QtWidgets.QLabel(text)
             label.setBuddy(combo)
@@ -188,8 +205,7 @@ class SearchForm(QtWidgets.QGroupBox):
             grid.addWidget(widget, row, 2 * column + 1)
 
     def _combos(self):
-        return (self.obs_collection, self.instrument_name, self.dataproduct_type,
-                self.calib_level)
+        return (self.obs_collection, self.instrument_name, self.dataproduct_type, self.calib_level)
 
     def _more_criteria(self):
         box = QtWidgets.QWidget()
@@ -246,10 +262,8 @@ class SearchForm(QtWidgets.QGroupBox):
         add_callback(state, "extra_criteria", self._show_extra)
         self._show_target()
         self._show_extra()
-        add_callback(state, "collection_choices",
-                     lambda v: set_choices(self.obs_collection, v))
-        add_callback(state, "instrument_choices",
-                     lambda v: set_choices(self.instrument_name, v))
+        add_callback(state, "collection_choices", lambda v: set_choices(self.obs_collection, v))
+        add_callback(state, "instrument_choices", lambda v: set_choices(self.instrument_name, v))
         for name in ("count", "n_pages", "busy", "rows", "resolved_position"):
             add_callback(state, name, self._show_count)
         self._show_count()
@@ -259,11 +273,21 @@ class SearchForm(QtWidgets.QGroupBox):
             ignore=("page", "page_size"),
         )
         self.search_button.clicked.connect(self._search_clicked)
-        for edit in (self.target, self.radius, self.proposal_id, self.t_min, self.t_max,
-                     self.em_min, self.em_max, self.extra_criteria):
+        for edit in (
+            self.target,
+            self.radius,
+            self.proposal_id,
+            self.t_min,
+            self.t_max,
+            self.em_min,
+            self.em_max,
+            self.extra_criteria,
+        ):
             edit.returnPressed.connect(self._search_clicked)
-        if any(state.as_dict()[n] for n in ("proposal_id", "t_min", "t_max", "em_min",
-                                             "em_max")) or state.extra_criteria:
+        if (
+            any(state.as_dict()[n] for n in ("proposal_id", "t_min", "t_max", "em_min", "em_max"))
+            or state.extra_criteria
+        ):
             self.more_toggle.setChecked(True)
 
     def _resolve_ahead(self):

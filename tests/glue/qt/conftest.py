@@ -138,7 +138,9 @@ class Person:
             table.scrollTo(index)
             modifier = QtCore.Qt.ControlModifier if i else QtCore.Qt.NoModifier
             self.qtbot.mouseClick(
-                table.viewport(), QtCore.Qt.LeftButton, modifier,
+                table.viewport(),
+                QtCore.Qt.LeftButton,
+                modifier,
                 table.visualRect(index).center(),
             )
 
@@ -146,9 +148,11 @@ class Person:
         """Wait until nothing of the dialog is running."""
         states = (d.search_state, d.product_state, d.preview_state)
         self.qtbot.waitUntil(
-            lambda: not d.results.selection_timer.isActive()
-            and not any(s.busy for s in states)
-            and d.load_job is None,
+            lambda: (
+                not d.results.selection_timer.isActive()
+                and not any(s.busy for s in states)
+                and d.load_job is None
+            ),
             timeout=timeout,
         )
 

@@ -51,13 +51,29 @@ def test_typing_a_target_and_clicking_search_shows_the_count_and_the_first_page(
     assert table.model().rowCount() == 8
     headers = [table.model().headerData(c, QtCore.Qt.Horizontal) for c in range(10)]
     assert headers == [
-        "Collection", "Instrument", "Target", "Obs ID", "Start (UTC)", "Exposure",
-        "Wavelengths", "Type", "Calib.", "Data rights",
+        "Collection",
+        "Instrument",
+        "Target",
+        "Obs ID",
+        "Start (UTC)",
+        "Exposure",
+        "Wavelengths",
+        "Type",
+        "Calib.",
+        "Data rights",
     ]
     first = [table.model().index(0, c).data() for c in range(10)]
     assert first == [
-        "HST", "COS/FUV", "TW HYA", "LB4M01010", "2010-04-10 07:26", "1,720 s",
-        "113\N{EN DASH}145 nm", "spectrum", "3", "PUBLIC",
+        "HST",
+        "COS/FUV",
+        "TW HYA",
+        "LB4M01010",
+        "2010-04-10 07:26",
+        "1,720 s",
+        "113\N{EN DASH}145 nm",
+        "spectrum",
+        "3",
+        "PUBLIC",
     ]
     assert cells(table, "Wavelengths")[6] == "90.5\N{EN DASH}119 nm"  # FUSE, below 100 nm
     # The exclusive-access row is marked, and says why.
@@ -86,14 +102,16 @@ def test_results_sort_by_a_column_within_the_page(dialog, person, qtbot, cells):
     header = table.horizontalHeader()
     exposure = 5
     qtbot.mouseClick(
-        header.viewport(), QtCore.Qt.LeftButton,
+        header.viewport(),
+        QtCore.Qt.LeftButton,
         pos=QtCore.QPoint(header.sectionViewportPosition(exposure) + 5, 5),
     )
     values = [float(t.split()[0].replace(",", "")) for t in cells(table, "Exposure")]
     assert values == sorted(values)
     assert values[0] == 600.0 and values[-1] == 17600.0
     qtbot.mouseClick(
-        header.viewport(), QtCore.Qt.LeftButton,
+        header.viewport(),
+        QtCore.Qt.LeftButton,
         pos=QtCore.QPoint(header.sectionViewportPosition(exposure) + 5, 5),
     )
     assert [float(t.split()[0].replace(",", "")) for t in cells(table, "Exposure")] == sorted(
@@ -101,7 +119,8 @@ def test_results_sort_by_a_column_within_the_page(dialog, person, qtbot, cells):
     )
     # Dates sort as dates, not as text of another format.
     qtbot.mouseClick(
-        header.viewport(), QtCore.Qt.LeftButton,
+        header.viewport(),
+        QtCore.Qt.LeftButton,
         pos=QtCore.QPoint(header.sectionViewportPosition(4) + 5, 5),
     )
     starts = cells(table, "Start (UTC)")
@@ -154,14 +173,20 @@ def test_selected_rows_list_their_products_and_the_filters_refilter_locally(
     person.click_rows(d.results.table, rows)
     person.settle(d)
     assert sorted(d.search_state.selected_obsids) == sorted(
-        str(d.search_state.rows["obsid"][d.results.proxy.mapToSource(
-            d.results.proxy.index(r, 0)).row()]) for r in rows
+        str(
+            d.search_state.rows["obsid"][
+                d.results.proxy.mapToSource(d.results.proxy.index(r, 0)).row()
+            ]
+        )
+        for r in rows
     )
     assert len(invokes(local_mast, "Mast.Caom.Products")) == 1
     table = d.products.table
     # Calibrated science by default: the x1dsum and x1d of COS, STIS's x1d, IUE's spectrum.
     assert sorted(cells(table, "File")) == [
-        "lb4m01010_x1dsum.fits", "lb4m0101q_x1d.fits", "obf501020_x1d.fits",
+        "lb4m01010_x1dsum.fits",
+        "lb4m0101q_x1d.fits",
+        "obf501020_x1d.fits",
         "swp54419mxlo_vo.fits",
     ]
     assert d.products.selection_label.text() == "Selected: 4 files, 757.4 kB (of 4 shown)"
@@ -265,11 +290,16 @@ def test_load_downloads_the_selection_and_adds_linked_datasets_with_provenance(
     assert not d.load_button.isEnabled()
     person.settle(d)
     assert d.load_error.isHidden()
-    assert d.load_status.text() == "3 files downloaded; 3 datasets loaded and linked"
+    assert d.load_status.text() == (
+        "3 files downloaded; 3 datasets loaded into glue and linked: HST STIS/CCD OBF501020, "
+        "IUE LWP lwp31270, IUE SWP swp54419"
+    )
     labels = sorted(data.label for data in d.data_collection)
     assert labels == ["HST STIS/CCD OBF501020", "IUE LWP lwp31270", "IUE SWP swp54419"]
     assert [data.label for data in d.loaded] == [data.label for data in d.data_collection]
-    links = [link for link in d.data_collection.external_links if isinstance(link, SpectralAxisLink)]
+    links = [
+        link for link in d.data_collection.external_links if isinstance(link, SpectralAxisLink)
+    ]
     assert len(links) == 2
     for data in d.data_collection:
         record = data.meta["glue_mast"]["dataset"]
@@ -311,7 +341,9 @@ def test_cancel_stops_a_slow_download_and_loads_nothing(
     person.click(d.load_button)
     person.settle(d)
     assert len(d.data_collection) == 4  # two COS files, two segments each
-    assert d.load_status.text().endswith("4 datasets loaded and linked")
+    assert "; 4 datasets loaded into glue and linked: HST COS/FUV LB4M01010 " in (
+        d.load_status.text()
+    )
 
 
 def test_an_unresolvable_name_is_shown_beside_the_target_field(dialog, person, shoot):
@@ -417,12 +449,15 @@ def test_the_form_is_remembered_between_openings(qtbot, local_mast, person):
 
 def test_choices_come_from_the_server(dialog):
     d = dialog
-    items = [d.search_form.obs_collection.itemText(i)
-             for i in range(d.search_form.obs_collection.count())]
-    assert items == ["", "FUSE", "GALEX", "HST", "IUE", "JWST", "K2", "Kepler", "SYNTHETIC",
-                     "TESS"]
-    types = [d.search_form.dataproduct_type.itemText(i)
-             for i in range(d.search_form.dataproduct_type.count())]
+    items = [
+        d.search_form.obs_collection.itemText(i)
+        for i in range(d.search_form.obs_collection.count())
+    ]
+    assert items == ["", "FUSE", "GALEX", "HST", "IUE", "JWST", "K2", "Kepler", "SYNTHETIC", "TESS"]
+    types = [
+        d.search_form.dataproduct_type.itemText(i)
+        for i in range(d.search_form.dataproduct_type.count())
+    ]
     assert types == ["", "image", "spectrum", "timeseries"]
     assert d.search_form.instrument_name.count() == 15
 
@@ -443,7 +478,8 @@ def test_a_name_typed_is_resolved_when_typing_pauses_so_search_is_one_round_trip
     person.search(d)
     assert d.search_state.count == 8
     assert sorted(r.service for r in local_mast.requests(path=INVOKE)) == [
-        "Mast.Caom.Cone", "Mast.Caom.Filtered.Position",
+        "Mast.Caom.Cone",
+        "Mast.Caom.Filtered.Position",
     ]
     # Coordinates are never sent to the resolver.
     person.type_into(d.search_form.target, "165.46627 -34.70473")

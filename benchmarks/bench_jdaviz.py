@@ -1,0 +1,231 @@
+"""Benchmark: the Jdaviz front end against one server round trip and Jdaviz's own loading.
+
+The targets (from the issue), on the local archive:
+
+- from search to the first page shown in the MAST Search plugin: at most one server round trip
+  plus 200 ms (a search by coordinates, so no name lookup; the field list is cached after the
+  first search of a process, as in a session);
+- loading the spectrum files of TW Hya's HST observations (6 files, 17 spectra: the local
+  archive has no more) through the plugin (fetch from the cache, read, provenance, load in
+  one batch): at most 1.2x Jdaviz's own ``app.load`` of the same spectra in one
+  ``batch_load()`` (Jdaviz's own readers, by path, take 5 of the 6 files and load them whole);
+- restoring a saved session of those spectra from the cache: at most 1.5x loading them.
+
+Run it from the repository root::
+
+    python benchmarks/bench_jdaviz.py [--latency 0.1] [--repeat 3] [--json results.json]
+
+Exit status: 0 if every target is met, 1 if one is missed, 2 on error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _archive import local_archive, machine_description  # noqa: E402
+
+#: Spectrum files to load at most: the local archive has six HST files near TW Hya (COS
+#: x1d/x1dsum and STIS x1d), 17 spectra once split into segments and orders.
+N_FILES = 10
+ROUND_TRIP_SLACK = 0.2
+LOAD_RATIO = 1.2
+RESTORE_RATIO = 1.5
+TW_HYA = "165.46627 -34.70473"
+
+
+def _point_at(url, cache):
+    import glue_mast
+    from glue_mast.archive import astroquery_adapter as adapter
+
+    glue_mast.configure(server=url, cache_dir=cache, timeout=120)
+    adapter.apply()
+
+
+def _median(values):
+    return statistics.median(values)
+
+
+def bench_first_page(repeat):
+    """(seconds to the first page in the plugin, seconds of one bare count request)."""
+    import jdaviz
+    from astroquery.mast import Observations
+    from astropy.coordinates import SkyCoord
+
+    app = jdaviz.App()
+    plg = app.plugins["MAST Search"]
+    plg.coordinates = TW_HYA
+    plg.radius = "0.2 deg"
+    plg.search()  # warm: the field list, imports
+    plugin_times, trip_times = [], []
+    coord = SkyCoord(TW_HYA, unit="deg")
+    for _ in range(repeat):
+        plg.radius = "0.21 deg"  # a new input: the search is sent again, not reused
+        start = time.perf_counter()
+        plg.search()
+        assert plg.count and len(plg.results)
+        plugin_times.append(time.perf_counter() - start)
+        plg.radius = "0.2 deg"
+        start = time.perf_counter()
+        Observations.query_region_count(coord, radius="0.2 deg")
+        trip_times.append(time.perf_counter() - start)
+    return _median(plugin_times), _median(trip_times)
+
+
+def _spectrum_files():
+    """Fetch (once) and return ten spectrum files and the plugin selection that names them."""
+    import jdaviz
+
+    app = jdaviz.App()
+    plg = app.plugins["MAST Search"]
+    plg.target = "TW Hya"
+    plg.criteria = {"obs_collection": "HST"}
+    plg.search()
+    plg.select(observations="all")
+    names = [str(n) for n in plg.products["productFilename"]][:N_FILES]
+    plg.select(products=names)
+    result = plg.fetch()
+    return [p for p in result.paths], names
+
+
+def _load_with_plugin(names):
+    import jdaviz
+
+    app = jdaviz.App()
+    plg = app.plugins["MAST Search"]
+    plg.target = "TW Hya"
+    plg.criteria = {"obs_collection": "HST"}
+    plg.search()
+    plg.select(observations="all", products=names)
+    start = time.perf_counter()
+    labels = plg.load_selected()
+    return time.perf_counter() - start, app, labels
+
+
+def _load_with_jdaviz(paths):
+    import jdaviz
+
+    app = jdaviz.App()
+    start = time.perf_counter()
+    loaded = 0
+    with app.batch_load():
+        for path in paths:
+            try:
+                app.load(str(path), format="1D Spectrum")
+                loaded += 1
+            except Exception as exc:  # Jdaviz's readers do not take every MAST file
+                print(f"  jdaviz could not load {Path(path).name}: {str(exc)[:80]}")
+    return time.perf_counter() - start, loaded
+
+
+def _load_spectra_with_jdaviz(paths):
+    """Jdaviz's ``app.load`` of the very spectra the plugin loads (read by glue_mast.io)."""
+    import jdaviz
+
+    from glue_mast import io
+
+    app = jdaviz.App()
+    start = time.perf_counter()
+    n = 0
+    with app.batch_load():
+        for path in paths:
+            for item in io.read(path):
+                if item.kind.value == "spectrum":
+                    app.load(item.data, format="1D Spectrum", data_label=f"s{n}")
+                    n += 1
+    return time.perf_counter() - start, n
+
+
+def bench_loading(repeat, workdir):
+    from glue_mast.jdaviz import restore_session, save_session
+
+    paths, names = _spectrum_files()
+    plugin, own, same, restore = [], [], [], []
+    n_datasets = n_own = n_same = 0
+    for i in range(repeat):
+        seconds, app, labels = _load_with_plugin(names)
+        plugin.append(seconds)
+        n_datasets = len(labels)
+        session = save_session(app, Path(workdir) / f"analysis{i}.json")
+        start = time.perf_counter()
+        restored = restore_session(session)
+        restore.append(time.perf_counter() - start)
+        assert sorted(restored.datasets) == sorted(app.datasets)
+        seconds, n_own = _load_with_jdaviz(paths)
+        own.append(seconds)
+        seconds, n_same = _load_spectra_with_jdaviz(paths)
+        same.append(seconds)
+    return {
+        "files": len(paths),
+        "plugin_datasets": n_datasets,
+        "jdaviz_files_loaded": n_own,
+        "plugin_s": _median(plugin),
+        "jdaviz_s": _median(own),
+        "jdaviz_same_spectra": n_same,
+        "jdaviz_same_spectra_s": _median(same),
+        "restore_s": _median(restore),
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency", type=float, default=0.1)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json")
+    args = parser.parse_args(argv)
+    warnings.simplefilter("ignore")
+    print(machine_description())
+    with tempfile.TemporaryDirectory() as workdir, local_archive(latency=args.latency) as archive:
+        os.chdir(workdir)
+        _point_at(archive.url, Path(workdir) / "cache")
+        page_s, trip_s = bench_first_page(args.repeat)
+        loading = bench_loading(args.repeat, workdir)
+    results = {"first_page_s": page_s, "round_trip_s": trip_s, **loading}
+    checks = [
+        (
+            "first page in the plugin <= one round trip + 200 ms",
+            page_s <= trip_s + ROUND_TRIP_SLACK,
+            f"{page_s * 1000:.0f} ms vs {trip_s * 1000:.0f} ms + 200 ms",
+        ),
+        (
+            f"loading through the plugin <= {LOAD_RATIO}x jdaviz's app.load of the same "
+            "spectra in one batch_load",
+            loading["plugin_s"] <= LOAD_RATIO * loading["jdaviz_same_spectra_s"],
+            f"{loading['plugin_s']:.2f} s vs {loading['jdaviz_same_spectra_s']:.2f} s "
+            f"({loading['plugin_s'] / loading['jdaviz_same_spectra_s']:.2f}x)",
+        ),
+        (
+            f"restoring a session <= {RESTORE_RATIO}x loading",
+            loading["restore_s"] <= RESTORE_RATIO * loading["plugin_s"],
+            f"{loading['restore_s']:.2f} s vs {loading['plugin_s']:.2f} s "
+            f"({loading['restore_s'] / loading['plugin_s']:.2f}x)",
+        ),
+    ]
+    print(
+        f"{loading['files']} files: the plugin loaded {loading['plugin_datasets']} datasets "
+        f"(every segment and order, with provenance); jdaviz loaded "
+        f"{loading['jdaviz_files_loaded']} of the files by path in "
+        f"{loading['jdaviz_s']:.2f} s, and the same {loading['jdaviz_same_spectra']} spectra as "
+        "objects"
+    )
+    for name, ok, detail in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {name}: {detail}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
+    return 0 if all(ok for _, ok, _ in checks) else 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(2)

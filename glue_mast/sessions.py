@@ -1,0 +1,119 @@
+"""The front door for sessions: :func:`save_session` and :func:`restore_session` for glue and
+Jdaviz alike.
+
+A glue session (``analysis.glu``) is written by glue's own serializer, with its provenance
+manifest (``analysis.provenance.json``) beside it (:mod:`glue_mast.glue.session`). Jdaviz has
+no session save of its own, so a Jdaviz session is a glue-mast session manifest
+(``analysis.json``, :mod:`glue_mast.jdaviz.session`). Restoring either re-reads the files;
+a file that is missing is fetched again from its dataURI and must arrive with the SHA-256
+recorded when the session was saved, or the session is not restored.
+
+This module sits above the archive and both viewers' session code, since it is the one place
+that fetches what a glue session is missing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .errors import InputError
+
+__all__ = ["restore_session", "save_session"]
+
+_JDAVIZ_SCHEMA_PREFIX = "glue-mast/jdaviz-session/"
+
+
+def _is_jdaviz(app):
+    app = getattr(app, "_jdaviz_helper", app)
+    return any(cls.__module__.split(".")[0] == "jdaviz" for cls in type(app).__mro__)
+
+
+def _is_jdaviz_session(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            head = json.load(f)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False  # the glue reader gives the clear message
+    return isinstance(head, dict) and str(head.get("schema", "")).startswith(
+        _JDAVIZ_SCHEMA_PREFIX
+    )
+
+
+def save_session(app_or_collection, path, **options):
+    """Save a session with its provenance.
+
+    Parameters
+    ----------
+    app_or_collection : ``jdaviz.App``, glue Application or DataCollection
+        A Jdaviz app is saved as a Jdaviz session manifest
+        (:func:`glue_mast.jdaviz.session.save_session`); anything else as a glue session with
+        its manifest beside it (:func:`glue_mast.glue.session.save_session`).
+    path : path-like
+        ``analysis.json`` for Jdaviz, ``analysis.glu`` for glue.
+    **options
+        Passed on (``check``).
+    """
+    if _is_jdaviz(app_or_collection):
+        from .jdaviz.session import save_session as save_jdaviz
+
+        return save_jdaviz(app_or_collection, path, **options)
+    from .glue.session import save_session as save_glue
+
+    return save_glue(app_or_collection, path, **options)
+
+
+def restore_session(path, *, fetch_missing=True, check=True, app=None):
+    """Restore a session saved by :func:`save_session`, fetching the files it is missing.
+
+    Parameters
+    ----------
+    path : path-like
+        A glue session (``.glu``) or a Jdaviz session manifest (``.json``).
+    fetch_missing : bool
+        Fetch the files that are missing from their dataURIs (from the server the manifest
+        records) and insist on their recorded SHA-256 before restoring; with ``False`` a
+        missing file stops the restore with a message naming it. A Jdaviz session always
+        fetches what it is missing.
+    check : bool
+        glue sessions: compare the files' sizes with the manifest before restoring.
+    app : ``jdaviz.App``, optional
+        Jdaviz sessions: restore into this app instead of a new one.
+
+    Returns
+    -------
+    glue Application, DataCollection, or ``jdaviz.App``
+        What was saved, restored.
+    """
+    path = Path(path)
+    if _is_jdaviz_session(path):
+        from .jdaviz.session import restore_session as restore_jdaviz
+
+        return restore_jdaviz(path, app=app)
+    from .glue import session as glue_session
+
+    if fetch_missing:
+        _fetch_missing_files(path)
+    return glue_session.restore_session(path, check=check)
+
+
+def _fetch_missing_files(path):
+    """Re-fetch what a glue session reads and is missing, from the manifest beside it."""
+    from .glue.session import manifest_path_for, session_files
+
+    missing = [f for f in session_files(path) if not f.is_file()]
+    manifest = manifest_path_for(Path(path).resolve())
+    if not missing or not manifest.is_file():
+        return  # nothing to do, or nothing to do it from: the restore says which
+    from .archive.fetch import reproduce
+
+    _, report = reproduce(manifest)
+    still = [f for f in missing if not f.is_file()]
+    if still or not report:
+        problems = "; ".join(report.lines()) or ", ".join(str(f) for f in still)
+        raise InputError(
+            f"Cannot restore {Path(path).name}: its missing files could not be fetched again "
+            f"with the SHA-256 they were saved with ({problems})",
+            field="path",
+            value=str(path),
+        )
