@@ -2,7 +2,8 @@
 
 The app is served on loopback by ``solara run`` (tests/jdaviz/browser_page.py) against the
 local archive; Debian's chromium (``/usr/bin/chromium``, installed by .ci/run) is driven by
-Playwright. A screenshot goes to docs/_static/jdaviz-mast-search.png.
+Playwright. Screenshots go to a temporary directory, or to ``$GLUE_MAST_SCREENSHOTS`` (e.g.
+``docs/_static``, to refresh the documentation's) when set.
 """
 
 import os
@@ -26,7 +27,10 @@ ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-SCREENSHOT = ROOT / "docs" / "_static" / "jdaviz-mast-search.png"
+SCREENSHOTS = os.environ.get("GLUE_MAST_SCREENSHOTS")
+SCREENSHOT = (
+    Path(SCREENSHOTS) if SCREENSHOTS else Path(tempfile.mkdtemp(prefix="glue-mast-browser-"))
+) / "jdaviz-mast-search.png"
 
 
 def _free_port():
