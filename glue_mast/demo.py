@@ -25,10 +25,10 @@ def run_demo(out_dir="glue-mast-demo", *, out=None, target="TW Hya"):
     """Run the demo; returns 0 on success. ``out`` is the stream to report to."""
     out = out or sys.stdout
     from . import config
+    from .archive.columns import PRODUCT_COLUMNS, SEARCH_COLUMNS
     from .archive.fetch import fetch
     from .archive.products import products
     from .archive.search import search
-    from .archive.columns import PRODUCT_COLUMNS, SEARCH_COLUMNS
     from .provenance import Manifest
     from .testing import LocalArchive
 

@@ -13,8 +13,8 @@ import warnings
 
 from .. import config
 from ..errors import InputError
-from . import criteria as _criteria
 from . import astroquery_adapter as adapter
+from . import criteria as _criteria
 
 __all__ = ["DEFAULT_RADIUS", "ObservationSearch", "parse_coordinates", "parse_radius", "search"]
 

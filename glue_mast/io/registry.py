@@ -127,7 +127,7 @@ def _open_fits(path):
 
     try:
         hdulist = fits.open(path, memmap=False)
-        hdulist[0]  # noqa: B018  (an empty or non-FITS file fails here, not in a reader)
+        hdulist[0]
     except (OSError, ValueError, IndexError, TypeError):
         return None
     return hdulist

@@ -146,8 +146,9 @@ class JobState(State):
         ``work`` may also be a `~glue_mast.jobs.Job` made elsewhere (started or not), which is
         then watched the same way. Call on the front end's thread. ``is_current()``
         (evaluated on the UI thread when the job ends) says whether the job still answers the
-        latest request; if not, its result and error are dropped. A new request clears the last error unless ``clear_error`` is
-        False (for side requests, such as a form's choices).
+        latest request; if not, its result and error are dropped. A new request clears the
+        last error unless ``clear_error`` is False (for side requests, such as a form's
+        choices).
         """
         job = work if isinstance(work, Job) else Job(work, name=name, start=False)
         self._running.add(job)

@@ -7,9 +7,9 @@ request from the bytes already on disk, with ``If-Range`` and the validator (ETa
 Last-Modified) of the first response, kept beside the partial file in ``<name>.part.meta``
 with a checksum of what arrived (:mod:`.partial`): a file that changed on the server meanwhile
 comes whole, never spliced, and a partial file someone else wrote is never resumed. 429 and
-5xx answers are retried, waiting as long as ``Retry-After`` says. A file already on disk costs no request when
-its SHA-256 is the one a manifest recorded for the same dataURI; a file nobody checked is
-fetched again, never recorded blind. One fetch at a time writes in a directory (:mod:`.lock`),
+5xx answers are retried, waiting as long as ``Retry-After`` says. A file already on disk
+costs no request when its SHA-256 is the one a manifest recorded for the same dataURI; a
+file nobody checked is fetched again, never recorded blind. One fetch at a time writes in a directory (:mod:`.lock`),
 nothing is written through a symbolic link, and every name is portable (:mod:`.layout`).
 
 Why not parfive, which sunpy uses: parfive 2.3 writes straight to the final name, opens it with

@@ -24,9 +24,9 @@ from urllib3 import exceptions as urllib3_errors
 
 from ...util import utc_now
 from .. import auth
+from . import partial
 from .cancel import Breaker
 from .cancel import TransferCancelled as _Cancelled
-from . import partial
 from .outcome import FileOutcome, FileStatus
 
 __all__ = ["Downloader", "Verdict"]
