@@ -9,8 +9,9 @@ with a checksum of what arrived (:mod:`.partial`): a file that changed on the se
 comes whole, never spliced, and a partial file someone else wrote is never resumed. 429 and
 5xx answers are retried, waiting as long as ``Retry-After`` says. A file already on disk
 costs no request when its SHA-256 is the one a manifest recorded for the same dataURI; a
-file nobody checked is fetched again, never recorded blind. One fetch at a time writes in a directory (:mod:`.lock`),
-nothing is written through a symbolic link, and every name is portable (:mod:`.layout`).
+file nobody checked is fetched again, never recorded blind. One fetch at a time writes in a
+directory (:mod:`.lock`), nothing is written through a symbolic link, and every name is
+portable (:mod:`.layout`).
 
 Why not parfive, which sunpy uses: parfive 2.3 writes straight to the final name, opens it with
 ``"wb"`` and deletes it on any error (so nothing can be resumed), has no ``Retry-After``
