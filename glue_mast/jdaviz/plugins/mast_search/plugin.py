@@ -18,6 +18,7 @@ Notebook users script it through :attr:`MastSearch.user_api`::
 from __future__ import annotations
 
 import asyncio
+import queue
 import contextlib
 import threading
 
@@ -95,6 +96,7 @@ class MastSearch(PluginTemplateMixin):
         self.docs_link = "https://github.com/glue-mast/glue-mast/tree/main/docs"
         self._lock = threading.RLock()
         self._synchronous = 0
+        self._landing = queue.Queue()
         try:
             self._loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -118,17 +120,40 @@ class MastSearch(PluginTemplateMixin):
     # -- threads ------------------------------------------------------------------------------
 
     def _dispatch(self, fn):
-        """Run ``fn`` on the kernel's thread: through its event loop when called from a job."""
-        if (
-            self._loop is None
-            or self._synchronous
-            or threading.get_ident() == self._ui_thread
-            or not self._loop.is_running()
-        ):
+        """Run ``fn`` on the kernel's thread: through its event loop when called from a job.
+
+        While a notebook call waits for a job (:meth:`_waiting`), the kernel's loop is busy
+        running that very cell, so an outcome from a job is queued and run by the waiting
+        call itself, on the kernel's thread (Jdaviz's viewers must be touched there).
+        """
+        on_ui_thread = threading.get_ident() == self._ui_thread
+        if self._synchronous and not on_ui_thread:
+            self._landing.put(fn)
+            if not self._synchronous:  # the wait ended meanwhile: hand it over as usual
+                self._hand_over_queued()
+        elif self._loop is None or on_ui_thread or not self._loop.is_running():
             with self._lock:
                 fn()
         else:
             self._loop.call_soon_threadsafe(self._run_guarded, fn)
+
+    def _hand_over_queued(self):
+        while True:
+            try:
+                fn = self._landing.get_nowait()
+            except queue.Empty:
+                return
+            self._dispatch(fn)
+
+    def _land_queued(self, wait=0.01):
+        """Run the outcomes queued while waiting (see :meth:`_dispatch`); True if one ran."""
+        try:
+            fn = self._landing.get(timeout=wait)
+        except queue.Empty:
+            return False
+        with self._lock:
+            fn()
+        return True
 
     def _run_guarded(self, fn):
         try:
@@ -149,12 +174,20 @@ class MastSearch(PluginTemplateMixin):
             yield
         finally:
             self._synchronous -= 1
+            if not self._synchronous:
+                self._hand_over_queued()  # outcomes of jobs still running when it ended
 
     def _wait(self, job, timeout=None):
         """Wait for ``job`` and for its outcome to land; raise its error."""
+        import time
+
         landed = threading.Event()
         job.add_done_callback(lambda j: landed.set())
-        landed.wait(timeout)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not landed.is_set() and (deadline is None or time.monotonic() < deadline):
+            self._land_queued()
+        while self._land_queued(0):  # the outcome, queued before ``landed`` was set
+            pass
         job.result(0)
         return job
 
@@ -166,7 +199,9 @@ class MastSearch(PluginTemplateMixin):
         while state.busy:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"MAST did not answer within {timeout} s")
-            time.sleep(0.01)
+            self._land_queued()
+        while self._land_queued(0):
+            pass
         if state.error:
             from ....errors import GlueMastError
 
