@@ -156,6 +156,7 @@ def _read_session(path):
 def _files_on_disk(records):
     """``{dataURI: path}``: each file where it was, or fetched again; SHA-256 checked."""
     from .. import config, fetch
+    from ..archive.fetch import FileStatus
     from ..util import sha256_of
 
     found, missing = {}, []
@@ -168,20 +169,21 @@ def _files_on_disk(records):
     if missing:
         rows = [{k: v for k, v in r.items() if k not in ("path", "sha256", "label")}
                 for r in missing]
-        result = fetch(rows, config.current_cache_dir())
-        fetched = {str(o.file.uri): o.file.path for o in result.outcomes if o.file.path.is_file()}
+        # The recorded SHA-256 is insisted on by the fetch itself: other bytes never take
+        # their final name, nor a place in the cache's manifest.
+        expected = {r["dataURI"]: {"sha256": r.get("sha256"), "size": r.get("size")}
+                    for r in missing}
+        result = fetch(rows, config.current_cache_dir(), expected=expected)
+        fetched = {str(o.file.uri): o for o in result.outcomes}
         for record in missing:
-            file = fetched.get(record["dataURI"])
-            if file is None:
+            outcome = fetched.get(record["dataURI"])
+            if outcome is None or outcome.status not in (FileStatus.DOWNLOADED, FileStatus.CACHED):
+                reason = f": {outcome.message}" if outcome is not None and outcome.message else ""
                 raise InputError(
-                    f"{record['dataURI']} could not be fetched again; the session needs it"
+                    f"{record['dataURI']} could not be fetched again with the SHA-256 the "
+                    f"session recorded; the session needs it{reason}"
                 )
-            if record.get("sha256") and sha256_of(file) != record["sha256"]:
-                raise InputError(
-                    f"{record['dataURI']} arrived with a different SHA-256 than the session "
-                    "recorded: MAST now serves other bytes under that name"
-                )
-            found[record["dataURI"]] = file
+            found[record["dataURI"]] = outcome.file.path
     return found
 
 

@@ -61,6 +61,20 @@ def test_restore_fetches_again_only_what_is_missing(loaded, local_mast, tmp_path
     assert len(restored.datasets) == 2
 
 
+def test_a_file_that_comes_back_with_other_bytes_is_refused(loaded, local_mast, tmp_path):
+    path = save_session(loaded, tmp_path / "analysis.json")
+    session = json.loads(path.read_text())
+    record = session["datasets"][0]["file"]
+    for saved in session["datasets"]:  # as if MAST now served other bytes under that name
+        if saved["file"]["dataURI"] == record["dataURI"]:
+            saved["file"]["sha256"] = "0" * 64
+    path.write_text(json.dumps(session))
+    Path(record["path"]).unlink()
+    with pytest.raises(InputError, match="could not be fetched again with the SHA-256"):
+        restore_session(path)
+    assert not Path(record["path"]).exists()  # the other bytes never took the file's name
+
+
 def test_a_changed_file_is_refused_at_save(loaded, tmp_path):
     with open(loaded._app.data_collection[0].meta[FILE_KEY], "ab") as f:
         f.write(b"x")

@@ -229,12 +229,15 @@ def complete_on_disk(f, previous):
     return sha256_of(f.path) == want_sha
 
 
-def plan_fetch(products, download_dir=None, *, manifest=True, token=None, cloud=False):
+def plan_fetch(
+    products, download_dir=None, *, manifest=True, token=None, cloud=False, expected=None
+):
     """What :func:`fetch` with the same arguments would do, decided with no download.
 
     Checks the manifest path and reads the manifest already there (its checksums tell
-    complete files from corrupt ones), then :func:`plan`. Front ends use it to show what a
-    fetch would do before doing it, and to write a curl script of the same downloads.
+    complete files from corrupt ones), then :func:`plan` (``expected`` as there). Front ends
+    use it to show what a fetch would do before doing it, and to write a curl script of the
+    same downloads.
     """
     root = Path(download_dir or config.current_download_dir()).resolve()
     manifest_path = _manifest_path(manifest, root)
@@ -244,7 +247,13 @@ def plan_fetch(products, download_dir=None, *, manifest=True, token=None, cloud=
     if manifest_path is not None and manifest_path.parent == root:
         reserved = (manifest_path.name, manifest_path.with_suffix(".ecsv").name)
     fetch_plan = plan(
-        products, root, token=token, previous=previous, urls=urls, reserved=reserved
+        products,
+        root,
+        token=token,
+        previous=previous,
+        urls=urls,
+        reserved=reserved,
+        expected=expected,
     )
     fetch_plan.manifest_path, fetch_plan.previous = manifest_path, previous
     return fetch_plan

@@ -23,6 +23,7 @@ def start_fetch(
     queries=None,
     doi=None,
     cloud=False,
+    expected=None,
 ):
     """Start downloading ``products`` in the background; returns a :class:`FetchJob` at once.
 
@@ -37,7 +38,7 @@ def start_fetch(
 
     Parameters
     ----------
-    products, manifest, parallel, token, retries, backoff, queries, doi, cloud
+    products, manifest, parallel, token, retries, backoff, queries, doi, cloud, expected
         As for :func:`fetch`.
     download_dir : path-like, optional
         Root directory (default: the download cache).
@@ -57,7 +58,9 @@ def start_fetch(
         :class:`FetchResult`).
     """
     root = download_dir if download_dir is not None else config.current_cache_dir()
-    fetch_plan = plan_fetch(products, root, manifest=manifest, token=token, cloud=cloud)
+    fetch_plan = plan_fetch(
+        products, root, manifest=manifest, token=token, cloud=cloud, expected=expected
+    )
     query_records = queries if queries is not None else _queries_from(products)
     return start_files(
         fetch_plan,
@@ -86,6 +89,7 @@ def fetch(
     queries=None,
     doi=None,
     cloud=False,
+    expected=None,
 ):
     """Download ``products`` in parallel into ``DIR/<collection>/<obs_id>/<file>``, and wait.
 
@@ -121,6 +125,9 @@ def fetch(
     cloud : bool
         Fetch from MAST's public cloud copy where one exists (needs ``boto3``); a token is
         never sent there.
+    expected : dict, optional
+        dataURI -> ``{"sha256": ..., "size": ...}`` a file must arrive with (a session being
+        restored): one that arrives with other bytes never takes its final name.
 
     Returns
     -------
@@ -147,6 +154,7 @@ def fetch(
         queries=queries,
         doi=doi,
         cloud=cloud,
+        expected=expected,
     )
     return wait_for(job)
 
