@@ -138,7 +138,7 @@ def test_reproduce_into_another_directory(run, tmp_path):
 def test_verify_of_a_non_manifest(run, tmp_path):
     (tmp_path / "x.json").write_text("[]")
     status, out, err = run("verify", tmp_path / "x.json")
-    assert (status, out) == (2, "") and "is not a glue-mast manifest" in err
+    assert (status, out) == (2, "") and "is neither a glue-mast manifest" in err
 
 
 @pytest.mark.parametrize("command", ["verify", "reproduce"])

@@ -233,25 +233,34 @@ def fetch(args, out):
     return output.report_fetch(result, out)
 
 
-def verify(args, out):
-    from ..provenance import Manifest
+def _what(records):
+    """What the files were checked against, as the summary line names it."""
+    from ..provenance import SessionFiles
 
-    m = Manifest.read(args.manifest)
-    report = m.verify(checksums=not args.no_checksums)
+    return "the session" if isinstance(records, SessionFiles) else "the manifest"
+
+
+def verify(args, out):
+    from ..provenance import read_records
+
+    records = read_records(args.manifest)  # a manifest, or a Jdaviz session's files
+    report = records.verify(checksums=not args.no_checksums)
     for line in report.lines():
         print(line, file=out)
     what = "sizes" if args.no_checksums else "sizes and sha256"
-    print(f"{len(report.ok)} of {len(m)} files match the manifest ({what})", file=out)
+    print(f"{len(report.ok)} of {len(records)} files match {_what(records)} ({what})", file=out)
     return 0 if report else 1
 
 
 def reproduce(args, out):
     from ..archive.fetch import reproduce
+    from ..provenance import read_records
 
     _configure(args)
+    records = read_records(args.manifest)
     with sigterm_interrupts():
         result, report = reproduce(
-            args.manifest,
+            records,
             args.out,
             server=args.server,
             parallel=args.parallel,
@@ -261,7 +270,7 @@ def reproduce(args, out):
     for line in report.lines():
         print(line, file=out)
     print(
-        f"{len(report.ok)} files verified identical to the manifest"
+        f"{len(report.ok)} files verified identical to {_what(records)}"
         + (f"; {len(report.problems)} not" if report.problems else ""),
         file=out,
     )

@@ -180,6 +180,7 @@ _OPTIONS = {
     "max_observations": "--max-observations",
     "parallel": "--parallel",
     "download_dir": "--out",
+    "out_dir": "--out",
     "manifest": "--manifest",
 }
 

@@ -144,23 +144,29 @@ def build_parser():
 
     p = sub.add_parser(
         "verify",
-        help="check the files of a manifest against the disk",
-        description="Check every file's size and SHA-256 against a manifest; "
-        "exit 1 listing what is missing or wrong.",
+        help="check the files of a manifest or a Jdaviz session against the disk",
+        description="Check every file's size and SHA-256 against a manifest, or against a "
+        "Jdaviz session (analysis.json, from glue_mast.save_session; each file once, where "
+        "the session records it); exit 1 listing what is missing or wrong.",
     )
-    p.add_argument("manifest", metavar="MANIFEST")
+    p.add_argument("manifest", metavar="MANIFEST", help="a manifest or a Jdaviz session")
     p.add_argument("--no-checksums", action="store_true", help="check sizes only")
 
     p = sub.add_parser(
         "reproduce",
         parents=[common],
-        help="re-fetch what a manifest lists and is missing or wrong",
+        help="re-fetch what a manifest or a Jdaviz session lists and is missing or wrong",
         description="Re-fetch the files of a manifest that are missing or "
         "wrong, from the server it records (or --server), and check "
-        "that every file ends with the recorded SHA-256.",
+        "that every file ends with the recorded SHA-256. A Jdaviz session's files are "
+        "fetched into --out DIR, which it needs, with a manifest DIR/manifest.json.",
     )
-    p.add_argument("manifest", metavar="MANIFEST")
-    p.add_argument("--out", metavar="DIR", help="put the files here instead of beside the manifest")
+    p.add_argument("manifest", metavar="MANIFEST", help="a manifest or a Jdaviz session")
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="put the files here instead of beside the manifest (needed for a session)",
+    )
     p.add_argument("--parallel", type=int, metavar="N", help="files at once (default 8)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 

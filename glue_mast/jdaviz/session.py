@@ -20,11 +20,11 @@ import json
 from pathlib import Path
 
 from ..errors import InputError
+from ..provenance.session_files import JDAVIZ_SESSION_SCHEMA as SCHEMA
+from ..provenance.session_files import file_records, read_jdaviz_session
 from .loading import FILE_KEY, PROVENANCE_KEY, ReadDataset, load_datasets
 
 __all__ = ["SCHEMA", "restore_session", "save_session"]
-
-SCHEMA = "glue-mast/jdaviz-session/1"
 _LIMITS = ("x_min", "x_max", "y_min", "y_max")
 
 
@@ -137,22 +137,6 @@ def _plugin_state(helper):
     }
 
 
-def _read_session(path):
-    path = Path(path)
-    try:
-        session = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"There is no session at {path}.") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path} is not a glue-mast Jdaviz session ({exc}).") from None
-    if not isinstance(session, dict) or session.get("schema") != SCHEMA:
-        raise InputError(
-            f"{path} is not a glue-mast Jdaviz session (schema {SCHEMA!r}); a glue session "
-            "(.glu) is restored with glue_mast.restore_session"
-        )
-    return session
-
-
 def _files_on_disk(records):
     """``{dataURI: path}``: each file where it was, or fetched again; SHA-256 checked."""
     from .. import config, fetch
@@ -161,14 +145,20 @@ def _files_on_disk(records):
 
     found, missing = {}, []
     for record in records.values():
-        file = Path(record.get("path") or "")
-        if file.is_file() and (not record.get("sha256") or sha256_of(file) == record["sha256"]):
+        file = Path(record["path"]) if record["path"] else None
+        if (
+            file is not None
+            and file.is_file()
+            and (not record.get("sha256") or sha256_of(file) == record["sha256"])
+        ):
             found[record["dataURI"]] = file
         else:
             missing.append(record)
     if missing:
-        rows = [{k: v for k, v in r.items() if k not in ("path", "sha256", "label")}
-                for r in missing]
+        rows = [
+            {k: v for k, v in r.items() if k not in ("path", "sha256", "label", "labels")}
+            for r in missing
+        ]
         # The recorded SHA-256 is insisted on by the fetch itself: other bytes never take
         # their final name, nor a place in the cache's manifest.
         expected = {r["dataURI"]: {"sha256": r.get("sha256"), "size": r.get("size")}
@@ -198,13 +188,14 @@ def restore_session(path, app=None):
     """
     from .. import io
 
-    session = _read_session(path)
+    session = read_jdaviz_session(path)
+    # The same records, resolved the same way, as `glue-mast verify` checks.
+    records = {r["dataURI"]: r for r in file_records(session, path)}
     if app is None:
         import jdaviz
 
         app = jdaviz.App()
     helper = _helper(app)
-    records = {d["file"]["dataURI"]: d["file"] for d in session["datasets"]}
     files = _files_on_disk(records)
     contents = {uri: io.read(file) for uri, file in files.items()}
     datasets = []

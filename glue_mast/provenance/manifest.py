@@ -117,12 +117,21 @@ class VerifyReport:
     unreadable: list = field(default_factory=list)
     #: Datasets whose path leads out of the manifest's directory (through a link): not read.
     outside: list = field(default_factory=list)
+    #: Files whose record cannot vouch for them: a Jdaviz session's file recorded with no
+    #: SHA-256 (or, for a check of sizes only, no size). A manifest records a checksum for
+    #: every file whose bytes were checked, and lists none here.
+    unchecked: list = field(default_factory=list)
 
     @property
     def problems(self):
-        """Datasets that are missing, wrong, or outside the manifest's directory."""
+        """Datasets that are missing, wrong, outside the manifest's directory, or unchecked."""
         return (
-            self.missing + self.wrong_size + self.wrong_checksum + self.unreadable + self.outside
+            self.missing
+            + self.wrong_size
+            + self.wrong_checksum
+            + self.unreadable
+            + self.outside
+            + self.unchecked
         )
 
     def __bool__(self):
@@ -141,13 +150,15 @@ class VerifyReport:
             f"outside the directory: {d['path']} (leads to {d['target']}); not read"
             for d in self.outside
         ]
+        out += [f"not checked: {d['path']} ({d['reason']})" for d in self.unchecked]
         return out
 
     def __repr__(self):
         return (
             f"<VerifyReport {len(self.ok)} ok, {len(self.missing)} missing, "
             f"{len(self.wrong_size)} wrong size, {len(self.wrong_checksum)} wrong checksum, "
-            f"{len(self.unreadable)} unreadable, {len(self.outside)} outside>"
+            f"{len(self.unreadable)} unreadable, {len(self.outside)} outside, "
+            f"{len(self.unchecked)} unchecked>"
         )
 
 

@@ -87,3 +87,25 @@ def test_not_a_session(tmp_path):
     path.write_text('{"schema": "something else"}')
     with pytest.raises(InputError, match="is not a glue-mast Jdaviz session"):
         restore_session(path, app=jdaviz.App())
+
+
+def test_a_relative_path_is_read_relative_to_the_session(
+    loaded, local_mast, tmp_path, monkeypatch
+):
+    path = save_session(loaded, tmp_path / "work" / "analysis.json")
+    session = json.loads(path.read_text())
+    kept = tmp_path / "work" / "data"  # the files moved beside the session, out of the cache
+    kept.mkdir()
+    for saved in session["datasets"]:
+        file = Path(saved["file"]["path"])
+        if file.exists():
+            file.rename(kept / file.name)
+        saved["file"]["path"] = f"data/{file.name}"
+    path.write_text(json.dumps(session))
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")  # not the session's directory
+    local_mast.clear_log()
+    restored = restore_session(path)
+    assert _downloads(local_mast) == []
+    file = restored._app.data_collection["HST COS/FUV LB4M01010 FUVA"].meta[FILE_KEY]
+    assert file == str(kept / "lb4m01010_x1dsum.fits")

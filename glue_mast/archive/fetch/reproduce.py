@@ -1,4 +1,6 @@
-"""Re-fetch exactly the files a manifest describes, and prove it with their checksums."""
+"""Re-fetch exactly the files a manifest or a Jdaviz session describes, and prove it with
+their checksums.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +10,11 @@ from ... import config
 from ...errors import InputError
 from ...provenance.entries import check_entries
 from ...provenance.manifest import Manifest
-from .plan import plan
+from ...provenance.session_files import SessionFiles, read_records
+from .plan import plan, previous_manifest
 from .run import run_files
 
-__all__ = ["reproduce"]
+__all__ = ["SESSION_MANIFEST_NAME", "reproduce", "reproduce_session"]
 
 
 def reproduce(
@@ -27,6 +30,10 @@ def reproduce(
 ):
     """Make ``out_dir`` hold exactly the files of ``manifest``, fetching what is missing or wrong.
 
+    ``manifest`` may also be a Jdaviz session (``analysis.json``, from
+    ``glue_mast.save_session``): its files are fetched into ``out_dir``, which must then be
+    given (see :func:`reproduce_session`).
+
     Files already present with the recorded size and SHA-256 cost nothing; the others are
     fetched from their dataURIs and must arrive with the recorded SHA-256, or they are not
     given their final names. A manifest is written in ``out_dir`` (the same one, updated, when
@@ -34,9 +41,9 @@ def reproduce(
 
     Parameters
     ----------
-    manifest : path-like or `Manifest`
+    manifest : path-like, `Manifest` or `~glue_mast.provenance.SessionFiles`
     out_dir : path-like, optional
-        Where the files go; default the manifest's directory.
+        Where the files go; default the manifest's directory (a session has none).
     server : str, optional
         MAST base URL; default the one the manifest records (where the files came from).
 
@@ -46,8 +53,19 @@ def reproduce(
     report : `~glue_mast.provenance.VerifyReport`
         The new manifest verified against the disk afterwards.
     """
-
-    m = manifest if isinstance(manifest, Manifest) else Manifest.read(manifest)
+    options = dict(
+        server=server,
+        parallel=parallel,
+        progress=progress,
+        token=token,
+        retries=retries,
+        backoff=backoff,
+    )
+    if not isinstance(manifest, (Manifest, SessionFiles)):
+        manifest = read_records(manifest)
+    if isinstance(manifest, SessionFiles):
+        return reproduce_session(manifest, out_dir, **options)
+    m = manifest
     if not len(m):
         raise InputError(f"{m.path} lists no files to reproduce")
     source_root = m.path.parent
@@ -102,4 +120,126 @@ def reproduce(
     for record in originals:
         if record["dataURI"] not in have:
             report.missing.append(dict(record, path=expected[record["dataURI"]]["path"]))
+    return result, report
+
+
+#: The name of the manifest :func:`reproduce_session` writes in its directory.
+SESSION_MANIFEST_NAME = "manifest.json"
+
+
+def reproduce_session(
+    session,
+    out_dir,
+    *,
+    server=None,
+    parallel=None,
+    progress=False,
+    token=None,
+    retries=None,
+    backoff=1.0,
+):
+    """Fetch every file of a Jdaviz session into ``out_dir``, insisting on its SHA-256.
+
+    The files go in the layout of a fetch (``DIR/<collection>/<obs_id>/<file>``), with a
+    manifest ``DIR/manifest.json`` (merged with one already there) that ``verify`` checks.
+    Files already there with the session's SHA-256 cost nothing; the others must arrive with
+    it, or they are not given their final names.
+
+    The directory must be given: the session records its files where they were fetched,
+    anywhere on the disk, and a session file is not trusted to name places to write.
+    (Restoring a session fetches what it is missing into the download cache by itself.)
+
+    Parameters
+    ----------
+    session : path-like or `~glue_mast.provenance.SessionFiles`
+    out_dir : path-like
+    server : str, optional
+        MAST base URL; default the one the session's datasets record.
+
+    Returns
+    -------
+    result : `~glue_mast.archive.fetch.FetchResult`
+    report : `~glue_mast.provenance.VerifyReport`
+        The new manifest verified against the disk afterwards, against the session: a file
+        the session records no SHA-256 for is ``unchecked`` (its bytes may not be the ones
+        the session was made from), one that could not be fetched is ``missing``.
+    """
+    s = session if isinstance(session, SessionFiles) else SessionFiles(session)
+    if out_dir is None:
+        raise InputError(
+            f"{s.path.name} is a Jdaviz session, whose files are recorded where they were "
+            "fetched: give the directory to fetch them into (restoring the session fetches "
+            "what it is missing into the download cache by itself)",
+            field="out_dir",
+        )
+    if not len(s):
+        raise InputError(f"{s.path} lists no files to reproduce")
+    out = Path(out_dir).resolve()
+    manifest_path = out / SESSION_MANIFEST_NAME
+    if manifest_path == s.path:
+        raise InputError(
+            f"{s.path} is the session itself: fetching into {out} would replace it with the "
+            "directory's manifest; choose another directory",
+            field="out_dir",
+            value=str(out_dir),
+        )
+    server = server or s.server or config.current_server()
+    records, expected = [], {}
+    for record in s.records:
+        row = {
+            k: v
+            for k, v in record.items()
+            if k not in ("path", "sha256", "labels", "downloaded", "listed_size")
+        }
+        row["label"] = " | ".join(record["labels"]) or record.get("label")
+        records.append(row)
+        expected[record["dataURI"]] = {"sha256": record.get("sha256"), "size": record.get("size")}
+    existing = previous_manifest(manifest_path)  # refused, not overwritten, if not a manifest
+    fetch_plan = plan(
+        records,
+        out,
+        token=token,
+        expected=expected,
+        server=server,
+        previous=existing,
+        reserved=(s.path.name,) if s.path.parent == out else (),
+    )
+    fresh = Manifest(
+        server=server,
+        queries=s.queries,
+        path=manifest_path,
+        extra={"reproduced_from": {"session": str(s.path), "created": s.created}},
+    )
+    result = run_files(
+        fetch_plan.to_fetch,
+        fetch_plan.cached,
+        fetch_plan.skipped,
+        out,
+        manifest=manifest_path,
+        previous=fresh,
+        parallel=parallel,
+        progress=progress,
+        token=token,
+        retries=retries,
+        backoff=backoff,
+        queries=s.queries,
+        server=server,
+    )
+    reproduced = Manifest.read(manifest_path)
+    report = reproduced.verify()
+    # Judged against the session: what it lists but the new manifest lacks (skipped, failed)
+    # is missing, and a file it records no SHA-256 for may hold other bytes than it did.
+    have = {d["dataURI"] for d in reproduced.datasets}
+    planned = {
+        f.uri: f.path for f in [*fetch_plan.to_fetch, *fetch_plan.cached, *fetch_plan.skipped]
+    }
+    unverified = {r["dataURI"] for r in s.records if not r.get("sha256")}
+    for record in s.records:
+        if record["dataURI"] not in have:
+            where = planned[record["dataURI"]].relative_to(out).as_posix()
+            report.missing.append(dict(record, path=where))
+    for d in list(report.ok):
+        if d["dataURI"] in unverified:
+            report.ok.remove(d)
+            report.unchecked.append(dict(d, reason="the session records no sha256 to insist on"))
     return result, report

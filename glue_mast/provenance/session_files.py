@@ -1,0 +1,272 @@
+"""The files a Jdaviz session was built from, read from its JSON alone, and checked on disk.
+
+A Jdaviz session (schema :data:`JDAVIZ_SESSION_SCHEMA`, written by
+``glue_mast.jdaviz.session.save_session``) records for each dataset the MAST record of the
+file it came from: dataURI, size, SHA-256 and the path it had. Several datasets can share one
+file (the two segments of a COS spectrum, the orders of a STIS echelle), so the session's
+files are those records, one per dataURI, with the labels of the datasets read from each:
+:class:`SessionFiles`. They are what restoring the session reads, what ``verify`` checks and
+what ``reproduce`` fetches again.
+
+Unlike a manifest's, a session's paths are where the files were fetched (the download cache,
+or a directory given to the fetch), not below the session: save_session writes them absolute;
+a relative one is taken relative to the session's directory.
+
+:func:`read_records` reads a file that is either a manifest or a Jdaviz session, and says in
+one line what it expected when it is neither. This module reads JSON only: it imports no
+viewer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+from ..errors import InputError
+from ..util import sha256_of
+from .entries import ManifestError
+from .manifest import SCHEMA as MANIFEST_SCHEMA
+from .manifest import VerifyReport
+
+__all__ = [
+    "JDAVIZ_SESSION_SCHEMA",
+    "SessionFiles",
+    "file_records",
+    "read_jdaviz_session",
+    "read_records",
+]
+
+#: Schema of the Jdaviz session written by ``glue_mast.jdaviz.session.save_session``.
+JDAVIZ_SESSION_SCHEMA = "glue-mast/jdaviz-session/1"
+_JDAVIZ_PREFIX = "glue-mast/jdaviz-session/"
+_MANIFEST_PREFIX = "glue-mast/manifest/"
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
+
+
+def _load_json(path, what):
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"There is no {what} at {path}.", field="path", value=str(path)) from None
+    except RecursionError:
+        raise InputError(f"{path} is not a {what} (nested too deeply)") from None
+    except (OSError, ValueError) as exc:  # ValueError: bad UTF-8, JSON, or a huge number
+        raise InputError(f"{path} is not a {what} ({exc})", field="path", value=str(path)) from None
+
+
+def _schema(data):
+    return str(data.get("schema", "")) if isinstance(data, dict) else ""
+
+
+def _check_version(path, data):
+    if data["schema"] != JDAVIZ_SESSION_SCHEMA:
+        raise InputError(
+            f"{path} has schema {data['schema']}; this glue-mast reads "
+            f"{JDAVIZ_SESSION_SCHEMA}: upgrade glue-mast"
+        )
+
+
+def read_jdaviz_session(path):
+    """The JSON of the Jdaviz session at ``path``, checked to be one.
+
+    Raises
+    ------
+    InputError
+        No such file, not JSON, or not a glue-mast Jdaviz session (or of a later version).
+    """
+    data = _load_json(path, "glue-mast Jdaviz session")
+    if not _schema(data).startswith(_JDAVIZ_PREFIX):
+        raise InputError(
+            f"{path} is not a glue-mast Jdaviz session (schema {JDAVIZ_SESSION_SCHEMA!r}); a "
+            "glue session (.glu) is restored with glue_mast.restore_session",
+            field="path",
+            value=str(path),
+        )
+    _check_version(path, data)
+    return data
+
+
+def file_records(session, path):
+    """The records of the files a Jdaviz session's datasets came from, one per dataURI.
+
+    Parameters
+    ----------
+    session : dict
+        The session's JSON (:func:`read_jdaviz_session`).
+    path : path-like
+        Where the session is: a relative path in it is relative to its directory.
+
+    Returns
+    -------
+    list of dict
+        Copies of the datasets' ``file`` records in the session's order, the first of each
+        dataURI, with ``path`` absolute (None if none was recorded), ``sha256`` lower-case
+        and ``labels`` the labels of the datasets read from the file.
+
+    Raises
+    ------
+    ManifestError
+        One line per dataset whose record cannot be used.
+    """
+    root = Path(path).resolve().parent
+    datasets = session.get("datasets")
+    if not isinstance(datasets, list):
+        raise InputError(f"{path}: 'datasets' is not a list of records")
+    records, problems = {}, []
+    for index, dataset in enumerate(datasets):
+        label = dataset.get("label") if isinstance(dataset, dict) else None
+        where = f"{path}: dataset {index}" + (f" ({label!r})" if isinstance(label, str) else "")
+        try:
+            record = _check_record(dataset, root)
+        except _Bad as bad:
+            problems.append(f"{where}: {bad}")
+            continue
+        kept = records.setdefault(record["dataURI"], dict(record, labels=[]))
+        if isinstance(label, str) and label not in kept["labels"]:
+            kept["labels"].append(label)
+    if problems:
+        raise ManifestError(problems)
+    return list(records.values())
+
+
+class _Bad(Exception):
+    pass
+
+
+def _check_record(dataset, root):
+    if not isinstance(dataset, dict):
+        raise _Bad(f"not a record (a JSON object) but a {type(dataset).__name__}")
+    record = dataset.get("file")
+    if not isinstance(record, dict):
+        raise _Bad("no 'file' record (the MAST record of the file it came from)")
+    record = dict(record)
+    uri = record.get("dataURI")
+    if not isinstance(uri, str) or not uri.strip():
+        raise _Bad("no dataURI (the MAST URI the file is fetched from)")
+    size = record.get("size")
+    if size is not None and (type(size) is not int or size < 0):
+        raise _Bad(f"size {size!r} is not a whole number of bytes")
+    sha = record.get("sha256")
+    if sha is not None:
+        if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
+            raise _Bad(f"sha256 {sha!r} is not 64 hex digits")
+        record["sha256"] = sha.lower()
+    value = record.get("path")
+    if value in (None, ""):
+        record["path"] = None
+    elif not isinstance(value, str) or "\0" in value:
+        raise _Bad(f"the path {value!r} is not a file name")
+    else:
+        record["path"] = os.fspath(root / value)
+    return record
+
+
+class SessionFiles:
+    """The files of a Jdaviz session (see the module's documentation).
+
+    Parameters
+    ----------
+    path : path-like
+        The session file.
+    session : dict, optional
+        Its JSON, if already read.
+    """
+
+    def __init__(self, path, session=None):
+        self.path = Path(path).resolve()
+        session = read_jdaviz_session(path) if session is None else session
+        self.created = session.get("created")
+        self.records = file_records(session, path)
+        self.servers, self.queries = [], []
+        for dataset in session["datasets"]:
+            meta = dataset.get("provenance")
+            if not isinstance(meta, dict):
+                continue
+            if isinstance(meta.get("server"), str) and meta["server"] not in self.servers:
+                self.servers.append(meta["server"])
+            for query in meta.get("queries") or []:
+                if isinstance(query, dict) and query not in self.queries:
+                    self.queries.append(query)
+
+    @property
+    def server(self):
+        """The server the files came from (the first, if several), or None."""
+        return self.servers[0] if self.servers else None
+
+    def __len__(self):
+        return len(self.records)
+
+    def __repr__(self):
+        return f"<SessionFiles of {self.path}: {len(self)} files>"
+
+    def verify(self, *, checksums=True):
+        """Check every file where the session records it: present, size and SHA-256.
+
+        A file whose record has no SHA-256 (with ``checksums``), or no size (without), is
+        not ``ok`` but ``unchecked``: what it holds cannot be told from the record.
+
+        Returns
+        -------
+        `~glue_mast.provenance.VerifyReport`
+            Paths as the session resolves them (absolute).
+        """
+        report = VerifyReport()
+        for record in self.records:
+            shown = dict(record, path=record["path"] or "(no path recorded)")
+            if record["path"] is None:
+                report.missing.append(shown)
+                continue
+            try:
+                path = Path(record["path"]).resolve()
+                if not path.is_file():
+                    report.missing.append(shown)
+                elif record.get("size") is not None and path.stat().st_size != record["size"]:
+                    report.wrong_size.append(shown)
+                elif checksums and not record.get("sha256"):
+                    report.unchecked.append(dict(shown, reason="the session records no sha256"))
+                elif checksums and sha256_of(path) != record["sha256"]:
+                    report.wrong_checksum.append(shown)
+                elif not checksums and record.get("size") is None:
+                    report.unchecked.append(dict(shown, reason="the session records no size"))
+                else:
+                    report.ok.append(shown)
+            except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
+                reason = getattr(exc, "strerror", None) or str(exc)
+                report.unreadable.append(dict(shown, reason=reason))
+        return report
+
+
+def read_records(path):
+    """A manifest or a Jdaviz session's files, whichever ``path`` is.
+
+    Returns
+    -------
+    `~glue_mast.provenance.Manifest` or `SessionFiles`
+        Both have ``verify(checksums=...)`` and a length (the files).
+
+    Raises
+    ------
+    InputError
+        The file is neither, naming it and what was expected.
+    """
+    from .manifest import Manifest
+
+    data = _load_json(path, "glue-mast manifest or Jdaviz session")
+    schema = _schema(data)
+    if schema.startswith(_MANIFEST_PREFIX):
+        return Manifest.read(path)
+    if schema.startswith(_JDAVIZ_PREFIX):
+        _check_version(path, data)
+        return SessionFiles(path, data)
+    hint = ""
+    if isinstance(data, dict) and "__main__" in data:  # glue's own session JSON
+        name = Path(path).stem + ".provenance.json"
+        hint = f"; it is a glue session, whose files its manifest {name} beside it lists"
+    raise InputError(
+        f"{path} is neither a glue-mast manifest (schema {MANIFEST_SCHEMA!r}) nor a glue-mast "
+        f"Jdaviz session (schema {JDAVIZ_SESSION_SCHEMA!r}){hint}",
+        field="path",
+        value=str(path),
+    )
