@@ -12,6 +12,13 @@ glue-mast writes a session manifest, plain JSON (schema :data:`SCHEMA`):
 :func:`restore_session` builds a new app with the same datasets under the same labels: each
 file is read from where it was when its size and SHA-256 still match, otherwise fetched again
 from its dataURI into the download cache and checked against the recorded SHA-256.
+
+The paths are written absolute (the files are in the download cache, not beside the session);
+one made relative is relative to the session's directory. The file records are read, and
+resolved, by :mod:`glue_mast.provenance.session_files`, as ``glue-mast verify`` and
+``glue-mast reproduce`` read them: the session is its own provenance manifest, so no
+``analysis.provenance.json`` is written beside it (a manifest lists only files below its own
+directory).
 """
 
 from __future__ import annotations
