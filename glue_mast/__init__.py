@@ -9,7 +9,8 @@ The public API (see the documentation for each):
 - :func:`fetch` -- parallel, resumable, verified downloads with a provenance manifest;
 - :func:`start_fetch` -- the same in the background: a cancellable
   `~glue_mast.archive.fetch.FetchJob` with progress events, into the download cache by default;
-- :class:`Manifest`, :func:`reproduce` -- check files against a manifest, re-fetch them;
+- :class:`Manifest`, :func:`reproduce` -- check files against a manifest, re-fetch them (a
+  Jdaviz session's too);
 - :func:`collections` -- the collections the server holds;
 - :func:`load` -- fetched spectra and light curves into glue, labelled, described and linked;
 - :func:`save_session`, :func:`restore_session` -- a glue session with its provenance manifest.
