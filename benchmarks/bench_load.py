@@ -130,7 +130,7 @@ def load_breakdown(manifest):
     from glue.core import DataCollection
 
     from glue_mast.glue.links import link_datasets
-    from glue_mast.glue.load import add_datasets, read_datasets
+    from glue_mast.glue.loading import add_datasets, read_datasets
 
     gc.collect()
     t0 = time.perf_counter()

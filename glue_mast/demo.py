@@ -137,7 +137,7 @@ def _glue_step(out, result, out_dir):
     """
     from glue.core import DataCollection
 
-    from .glue.load import load
+    from .glue.loading import load
     from .glue.session import restore_session, save_session
 
     _step(out, "Load into glue: one dataset per spectrum, segment or order, linked")

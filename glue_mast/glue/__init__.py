@@ -24,8 +24,8 @@ __all__ = [
 ]
 
 _LAZY = {
-    "load": ("glue_mast.glue.load", "load"),
-    "LoadedDatasets": ("glue_mast.glue.load", "LoadedDatasets"),
+    "load": ("glue_mast.glue.loading", "load"),
+    "LoadedDatasets": ("glue_mast.glue.loading", "LoadedDatasets"),
     "save_session": ("glue_mast.glue.session", "save_session"),
     "restore_session": ("glue_mast.glue.session", "restore_session"),
     "session_manifest": ("glue_mast.glue.session", "session_manifest"),
