@@ -156,7 +156,9 @@ def read_datasets(fetched):
 
     paths, manifest = _sources(fetched)
     datasets, choices = [], []
-    problems = _not_fetched(fetched) if hasattr(fetched, "outcomes") else []
+    # Files the fetch skipped or failed: the fetch reported them; they are problems, not logged.
+    not_fetched = _not_fetched(fetched) if hasattr(fetched, "outcomes") else []
+    problems = []
     for path in sorted({p.resolve() for p in paths}):
         loaded, trouble = _read_one(path)
         problems.extend(trouble)
@@ -171,7 +173,7 @@ def read_datasets(fetched):
             choices.append(label_choices(record, meta.get("header"), meta.get("part"), path))
     for problem in problems:
         logger.warning("%s", problem.message)
-    return ReadDatasets(datasets, choices, problems, manifest)
+    return ReadDatasets(datasets, choices, not_fetched + problems, manifest)
 
 
 def add_datasets(read, data_collection=None, link=True):
