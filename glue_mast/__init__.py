@@ -59,7 +59,7 @@ _LAZY = {
     "Manifest": ("glue_mast.provenance.manifest", "Manifest"),
     "reproduce": ("glue_mast.archive.fetch", "reproduce"),
     "observation_fields": ("glue_mast.archive", "observation_fields"),
-    "load": ("glue_mast.glue.load", "load"),
+    "load": ("glue_mast.glue.loading", "load"),
     "save_session": ("glue_mast.sessions", "save_session"),
     "restore_session": ("glue_mast.sessions", "restore_session"),
     "session_manifest": ("glue_mast.glue.session", "session_manifest"),

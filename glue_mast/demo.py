@@ -137,7 +137,7 @@ def _glue_step(out, result, out_dir):
     """
     from glue.core import DataCollection
 
-    from .glue.load import load
+    from .glue.loading import load
     from .glue.session import restore_session, save_session
 
     _step(out, "Load into glue: one dataset per spectrum, segment or order, linked")
@@ -148,7 +148,7 @@ def _glue_step(out, result, out_dir):
         unit = data.get_component(axis).units if axis is not None else ""
         print(f"  {data.label}  ({data.shape[0]} points, {unit})", file=out)
     for problem in loaded.problems:
-        print(f"  not loaded: {problem}", file=out)
+        print(f"  {problem}", file=out)
     print(
         f"{len(loaded)} datasets, {len(loaded.links)} unit-aware spectral-axis links",
         file=out,

@@ -47,6 +47,8 @@ _PRODUCT_NAME = re.compile(
 MANIFEST_LEVELS = 4
 MANIFEST_NAME = "manifest.json"
 
+#: ``{manifest path: (mtime_ns, size, Manifest or None)}``: each manifest read again only when
+#: it changed, and one entry per manifest however often it is rewritten.
 _manifests: dict = {}
 
 
@@ -77,17 +79,20 @@ def is_mast_product(path, **kwargs):
 
 
 def _read_manifest(path):
+    """The manifest at ``path`` (read again only when it changed), or None if it is not one."""
     from ..errors import InputError
     from ..provenance.manifest import Manifest
 
     stat = path.stat()
-    key = (os.fspath(path), stat.st_mtime_ns, stat.st_size)
-    if key not in _manifests:
+    when = (stat.st_mtime_ns, stat.st_size)
+    known = _manifests.get(os.fspath(path))
+    if known is None or known[:2] != when:
         try:
-            _manifests[key] = Manifest.read(path)
+            manifest = Manifest.read(path)
         except InputError:
-            _manifests[key] = None
-    return _manifests[key]
+            manifest = None
+        known = _manifests[os.fspath(path)] = (*when, manifest)
+    return known[2]
 
 
 def find_manifest_record(path, manifest=None):
@@ -100,14 +105,16 @@ def find_manifest_record(path, manifest=None):
         Look here first; otherwise in ``manifest.json`` beside the file and above it.
     """
     path = Path(path).resolve()
-    if manifest is not None and manifest.dataset_for(path) is not None:
-        return manifest, manifest.dataset_for(path)
+    record = manifest.dataset_for(path) if manifest is not None else None
+    if record is not None:
+        return manifest, record
     for folder in list(path.parents)[:MANIFEST_LEVELS]:
         candidate = folder / MANIFEST_NAME
         if candidate.is_file():
             found = _read_manifest(candidate)
-            if found is not None and found.dataset_for(path) is not None:
-                return found, found.dataset_for(path)
+            record = found.dataset_for(path) if found is not None else None
+            if record is not None:
+                return found, record
     return None, None
 
 
@@ -134,7 +141,14 @@ def read_mast_product(path, **kwargs):
     """
     from ..errors import UnreadableProduct
     from ..io import read
-    from .data import content_to_data, describe, label_choices, part_of, unique_labels
+    from .data import (
+        content_to_data,
+        describe,
+        file_provenance,
+        label_choices,
+        part_of,
+        unique_labels,
+    )
 
     items = read(path)
     manifest, record = find_manifest_record(path)
@@ -160,6 +174,7 @@ def read_mast_product(path, **kwargs):
         else:
             warnings.warn(message, SkippedContent, stacklevel=2)
     wanted = [label_choices(record, item.header, part_of(item, data), path) for data, item in made]
+    of_file = file_provenance(record, manifest) if record is not None else None
     for (data, item), label in zip(made, unique_labels(wanted), strict=True):
-        describe(data, label=label, record=record, manifest=manifest, item=item)
+        describe(data, label=label, record=record, manifest=manifest, item=item, of_file=of_file)
     return [data for data, _ in made]

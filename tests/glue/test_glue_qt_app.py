@@ -31,7 +31,7 @@ def test_glue_qt_links_saves_and_restores_with_a_profile_viewer(glue_app, fetche
     from glue_qt.viewers.profile import ProfileViewer
 
     from glue_mast.glue.links import SpectralAxisLink
-    from glue_mast.glue.load import read_datasets
+    from glue_mast.glue.loading import read_datasets
 
     read = read_datasets(fetched_tw_hya)
     glue_app.add_datasets(read.datasets)  # glue-qt runs the autolinkers here

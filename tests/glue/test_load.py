@@ -176,7 +176,7 @@ def test_load_refuses_what_is_not_a_fetch():
 def test_read_in_a_worker_thread_then_add(fetched_tw_hya):
     from concurrent.futures import ThreadPoolExecutor
 
-    from glue_mast.glue.load import add_datasets, read_datasets
+    from glue_mast.glue.loading import add_datasets, read_datasets
 
     with ThreadPoolExecutor(1) as pool:
         read = pool.submit(read_datasets, fetched_tw_hya).result()
@@ -186,11 +186,13 @@ def test_read_in_a_worker_thread_then_add(fetched_tw_hya):
     assert [d.label for d in dc] == TW_HYA_LABELS and len(loaded.links) == 2
 
 
-def test_files_a_fetch_skipped_are_reported(fetch_from_archive, tmp_path):
+def test_files_a_fetch_skipped_are_reported(fetch_from_archive, tmp_path, caplog):
     # LF7Z01010 is exclusive access: without a token its two files are skipped
     fetched = fetch_from_archive("TW Hya", tmp_path / "f", ["LF7Z01010", "swp54419"])
     assert len(fetched.skipped) == 2
-    loaded = glue_mast.load(fetched)
+    with caplog.at_level("WARNING", logger="glue_mast"):
+        loaded = glue_mast.load(fetched)
+    assert caplog.messages == []  # the fetch said so already: problems, not warnings again
     assert [d.label for d in loaded] == ["IUE SWP swp54419"]
     assert sorted(p.path.name for p in loaded.problems) == [
         "lf7z01010_x1dsum.fits",
@@ -199,3 +201,13 @@ def test_files_a_fetch_skipped_are_reported(fetch_from_archive, tmp_path):
     assert loaded.problems[0].message.startswith(
         f"{loaded.problems[0].path.name} was not loaded: it was skipped: "
     )
+
+
+def test_glue_mast_glue_load_stays_the_function_once_its_module_is_imported():
+    import importlib
+
+    import glue_mast.glue
+
+    importlib.import_module("glue_mast.glue.loading")
+    glue_mast.load  # noqa: B018 - the top-level name, imported lazily
+    assert callable(glue_mast.glue.load) and glue_mast.glue.load is glue_mast.load

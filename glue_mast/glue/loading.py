@@ -150,27 +150,30 @@ def read_datasets(fetched):
     -------
     ReadDatasets
     """
-    from .data import describe, label_choices
+    from .data import describe, file_provenance, label_choices
     from .factory import find_manifest_record
     from .links import META_KEY
 
     paths, manifest = _sources(fetched)
     datasets, choices = [], []
-    problems = _not_fetched(fetched) if hasattr(fetched, "outcomes") else []
+    # Files the fetch skipped or failed: the fetch reported them; they are problems, not logged.
+    not_fetched = _not_fetched(fetched) if hasattr(fetched, "outcomes") else []
+    problems = []
     for path in sorted({p.resolve() for p in paths}):
         loaded, trouble = _read_one(path)
         problems.extend(trouble)
+        # The given manifest first: it may not be the one beside the file.
+        listing, record = find_manifest_record(path, manifest) if loaded else (None, None)
+        of_file = file_provenance(record, listing) if record is not None else None
         for data in loaded:
-            # The given manifest first: it may not be the one beside the file.
-            listing, record = find_manifest_record(path, manifest)
             if record is not None:
-                describe(data, label=data.label, record=record, manifest=listing)
+                describe(data, label=data.label, record=record, manifest=listing, of_file=of_file)
             meta = data.meta.setdefault(META_KEY, {})
             datasets.append(data)
             choices.append(label_choices(record, meta.get("header"), meta.get("part"), path))
     for problem in problems:
         logger.warning("%s", problem.message)
-    return ReadDatasets(datasets, choices, problems, manifest)
+    return ReadDatasets(datasets, choices, not_fetched + problems, manifest)
 
 
 def add_datasets(read, data_collection=None, link=True):
@@ -199,8 +202,9 @@ def add_datasets(read, data_collection=None, link=True):
     for data, label in zip(read.datasets, labels, strict=True):
         data.label = label
         data.meta[META_KEY]["label"] = label
+    # Linked first, added second: glue's link manager updates once, when they are added.
+    links = link_datasets(data_collection, adding=read.datasets) if link else []
     data_collection.extend(read.datasets)
-    links = link_datasets(data_collection) if link else []
     return LoadedDatasets(
         read.datasets,
         data_collection=data_collection,
