@@ -180,6 +180,16 @@ def test_load_selected_with_nothing_selected_loads_the_page_spectra(app, plg, lo
     links = app._app.data_collection.external_links
     assert len(links) >= len(labels) - 1
     assert plg.manifest is not None and len(plg.manifest.datasets) == 4
+    # every spectrum is in view, the strongest line (Lyman alpha) too, not only the first
+    import numpy as np
+
+    (state,) = [v.state for v in app._app._viewer_store.values()]
+    fluxes = [np.asarray(app.get_data(label).flux.value) for label in labels]
+    waves = [np.asarray(app.get_data(label).spectral_axis.value) for label in labels]
+    assert state.y_min <= min(np.nanmin(f) for f in fluxes)
+    assert state.y_max >= max(np.nanmax(f) for f in fluxes)
+    assert state.x_min <= min(w.min() for w in waves)
+    assert state.x_max >= max(w.max() for w in waves)
 
 
 def test_fetch_reports_progress_and_writes_the_manifest(plg, local_mast, tmp_path):
