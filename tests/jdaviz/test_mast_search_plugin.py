@@ -344,3 +344,24 @@ def test_with_a_token_exclusive_files_are_fetched_and_the_note_says_so(plg, loca
     assert sorted(r.query.get("uri")[0] for r in _downloads(local_mast)) == [
         "mast:HST/product/lf7z01010_x1dsum.fits", "mast:HST/product/lf7z0101q_x1d.fits"
     ]
+
+
+def test_row_items_blank_masked_cells_and_judge_rights_without_them():
+    from astropy.table import MaskedColumn, Table
+
+    from glue_mast.jdaviz.plugins.mast_search import views
+
+    table = Table({
+        "obs_id": MaskedColumn(["a", "b", "c"], mask=[False, True, False]),
+        "dataRights": ["PUBLIC", "PUBLIC", "EXCLUSIVE_ACCESS"],
+        # a masked release date is no date (not MJD 0); a future one makes a row exclusive
+        "t_obs_release": MaskedColumn([0.0, 61586.0, 1.0], mask=[True, False, True]),
+    })
+    headers, items = views.table_items(table, views.RESULT_COLUMNS, now=61000.0)
+    assert headers == [{"text": "Observation", "value": "obs_id"}]
+    assert items == [
+        {"key": 0, "exclusive": "", "obs_id": "a"},
+        {"key": 1, "exclusive": "exclusive access until 2027-06-30: needs a MAST token",
+         "obs_id": ""},
+        {"key": 2, "exclusive": "exclusive access: needs a MAST token", "obs_id": "c"},
+    ]

@@ -50,7 +50,9 @@ def human_size(nbytes):
 
 def _plain(value):
     """A table cell as JSON for the browser: masked and NaN become ""."""
-    if value is None or getattr(value, "mask", False) is True:
+    import numpy as np
+
+    if value is None or np.ma.is_masked(value):  # a masked cell is np.ma.masked, not True
         return ""
     if hasattr(value, "item"):
         value = value.item()
