@@ -67,6 +67,13 @@ class Conf(_config.ConfigNamespace):
     retries = _config.ConfigItem(
         5, "Attempts per file (and per query on 429/503) before giving up.", cfgtype="integer"
     )
+    fast_link_discovery = _config.ConfigItem(
+        True,
+        "Let glue find what linked datasets can derive in time linear in the links, instead of "
+        "glue-core's cubic rescan (glue_mast.glue.link_discovery): the same result, for every "
+        "glue data collection of the process. Off: glue-core's own function.",
+        cfgtype="boolean",
+    )
 
 
 conf = Conf()

@@ -63,12 +63,16 @@ def setup():
     - ``glue.config.link_helper``: :class:`SpectralAxisLink` and :class:`TimeAxisLink`, in
       the "Astronomy" category of glue's link editor;
     - ``glue.config.autolinker``: the spectral-axis and time autolinkers, so that datasets
-      added to a glue application arrive linked.
+      added to a glue application arrive linked;
+    - glue's link manager finds what linked datasets can derive with
+      :func:`glue_mast.glue.link_discovery.discover_links`, the same result as glue-core's in
+      time linear in the links (see that module; the ``fast_link_discovery`` setting).
     """
     from glue.config import autolinker, data_factory, link_helper
 
-    from . import factory, links
+    from . import factory, link_discovery, links
 
+    link_discovery.install()
     if not any(f.function is factory.read_mast_product for f in data_factory.members):
         data_factory(
             factory.FACTORY_LABEL,

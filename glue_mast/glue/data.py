@@ -21,6 +21,7 @@ again when a dict has a non-string key.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -39,6 +40,7 @@ __all__ = [
     "base_label",
     "content_to_data",
     "describe",
+    "file_provenance",
     "label_choices",
     "lightcurve_to_data",
     "part_of",
@@ -383,7 +385,35 @@ def _queries_for(record, queries):
     return out
 
 
-def provenance(record=None, *, manifest=None, item=None, label=None):
+def file_provenance(record, manifest=None):
+    """The part of a dataset's provenance that its file gives, the same for every part of it.
+
+    Parameters
+    ----------
+    record : dict
+        The manifest's record of the file (its ``path`` is kept relative to the manifest).
+    manifest : `~glue_mast.provenance.Manifest`, optional
+        The manifest holding ``record``: its server and the queries the file came from.
+
+    Returns
+    -------
+    dict
+        Plain JSON: ``dataset``, ``manifest``, ``server`` and ``queries``.
+    """
+    record = dict(record)
+    if manifest is not None and manifest.path is not None and record.get("path"):
+        record["path"] = Path(os.path.relpath(record["path"], manifest.path.parent)).as_posix()
+    return plain(
+        {
+            "dataset": record,
+            "manifest": manifest.path.name if manifest is not None and manifest.path else None,
+            "server": manifest.server if manifest is not None else None,
+            "queries": _queries_for(record, manifest.queries if manifest is not None else []),
+        }
+    )
+
+
+def provenance(record=None, *, manifest=None, item=None, label=None, of_file=None):
     """The JSON-only provenance glue-mast keeps in ``Data.meta["glue_mast"]``.
 
     Parameters
@@ -396,6 +426,9 @@ def provenance(record=None, *, manifest=None, item=None, label=None):
         What was read: kind, part, reader, header keywords.
     label : str, optional
         The label the dataset was loaded as.
+    of_file : dict, optional
+        ``file_provenance(record, manifest)``, when it was made already (once for the parts
+        of a file).
     """
     out = {"schema": META_SCHEMA, "label": label}
     if item is not None:
@@ -407,17 +440,13 @@ def provenance(record=None, *, manifest=None, item=None, label=None):
             file=Path(item.path).name,
             header={k: header[k] for k in _HEADER_KEYS if header.get(k) is not None},
         )
+        out = plain(out)
     if record is not None:
-        record = dict(record)
-        if manifest is not None and manifest.path is not None and record.get("path"):
-            record["path"] = Path(
-                os.path.relpath(record["path"], manifest.path.parent)
-            ).as_posix()
-        out["dataset"] = record
-        out["manifest"] = manifest.path.name if manifest is not None and manifest.path else None
-        out["server"] = manifest.server if manifest is not None else None
-        out["queries"] = _queries_for(record, manifest.queries if manifest is not None else [])
-    return plain(out)
+        if of_file is None:
+            out.update(file_provenance(record, manifest))
+        else:  # a copy: the parts of a file must not share one mutable record
+            out.update(json.loads(json.dumps(of_file)))
+    return out
 
 
 def part_of(item, data):
@@ -427,11 +456,14 @@ def part_of(item, data):
     return " ".join(str(w) for w in words) or None
 
 
-def describe(data, *, label, record=None, manifest=None, item=None):
-    """Give ``data`` its label and its provenance in ``meta``, keeping other glue-mast keys."""
+def describe(data, *, label, record=None, manifest=None, item=None, of_file=None):
+    """Give ``data`` its label and its provenance in ``meta``, keeping other glue-mast keys.
+
+    ``of_file``: ``file_provenance(record, manifest)``, made once for the parts of a file.
+    """
     data.label = label
     kept = dict(data.meta.get(META_KEY) or {})
-    kept.update(provenance(record, manifest=manifest, item=item, label=label))
+    kept.update(provenance(record, manifest=manifest, item=item, label=label, of_file=of_file))
     if item is not None:
         kept["part"] = part_of(item, data)
     data.meta[META_KEY] = kept

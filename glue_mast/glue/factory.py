@@ -134,7 +134,14 @@ def read_mast_product(path, **kwargs):
     """
     from ..errors import UnreadableProduct
     from ..io import read
-    from .data import content_to_data, describe, label_choices, part_of, unique_labels
+    from .data import (
+        content_to_data,
+        describe,
+        file_provenance,
+        label_choices,
+        part_of,
+        unique_labels,
+    )
 
     items = read(path)
     manifest, record = find_manifest_record(path)
@@ -160,6 +167,7 @@ def read_mast_product(path, **kwargs):
         else:
             warnings.warn(message, SkippedContent, stacklevel=2)
     wanted = [label_choices(record, item.header, part_of(item, data), path) for data, item in made]
+    of_file = file_provenance(record, manifest) if record is not None else None
     for (data, item), label in zip(made, unique_labels(wanted), strict=True):
-        describe(data, label=label, record=record, manifest=manifest, item=item)
+        describe(data, label=label, record=record, manifest=manifest, item=item, of_file=of_file)
     return [data for data, _ in made]

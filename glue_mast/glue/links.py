@@ -142,8 +142,8 @@ class TimeAxisLink(BaseMultiLink):
 
 
 def spectra_in(data_collection):
-    """The glue-mast spectra (1-D and 2-D) of a data collection: Data with a saveable
-    spectral axis."""
+    """The glue-mast spectra (1-D and 2-D) of a data collection (or list of Data): Data with a
+    saveable spectral axis."""
     return [d for d in data_collection if spectral_world_id(d) is not None]
 
 
@@ -159,7 +159,7 @@ def time_id(data):
 
 
 def lightcurves_in(data_collection):
-    """The glue-mast light curves and pixel files of a data collection (a time system each)."""
+    """The glue-mast light curves and pixel files of a data collection (or list of Data)."""
     return [d for d in data_collection if time_id(d) is not None]
 
 
@@ -211,9 +211,24 @@ def time_axis_autolink(data_collection):
     )
 
 
-def link_datasets(data_collection):
-    """Add the links glue-mast's autolinkers suggest to ``data_collection``; return them."""
-    links = spectral_axis_autolink(data_collection) + time_axis_autolink(data_collection)
+def link_datasets(data_collection, adding=()):
+    """Add the links glue-mast's autolinkers suggest to ``data_collection``; return them.
+
+    Parameters
+    ----------
+    data_collection : `~glue.core.data_collection.DataCollection`
+    adding : sequence of `~glue.core.data.Data`
+        Datasets about to be added to ``data_collection``, linked with its own now: glue's
+        link manager then works out what each dataset derives once, when they are added,
+        instead of once for the datasets and again for the links.
+    """
+    from .link_discovery import install
+
+    install()  # glue-core's own discovery is cubic in the number of linked datasets
+    datasets = [*data_collection, *(d for d in adding if d not in data_collection)]
+    links = _link_to_first(
+        data_collection, spectra_in(datasets), SpectralAxisLink, spectral_world_id
+    ) + _link_to_first(data_collection, lightcurves_in(datasets), TimeAxisLink, time_id)
     if links:
         data_collection.add_link(links)
     return links

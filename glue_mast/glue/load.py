@@ -150,7 +150,7 @@ def read_datasets(fetched):
     -------
     ReadDatasets
     """
-    from .data import describe, label_choices
+    from .data import describe, file_provenance, label_choices
     from .factory import find_manifest_record
     from .links import META_KEY
 
@@ -160,11 +160,12 @@ def read_datasets(fetched):
     for path in sorted({p.resolve() for p in paths}):
         loaded, trouble = _read_one(path)
         problems.extend(trouble)
+        # The given manifest first: it may not be the one beside the file.
+        listing, record = find_manifest_record(path, manifest) if loaded else (None, None)
+        of_file = file_provenance(record, listing) if record is not None else None
         for data in loaded:
-            # The given manifest first: it may not be the one beside the file.
-            listing, record = find_manifest_record(path, manifest)
             if record is not None:
-                describe(data, label=data.label, record=record, manifest=listing)
+                describe(data, label=data.label, record=record, manifest=listing, of_file=of_file)
             meta = data.meta.setdefault(META_KEY, {})
             datasets.append(data)
             choices.append(label_choices(record, meta.get("header"), meta.get("part"), path))
@@ -199,8 +200,9 @@ def add_datasets(read, data_collection=None, link=True):
     for data, label in zip(read.datasets, labels, strict=True):
         data.label = label
         data.meta[META_KEY]["label"] = label
+    # Linked first, added second: glue's link manager updates once, when they are added.
+    links = link_datasets(data_collection, adding=read.datasets) if link else []
     data_collection.extend(read.datasets)
-    links = link_datasets(data_collection) if link else []
     return LoadedDatasets(
         read.datasets,
         data_collection=data_collection,

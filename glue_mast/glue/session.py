@@ -341,6 +341,9 @@ def restore_session(path, *, check=True):
             f" again with `glue-mast reproduce {manifest_path_for(path)}`, or restore with"
             " check=False to open them as they are."
         )
+    from .link_discovery import install
+
+    install()  # restoring adds the session's links: glue-core's discovery is cubic in them
     with _working_directory(path.parent), open(path.name, encoding="utf-8") as f:
         state = GlueUnSerializer.load(f)
         return state.object("__main__")
