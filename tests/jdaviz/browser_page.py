@@ -5,6 +5,7 @@ kernel-close hook ends the whole server process when any one page closes.
 """
 
 import os
+from pathlib import Path
 
 import ipygoldenlayout
 import ipysplitpanes
@@ -41,7 +42,9 @@ def Layout(children=[]):  # noqa: B006 - solara's signature
 @solara.component
 def Page():
     solara.use_memo(create_shared_widgets, [])
-    solara.Style(os.path.join(os.path.dirname(jdaviz.__file__), "solara.css"))
+    # A Path, not a str: solara.Style takes a str as the CSS itself. Jdaviz's CSS bounds the
+    # app to the window's height, so the tray scrolls and the viewer keeps its place.
+    solara.Style(Path(jdaviz.__file__).parent / "solara.css")
     app, set_app = solara.use_state(None)
     solara.use_effect(lambda: set_app(jdaviz.App()._app), [])
     solara.Column(children=[app] if app is not None else [])

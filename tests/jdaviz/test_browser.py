@@ -7,6 +7,7 @@ Playwright. Screenshots go to a temporary directory, or to ``$GLUE_MAST_SCREENSH
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -48,6 +49,8 @@ def served_app(mast_archive, tmp_path_factory):
         GLUE_MAST_TEST_SERVER=mast_archive.url,
         GLUE_MAST_TEST_DIR=str(tmp_path_factory.mktemp("downloads")),
         SOLARA_TELEMETRY_MIXPANEL_ENABLE="False",
+        # solara's "This website runs on Solara" corner would cover the viewer's axis
+        SOLARA_THEME_SHOW_BANNER="False",
     )
     solara = Path(sys.executable).with_name("solara")
     server = subprocess.Popen(
@@ -133,6 +136,19 @@ def test_search_page_select_and_load_in_the_browser(served_app, browser, mast_ar
     expect(count).to_have_text("3 observations", timeout=60_000)
     expect(rows).to_have_count(3)
     expect(rows.first).to_contain_text("LB4M01010")
+    # LF7Z01010 (the third) is exclusive access: its row, and only its, carries the lock
+    locks = page.locator(".mast-results .mast-exclusive")
+    expect(locks).to_have_count(1)
+    lock = rows.nth(2).locator(".mast-exclusive")
+    expect(lock).to_have_count(1)
+    expect(lock).to_have_attribute("aria-label", re.compile(
+        r"^exclusive access( until \d{4}-\d\d-\d\d)?: needs a MAST token$"
+    ))
+    lock.hover()
+    expect(page.locator(".v-tooltip__content.menuable__content__active")).to_contain_text(
+        "needs a MAST token"
+    )
+    page.mouse.move(0, 0)
 
     # tick the first observation: its products appear, all selected
     rows.first.locator(".v-simple-checkbox").click()
@@ -181,6 +197,10 @@ def test_load_data_from_the_mast_source(served_app, browser):
     )
     viewer = page.locator(".bqplot").filter(has_text="Wavelength")
     expect(viewer.first).to_be_visible(timeout=60_000)
+    # the Import click scrolled the tray: back to its top, where the source and form are
+    page.locator(".mast-loader-source").evaluate(
+        "el => { for (let p = el.parentElement; p; p = p.parentElement) p.scrollTop = 0; }"
+    )
     page.wait_for_timeout(1500)
     page.screenshot(path=str(SCREENSHOT.with_name("jdaviz-mast-loader.png")))
     page.close()

@@ -1,6 +1,7 @@
 """The "mast" loader: a source in Load Data, and ``app.load(target, loader="mast")``."""
 
 import jdaviz
+import numpy as np
 import pytest
 
 from glue_mast.jdaviz import add_to_app
@@ -22,6 +23,62 @@ def test_mast_is_a_load_data_source(app):
 def test_other_loads_never_query_mast(app, local_mast):
     with pytest.raises(ValueError, match="No valid loaders found"):
         app.load("no_such_file_or_target")
+    with pytest.raises(ValueError, match="No valid loaders found"):
+        app.load("typo.fits")
+    # a target name is searched only when the mast loader is asked for
+    with pytest.raises(ValueError, match=r"mast\.+ Input considered invalid by resolver"):
+        app.load("TW Hya", obs_collection="HST")
+    # an array is for the object loader (which offers two formats), never for MAST
+    with pytest.raises(ValueError, match="Multiple valid loaders found") as raised:
+        app.load(np.arange(10.0))
+    assert "mast" not in str(raised.value)
+    app.load(np.arange(10.0), format="1D Spectrum")
+    assert list(app.datasets) == ["1D Spectrum"]
+    assert local_mast.log == []
+
+
+def _matching_under_another_name():
+    """Jdaviz's loader matching, as a function of its own (as a new jdaviz might have it)."""
+    import types
+
+    from jdaviz.core.loaders.resolvers import resolver as resolvers
+
+    original = resolvers.find_matching_resolver
+    code = original.__code__.replace(co_name="match_loaders")
+    return types.FunctionType(code, original.__globals__, "match_loaders",
+                              original.__defaults__)
+
+
+def test_a_jdaviz_that_builds_loaders_another_way_gets_a_clear_error(app, local_mast,
+                                                                     monkeypatch):
+    """If Jdaviz stops building loaders in find_matching_resolver, asking fails loudly."""
+    monkeypatch.setattr(
+        "jdaviz.core.helpers.find_matching_resolver", _matching_under_another_name()
+    )
+    with pytest.raises(ValueError, match="No valid loaders found") as raised:
+        app.load("TW Hya", loader="mast", obs_collection="HST")
+    message = " ".join(str(raised.value).split())
+    assert (
+        "glue-mast's 'mast' loader cannot tell whether it was asked for by name in jdaviz "
+        f"{jdaviz.__version__}" in message
+    )
+    assert "search with app.loaders['mast'].search() or the MAST Search plugin" in message
+    # other loads still work, and neither sent anything to MAST
+    with pytest.raises(ValueError, match="No valid loaders found"):
+        app.load("typo.fits")
+    assert local_mast.log == []
+
+
+def test_only_jdaviz_own_matching_counts_as_a_request_by_name(app, local_mast):
+    from glue_mast.jdaviz.loaders.mast.resolver import LoaderMatchingChanged, MastResolver
+
+    def find_matching_resolver(app, inp=None, resolver=None):  # the name, not jdaviz's code
+        return MastResolver.from_input(app, inp)
+
+    with pytest.raises(LoaderMatchingChanged, match="cannot tell whether it was asked for"):
+        find_matching_resolver(app._app, "TW Hya", resolver="mast")
+    with pytest.raises(LoaderMatchingChanged):
+        MastResolver.from_input(app._app, "TW Hya")
     assert local_mast.log == []
 
 

@@ -180,6 +180,16 @@ def test_load_selected_with_nothing_selected_loads_the_page_spectra(app, plg, lo
     links = app._app.data_collection.external_links
     assert len(links) >= len(labels) - 1
     assert plg.manifest is not None and len(plg.manifest.datasets) == 4
+    # every spectrum is in view, the strongest line (Lyman alpha) too, not only the first
+    import numpy as np
+
+    (state,) = [v.state for v in app._app._viewer_store.values()]
+    fluxes = [np.asarray(app.get_data(label).flux.value) for label in labels]
+    waves = [np.asarray(app.get_data(label).spectral_axis.value) for label in labels]
+    assert state.y_min <= min(np.nanmin(f) for f in fluxes)
+    assert state.y_max >= max(np.nanmax(f) for f in fluxes)
+    assert state.x_min <= min(w.min() for w in waves)
+    assert state.x_max >= max(w.max() for w in waves)
 
 
 def test_fetch_reports_progress_and_writes_the_manifest(plg, local_mast, tmp_path):
@@ -256,3 +266,102 @@ def test_cancel_stops_a_download(plg, local_mast):
     _settle(plugin, timeout=20)
     assert plugin.message == "download cancelled"
     assert plg.manifest is None
+
+
+#: What the tooltip of LF7Z01010 (exclusive access, released 2027-06-30) says before then.
+LF7Z_NOTE = "exclusive access until 2027-06-30: needs a MAST token"
+
+
+def _marked(items, column):
+    return {item[column]: item["exclusive"] for item in items if item["exclusive"]}
+
+
+def test_exclusive_access_rows_are_marked_in_both_tables(plg, local_mast, monkeypatch):
+    from glue_mast.jdaviz.plugins.mast_search import views
+
+    monkeypatch.setattr(views, "now_mjd", lambda: 61000.0)  # 2025-12-14: before the release
+    plg.target = "TW Hya"
+    plg.search()
+    plugin = plg._obj
+    assert len(plugin.results_items) == 8
+    assert _marked(plugin.results_items, "obs_id") == {"LF7Z01010": LF7Z_NOTE}
+    assert [i["exclusive"] for i in plugin.results_items].count("") == 7
+    plg.select(observations="all")
+    assert len(plugin.products_items) == 11
+    assert _marked(plugin.products_items, "productFilename") == {
+        "lf7z01010_x1dsum.fits": LF7Z_NOTE, "lf7z0101q_x1d.fits": LF7Z_NOTE,
+    }
+    # selecting them says what the download will do with them
+    plg.select(products=["lb4m01010_x1dsum.fits"])
+    assert plugin.exclusive_text == ""
+    plg.select(products=["lb4m01010_x1dsum.fits", "lf7z0101q_x1d.fits"])
+    assert plugin.exclusive_text == (
+        "1 selected file is exclusive access: without a MAST token the download skips it. "
+        "Set MAST_API_TOKEN before starting Jupyter, or call glue_mast.configure(token=...); "
+        "the token is sent only to MAST, never shown or saved."
+    )
+    local_mast.clear_log()
+    plg.fetch()
+    # the summary uses the tooltip's words; the skipped file was never asked for
+    assert plugin.message == (
+        "1 file downloaded, 1 file skipped (exclusive access: needs a MAST token)"
+    )
+    assert [r.query.get("uri") for r in _downloads(local_mast)] == [
+        ["mast:HST/product/lb4m01010_x1dsum.fits"]
+    ]
+
+
+def test_after_its_release_date_a_row_still_exclusive_by_rights_says_so(plg, local_mast,
+                                                                         monkeypatch):
+    from glue_mast.jdaviz.plugins.mast_search import views
+
+    monkeypatch.setattr(views, "now_mjd", lambda: 62000.0)  # 2028-09: LF7Z01010 released
+    plg.target = "TW Hya"
+    plg.search()
+    # its dataRights still say EXCLUSIVE_ACCESS (MAST's rule: either makes a row exclusive)
+    assert _marked(plg._obj.results_items, "obs_id") == {
+        "LF7Z01010": "exclusive access: needs a MAST token"
+    }
+
+
+def test_with_a_token_exclusive_files_are_fetched_and_the_note_says_so(plg, local_mast):
+    import glue_mast
+    from glue_mast.testing import VALID_TOKEN
+
+    glue_mast.configure(token=VALID_TOKEN)
+    plg.target = "TW Hya"
+    plg.search()
+    plg.select(observations="LF7Z01010", products="all")
+    plugin = plg._obj
+    assert plugin.exclusive_text == (
+        "2 selected files are exclusive access: a MAST token is set, so MAST sends them if "
+        "it grants access to them."
+    )
+    assert VALID_TOKEN not in plugin.exclusive_text
+    local_mast.clear_log()
+    plg.fetch()
+    assert plugin.message == "2 files downloaded"
+    assert sorted(r.query.get("uri")[0] for r in _downloads(local_mast)) == [
+        "mast:HST/product/lf7z01010_x1dsum.fits", "mast:HST/product/lf7z0101q_x1d.fits"
+    ]
+
+
+def test_row_items_blank_masked_cells_and_judge_rights_without_them():
+    from astropy.table import MaskedColumn, Table
+
+    from glue_mast.jdaviz.plugins.mast_search import views
+
+    table = Table({
+        "obs_id": MaskedColumn(["a", "b", "c"], mask=[False, True, False]),
+        "dataRights": ["PUBLIC", "PUBLIC", "EXCLUSIVE_ACCESS"],
+        # a masked release date is no date (not MJD 0); a future one makes a row exclusive
+        "t_obs_release": MaskedColumn([0.0, 61586.0, 1.0], mask=[True, False, True]),
+    })
+    headers, items = views.table_items(table, views.RESULT_COLUMNS, now=61000.0)
+    assert headers == [{"text": "Observation", "value": "obs_id"}]
+    assert items == [
+        {"key": 0, "exclusive": "", "obs_id": "a"},
+        {"key": 1, "exclusive": "exclusive access until 2027-06-30: needs a MAST token",
+         "obs_id": ""},
+        {"key": 2, "exclusive": "exclusive access: needs a MAST token", "obs_id": "c"},
+    ]

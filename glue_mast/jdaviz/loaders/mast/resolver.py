@@ -9,7 +9,8 @@ page, loaded in one batch with its provenance in meta::
 Jdaviz tries every registered loader on every ``app.load(x)`` call (its
 ``find_matching_resolver``), building each with the input; a loader that searched MAST on
 each of those calls would send a query for a typo'd file name. This one searches only when
-asked for by name (``loader="mast"``) or from its own Search button in the dialog. For
+asked for: by name (``loader="mast"``; see :func:`requested_by_name` for how it knows), from
+its own Search button in the dialog, or through ``app.loaders["mast"].search()``. For
 browsing, paging and picking products, the "MAST Search" tray plugin shares the same state.
 """
 
@@ -25,24 +26,63 @@ from traitlets import Bool, Int, Unicode, observe
 
 from ...loading import load_datasets, read_fetched
 
-__all__ = ["MastResolver"]
+__all__ = ["LoaderMatchingChanged", "MastResolver", "requested_by_name"]
 
 #: The loader's name in Jdaviz's registry (``app.load(..., loader="mast")``).
 NAME = "mast"
 
 
-def _requested_by_name():
-    """True when Jdaviz's resolver matching was asked for this loader by name.
+class LoaderMatchingChanged(RuntimeError):
+    """Jdaviz no longer matches loaders as this loader expects (see `requested_by_name`)."""
 
-    ``find_matching_resolver(app, inp, resolver=...)`` (jdaviz 5.0) does not pass the
-    requested name on to the resolvers it builds; its frame holds it as ``resolver``.
+
+def _matcher_code():
+    """The code of Jdaviz's loader matching, if it still takes the requested name."""
+    import inspect
+
+    from jdaviz.core.loaders.resolvers import resolver as resolvers
+
+    matcher = getattr(resolvers, "find_matching_resolver", None)
+    code = getattr(matcher, "__code__", None)
+    if code is None or "resolver" not in inspect.signature(matcher).parameters:
+        return None
+    return code
+
+
+def requested_by_name():
+    """True when Jdaviz's loader matching was asked for this loader by name.
+
+    ``app.load(inp, loader=None, ...)`` (jdaviz 5.0, ``jdaviz/core/helpers.py``) calls
+    ``find_matching_resolver(app, inp, resolver=loader, ...)``
+    (``jdaviz/core/loaders/resolvers/resolver.py``), which builds every registered resolver
+    it was not told to skip with ``Resolver.from_input(app, inp, **kwargs)``: the requested
+    name is not passed on, so the one place it is kept is that call's own ``resolver``
+    argument. This reads it from the frame running exactly that function (its code object,
+    not a function of the same name elsewhere); while the resolvers are being built the
+    argument has not been reassigned.
+
+    Raises
+    ------
+    LoaderMatchingChanged
+        When no such frame is on the stack or the function no longer takes ``resolver``:
+        this Jdaviz builds loaders some other way. The loader then sends nothing (the error
+        names the way that still works); Jdaviz shows the message among the loaders it
+        tried, so a request by name fails loudly instead of quietly finding nothing.
     """
+    code = _matcher_code()
     frame = sys._getframe(1)
-    while frame is not None:
-        if frame.f_code.co_name == "find_matching_resolver":
+    while code is not None and frame is not None:
+        if frame.f_code is code:
             return frame.f_locals.get("resolver") == NAME
         frame = frame.f_back
-    return False
+    import jdaviz
+
+    raise LoaderMatchingChanged(
+        f"glue-mast's {NAME!r} loader cannot tell whether it was asked for by name in "
+        f"jdaviz {jdaviz.__version__} (it was built outside jdaviz 5.0's "
+        "find_matching_resolver), so it sends nothing to MAST; search with "
+        f"app.loaders[{NAME!r}].search() or the MAST Search plugin instead"
+    )
 
 
 @loader_resolver_registry(NAME)
@@ -71,13 +111,15 @@ class MastResolver(BaseResolver):
 
     @classmethod
     def from_input(cls, app, inp, format=None, **kwargs):
+        armed = requested_by_name()  # first: a loader that cannot tell is not even built
         self = cls(app=app, format=format)
         with self.defer_resolver_input_updated():
-            self.source = "" if inp is None else str(inp)
+            # a target name or coordinates; any other object (an array...) is not for MAST
+            self.source = inp if isinstance(inp, str) else ""
             for name, value in kwargs.items():
                 if name in ("radius", "obs_collection", "instrument_name", "page_size"):
                     setattr(self, name, value if name == "page_size" else str(value))
-            self._armed = _requested_by_name()
+            self._armed = armed
         return self
 
     @observe("source", "radius", "obs_collection", "instrument_name", "page_size")

@@ -77,6 +77,7 @@ class MastSearch(PluginTemplateMixin):
     mrp_only = Bool(False).tag(sync=True)
     extension = Unicode("").tag(sync=True)
     selected_text = Unicode("").tag(sync=True)
+    exclusive_text = Unicode("").tag(sync=True)  # about selected exclusive-access files
     # -- work in progress and its outcome
     busy = Bool(False).tag(sync=True)
     fetching = Bool(False).tag(sync=True)

@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
 import math
+import time
 
-__all__ = ["bind", "human_size", "push_form", "row_item_by_key", "table_items"]
+__all__ = [
+    "bind",
+    "exclusive_note",
+    "exclusive_text",
+    "human_size",
+    "now_mjd",
+    "push_form",
+    "row_item_by_key",
+    "table_items",
+]
+
+#: Columns that decide whether a row is exclusive access (MAST's rule, see
+#: `glue_mast.state.products.exclusive_rule`).
+RIGHTS_COLUMNS = ("dataRights", "t_obs_release")
+#: The Unix epoch as a Modified Julian Date.
+_MJD_UNIX_EPOCH = 40587.0
 
 #: Observation columns shown in the results table, in order, with their headings (few: the
 #: tray is narrow; ``results`` in the API has every column).
@@ -33,7 +50,9 @@ def human_size(nbytes):
 
 def _plain(value):
     """A table cell as JSON for the browser: masked and NaN become ""."""
-    if value is None or getattr(value, "mask", False) is True:
+    import numpy as np
+
+    if value is None or np.ma.is_masked(value):  # a masked cell is np.ma.masked, not True
         return ""
     if hasattr(value, "item"):
         value = value.item()
@@ -46,16 +65,63 @@ def _plain(value):
     return value
 
 
-def table_items(table, columns):
-    """``(headers, items)`` for a ``v-data-table``; each item's ``key`` is its row number."""
+def now_mjd():
+    """The time now as a Modified Julian Date (what ``t_obs_release`` is compared with)."""
+    return time.time() / 86400.0 + _MJD_UNIX_EPOCH
+
+
+def _iso_date(mjd):
+    day = datetime.date(1970, 1, 1) + datetime.timedelta(days=float(mjd) - _MJD_UNIX_EPOCH)
+    return day.isoformat()
+
+
+def exclusive_note(record, now):
+    """Why a row is exclusive access, for its tooltip; "" when the row is public.
+
+    Parameters
+    ----------
+    record : dict
+        The row's ``dataRights`` and ``t_obs_release`` (either may be missing).
+    now : float
+        The time now, as an MJD.
+    """
+    from ....state.products import exclusive_rule
+
+    if not exclusive_rule()(record, now):
+        return ""
+    release = record.get("t_obs_release")
+    until = ""
+    if isinstance(release, (int, float)) and release > now:
+        until = f" until {_iso_date(release)}"
+    return f"exclusive access{until}: needs a MAST token"
+
+
+def _rights(row, names):
+    record = {}
+    for name in names:
+        value = _plain(row[name])
+        if value != "":
+            record[name] = value
+    return record
+
+
+def table_items(table, columns, now=None):
+    """``(headers, items)`` for a ``v-data-table``; each item's ``key`` is its row number.
+
+    Each item's ``exclusive`` is the tooltip of an exclusive-access row (see
+    :func:`exclusive_note`), "" for a public one; ``now`` (an MJD, default: now) is the time
+    release dates are compared with.
+    """
     if table is None:
         return [], []
     present = [(name, text) for name, text in columns if name in table.colnames or
                (name == "size_text" and "size" in table.colnames)]
     headers = [{"text": text, "value": name} for name, text in present]
+    rights = [name for name in RIGHTS_COLUMNS if name in table.colnames]
+    now = now_mjd() if now is None else now
     items = []
     for i, row in enumerate(table):
-        item = {"key": i}
+        item = {"key": i, "exclusive": exclusive_note(_rights(row, rights), now)}
         for name, _ in present:
             if name == "size_text":
                 item[name] = human_size(_plain(row["size"]) or 0)
@@ -63,6 +129,27 @@ def table_items(table, columns):
                 item[name] = _plain(row[name])
         items.append(item)
     return headers, items
+
+
+def exclusive_text(count, token_set):
+    """The products section's note on ``count`` selected exclusive-access files ("" for 0)."""
+    if not count:
+        return ""
+    files = f"{count} selected file{'s are' if count != 1 else ' is'} exclusive access"
+    if token_set:
+        return f"{files}: a MAST token is set, so MAST sends them if it grants access to them."
+    them = "them" if count != 1 else "it"
+    return (
+        f"{files}: without a MAST token the download skips {them}. Set MAST_API_TOKEN before "
+        "starting Jupyter, or call glue_mast.configure(token=...); the token is sent only to "
+        "MAST, never shown or saved."
+    )
+
+
+def _token_set():
+    from ....archive import auth
+
+    return bool(auth.token(keyring=False))
 
 
 def row_item_by_key(plugin, key):
@@ -130,6 +217,9 @@ def bind(plugin):
             if str(uri) in uris
         ]
 
+    def on_exclusive(uris):
+        plugin.exclusive_text = exclusive_text(len(uris or []), _token_set())
+
     def on_busy(*args):
         plugin.busy = bool(search.busy or products.busy)
 
@@ -150,6 +240,7 @@ def bind(plugin):
     )
     products.add_callback("filtered", on_filtered)
     products.add_callback("selected", on_selected)
+    products.add_callback("exclusive", on_exclusive)
     products.add_callback(
         "selected_size_text", lambda text: setattr(plugin, "selected_text", text or "")
     )
