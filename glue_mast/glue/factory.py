@@ -58,6 +58,19 @@ class SkippedContent(UserWarning):
 
 # Where read_mast_product reports skipped content instead of warning, per thread (and task).
 _skipped_sink = contextvars.ContextVar("glue_mast_skipped_content", default=None)
+#: The manifest :func:`read_mast_product` looks in first, set by :func:`manifest_first`.
+_given_manifest = contextvars.ContextVar("glue_mast_given_manifest", default=None)
+
+
+@contextlib.contextmanager
+def manifest_first(manifest):
+    """Inside the ``with`` block (in this thread), :func:`read_mast_product` takes a file's
+    record from ``manifest`` when it lists the file, before the manifests beside the file."""
+    token = _given_manifest.set(manifest)
+    try:
+        yield
+    finally:
+        _given_manifest.reset(token)
 
 
 @contextlib.contextmanager
@@ -151,7 +164,7 @@ def read_mast_product(path, **kwargs):
     )
 
     items = read(path)
-    manifest, record = find_manifest_record(path)
+    manifest, record = find_manifest_record(path, _given_manifest.get())
     made, skipped = [], []
     for item in items:
         try:

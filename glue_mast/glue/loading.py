@@ -109,13 +109,17 @@ def _problem_message(path, exc):
     return (message.strip().splitlines() or [message])[0]  # one line for people
 
 
-def _read_one(path):
-    """(datasets, problems) of one file, through glue's load_data so sessions can re-read it."""
+def _read_one(path, manifest=None):
+    """(datasets, problems) of one file, through glue's load_data so sessions can re-read it.
+
+    The datasets' provenance comes from ``manifest`` when it lists the file, else from the
+    manifest beside the file.
+    """
     from glue.core.data_factories import load_data
 
-    from .factory import collect_skipped, read_mast_product
+    from .factory import collect_skipped, manifest_first, read_mast_product
 
-    with collect_skipped() as skipped:
+    with collect_skipped() as skipped, manifest_first(manifest):
         try:
             loaded = load_data(os.fspath(path), factory=read_mast_product)
         except Exception as exc:  # one file's failure must not stop the others
@@ -150,8 +154,7 @@ def read_datasets(fetched):
     -------
     ReadDatasets
     """
-    from .data import describe, file_provenance, label_choices
-    from .factory import find_manifest_record
+    from .data import label_choices
     from .links import META_KEY
 
     paths, manifest = _sources(fetched)
@@ -160,17 +163,15 @@ def read_datasets(fetched):
     not_fetched = _not_fetched(fetched) if hasattr(fetched, "outcomes") else []
     problems = []
     for path in sorted({p.resolve() for p in paths}):
-        loaded, trouble = _read_one(path)
-        problems.extend(trouble)
         # The given manifest first: it may not be the one beside the file.
-        listing, record = find_manifest_record(path, manifest) if loaded else (None, None)
-        of_file = file_provenance(record, listing) if record is not None else None
+        loaded, trouble = _read_one(path, manifest)
+        problems.extend(trouble)
         for data in loaded:
-            if record is not None:
-                describe(data, label=data.label, record=record, manifest=listing, of_file=of_file)
             meta = data.meta.setdefault(META_KEY, {})
             datasets.append(data)
-            choices.append(label_choices(record, meta.get("header"), meta.get("part"), path))
+            choices.append(
+                label_choices(meta.get("dataset"), meta.get("header"), meta.get("part"), path)
+            )
     for problem in problems:
         logger.warning("%s", problem.message)
     return ReadDatasets(datasets, choices, not_fetched + problems, manifest)
