@@ -101,6 +101,22 @@ def test_load_by_name_loads_the_spectra_of_page_one_with_provenance(app, local_m
     assert len([r for r in local_mast.log if r.path.startswith("/api/v0.1/Download")]) == 4
 
 
+@pytest.mark.parametrize("where", ["165.46627 -34.70473", "skycoord"])
+def test_load_by_coordinates_sends_no_name_lookup(app, local_mast, where):
+    from astropy.coordinates import SkyCoord
+
+    if where == "skycoord":
+        where = SkyCoord(165.46627, -34.70473, unit="deg")
+    labels = app.load(
+        where, loader="mast", radius="0.02 deg", obs_collection="HST", instrument_name="COS/FUV"
+    )
+    assert sorted(labels) == COS_LABELS
+    services = sorted(r.service for r in local_mast.log if r.service)
+    assert services == [
+        "Mast.Caom.Filtered.Position", "Mast.Caom.Filtered.Position", "Mast.Caom.Products",
+    ]
+
+
 def test_loader_ui_search_button(app, local_mast):
     loader = app.loaders["mast"]
     loader.source = "TW Hya"

@@ -85,6 +85,31 @@ def requested_by_name():
     )
 
 
+def _source_text(inp):
+    """The search text of an input: a string as it is, a SkyCoord as "RA DEC" in ICRS degrees,
+    anything else (an array, a file object...) nothing."""
+    if isinstance(inp, str):
+        return inp
+    from astropy.coordinates import SkyCoord
+
+    if isinstance(inp, SkyCoord) and inp.isscalar:
+        return inp.icrs.to_string("decimal", precision=8)
+    return ""
+
+
+def _search_inputs(text):
+    """``{"coordinates": text}`` when astropy reads ``text`` as a position, else
+    ``{"target": text}`` (a name for MAST's resolver)."""
+    from ....archive.search import parse_coordinates
+    from ....errors import InputError
+
+    try:
+        parse_coordinates(text)
+    except InputError:
+        return {"target": text}
+    return {"coordinates": text}
+
+
 @loader_resolver_registry(NAME)
 class MastResolver(BaseResolver):
     """Search MAST and load the calibrated spectra of the first page (glue-mast)."""
@@ -115,7 +140,7 @@ class MastResolver(BaseResolver):
         self = cls(app=app, format=format)
         with self.defer_resolver_input_updated():
             # a target name or coordinates; any other object (an array...) is not for MAST
-            self.source = inp if isinstance(inp, str) else ""
+            self.source = _source_text(inp)
             for name, value in kwargs.items():
                 if name in ("radius", "obs_collection", "instrument_name", "page_size"):
                     setattr(self, name, value if name == "page_size" else str(value))
@@ -178,7 +203,7 @@ class MastResolver(BaseResolver):
         from ....state import ProductState, SearchState
 
         search = SearchState(
-            target=self.source.strip(), radius=self.radius.strip(),
+            **_search_inputs(self.source.strip()), radius=self.radius.strip(),
             obs_collection=self.obs_collection.strip(),
             instrument_name=self.instrument_name.strip(),
             dataproduct_type="spectrum", page_size=int(self.page_size),
