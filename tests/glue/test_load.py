@@ -209,5 +209,5 @@ def test_glue_mast_glue_load_stays_the_function_once_its_module_is_imported():
     import glue_mast.glue
 
     importlib.import_module("glue_mast.glue.loading")
-    glue_mast.load  # noqa: B018 - the top-level name, imported lazily
+    glue_mast.load
     assert callable(glue_mast.glue.load) and glue_mast.glue.load is glue_mast.load

@@ -18,8 +18,8 @@ Notebook users script it through :attr:`MastSearch.user_api`::
 from __future__ import annotations
 
 import asyncio
-import queue
 import contextlib
+import queue
 import threading
 
 from jdaviz.core.events import SnackbarMessage
