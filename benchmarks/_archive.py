@@ -392,6 +392,25 @@ def local_archive(**kwargs):
         archive.stop()
 
 
+def log(text=""):
+    """Print one line of a benchmark's progress at once."""
+    print(text, flush=True)
+
+
+def begin_run(argv=None, **fields):
+    """Start a benchmark's run; returns its results so far: the command line, ``fields``, the
+    machine.
+
+    From here a plain ``kill`` unwinds like Ctrl-C: archives are stopped and temporary files
+    removed by their ``with`` blocks.
+    """
+    import shlex
+
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    command = shlex.join([sys.executable, *(argv if argv is not None else sys.argv)])
+    return {"command": command, **fields, "machine": machine_description()}
+
+
 def machine_description():
     """CPUs, platform and the versions that matter, for a benchmark's report."""
     import platform

@@ -29,7 +29,6 @@ import math
 import os
 import shlex
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -721,26 +720,19 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from _archive import RequestLog, local_archive, machine_description, report
-
-    # A plain `kill` unwinds like Ctrl-C: the archives are stopped.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-
-    def log(text=""):
-        print(text, flush=True)
+    from _archive import RequestLog, begin_run, local_archive, log, report
 
     started = time.monotonic()
     file_bytes = math.ceil(args.file_size / FITS_BLOCK) * FITS_BLOCK
-    results = {
-        "command": shlex.join([sys.executable, *(argv if argv is not None else sys.argv)]),
-        "latency_s": args.latency,
-        "repeat": args.repeat,
-        "file_size_asked": args.file_size,
-        "file_bytes": file_bytes,
-        "files": N_FILES,
-        "job_file_bytes": N_FILES * file_bytes,
-        "machine": machine_description(),
-    }
+    results = begin_run(
+        argv,
+        latency_s=args.latency,
+        repeat=args.repeat,
+        file_size_asked=args.file_size,
+        file_bytes=file_bytes,
+        files=N_FILES,
+        job_file_bytes=N_FILES * file_bytes,
+    )
     with contextlib.ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench_fetch-")))
         log_path = tmp / "requests.jsonl"

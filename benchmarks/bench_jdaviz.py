@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _archive import local_archive, machine_description  # noqa: E402
+from _archive import local_archive, machine_description
 
 #: Spectrum files to load at most: the local archive has six HST files near TW Hya (COS
 #: x1d/x1dsum and STIS x1d), 17 spectra once split into segments and orders.
@@ -58,8 +58,8 @@ def _median(values):
 def bench_first_page(repeat):
     """(seconds to the first page in the plugin, seconds of one bare count request)."""
     import jdaviz
-    from astroquery.mast import Observations
     from astropy.coordinates import SkyCoord
+    from astroquery.mast import Observations
 
     app = jdaviz.App()
     plg = app.plugins["MAST Search"]

@@ -25,8 +25,6 @@ import argparse
 import contextlib
 import gc
 import os
-import shlex
-import signal
 import statistics
 import sys
 import tempfile
@@ -322,20 +320,10 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from _archive import local_archive, machine_description, report
-
-    # A plain `kill` unwinds like Ctrl-C: the archive is stopped, the files removed.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-
-    def log(text=""):
-        print(text, flush=True)
+    from _archive import begin_run, local_archive, log, report
 
     started = time.monotonic()
-    results = {
-        "command": shlex.join([sys.executable, *(argv if argv is not None else sys.argv)]),
-        "repeat": args.repeat,
-        "machine": machine_description(),
-    }
+    results = begin_run(argv, repeat=args.repeat)
     with contextlib.ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench_load-")))
         analysis = tmp / "analysis"

@@ -25,8 +25,6 @@ import contextlib
 import gc
 import json
 import os
-import shlex
-import signal
 import statistics
 import subprocess
 import sys
@@ -448,21 +446,10 @@ def main(argv=None):
         print(json.dumps(measure_memory(side, int(total), args.probe, args.url)), flush=True)
         return 0
 
-    from _archive import local_archive, machine_description, report
-
-    # A plain `kill` unwinds like Ctrl-C: the archive and any memory probe are stopped.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-
-    def log(text):
-        print(text, flush=True)
+    from _archive import begin_run, local_archive, log, report
 
     started = time.perf_counter()
-    results = {
-        "command": shlex.join([sys.executable, *(argv if argv is not None else sys.argv)]),
-        "latency_s": args.latency,
-        "repeat": args.repeat,
-        "machine": machine_description(),
-    }
+    results = begin_run(argv, latency_s=args.latency, repeat=args.repeat)
     with local_archive(latency=args.latency) as archive:
         log(f"local archive {archive.url} (pid {archive.pid}), latency {args.latency:g} s")
         if not args.skip_timing:

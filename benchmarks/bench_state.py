@@ -26,8 +26,6 @@ import argparse
 import contextlib
 import gc
 import os
-import shlex
-import signal
 import statistics
 import sys
 import tempfile
@@ -414,22 +412,10 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from _archive import RequestLog, local_archive, machine_description, report
-
-    # A plain `kill` unwinds like Ctrl-C: the archive is stopped.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-
-    def log(text=""):
-        print(text, flush=True)
+    from _archive import RequestLog, begin_run, local_archive, log, report
 
     started = time.monotonic()
-    results = {
-        "command": shlex.join([sys.executable, *(argv if argv is not None else sys.argv)]),
-        "latency_s": args.latency,
-        "repeat": args.repeat,
-        "criteria": CRITERIA,
-        "machine": machine_description(),
-    }
+    results = begin_run(argv, latency_s=args.latency, repeat=args.repeat, criteria=CRITERIA)
     with contextlib.ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench_state-")))
         log_path = tmp / "requests.jsonl"
