@@ -113,18 +113,20 @@ def install():
     Returns
     -------
     bool
-        Whether it is in place: False when the ``fast_link_discovery`` setting is off, or
-        when glue-core's function is not the one this replaces (a glue-core that changed it).
+        Whether it is in place: False when the ``fast_link_discovery`` setting is off (which
+        puts glue-core's own back, if this had replaced it), or when glue-core's function is
+        not the one this replaces (a glue-core that changed it).
     """
     global _glue_discover_links
     from glue.core import link_manager
 
     from ..config import conf
 
+    if not conf.fast_link_discovery:
+        uninstall()
+        return False
     if installed():
         return True
-    if not conf.fast_link_discovery:
-        return False
     current = link_manager.discover_links
     if _source_sha256(current) != GLUE_DISCOVER_LINKS_SHA256:
         return False

@@ -157,12 +157,17 @@ def test_install_is_idempotent_and_uninstall_puts_glue_core_back(glue_core_only)
 
 
 def test_the_setting_turns_it_off(glue_core_only):
+    original = link_manager.discover_links
     with conf.set_temp("fast_link_discovery", False):
         assert link_discovery.install() is False
         glue_mast.setup()
         assert not link_discovery.installed()
     glue_mast.setup()
     assert link_discovery.installed()
+    # Turned off later: the next install (a load, a setup) puts glue-core's own back.
+    with conf.set_temp("fast_link_discovery", False):
+        assert link_discovery.install() is False
+        assert link_manager.discover_links is original
 
 
 def test_a_glue_core_that_changed_its_function_keeps_it(glue_core_only, monkeypatch):
