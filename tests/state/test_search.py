@@ -19,9 +19,7 @@ def test_search_sends_count_and_page_one_at_the_same_time(local_mast, invokes):
     state.search().result()  # the column list, fetched once per process
     local_mast.clear_log()
     local_mast.faults.latency = 0.4
-    started = time.monotonic()
     count, rows = state.search().result()
-    elapsed = time.monotonic() - started
 
     [counting] = invokes(columns=COUNT)
     [paging] = [r for r in invokes() if r is not counting]
@@ -29,7 +27,6 @@ def test_search_sends_count_and_page_one_at_the_same_time(local_mast, invokes):
     assert (paging.request["page"], paging.request["pagesize"]) == (1, 25)
     # Both were on their way before either was answered (each waits 0.4 s at the archive):
     assert abs(counting.time - paging.time) < 0.4
-    assert elapsed < 0.8
     assert (count, state.count, state.n_pages) == (100_000, 100_000, 4000)
     assert rows is state.rows and list(state.rows["obs_id"][[0, -1]]) == ["syn000000", "syn000024"]
     assert (state.page, state.busy, state.error) == (1, False, "")

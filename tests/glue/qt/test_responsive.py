@@ -4,20 +4,21 @@ A 10 ms QTimer records the longest gap between its ticks while a person searches
 selects, previews and loads with the local archive answering every request after 0.5 s, and
 the CPU time the GUI thread itself spent within each gap (``time.thread_time``).
 
-The GUI thread's own work is held under 100 ms per gap in every run: that is what the dialog
-decides. The wall-clock gap also counts time the OS or another thread holding Python's GIL
-kept the GUI thread waiting; on a machine busier than its cores (other processes' load
-average above the CPU count) that grows with the neighbours, whatever the dialog does. There
-the best of three walks is held to 100 ms if one gets through, and otherwise the numbers are
-reported as a warning; benchmarks/bench_qt_dialog.py measures the wall-clock target alone.
+Two things are held in every walk, neither of them a race against the clock:
+
+- the GUI thread's own work stays under 100 ms per gap: that is what the dialog decides;
+- no gap is as long as one request's latency, so no request was ever waited for on the GUI
+  thread (every answer takes at least 0.5 s, so one awaited there would stall that long).
+
+The wall-clock gap also counts time the OS, or another thread holding Python's GIL, kept the
+GUI thread waiting; that grows with whatever else the machine runs. The 100 ms target for it
+is measured by ``benchmarks/bench_qt_dialog.py``, not held here; this test prints it.
 """
 
-import os
 import time
-import warnings
 
 LATENCY = 0.5
-LONGEST_STALL = 0.100
+LONGEST_GUI_WORK = 0.100
 
 
 def obs_row(d, obs_id):
@@ -82,50 +83,35 @@ def test_the_event_loop_never_stalls_while_queries_and_downloads_run(
     from glue_mast import config
     from glue_mast.glue.qt.dialog import MastImportDialog, forget_form
 
-    def busy():
-        return os.getloadavg()[0] > (os.cpu_count() or 1)
-
-    walks = []
-    for attempt in range(3):
-        forget_form()
-        config.configure(cache_dir=tmp_path / f"cache{attempt}")
-        d = MastImportDialog()
-        qtbot.addWidget(d)
-        d.download_dir.setText(str(tmp_path / f"mast_data{attempt}"))
-        d.show()
-        qtbot.waitExposed(d)
-        # The readers' first imports (once per process, begun when the dialog opens) hold the
-        # GIL while compiled modules load; the user is typing then. The rest is measured.
-        qtbot.waitUntil(lambda d=d: d.warm_job.done and not d.search_state.busy, timeout=120000)
-        local_mast.faults.latency = LATENCY
-        meter = stall_meter.start()
+    forget_form()
+    config.configure(cache_dir=tmp_path / "cache")
+    d = MastImportDialog()
+    qtbot.addWidget(d)
+    d.download_dir.setText(str(tmp_path / "mast_data"))
+    d.show()
+    qtbot.waitExposed(d)
+    # The readers' first imports (once per process, begun when the dialog opens) hold the GIL
+    # while compiled modules load; the user is typing then. The rest is measured.
+    qtbot.waitUntil(lambda: d.warm_job.done and not d.search_state.busy, timeout=120000)
+    local_mast.clear_log()
+    local_mast.faults.latency = LATENCY
+    meter = stall_meter.start()
+    try:
         steps = walk_through(d, person, qtbot, meter)
+    finally:
         meter.stop()
         local_mast.faults.latency = 0.0
-        d.reject()
-        walks.append((meter.longest, meter.longest_cpu, meter.ticks, steps))
-        report = ", ".join(
-            f"{k} {t:.2f} s (stall {1000 * s:.0f} ms)" for k, (t, s) in steps.items()
-        )
-        print(
-            f"\nwalk {attempt}: longest stall {1000 * meter.longest:.0f} ms, GUI-thread work "
-            f"{1000 * meter.longest_cpu:.0f} ms; {report}"
-        )
-        assert meter.ticks > 100, report
-        assert meter.longest_cpu < LONGEST_STALL, report
-        # Search to first rows: one resolve, then the count and the page together. Wall
-        # clock: held where the machine is not busier than its cores (as the stall below).
-        if not busy():
-            assert steps["search"][0] < 2 * LATENCY + 0.4, report
-        if meter.longest < LONGEST_STALL or not busy():
-            break
-    best = min(w[0] for w in walks)
-    if best >= LONGEST_STALL and busy():
-        warnings.warn(
-            f"event-loop stall {1000 * best:.0f} ms (best of {len(walks)} walks) on a machine "
-            f"with load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; the GUI "
-            f"thread's own work stayed under {1000 * LONGEST_STALL:.0f} ms",
-            stacklevel=1,
-        )
-        return
-    assert best < LONGEST_STALL, walks
+    d.reject()
+    report = ", ".join(f"{k} {t:.2f} s (stall {1000 * s:.0f} ms)" for k, (t, s) in steps.items())
+    print(
+        f"\nlongest stall {1000 * meter.longest:.0f} ms, GUI-thread work "
+        f"{1000 * meter.longest_cpu:.0f} ms; {report}"
+    )
+    assert meter.ticks > 100, report
+    assert meter.longest_cpu < LONGEST_GUI_WORK, report
+    assert meter.longest < LATENCY, report
+    # Search to first rows: one resolve, then the count and the page sent together (the
+    # archive saw both arrive within one latency of each other, not one after the other).
+    first_arrival = {r.service: r.time for r in reversed(local_mast.requests()) if r.service}
+    cone, page = first_arrival["Mast.Caom.Cone"], first_arrival["Mast.Caom.Filtered.Position"]
+    assert abs(cone - page) < LATENCY
