@@ -117,9 +117,9 @@ class VerifyReport:
     unreadable: list = field(default_factory=list)
     #: Datasets whose path leads out of the manifest's directory (through a link): not read.
     outside: list = field(default_factory=list)
-    #: Files whose record cannot vouch for them: a Jdaviz session's file recorded with no
-    #: SHA-256 (or, for a check of sizes only, no size). A manifest records a checksum for
-    #: every file whose bytes were checked, and lists none here.
+    #: Files whose record cannot vouch for them: recorded with no SHA-256 (or, for a check of
+    #: sizes only, no size). glue-mast's own manifests record a checksum for every file whose
+    #: bytes were checked; a Jdaviz session, or a manifest written by hand, may not.
     unchecked: list = field(default_factory=list)
 
     @property
@@ -136,6 +136,47 @@ class VerifyReport:
 
     def __bool__(self):
         return not self.problems
+
+    def check(self, record, path, shown, *, checksums=True, source="the manifest", root=None):
+        """Check one file against its record, and list ``shown`` where it belongs.
+
+        Parameters
+        ----------
+        record : dict
+            The file's record: its ``size`` and ``sha256``, where known.
+        path : path-like
+            Where the file is. Links are followed before the check and the file is read where
+            they lead: a link planted after the record was read must not make this a checksum
+            oracle for files elsewhere.
+        shown : dict
+            What the report lists for the file (the record, with its path as people see it).
+        checksums : bool
+            Compare SHA-256 too, not sizes alone.
+        source : str
+            What the record is in ("the manifest", "the session"), for the reason of a file
+            that cannot be checked.
+        root : path-like, optional
+            A directory the file must be strictly inside; one that is not is not read.
+        """
+        try:
+            path = Path(path).resolve()
+            if root is not None and not strictly_inside(path, root):
+                self.outside.append(dict(shown, target=os.fspath(path)))
+            elif not path.is_file():
+                self.missing.append(shown)
+            elif record.get("size") is not None and path.stat().st_size != record["size"]:
+                self.wrong_size.append(shown)
+            elif checksums and not record.get("sha256"):
+                self.unchecked.append(dict(shown, reason=f"{source} records no sha256"))
+            elif checksums and sha256_of(path) != record["sha256"]:
+                self.wrong_checksum.append(shown)
+            elif not checksums and record.get("size") is None:
+                self.unchecked.append(dict(shown, reason=f"{source} records no size"))
+            else:
+                self.ok.append(shown)
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
+            reason = getattr(exc, "strerror", None) or str(exc)
+            self.unreadable.append(dict(shown, reason=reason))
 
     def lines(self):
         """One line per problem, for people."""
@@ -338,30 +379,24 @@ class Manifest:
     # -- checking -------------------------------------------------------------------------------
 
     def verify(self, *, checksums=True):
-        """Check every file's size and (unless ``checksums=False``) SHA-256 against the record."""
+        """Check every file's size and (unless ``checksums=False``) SHA-256 against the record.
+
+        A file whose record has no SHA-256 (with ``checksums``), or no size (without), is not
+        ``ok`` but ``unchecked``: what it holds cannot be told from the record. glue-mast
+        records a SHA-256 for every file it fetched; a manifest written by hand may not.
+        """
         report = VerifyReport()
         root = self.path.parent if self.path is not None else None
         for record in self.datasets:
             path = Path(record["path"])
-            shown = dict(record, path=self._shown(path))
-            # Links are followed before the check, and the file is read where they lead: a
-            # link planted after the manifest was read must not make this a checksum oracle
-            # for files elsewhere.
-            try:
-                path = path.resolve()
-                if root is not None and not strictly_inside(path, root):
-                    report.outside.append(dict(shown, target=os.fspath(path)))
-                elif not path.is_file():
-                    report.missing.append(shown)
-                elif record.get("size") is not None and path.stat().st_size != record["size"]:
-                    report.wrong_size.append(shown)
-                elif checksums and record.get("sha256") and sha256_of(path) != record["sha256"]:
-                    report.wrong_checksum.append(shown)
-                else:
-                    report.ok.append(shown)
-            except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
-                reason = getattr(exc, "strerror", None) or str(exc)
-                report.unreadable.append(dict(shown, reason=reason))
+            report.check(
+                record,
+                path,
+                dict(record, path=self._shown(path)),
+                checksums=checksums,
+                source="the manifest",
+                root=root,
+            )
         return report
 
     def _shown(self, path):

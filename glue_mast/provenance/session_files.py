@@ -25,7 +25,6 @@ import re
 from pathlib import Path
 
 from ..errors import InputError
-from ..util import sha256_of
 from .entries import ManifestError
 from .manifest import SCHEMA as MANIFEST_SCHEMA
 from .manifest import VerifyReport
@@ -217,24 +216,10 @@ class SessionFiles:
             shown = dict(record, path=record["path"] or "(no path recorded)")
             if record["path"] is None:
                 report.missing.append(shown)
-                continue
-            try:
-                path = Path(record["path"]).resolve()
-                if not path.is_file():
-                    report.missing.append(shown)
-                elif record.get("size") is not None and path.stat().st_size != record["size"]:
-                    report.wrong_size.append(shown)
-                elif checksums and not record.get("sha256"):
-                    report.unchecked.append(dict(shown, reason="the session records no sha256"))
-                elif checksums and sha256_of(path) != record["sha256"]:
-                    report.wrong_checksum.append(shown)
-                elif not checksums and record.get("size") is None:
-                    report.unchecked.append(dict(shown, reason="the session records no size"))
-                else:
-                    report.ok.append(shown)
-            except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
-                reason = getattr(exc, "strerror", None) or str(exc)
-                report.unreadable.append(dict(shown, reason=reason))
+            else:
+                report.check(
+                    record, record["path"], shown, checksums=checksums, source="the session"
+                )
         return report
 
 

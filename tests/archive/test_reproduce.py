@@ -101,3 +101,17 @@ def test_a_file_that_cannot_be_fetched_again_stays_in_the_manifest(local_mast, f
     result, report = reproduce(fetched.path)
     assert report and len(report.ok) == len(fetched.datasets)
     assert Path(record["path"]).is_file()
+
+
+def test_a_file_the_manifest_has_no_checksum_for_is_fetched_but_not_called_identical(
+    local_mast, fetched, tmp_path
+):
+    raw = json.loads(fetched.path.read_text())
+    unsummed = raw["datasets"][0]
+    del unsummed["sha256"]
+    fetched.path.write_text(json.dumps(raw))
+    result, report = reproduce(fetched.path, tmp_path / "again")
+    assert result.ok and len(result.manifest) == len(raw["datasets"])
+    assert [d["dataURI"] for d in report.unchecked] == [unsummed["dataURI"]]
+    assert report.unchecked[0]["reason"] == "the manifest records no sha256 to insist on"
+    assert len(report.ok) == len(raw["datasets"]) - 1 and not report

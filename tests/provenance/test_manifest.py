@@ -109,6 +109,23 @@ def test_verify_reports_every_kind_of_problem(tmp_path):
     assert m.verify(checksums=False).wrong_checksum == []
 
 
+
+def test_a_file_recorded_without_a_checksum_is_not_called_ok(tmp_path):
+    # A manifest written by hand (or by another tool) may leave out sha256 or size; what the
+    # file holds then cannot be told from the record, so verify does not vouch for it.
+    m = Manifest(server="s", path=tmp_path / "manifest.json")
+    m.add_dataset(_record(tmp_path / "checked.fits", b"0123456789"))
+    m.add_dataset(dict(_record(tmp_path / "no_sum.fits", b"0123456789"), sha256=None))
+    m.add_dataset(dict(_record(tmp_path / "no_size.fits", b"0123456789"), size=None))
+    report = m.verify()
+    assert not report
+    assert [d["path"] for d in report.ok] == ["checked.fits", "no_size.fits"]
+    assert report.lines() == ["not checked: no_sum.fits (the manifest records no sha256)"]
+    sizes = m.verify(checksums=False)
+    assert [d["path"] for d in sizes.ok] == ["checked.fits", "no_sum.fits"]
+    assert sizes.lines() == ["not checked: no_size.fits (the manifest records no size)"]
+
+
 @pytest.mark.parametrize(
     "content, message",
     [

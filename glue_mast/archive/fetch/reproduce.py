@@ -120,7 +120,22 @@ def reproduce(
     for record in originals:
         if record["dataURI"] not in have:
             report.missing.append(dict(record, path=expected[record["dataURI"]]["path"]))
+    _unchecked_without_sha256(report, originals, "the manifest")
     return result, report
+
+
+def _unchecked_without_sha256(report, originals, source):
+    """Move the files the original records no SHA-256 for from ``ok`` to ``unchecked``.
+
+    The new manifest has a checksum for every file it fetched, but a file whose original
+    record had none may hold other bytes than it did then: it was not reproduced identically,
+    only fetched again.
+    """
+    unverified = {r["dataURI"] for r in originals if not r.get("sha256")}
+    for d in list(report.ok):
+        if d["dataURI"] in unverified:
+            report.ok.remove(d)
+            report.unchecked.append(dict(d, reason=f"{source} records no sha256 to insist on"))
 
 
 #: The name of the manifest :func:`reproduce_session` writes in its directory.
@@ -233,13 +248,9 @@ def reproduce_session(
     planned = {
         f.uri: f.path for f in [*fetch_plan.to_fetch, *fetch_plan.cached, *fetch_plan.skipped]
     }
-    unverified = {r["dataURI"] for r in s.records if not r.get("sha256")}
     for record in s.records:
         if record["dataURI"] not in have:
             where = planned[record["dataURI"]].relative_to(out).as_posix()
             report.missing.append(dict(record, path=where))
-    for d in list(report.ok):
-        if d["dataURI"] in unverified:
-            report.ok.remove(d)
-            report.unchecked.append(dict(d, reason="the session records no sha256 to insist on"))
+    _unchecked_without_sha256(report, s.records, "the session")
     return result, report
