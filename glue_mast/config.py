@@ -11,6 +11,8 @@ only to the configured MAST server.
 from __future__ import annotations
 
 import os
+import types
+import weakref
 
 from astropy import config as _config
 
@@ -81,6 +83,7 @@ conf = Conf()
 _overrides: dict = {}
 _token = None  # given to configure(token=...): this process's memory, nowhere else
 _listeners: list = []
+_token_listeners: list = []  # weak references: () -> callback, or None once it is gone
 
 
 def configure(server=None, *, token=None, timeout=None, download_dir=None, cache_dir=None):
@@ -136,7 +139,28 @@ def configure(server=None, *, token=None, timeout=None, download_dir=None, cache
 def set_token(value):
     """Use ``value`` as the MAST token for this process; ``None`` (or blank) forgets it."""
     global _token
+    previous = _token
     _token = value.strip() if isinstance(value, str) and value.strip() else None
+    if _token != previous:
+        for ref in list(_token_listeners):
+            callback = ref()
+            if callback is None:
+                _token_listeners.remove(ref)
+            else:
+                callback()
+
+
+def on_token_change(callback):
+    """Call ``callback()`` (with no argument: never the token) whenever the token given to
+    :func:`configure` or :func:`set_token` changes.
+
+    The front ends' states use it to say whether exclusive-access files will be fetched. A
+    bound method is held weakly, so a state listening does not live on for it. Returns
+    ``callback``.
+    """
+    is_method = isinstance(callback, types.MethodType)
+    _token_listeners.append(weakref.WeakMethod(callback) if is_method else (lambda: callback))
+    return callback
 
 
 def explicit_token():
@@ -217,9 +241,7 @@ def current_cache_dir():
     astropy's cache directory for glue_mast (``astropy.config.get_cache_dir_path``)."""
     from pathlib import Path
 
-    chosen = (
-        _overrides.get("cache_dir") or os.environ.get("GLUE_MAST_CACHE_DIR") or conf.cache_dir
-    )
+    chosen = _overrides.get("cache_dir") or os.environ.get("GLUE_MAST_CACHE_DIR") or conf.cache_dir
     if chosen:
         return Path(chosen).expanduser()
     from astropy.config.paths import get_cache_dir_path

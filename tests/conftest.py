@@ -8,6 +8,11 @@ client. pytest-remotedata refuses connections to anything but loopback unless a 
 import os
 import tempfile
 
+import keyring
+import keyring.backend
+import keyring.backends.fail
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never let a developer's own token or server setting leak into a test run.
 for _name in ("MAST_API_TOKEN", "GLUE_MAST_SERVER", "GLUE_MAST_TIMEOUT", "GLUE_MAST_CACHE_DIR"):
@@ -16,3 +21,59 @@ for _name in ("MAST_API_TOKEN", "GLUE_MAST_SERVER", "GLUE_MAST_TIMEOUT", "GLUE_M
 os.environ["GLUE_MAST_CACHE_DIR"] = tempfile.mkdtemp(prefix="glue-mast-test-cache-")
 
 pytest_plugins = ["glue_mast.testing.pytest_plugin"]
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A system keyring held in memory; ``gate``, when given, holds every read until set."""
+
+    priority = 1
+
+    def __init__(self, passwords=None, gate=None):
+        super().__init__()
+        self.passwords = dict(passwords or {})
+        self.gate = gate
+        self.reads = 0
+
+    def get_password(self, service, username):
+        self.reads += 1
+        if self.gate is not None:
+            assert self.gate.wait(30), "the keyring read was never let through"
+        return self.passwords.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.passwords.pop((service, username), None)
+
+
+def _forget_keyring_reads(monkeypatch):
+    from glue_mast.archive import auth
+
+    monkeypatch.setattr(auth, "_keyring_checked", False)
+    monkeypatch.setattr(auth, "_keyring_token", None)
+
+
+@pytest.fixture(autouse=True)
+def no_keyring(monkeypatch):
+    """Nor a developer's keyring entry (astroquery's token): every test starts with a keyring
+    that holds nothing."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    _forget_keyring_reads(monkeypatch)
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def mast_keyring(monkeypatch):
+    """``mast_keyring(token, gate=None)``: astroquery's keyring entry holds ``token`` (where
+    ``Observations.login(token, store_token=True)`` puts it); returns the keyring."""
+
+    def install(token, gate=None):
+        ring = MemoryKeyring({("astroquery:mast.stsci.edu.token", "masttoken"): token}, gate)
+        keyring.set_keyring(ring)
+        _forget_keyring_reads(monkeypatch)
+        return ring
+
+    return install

@@ -15,7 +15,7 @@ import urllib.parse
 
 from .. import config
 
-__all__ = ["origin", "parsers_disagree", "redact", "token", "token_allowed"]
+__all__ = ["origin", "parsers_disagree", "redact", "token", "token_allowed", "token_in_force"]
 
 _keyring_checked = False
 _keyring_token = None
@@ -34,6 +34,25 @@ def token(keyring=True):
     if env:
         return env
     return _from_keyring() if keyring else None
+
+
+def token_in_force(*, read_keyring=True):
+    """Whether a token is in force (never the token itself).
+
+    With ``read_keyring=False`` this never waits: astroquery's keyring entry counts only once
+    an earlier call has read it (reading a system keyring can wait on a password prompt, so a
+    front end reads it in a background job and asks without reading on its own thread).
+    """
+    if config.explicit_token() or os.environ.get("MAST_API_TOKEN", "").strip():
+        return True
+    if read_keyring or _keyring_checked:
+        return bool(_from_keyring())
+    return False
+
+
+def keyring_read():
+    """Whether astroquery's keyring entry has been read in this process."""
+    return _keyring_checked
 
 
 def _from_keyring():

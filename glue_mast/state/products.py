@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from echo import CallbackProperty, delay_callback
 
+from .. import config
 from ..errors import InputError
 from .base import JobState, ObjectProperty
 from .form import concerning, split_values
@@ -81,7 +82,8 @@ class ProductState(JobState):
     Outputs: ``products`` (every product listed), ``filtered`` (those the filter keeps),
     ``selected`` (the selected rows of ``filtered``), ``selected_count``, ``selected_size``
     (bytes) and ``selected_size_text``, ``exclusive`` (dataURIs of selected products that are
-    exclusive access: fetched only with a MAST token), ``last_fetch`` (the last
+    exclusive access: fetched only with a MAST token), ``token_set`` (whether a token is in
+    force, so that the fetch asks for them; never the token), ``last_fetch`` (the last
     `~glue_mast.archive.fetch.FetchResult`), ``fetch_fraction`` (0..1 while fetching) and
     ``fetch_status`` (a line for a label), ``busy``, ``error`` and ``error_field``.
 
@@ -107,6 +109,7 @@ class ProductState(JobState):
         "selected_size",
         "selected_size_text",
         "exclusive",
+        "token_set",
         "last_fetch",
         "fetch_fraction",
         "fetch_status",
@@ -127,6 +130,7 @@ class ProductState(JobState):
     selected_size = CallbackProperty(0, docstring="Bytes of the selected products")
     selected_size_text = CallbackProperty("", docstring="Selected count and size, for a label")
     exclusive = CallbackProperty([], docstring="dataURIs of selected exclusive-access products")
+    token_set = CallbackProperty(False, docstring="Whether a MAST token is in force")
     last_fetch = ObjectProperty(None, docstring="The last FetchResult")
     fetch_fraction = CallbackProperty(None, docstring="Bytes fetched / bytes to fetch")
     fetch_status = CallbackProperty("", docstring="What the fetch is doing, for a label")
@@ -146,6 +150,9 @@ class ProductState(JobState):
         if search is not None:
             search.add_callback("selected_obsids", self._follow_search)
             search.add_callback("rows", self._follow_search)
+        self._keyring_job = None
+        self._check_token()
+        config.on_token_change(self._token_changed)
 
     # -- inputs ---------------------------------------------------------------------------------
 
@@ -247,6 +254,32 @@ class ProductState(JobState):
             self.selected_uris = None
         self._reselect()
 
+    # -- the token (whether one is in force: never the token itself) ---------------------------
+
+    def _token_changed(self):
+        self.dispatch(self._check_token)
+
+    def _check_token(self):
+        """Look again at whether a token is in force, without waiting on the keyring."""
+        from ..archive import auth
+
+        self.token_set = auth.token_in_force(read_keyring=False)
+        if self.exclusive and not self.token_set and not auth.keyring_read():
+            self._read_keyring()
+
+    def _read_keyring(self):
+        """Read astroquery's keyring entry in a background job (it can wait on a prompt)."""
+        from ..archive import auth
+
+        if self._keyring_job is not None and not self._keyring_job.done:
+            return
+        self._keyring_job = self._start(
+            lambda job: auth.token_in_force(),
+            name="read the keyring",
+            land=lambda found: setattr(self, "token_set", found),
+            clear_error=False,
+        )
+
     def _reselect(self, *_):
         import numpy as np
 
@@ -260,7 +293,8 @@ class ProductState(JobState):
             if "size" in table.colnames:
                 size = int(np.ma.filled(np.ma.asarray(table["size"], dtype=float), 0).sum())
             exclusive = _exclusive_uris(table)
-        with delay_callback(self, "selected", "selected_count", "selected_size", "exclusive"):
+        names = ("selected", "selected_count", "selected_size", "exclusive", "token_set")
+        with delay_callback(self, *names):
             self.selected = table
             self.selected_count = count
             self.selected_size = size
@@ -268,6 +302,7 @@ class ProductState(JobState):
             self.selected_size_text = (
                 f"{count} file{'s' if count != 1 else ''}, {human_size(size)}" if count else ""
             )
+            self._check_token()  # MAST_API_TOKEN may have been set since
 
     # -- fetching -------------------------------------------------------------------------------
 

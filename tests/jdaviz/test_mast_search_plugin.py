@@ -324,6 +324,22 @@ def test_after_its_release_date_a_row_still_exclusive_by_rights_says_so(plg, loc
     }
 
 
+
+def test_the_note_follows_a_token_given_after_the_selection(plg, local_mast):
+    import glue_mast
+    from glue_mast.testing import VALID_TOKEN
+
+    plg.target = "TW Hya"
+    plg.search()
+    plg.select(observations="LF7Z01010", products="all")
+    plugin = plg._obj
+    assert "without a MAST token the download skips them" in plugin.exclusive_text
+    glue_mast.configure(token=VALID_TOKEN)  # the next cell of the notebook
+    assert plugin.exclusive_text.endswith("a MAST token is set, so MAST sends them if it "
+                                          "grants access to them.")
+    assert VALID_TOKEN not in plugin.exclusive_text
+
+
 def test_with_a_token_exclusive_files_are_fetched_and_the_note_says_so(plg, local_mast):
     import glue_mast
     from glue_mast.testing import VALID_TOKEN

@@ -122,6 +122,53 @@ def test_exclusive_products_are_named(tw_hya, settle):
     assert products.exclusive == []
 
 
+
+def _select_exclusive(tw_hya, products, settle):
+    exclusive_obs = tw_hya.rows[tw_hya.rows["dataRights"] == "EXCLUSIVE_ACCESS"]
+    select(tw_hya, products, [str(exclusive_obs["obsid"][0])], settle)
+    assert len(products.exclusive) == 2
+
+
+def test_token_set_follows_configure_with_no_reselection(tw_hya, settle):
+    from glue_mast.testing import VALID_TOKEN
+
+    products = ProductState(search=tw_hya)
+    _select_exclusive(tw_hya, products, settle)
+    assert products.token_set is False
+    seen = []
+    products.add_callback("token_set", seen.append)
+    glue_mast.configure(token=VALID_TOKEN)
+    assert products.token_set is True and seen == [True]
+    glue_mast.config.set_token(None)
+    assert products.token_set is False and seen == [True, False]
+    assert VALID_TOKEN not in repr(products.as_dict())
+
+
+def test_a_token_in_astroquerys_keyring_counts_and_is_read_off_the_ui_thread(
+    tw_hya, settle, mast_keyring
+):
+    import threading
+
+    from glue_mast.testing import VALID_TOKEN
+
+    gate = threading.Event()
+    ring = mast_keyring(VALID_TOKEN, gate=gate)
+    products = ProductState(search=tw_hya)
+    assert ring.reads == 0  # nothing is read before an exclusive file is selected
+    exclusive_obs = tw_hya.rows[tw_hya.rows["dataRights"] == "EXCLUSIVE_ACCESS"]
+    tw_hya.selected_obsids = [str(exclusive_obs["obsid"][0])]
+    deadline = time.monotonic() + 20
+    while not products.exclusive:  # the selection lands while the keyring read is held
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert products.token_set is False and products.busy
+    gate.set()
+    settle(products)
+    assert products.token_set is True and ring.reads == 1
+    products.selected_uris = [str(products.filtered["dataURI"][0])]
+    assert products.token_set is True and ring.reads == 1  # read once per process
+
+
 def test_a_bad_filter_lands_as_error_on_extra_filters(tw_hya, local_mast, settle):
     products = ProductState(search=tw_hya)
     select(tw_hya, products, [str(tw_hya.rows["obsid"][0])], settle)

@@ -17,14 +17,7 @@ from .bindings import ErrorLines, connect_editable_combo, error_label, set_choic
 from .models import PRODUCT_COLUMNS, TableModel
 from .results import exclusive_reason, fit_columns, make_table_view, selected_source_rows
 
-__all__ = ["ProductsPanel", "token_is_set"]
-
-
-def token_is_set():
-    """Whether a MAST token is in force (from ``MAST_API_TOKEN`` or glue-mast's settings)."""
-    from ...archive import auth
-
-    return bool(auth.token(keyring=False))
+__all__ = ["ProductsPanel"]
 
 
 class ProductsPanel(QtWidgets.QGroupBox):
@@ -99,7 +92,14 @@ class ProductsPanel(QtWidgets.QGroupBox):
         connect_editable_combo(state, "product_type", self.product_type)
         add_callback(state, "filtered", self._show_filtered)
         add_callback(state, "products", self._show_types)
-        for name in ("selected_count", "selected_size_text", "exclusive", "busy", "products"):
+        for name in (
+            "selected_count",
+            "selected_size_text",
+            "exclusive",
+            "token_set",
+            "busy",
+            "products",
+        ):
             add_callback(state, name, self._show_selection)
         self.error_lines = ErrorLines(
             state, {"": self.error, "extra_filters": self.error}, ignore=("selected",)
@@ -171,7 +171,7 @@ class ProductsPanel(QtWidgets.QGroupBox):
             self.exclusive_label.hide()
             return
         files = f"{n} selected file{'s are' if n != 1 else ' is'}"
-        if token_is_set():
+        if state.token_set:
             tail = "A MAST token is set, so they will be downloaded if it grants access."
         else:
             tail = (

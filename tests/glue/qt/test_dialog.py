@@ -249,6 +249,31 @@ def test_exclusive_access_products_are_marked_and_explained_and_the_token_never_
     assert label.isHidden()
 
 
+
+def test_the_token_note_follows_a_token_given_later_or_found_in_the_keyring(
+    dialog, person, qtbot, mast_keyring
+):
+    import glue_mast
+    from glue_mast.testing import VALID_TOKEN
+
+    d = dialog
+    person.search(d, "TW Hya", "0.1 deg")
+    person.click_rows(d.results.table, [obs_row(d, "LF7Z01010")])
+    person.settle(d)
+    label = d.products.exclusive_label
+    assert "No MAST token is set" in label.text()
+    glue_mast.configure(token=VALID_TOKEN)  # from glue's terminal, say: no click in the dialog
+    qtbot.waitUntil(lambda: "A MAST token is set" in label.text(), timeout=5000)
+    glue_mast.config.set_token(None)
+    qtbot.waitUntil(lambda: "No MAST token is set" in label.text(), timeout=5000)
+    # astroquery's keyring entry is a token too (Observations.login(store_token=True))
+    mast_keyring(VALID_TOKEN)
+    person.click_rows(d.results.table, [obs_row(d, "LB4M01010"), obs_row(d, "LF7Z01010")])
+    person.settle(d)
+    qtbot.waitUntil(lambda: "A MAST token is set" in label.text(), timeout=5000)
+    assert VALID_TOKEN not in label.text()
+
+
 def test_clicking_a_product_previews_it_from_the_cache_or_fetched(
     dialog, person, local_mast, qtbot, shoot, tmp_path, monkeypatch
 ):

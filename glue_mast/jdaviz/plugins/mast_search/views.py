@@ -146,12 +146,6 @@ def exclusive_text(count, token_set):
     )
 
 
-def _token_set():
-    from ....archive import auth
-
-    return bool(auth.token(keyring=False))
-
-
 def row_item_by_key(plugin, key):
     for item in plugin.results_items:
         if item["key"] == key:
@@ -217,8 +211,8 @@ def bind(plugin):
             if str(uri) in uris
         ]
 
-    def on_exclusive(uris):
-        plugin.exclusive_text = exclusive_text(len(uris or []), _token_set())
+    def on_exclusive(*args):
+        plugin.exclusive_text = exclusive_text(len(products.exclusive or []), products.token_set)
 
     def on_busy(*args):
         plugin.busy = bool(search.busy or products.busy)
@@ -241,6 +235,7 @@ def bind(plugin):
     products.add_callback("filtered", on_filtered)
     products.add_callback("selected", on_selected)
     products.add_callback("exclusive", on_exclusive)
+    products.add_callback("token_set", on_exclusive)
     products.add_callback(
         "selected_size_text", lambda text: setattr(plugin, "selected_text", text or "")
     )
