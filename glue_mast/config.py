@@ -241,7 +241,9 @@ def current_cache_dir():
     astropy's cache directory for glue_mast (``astropy.config.get_cache_dir_path``)."""
     from pathlib import Path
 
-    chosen = _overrides.get("cache_dir") or os.environ.get("GLUE_MAST_CACHE_DIR") or conf.cache_dir
+    chosen = (
+        _overrides.get("cache_dir") or os.environ.get("GLUE_MAST_CACHE_DIR") or conf.cache_dir
+    )
     if chosen:
         return Path(chosen).expanduser()
     from astropy.config.paths import get_cache_dir_path

@@ -163,7 +163,8 @@ def _check_target(root, relative, reserved):
         raise _Bad(f"the path cannot be followed ({exc})") from None
     if not target.is_relative_to(root):
         raise _Bad(
-            f"the path leads through a symbolic link to {target}, outside the manifest's directory"
+            f"the path leads through a symbolic link to {target}, outside the manifest's "
+            "directory"
         )
     if target == root:
         raise _Bad("the path names no file inside the manifest's directory")
