@@ -173,7 +173,6 @@ def test_a_hostile_manifest_gets_one_line_per_bad_entry(run, local_mast, tmp_pat
     assert manifest.read_bytes() == before and local_mast.log == []
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
 def test_curl_script_downloads_later_without_a_token_inside(run, tmp_path, monkeypatch):
     monkeypatch.setenv("MAST_API_TOKEN", VALID_TOKEN)
     script = tmp_path / "get.sh"
@@ -195,6 +194,72 @@ def test_curl_script_downloads_later_without_a_token_inside(run, tmp_path, monke
     # A second run finds everything in place.
     again = subprocess.run(["sh", script], capture_output=True, text=True, timeout=120)
     assert again.stdout.count("have ") == 11
+
+
+
+def test_curl_script_never_splices_a_file_that_changed_since_its_partial_copy(
+    run, local_mast, tmp_path
+):
+    uri = "mast:HST/product/lb4m01010_x1dsum.fits"
+    script = tmp_path / "get.sh"
+    run("fetch", "TW Hya", "--out", tmp_path / "data", "--curl-script", script)
+    original = local_mast.catalog.file(uri)[0]
+    local_mast.faults.truncate(10_000, match=uri)  # the connection closes 10 kB in
+    first = subprocess.run(["sh", script], capture_output=True, text=True, timeout=120)
+    assert first.returncode != 0
+    [part] = (tmp_path / "data").rglob("lb4m01010_x1dsum.fits.part")
+    assert part.read_bytes() == original[:10_000]
+    # MAST reprocesses the product: same size, other bytes, a new ETag.
+    local_mast.faults.change_file(uri, after=0)
+    local_mast.clear_log()
+    again = subprocess.run(["sh", script], capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    final = part.with_name("lb4m01010_x1dsum.fits").read_bytes()
+    assert final == bytes(b ^ 0xFF for b in original)  # the new file whole, not a splice
+    assert "restarting HST/LB4M01010/lb4m01010_x1dsum.fits: it changed on the server" in (
+        again.stdout
+    )
+    asked = [r for r in local_mast.requests() if (r.query.get("uri") or [None])[0] == uri]
+    assert [(r.headers.get("Range"), bool(r.headers.get("If-Range"))) for r in asked] == [
+        ("bytes=10000-", True),  # the resume, answered with the whole new file
+        (None, False),  # the fresh start
+    ]
+    assert not list((tmp_path / "data").rglob("*.part*"))
+
+
+def test_curl_script_resumes_an_unchanged_file_from_where_it_stopped(run, local_mast, tmp_path):
+    uri = "mast:HST/product/lb4m01010_x1dsum.fits"
+    script = tmp_path / "get.sh"
+    run("fetch", "TW Hya", "--out", tmp_path / "data", "--curl-script", script)
+    local_mast.faults.truncate(10_000, match=uri)
+    subprocess.run(["sh", script], capture_output=True, text=True, timeout=120)
+    local_mast.clear_log()
+    again = subprocess.run(["sh", script], capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    [final] = (tmp_path / "data").rglob("lb4m01010_x1dsum.fits")
+    assert final.read_bytes() == local_mast.catalog.file(uri)[0]
+    asked = [r for r in local_mast.requests() if (r.query.get("uri") or [None])[0] == uri]
+    assert [r.headers.get("Range") for r in asked] == ["bytes=10000-"]
+    assert asked[0].bytes_sent == len(final.read_bytes()) - 10_000
+
+
+
+def test_curl_script_starts_again_where_the_server_gives_no_strong_etag(
+    run, local_mast, tmp_path
+):
+    uri = "mast:HST/product/lb4m01010_x1dsum.fits"
+    script = tmp_path / "get.sh"
+    run("fetch", "TW Hya", "--out", tmp_path / "data", "--curl-script", script)
+    local_mast.faults.validators = ("last-modified",)
+    local_mast.faults.truncate(10_000, match=uri)
+    subprocess.run(["sh", script], capture_output=True, text=True, timeout=120)
+    local_mast.clear_log()
+    again = subprocess.run(["sh", script], capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    [final] = (tmp_path / "data").rglob("lb4m01010_x1dsum.fits")
+    assert final.read_bytes() == local_mast.catalog.file(uri)[0]
+    asked = [r for r in local_mast.requests() if (r.query.get("uri") or [None])[0] == uri]
+    assert [r.headers.get("Range") for r in asked] == [None]  # nothing to insist on: whole
 
 
 def test_ctrl_c_leaves_a_consistent_directory(local_mast, tmp_path):
@@ -267,7 +332,6 @@ def test_fetch_of_nothing_writes_nothing(run, tmp_path):
     assert not out_dir.exists()
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
 def test_curl_script_keeps_the_token_off_every_command_line(run, local_mast, tmp_path):
     """No process the script starts has the token in its argv, where ``ps`` shows it."""
     script = tmp_path / "get.sh"
