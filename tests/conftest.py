@@ -6,6 +6,7 @@ client. pytest-remotedata refuses connections to anything but loopback unless a 
 """
 
 import os
+import signal
 import tempfile
 
 import keyring
@@ -19,6 +20,11 @@ for _name in ("MAST_API_TOKEN", "GLUE_MAST_SERVER", "GLUE_MAST_TIMEOUT", "GLUE_M
     os.environ.pop(_name, None)
 # Nor a test write into the user's download cache.
 os.environ["GLUE_MAST_CACHE_DIR"] = tempfile.mkdtemp(prefix="glue-mast-test-cache-")
+
+# A run started in the background by a shell without job control inherits SIGINT ignored,
+# and so would every process it starts; the Ctrl-C tests need it delivered, as at a terminal.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 pytest_plugins = ["glue_mast.testing.pytest_plugin"]
 
