@@ -64,9 +64,9 @@ def setup():
       the "Astronomy" category of glue's link editor;
     - ``glue.config.autolinker``: the spectral-axis and time autolinkers, so that datasets
       added to a glue application arrive linked;
-    - glue's link manager finds what linked datasets can derive with
-      :func:`glue_mast.glue.link_discovery.discover_links`, the same result as glue-core's in
-      time linear in the links (see that module; the ``fast_link_discovery`` setting).
+    - glue's link manager finds what linked datasets can derive, and which are pixel-aligned,
+      with :mod:`glue_mast.glue.link_discovery`: the same result as glue-core's, in time
+      linear in the links (see that module; the ``fast_link_discovery`` setting).
     """
     from glue.config import autolinker, data_factory, link_helper
 

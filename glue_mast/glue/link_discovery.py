@@ -1,27 +1,32 @@
-"""glue's link discovery in time linear in the links, where glue-core's is cubic.
+"""glue's link manager updates, in time linear in the links where glue-core's is cubic.
 
-When links change, glue-core's ``LinkManager`` asks ``glue.core.link_manager.discover_links``
-which components each dataset can derive through the links (chains of them included). That
-function rescans every link after each component it finds, so with ``n`` datasets linked on
-one axis (``n - 1`` links and their inverses) an update costs of order ``n^3`` set tests. Adding
-``n - 1`` of glue's ``LinkSame`` links to ``n`` datasets, on a 2-CPU machine: 42 datasets take
-0.056 s, 100 take 0.72 s and 220 (five STIS echelle files of 44 orders) 6.6 s; with the
-function here, 0.014 s, 0.078 s and 0.48 s. The 42 segments and orders of 20 HST, IUE, FUSE and
-JWST spectra, linked by glue-mast, spend 0.17 s in glue-core's function and 0.004 s in this one.
+When links change, glue-core's ``LinkManager.update_externally_derivable_components`` asks
+``glue.core.link_manager.discover_links`` which components each dataset can derive through the
+links (chains of them included), then compares every pair of datasets for pixel alignment.
+``discover_links`` rescans every link after each component it finds, so with ``n`` datasets
+linked on one axis (``n - 1`` links and their inverses) an update costs of order ``n^3`` set
+tests; the update itself builds the set of all links twice for every dataset, and rebuilds two
+datasets' component lists for every pair it compares. Adding ``n - 1`` of glue's ``LinkSame``
+links to ``n`` one-dimensional datasets, on a 2-CPU machine: 42 datasets take 0.057 s and 220
+(five STIS echelle files of 44 orders) 6.3 s; with :func:`discover_links` alone, 0.012 s and
+0.40 s; with :func:`update_externally_derivable_components` too, 0.004 s and 0.10 s.
 
 :func:`discover_links` returns the same thing -- for each component the dataset can derive,
 a link that derives it at the least depth (number of links chained), which is what glue-core's
 rescanning settles on -- by a breadth-first search over an index of the links by their inputs,
 in time proportional to the links. Where two links derive a component at the same depth,
 either may be chosen, as in glue-core (which takes whichever its set of links yields first).
+:func:`update_externally_derivable_components` gives each dataset the same derivable
+components and the same pixel-aligned datasets as glue-core's method, building the link set
+once and looking each dataset's components up in a table made once per update.
 
-:func:`install` puts it in place of glue-core's function, for every data collection of the
-process. It does so only when glue-core's function is the one this was written against (the
-SHA-256 of its source, the same from glue-core 1.20 to 1.28), and when the
-``fast_link_discovery`` setting of glue-mast's configuration is on (the default); otherwise
-glue-core's own runs. glue-mast installs it when glue loads it as a plugin, and before it links
-datasets itself. glue-core's own link-manager tests pass with it in place
-(``tests/glue/test_link_discovery.py`` runs them).
+:func:`install` puts them in place of glue-core's, for every data collection of the process.
+It replaces each only when glue-core's is the code it was written against (the SHA-256 of its
+source: the same from glue-core 1.20 to 1.28), and only when the ``fast_link_discovery``
+setting of glue-mast's configuration is on (the default); otherwise glue-core's own runs.
+glue-mast installs them when glue loads it as a plugin, and before it links datasets itself.
+glue-core's own link-manager tests pass with them in place (``tests/glue/test_link_discovery.py``
+runs them).
 """
 
 from __future__ import annotations
@@ -30,12 +35,25 @@ import hashlib
 import inspect
 from collections import defaultdict, deque
 
-__all__ = ["discover_links", "install", "installed", "uninstall"]
+__all__ = [
+    "discover_links",
+    "install",
+    "installed",
+    "uninstall",
+    "update_externally_derivable_components",
+]
 
 #: SHA-256 of the source of ``glue.core.link_manager.discover_links`` in glue-core 1.20-1.28.
 GLUE_DISCOVER_LINKS_SHA256 = "8263ae13d137e0b8d0ce98a97fd06983c82f597e5e4c48092090c3af8a22f3fa"
 
+#: SHA-256 of the sources, one after the other, of glue-core's
+#: ``LinkManager.update_externally_derivable_components`` and the three functions of
+#: ``glue/core/link_manager.py`` it uses for pixel alignment, whose logic
+#: :func:`update_externally_derivable_components` repeats (the same in glue-core 1.20-1.28).
+GLUE_UPDATE_SHA256 = "4a5e6e4c35a4469075238da727350a4b921efedcc0c98c2fa040f854c17d5450"
+
 _glue_discover_links = None  # glue-core's function, kept while ours is installed
+_glue_update = None  # glue-core's LinkManager method, kept while ours is installed
 
 
 def discover_links(data, links):
@@ -93,6 +111,93 @@ def discover_links(data, links):
     return derived
 
 
+def update_externally_derivable_components(self, data=None):
+    """A drop-in for glue-core's ``LinkManager.update_externally_derivable_components``.
+
+    The same result: each dataset's derivable components (through :func:`discover_links`, or
+    whichever ``discover_links`` glue's link manager uses), then each dataset's pixel-aligned
+    datasets. Two costs of glue-core's are gone: it builds the set of all links twice for
+    every dataset (here once), and it compares every pair of datasets by rebuilding their
+    component lists (here each dataset's are looked up in a table made once).
+    """
+    from glue.core import link_manager
+    from glue.core.component import DerivedComponent
+    from glue.core.data import BaseCartesianData
+
+    if self.data_collection is None:
+        if data is None:
+            return
+        data_collection = [data]
+    else:
+        data_collection = self.data_collection
+    # Only actual Data instances support links, as in glue-core.
+    data_collection = [d for d in data_collection if isinstance(d, BaseCartesianData)]
+
+    links = self._links | self._inverse_links
+    for data in data_collection:
+        found = link_manager.discover_links(data, links)
+        comps = {cid: DerivedComponent(data, link) for cid, link in found.items()}
+        data._set_externally_derivable_components(comps)
+
+    identical = {}  # id(dataset) -> its _find_identical_reference_cid, remembered
+    for data1 in data_collection:
+        equivalent = {}
+        for data2 in data_collection:
+            if data1 is not data2:
+                order = _equivalent_pixel_cids(data2, data1, identical)
+                if order is not None:
+                    equivalent[data2] = order
+        data1._set_pixel_aligned_data(equivalent)
+
+
+def _equivalent_pixel_cids(reference, target, identical):
+    """glue-core's ``equivalent_pixel_cids(reference, target)``, with the identical
+    components of ``reference`` found through ``identical`` (see :func:`_identical_in`)."""
+    if target.ndim > reference.ndim:
+        return None
+    if target is reference:
+        return list(range(reference.ndim))
+    if id(reference) not in identical:
+        identical[id(reference)] = _identical_in(reference)
+    find = identical[id(reference)]
+    order = []
+    for tar_cid in target.pixel_component_ids:
+        tar_ref = find(tar_cid)
+        for iref, ref_cid in enumerate(reference.pixel_component_ids):
+            if find(ref_cid) is tar_ref:  # glue-core's is_equivalent_cid
+                order.append(iref)
+                break
+        else:
+            return None
+    return order
+
+
+def _identical_in(data):
+    """glue-core's ``_find_identical_reference_cid(data, cid)`` as a function of ``cid``,
+    remembering what it found, for a dataset whose components do not change meanwhile.
+
+    A component ID is compared by identity (``ComponentID.__eq__`` with another ID is ``is``,
+    and its hash is the object's), so a set of them answers ``in`` as glue-core's lists do.
+    """
+    own = set(data.main_components) | set(data.coordinate_components)
+    own |= set(data.derived_components)
+    found = {}
+
+    def find(cid):
+        if cid not in found:
+            if cid in own:
+                found[cid] = cid
+            else:
+                link = data._get_external_link(cid)
+                if link is not None and link.identity:
+                    found[cid] = find(link.get_from_ids()[0])
+                else:
+                    found[cid] = None
+        return found[cid]
+
+    return find
+
+
 def _source_sha256(function):
     try:
         return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
@@ -108,16 +213,20 @@ def installed():
 
 
 def install():
-    """Use :func:`discover_links` in glue's link manager; calling it again changes nothing.
+    """Use :func:`discover_links` and :func:`update_externally_derivable_components` in glue's
+    link manager; calling it again changes nothing.
+
+    Each replaces glue-core's own only when that is the code it was written against (the
+    SHA-256 of its source), independently of the other.
 
     Returns
     -------
     bool
-        Whether it is in place: False when the ``fast_link_discovery`` setting is off (which
-        puts glue-core's own back, if this had replaced it), or when glue-core's function is
-        not the one this replaces (a glue-core that changed it).
+        Whether :func:`discover_links` is in place: False when the ``fast_link_discovery``
+        setting is off (which puts glue-core's own back, if this had replaced them), or when
+        glue-core's function is not the one this replaces (a glue-core that changed it).
     """
-    global _glue_discover_links
+    global _glue_discover_links, _glue_update
     from glue.core import link_manager
 
     from ..config import conf
@@ -125,6 +234,13 @@ def install():
     if not conf.fast_link_discovery:
         uninstall()
         return False
+    manager = link_manager.LinkManager
+    current = manager.update_externally_derivable_components
+    if current is not update_externally_derivable_components and _update_sha256() == (
+        GLUE_UPDATE_SHA256
+    ):
+        _glue_update = current
+        manager.update_externally_derivable_components = update_externally_derivable_components
     if installed():
         return True
     current = link_manager.discover_links
@@ -135,11 +251,34 @@ def install():
     return True
 
 
-def uninstall():
-    """Put glue-core's own ``discover_links`` back, if :func:`install` replaced it."""
-    global _glue_discover_links
+def _update_sha256():
+    """SHA-256 of glue-core's update method and pixel-alignment helpers (see GLUE_UPDATE_SHA256)."""
     from glue.core import link_manager
 
+    parts = (
+        link_manager.LinkManager.update_externally_derivable_components,
+        link_manager.equivalent_pixel_cids,
+        link_manager.is_equivalent_cid,
+        link_manager._find_identical_reference_cid,
+    )
+    try:
+        source = "".join(inspect.getsource(part) for part in parts)
+    except (OSError, TypeError):  # no source to read (a frozen or stripped install)
+        return None
+    return hashlib.sha256(source.encode()).hexdigest()
+
+
+def uninstall():
+    """Put glue-core's own ``discover_links`` and update method back, where :func:`install`
+    replaced them."""
+    global _glue_discover_links, _glue_update
+    from glue.core import link_manager
+
+    manager = link_manager.LinkManager
+    if _glue_update is not None:
+        if manager.update_externally_derivable_components is update_externally_derivable_components:
+            manager.update_externally_derivable_components = _glue_update
+        _glue_update = None
     if installed() and _glue_discover_links is not None:
         link_manager.discover_links = _glue_discover_links
         _glue_discover_links = None

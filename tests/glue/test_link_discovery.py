@@ -108,6 +108,83 @@ def test_the_datasets_of_a_load_derive_what_glue_core_finds(fetched_tw_hya):
         assert set(data._externally_derivable_components) == set(theirs)
 
 
+def glue_core_update():
+    """glue-core's own LinkManager method, whether or not glue-mast's is installed."""
+    original = (
+        link_discovery._glue_update
+        or link_manager.LinkManager.update_externally_derivable_components
+    )
+    assert original is not link_discovery.update_externally_derivable_components
+    return original
+
+
+def pixel_web(rng, n_data):
+    """A data collection of 1-D and 2-D datasets whose pixel axes are joined by identity links
+    (LinkSame) and by links that are not identities, and whose other components too."""
+    dc = DataCollection()
+    for i in range(n_data):
+        shape = rng.choice([(4,), (4,), (3, 4), (4, 3)])
+        dc.append(Data(x=np.zeros(shape), y=np.ones(shape), label=f"d{i}"))
+    links = []
+    for _ in range(rng.randint(0, 2 * n_data)):
+        a, b = rng.sample(list(dc), 2)
+        pa, pb = rng.choice(a.pixel_component_ids), rng.choice(b.pixel_component_ids)
+        kind = rng.random()
+        if kind < 0.5:
+            links.extend(LinkSame(pa, pb))
+        elif kind < 0.7:  # pixels related, but not identical: no alignment through this one
+            links.append(ComponentLink([pa], pb, using=lambda value: value + 1))
+        else:
+            ca, cb = rng.choice(a.main_components), rng.choice(b.main_components)
+            links.append(ComponentLink([ca], cb, using=lambda value: 2 * value))
+    return dc, links
+
+
+def snapshot(dc):
+    """Each dataset's derivable components (with their links) and pixel-aligned datasets."""
+    return [
+        (
+            {cid: comp.link for cid, comp in data._externally_derivable_components.items()},
+            {other.label: order for other, order in data._pixel_aligned_data.items()},
+        )
+        for data in dc
+    ]
+
+
+def test_the_update_gives_each_dataset_what_glue_cores_gives():
+    ours = link_discovery.update_externally_derivable_components
+    theirs = glue_core_update()
+    aligned = derived = 0
+    for seed in range(150):
+        rng = random.Random(seed)
+        dc, links = pixel_web(rng, rng.randint(2, 9))
+        with dc.delay_link_manager_update():
+            dc.add_link(links)
+        manager = dc._link_manager
+        theirs(manager)
+        expected = snapshot(dc)
+        for data in dc:  # start from nothing, so that ours must find it all
+            data._externally_derivable_components = {}
+            data._pixel_aligned_data = {}
+        ours(manager)
+        assert snapshot(dc) == expected, seed
+        aligned += sum(len(pixel) for _, pixel in expected)
+        derived += sum(len(comps) for comps, _ in expected)
+    # The webs exercise pixel alignment (both ways, and for a dataset of fewer dimensions).
+    assert aligned > 200 and derived > 1000
+
+
+def test_a_load_gets_the_pixel_alignment_glue_core_gives(fetched_tw_hya):
+    dc = DataCollection()
+    glue_mast.load(fetched_tw_hya, dc)
+    assert link_manager.LinkManager.update_externally_derivable_components is (
+        link_discovery.update_externally_derivable_components
+    )
+    ours = snapshot(dc)
+    glue_core_update()(dc._link_manager)
+    assert snapshot(dc) == ours
+
+
 class CountingLinks(list):
     """Links whose ``get_from_ids`` calls are counted: the work discovery does."""
 
@@ -147,13 +224,29 @@ def test_work_grows_with_the_links_not_their_cube():
 
 def test_install_is_idempotent_and_uninstall_puts_glue_core_back(glue_core_only):
     original = link_manager.discover_links
+    manager = link_manager.LinkManager
+    original_update = manager.update_externally_derivable_components
     assert not link_discovery.installed()
     assert link_discovery.install() and link_discovery.install()
     assert link_manager.discover_links is discover_links
+    assert manager.update_externally_derivable_components is (
+        link_discovery.update_externally_derivable_components
+    )
     link_discovery.uninstall()
     assert link_manager.discover_links is original
+    assert manager.update_externally_derivable_components is original_update
     link_discovery.uninstall()
     assert link_manager.discover_links is original
+    assert manager.update_externally_derivable_components is original_update
+
+
+def test_a_glue_core_that_changed_its_update_keeps_it(glue_core_only, monkeypatch):
+    def changed(self, data=None):  # not the source this was written against
+        return None
+
+    monkeypatch.setattr(link_manager.LinkManager, "update_externally_derivable_components", changed)
+    assert link_discovery.install()  # discover_links is still the one it replaces
+    assert link_manager.LinkManager.update_externally_derivable_components is changed
 
 
 def test_the_setting_turns_it_off(glue_core_only):
@@ -181,9 +274,9 @@ def test_a_glue_core_that_changed_its_function_keeps_it(glue_core_only, monkeypa
 
 def test_glue_cores_own_tests_pass_with_it(tmp_path):
     # glue-core's own test suite (links, subsets, data collections, sessions), run with
-    # glue-mast's discover_links in place, in a subprocess. One test is left out: it lists
-    # the subset translators registered, and glue-astronomy (a glue-mast dependency)
-    # registers one more; it fails the same without glue-mast's change.
+    # glue-mast's discover_links and update method in place, in a subprocess. One test is
+    # left out: it lists the subset translators registered, and glue-astronomy (a glue-mast
+    # dependency) registers one more; it fails the same without glue-mast's change.
     code = textwrap.dedent(
         """
         import sys
@@ -197,12 +290,19 @@ def test_glue_cores_own_tests_pass_with_it(tmp_path):
         ])
         from glue.core.tests import test_link_manager
         assert test_link_manager.discover_links is link_discovery.discover_links
+        assert test_link_manager.LinkManager.update_externally_derivable_components is (
+            link_discovery.update_externally_derivable_components
+        )
         sys.exit(status)
         """
     )
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), *sys.path]))
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=900,
     )
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
