@@ -159,6 +159,7 @@ def on_token_change(callback):
     ``callback``.
     """
     is_method = isinstance(callback, types.MethodType)
+    _token_listeners[:] = [ref for ref in _token_listeners if ref() is not None]
     _token_listeners.append(weakref.WeakMethod(callback) if is_method else (lambda: callback))
     return callback
 

@@ -196,30 +196,45 @@ def test_curl_script_downloads_later_without_a_token_inside(run, tmp_path, monke
     assert again.stdout.count("have ") == 11
 
 
+CUT_URI = "mast:HST/product/lb4m01010_x1dsum.fits"
+
+
+def cut_curl_run(run, local_mast, tmp_path):
+    """A curl script whose first run the archive cut 10 kB into CUT_URI; returns the script.
+
+    The script has run once, failing on that file and leaving its partial copy; the archive's
+    request log starts after that run.
+    """
+    script = tmp_path / "get.sh"
+    run("fetch", "TW Hya", "--out", tmp_path / "data", "--curl-script", script)
+    local_mast.faults.truncate(10_000, match=CUT_URI)  # the connection closes 10 kB in
+    first = subprocess.run(["sh", script], capture_output=True, text=True, timeout=120)
+    assert first.returncode != 0
+    [part] = (tmp_path / "data").rglob("lb4m01010_x1dsum.fits.part")
+    assert part.read_bytes() == local_mast.catalog.file(CUT_URI)[0][:10_000]
+    local_mast.clear_log()
+    return script
+
+
+def _run_again(script, local_mast):
+    """The script's second run: (its output, the requests for CUT_URI, the file's bytes)."""
+    again = subprocess.run(["sh", script], capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    asked = [r for r in local_mast.requests() if (r.query.get("uri") or [None])[0] == CUT_URI]
+    [final] = script.parent.joinpath("data").rglob("lb4m01010_x1dsum.fits")
+    return again.stdout, asked, final.read_bytes()
+
 
 def test_curl_script_never_splices_a_file_that_changed_since_its_partial_copy(
     run, local_mast, tmp_path
 ):
-    uri = "mast:HST/product/lb4m01010_x1dsum.fits"
-    script = tmp_path / "get.sh"
-    run("fetch", "TW Hya", "--out", tmp_path / "data", "--curl-script", script)
-    original = local_mast.catalog.file(uri)[0]
-    local_mast.faults.truncate(10_000, match=uri)  # the connection closes 10 kB in
-    first = subprocess.run(["sh", script], capture_output=True, text=True, timeout=120)
-    assert first.returncode != 0
-    [part] = (tmp_path / "data").rglob("lb4m01010_x1dsum.fits.part")
-    assert part.read_bytes() == original[:10_000]
+    script = cut_curl_run(run, local_mast, tmp_path)
+    original = local_mast.catalog.file(CUT_URI)[0]
     # MAST reprocesses the product: same size, other bytes, a new ETag.
-    local_mast.faults.change_file(uri, after=0)
-    local_mast.clear_log()
-    again = subprocess.run(["sh", script], capture_output=True, text=True, timeout=120)
-    assert again.returncode == 0, again.stderr
-    final = part.with_name("lb4m01010_x1dsum.fits").read_bytes()
+    local_mast.faults.change_file(CUT_URI, after=0)
+    out, asked, final = _run_again(script, local_mast)
     assert final == bytes(b ^ 0xFF for b in original)  # the new file whole, not a splice
-    assert "restarting HST/LB4M01010/lb4m01010_x1dsum.fits: it changed on the server" in (
-        again.stdout
-    )
-    asked = [r for r in local_mast.requests() if (r.query.get("uri") or [None])[0] == uri]
+    assert "restarting HST/LB4M01010/lb4m01010_x1dsum.fits: it changed on the server" in out
     assert [(r.headers.get("Range"), bool(r.headers.get("If-Range"))) for r in asked] == [
         ("bytes=10000-", True),  # the resume, answered with the whole new file
         (None, False),  # the fresh start
@@ -228,37 +243,20 @@ def test_curl_script_never_splices_a_file_that_changed_since_its_partial_copy(
 
 
 def test_curl_script_resumes_an_unchanged_file_from_where_it_stopped(run, local_mast, tmp_path):
-    uri = "mast:HST/product/lb4m01010_x1dsum.fits"
-    script = tmp_path / "get.sh"
-    run("fetch", "TW Hya", "--out", tmp_path / "data", "--curl-script", script)
-    local_mast.faults.truncate(10_000, match=uri)
-    subprocess.run(["sh", script], capture_output=True, text=True, timeout=120)
-    local_mast.clear_log()
-    again = subprocess.run(["sh", script], capture_output=True, text=True, timeout=120)
-    assert again.returncode == 0, again.stderr
-    [final] = (tmp_path / "data").rglob("lb4m01010_x1dsum.fits")
-    assert final.read_bytes() == local_mast.catalog.file(uri)[0]
-    asked = [r for r in local_mast.requests() if (r.query.get("uri") or [None])[0] == uri]
+    script = cut_curl_run(run, local_mast, tmp_path)
+    _, asked, final = _run_again(script, local_mast)
+    assert final == local_mast.catalog.file(CUT_URI)[0]
     assert [r.headers.get("Range") for r in asked] == ["bytes=10000-"]
-    assert asked[0].bytes_sent == len(final.read_bytes()) - 10_000
-
+    assert asked[0].bytes_sent == len(final) - 10_000
 
 
 def test_curl_script_starts_again_where_the_server_gives_no_strong_etag(
     run, local_mast, tmp_path
 ):
-    uri = "mast:HST/product/lb4m01010_x1dsum.fits"
-    script = tmp_path / "get.sh"
-    run("fetch", "TW Hya", "--out", tmp_path / "data", "--curl-script", script)
-    local_mast.faults.validators = ("last-modified",)
-    local_mast.faults.truncate(10_000, match=uri)
-    subprocess.run(["sh", script], capture_output=True, text=True, timeout=120)
-    local_mast.clear_log()
-    again = subprocess.run(["sh", script], capture_output=True, text=True, timeout=120)
-    assert again.returncode == 0, again.stderr
-    [final] = (tmp_path / "data").rglob("lb4m01010_x1dsum.fits")
-    assert final.read_bytes() == local_mast.catalog.file(uri)[0]
-    asked = [r for r in local_mast.requests() if (r.query.get("uri") or [None])[0] == uri]
+    local_mast.faults.validators = ("last-modified",)  # from the first run on: no ETag saved
+    script = cut_curl_run(run, local_mast, tmp_path)
+    _, asked, final = _run_again(script, local_mast)
+    assert final == local_mast.catalog.file(CUT_URI)[0]
     assert [r.headers.get("Range") for r in asked] == [None]  # nothing to insist on: whole
 
 

@@ -19,8 +19,10 @@ from ..errors import InputError
 __all__ = [
     "LOCK_NAME",
     "PART_SUFFIXES",
+    "BadEntry",
     "ManifestError",
     "check_entries",
+    "check_file_fields",
     "reserved_names",
     "strictly_inside",
 ]
@@ -100,15 +102,16 @@ def check_entries(manifest_path, datasets, session=None):
     return records
 
 
-class _Bad(Exception):
-    pass
+class BadEntry(Exception):
+    """What is wrong with one record, in words for the line that names it."""
 
 
-def _check_entry(entry, root, reserved):
-    if not isinstance(entry, dict):
-        raise _Bad(f"not a record (a JSON object) but a {type(entry).__name__}")
-    record = dict(entry)
-    relative = _check_path(record.get("path"), reserved)
+_Bad = BadEntry
+
+
+def check_file_fields(record):
+    """Check a file record's ``dataURI``, ``size`` and ``sha256`` in place (a manifest's
+    dataset, a Jdaviz session's file); the SHA-256 is lowercased. Raises `BadEntry`."""
     uri = record.get("dataURI")
     if not isinstance(uri, str) or not uri.strip():
         raise _Bad("no dataURI (the MAST URI the file is fetched from)")
@@ -120,6 +123,14 @@ def _check_entry(entry, root, reserved):
         if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
             raise _Bad(f"sha256 {sha!r} is not 64 hex digits")
         record["sha256"] = sha.lower()
+
+
+def _check_entry(entry, root, reserved):
+    if not isinstance(entry, dict):
+        raise _Bad(f"not a record (a JSON object) but a {type(entry).__name__}")
+    record = dict(entry)
+    relative = _check_path(record.get("path"), reserved)
+    check_file_fields(record)
     record["path"] = _check_target(root, relative, reserved)
     return record
 

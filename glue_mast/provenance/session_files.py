@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
 from ..errors import InputError
-from .entries import ManifestError
+from .entries import BadEntry, ManifestError, check_file_fields
 from .manifest import SCHEMA as MANIFEST_SCHEMA
 from .manifest import VerifyReport
 
@@ -41,7 +40,6 @@ __all__ = [
 JDAVIZ_SESSION_SCHEMA = "glue-mast/jdaviz-session/1"
 _JDAVIZ_PREFIX = "glue-mast/jdaviz-session/"
 _MANIFEST_PREFIX = "glue-mast/manifest/"
-_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 
 
 def _load_json(path, what):
@@ -119,7 +117,7 @@ def file_records(session, path):
         where = f"{path}: dataset {index}" + (f" ({label!r})" if isinstance(label, str) else "")
         try:
             record = _check_record(dataset, root)
-        except _Bad as bad:
+        except BadEntry as bad:
             problems.append(f"{where}: {bad}")
             continue
         kept = records.setdefault(record["dataURI"], dict(record, labels=[]))
@@ -130,33 +128,19 @@ def file_records(session, path):
     return list(records.values())
 
 
-class _Bad(Exception):
-    pass
-
-
 def _check_record(dataset, root):
     if not isinstance(dataset, dict):
-        raise _Bad(f"not a record (a JSON object) but a {type(dataset).__name__}")
+        raise BadEntry(f"not a record (a JSON object) but a {type(dataset).__name__}")
     record = dataset.get("file")
     if not isinstance(record, dict):
-        raise _Bad("no 'file' record (the MAST record of the file it came from)")
+        raise BadEntry("no 'file' record (the MAST record of the file it came from)")
     record = dict(record)
-    uri = record.get("dataURI")
-    if not isinstance(uri, str) or not uri.strip():
-        raise _Bad("no dataURI (the MAST URI the file is fetched from)")
-    size = record.get("size")
-    if size is not None and (type(size) is not int or size < 0):
-        raise _Bad(f"size {size!r} is not a whole number of bytes")
-    sha = record.get("sha256")
-    if sha is not None:
-        if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
-            raise _Bad(f"sha256 {sha!r} is not 64 hex digits")
-        record["sha256"] = sha.lower()
+    check_file_fields(record)
     value = record.get("path")
     if value in (None, ""):
         record["path"] = None
     elif not isinstance(value, str) or "\0" in value:
-        raise _Bad(f"the path {value!r} is not a file name")
+        raise BadEntry(f"the path {value!r} is not a file name")
     else:
         record["path"] = os.fspath(root / value)
     return record

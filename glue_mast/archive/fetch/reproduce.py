@@ -97,30 +97,47 @@ def reproduce(
             path=out / m.path.name,
             extra={"reproduced_from": {"manifest": str(m.path), "created": m.created}},
         )
-    result = run_files(
-        fetch_plan.to_fetch,
-        fetch_plan.cached,
-        fetch_plan.skipped,
-        out,
-        manifest=out / m.path.name,
-        previous=previous,
+    return _fetch_and_judge(
+        fetch_plan,
+        out / m.path.name,
+        previous,
+        originals,
+        lambda record: expected[record["dataURI"]]["path"],
+        "the manifest",
+        queries=m.queries,
+        server=server,
+        keep_missing=same_place,
         parallel=parallel,
         progress=progress,
         token=token,
         retries=retries,
         backoff=backoff,
-        queries=m.queries,
-        server=server,
-        keep_missing=same_place,
     )
-    reproduced = Manifest.read(out / m.path.name)
+
+
+def _fetch_and_judge(fetch_plan, manifest_path, previous, originals, shown, source, **options):
+    """Run ``fetch_plan`` into the manifest at ``manifest_path``, then verify that manifest
+    against the ``originals`` it reproduces: what they list but it lacks (skipped, failed) is
+    missing, at ``shown(record)``; what they record no SHA-256 for is unchecked.
+
+    ``options`` go to :func:`.run.run_files`. Returns ``(result, report)``.
+    """
+    result = run_files(
+        fetch_plan.to_fetch,
+        fetch_plan.cached,
+        fetch_plan.skipped,
+        manifest_path.parent,
+        manifest=manifest_path,
+        previous=previous,
+        **options,
+    )
+    reproduced = Manifest.read(manifest_path)
     report = reproduced.verify()
-    # Anything the original lists but the new manifest lacks (skipped, failed) is missing.
     have = {d["dataURI"] for d in reproduced.datasets}
     for record in originals:
         if record["dataURI"] not in have:
-            report.missing.append(dict(record, path=expected[record["dataURI"]]["path"]))
-    _unchecked_without_sha256(report, originals, "the manifest")
+            report.missing.append(dict(record, path=shown(record)))
+    _unchecked_without_sha256(report, originals, source)
     return result, report
 
 
@@ -225,32 +242,21 @@ def reproduce_session(
         path=manifest_path,
         extra={"reproduced_from": {"session": str(s.path), "created": s.created}},
     )
-    result = run_files(
-        fetch_plan.to_fetch,
-        fetch_plan.cached,
-        fetch_plan.skipped,
-        out,
-        manifest=manifest_path,
-        previous=fresh,
+    planned = {
+        f.uri: f.path for f in [*fetch_plan.to_fetch, *fetch_plan.cached, *fetch_plan.skipped]
+    }
+    return _fetch_and_judge(
+        fetch_plan,
+        manifest_path,
+        fresh,
+        s.records,
+        lambda record: planned[record["dataURI"]].relative_to(out).as_posix(),
+        "the session",
+        queries=s.queries,
+        server=server,
         parallel=parallel,
         progress=progress,
         token=token,
         retries=retries,
         backoff=backoff,
-        queries=s.queries,
-        server=server,
     )
-    reproduced = Manifest.read(manifest_path)
-    report = reproduced.verify()
-    # Judged against the session: what it lists but the new manifest lacks (skipped, failed)
-    # is missing, and a file it records no SHA-256 for may hold other bytes than it did.
-    have = {d["dataURI"] for d in reproduced.datasets}
-    planned = {
-        f.uri: f.path for f in [*fetch_plan.to_fetch, *fetch_plan.cached, *fetch_plan.skipped]
-    }
-    for record in s.records:
-        if record["dataURI"] not in have:
-            where = planned[record["dataURI"]].relative_to(out).as_posix()
-            report.missing.append(dict(record, path=where))
-    _unchecked_without_sha256(report, s.records, "the session")
-    return result, report

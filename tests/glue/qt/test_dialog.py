@@ -221,14 +221,20 @@ def test_selected_rows_list_their_products_and_the_filters_refilter_locally(
     shoot(d, "products")
 
 
+def select_exclusive_observation(d, person):
+    """Search TW Hya and select LF7Z01010, whose two products are exclusive access; returns
+    the note under the products table."""
+    person.search(d, "TW Hya", "0.1 deg")
+    person.click_rows(d.results.table, [obs_row(d, "LF7Z01010")])
+    person.settle(d)
+    return d.products.exclusive_label
+
+
 def test_exclusive_access_products_are_marked_and_explained_and_the_token_never_shown(
     dialog, person, monkeypatch, qtbot
 ):
     d = dialog
-    person.search(d, "TW Hya", "0.1 deg")
-    person.click_rows(d.results.table, [obs_row(d, "LF7Z01010")])
-    person.settle(d)
-    label = d.products.exclusive_label
+    label = select_exclusive_observation(d, person)
     assert not label.isHidden()
     assert label.text().startswith("2 selected files are exclusive access:")
     assert "No MAST token is set, so they will be skipped" in label.text()
@@ -257,10 +263,7 @@ def test_the_token_note_follows_a_token_given_later_or_found_in_the_keyring(
     from glue_mast.testing import VALID_TOKEN
 
     d = dialog
-    person.search(d, "TW Hya", "0.1 deg")
-    person.click_rows(d.results.table, [obs_row(d, "LF7Z01010")])
-    person.settle(d)
-    label = d.products.exclusive_label
+    label = select_exclusive_observation(d, person)
     assert "No MAST token is set" in label.text()
     glue_mast.configure(token=VALID_TOKEN)  # from glue's terminal, say: no click in the dialog
     qtbot.waitUntil(lambda: "A MAST token is set" in label.text(), timeout=5000)
