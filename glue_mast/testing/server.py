@@ -13,12 +13,13 @@ Endpoints, those astroquery.mast calls (``astroquery/mast/discovery_portal.py``,
 - ``POST /api/v0.1/Download/bundle.sh``: a curl script for a list of URIs;
 - ``GET /whoami``: token check.
 
-:class:`~glue_mast.testing.faults.Faults` holds the knobs tests turn: latency, a bandwidth cap, HTTP errors with
-``Retry-After``, connections dropped mid-body, truncated bodies, ``EXECUTING`` polls, malformed
-JSON, stalls and redirects; files that change between requests (a new ETag and Last-Modified),
-product lists that give a size other than the one served, and redirects with a raw
-``Location`` of the test's making. Downloads (`glue_mast.testing.downloads`) carry ``ETag`` and ``Last-Modified`` and honour
-``If-Range`` (a validator that no longer matches gets the whole file, ``200``). Every request is
+:class:`~glue_mast.testing.faults.Faults` holds the knobs tests turn: latency, a bandwidth
+cap, HTTP errors with ``Retry-After``, connections dropped mid-body, truncated bodies,
+``EXECUTING`` polls, malformed JSON, stalls and redirects; files that change between requests
+(a new ETag and Last-Modified), product lists that give a size other than the one served, and
+redirects with a raw ``Location`` of the test's making. Downloads
+(`glue_mast.testing.downloads`) carry ``ETag`` and ``Last-Modified`` and honour ``If-Range`` (a
+validator that no longer matches gets the whole file, ``200``). Every request is
 logged in :attr:`ArchiveServer.log`.
 """
 

@@ -124,7 +124,10 @@ def _product(observation_row, entry):
     )
     row.update((name, value) for name, value in entry.items() if name in PRODUCT_FIELDS)
     file = entry["file"]
-    source = ("real", file["real"]) if "real" in file else ("generate", file["kind"], file["params"])
+    if "real" in file:
+        source = ("real", file["real"])
+    else:
+        source = ("generate", file["kind"], file["params"])
     return ProductSpec(row, source, entry.get("content_type", "application/fits"))
 
 
