@@ -29,6 +29,7 @@ __all__ = [
     "TARGETS",
     "Observation",
     "ProductSpec",
+    "build_observation",
     "circle_region",
     "observations",
 ]
@@ -113,32 +114,60 @@ def circle_region(ra, dec, radius):
     return f"CIRCLE ICRS {ra:.8f} {dec:.8f} {radius}"
 
 
+# Keys of a product entry in observations.json besides its product fields.
+_PRODUCT_KEYS = {"file", "content_type"}
+
+
+def build_observation(entry):
+    """An :class:`Observation` from its entry in ``observations.json``.
+
+    Parameters
+    ----------
+    entry : dict
+        ``{"row": {field: value}, "products": [product, ...]}``; fields left out of the row
+        are empty. A product holds its own fields, its ``file`` (``{"real": filename}`` or
+        ``{"kind": kind, "params": {...}}``) and optionally its ``content_type``.
+
+    Raises
+    ------
+    ValueError
+        For a field MAST does not have, or a product without a file, named with its obsid.
+    """
+    row = dict.fromkeys(OBSERVATION_FIELDS)
+    unknown = set(entry["row"]) - set(OBSERVATION_FIELDS)
+    if unknown:
+        obsid = entry["row"].get("obsid")
+        raise ValueError(f"observation {obsid}: unknown fields {sorted(unknown)}")
+    row.update(entry["row"])
+    return Observation(row, [_product(row, product) for product in entry["products"]])
+
+
 def _product(observation_row, entry):
-    """A product row from its ``observations.json`` entry and its observation's row."""
-    row = {name: None for name in PRODUCT_FIELDS}
+    where = f"observation {observation_row['obsid']}, product {entry.get('dataURI')}"
+    unknown = set(entry) - set(PRODUCT_FIELDS) - _PRODUCT_KEYS
+    if unknown:
+        raise ValueError(f"{where}: unknown fields {sorted(unknown)}")
+    row = dict.fromkeys(PRODUCT_FIELDS)
     row.update((name, observation_row[source]) for name, source in _FROM_OBSERVATION.items())
     row.update(
         type="S",
         productFilename=entry["dataURI"].rsplit("/", 1)[1],
         size=None,  # measured from the bytes when the archive starts
     )
-    row.update((name, value) for name, value in entry.items() if name in PRODUCT_FIELDS)
-    file = entry["file"]
+    row.update((name, value) for name, value in entry.items() if name not in _PRODUCT_KEYS)
+    file = entry.get("file", {})
     if "real" in file:
         source = ("real", file["real"])
+    elif "kind" in file:
+        source = ("generate", file["kind"], file.get("params", {}))
     else:
-        source = ("generate", file["kind"], file["params"])
+        raise ValueError(f'{where}: "file" needs "real" or "kind", not {file!r}')
     return ProductSpec(row, source, entry.get("content_type", "application/fits"))
 
 
 def observations() -> list[Observation]:
     """The named-target observations of the snapshot, with their products."""
-    named = []
-    for entry in _read("observations.json"):
-        row = {name: None for name in OBSERVATION_FIELDS}
-        row.update(entry["row"])
-        named.append(Observation(row, [_product(row, p) for p in entry["products"]]))
-    return named
+    return [build_observation(entry) for entry in _read("observations.json")]
 
 
 @dataclass(frozen=True)
