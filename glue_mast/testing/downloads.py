@@ -142,7 +142,6 @@ class DownloadHandler:
         self._send(200, "\n".join(lines) + "\n", "text/x-sh")
 
 
-
 def _parse_range(header, size):
     """``(start, end)`` (end exclusive) of a single byte range, ``None`` to ignore it."""
     unit, _, spec = header.partition("=")

@@ -16,9 +16,8 @@ from .spectra import f32
 __all__ = ["hst_exposure_cards", "hst_primary", "make_hst_raw"]
 
 
-def hst_title(title):
+def _hst_title(title):
     return f"      / {title}"
-
 
 
 def hst_primary(
@@ -56,7 +55,7 @@ def hst_primary(
             ],
         ),
         (
-            hst_title("DATA DESCRIPTION KEYWORDS"),
+            _hst_title("DATA DESCRIPTION KEYWORDS"),
             [
                 ("ROOTNAME", rootname, "rootname of the observation set"),
                 ("IMAGETYP", "EXT", "type of exposure identifier"),
@@ -64,7 +63,7 @@ def hst_primary(
             ],
         ),
         (
-            hst_title("TARGET INFORMATION"),
+            _hst_title("TARGET INFORMATION"),
             [
                 ("TARGNAME", targname, "proposer's target name"),
                 ("RA_TARG", float(ra), "right ascension of the target (deg) (J2000)"),
@@ -72,13 +71,13 @@ def hst_primary(
             ],
         ),
         (
-            hst_title("PROPOSAL INFORMATION"),
+            _hst_title("PROPOSAL INFORMATION"),
             [("PROPOSID", int(proposid), "PEP proposal identifier")],
         ),
-        (hst_title("INSTRUMENT CONFIGURATION INFORMATION"), config),
-        (hst_title("CALIBRATION SWITCHES: PERFORM, OMIT, COMPLETE, SKIPPED"), switches),
+        (_hst_title("INSTRUMENT CONFIGURATION INFORMATION"), config),
+        (_hst_title("CALIBRATION SWITCHES: PERFORM, OMIT, COMPLETE, SKIPPED"), switches),
         (
-            hst_title("CALIBRATION INFORMATION"),
+            _hst_title("CALIBRATION INFORMATION"),
             [("CAL_VER", cal_ver, "version number of the calibration software")],
         ),
     )
