@@ -70,7 +70,7 @@ class LocalArchive:
 
     Attributes
     ----------
-    faults : `~glue_mast.testing.server.Faults`
+    faults : `~glue_mast.testing.faults.Faults`
         Fault knobs: latency, bandwidth, HTTP errors, drops, truncation, EXECUTING, ...
     log : list of `~glue_mast.testing.server.RequestRecord`
         Every request served, in order.

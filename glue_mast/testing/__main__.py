@@ -1,6 +1,7 @@
 """``python -m glue_mast.testing``: run the local MAST-compatible archive in the foreground."""
 
 import argparse
+import errno
 import sys
 
 
@@ -50,12 +51,17 @@ def main(argv=None):
 
     from . import VALID_TOKEN, LocalArchive
 
-    archive = LocalArchive(
-        host=args.host,
-        port=args.port,
-        n_synthetic=args.synthetic_rows,
-        synthetic_file_size=args.synthetic_file_size,
-    )
+    try:
+        archive = LocalArchive(
+            host=args.host,
+            port=args.port,
+            n_synthetic=args.synthetic_rows,
+            synthetic_file_size=args.synthetic_file_size,
+        )
+    except OSError as exc:
+        # A port in use or a host that is not this machine's is the user's to fix: one line.
+        print(f"{parser.prog}: {_cannot_listen(args.host, args.port, exc)}", file=sys.stderr)
+        return 2
     archive.faults.latency = args.latency
     archive.faults.bandwidth = args.bandwidth
     if args.request_log:
@@ -75,6 +81,19 @@ def main(argv=None):
     finally:
         archive.stop()
     return 0
+
+
+def _cannot_listen(host, port, exc):
+    """What went wrong binding ``host:port``, and what to do about it."""
+    where = f"cannot listen on {host}:{port}"
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"{where}: the port is in use (another archive may be serving there); "
+            "stop it or choose another --port (0 picks a free one)"
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"{where}: permission denied; choose a --port above 1023 (0 picks a free one)"
+    return f"{where}: {exc.strerror or exc}; check --host and --port"
 
 
 if __name__ == "__main__":

@@ -130,7 +130,7 @@ class Catalog:
         if name == "s_region":
             ra, dec = self.column("s_ra")[self.n_real :], self.column("s_dec")[self.n_real :]
             return np.array(
-                [snapshot._circle(r, d, 0.001) for r, d in zip(ra[i], dec[i], strict=True)]
+                [snapshot.circle_region(r, d, 0.001) for r, d in zip(ra[i], dec[i], strict=True)]
             )
         values = {
             "intentType": const("science"),

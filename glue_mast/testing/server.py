@@ -13,18 +13,18 @@ Endpoints, those astroquery.mast calls (``astroquery/mast/discovery_portal.py``,
 - ``POST /api/v0.1/Download/bundle.sh``: a curl script for a list of URIs;
 - ``GET /whoami``: token check.
 
-:class:`Faults` holds the knobs tests turn: latency, a bandwidth cap, HTTP errors with
-``Retry-After``, connections dropped mid-body, truncated bodies, ``EXECUTING`` polls, malformed
-JSON, stalls and redirects; files that change between requests (a new ETag and Last-Modified),
-product lists that give a size other than the one served, and redirects with a raw
-``Location`` of the test's making. Downloads carry ``ETag`` and ``Last-Modified`` and honour
-``If-Range`` (a validator that no longer matches gets the whole file, ``200``). Every request is
+:class:`~glue_mast.testing.faults.Faults` holds the knobs tests turn: latency, a bandwidth
+cap, HTTP errors with ``Retry-After``, connections dropped mid-body, truncated bodies,
+``EXECUTING`` polls, malformed JSON, stalls and redirects; files that change between requests
+(a new ETag and Last-Modified), product lists that give a size other than the one served, and
+redirects with a raw ``Location`` of the test's making. Downloads
+(`glue_mast.testing.downloads`) carry ``ETag`` and ``Last-Modified`` and honour ``If-Range`` (a
+validator that no longer matches gets the whole file, ``200``). Every request is
 logged in :attr:`ArchiveServer.log`.
 """
 
 from __future__ import annotations
 
-import email.utils
 import hashlib
 import json
 import math
@@ -37,22 +37,16 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .catalog import QueryError, product_json_row
+from .downloads import DOWNLOAD_PATH, DownloadHandler
+from .faults import Faults
 from .snapshot import OBSERVATION_FIELDS, PRODUCT_FIELDS, TARGETS
 
-__all__ = ["ArchiveServer", "Faults", "RequestRecord"]
+__all__ = ["DOWNLOAD_PATH", "ArchiveServer", "Faults", "RequestRecord"]
 
-DOWNLOAD_PATH = "/api/v0.1/Download/file"
 INVOKE_PATH = "/api/v0/invoke"
 COLUMNS_CONFIG_PATH = "/portal/Mashup/Mashup.asmx/columnsconfig"
 #: Discrete fields whose histograms ``Mast.Caom.All`` returns (MAST's has these among others).
 CAOM_ALL_FACETS = ("dataproduct_type", "obs_collection", "instrument_name")
-
-
-@dataclass
-class _Rule:
-    times: int
-    match: str | None
-    params: dict
 
 
 @dataclass
@@ -72,129 +66,6 @@ class RequestRecord:
     time: float = 0.0
     #: True once the archive is done with the request (answered, or its client gone).
     finished: bool = False
-
-
-class Faults:
-    """Fault knobs of the local archive; safe to change while it serves.
-
-    Rules that take ``times`` apply to that many matching requests and are then used up.
-    ``match`` is a substring of the request path plus query (for a download, the dataURI is in
-    the query), or a Mashup service name for invoke requests; ``None`` matches every request
-    the rule applies to.
-    """
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self.reset()
-
-    def reset(self):
-        """Remove every fault, and end the stalls in progress."""
-        stalls_over = getattr(self, "_stalls_over", None)
-        if stalls_over is not None:
-            stalls_over.set()
-        self._stalls_over = threading.Event()
-        with self._lock:
-            #: Seconds added before answering every request.
-            self.latency = 0.0
-            #: Bytes per second for response bodies, per connection (None: unlimited).
-            self.bandwidth = None
-            self._rules: dict[str, list[_Rule]] = {}
-            #: Redirect downloads to this base URL (another host), or None.
-            self.redirect_downloads_to = None
-            #: Redirect downloads with exactly this ``Location`` (``{path}`` is replaced by the
-            #: request's path and query), e.g. one that parsers read differently; or None.
-            self.redirect_location = None
-            #: Which validators downloads carry: any of ``"etag"``, ``"last-modified"``.
-            self.validators = ("etag", "last-modified")
-            self._changes: dict[str, dict] = {}
-            self._listed_sizes: dict[str, int] = {}
-
-    def _add(self, kind, times, match, **params):
-        with self._lock:
-            self._rules.setdefault(kind, []).append(_Rule(times, match, params))
-
-    def _take(self, kind, *keys):
-        with self._lock:
-            for rule in self._rules.get(kind, []):
-                if rule.times > 0 and (
-                    rule.match is None or any(k and rule.match in k for k in keys)
-                ):
-                    rule.times -= 1
-                    return rule.params
-        return None
-
-    def error(self, status=503, *, retry_after=None, times=1, match=None, body=None):
-        """Answer the next ``times`` matching requests with an HTTP error."""
-        self._add("error", times, match, status=status, retry_after=retry_after, body=body)
-
-    def drop(self, after_bytes, *, times=1, match=None):
-        """Reset the connection after ``after_bytes`` of a download body."""
-        self._add("drop", times, match, after_bytes=after_bytes)
-
-    def truncate(self, keep_bytes, *, times=1, match=None, honest_length=False):
-        """Send only ``keep_bytes`` of a download body.
-
-        By default the ``Content-Length`` header still announces the full size and the
-        connection is closed early (a short read). With ``honest_length=True`` the header
-        announces the short length, so the response is complete as HTTP goes and only the
-        product's known size can tell that the file is short.
-        """
-        self._add("truncate", times, match, keep_bytes=keep_bytes, honest=honest_length)
-
-    def executing(self, polls, *, match=None):
-        """Answer the next ``polls`` invoke requests with ``status: EXECUTING``."""
-        self._add("executing", polls, match)
-
-    def malformed_json(self, *, times=1, match=None):
-        """Answer the next ``times`` invoke or columns-config requests with broken JSON."""
-        self._add("malformed", times, match)
-
-    def change_file(self, uri, *, after=1, data=None):
-        """Serve other bytes for ``uri`` once ``after`` downloads of it have been answered.
-
-        The new file has the same size (every byte inverted, unless ``data`` is given), a new
-        ``ETag`` and a later ``Last-Modified``: as when MAST reprocesses a product between a
-        dropped download and its resumption.
-        """
-        with self._lock:
-            self._changes[uri] = {"after": after, "data": data, "seen": 0}
-
-    def list_size(self, uri, size):
-        """Make the product list give ``size`` for ``uri``, whatever size is served."""
-        with self._lock:
-            self._listed_sizes[uri] = int(size)
-
-    def listed_size(self, uri, size):
-        with self._lock:
-            return self._listed_sizes.get(uri, size)
-
-    def _served(self, uri, data, count):
-        """The bytes served for ``uri`` now and their version number (0: the catalog's)."""
-        with self._lock:
-            change = self._changes.get(uri)
-            if change is None:
-                return data, 0
-            if count:
-                change["seen"] += 1
-            if change["seen"] <= change["after"]:
-                return data, 0
-            new = change["data"]
-            return (bytes(b ^ 0xFF for b in data) if new is None else new), 1
-
-    def stall(self, seconds, *, times=1, match=None):
-        """Wait ``seconds`` before answering the next ``times`` matching requests.
-
-        :meth:`reset` ends a stall early.
-        """
-        self._add("stall", times, match, seconds=seconds)
-
-    def stall_body(self, after_bytes, seconds, *, times=1, match=None):
-        """Send ``after_bytes`` of a download body, then nothing for ``seconds``, then the rest.
-
-        The connection stays open and quiet, as when a server hangs mid-transfer; :meth:`reset`
-        ends a stall early.
-        """
-        self._add("stall_body", times, match, after_bytes=after_bytes, seconds=seconds)
 
 
 class ArchiveServer(ThreadingHTTPServer):
@@ -263,7 +134,7 @@ class ArchiveServer(ThreadingHTTPServer):
                 self.request_log.flush()
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(DownloadHandler, BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     # Headers and body go out in separate sends; with Nagle's algorithm the body would wait
     # for the client's delayed ACK, some 40 ms per response.
@@ -616,148 +487,6 @@ class _Handler(BaseHTTPRequestHandler):
             }
         )
 
-    def _download(self, head_only):
-        server = self.server
-        with server._log_lock:
-            server.downloads_in_flight += 1
-            server.max_downloads_in_flight = max(
-                server.max_downloads_in_flight, server.downloads_in_flight
-            )
-        try:
-            self._serve_download(head_only)
-        finally:
-            with server._log_lock:
-                server.downloads_in_flight -= 1
-
-    def _serve_download(self, head_only):
-        uri = (self._query.get("uri") or [""])[0]
-        faults = self.server.faults
-        target = faults.redirect_downloads_to
-        if target or faults.redirect_location:
-            if faults.redirect_location:
-                location = faults.redirect_location.replace("{path}", self.path)
-            else:
-                location = target.rstrip("/") + self.path
-            return self._send(302, b"", "text/plain", {"Location": location}, head_only=head_only)
-        found = self.server.catalog.file(uri)
-        if found is None:
-            return self._send(404, f"File not found: {uri}", "text/plain", head_only=head_only)
-        if self.server.catalog.is_exclusive(uri):
-            token = self._token()
-            if token not in self.server.tokens:
-                return self._send(
-                    401,
-                    "Unauthorized: this file is exclusive access; a valid MAST token is required",
-                    "text/plain",
-                    head_only=head_only,
-                )
-        data, content_type = found
-        data, version = faults._served(uri, data, count=not head_only)
-        size = len(data)
-        filename = uri.rsplit("/", 1)[-1]
-        headers = {
-            "Accept-Ranges": "bytes",
-            "Content-Disposition": f'attachment; filename="{filename}"',
-        }
-        etag = self.server.etag(uri, version, data)
-        last_modified = email.utils.formatdate(_EPOCH + 86400 * version, usegmt=True)
-        if "etag" in faults.validators:
-            headers["ETag"] = etag
-        if "last-modified" in faults.validators:
-            headers["Last-Modified"] = last_modified
-        status, start, end = 200, 0, size
-        rng = self.headers.get("Range")
-        if_range = self.headers.get("If-Range")
-        if rng and if_range is not None and if_range.strip() not in (
-            headers.get("ETag"),
-            headers.get("Last-Modified"),
-        ):
-            rng = None  # RFC 9110, 13.1.5: the file changed, so send all of it
-        if rng:
-            parsed = _parse_range(rng, size)
-            if parsed == "unsatisfiable":
-                return self._send(
-                    416,
-                    b"",
-                    "text/plain",
-                    {"Content-Range": f"bytes */{size}"},
-                    head_only=head_only,
-                )
-            if parsed:
-                status, (start, end) = 206, parsed
-                headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
-        body = data[start:end]
-        drop = None if head_only else faults._take("drop", self.path, uri)
-        cut = None if head_only or drop else faults._take("truncate", self.path, uri)
-        if cut and cut["honest"]:
-            body = body[: cut["keep_bytes"]]
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in headers.items():
-            self.send_header(k, v)
-        self.end_headers()
-        self._rec.status = status
-        if head_only:
-            return
-        if drop:
-            self._write(body[: drop["after_bytes"]])
-            self.wfile.flush()
-            # An RST makes the client discard bytes it has not read yet; a connection that
-            # drops mid-body in real life does so after the client has taken what arrived.
-            # (On a loaded machine a client may still read less: tests allow for it.)
-            time.sleep(0.5)
-            return self._abort()
-        if cut and not cut["honest"]:
-            self._write(body[: cut["keep_bytes"]])
-            self.wfile.flush()
-            self.close_connection = True
-            return
-        pause = faults._take("stall_body", self.path, uri)
-        if pause:
-            self._write(body[: pause["after_bytes"]])
-            self.wfile.flush()
-            faults._stalls_over.wait(pause["seconds"])
-            body = body[pause["after_bytes"] :]
-        self._write(body)
-
-    def _bundle(self, body):
-        uris = urllib.parse.parse_qs(body.decode()).get("uri", [])
-        base = f"http://{self.headers.get('Host', '127.0.0.1')}{DOWNLOAD_PATH}"
-        lines = ["#!/bin/sh", "", "cat <<EOT", "<<< Downloading MAST files", "EOT", ""]
-        for uri in uris:
-            path = "MAST/" + uri.split(":", 1)[-1].replace("/product/", "/")
-            lines += [
-                f"echo '<<< Downloading File: {uri}'",
-                f"echo '                  To: {path}'",
-                f"curl --globoff --location-trusted -f --progress-bar --create-dirs "
-                f"--output '{path}' '{base}?uri={urllib.parse.quote(uri, safe=':/')}'",
-            ]
-        self._send(200, "\n".join(lines) + "\n", "text/x-sh")
-
-
-#: Last-Modified of every catalog file (2024-01-01); a changed file is a day later.
-_EPOCH = 1704067200
-
 
 def _resolve(name):
     return [dict(a, searchString=name.lower()) for a in TARGETS.get(name.strip().lower(), [])]
-
-
-def _parse_range(header, size):
-    """``(start, end)`` (end exclusive) of a single byte range, ``None`` to ignore it."""
-    unit, _, spec = header.partition("=")
-    if unit.strip() != "bytes" or "," in spec:
-        return None
-    first, _, last = spec.strip().partition("-")
-    try:
-        if first == "":
-            start, end = max(0, size - int(last)), size
-        else:
-            start = int(first)
-            end = min(size, int(last) + 1) if last else size
-    except ValueError:
-        return None
-    if start >= size or start >= end:
-        return "unsatisfiable"
-    return start, end

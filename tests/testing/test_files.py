@@ -589,6 +589,16 @@ def test_preview_png_is_valid():
     assert len(pixels) == height * (width + 1)
 
 
+def test_preview_png_reads_in_pillow():
+    from PIL import Image
+
+    with Image.open(io.BytesIO(files.make_preview_png(width=120, height=80, seed=2))) as image:
+        image.load()
+        assert (image.format, image.mode, image.size) == ("PNG", "P", (120, 80))
+        assert image.getpixel((0, 0)) == 0  # the top of the gradient
+        assert 255 in {image.getpixel((x, y)) for x in range(0, 120, 10) for y in range(80)}
+
+
 def test_large_preview_spans_several_deflate_blocks():
     data = files.make_preview_png(width=400, height=300)
     idat = b"".join(body for kind, body in png_chunks(data) if kind == b"IDAT")

@@ -2,6 +2,7 @@
 
 import json
 import signal
+import socket
 import subprocess
 import sys
 
@@ -49,3 +50,23 @@ def test_serves_says_so_and_stops_on_ctrl_c():
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=30)
     assert process.returncode == 0 and "Traceback" not in err
+
+
+def test_a_busy_port_is_one_line_and_a_non_zero_exit():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "glue_mast.testing", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"python -m glue_mast.testing: cannot listen on 127.0.0.1:{port}: the port is in use "
+        "(another archive may be serving there); stop it or choose another --port (0 picks a "
+        "free one)"
+    ]
