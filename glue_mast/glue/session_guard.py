@@ -161,13 +161,18 @@ def _check_load_log(path, state, where, record):
     factory = record.get("factory")
     if isinstance(factory, str) and not factory.startswith("st__"):
         factory = state.get(factory)  # a reference to another record
+    function = factory.get("function") if isinstance(factory, dict) else None
     if not (
-        isinstance(factory, dict)
+        isinstance(function, str)
         and factory.get("_type") in FUNCTION_TYPES
-        and isinstance(factory.get("function"), str)
-        and is_loader(factory["function"])
+        and is_loader(function)
     ):
-        _refuse(path, f"{where} names no loader of glue's or glue-mast's as its factory.")
+        named = f"the function {function!r}" if isinstance(function, str) else "no function"
+        _refuse(
+            path,
+            f"{where}.factory names {named}, which is not one of glue's or glue-mast's own"
+            " loaders; glue would call it with the session's path.",
+        )
     kwargs = record.get("kwargs", [[]])
     if not (
         isinstance(kwargs, list)
