@@ -33,7 +33,7 @@ def _is_jdaviz_session(path):
     try:
         with open(path, encoding="utf-8") as f:
             head = json.load(f)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, ValueError, RecursionError):  # bad UTF-8 or JSON, nested too deeply
         return False  # the glue reader gives the clear message
     return isinstance(head, dict) and str(head.get("schema", "")).startswith(
         _JDAVIZ_SCHEMA_PREFIX

@@ -42,6 +42,7 @@ __all__ = [
     "UncheckedFiles",
     "check_session",
     "precheck",
+    "printable",
     "read_session",
     "session_path",
     "warn_unchecked",
@@ -99,8 +100,16 @@ class CheckedSession:
         return Path(os.path.relpath(file, self.path.parent)).as_posix()
 
 
+def printable(text):
+    """``text`` with what cannot be written as UTF-8 (lone surrogates: a received file's JSON
+    can hold them) escaped, so that a message naming it can be printed."""
+    return str(text).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _refuse(path, message):
-    raise InputError(f"Not restoring {path.name}: {message}", field="path", value=str(path))
+    raise InputError(
+        printable(f"Not restoring {path.name}: {message}"), field="path", value=str(path)
+    )
 
 
 def session_path(path):
@@ -115,7 +124,9 @@ def session_path(path):
         return Path(path).resolve()
     except (OSError, RuntimeError, ValueError) as exc:  # ValueError: NUL in the name
         raise InputError(
-            f"{path!r} is not a usable session path ({exc})", field="path", value=repr(path)
+            printable(f"{path!r} is not a usable session path ({exc})"),
+            field="path",
+            value=repr(path),
         ) from None
 
 
@@ -125,19 +136,17 @@ def read_session(path):
         text = path.read_text(encoding="utf-8")
         state = json.loads(text)
     except FileNotFoundError:
-        raise InputError(f"There is no session at {path}.", field="path", value=str(path)) from None
+        message = f"There is no session at {path}."
     except RecursionError:
-        raise InputError(f"{path} is not a glue session (nested too deeply).") from None
-    except (OSError, ValueError) as exc:  # ValueError: bad UTF-8 or JSON
-        raise InputError(f"{path} is not a glue session ({exc}).", field="path") from None
-    if not isinstance(state, dict) or "__main__" not in state:
+        message = f"{path} is not a glue session (nested too deeply)."
+    except (OSError, ValueError) as exc:  # ValueError: bad UTF-8 or JSON, a surrogate
+        message = f"{path} is not a glue session ({exc})."
+    else:
+        if isinstance(state, dict) and "__main__" in state:
+            return text, state
         what = type(state).__name__ if not isinstance(state, dict) else "object"
-        raise InputError(
-            f"{path} is not a glue session (a JSON {what} with no '__main__' record).",
-            field="path",
-            value=str(path),
-        )
-    return text, state
+        message = f"{path} is not a glue session (a JSON {what} with no '__main__' record)."
+    raise InputError(printable(message), field="path", value=str(path))
 
 
 def _text_problem(value):

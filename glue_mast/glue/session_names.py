@@ -87,11 +87,13 @@ _REFUSED_PARTS = frozenset({"tests", "conftest"})
 
 
 def _refuse(session_name, message, where, value):
+    message = (
+        f"Not restoring {session_name}: {where} {message}; glue would import and run what it"
+        " names, and glue-mast does not run what a received session names."
+    )
+    # A received file's JSON can hold lone surrogates: escaped, so the message can be printed.
     raise InputError(
-        f"Not restoring {session_name}: {where} {message}; glue would import and call it, and"
-        " glue-mast does not run what a received session names.",
-        field="path",
-        value=value,
+        message.encode("utf-8", "backslashreplace").decode("utf-8"), field="path", value=value
     )
 
 

@@ -331,3 +331,17 @@ def test_files_outside_the_folder_of_datasets_without_a_mast_record_stop_the_sav
         glue_mast.save_session(dc, session)
     assert not session.exists()
     assert os.listdir(tmp_path / "analysis") == ["mast_data"]
+
+
+def test_a_class_name_with_a_lone_surrogate_is_refused_in_a_printable_line(session):
+    state = _state(session)
+    state["Component"]["_type"] = "glue.core.\ud800"
+    _write(session, state)
+    message = _refused(session)
+    assert "Component._type names the class 'glue.core.\\ud800'" in message
+    message.encode("utf-8")
+
+
+def test_a_session_nested_too_deeply_is_one_line(session):
+    session.write_text('{"__main__": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    assert _refused(session) == f"{session} is not a glue session (nested too deeply)."
