@@ -300,8 +300,9 @@ def session_files(path):
 
 
 def restore_session(path, *, check=True):
-    """Restore a glue session saved by :func:`save_session` (or by glue itself), after
-    checking it as a received file (:mod:`glue_mast.glue.session_guard`).
+    """Restore a glue session saved by :func:`save_session` (or by glue itself, which writes
+    no manifest: with ``check=False``), after checking it as a received file
+    (:mod:`glue_mast.glue.session_guard`).
 
     The session may name only glue's, glue-qt's, glue-astronomy's and glue-mast's own classes,
     loaders and link functions (glue itself imports and calls whatever a session names), and
