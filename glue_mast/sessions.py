@@ -33,7 +33,7 @@ def _is_jdaviz_session(path):
     try:
         with open(path, encoding="utf-8") as f:
             head = json.load(f)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, ValueError, RecursionError):  # bad UTF-8 or JSON, nested too deeply
         return False  # the glue reader gives the clear message
     return isinstance(head, dict) and str(head.get("schema", "")).startswith(
         _JDAVIZ_SCHEMA_PREFIX
@@ -76,7 +76,9 @@ def restore_session(path, *, fetch_missing=True, check=True, app=None):
         missing file stops the restore with a message naming it. A Jdaviz session always
         fetches what it is missing.
     check : bool
-        glue sessions: compare the files' sizes with the manifest before restoring.
+        glue sessions: insist that the manifest records every file the session reads, with
+        the size and SHA-256 the file has (see :func:`glue_mast.glue.session.restore_session`:
+        a glue session is checked as a received file before glue reads it).
     app : ``jdaviz.App``, optional
         Jdaviz sessions: restore into this app instead of a new one.
 
@@ -85,13 +87,17 @@ def restore_session(path, *, fetch_missing=True, check=True, app=None):
     glue Application, DataCollection, or ``jdaviz.App``
         What was saved, restored.
     """
-    path = Path(path)
+    from .glue.session_guard import precheck, session_path
+
+    path = session_path(path)
     if _is_jdaviz_session(path):
         from .jdaviz.session import restore_session as restore_jdaviz
 
         return restore_jdaviz(path, app=app)
     from .glue import session as glue_session
 
+    # A received session is refused for what it names before anything is fetched for it.
+    precheck(path, check=check)
     if fetch_missing:
         _fetch_missing_files(path)
     return glue_session.restore_session(path, check=check)

@@ -3,6 +3,8 @@
 - :func:`load` -- fetched files into a glue data collection, labelled, described and linked;
 - :func:`save_session` / :func:`restore_session` -- a glue session with its provenance
   manifest beside it; :func:`session_manifest` builds that manifest for any data collection;
+  a restore checks the session first and says what it checked (:class:`SessionCheck`,
+  :class:`UncheckedFiles`);
 - :class:`SpectralAxisLink`, :class:`TimeAxisLink` -- unit-aware links that survive a session;
 - :func:`setup` -- registers the data factory, the link helpers and the autolinkers with glue
   (glue calls :func:`glue_mast.setup`, the ``glue.plugins`` entry point, which calls this).
@@ -14,8 +16,10 @@ from __future__ import annotations
 
 __all__ = [
     "AUTOLINKER_LABELS",
+    "SessionCheck",
     "SpectralAxisLink",
     "TimeAxisLink",
+    "UncheckedFiles",
     "load",
     "restore_session",
     "save_session",
@@ -29,6 +33,8 @@ _LAZY = {
     "save_session": ("glue_mast.glue.session", "save_session"),
     "restore_session": ("glue_mast.glue.session", "restore_session"),
     "session_manifest": ("glue_mast.glue.session", "session_manifest"),
+    "SessionCheck": ("glue_mast.glue.session_guard", "SessionCheck"),
+    "UncheckedFiles": ("glue_mast.glue.session_guard", "UncheckedFiles"),
     "SpectralAxisLink": ("glue_mast.glue.links", "SpectralAxisLink"),
     "TimeAxisLink": ("glue_mast.glue.links", "TimeAxisLink"),
 }

@@ -13,7 +13,7 @@ the files, and ``reproduce`` fetches them again when they are missing.
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,6 +33,9 @@ __all__ = [
 ]
 
 MANIFEST_SUFFIX = ".provenance.json"
+#: The manifest field listing the files a session reads that no MAST record describes (a
+#: spectrum the user wrote), with the size and SHA-256 they had when the session was saved.
+LOCAL_FILES = "local_files"
 
 
 def manifest_path_for(session_path):
@@ -90,12 +93,14 @@ def session_manifest(data_collection, path, *, session=None):
     -------
     `~glue_mast.provenance.Manifest`
         ``extra["unrecorded"]`` lists datasets that no MAST record describes (loaded from
-        elsewhere, or made in glue); they are in the session but not in the manifest.
+        elsewhere, or made in glue); they are in the session but not in the manifest's
+        datasets. ``extra["local_files"]`` records the files such datasets were read from
+        (path, size, SHA-256, labels), so that a restore reads those bytes and no others.
 
     Raises
     ------
     InputError
-        A file is outside the manifest's directory.
+        A file a dataset was read from is outside the manifest's directory.
     """
     from ..provenance.manifest import Manifest
     from .links import META_KEY
@@ -104,15 +109,18 @@ def session_manifest(data_collection, path, *, session=None):
     path = Path(path).resolve()
     root = path.parent
     records, labels, queries, servers, unrecorded, outside = {}, {}, [], [], [], []
+    local = {}
     for data in data_collection:
         meta = (getattr(data, "meta", None) or {}).get(META_KEY) or {}
         file = file_of(data)
-        if not meta.get("dataset") or not meta["dataset"].get("dataURI") or file is None:
-            unrecorded.append(data.label)
-            continue
-        if not file.is_relative_to(root):
+        if file is not None and not file.is_relative_to(root):
             if os.fspath(file) not in outside:
                 outside.append(os.fspath(file))
+            continue
+        if not meta.get("dataset") or not meta["dataset"].get("dataURI") or file is None:
+            unrecorded.append(data.label)
+            if file is not None:
+                local.setdefault(file, []).append(data.label)
             continue
         record = records.setdefault(file, dict(meta["dataset"], path=file))
         labels.setdefault(file, []).append(data.label)
@@ -134,6 +142,8 @@ def session_manifest(data_collection, path, *, session=None):
         extra["servers"] = servers
     if unrecorded:
         extra["unrecorded"] = unrecorded
+    if local:
+        extra[LOCAL_FILES] = _local_file_records(local, root)
     return Manifest(
         server=servers[0] if servers else None,
         queries=queries,
@@ -141,6 +151,24 @@ def session_manifest(data_collection, path, *, session=None):
         path=path,
         extra=extra,
     )
+
+
+def _local_file_records(files, root):
+    """Records of the files a session reads that no MAST record describes: their size and
+    SHA-256 as they are now, so that a restore reads these bytes and no others."""
+    from ..util import sha256_of
+
+    records = []
+    for file, labels in files.items():
+        records.append(
+            {
+                "path": file.relative_to(root).as_posix(),
+                "size": file.stat().st_size,
+                "sha256": sha256_of(file),
+                "labels": labels,
+            }
+        )
+    return sorted(records, key=lambda r: r["path"])
 
 
 def _non_string_key(value, where):
@@ -257,93 +285,66 @@ def save_session(app_or_collection, path, *, check=True):
     return SavedSession(path, manifest)
 
 
-def _strip(value):
-    # glue's JSON prefixes strings with "st__".
-    return value[4:] if isinstance(value, str) and value.startswith("st__") else value
-
-
 def session_files(path):
-    """The files a saved glue session reads on restore, resolved against its directory."""
-    path = Path(path)
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"There is no session at {path}.") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path} is not a glue session ({exc}).") from None
-    files = []
-    for record in state.values():
-        if isinstance(record, dict) and str(record.get("_type", "")).endswith(".LoadLog"):
-            file = (path.resolve().parent / _strip(record.get("path", ""))).resolve()
-            if file not in files:
-                files.append(file)
-    return files
+    """The files a saved glue session reads on restore, resolved against its directory.
 
+    Raises
+    ------
+    InputError
+        The session is not one, names what glue-mast does not let it name, or a path that
+        is not a file name in its folder (see :mod:`glue_mast.glue.session_guard`).
+    """
+    from .session_guard import precheck
 
-def _check_against_manifest(path):
-    """Files whose size differs from the session manifest's record (cheap: no checksums)."""
-    from ..provenance.manifest import Manifest
-
-    manifest_path = manifest_path_for(path)
-    if not manifest_path.is_file():
-        return []
-    report = Manifest.read(manifest_path).verify(checksums=False)
-    return report.wrong_size
+    return precheck(path, check=False).files
 
 
 def restore_session(path, *, check=True):
-    """Restore a glue session saved by :func:`save_session` (or by glue itself).
+    """Restore a glue session saved by :func:`save_session` (or by glue itself, which writes
+    no manifest: with ``check=False``), after checking it as a received file
+    (:mod:`glue_mast.glue.session_guard`).
+
+    The session may name only glue's, glue-qt's, glue-astronomy's and glue-mast's own classes,
+    loaders and link functions (glue itself imports and calls whatever a session names), and
+    only files inside its folder.
 
     Parameters
     ----------
     path : path-like
         The session file.
     check : bool
-        Compare the files' sizes with the manifest beside the session (when there is one)
-        first, so that a session does not silently open files other than those it was saved
-        with; ``Manifest.read(...).verify()`` also checks their SHA-256.
+        Insist that the manifest beside the session (``analysis.provenance.json``) records
+        every file the session reads, and that each has its recorded size and SHA-256, before
+        glue reads it. ``False`` opens the files in the session's folder as they are.
 
     Returns
     -------
     glue Application or `~glue.core.data_collection.DataCollection`
         What was saved, restored: its datasets read again from their files, with their
-        labels, ``meta``, links and subsets.
+        labels, ``meta``, links and subsets. Its ``glue_mast_check`` attribute
+        (:class:`~glue_mast.glue.session_guard.SessionCheck`) lists the files verified and
+        those not checked (a record with no SHA-256, or ``check=False``); the latter are
+        also reported in an :class:`~glue_mast.glue.session_guard.UncheckedFiles` warning.
 
     Raises
     ------
     InputError
-        Files the session reads are missing, or (with ``check``) changed size: the message
-        names them and how to fetch them again from the manifest beside the session.
+        One line: the session names a class or function it may not, a path outside its
+        folder or one its manifest does not record; files it reads are missing, or (with
+        ``check``) not the bytes recorded: the message names them and how to fetch them
+        again from the manifest beside the session.
     """
     from glue.core.state import GlueUnSerializer
 
-    path = Path(path).resolve()
-    missing = [f for f in session_files(path) if not f.is_file()]
-    if missing:
-        manifest = manifest_path_for(path)
-        shown = ", ".join(os.path.relpath(f, path.parent) for f in missing)
-        if manifest.is_file():
-            hint = (
-                f" Fetch them again with `glue-mast reproduce {manifest}` (or"
-                f" glue_mast.reproduce({str(manifest)!r})), then restore the session."
-            )
-        else:
-            hint = f" There is no manifest ({manifest.name}) beside it to fetch them again from."
-        raise InputError(
-            f"Cannot restore {path.name}: {len(missing)} of its files are missing: {shown}."
-            + hint
-        )
-    changed = _check_against_manifest(path) if check else []
-    if changed:
-        raise InputError(
-            f"Not restoring {path.name}: {len(changed)} of its files are not the ones it was"
-            f" saved with ({'; '.join(d['path'] for d in changed)} changed size). Fetch them"
-            f" again with `glue-mast reproduce {manifest_path_for(path)}`, or restore with"
-            " check=False to open them as they are."
-        )
     from .link_discovery import install
+    from .session_guard import check_session, warn_unchecked
 
+    checked, report = check_session(path, check=check)
     install()  # restoring adds the session's links: glue-core's discovery is cubic in them
-    with _working_directory(path.parent), open(path.name, encoding="utf-8") as f:
-        state = GlueUnSerializer.load(f)
-        return state.object("__main__")
+    # glue is given the very text that was checked, so the file cannot change in between.
+    with _working_directory(checked.path.parent):
+        restored = GlueUnSerializer.loads(checked.text).object("__main__")
+    with contextlib.suppress(AttributeError):  # a session whose main object is a list
+        restored.glue_mast_check = report
+    warn_unchecked(report)
+    return restored
