@@ -3,7 +3,7 @@
 Spectra go through the app's own loaders (``app.load(spectrum, format="1D Spectrum")``) inside
 one ``app.batch_load()``: jdaviz then links them by physical type and overlays them in one
 spectrum viewer, as it does for its own files. The provenance of each dataset (the manifest's
-record of its file, the queries that found it, its label: `glue_mast.glue.data.provenance`, the
+record of its file, the queries that found it, its label: `glue_mast.provenance.describe.provenance`, the
 same record the glue front end keeps) rides in ``Spectrum.meta`` under :data:`PROVENANCE_KEY`,
 which jdaviz's importer keeps in the glue ``Data.meta``; jdaviz's Metadata plugin shows it
 (flattened as ``glue_mast.dataset.obs_id`` ...).
@@ -68,7 +68,8 @@ class LoadOutcome:
 
 
 def read_fetched(fetch_result, *, taken=(), check=None):
-    """Read every file a fetch produced; returns ``(datasets, unreadable)``.
+    """Read every file a fetch produced; returns ``(datasets, unreadable)``, the latter as
+    ``(path, one line)`` pairs.
 
     Runs in a worker job: reading FITS files is disk work. Labels say what a person needs to
     tell the datasets apart (collection, instrument, obs_id, part) and are unique among
@@ -76,7 +77,7 @@ def read_fetched(fetch_result, *, taken=(), check=None):
     ``job.check_cancelled``) is called between files.
     """
     from .. import io
-    from ..glue.data import label_choices, provenance, unique_labels
+    from ..provenance.describe import label_choices, provenance, unique_labels
 
     manifest = fetch_result.manifest
     found, unreadable = [], []
@@ -88,7 +89,7 @@ def read_fetched(fetch_result, *, taken=(), check=None):
             items = io.read(path)
         except Exception as exc:  # a file no reader takes is reported, not fatal
             first_line = (str(exc).strip().splitlines() or [""])[0]
-            unreadable.append(f"{Path(path).name} not loaded: {first_line[:200]}")
+            unreadable.append((Path(path), f"{Path(path).name} not loaded: {first_line[:200]}"))
             continue
         found += [(item, record) for item in items]
     wanted = [label_choices(r, item.header, item.part, item.path) for item, r in found]
