@@ -2,24 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-__all__ = ["JdavizSink", "SinkRead"]
-
-
-@dataclass
-class SinkRead:
-    """Datasets read for a Jdaviz app (`~glue_mast.jdaviz.loading.ReadDataset`), not yet loaded,
-    and the files that could not be read."""
-
-    datasets: list
-    problems: list = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Unreadable:
-    path: object
-    message: str
+__all__ = ["JdavizSink"]
 
 
 class JdavizSink:
@@ -41,10 +24,9 @@ class JdavizSink:
 
     def read(self, result, *, taken=(), check=None):
         """(worker thread) The fetched files as described datasets (`read_fetched`)."""
-        from .loading import read_fetched
+        from ..state.load import read_described
 
-        datasets, unreadable = read_fetched(result, taken=taken, check=check)
-        return SinkRead(datasets, [_Unreadable(path, message) for path, message in unreadable])
+        return read_described(result, taken=taken, check=check)
 
     def add(self, read):
         """(the kernel's thread) Load them into the app, in one batch."""

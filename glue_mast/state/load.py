@@ -7,7 +7,7 @@ to a *sink* on the front end's own thread, which adds them to its viewer. What w
 and why, is one structured :class:`LoadOutcome` with one :meth:`LoadOutcome.summary`.
 
 A sink is any object with three methods (glue's is `glue_mast.glue.sink.DataCollectionSink`,
-Jdaviz's `glue_mast.jdaviz.sink.JdavizSink`):
+Jdaviz's `glue_mast.jdaviz.sink.JdavizSink`, a script's :class:`ListSink`):
 
 - ``taken()`` (front end's thread): the labels already in the viewer, so new ones differ;
 - ``read(result, taken=..., check=...)`` (worker thread): the fetched files read into datasets
@@ -25,7 +25,13 @@ from pathlib import Path
 from ..errors import InputError
 from ..jobs import Job, JobCancelled
 
-__all__ = ["Added", "LoadOutcome", "NotLoaded", "fetch_and_read", "start_load"]
+__all__ = [
+    "Added",
+    "DescribedRead",
+    "ListSink", "LoadOutcome", "NotLoaded", "fetch_and_read",
+    "read_described",
+    "start_load",
+]
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,50 @@ class LoadOutcome:
         # The fetch's own summary counts what it skipped and what failed.
         parts += [p.message for p in self.not_loaded if p.reason not in ("exclusive", "failed")]
         return "; ".join(p for p in parts if p)
+
+
+@dataclass
+class DescribedRead:
+    """Datasets read and described (`~glue_mast.io.described.ReadDataset`), not yet added,
+    and the files that could not be read (each with ``path`` and ``message``)."""
+
+    datasets: list
+    problems: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    path: Path
+    message: str
+
+
+def read_described(result, *, taken=(), check=None):
+    """(worker thread) The files of a fetch read into described datasets, as a sink's
+    ``read`` returns them (every sink but glue's, which reads through glue's ``load_data``)."""
+    from ..io.described import read_fetched
+
+    datasets, unreadable = read_fetched(result, taken=taken, check=check)
+    return DescribedRead(datasets, [_Unreadable(path, message) for path, message in unreadable])
+
+
+class ListSink(list):
+    """A sink that keeps the datasets in a list: specutils spectra and lightkurve light
+    curves, each with its label and provenance record (`~glue_mast.io.described.ReadDataset`).
+
+    For scripts and tests that want the described datasets without a viewer.
+    """
+
+    def taken(self):
+        return [d.label for d in self]
+
+    def read(self, result, *, taken=(), check=None):
+        return read_described(result, taken=taken, check=check)
+
+    def add(self, read):
+        self.extend(read.datasets)
+        labels = [d.label for d in read.datasets]
+        n = len(labels)
+        return Added(labels, f"read {n} dataset{'s' if n != 1 else ''}", list(read.datasets))
 
 
 def _not_fetched(result):

@@ -24,8 +24,8 @@ from jdaviz.core.registries import loader_resolver_registry
 from jdaviz.core.user_api import LoaderUserApi
 from traitlets import Bool, Int, Unicode, observe
 
-from ....state.load import fetch_and_read
-from ...sink import JdavizSink, SinkRead
+from ....state.load import DescribedRead, fetch_and_read
+from ...sink import JdavizSink
 
 __all__ = ["LoaderMatchingChanged", "MastResolver", "requested_by_name"]
 
@@ -244,6 +244,6 @@ class MastResolver(BaseResolver):
         """Load every spectrum found, in one batch, each with its provenance; returns labels."""
         if self._datasets is None:
             self.search()
-        added = JdavizSink(self._app._jdaviz_helper).add(SinkRead(self._datasets or []))
+        added = JdavizSink(self._app._jdaviz_helper).add(DescribedRead(self._datasets or []))
         self.status = "; ".join([added.phrase, *added.not_shown])
         return added.labels

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ....errors import InputError
 
-__all__ = ["choose_page_spectra", "download_dir", "start_fetch"]
+__all__ = ["choose_page_spectra", "download_dir", "start_download"]
 
 
 def download_dir(plugin, requested=None):
@@ -55,7 +55,7 @@ def choose_page_spectra(plugin):
     )
 
 
-def start_fetch(plugin, *, load, requested_dir=None):
+def start_download(plugin, *, load, requested_dir=None):
     """Start downloading the selected products (and, with ``load``, loading them) in a job.
 
     The one load pipeline (`glue_mast.state.load.start_load`) with the app as its sink: the
