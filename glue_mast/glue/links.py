@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 #: Key of glue-mast's record in ``Data.meta``.
-META_KEY = "glue_mast"
+from ..provenance.describe import META_KEY  # noqa: E402  (one key, in glue and Jdaviz alike)
 
 
 def _component_unit(data, cid):

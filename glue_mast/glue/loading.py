@@ -142,13 +142,15 @@ class ReadDatasets:
     manifest: object = None
 
 
-def read_datasets(fetched):
+def read_datasets(fetched, *, check=None):
     """Read fetched files into glue Data with their provenance, without adding them anywhere.
 
     Parameters
     ----------
     fetched : FetchResult, Manifest, path-like or list of path-like
         As for :func:`load`.
+    check : callable, optional
+        Called between files (``job.check_cancelled``, to stop when a job is cancelled).
 
     Returns
     -------
@@ -163,6 +165,8 @@ def read_datasets(fetched):
     not_fetched = _not_fetched(fetched) if hasattr(fetched, "outcomes") else []
     problems = []
     for path in sorted({p.resolve() for p in paths}):
+        if check is not None:
+            check()
         # The given manifest first: it may not be the one beside the file.
         loaded, trouble = _read_one(path, manifest)
         problems.extend(trouble)

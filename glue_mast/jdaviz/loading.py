@@ -3,7 +3,7 @@
 Spectra go through the app's own loaders (``app.load(spectrum, format="1D Spectrum")``) inside
 one ``app.batch_load()``: jdaviz then links them by physical type and overlays them in one
 spectrum viewer, as it does for its own files. The provenance of each dataset (the manifest's
-record of its file, the queries that found it, its label: `glue_mast.glue.data.provenance`, the
+record of its file, the queries that found it, its label: `glue_mast.provenance.describe.provenance`, the
 same record the glue front end keeps) rides in ``Spectrum.meta`` under :data:`PROVENANCE_KEY`,
 which jdaviz's importer keeps in the glue ``Data.meta``; jdaviz's Metadata plugin shows it
 (flattened as ``glue_mast.dataset.obs_id`` ...).
@@ -14,6 +14,8 @@ from __future__ import annotations
 import importlib.util
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ..io.described import ReadDataset, read_fetched
 
 __all__ = [
     "PROVENANCE_KEY",
@@ -39,17 +41,6 @@ def lcviz_available():
 
 
 @dataclass
-class ReadDataset:
-    """One dataset read from a fetched file, ready to load."""
-
-    kind: str
-    data: object
-    label: str
-    provenance: dict
-    path: Path | None = None
-
-
-@dataclass
 class LoadOutcome:
     """What :func:`load_datasets` did."""
 
@@ -65,41 +56,6 @@ class LoadOutcome:
             n = len(self.loaded)
             parts.append(f"loaded {n} dataset{'s' if n != 1 else ''}")
         return "; ".join(parts + self.messages) or "nothing to load"
-
-
-def read_fetched(fetch_result, *, taken=(), check=None):
-    """Read every file a fetch produced; returns ``(datasets, unreadable)``.
-
-    Runs in a worker job: reading FITS files is disk work. Labels say what a person needs to
-    tell the datasets apart (collection, instrument, obs_id, part) and are unique among
-    themselves and ``taken`` (the labels already in the app). ``check`` (for instance
-    ``job.check_cancelled``) is called between files.
-    """
-    from .. import io
-    from ..glue.data import label_choices, provenance, unique_labels
-
-    manifest = fetch_result.manifest
-    found, unreadable = [], []
-    for path in fetch_result.paths:
-        if check is not None:
-            check()
-        record = manifest.dataset_for(path) if manifest is not None else None
-        try:
-            items = io.read(path)
-        except Exception as exc:  # a file no reader takes is reported, not fatal
-            first_line = (str(exc).strip().splitlines() or [""])[0]
-            unreadable.append(f"{Path(path).name} not loaded: {first_line[:200]}")
-            continue
-        found += [(item, record) for item in items]
-    wanted = [label_choices(r, item.header, item.part, item.path) for item, r in found]
-    labels = unique_labels(wanted, taken)
-    datasets = []
-    for (item, record), label in zip(found, labels, strict=True):
-        meta = provenance(record, manifest=manifest, item=item, label=label)
-        if meta.get("dataset") is not None:
-            meta["dataset"]["label"] = label
-        datasets.append(ReadDataset(item.kind.value, item.data, label, meta, Path(item.path)))
-    return datasets, unreadable
 
 
 def _attach(dataset):

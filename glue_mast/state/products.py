@@ -342,7 +342,7 @@ class ProductState(JobState):
             with delay_callback(self, "last_fetch", "fetch_fraction", "fetch_status"):
                 self.last_fetch = result
                 self.fetch_fraction = 1.0
-                self.fetch_status = _summary(result)
+                self.fetch_status = result.summary()
 
         return self._start(
             lambda job: fetch_within(job, selected, download_dir, progress),
@@ -372,15 +372,6 @@ def _progress_of(event):
     if isinstance(event, FileFinished):
         return None, f"{event.files_done} of {event.files_total} files"
     return None, ""
-
-
-def _summary(result):
-    parts = [f"{len(result.downloaded)} downloaded"]
-    for name in ("cached", "skipped", "failed"):
-        n = len(getattr(result, name))
-        if n:
-            parts.append(f"{n} {'already on disk' if name == 'cached' else name}")
-    return ", ".join(parts)
 
 
 def _exclusive_uris(table):

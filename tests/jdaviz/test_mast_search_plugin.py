@@ -201,7 +201,7 @@ def test_fetch_reports_progress_and_writes_the_manifest(plg, local_mast, tmp_pat
     assert result.paths[0].is_relative_to(tmp_path)
     plugin = plg._obj
     assert plugin.progress == 100.0
-    assert plugin.progress_text == "2 downloaded"
+    assert plugin.progress_text == "2 files downloaded"
     assert plugin.message == "2 files downloaded"
     assert {d["productFilename"] for d in plg.manifest.datasets} == {
         "lb4m01010_x1dsum.fits", "lb4m0101q_x1d.fits"

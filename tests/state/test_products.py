@@ -235,13 +235,13 @@ def test_fetch_downloads_the_selection(tw_hya, local_mast, settle, tmp_path):
     for path, row in zip(sorted(result.paths), selected):
         assert path.name == row["productFilename"] and path.stat().st_size == row["size"]
     assert fractions[0] == 0.0 and fractions[-1] == 1.0
-    assert products.fetch_status == "2 downloaded"
+    assert products.fetch_status == "2 files downloaded"
     assert (tmp_path / "manifest.json").is_file()
     # Again: both are in place, so nothing is sent.
     local_mast.clear_log()
     again = products.fetch(tmp_path).result()
     settle(products)
-    assert len(again.cached) == 2 and products.fetch_status == "0 downloaded, 2 already on disk"
+    assert len(again.cached) == 2 and products.fetch_status == "2 files already on disk"
     assert local_mast.requests(path="/api/v0.1/Download/file") == []
 
 

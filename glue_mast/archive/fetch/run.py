@@ -70,6 +70,27 @@ class FetchResult:
     def requests(self):
         return sum(o.requests for o in self.outcomes)
 
+    def summary(self):
+        """One phrase for people: "2 files downloaded, 1 file already on disk, 1 file skipped
+        (exclusive access: needs a MAST token), 1 file failed (why)"; every front end shows it."""
+
+        def files(n):
+            return f"{n} file{'s' if n != 1 else ''}"
+
+        parts = []
+        if self.downloaded:
+            parts.append(f"{files(len(self.downloaded))} downloaded")
+        if self.cached:
+            parts.append(f"{files(len(self.cached))} already on disk")
+        if self.skipped:
+            parts.append(
+                f"{files(len(self.skipped))} skipped (exclusive access: needs a MAST token)"
+            )
+        if self.failed:
+            why = self.failed[0].message
+            parts.append(f"{files(len(self.failed))} failed" + (f" ({why})" if why else ""))
+        return ", ".join(parts) or "no files to fetch"
+
     def __repr__(self):
         return (
             f"<FetchResult {len(self.downloaded)} downloaded, {len(self.cached)} already on "

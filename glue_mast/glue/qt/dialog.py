@@ -232,7 +232,14 @@ class MastImportDialog(QtWidgets.QDialog):
         return self.preview_state.show(row)
 
     def load(self):
-        """Download the selected products, then load them into the data collection."""
+        """Download the selected products, then load them into the data collection.
+
+        The one load pipeline (`glue_mast.state.load.start_load`) with the data collection as
+        its sink; returns its job (cancelling it cancels the transfers or the reading).
+        """
+        from ...state.load import start_load
+        from ..sink import DataCollectionSink
+
         self.products.commit()
         self.remember()
         if self.load_job is not None:
@@ -240,11 +247,15 @@ class MastImportDialog(QtWidgets.QDialog):
         self.load_error.hide()
         self.load_status.setText("")
         target = Path(self.download_dir.text().strip() or _default_download_dir())
-        fetching = self.product_state.fetch(target)
-        self.load_job = fetching
-        fetching.add_done_callback(lambda job: self.dispatch(lambda: self._fetched(job)))
+        self.load_job = start_load(
+            self.product_state,
+            DataCollectionSink(self.data_collection),
+            download_dir=target,
+            dispatch=self.dispatch,
+            done=self._loaded,
+        )
         self._show_buttons()
-        return fetching
+        return self.load_job
 
     def cancel(self):
         """Cancel the download (or the reading) on its way; nothing is loaded."""
@@ -252,53 +263,22 @@ class MastImportDialog(QtWidgets.QDialog):
             self.load_job.cancel()
             self.load_status.setText("Cancelling\N{HORIZONTAL ELLIPSIS}")
 
-    def _fetched(self, job):
-        if job.cancelled:
-            self._load_ended(
-                "Download cancelled: nothing was loaded; the partial files are "
-                "kept, and the next Load resumes them."
-            )
-            return
-        if job.exception() is not None:
+    def _loaded(self, outcome):
+        if outcome.error is not None:
             # Shown beside Load, not beside the product list (which shows listing errors).
             self.product_state.error = self.product_state.error_field = ""
-            self._load_ended(None, error=job.exception())
+            self._load_ended(None, error=outcome.error)
             return
-        result = job.result()
-        if not result.paths:
-            self._load_ended(_fetch_summary(result) + ": nothing to load.")
-            return
-        from ..loading import read_datasets
-
-        def work(reading):
-            read = read_datasets(result)
-            reading.check_cancelled()
-            return read
-
-        self.load_status.setText(f"{_fetch_summary(result)}; reading\N{HORIZONTAL ELLIPSIS}")
-        self.load_job = reading = Job(work, name="read fetched files", start=False)
-        reading.add_done_callback(lambda j: self.dispatch(lambda: self._read(j, result)))
-        reading.start()
-
-    def _read(self, job, result):
-        if job.cancelled:
-            self._load_ended("Cancelled: the files were downloaded but not loaded.")
-            return
-        if job.exception() is not None:
-            self._load_ended(None, error=job.exception())
-            return
-        from ..loading import add_datasets
-
-        try:
-            added = add_datasets(job.result(), self.data_collection)
-        except Exception as exc:  # shown as one line, not a traceback
-            self._load_ended(None, error=exc)
-            return
-        self.loaded.extend(added)
-        parts = [_fetch_summary(result), _loaded_summary(added)]
-        parts += [str(p) for p in added.problems]
-        self._load_ended("; ".join(p for p in parts if p))
-        if self.close_on_load and added and not added.problems and not result.failed:
+        if outcome.added is not None:
+            self.loaded.extend(outcome.added.datasets)
+        self._load_ended(outcome.summary())
+        fetched = outcome.fetch
+        if (
+            self.close_on_load
+            and outcome.labels
+            and not [p for p in outcome.not_loaded if p.reason != "exclusive"]
+            and not fetched.failed
+        ):
             self.accept()
 
     def _load_ended(self, text, error=None):
@@ -365,25 +345,3 @@ def _default_download_dir():
     from ... import config
 
     return os.path.abspath(config.current_download_dir())
-
-
-def _fetch_summary(result):
-    n_new, n_cached = len(result.downloaded), len(result.cached)
-    text = f"{n_new} file{'s' if n_new != 1 else ''} downloaded"
-    if n_cached:
-        text += f", {n_cached} already on disk"
-    if result.skipped:
-        text += f", {len(result.skipped)} skipped (exclusive access: needs a MAST token)"
-    if result.failed:
-        text += f", {len(result.failed)} failed ({result.failed[0].message})"
-    return text
-
-
-def _loaded_summary(added):
-    n = len(added)
-    if not n:
-        return "nothing loaded"
-    linked = " and linked" if added.links else ""
-    labels = [d.label for d in added]
-    shown = ", ".join(labels[:3]) + (f" and {n - 3} more" if n > 3 else "")
-    return f"{n} dataset{'s' if n != 1 else ''} loaded into glue{linked}: {shown}"

@@ -24,7 +24,8 @@ from jdaviz.core.registries import loader_resolver_registry
 from jdaviz.core.user_api import LoaderUserApi
 from traitlets import Bool, Int, Unicode, observe
 
-from ...loading import load_datasets, read_fetched
+from ....state.load import DescribedRead, fetch_and_read
+from ...sink import JdavizSink
 
 __all__ = ["LoaderMatchingChanged", "MastResolver", "requested_by_name"]
 
@@ -219,14 +220,14 @@ class MastResolver(BaseResolver):
             time.sleep(0.01)
         if products.error:
             raise ValueError(products.error)
-        result = products.fetch().result()
-        taken = [data.label for data in self._app.data_collection]
-        datasets, unreadable = read_fetched(result, taken=taken)
+        sink = JdavizSink(self._app._jdaviz_helper)
+        result, read = fetch_and_read(products, sink, taken=sink.taken())
+        datasets = read.datasets if read is not None else []
         self._fetch_result = result
         n = len([d for d in datasets if d.kind == "spectrum"])
-        self.status = (
-            f"{search.count} observations; {len(result.paths)} files; {n} spectra to load"
-            + ("; " + "; ".join(unreadable) if unreadable else "")
+        problems = [p.message for p in read.problems] if read is not None else []
+        self.status = f"{search.count} observations; {len(result.paths)} files; {n} spectra to load" + (
+            "; " + "; ".join(problems) if problems else ""
         )
         return datasets
 
@@ -243,6 +244,6 @@ class MastResolver(BaseResolver):
         """Load every spectrum found, in one batch, each with its provenance; returns labels."""
         if self._datasets is None:
             self.search()
-        outcome = load_datasets(self._app._jdaviz_helper, self._datasets or [])
-        self.status = outcome.message
-        return outcome.loaded
+        added = JdavizSink(self._app._jdaviz_helper).add(DescribedRead(self._datasets or []))
+        self.status = "; ".join([added.phrase, *added.not_shown])
+        return added.labels

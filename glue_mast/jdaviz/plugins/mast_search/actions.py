@@ -5,10 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ....errors import InputError
-from ....jobs import Job
-from ...loading import load_datasets, read_fetched
 
-__all__ = ["choose_page_spectra", "download_dir", "start_fetch"]
+__all__ = ["choose_page_spectra", "download_dir", "start_download"]
 
 
 def download_dir(plugin, requested=None):
@@ -57,81 +55,50 @@ def choose_page_spectra(plugin):
     )
 
 
-def start_fetch(plugin, *, load, requested_dir=None):
-    """Start downloading the selected products (and reading them, with ``load``) in a job.
+def start_download(plugin, *, load, requested_dir=None):
+    """Start downloading the selected products (and, with ``load``, loading them) in a job.
 
-    The download is the product state's own fetch job (its ``fetch_fraction`` and
-    ``fetch_status`` drive the progress bar); this job waits for it, reads the files when
-    loading, and its outcome lands on the kernel's thread: the datasets loaded into the app
-    in one batch, and a message. Cancelling it cancels the transfers.
+    The one load pipeline (`glue_mast.state.load.start_load`) with the app as its sink: the
+    download is the product state's own fetch job (its ``fetch_fraction`` and ``fetch_status``
+    drive the progress bar), and the outcome lands on the kernel's thread as a message.
+    Cancelling the job cancels the transfers.
     """
+    from ....state.load import start_load
+    from ...sink import JdavizSink
+
     state = plugin.product_state
     if not state.selected_count:
         raise InputError("select products to download first")
     target = download_dir(plugin, requested_dir)
-    plugin.fetching = True
-    plugin.error = ""
-    downloading = state.fetch(target)
-    taken = [data.label for data in plugin._app.data_collection]
+    sink = JdavizSink(plugin._app._jdaviz_helper) if load else None
+    note, plugin._pending_note = plugin._pending_note, ""
 
-    def work(job):
-        while not downloading.wait(0.1):
-            if job.cancel_requested:
-                downloading.cancel()
-        result = downloading.result()
-        job.check_cancelled()
-        datasets, unreadable = ([], [])
-        if load:
-            datasets, unreadable = read_fetched(result, taken=taken, check=job.check_cancelled)
-        return result, datasets, unreadable
-
-    def land(job):
+    def land(outcome):
         try:
-            show_outcome(job)
-        except Exception as exc:  # a failure while loading reaches the user, not the log
+            show_outcome(outcome)
+        except Exception as exc:  # a failure while showing reaches the user, not the log
             plugin._report_error(exc)
         finally:
             plugin.fetch_job = None
             plugin.fetching = False  # last: whoever waits on it sees the finished outcome
 
-    def show_outcome(job):
-        note, plugin._pending_note = plugin._pending_note, ""
-        if job.cancelled:
+    def show_outcome(outcome):
+        if outcome.cancelled:
             plugin.message = "download cancelled"
-            return
-        if job.exception() is not None:
-            plugin._report_error(job.exception())
-            return
-        result, datasets, unreadable = job.result()
-        parts = [note, _fetch_summary(result)]
-        if load:
-            outcome = load_datasets(plugin._app._jdaviz_helper, datasets)
-            plugin._loaded_labels = outcome.loaded
-            parts.append(outcome.message)
-        plugin.message = "; ".join(p for p in parts + unreadable if p)
+        elif outcome.error is not None:
+            plugin._report_error(outcome.error)
+        else:
+            plugin._loaded_labels = outcome.labels
+            plugin.message = outcome.summary()
 
-    job = Job(work, name="fetch and load" if load else "fetch", start=False)
-    job.add_done_callback(lambda j: plugin._dispatch(lambda: land(j)))
-    plugin.fetch_job = job
-    job.start()
-    return job
-
-
-def _fetch_summary(result):
-    """One phrase: what the fetch did ("2 files downloaded, 1 already on disk")."""
-
-    def files(n):
-        return f"{n} file{'s' if n != 1 else ''}"
-
-    parts = []
-    if result.downloaded:
-        parts.append(f"{files(len(result.downloaded))} downloaded")
-    if result.cached:
-        parts.append(f"{files(len(result.cached))} already on disk")
-    if result.skipped:
-        parts.append(
-            f"{files(len(result.skipped))} skipped (exclusive access: needs a MAST token)"
+    plugin.fetching = True
+    plugin.error = ""
+    try:
+        job = start_load(
+            state, sink, download_dir=target, dispatch=plugin._dispatch, done=land, note=note
         )
-    if result.failed:
-        parts.append(f"{files(len(result.failed))} failed")
-    return ", ".join(parts) or "no files to fetch"
+    except BaseException:
+        plugin.fetching = False
+        raise
+    plugin.fetch_job = job
+    return job

@@ -380,7 +380,7 @@ class MastSearch(PluginTemplateMixin):
         """
         from . import actions
 
-        job = actions.start_fetch(self, load=False, requested_dir=download_dir)
+        job = actions.start_download(self, load=False, requested_dir=download_dir)
         if not wait:
             return job
         with self._waiting():
@@ -390,7 +390,7 @@ class MastSearch(PluginTemplateMixin):
     def vue_fetch(self, *args):
         from . import actions
 
-        self._start_safely(lambda: actions.start_fetch(self, load=False))
+        self._start_safely(lambda: actions.start_download(self, load=False))
 
     def vue_cancel(self, *args):
         if self.fetch_job is not None:
@@ -412,7 +412,7 @@ class MastSearch(PluginTemplateMixin):
         with self._waiting():
             if not self.search_state.selected_obsids:
                 actions.choose_page_spectra(self)
-            self._wait(actions.start_fetch(self, load=True))
+            self._wait(actions.start_download(self, load=True))
         return list(self._loaded_labels)
 
     def vue_load(self, *args):
@@ -421,7 +421,7 @@ class MastSearch(PluginTemplateMixin):
         def start():
             if not self.product_state.selected_count:
                 raise ValueError("select observations and products first")
-            return actions.start_fetch(self, load=True)
+            return actions.start_download(self, load=True)
 
         self._start_safely(start)
 

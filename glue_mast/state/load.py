@@ -1,0 +1,283 @@
+"""The one flow from a product selection to datasets in a viewer.
+
+Every front end loads the same way: the selected products are fetched (the product state's own
+fetch job, whose progress its widgets show), the files are read and described (labels that
+tell datasets apart, a provenance record each) on a worker thread, and the datasets are handed
+to a *sink* on the front end's own thread, which adds them to its viewer. What was not loaded,
+and why, is one structured :class:`LoadOutcome` with one :meth:`LoadOutcome.summary`.
+
+A sink is any object with three methods (glue's is `glue_mast.glue.sink.DataCollectionSink`,
+Jdaviz's `glue_mast.jdaviz.sink.JdavizSink`, a script's :class:`ListSink`):
+
+- ``taken()`` (front end's thread): the labels already in the viewer, so new ones differ;
+- ``read(result, taken=..., check=...)`` (worker thread): the fetched files read into datasets
+  ready to add, with ``.problems`` (each with a ``path`` and a one-line ``message``: a file,
+  or a part of one, that could not be read); ``check()`` raises `~glue_mast.jobs.JobCancelled`
+  once the job is cancelled, between files;
+- ``add(read)`` (front end's thread): adds them; returns an object shaped as :class:`Added`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+from ..jobs import Job, JobCancelled
+
+__all__ = [
+    "Added",
+    "DescribedRead",
+    "ListSink", "LoadOutcome", "NotLoaded", "fetch_and_read",
+    "read_described",
+    "start_load",
+]
+
+
+@dataclass(frozen=True)
+class NotLoaded:
+    """A file (or a part of one) that did not reach the viewer, and why.
+
+    ``reason`` is one of ``"exclusive"`` (skipped: exclusive access, no token), ``"failed"``
+    (the download failed), ``"unreadable"`` (no reader takes the file) and ``"not shown"``
+    (read, but this viewer does not show its kind of data); ``message`` is one line for people.
+    """
+
+    name: str
+    reason: str
+    message: str
+
+    def __str__(self):
+        return self.message
+
+
+@dataclass
+class Added:
+    """What a sink's ``add`` did: the labels it added, one phrase saying so, the datasets, and
+    one line for each kind of dataset it does not show."""
+
+    labels: list
+    phrase: str
+    datasets: list = field(default_factory=list)
+    not_shown: list = field(default_factory=list)
+
+
+@dataclass
+class LoadOutcome:
+    """The end of one load: the fetch, what was added, and what was not (one verdict a file).
+
+    Attributes
+    ----------
+    fetch : `~glue_mast.archive.fetch.FetchResult` or None
+        None when the fetch itself did not end (cancelled or failed).
+    added : Added or None
+        None when nothing reached the sink (cancelled, failed, or a fetch without loading).
+    not_loaded : list of NotLoaded
+        Files the fetch skipped or failed, files no reader takes, datasets the viewer does not
+        show.
+    cancelled : str or None
+        ``"downloading"`` or ``"reading"`` when the load was cancelled then.
+    error : Exception or None
+        What stopped the load, if anything did.
+    note : str
+        A line the front end put before the summary (what it chose for the user).
+    """
+
+    fetch: object = None
+    added: Added | None = None
+    not_loaded: list = field(default_factory=list)
+    cancelled: str | None = None
+    error: BaseException | None = None
+    note: str = ""
+
+    @property
+    def labels(self):
+        """Labels of the datasets added, in order."""
+        return list(self.added.labels) if self.added is not None else []
+
+    def summary(self):
+        """One line for a person: what was fetched, loaded, and not loaded, and why."""
+        if self.cancelled == "downloading":
+            return (
+                "Download cancelled: nothing was loaded; the partial files are kept, and the "
+                "next Load resumes them."
+            )
+        if self.cancelled == "reading":
+            return "Cancelled: the files were downloaded but not loaded."
+        if self.error is not None:
+            return "Load failed"
+        parts = [self.note, self.fetch.summary() if self.fetch is not None else ""]
+        if self.added is not None:
+            parts.append(self.added.phrase)
+        elif self.fetch is not None and not self.fetch.paths:
+            parts[-1] += ": nothing to load"
+        # The fetch's own summary counts what it skipped and what failed.
+        parts += [p.message for p in self.not_loaded if p.reason not in ("exclusive", "failed")]
+        return "; ".join(p for p in parts if p)
+
+
+@dataclass
+class DescribedRead:
+    """Datasets read and described (`~glue_mast.io.described.ReadDataset`), not yet added,
+    and the files that could not be read (each with ``path`` and ``message``)."""
+
+    datasets: list
+    problems: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    path: Path
+    message: str
+
+
+def read_described(result, *, taken=(), check=None):
+    """(worker thread) The files of a fetch read into described datasets, as a sink's
+    ``read`` returns them (every sink but glue's, which reads through glue's ``load_data``)."""
+    from ..io.described import read_fetched
+
+    datasets, unreadable = read_fetched(result, taken=taken, check=check)
+    return DescribedRead(datasets, [_Unreadable(path, message) for path, message in unreadable])
+
+
+class ListSink(list):
+    """A sink that keeps the datasets in a list: specutils spectra and lightkurve light
+    curves, each with its label and provenance record (`~glue_mast.io.described.ReadDataset`).
+
+    For scripts and tests that want the described datasets without a viewer.
+    """
+
+    def taken(self):
+        return [d.label for d in self]
+
+    def read(self, result, *, taken=(), check=None):
+        return read_described(result, taken=taken, check=check)
+
+    def add(self, read):
+        self.extend(read.datasets)
+        labels = [d.label for d in read.datasets]
+        n = len(labels)
+        return Added(labels, f"read {n} dataset{'s' if n != 1 else ''}", list(read.datasets))
+
+
+def _not_fetched(result):
+    """One NotLoaded for each file the fetch skipped or could not fetch."""
+    out = []
+    for outcome in result.skipped:
+        out.append(NotLoaded(Path(outcome.file.path).name, "exclusive", outcome.message or ""))
+    for outcome in result.failed:
+        out.append(NotLoaded(Path(outcome.file.path).name, "failed", outcome.message or ""))
+    return out
+
+
+def fetch_and_read(product_state, sink, *, taken=(), job=None, download_dir=None):
+    """(worker thread) Fetch the selected products of ``product_state`` and read them.
+
+    Parameters
+    ----------
+    product_state : `~glue_mast.state.ProductState`
+        Its selection is fetched by its own fetch job (so its progress properties follow).
+    sink : sink or None
+        Reads the files; None to fetch only.
+    taken : list of str
+        Labels already in the viewer.
+    job : `~glue_mast.jobs.Job`, optional
+        The job this runs in: cancelling it cancels the fetch, and the reading between files.
+
+    Returns
+    -------
+    (FetchResult, read or None)
+    """
+    downloading = product_state.fetch(download_dir)
+    try:
+        while not downloading.wait(0.1):
+            if job is not None and job.cancel_requested:
+                downloading.cancel()
+        result = downloading.result()
+    finally:
+        if not downloading.done:  # an error or interrupt here: leave no transfer running
+            downloading.cancel()
+    check = job.check_cancelled if job is not None else (lambda: None)
+    check()
+    if sink is None or not result.paths:
+        return result, None
+    try:
+        return result, sink.read(result, taken=taken, check=check)
+    except JobCancelled as exc:
+        raise _CancelledReading(str(exc)) from None
+
+
+class _CancelledReading(JobCancelled):
+    """Cancelled after the files were downloaded, while they were read."""
+
+
+def start_load(product_state, sink=None, *, download_dir=None, dispatch=None, done=None,
+               note=""):
+    """Fetch the selected products, read them and add them to a viewer, in a background job.
+
+    Call on the front end's thread. ``done(outcome)`` runs there when it ends, with a
+    :class:`LoadOutcome`, whatever happened (cancelled, failed or loaded).
+
+    Parameters
+    ----------
+    product_state : `~glue_mast.state.ProductState`
+    sink : sink, optional
+        Where the datasets go (see the module's doc); None to fetch only.
+    download_dir : path-like, optional
+        Root of the download layout; default the download cache.
+    dispatch : callable, optional
+        ``dispatch(fn)`` runs ``fn()`` on the front end's thread; default the product state's.
+    done : callable, optional
+        Called with the :class:`LoadOutcome` on the front end's thread.
+    note : str
+        Put before the summary (for instance what was chosen for the user).
+
+    Returns
+    -------
+    `~glue_mast.jobs.Job`
+        Cancelling it cancels the transfers (partial files are kept) or the reading.
+    """
+    if not product_state.selected_count:
+        raise InputError("select products to download first", field="selected")
+    dispatch = dispatch if dispatch is not None else product_state.dispatch
+    taken = list(sink.taken()) if sink is not None else []
+
+    def work(job):
+        return fetch_and_read(product_state, sink, taken=taken, job=job,
+                              download_dir=download_dir)
+
+    def land(job):
+        outcome = _outcome(job, sink)
+        outcome.note = note
+        if done is not None:
+            done(outcome)
+
+    job = Job(work, name="fetch and load" if sink is not None else "fetch", start=False)
+    job.add_done_callback(lambda j: dispatch(lambda: land(j)))
+    job.start()
+    return job
+
+
+def _outcome(job, sink):
+    """The LoadOutcome of a finished load job; adds what it read (front end's thread)."""
+    exc = job.exception()
+    if isinstance(exc, _CancelledReading):
+        return LoadOutcome(cancelled="reading")
+    if isinstance(exc, JobCancelled):
+        return LoadOutcome(cancelled="downloading")
+    if exc is not None:
+        return LoadOutcome(error=exc)
+    result, read = job.result()
+    outcome = LoadOutcome(fetch=result, not_loaded=_not_fetched(result))
+    if read is None:
+        return outcome
+    outcome.not_loaded += [
+        NotLoaded(Path(p.path).name, "unreadable", p.message) for p in read.problems
+    ]
+    try:
+        outcome.added = sink.add(read)
+    except Exception as exc:  # adding failed: shown as one line, not a traceback
+        outcome.error = exc
+        return outcome
+    outcome.not_loaded += [NotLoaded("", "not shown", m) for m in outcome.added.not_shown]
+    return outcome

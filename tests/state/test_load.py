@@ -1,0 +1,167 @@
+"""The one load pipeline: selection -> fetch -> read -> describe -> a viewer's sink."""
+
+import ast
+import time
+from pathlib import Path
+
+import pytest
+from glue.core import DataCollection
+
+import glue_mast
+from glue_mast.errors import InputError
+from glue_mast.glue.sink import DataCollectionSink
+from glue_mast.state import ProductState, SearchState
+from glue_mast.state.load import ListSink, start_load
+
+
+@pytest.fixture
+def tw_hya(local_mast):
+    """A search for TW Hya (8 observations: HST COS/STIS, IUE, FUSE, one exclusive)."""
+    state = SearchState(target="TW Hya", radius="0.1 deg")
+    state.search().result()
+    return state
+
+
+def _select_all(search, settle):
+    products = ProductState(search=search)
+    search.selected_obsids = [str(o) for o in search.rows["obsid"]]
+    settle(products)
+    return products
+
+
+def _run(products, sink, tmp_path, **kwargs):
+    ended = []
+    job = start_load(products, sink, download_dir=tmp_path, done=ended.append, **kwargs)
+    job.wait(60)
+    deadline = time.monotonic() + 20
+    while not ended and time.monotonic() < deadline:
+        time.sleep(0.01)
+    [outcome] = ended
+    return outcome
+
+
+def test_every_file_gets_one_verdict_and_the_datasets_reach_the_sink(
+    tw_hya, settle, tmp_path
+):
+    products = _select_all(tw_hya, settle)
+    dc = DataCollection()
+    outcome = _run(products, DataCollectionSink(dc), tmp_path, note="chosen for you")
+    fetched = outcome.fetch
+    assert fetched.skipped, "TW Hya has an exclusive-access observation"
+    assert outcome.labels == [d.label for d in dc] and len(dc) > len(fetched.paths) - 1
+    # Each file not loaded is named once, with its reason: skipped by the fetch (exclusive),
+    # or not readable; none twice.
+    names = [p.name for p in outcome.not_loaded if p.name]
+    assert len(names) == len(set(names))
+    assert {p.name for p in outcome.not_loaded if p.reason == "exclusive"} == {
+        Path(o.file.path).name for o in fetched.skipped
+    }
+    summary = outcome.summary()
+    assert summary.startswith("chosen for you; ")
+    assert summary.count("exclusive access") == 1
+    assert f"{len(dc)} datasets loaded into glue and linked" in summary
+
+
+def test_a_list_sink_gets_described_spectra(tw_hya, settle, tmp_path):
+    products = _select_all(tw_hya, settle)
+    sink = ListSink()
+    outcome = _run(products, sink, tmp_path)
+    assert outcome.labels == [d.label for d in sink] and sink
+    for dataset in sink:
+        assert dataset.provenance["dataset"]["dataURI"].startswith("mast:")
+        assert dataset.provenance["label"] == dataset.label
+    assert len({d.label for d in sink}) == len(sink)
+
+
+def test_labels_differ_from_those_already_in_the_viewer(tw_hya, settle, tmp_path):
+    products = _select_all(tw_hya, settle)
+    first, second = ListSink(), ListSink()
+    _run(products, first, tmp_path)
+    second.extend(first)  # a viewer that already holds the same datasets
+    outcome = _run(products, second, tmp_path)
+    assert not set(outcome.labels) & {d.label for d in first}
+
+
+def test_cancelling_while_downloading_loads_nothing_and_keeps_partial_files(
+    tw_hya, local_mast, settle, tmp_path
+):
+    products = ProductState(search=tw_hya)
+    tw_hya.selected_obsids = [str(tw_hya.rows["obsid"][0])]  # COS: 2 x 342,720 bytes
+    settle(products)
+    local_mast.faults.bandwidth = 20_000
+    dc = DataCollection()
+    ended = []
+    job = start_load(products, DataCollectionSink(dc), download_dir=tmp_path, done=ended.append)
+    time.sleep(0.5)
+    job.cancel()
+    job.wait(10)
+    deadline = time.monotonic() + 10
+    while not ended and time.monotonic() < deadline:
+        time.sleep(0.01)
+    [outcome] = ended
+    assert outcome.cancelled == "downloading" and not len(dc)
+    assert "partial files are kept" in outcome.summary()
+    assert list(tmp_path.rglob("*.part"))
+
+
+def test_cancelling_while_reading_adds_nothing(tw_hya, settle, tmp_path):
+    products = _select_all(tw_hya, settle)
+    dc = DataCollection()
+
+    class SlowReader(DataCollectionSink):
+        def read(self, result, *, taken=(), check=None):
+            job.cancel()  # the files are on disk: the reading is what gets cancelled
+            return super().read(result, taken=taken, check=check)
+
+    ended = []
+    job = start_load(products, SlowReader(dc), download_dir=tmp_path, done=ended.append)
+    job.wait(60)
+    deadline = time.monotonic() + 10
+    while not ended and time.monotonic() < deadline:
+        time.sleep(0.01)
+    [outcome] = ended
+    assert outcome.cancelled == "reading" and not len(dc)
+    assert outcome.summary() == "Cancelled: the files were downloaded but not loaded."
+
+
+def test_nothing_selected_is_an_input_error(local_mast):
+    with pytest.raises(InputError, match="select products"):
+        start_load(ProductState(), ListSink())
+
+
+FRONT_ENDS = [
+    "glue_mast/glue/qt",
+    "glue_mast/qt",
+    "glue_mast/jdaviz/plugins",
+    "glue_mast/jdaviz/loaders",
+]
+#: What only the pipeline (and the layers below it) may call.
+FETCH_AND_READ = {
+    "start_fetch",
+    "fetch_within",
+    "read",
+    "read_fetched",
+    "read_datasets",
+    "add_datasets",
+    "load_datasets",
+    "run_files",
+}
+
+
+def _calls(path):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            yield func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+
+
+def test_front_ends_call_the_pipeline_not_the_fetch_or_the_readers():
+    root = Path(glue_mast.__file__).parent.parent
+    offenders = []
+    for folder in FRONT_ENDS:
+        for path in (root / folder).rglob("*.py"):
+            for name in _calls(path):
+                if name in FETCH_AND_READ:
+                    offenders.append(f"{path.relative_to(root)}: {name}()")
+    assert not offenders, offenders
