@@ -4,7 +4,8 @@ Spectra go through the app's own loaders (``app.load(spectrum, format="1D Spectr
 one ``app.batch_load()``: jdaviz then links them by physical type and overlays them in one
 spectrum viewer, as it does for its own files. The provenance of each dataset (the manifest's
 record of its file, the queries that found it, its label: `glue_mast.glue.data.provenance`, the
-same record the glue front end keeps) rides in ``Spectrum.meta`` under :data:`PROVENANCE_KEY`,
+same record the glue front end keeps: the queries are this fetch's, never another search's
+that fetched into the shared cache) rides in ``Spectrum.meta`` under :data:`PROVENANCE_KEY`,
 which jdaviz's importer keeps in the glue ``Data.meta``; jdaviz's Metadata plugin shows it
 (flattened as ``glue_mast.dataset.obs_id`` ...).
 """
@@ -79,6 +80,9 @@ def read_fetched(fetch_result, *, taken=(), check=None):
     from ..glue.data import label_choices, provenance, unique_labels
 
     manifest = fetch_result.manifest
+    # This fetch's queries only: the cache's manifest holds every search (every user's, on a
+    # served Jdaviz) that fetched into it.
+    queries = list(getattr(fetch_result, "queries", None) or [])
     found, unreadable = [], []
     for path in fetch_result.paths:
         if check is not None:
@@ -95,7 +99,7 @@ def read_fetched(fetch_result, *, taken=(), check=None):
     labels = unique_labels(wanted, taken)
     datasets = []
     for (item, record), label in zip(found, labels, strict=True):
-        meta = provenance(record, manifest=manifest, item=item, label=label)
+        meta = provenance(record, manifest=manifest, item=item, label=label, queries=queries)
         if meta.get("dataset") is not None:
             meta["dataset"]["label"] = label
         datasets.append(ReadDataset(item.kind.value, item.data, label, meta, Path(item.path)))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ... import config
 from ...errors import InputError
-from ...util import mtime_iso, sha256_of
+from ...util import mtime_iso, plain, sha256_of
 from .. import auth
 from .events import FetchEnded, FetchStarted, FileFinished
 from .job import FetchCancelled, FetchJob, wait_for
@@ -37,6 +37,9 @@ class FetchResult:
     server: str | None = None
     #: Why the manifest could not be written (a full disk), or None.
     manifest_error: str | None = None
+    #: The query records of this fetch (the search and product listing that selected its
+    #: files), which a load gives its datasets; the manifest may hold other fetches' too.
+    queries: list = field(default_factory=list)
 
     def _with(self, *statuses):
         return [o for o in self.outcomes if o.status in statuses]
@@ -82,6 +85,7 @@ class FetchResult:
         files = [o.file for o in self.failed]
         path = kwargs.pop("manifest", self.manifest.path if self.manifest is not None else None)
         kwargs.setdefault("server", self.server)
+        kwargs.setdefault("queries", self.queries)
         return run_files(
             files,
             [],
@@ -147,7 +151,7 @@ def start_files(
         lock.cancel = job.cancel_event
         try:
             if not lock.acquire():
-                return _cancelled_waiting(fetch_plan)
+                return _cancelled_waiting(fetch_plan, options["queries"])
             return _run(job, fetch_plan, **options)
         finally:
             lock.release()
@@ -162,14 +166,20 @@ _TICK_S = 0.1
 _GRACE_S = 0.5
 
 
-def _cancelled_waiting(fetch_plan):
+def _cancelled_waiting(fetch_plan, queries):
     """A fetch cancelled while it waited for another fetch into its directory to finish."""
     outcomes = [
         FileOutcome(f, FileStatus.CANCELLED, "cancelled while another fetch wrote here")
         for f in fetch_plan.to_fetch
     ]
     raise FetchCancelled(
-        FetchResult(outcomes, fetch_plan.download_dir, interrupted=True, server=fetch_plan.server)
+        FetchResult(
+            outcomes,
+            fetch_plan.download_dir,
+            interrupted=True,
+            server=fetch_plan.server,
+            queries=plain(list(queries or [])),
+        )
     )
 
 
@@ -313,6 +323,7 @@ def _run(
         interrupted=cancelled,
         seconds=time.perf_counter() - started,
         server=server,
+        queries=plain(list(manifest_options["queries"] or [])),
     )
     if manifest_options["manifest"] is not None:
         try:
