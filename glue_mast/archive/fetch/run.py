@@ -389,11 +389,16 @@ def _write_manifest(result, path, previous, server, queries, doi, *, keep_missin
         m.add_query(query)
     inside = Path(path).resolve().parent
     for outcome in result.outcomes:
-        if outcome.status not in (FileStatus.DOWNLOADED, FileStatus.CACHED):
-            continue
         f = outcome.file
         if not f.path.resolve().is_relative_to(inside):
             continue  # never recorded: the layout refuses links out (defence in depth)
+        if outcome.status in (FileStatus.CANCELLED, FileStatus.FAILED):
+            # Planned and not finished: recorded as such, so that verify does not call the
+            # manifest complete and reproduce knows what to finish.
+            m.add_incomplete(_unfinished_record(f, outcome))
+            continue
+        if outcome.status not in (FileStatus.DOWNLOADED, FileStatus.CACHED):
+            continue  # skipped (exclusive access): the fetch reports it, and never began it
         old = m.dataset_for(f.path) or {}
         record = dict(old)
         record.update({k: v for k, v in f.record.items() if v is not None})
@@ -413,7 +418,36 @@ def _write_manifest(result, path, previous, server, queries, doi, *, keep_missin
         if given:
             record["doi"] = given
         m.add_dataset(record)
+    _remove_stray_temporaries(path)
     m.write(path)
     return m
+
+
+def _unfinished_record(f, outcome):
+    """The manifest's record of a planned file that a fetch did not finish."""
+    record = {k: v for k, v in f.record.items() if v is not None}
+    record.update(
+        dataURI=f.uri,
+        path=f.path,
+        size=f.size,
+        status=str(outcome.status),
+        reason=outcome.message or None,
+    )
+    return record
+
+
+def _remove_stray_temporaries(path):
+    """Remove what an interrupted write of this manifest (and its ECSV view) left behind.
+
+    Called holding the directory's lock, so no other fetch is writing the manifest now.
+    """
+    from ...util import stray_temporaries
+
+    path = Path(path)
+    for stray in [*stray_temporaries(path), *stray_temporaries(path.with_suffix(".ecsv"))]:
+        try:
+            stray.unlink()
+        except OSError:
+            pass  # another's file, or gone: left alone
 
 
