@@ -401,7 +401,9 @@ def test_stop_while_the_server_stalls_mid_body(local_mast, tmp_path, sig, status
     manifest = tmp_path / "manifest.json"
     assert f"interrupted; files complete so far are in the manifest ({manifest})" in err
     m = Manifest.read(manifest)
-    assert m.verify() and len(m) == 8
+    report = m.verify()
+    assert report.problems == report.incomplete and len(m) == 8
+    assert [Path(d["path"]) for d in m.incomplete] == [part.with_suffix("")]
     assert {Path(d["path"]) for d in m.datasets} == set(tmp_path.rglob("*.fits"))
     assert part.stat().st_size == 10_000  # kept for the next fetch to resume
 

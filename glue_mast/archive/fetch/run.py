@@ -394,8 +394,11 @@ def _write_manifest(result, path, previous, server, queries, doi, *, keep_missin
             continue  # never recorded: the layout refuses links out (defence in depth)
         if outcome.status in (FileStatus.CANCELLED, FileStatus.FAILED):
             # Planned and not finished: recorded as such, so that verify does not call the
-            # manifest complete and reproduce knows what to finish.
-            m.add_incomplete(_unfinished_record(f, outcome))
+            # manifest complete and reproduce knows what to finish. A record the manifest
+            # already has (a reproduce in place) stays, with the checksum it insists on:
+            # verify reports its file missing or wrong.
+            if m.dataset_for(f.path) is None:
+                m.add_incomplete(_unfinished_record(f, outcome))
             continue
         if outcome.status not in (FileStatus.DOWNLOADED, FileStatus.CACHED):
             continue  # skipped (exclusive access): the fetch reports it, and never began it
