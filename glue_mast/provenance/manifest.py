@@ -16,8 +16,8 @@ serialise). It holds:
   ``path`` relative to the manifest, when it was downloaded, a DOI where known or given, and
   the data label it was loaded as;
 - ``incomplete`` (only when there are any): the files a fetch planned and did not finish
-  (cancelled, interrupted, failed), each with its dataURI, ``path``, the listed ``size`` and
-  ``status``; ``verify`` reports them and ``reproduce`` finishes them. A reader that predates
+  (cancelled, interrupted, failed), each with its dataURI, ``path``, the listed ``size``,
+  ``status`` and, when the file must have known bytes (a reproduce), ``expected_sha256``; ``verify`` reports them and ``reproduce`` finishes them. A reader that predates
   the field keeps it unread, so the schema stays ``glue-mast/manifest/1``.
 
 Reading a manifest checks every entry (:mod:`.entries`): a path that is not a file strictly
@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +51,7 @@ __all__ = [
 ]
 
 SCHEMA = "glue-mast/manifest/1"
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 
 #: Fields of a dataset record, in the order they are written.
 DATASET_FIELDS = (
@@ -426,6 +428,13 @@ class Manifest:
         if not isinstance(incomplete, (list, type(None))):
             raise InputError(f"{path}: 'incomplete' is not a list of records")
         incomplete = check_entries(path, incomplete or [], data.get("session"))
+        for index, record in enumerate(incomplete):
+            sha = record.get("expected_sha256")
+            if sha is not None and not (isinstance(sha, str) and _SHA256.fullmatch(sha)):
+                raise InputError(
+                    f"{path}: incomplete entry {index}: expected_sha256 {sha!r} is not 64 hex"
+                    " digits"
+                )
         known = {"schema", "created", "software", "server", "queries", "datasets", "incomplete"}
         return cls(
             server=data.get("server"),

@@ -92,7 +92,11 @@ def reproduce(
     unfinished = [dict(record) for record in m.incomplete]
     for record in unfinished:
         relative = Path(record["path"]).relative_to(source_root).as_posix()
-        expected[record["dataURI"]] = {"size": record.get("size"), "path": relative}
+        expected[record["dataURI"]] = {
+            "sha256": record.get("expected_sha256"),
+            "size": record.get("size"),
+            "path": relative,
+        }
         records.append(record)
     same_place = out == source_root
     previous = m if same_place else None
@@ -153,7 +157,7 @@ def _fetch_and_judge(
         if record["dataURI"] not in judged:
             report.missing.append(dict(record, path=shown(record)))
     _unchecked_without_sha256(report, originals, source)
-    new = {r["dataURI"] for r in unfinished}
+    new = {r["dataURI"] for r in unfinished if not r.get("expected_sha256")}
     for d in list(report.ok):
         if d["dataURI"] in new:
             report.ok.remove(d)

@@ -436,6 +436,8 @@ def _unfinished_record(f, outcome):
         status=str(outcome.status),
         reason=outcome.message or None,
     )
+    if f.sha256:  # what the file must be (a reproduce): finishing it later insists on it too
+        record["expected_sha256"] = f.sha256
     return record
 
 
