@@ -5,13 +5,22 @@ atomic writes. Nothing here imports more than the standard library at module lev
 from __future__ import annotations
 
 import datetime
+import glob
 import hashlib
 import math
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
-__all__ = ["atomic_write", "format_size", "mtime_iso", "plain", "sha256_of", "utc_now"]
+__all__ = [
+    "atomic_write",
+    "format_size",
+    "mtime_iso",
+    "plain",
+    "sha256_of",
+    "stray_temporaries",
+    "utc_now",
+]
 
 
 def utc_now():
@@ -55,10 +64,24 @@ def plain(value):
 
 
 def atomic_write(path, text):
-    """Write ``text`` to ``path`` so that readers see the old file or the new, never a mix."""
+    """Write ``text`` to ``path`` so that readers see the old file or the new, never a mix.
+
+    The file gets the mode any file written here gets (0666 less the umask, as the data
+    files beside it), not ``mkstemp``'s 0600: a manifest must be as readable as the data it
+    describes. The temporary file is ``.NAME.<random>.tmp`` (see :func:`stray_temporaries`).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            fd = os.open(tmp, flags, 0o666)  # the kernel applies the umask
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(f"no free temporary name for {path} in {path.parent}")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
@@ -66,8 +89,22 @@ def atomic_write(path, text):
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def stray_temporaries(path):
+    """The temporary files :func:`atomic_write` left beside ``path`` when it was stopped
+    (a process killed mid-write): ``.NAME.<random>.tmp``."""
+    path = Path(path)
+    try:
+        return [
+            p
+            for p in path.parent.glob(f".{glob.escape(path.name)}.*.tmp")
+            if p.is_file() and not p.is_symlink()
+        ]
+    except OSError:
+        return []
 
 
 def mtime_iso(path):

@@ -287,7 +287,10 @@ def test_ctrl_c_leaves_a_consistent_directory(local_mast, tmp_path):
     assert proc.returncode == 130, err
     assert "interrupted; files complete so far are in the manifest" in err
     m = Manifest.read(tmp_path / "manifest.json")
-    assert m.verify() and 0 < len(m) < 9
+    report = m.verify()
+    # the complete files match; the others are recorded as incomplete, not forgotten
+    assert report.problems == report.incomplete and 0 < len(m) < 9
+    assert len(m) + len(m.incomplete) == 9
     assert {Path(d["path"]) for d in m.datasets} == set(tmp_path.rglob("*.fits"))
     local_mast.faults.bandwidth = None
     done = subprocess.run(
@@ -298,6 +301,7 @@ def test_ctrl_c_leaves_a_consistent_directory(local_mast, tmp_path):
     )
     assert done.returncode == 0
     assert len(Manifest.read(tmp_path / "manifest.json")) == 9
+    assert Manifest.read(tmp_path / "manifest.json").incomplete == []
     assert not list(tmp_path.rglob("*.part"))
 
 
@@ -397,7 +401,9 @@ def test_stop_while_the_server_stalls_mid_body(local_mast, tmp_path, sig, status
     manifest = tmp_path / "manifest.json"
     assert f"interrupted; files complete so far are in the manifest ({manifest})" in err
     m = Manifest.read(manifest)
-    assert m.verify() and len(m) == 8
+    report = m.verify()
+    assert report.problems == report.incomplete and len(m) == 8
+    assert [Path(d["path"]) for d in m.incomplete] == [part.with_suffix("")]
     assert {Path(d["path"]) for d in m.datasets} == set(tmp_path.rglob("*.fits"))
     assert part.stat().st_size == 10_000  # kept for the next fetch to resume
 

@@ -248,7 +248,12 @@ def verify(args, out):
     for line in report.lines():
         print(line, file=out)
     what = "sizes" if args.no_checksums else "sizes and sha256"
-    print(f"{len(report.ok)} of {len(records)} files match {_what(records)} ({what})", file=out)
+    total = len(records) + len(getattr(records, "incomplete", []))
+    unfinished = f"; {len(report.incomplete)} incomplete" if report.incomplete else ""
+    print(
+        f"{len(report.ok)} of {total} files match {_what(records)} ({what}){unfinished}",
+        file=out,
+    )
     return 0 if report else 1
 
 
@@ -271,6 +276,11 @@ def reproduce(args, out):
         print(line, file=out)
     print(
         f"{len(report.ok)} files verified identical to {_what(records)}"
+        + (
+            f"; {len(report.finished)} finished that an earlier fetch left incomplete"
+            if report.finished
+            else ""
+        )
         + (f"; {len(report.problems)} not" if report.problems else ""),
         file=out,
     )

@@ -280,14 +280,21 @@ def content_to_data(item):
 # --- labels and provenance -----------------------------------------------------------------------
 
 
-def describe(data, *, label, record=None, manifest=None, item=None, of_file=None):
+def describe(
+    data, *, label, record=None, manifest=None, item=None, of_file=None, queries=None
+):
     """Give ``data`` its label and its provenance in ``meta``, keeping other glue-mast keys.
 
-    ``of_file``: ``file_provenance(record, manifest)``, made once for the parts of a file.
+    ``of_file``: ``file_provenance(record, manifest, queries=queries)``, made once for the
+    parts of a file; ``queries``: the queries of this load (see :func:`file_provenance`).
     """
     data.label = label
     kept = dict(data.meta.get(META_KEY) or {})
-    kept.update(provenance(record, manifest=manifest, item=item, label=label, of_file=of_file))
+    kept.update(
+        provenance(
+            record, manifest=manifest, item=item, label=label, of_file=of_file, queries=queries
+        )
+    )
     if item is not None:
         kept["part"] = part_of(item, data)
     data.meta[META_KEY] = kept

@@ -9,7 +9,9 @@ datasets, in the same order, every time it reads the same file.
 Provenance comes from the glue-mast manifest that lists the file (``manifest.json`` in the
 file's directory or one of the few above it, where :func:`glue_mast.fetch` writes it), so a file
 opened with glue's own File menu is labelled and described as well as one loaded with
-:func:`glue_mast.load`.
+:func:`glue_mast.load`. The queries a dataset names are those of its load (a fetch's); a file
+opened by itself names those its manifest recorded, except in the shared download cache,
+whose manifest holds every search that fetched into it.
 """
 
 from __future__ import annotations
@@ -60,17 +62,38 @@ class SkippedContent(UserWarning):
 _skipped_sink = contextvars.ContextVar("glue_mast_skipped_content", default=None)
 #: The manifest :func:`read_mast_product` looks in first, set by :func:`manifest_first`.
 _given_manifest = contextvars.ContextVar("glue_mast_given_manifest", default=None)
+#: The queries of the load under way (None: a file opened by itself), see :func:`manifest_first`.
+_load_queries = contextvars.ContextVar("glue_mast_load_queries", default=None)
 
 
 @contextlib.contextmanager
-def manifest_first(manifest):
+def manifest_first(manifest, queries=None):
     """Inside the ``with`` block (in this thread), :func:`read_mast_product` takes a file's
-    record from ``manifest`` when it lists the file, before the manifests beside the file."""
+    record from ``manifest`` when it lists the file, before the manifests beside the file,
+    and its queries from ``queries`` (the searches of this load: a fetch's
+    ``result.queries``), never from the manifest's list of every search it has seen."""
     token = _given_manifest.set(manifest)
+    queries_token = _load_queries.set(queries)
     try:
         yield
     finally:
+        _load_queries.reset(queries_token)
         _given_manifest.reset(token)
+
+
+def _queries_of_file_alone(manifest):
+    """The queries for a file opened by itself (glue's File menu, a list of paths): those its
+    manifest recorded, but none from the download cache's manifest, which is shared by every
+    search (and, on a served Jdaviz, every user) that fetched into the cache."""
+    from .. import config
+
+    if manifest is None or manifest.path is None:
+        return []
+    try:
+        shared = Path(config.current_cache_dir()).resolve() == manifest.path.parent
+    except (OSError, RuntimeError):
+        shared = False
+    return [] if shared else manifest.queries
 
 
 @contextlib.contextmanager
@@ -187,7 +210,10 @@ def read_mast_product(path, **kwargs):
         else:
             warnings.warn(message, SkippedContent, stacklevel=2)
     wanted = [label_choices(record, item.header, part_of(item, data), path) for data, item in made]
-    of_file = file_provenance(record, manifest) if record is not None else None
+    queries = _load_queries.get()
+    if queries is None:
+        queries = _queries_of_file_alone(manifest)
+    of_file = file_provenance(record, manifest, queries=queries) if record is not None else None
     for (data, item), label in zip(made, unique_labels(wanted), strict=True):
         describe(data, label=label, record=record, manifest=manifest, item=item, of_file=of_file)
     return [data for data, _ in made]

@@ -73,20 +73,28 @@ def _not_fetched(fetched):
 
 
 def _sources(fetched):
-    """(paths, manifest or None) from a FetchResult, a Manifest, a manifest path or paths."""
+    """(paths, manifest or None, queries or None) from a FetchResult, a Manifest, a manifest
+    path or paths.
+
+    The queries are those of this load: a fetch's own (never the searches its manifest, a
+    shared download cache perhaps, recorded for other fetches), or those of the manifest
+    given. None for paths alone: each file's are looked up beside it (see
+    :mod:`glue_mast.glue.factory`).
+    """
     from ..errors import InputError
     from ..provenance.manifest import Manifest
 
     if isinstance(fetched, Manifest):
-        return [Path(d["path"]) for d in fetched.datasets], fetched
+        return [Path(d["path"]) for d in fetched.datasets], fetched, fetched.queries
     if hasattr(fetched, "paths") and hasattr(fetched, "manifest"):  # a FetchResult
-        return [Path(p) for p in fetched.paths], fetched.manifest
+        queries = list(getattr(fetched, "queries", None) or [])
+        return [Path(p) for p in fetched.paths], fetched.manifest, queries
     if isinstance(fetched, (str, os.PathLike)):
         path = Path(fetched)
         if path.suffix.lower() == ".json":
             manifest = Manifest.read(path)
-            return [Path(d["path"]) for d in manifest.datasets], manifest
-        return [path], None
+            return [Path(d["path"]) for d in manifest.datasets], manifest, manifest.queries
+        return [path], None, None
     try:
         paths = [Path(p) for p in fetched]
     except TypeError:
@@ -94,7 +102,7 @@ def _sources(fetched):
             "load takes a fetch result, a manifest (or its path), or paths of fetched files;"
             f" not {type(fetched).__name__}"
         ) from None
-    return paths, None
+    return paths, None, None
 
 
 def _problem_message(path, exc):
@@ -109,17 +117,17 @@ def _problem_message(path, exc):
     return (message.strip().splitlines() or [message])[0]  # one line for people
 
 
-def _read_one(path, manifest=None):
+def _read_one(path, manifest=None, queries=None):
     """(datasets, problems) of one file, through glue's load_data so sessions can re-read it.
 
     The datasets' provenance comes from ``manifest`` when it lists the file, else from the
-    manifest beside the file.
+    manifest beside the file; their queries from ``queries`` (this load's), when given.
     """
     from glue.core.data_factories import load_data
 
     from .factory import collect_skipped, manifest_first, read_mast_product
 
-    with collect_skipped() as skipped, manifest_first(manifest):
+    with collect_skipped() as skipped, manifest_first(manifest, queries):
         try:
             loaded = load_data(os.fspath(path), factory=read_mast_product)
         except Exception as exc:  # one file's failure must not stop the others
@@ -159,7 +167,7 @@ def read_datasets(fetched, *, check=None):
     from .data import label_choices
     from .links import META_KEY
 
-    paths, manifest = _sources(fetched)
+    paths, manifest, queries = _sources(fetched)
     datasets, choices = [], []
     # Files the fetch skipped or failed: the fetch reported them; they are problems, not logged.
     not_fetched = _not_fetched(fetched) if hasattr(fetched, "outcomes") else []
@@ -168,7 +176,7 @@ def read_datasets(fetched, *, check=None):
         if check is not None:
             check()
         # The given manifest first: it may not be the one beside the file.
-        loaded, trouble = _read_one(path, manifest)
+        loaded, trouble = _read_one(path, manifest, queries)
         problems.extend(trouble)
         for data in loaded:
             meta = data.meta.setdefault(META_KEY, {})
@@ -246,8 +254,10 @@ def load(fetched, data_collection=None, link=True):
     so a glue session saved afterwards stores the file's path and reads it again on restore.
     Labels are unique within the data collection: collection, instrument, obs_id and the part
     of the file (segment, order), with the product type or file name added where two would
-    otherwise be the same. ``meta["glue_mast"]`` holds the file's manifest record, the queries
-    it came from, and the label it was loaded as, as plain JSON.
+    otherwise be the same. ``meta["glue_mast"]`` holds the file's manifest record
+    (``dataset``), its own fetch record (``fetch``: when, from where, size, SHA-256, DOI), the
+    queries that selected it for this load (a fetch's own, never the other searches a shared
+    manifest has seen), and the label it was loaded as, as plain JSON.
 
     A front end reads in a worker thread with :func:`read_datasets` (file reading and the
     first imports of specutils and lightkurve take seconds) and adds the result on its own

@@ -37,6 +37,9 @@ def read_fetched(fetch_result, *, taken=(), check=None):
     from .registry import read
 
     manifest = fetch_result.manifest
+    # This fetch's queries only: the cache's manifest holds every search (every user's, on a
+    # served Jdaviz) that fetched into it.
+    queries = list(getattr(fetch_result, "queries", None) or [])
     found, unreadable = [], []
     for path in fetch_result.paths:
         if check is not None:
@@ -53,7 +56,7 @@ def read_fetched(fetch_result, *, taken=(), check=None):
     labels = unique_labels(wanted, taken)
     datasets = []
     for (item, record), label in zip(found, labels, strict=True):
-        meta = provenance(record, manifest=manifest, item=item, label=label)
+        meta = provenance(record, manifest=manifest, item=item, label=label, queries=queries)
         if meta.get("dataset") is not None:
             meta["dataset"]["label"] = label
         datasets.append(ReadDataset(item.kind.value, item.data, label, meta, Path(item.path)))

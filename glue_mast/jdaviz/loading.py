@@ -4,7 +4,8 @@ Spectra go through the app's own loaders (``app.load(spectrum, format="1D Spectr
 one ``app.batch_load()``: jdaviz then links them by physical type and overlays them in one
 spectrum viewer, as it does for its own files. The provenance of each dataset (the manifest's
 record of its file, the queries that found it, its label: `glue_mast.provenance.describe.provenance`, the
-same record the glue front end keeps) rides in ``Spectrum.meta`` under :data:`PROVENANCE_KEY`,
+same record the glue front end keeps: the queries are this fetch's, never another search's
+that fetched into the shared cache) rides in ``Spectrum.meta`` under :data:`PROVENANCE_KEY`,
 which jdaviz's importer keeps in the glue ``Data.meta``; jdaviz's Metadata plugin shows it
 (flattened as ``glue_mast.dataset.obs_id`` ...).
 """

@@ -20,6 +20,7 @@ from itertools import count
 from pathlib import Path
 
 from ..util import plain
+from .selection import fetch_record, queries_selecting
 
 __all__ = [
     "META_KEY",
@@ -134,23 +135,7 @@ def unique_labels(wanted, taken=()):
     return out
 
 
-def _queries_for(record, queries):
-    """The queries a dataset came from: the products listing naming its observation, and the
-    search just before it."""
-    ids = {str(record.get(k)) for k in ("obsid", "parent_obsid") if record.get(k) is not None}
-    out, last_search = [], None
-    for query in queries or []:
-        if query.get("service") == "Mast.Caom.Products":
-            if ids & {str(o) for o in query.get("obsids") or []}:
-                if last_search is not None and last_search not in out:
-                    out.append(last_search)
-                out.append(query)
-        else:
-            last_search = query
-    return out
-
-
-def file_provenance(record, manifest=None):
+def file_provenance(record, manifest=None, *, queries=None):
     """The part of a dataset's provenance that its file gives, the same for every part of it.
 
     Parameters
@@ -158,27 +143,37 @@ def file_provenance(record, manifest=None):
     record : dict
         The manifest's record of the file (its ``path`` is kept relative to the manifest).
     manifest : `~glue_mast.provenance.Manifest`, optional
-        The manifest holding ``record``: its server and the queries the file came from.
+        The manifest holding ``record``: its name and server.
+    queries : list of dict, optional
+        The queries of this load (a fetch's ``result.queries``); those that selected the file
+        are kept. Never the manifest's own list: a shared manifest (the download cache) holds
+        every search that ever touched it, other users' among them.
 
     Returns
     -------
     dict
-        Plain JSON: ``dataset``, ``manifest``, ``server`` and ``queries``.
+        Plain JSON: ``dataset`` (the file's MAST record), ``fetch`` (its own fetch record:
+        when, from where, size, SHA-256, DOI), ``manifest``, ``server`` and ``queries`` (the
+        search and product filter that selected it for this load).
     """
     record = dict(record)
     if manifest is not None and manifest.path is not None and record.get("path"):
         record["path"] = Path(os.path.relpath(record["path"], manifest.path.parent)).as_posix()
+    server = manifest.server if manifest is not None else None
     return plain(
         {
             "dataset": record,
+            "fetch": fetch_record(record, server),
             "manifest": manifest.path.name if manifest is not None and manifest.path else None,
-            "server": manifest.server if manifest is not None else None,
-            "queries": _queries_for(record, manifest.queries if manifest is not None else []),
+            "server": server,
+            "queries": queries_selecting(record, queries),
         }
     )
 
 
-def provenance(record=None, *, manifest=None, item=None, label=None, of_file=None):
+def provenance(
+    record=None, *, manifest=None, item=None, label=None, of_file=None, queries=None
+):
     """The JSON-only provenance glue-mast keeps in ``Data.meta["glue_mast"]``.
 
     Parameters
@@ -186,14 +181,16 @@ def provenance(record=None, *, manifest=None, item=None, label=None, of_file=Non
     record : dict, optional
         The manifest's record of the file (its ``path`` is kept relative to the manifest).
     manifest : `~glue_mast.provenance.Manifest`, optional
-        The manifest holding ``record``: its server and the queries the file came from.
+        The manifest holding ``record``: its name and server.
     item : `glue_mast.io.ProductContent`, optional
         What was read: kind, part, reader, header keywords.
     label : str, optional
         The label the dataset was loaded as.
     of_file : dict, optional
-        ``file_provenance(record, manifest)``, when it was made already (once for the parts
-        of a file).
+        ``file_provenance(record, manifest, queries=queries)``, when it was made already (once
+        for the parts of a file).
+    queries : list of dict, optional
+        The queries of this load (see :func:`file_provenance`).
     """
     out = {"schema": META_SCHEMA, "label": label}
     if item is not None:
@@ -208,7 +205,7 @@ def provenance(record=None, *, manifest=None, item=None, label=None, of_file=Non
         out = plain(out)
     if record is not None:
         if of_file is None:
-            out.update(file_provenance(record, manifest))
+            out.update(file_provenance(record, manifest, queries=queries))
         else:  # a copy: the parts of a file must not share one mutable record
             out.update(json.loads(json.dumps(of_file)))
     return out

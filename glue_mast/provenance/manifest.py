@@ -14,7 +14,11 @@ serialise). It holds:
   obsid, parent_obsid, dataURI, file name, product type and subgroup, calibration level, data
   rights, release date, proposal, PI, pipeline version), its ``size`` and ``sha256``, its
   ``path`` relative to the manifest, when it was downloaded, a DOI where known or given, and
-  the data label it was loaded as.
+  the data label it was loaded as;
+- ``incomplete`` (only when there are any): the files a fetch planned and did not finish
+  (cancelled, interrupted, failed), each with its dataURI, ``path``, the listed ``size``,
+  ``status`` and, when the file must have known bytes (a reproduce), ``expected_sha256``; ``verify`` reports them and ``reproduce`` finishes them. A reader that predates
+  the field keeps it unread, so the schema stays ``glue-mast/manifest/1``.
 
 Reading a manifest checks every entry (:mod:`.entries`): a path that is not a file strictly
 inside the manifest's directory once links are followed, or that names the manifest, its ECSV
@@ -22,13 +26,14 @@ view or the lock of fetches, and values of the wrong kind, each get one line nam
 
 The JSON is the record; an ECSV table with the same datasets is written beside it for people
 and spreadsheets. Both are written atomically: a reader sees the old file or the new one,
-never half of one.
+never half of one; they are as readable as the data (0666 less the umask).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +51,7 @@ __all__ = [
 ]
 
 SCHEMA = "glue-mast/manifest/1"
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 
 #: Fields of a dataset record, in the order they are written.
 DATASET_FIELDS = (
@@ -121,10 +127,16 @@ class VerifyReport:
     #: sizes only, no size). glue-mast's own manifests record a checksum for every file whose
     #: bytes were checked; a Jdaviz session, or a manifest written by hand, may not.
     unchecked: list = field(default_factory=list)
+    #: Files a fetch planned and did not finish (the manifest's ``incomplete``).
+    incomplete: list = field(default_factory=list)
+    #: Files a reproduce fetched for the first time (a fetch had left them incomplete): whole
+    #: and recorded now, but with no earlier checksum to be identical to. Not a problem.
+    finished: list = field(default_factory=list)
 
     @property
     def problems(self):
-        """Datasets that are missing, wrong, outside the manifest's directory, or unchecked."""
+        """Datasets that are missing, wrong, outside the manifest's directory, unchecked, or
+        left incomplete by a fetch."""
         return (
             self.missing
             + self.wrong_size
@@ -132,7 +144,13 @@ class VerifyReport:
             + self.unreadable
             + self.outside
             + self.unchecked
+            + self.incomplete
         )
+
+    @property
+    def total(self):
+        """How many files were judged (each once)."""
+        return len(self.ok) + len(self.finished) + len(self.problems)
 
     def __bool__(self):
         return not self.problems
@@ -192,6 +210,15 @@ class VerifyReport:
             for d in self.outside
         ]
         out += [f"not checked: {d['path']} ({d['reason']})" for d in self.unchecked]
+        out += [
+            f"incomplete: {d['path']} ({d['dataURI']}): the fetch that planned it did not finish"
+            f" it ({d.get('status') or 'interrupted'}); reproduce the manifest to finish it"
+            for d in self.incomplete
+        ]
+        out += [
+            f"finished: {d['path']} (fetched now; no earlier checksum to compare with)"
+            for d in self.finished
+        ]
         return out
 
     def __repr__(self):
@@ -199,7 +226,8 @@ class VerifyReport:
             f"<VerifyReport {len(self.ok)} ok, {len(self.missing)} missing, "
             f"{len(self.wrong_size)} wrong size, {len(self.wrong_checksum)} wrong checksum, "
             f"{len(self.unreadable)} unreadable, {len(self.outside)} outside, "
-            f"{len(self.unchecked)} unchecked>"
+            f"{len(self.unchecked)} unchecked, {len(self.incomplete)} incomplete, "
+            f"{len(self.finished)} finished>"
         )
 
 
@@ -220,6 +248,7 @@ class Manifest:
         software=None,
         path=None,
         extra=None,
+        incomplete=None,
     ):
         self.server = server
         self.queries = [plain(q) for q in (queries or [])]
@@ -228,6 +257,9 @@ class Manifest:
         self.path = Path(path).resolve() if path else None
         self.extra = dict(extra or {})
         self._datasets: dict[str, dict] = {}
+        self._incomplete: dict[str, dict] = {}
+        for record in incomplete or []:
+            self.add_incomplete(record)
         for record in datasets or []:
             self.add_dataset(record)
 
@@ -239,18 +271,37 @@ class Manifest:
         return list(self._datasets.values())
 
     def add_dataset(self, record):
-        """Add or replace (by path) one dataset record."""
+        """Add or replace (by path) one dataset record; a file recorded whole is no longer
+        incomplete."""
         record = {k: plain(record.get(k)) for k in DATASET_FIELDS} | {
             k: plain(v) for k, v in record.items() if k not in DATASET_FIELDS
         }
         if not record.get("path"):
             raise ValueError("a dataset record needs a path")
         record["path"] = os.fspath(Path(record["path"]).resolve())
+        self._incomplete.pop(record["path"], None)
         self._datasets[record["path"]] = record
         return record
 
     def remove_dataset(self, path):
         self._datasets.pop(os.fspath(Path(path).resolve()), None)
+
+    @property
+    def incomplete(self):
+        """Records of the files a fetch planned and did not finish, with ``path`` absolute."""
+        return list(self._incomplete.values())
+
+    def add_incomplete(self, record):
+        """Record (by path) a file a fetch planned and did not finish: its dataURI, ``path``,
+        listed ``size`` and ``status`` (``"cancelled"``, ``"failed"``). It replaces a dataset
+        record of the same path: what is there is not the file that was planned."""
+        record = {k: plain(v) for k, v in record.items() if k not in ("sha256", "downloaded")}
+        if not record.get("path"):
+            raise ValueError("an incomplete record needs a path")
+        record["path"] = os.fspath(Path(record["path"]).resolve())
+        self._datasets.pop(record["path"], None)
+        self._incomplete[record["path"]] = record
+        return record
 
     def add_query(self, record):
         record = plain(record)
@@ -267,9 +318,10 @@ class Manifest:
     def __repr__(self):
         size = sum(d.get("size") or 0 for d in self.datasets)
         where = f" at {self.path}" if self.path else ""
+        unfinished = f", {len(self._incomplete)} incomplete" if self._incomplete else ""
         return (
-            f"<Manifest{where}: {len(self)} files, {size:,} bytes, {len(self.queries)} "
-            f"queries, server {self.server}>"
+            f"<Manifest{where}: {len(self)} files, {size:,} bytes{unfinished}, "
+            f"{len(self.queries)} queries, server {self.server}>"
         )
 
     # -- reading and writing ----------------------------------------------------------------
@@ -283,6 +335,11 @@ class Manifest:
             record["path"] = Path(os.path.relpath(record["path"], root)).as_posix()
             datasets.append(record)
         datasets.sort(key=lambda r: r["path"])
+        incomplete = [
+            dict(r, path=Path(os.path.relpath(r["path"], root)).as_posix())
+            for r in self.incomplete
+        ]
+        incomplete.sort(key=lambda r: r["path"])
         out = {
             "schema": SCHEMA,
             "created": self.created,
@@ -291,6 +348,8 @@ class Manifest:
         }
         out.update(self.extra)
         out.update({"queries": self.queries, "datasets": datasets})
+        if incomplete:
+            out["incomplete"] = incomplete
         return out
 
     def to_table(self, root=None):
@@ -365,7 +424,18 @@ class Manifest:
         if not isinstance(data.get("server"), (str, type(None))):
             raise InputError(f"{path}: 'server' is not a URL but {data['server']!r}")
         datasets = check_entries(path, datasets, data.get("session"))
-        known = {"schema", "created", "software", "server", "queries", "datasets"}
+        incomplete = data.get("incomplete")
+        if not isinstance(incomplete, (list, type(None))):
+            raise InputError(f"{path}: 'incomplete' is not a list of records")
+        incomplete = check_entries(path, incomplete or [], data.get("session"))
+        for index, record in enumerate(incomplete):
+            sha = record.get("expected_sha256")
+            if sha is not None and not (isinstance(sha, str) and _SHA256.fullmatch(sha)):
+                raise InputError(
+                    f"{path}: incomplete entry {index}: expected_sha256 {sha!r} is not 64 hex"
+                    " digits"
+                )
+        known = {"schema", "created", "software", "server", "queries", "datasets", "incomplete"}
         return cls(
             server=data.get("server"),
             queries=data.get("queries"),
@@ -374,6 +444,7 @@ class Manifest:
             software=data.get("software"),
             path=path,
             extra={k: v for k, v in data.items() if k not in known},
+            incomplete=incomplete,
         )
 
     # -- checking -------------------------------------------------------------------------------
@@ -383,9 +454,12 @@ class Manifest:
 
         A file whose record has no SHA-256 (with ``checksums``), or no size (without), is not
         ``ok`` but ``unchecked``: what it holds cannot be told from the record. glue-mast
-        records a SHA-256 for every file it fetched; a manifest written by hand may not.
+        records a SHA-256 for every file it fetched; a manifest written by hand may not. A file
+        a fetch planned and did not finish (``incomplete``) is reported as such, not read.
         """
         report = VerifyReport()
+        for record in self.incomplete:
+            report.incomplete.append(dict(record, path=self._shown(Path(record["path"]))))
         root = self.path.parent if self.path is not None else None
         for record in self.datasets:
             path = Path(record["path"])

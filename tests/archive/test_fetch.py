@@ -198,7 +198,8 @@ def test_interrupted_fetch_leaves_the_disk_and_manifest_consistent(local_mast, t
     finally:
         timer.cancel()
     m = Manifest.read(tmp_path / "manifest.json")
-    assert m.verify()  # every file the manifest lists is on disk, whole
+    report = m.verify()  # every file the manifest lists is on disk, whole; the rest incomplete
+    assert report.problems == report.incomplete and len(m) + len(m.incomplete) == 9
     finals = {p for p in tmp_path.rglob("*.fits")}
     assert finals == {p for p in map(lambda d: __import__("pathlib").Path(d["path"]), m.datasets)}
     parts = list(tmp_path.rglob("*.part"))

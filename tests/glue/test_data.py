@@ -170,13 +170,26 @@ def test_provenance_is_plain_json_with_its_own_queries(tmp_path):
         path=tmp_path / "HST" / "lb4m01010_x1dsum.fits",
         header={"TELESCOP": "HST", "INSTRUME": "COS", "RA_TARG": 1.0, "SEGMENT": "FUVA"},
     )
-    meta = provenance(manifest.datasets[0], manifest=manifest, item=item, label="L")
+    # the queries of this load (here: the manifest's own list), those of the file kept
+    meta = provenance(
+        manifest.datasets[0], manifest=manifest, item=item, label="L", queries=manifest.queries
+    )
     assert json.loads(json.dumps(meta, allow_nan=False)) == meta
     assert meta["dataset"]["path"] == "HST/lb4m01010_x1dsum.fits"
     assert meta["dataset"]["t_obs_release"] == 55661.0
     assert [q["service"] for q in meta["queries"]] == ["Mast.Caom.Cone", "Mast.Caom.Products"]
     assert meta["queries"][1]["obsids"] == ["11"]
     assert meta["header"] == {"TELESCOP": "HST", "INSTRUME": "COS", "SEGMENT": "FUVA"}
+    assert meta["fetch"] == {
+        "downloaded": None,
+        "server": "http://mast.example",
+        "dataURI": "mast:HST/product/lb4m01010_x1dsum.fits",
+        "size": 10,
+        "sha256": "ab" * 32,
+        "doi": None,
+    }
+    # without the queries of a load, none: never the manifest's list of every search
+    assert provenance(manifest.datasets[0], manifest=manifest, item=item)["queries"] == []
     assert (meta["label"], meta["part"], meta["kind"]) == ("L", "FUVA", "spectrum")
     assert (meta["server"], meta["manifest"]) == ("http://mast.example", "manifest.json")
 

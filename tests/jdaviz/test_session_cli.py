@@ -152,10 +152,15 @@ def test_reproduce_insists_on_the_sessions_sha256(session, local_mast, tmp_path)
     )
     assert status == 1
     assert "lb4m01010_x1dsum.fits" in err and "sha256" in err.lower()
-    assert "missing: HST/LB4M01010/lb4m01010_x1dsum.fits" in out
+    # the file that did not arrive as recorded is incomplete in the new manifest (one verdict)
+    assert "incomplete: HST/LB4M01010/lb4m01010_x1dsum.fits" in out
+    assert "missing:" not in out
     assert out.endswith("1 files verified identical to the session; 1 not\n")
     assert not (out_dir / "HST" / "LB4M01010" / "lb4m01010_x1dsum.fits").exists()
-    assert glue_mast("verify", out_dir / "manifest.json", cwd=tmp_path)[0] == 0
+    status, out, _ = glue_mast("verify", out_dir / "manifest.json", cwd=tmp_path)
+    assert status == 1 and "1 of 2 files match the manifest" in out
+    (unfinished,) = json.loads((out_dir / "manifest.json").read_text())["incomplete"]
+    assert unfinished["expected_sha256"] == "0" * 64  # finishing it insists on it still
 
 
 def test_reproduce_of_a_session_needs_a_directory(session, local_mast, tmp_path):

@@ -143,13 +143,16 @@ def plan(
             exclusive=is_exclusive(row, now_mjd),
             sha256=want.get("sha256"),
         )
+        # A file already whole on disk needs no request, and so no token: it is on disk,
+        # not skipped (one verdict per file in a summary).
+        if complete_on_disk(f, previous):
+            cached.append(f)
+            continue
         if f.exclusive and token is None:
             # The token is looked up only when a file needs one: the keyring costs 0.15 s.
             token = auth.token() or ""
         if f.exclusive and not token:
             skipped.append(f)
-        elif complete_on_disk(f, previous):
-            cached.append(f)
         else:
             to_fetch.append(f)
     return FetchPlan(root, to_fetch, cached, skipped, server)

@@ -66,13 +66,15 @@ def reproduce(
     if isinstance(manifest, SessionFiles):
         return reproduce_session(manifest, out_dir, **options)
     m = manifest
-    if not len(m):
+    if not len(m) and not m.incomplete:
         raise InputError(f"{m.path} lists no files to reproduce")
     source_root = m.path.parent
     # Every path must name a file strictly inside the manifest's directory, and none of the
     # files kept beside it: the checks of reading, made again for a manifest built in memory
     # and for links planted since it was read.
-    check_entries(m.path, m.to_dict(source_root)["datasets"], m.extra.get("session"))
+    written = m.to_dict(source_root)
+    for entries in (written["datasets"], written.get("incomplete", [])):
+        check_entries(m.path, entries, m.extra.get("session"))
     out = Path(out_dir).resolve() if out_dir else source_root
     server = server or m.server or config.current_server()
     records, expected = [], {}
@@ -81,6 +83,17 @@ def reproduce(
         relative = Path(record["path"]).relative_to(source_root).as_posix()
         expected[record["dataURI"]] = {
             "sha256": record.get("sha256"),
+            "size": record.get("size"),
+            "path": relative,
+        }
+        records.append(record)
+    # What a fetch planned and did not finish is finished now, at the listed size; there is
+    # no checksum to insist on, so these files are "finished", not "verified identical".
+    unfinished = [dict(record) for record in m.incomplete]
+    for record in unfinished:
+        relative = Path(record["path"]).relative_to(source_root).as_posix()
+        expected[record["dataURI"]] = {
+            "sha256": record.get("expected_sha256"),
             "size": record.get("size"),
             "path": relative,
         }
@@ -104,6 +117,7 @@ def reproduce(
         originals,
         lambda record: expected[record["dataURI"]]["path"],
         "the manifest",
+        unfinished=unfinished,
         queries=m.queries,
         server=server,
         keep_missing=same_place,
@@ -115,10 +129,14 @@ def reproduce(
     )
 
 
-def _fetch_and_judge(fetch_plan, manifest_path, previous, originals, shown, source, **options):
+def _fetch_and_judge(
+    fetch_plan, manifest_path, previous, originals, shown, source, unfinished=(), **options
+):
     """Run ``fetch_plan`` into the manifest at ``manifest_path``, then verify that manifest
     against the ``originals`` it reproduces: what they list but it lacks (skipped, failed) is
-    missing, at ``shown(record)``; what they record no SHA-256 for is unchecked.
+    missing, at ``shown(record)``; what they record no SHA-256 for is unchecked. The
+    ``unfinished`` records (what an earlier fetch left incomplete) that are whole now are
+    ``finished``; those still not are reported once, as incomplete or missing.
 
     ``options`` go to :func:`.run.run_files`. Returns ``(result, report)``.
     """
@@ -134,10 +152,16 @@ def _fetch_and_judge(fetch_plan, manifest_path, previous, originals, shown, sour
     reproduced = Manifest.read(manifest_path)
     report = reproduced.verify()
     have = {d["dataURI"] for d in reproduced.datasets}
-    for record in originals:
-        if record["dataURI"] not in have:
+    judged = have | {d["dataURI"] for d in reproduced.incomplete}
+    for record in [*originals, *unfinished]:
+        if record["dataURI"] not in judged:
             report.missing.append(dict(record, path=shown(record)))
     _unchecked_without_sha256(report, originals, source)
+    new = {r["dataURI"] for r in unfinished if not r.get("expected_sha256")}
+    for d in list(report.ok):
+        if d["dataURI"] in new:
+            report.ok.remove(d)
+            report.finished.append(d)
     return result, report
 
 

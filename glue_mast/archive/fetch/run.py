@@ -5,12 +5,12 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ... import config
 from ...errors import InputError
-from ...util import mtime_iso, sha256_of
+from ...util import mtime_iso, plain, sha256_of
 from .. import auth
 from .events import FetchEnded, FetchStarted, FileFinished
 from .job import FetchCancelled, FetchJob, wait_for
@@ -37,6 +37,9 @@ class FetchResult:
     server: str | None = None
     #: Why the manifest could not be written (a full disk), or None.
     manifest_error: str | None = None
+    #: The query records of this fetch (the search and product listing that selected its
+    #: files), which a load gives its datasets; the manifest may hold other fetches' too.
+    queries: list = field(default_factory=list)
 
     def _with(self, *statuses):
         return [o for o in self.outcomes if o.status in statuses]
@@ -103,6 +106,7 @@ class FetchResult:
         files = [o.file for o in self.failed]
         path = kwargs.pop("manifest", self.manifest.path if self.manifest is not None else None)
         kwargs.setdefault("server", self.server)
+        kwargs.setdefault("queries", self.queries)
         return run_files(
             files,
             [],
@@ -168,7 +172,7 @@ def start_files(
         lock.cancel = job.cancel_event
         try:
             if not lock.acquire():
-                return _cancelled_waiting(fetch_plan)
+                return _cancelled_waiting(fetch_plan, options["queries"])
             return _run(job, fetch_plan, **options)
         finally:
             lock.release()
@@ -183,14 +187,20 @@ _TICK_S = 0.1
 _GRACE_S = 0.5
 
 
-def _cancelled_waiting(fetch_plan):
+def _cancelled_waiting(fetch_plan, queries):
     """A fetch cancelled while it waited for another fetch into its directory to finish."""
     outcomes = [
         FileOutcome(f, FileStatus.CANCELLED, "cancelled while another fetch wrote here")
         for f in fetch_plan.to_fetch
     ]
     raise FetchCancelled(
-        FetchResult(outcomes, fetch_plan.download_dir, interrupted=True, server=fetch_plan.server)
+        FetchResult(
+            outcomes,
+            fetch_plan.download_dir,
+            interrupted=True,
+            server=fetch_plan.server,
+            queries=plain(list(queries or [])),
+        )
     )
 
 
@@ -334,6 +344,7 @@ def _run(
         interrupted=cancelled,
         seconds=time.perf_counter() - started,
         server=server,
+        queries=plain(list(manifest_options["queries"] or [])),
     )
     if manifest_options["manifest"] is not None:
         try:
@@ -399,11 +410,19 @@ def _write_manifest(result, path, previous, server, queries, doi, *, keep_missin
         m.add_query(query)
     inside = Path(path).resolve().parent
     for outcome in result.outcomes:
-        if outcome.status not in (FileStatus.DOWNLOADED, FileStatus.CACHED):
-            continue
         f = outcome.file
         if not f.path.resolve().is_relative_to(inside):
             continue  # never recorded: the layout refuses links out (defence in depth)
+        if outcome.status in (FileStatus.CANCELLED, FileStatus.FAILED):
+            # Planned and not finished: recorded as such, so that verify does not call the
+            # manifest complete and reproduce knows what to finish. A record the manifest
+            # already has (a reproduce in place) stays, with the checksum it insists on:
+            # verify reports its file missing or wrong.
+            if m.dataset_for(f.path) is None:
+                m.add_incomplete(_unfinished_record(f, outcome))
+            continue
+        if outcome.status not in (FileStatus.DOWNLOADED, FileStatus.CACHED):
+            continue  # skipped (exclusive access): the fetch reports it, and never began it
         old = m.dataset_for(f.path) or {}
         record = dict(old)
         record.update({k: v for k, v in f.record.items() if v is not None})
@@ -423,7 +442,38 @@ def _write_manifest(result, path, previous, server, queries, doi, *, keep_missin
         if given:
             record["doi"] = given
         m.add_dataset(record)
+    _remove_stray_temporaries(path)
     m.write(path)
     return m
+
+
+def _unfinished_record(f, outcome):
+    """The manifest's record of a planned file that a fetch did not finish."""
+    record = {k: v for k, v in f.record.items() if v is not None}
+    record.update(
+        dataURI=f.uri,
+        path=f.path,
+        size=f.size,
+        status=str(outcome.status),
+        reason=outcome.message or None,
+    )
+    if f.sha256:  # what the file must be (a reproduce): finishing it later insists on it too
+        record["expected_sha256"] = f.sha256
+    return record
+
+
+def _remove_stray_temporaries(path):
+    """Remove what an interrupted write of this manifest (and its ECSV view) left behind.
+
+    Called holding the directory's lock, so no other fetch is writing the manifest now.
+    """
+    from ...util import stray_temporaries
+
+    path = Path(path)
+    for stray in [*stray_temporaries(path), *stray_temporaries(path.with_suffix(".ecsv"))]:
+        try:
+            stray.unlink()
+        except OSError:
+            pass  # another's file, or gone: left alone
 
 

@@ -1,0 +1,67 @@
+"""A dataset's provenance names the searches of its own load, never a shared cache's history."""
+
+import glue_mast
+from glue_mast import config
+from glue_mast.glue.session import session_manifest
+
+PRODUCTS = "Mast.Caom.Products"
+
+
+def _searches(meta):
+    return [q for q in meta["queries"] if q.get("service") != PRODUCTS]
+
+
+def _fetch(target, cache, **criteria):
+    observations = glue_mast.search(target, **criteria).all()
+    return glue_mast.fetch(glue_mast.products(observations), cache)
+
+
+def _cos(loaded):
+    cos = [d for d in loaded if d.label.startswith("HST COS/FUV")]
+    assert cos, [d.label for d in loaded]
+    return cos
+
+
+def test_a_cached_file_names_the_search_that_loaded_it_and_no_other(local_mast, tmp_path):
+    cache = config.current_cache_dir()
+    first = _fetch("TW Hya", cache)  # every collection: the COS files among them
+    assert any(p.name.startswith("lb4m") for p in first.paths)
+    second = _fetch("TW Hya", cache, obs_collection="HST", instrument_name="COS/FUV")
+    assert second.cached and not second.downloaded  # each file was in the cache already
+    loaded = glue_mast.load(second)
+    for data in _cos(loaded):
+        meta = data.meta["glue_mast"]
+        (search,) = _searches(meta)
+        assert search["criteria_given"] == {"obs_collection": "HST", "instrument_name": "COS/FUV"}
+        (listing,) = [q for q in meta["queries"] if q.get("service") == PRODUCTS]
+        assert str(meta["dataset"]["obsid"]) in listing["obsids"]
+        # the file's own fetch record, kept apart: when, from where, size, sha256, DOI
+        fetched = meta["fetch"]
+        assert fetched["server"] == local_mast.url
+        assert fetched["dataURI"] == meta["dataset"]["dataURI"]
+        assert fetched["size"] == meta["dataset"]["size"] and len(fetched["sha256"]) == 64
+        assert fetched["downloaded"] and "doi" in fetched
+    # the cache's own manifest keeps both searches; no dataset sees the first
+    assert len([q for q in second.manifest.queries if q.get("service") != PRODUCTS]) == 2
+    assert all(_searches(d.meta["glue_mast"])[0]["criteria_given"] for d in loaded)
+
+
+def test_a_second_user_of_the_cache_sees_none_of_the_first_users_searches(local_mast, tmp_path):
+    cache = config.current_cache_dir()
+    # user A: the HST COS search, loaded
+    _fetch("TW Hya", cache, obs_collection="HST", instrument_name="COS/FUV")
+    # user B: all of TW Hya, into the same cache, then a session saved
+    result = _fetch("TW Hya", cache)
+    loaded = glue_mast.load(result)
+    for data in loaded:
+        for search in _searches(data.meta["glue_mast"]):
+            assert "criteria_given" not in search or not search["criteria_given"], search
+    manifest = session_manifest(loaded.data_collection, cache / "analysis.provenance.json")
+    assert [q for q in manifest.queries if q.get("service") != PRODUCTS] == [
+        result.queries[0]
+    ]
+    # a file of the cache opened by itself (glue's File menu) names no search at all: the
+    # cache's manifest holds everyone's
+    alone = glue_mast.load([_cos(loaded)[0]._load_log.path])[0]
+    assert alone.meta["glue_mast"]["queries"] == []
+    assert alone.meta["glue_mast"]["dataset"]["dataURI"].startswith("mast:HST/")
