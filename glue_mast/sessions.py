@@ -14,10 +14,10 @@ that fetches what a glue session is missing.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from .errors import InputError
+from .provenance.reading import as_path, read_json_file
 
 __all__ = ["restore_session", "save_session"]
 
@@ -30,14 +30,13 @@ def _is_jdaviz(app):
 
 
 def _is_jdaviz_session(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            head = json.load(f)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return False  # the glue reader gives the clear message
-    return isinstance(head, dict) and str(head.get("schema", "")).startswith(
-        _JDAVIZ_SCHEMA_PREFIX
-    )
+    """Whether ``path`` is a Jdaviz session; an InputError if it is no session at all.
+
+    Read as untrusted input (:func:`glue_mast.provenance.reading.read_json_file`): a FIFO, a
+    device, a huge or deeply nested file is refused here, in one line.
+    """
+    head = read_json_file(path, what="glue or Jdaviz session")
+    return str(head.get("schema", "")).startswith(_JDAVIZ_SCHEMA_PREFIX)
 
 
 def save_session(app_or_collection, path, **options):
@@ -85,7 +84,7 @@ def restore_session(path, *, fetch_missing=True, check=True, app=None):
     glue Application, DataCollection, or ``jdaviz.App``
         What was saved, restored.
     """
-    path = Path(path)
+    path = as_path(path, what="glue or Jdaviz session")
     if _is_jdaviz_session(path):
         from .jdaviz.session import restore_session as restore_jdaviz
 

@@ -13,13 +13,13 @@ the files, and ``reproduce`` fetches them again when they are missing.
 
 from __future__ import annotations
 
-import json
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..provenance.reading import as_path, parse_json, read_json_file, read_text_file
 
 __all__ = [
     "SavedSession",
@@ -264,13 +264,8 @@ def _strip(value):
 
 def session_files(path):
     """The files a saved glue session reads on restore, resolved against its directory."""
+    state = read_json_file(path, what="glue session")
     path = Path(path)
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"There is no session at {path}.") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path} is not a glue session ({exc}).") from None
     files = []
     for record in state.values():
         if isinstance(record, dict) and str(record.get("_type", "")).endswith(".LoadLog"):
@@ -317,7 +312,7 @@ def restore_session(path, *, check=True):
     """
     from glue.core.state import GlueUnSerializer
 
-    path = Path(path).resolve()
+    path = as_path(path, what="glue session").resolve()
     missing = [f for f in session_files(path) if not f.is_file()]
     if missing:
         manifest = manifest_path_for(path)
@@ -344,6 +339,8 @@ def restore_session(path, *, check=True):
     from .link_discovery import install
 
     install()  # restoring adds the session's links: glue-core's discovery is cubic in them
-    with _working_directory(path.parent), open(path.name, encoding="utf-8") as f:
-        state = GlueUnSerializer.load(f)
-        return state.object("__main__")
+    # Read once, bounded and checked, and that text handed to glue: not the file again.
+    text = read_text_file(path, what="glue session")
+    parse_json(text, path, what="glue session")
+    with _working_directory(path.parent):
+        return GlueUnSerializer.loads(text).object("__main__")
