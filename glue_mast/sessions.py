@@ -14,6 +14,7 @@ that fetches what a glue session is missing.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .errors import InputError
@@ -102,8 +103,10 @@ def _fetch_missing_files(path):
 
     missing = [f for f in session_files(path) if not f.is_file()]
     manifest = manifest_path_for(Path(path).resolve())
-    if not missing or not manifest.is_file():
+    if not missing or not os.path.lexists(manifest):
         return  # nothing to do, or nothing to do it from: the restore says which
+    # A manifest that is there but no regular file (a FIFO, a link to a device) is refused by
+    # reproduce's read in one line, not taken for no manifest.
     from .archive.fetch import reproduce
 
     _, report = reproduce(manifest)

@@ -183,7 +183,7 @@ def _read_at_most(fd, count):
     return b"".join(chunks)
 
 
-def read_json_file(path, *, what, field="path"):
+def read_json_file(path, *, what, field="path", require_object=True):
     """The JSON object in the file at ``path``, read and checked as the module describes.
 
     Parameters
@@ -194,11 +194,14 @@ def read_json_file(path, *, what, field="path"):
         What the file should be ("glue-mast manifest"), for messages.
     field : str
         The argument ``path`` was given as, for the error's ``field``.
+    require_object : bool
+        Refuse JSON whose top level is not an object; without, the caller says what it
+        expected.
 
     Returns
     -------
     dict
-        The file's JSON object.
+        The file's JSON object (any JSON value without ``require_object``).
 
     Raises
     ------
@@ -206,10 +209,11 @@ def read_json_file(path, *, what, field="path"):
         One line: the file cannot be read (see :func:`read_text_file`), is not JSON, is not a
         JSON object, is nested too deeply, or holds a lone surrogate (naming where).
     """
-    return parse_json(read_text_file(path, what=what, field=field), path, what=what, field=field)
+    text = read_text_file(path, what=what, field=field)
+    return parse_json(text, path, what=what, field=field, require_object=require_object)
 
 
-def parse_json(text, path, *, what, field="path"):
+def parse_json(text, path, *, what, field="path", require_object=True):
     """The JSON object in ``text``, read from ``path``, checked as :func:`read_json_file` does.
 
     For a caller that hands the same text to another reader afterwards (glue's own), so that
@@ -226,7 +230,7 @@ def parse_json(text, path, *, what, field="path"):
         raise refuse(f"nested too deeply: more than {MAX_NESTING} levels") from None
     except ValueError as exc:  # bad JSON, or a number too long to convert
         raise refuse(str(exc)) from None
-    if not isinstance(data, dict):
+    if require_object and not isinstance(data, dict):
         raise refuse(f"its JSON is {_kind_of(data)}, not an object")
     problem = json_problem(data)
     if problem:
@@ -241,7 +245,7 @@ def _kind_of(value):
         return "a string"
     if value is None:
         return "null"
-    return f"a {type(value).__name__}"
+    return "a boolean" if isinstance(value, bool) else "a number"
 
 
 def json_location(parts):

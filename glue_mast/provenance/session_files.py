@@ -218,7 +218,9 @@ def read_records(path, *, field="manifest"):
     """
     from .manifest import Manifest
 
-    data = read_json_file(path, what="glue-mast manifest or Jdaviz session", field=field)
+    data = read_json_file(
+        path, what="glue-mast manifest or Jdaviz session", field=field, require_object=False
+    )
     schema = _schema(data)
     if schema.startswith(_MANIFEST_PREFIX):
         return Manifest.read(path, field=field)
