@@ -396,18 +396,9 @@ MALFORMED = {
         _session(_dataset(dataURI="mast:\ud800")),
         "datasets[0].file.dataURI is",
     ),
-    "session int path": (_session(_dataset(path=5)), "dataset 0 ('d0'): the path 5 is not"),
-    "session NUL path": (_session(_dataset(path="a\0b")), "dataset 0 ('d0'): the path 'a\\x00b'"),
-    "int path": (_manifest(_dataset(path=5)), "dataset 0 (5): the path is not a string"),
-    "NUL path": (_manifest(_dataset(path="a\0")), "the path holds a NUL character"),
-    "top-level list": ("[1, 2]", "neither a glue-mast manifest"),
     "nested 900 deep": (
         '{"schema": "glue-mast/manifest/1", "queries": ' + "[" * 900 + "]" * 900 + "}",
         "nested too deeply: queries[0][0] nests more than 64 levels",
-    ),
-    "nested 100000 deep": (
-        '{"schema": "glue-mast/manifest/1", "queries": ' + "[" * 10**5 + "]" * 10**5 + "}",
-        "nested too deeply",
     ),
 }
 

@@ -25,8 +25,6 @@ pytestmark = pytest.mark.timeout(60)
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="FIFOs and /dev/zero")
 
-SHA = "0" * 64
-
 #: Every reader of received files, as (name, function of the path).
 READERS = {
     "Manifest.read": Manifest.read,
@@ -124,7 +122,9 @@ def test_not_utf8_is_one_line(tmp_path):
 # --- content ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, kind", [("[1, 2]", "a list"), ('"x"', "a string"), ("3", "a number"), ("null", "null")])
+@pytest.mark.parametrize(
+    "text, kind", [("[1, 2]", "a list"), ('"x"', "a string"), ("3", "a number"), ("null", "null")]
+)
 def test_a_top_level_that_is_not_an_object(tmp_path, text, kind):
     path = tmp_path / "m.json"
     path.write_text(text)
@@ -149,11 +149,10 @@ def test_nesting_up_to_the_limit_is_read_and_deeper_is_one_line(tmp_path):
         Manifest.read(path)
 
 
-@pytest.mark.parametrize("depth", [900, 100_000])
-def test_deep_nesting_is_one_line_not_a_recursion_error(tmp_path, depth):
-    # 900 levels parse, and then ended in RecursionError in util.plain; 100,000 in json.
+def test_deep_nesting_is_one_line_not_a_recursion_error(tmp_path):
+    # 900 levels parse, and then ended in RecursionError in util.plain.
     path = tmp_path / "m.json"
-    path.write_text(_nested(depth))
+    path.write_text(_nested(900))
     for reader in (Manifest.read, read_records):
         with pytest.raises(InputError, match="nested too deeply"):
             reader(path)
@@ -193,10 +192,7 @@ def test_a_lone_surrogate_in_a_key(tmp_path):
     path.write_text(_manifest_text(extra=', "x": {"\\ud800": 1}'))
     with pytest.raises(InputError, match=r"x has a key '\\ud800' that holds a lone surrogate"):
         Manifest.read(path)
-
-
-def test_a_surrogate_pair_is_text(tmp_path):
-    path = tmp_path / "m.json"
+    # A surrogate pair is one character, and text.
     path.write_text(_manifest_text('[{"dataURI": "mast:X/\\ud83d\\ude00.fits", "path": "a"}]'))
     assert Manifest.read(path).datasets[0]["dataURI"] == "mast:X/\U0001f600.fits"
 
