@@ -341,6 +341,11 @@ def restore_session(path, *, check=True):
     install()  # restoring adds the session's links: glue-core's discovery is cubic in them
     # Read once, bounded and checked, and that text handed to glue: not the file again.
     text = read_text_file(path, what="glue session")
-    parse_json(text, path, what="glue session")
+    if not isinstance(parse_json(text, path, what="glue session").get("__main__"), dict):
+        raise InputError(
+            f"{path} is not a glue session (it has no '__main__' object, which glue writes)",
+            field="path",
+            value=str(path),
+        )
     with _working_directory(path.parent):
         return GlueUnSerializer.loads(text).object("__main__")

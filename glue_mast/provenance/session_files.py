@@ -155,12 +155,18 @@ class SessionFiles:
         self.created = session.get("created")
         self.records = file_records(session, path)
         self.servers, self.queries = [], []
-        for dataset in session["datasets"]:
+        for index, dataset in enumerate(session["datasets"]):
             meta = dataset.get("provenance")
             if not isinstance(meta, dict):
                 continue
             if isinstance(meta.get("server"), str) and meta["server"] not in self.servers:
                 self.servers.append(meta["server"])
+            if not isinstance(meta.get("queries"), (list, type(None))):
+                raise InputError(
+                    f"{path}: datasets[{index}].provenance.queries is not a list of records",
+                    field="path",
+                    value=str(path),
+                )
             for query in meta.get("queries") or []:
                 if isinstance(query, dict) and query not in self.queries:
                     self.queries.append(query)

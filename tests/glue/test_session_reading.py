@@ -69,3 +69,11 @@ def test_a_provenance_manifest_that_is_no_regular_file_is_refused_not_skipped(tm
     _make(kind, glue_session.manifest_path_for(path))
     with pytest.raises(InputError, match="analysis.provenance.json is a .*, not a glue-mast"):
         glue_mast.restore_session(path)
+
+
+@pytest.mark.parametrize("text", ['{"a": 1}', '{"__main__": 5}'])
+def test_json_that_is_no_glue_session_is_one_line(tmp_path, text):
+    path = tmp_path / "analysis.glu"
+    path.write_text(text)
+    with pytest.raises(InputError, match="is not a glue session .*no '__main__' object"):
+        glue_mast.restore_session(path)

@@ -197,6 +197,17 @@ def test_a_lone_surrogate_in_a_key(tmp_path):
     assert Manifest.read(path).datasets[0]["dataURI"] == "mast:X/\U0001f600.fits"
 
 
+def test_a_session_whose_queries_are_not_a_list(tmp_path):
+    path = tmp_path / "s.json"
+    path.write_text(
+        _jdaviz_text('{"dataURI": "mast:X/a.fits", "path": "a.fits"}').replace(
+            '"label": "a"', '"label": "a", "provenance": {"queries": 5}'
+        )
+    )
+    with pytest.raises(InputError, match=r"datasets\[0\]\.provenance\.queries is not a list"):
+        read_records(path)
+
+
 # --- the path argument ------------------------------------------------------------------------
 
 
