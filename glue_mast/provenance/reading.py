@@ -232,7 +232,11 @@ def parse_json(text, path, *, what, field="path", require_object=True):
         raise refuse(str(exc)) from None
     if require_object and not isinstance(data, dict):
         raise refuse(f"its JSON is {_kind_of(data)}, not an object")
-    problem = json_problem(data)
+    problem = (
+        json_problem(data, surrogates=bool(_SURROGATE_ESCAPE.search(text)))
+        if isinstance(data, (dict, list))
+        else None
+    )
     if problem:
         raise refuse(problem)
     return data
@@ -261,30 +265,31 @@ def json_location(parts):
     return out or "the top level"
 
 
-def json_problem(data, max_depth=MAX_NESTING):
+def json_problem(data, max_depth=MAX_NESTING, *, surrogates=True):
     """What is wrong with JSON data glue-mast is to use, in words naming where; or None.
 
     Walked without recursion, so that nesting of any depth is reported, not fatal.
+    ``surrogates=False`` skips looking for lone surrogates, for data parsed from text with no
+    ``\\ud800``-``\\udfff`` escape in it (strict UTF-8 decoding makes none).
     """
     stack = [(data, 1, ())]
     while stack:
         value, depth, where = stack.pop()
-        if isinstance(value, (dict, list)):
-            if depth > max_depth:
-                return (
-                    f"nested too deeply: {json_location(where[:3])} nests more than {max_depth} "
-                    "levels"
-                )
-            if isinstance(value, dict):
-                for key, item in value.items():
-                    if _SURROGATE.search(key):
-                        return f"{json_location(where)} has a key {ascii(key)} that {_LONE}"
-                    stack.append((item, depth + 1, (*where, key)))
-            else:
-                stack.extend((item, depth + 1, (*where, i)) for i, item in enumerate(value))
-        elif isinstance(value, str) and _SURROGATE.search(value):
-            return f"{json_location(where)} is {ascii(value)}, which {_LONE}"
+        if depth > max_depth:
+            where = json_location(where[:3])
+            return f"nested too deeply: {where} nests more than {max_depth} levels"
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            if isinstance(item, (dict, list)):
+                stack.append((item, depth + 1, (*where, key)))
+            elif surrogates and isinstance(item, str) and _SURROGATE.search(item):
+                return f"{json_location((*where, key))} is {ascii(item)}, which {_LONE}"
+            if surrogates and isinstance(key, str) and _SURROGATE.search(key):
+                return f"{json_location(where)} has a key {ascii(key)} that {_LONE}"
     return None
 
+
+#: A JSON escape that can make a surrogate; without one, strict UTF-8 text makes none.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 _LONE = "holds a lone surrogate (\\ud800-\\udfff), which is no text: correct that field"
