@@ -69,6 +69,12 @@ class Conf(_config.ConfigNamespace):
     retries = _config.ConfigItem(
         5, "Attempts per file (and per query on 429/503) before giving up.", cfgtype="integer"
     )
+    max_input_size = _config.ConfigItem(
+        64 * 2**20,
+        "Largest manifest or session file (bytes) glue-mast reads; a larger one is refused "
+        "unread, since a received file may be built to exhaust memory. 0: no limit.",
+        cfgtype="integer",
+    )
     fast_link_discovery = _config.ConfigItem(
         True,
         "Let glue find what linked datasets can derive in time linear in the links, instead of "
@@ -115,25 +121,50 @@ def configure(server=None, *, token=None, timeout=None, download_dir=None, cache
     if server is not None:
         _overrides["server"] = _normalise_url(server)
     if timeout is not None:
-        timeout = float(timeout)
-        if not timeout > 0:
-            from .errors import InputError
-
-            raise InputError(
-                f"timeout must be a positive number of seconds, got {timeout}",
-                field="timeout",
-                value=timeout,
-            )
-        _overrides["timeout"] = timeout
+        _overrides["timeout"] = _seconds(timeout)
     if download_dir is not None:
-        _overrides["download_dir"] = os.fspath(download_dir)
+        _overrides["download_dir"] = _directory(download_dir, "download_dir")
     if cache_dir is not None:
-        _overrides["cache_dir"] = os.fspath(cache_dir)
+        _overrides["cache_dir"] = _directory(cache_dir, "cache_dir")
     if token is not None:
         set_token(token)
     if server is not None or timeout is not None:
         _notify()
     return settings()
+
+
+def _seconds(timeout):
+    """``timeout`` as a positive number of seconds, or an InputError naming it."""
+    from .errors import InputError
+
+    try:
+        seconds = None if isinstance(timeout, bool) else float(timeout)
+    except (TypeError, ValueError):
+        seconds = None
+    if seconds is None or not 0 < seconds < float("inf"):
+        raise InputError(
+            f"timeout must be a positive number of seconds, got {timeout!r}",
+            field="timeout",
+            value=timeout,
+        )
+    return seconds
+
+
+def _directory(value, field):
+    """``value`` as a directory name (str), or an InputError naming ``field``."""
+    from .errors import InputError
+
+    try:
+        name = os.fspath(value)
+    except TypeError:
+        name = None
+    if isinstance(name, bytes):
+        name = os.fsdecode(name)
+    if not name or "\0" in name:
+        raise InputError(
+            f"{field} must be the name of a directory, got {value!r}", field=field, value=value
+        )
+    return name
 
 
 def set_token(value):

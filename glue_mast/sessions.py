@@ -14,10 +14,11 @@ that fetches what a glue session is missing.
 
 from __future__ import annotations
 
-import json
+import os
 from pathlib import Path
 
 from .errors import InputError
+from .provenance.reading import as_path, read_json_file
 
 __all__ = ["restore_session", "save_session"]
 
@@ -30,14 +31,13 @@ def _is_jdaviz(app):
 
 
 def _is_jdaviz_session(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            head = json.load(f)
-    except (OSError, ValueError, RecursionError):  # bad UTF-8 or JSON, nested too deeply
-        return False  # the glue reader gives the clear message
-    return isinstance(head, dict) and str(head.get("schema", "")).startswith(
-        _JDAVIZ_SCHEMA_PREFIX
-    )
+    """Whether ``path`` is a Jdaviz session; an InputError if it is no session at all.
+
+    Read as untrusted input (:func:`glue_mast.provenance.reading.read_json_file`): a FIFO, a
+    device, a huge or deeply nested file is refused here, in one line.
+    """
+    head = read_json_file(path, what="glue or Jdaviz session")
+    return str(head.get("schema", "")).startswith(_JDAVIZ_SCHEMA_PREFIX)
 
 
 def save_session(app_or_collection, path, **options):
@@ -87,9 +87,9 @@ def restore_session(path, *, fetch_missing=True, check=True, app=None):
     glue Application, DataCollection, or ``jdaviz.App``
         What was saved, restored.
     """
-    from .glue.session_guard import precheck, session_path
+    from .glue.session_guard import precheck
 
-    path = session_path(path)
+    path = as_path(path, what="glue or Jdaviz session")
     if _is_jdaviz_session(path):
         from .jdaviz.session import restore_session as restore_jdaviz
 
@@ -109,8 +109,10 @@ def _fetch_missing_files(path):
 
     missing = [f for f in session_files(path) if not f.is_file()]
     manifest = manifest_path_for(Path(path).resolve())
-    if not missing or not manifest.is_file():
+    if not missing or not os.path.lexists(manifest):
         return  # nothing to do, or nothing to do it from: the restore says which
+    # A manifest that is there but no regular file (a FIFO, a link to a device) is refused by
+    # reproduce's read in one line, not taken for no manifest.
     from .archive.fetch import reproduce
 
     _, report = reproduce(manifest)

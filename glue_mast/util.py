@@ -13,6 +13,7 @@ import secrets
 from pathlib import Path
 
 __all__ = [
+    "MAX_NESTING",
     "atomic_write",
     "format_size",
     "mtime_iso",
@@ -21,6 +22,11 @@ __all__ = [
     "stray_temporaries",
     "utc_now",
 ]
+
+#: The deepest nesting of lists and dicts glue-mast takes in a record (a manifest, a session, a
+#: dataset's provenance). Its own records nest less than ten levels; the limit keeps a crafted
+#: file from ending in a RecursionError, here or in the code that walks the record later.
+MAX_NESTING = 64
 
 
 def utc_now():
@@ -39,17 +45,35 @@ def sha256_of(path, chunk=1 << 20):
 
 
 def plain(value):
-    """A JSON-native copy of ``value``: numpy scalars, masked values, NaN and paths handled."""
+    """A JSON-native copy of ``value``: numpy scalars, masked values, NaN and paths handled.
+
+    Raises
+    ------
+    glue_mast.errors.InputError
+        ``value`` nests lists and dicts more than :data:`MAX_NESTING` levels deep (or holds
+        itself).
+    """
     import numpy as np
 
+    return _plain(value, np, 1)
+
+
+def _plain(value, np, depth):
     if value is None or value is np.ma.masked:
         return None
+    if isinstance(value, (dict, list, tuple, np.ndarray)) and depth > MAX_NESTING:
+        from .errors import InputError
+
+        raise InputError(
+            f"a record nested more than {MAX_NESTING} levels deep (or holding itself) cannot "
+            "be kept as provenance; glue-mast's records nest a few levels"
+        )
     if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {str(k): _plain(v, np, depth + 1) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
+        return [_plain(v, np, depth + 1) for v in value]
     if isinstance(value, np.ndarray):
-        return [plain(v) for v in value.tolist()]
+        return [_plain(v, np, depth + 1) for v in value.tolist()]
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, bytes):

@@ -1,6 +1,7 @@
 """The glue-mast command line: output formats, and one clear line for every mistake."""
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -314,3 +315,106 @@ def test_readme_command_lines_run_against_the_bundled_archive(
     assert outputs[2].splitlines()[1].split(",")[0] == "2410001001"
     assert outputs[5] == "9 of 9 files match the manifest (sizes and sha256)\n"
     assert (tmp_path / "elsewhere" / "manifest.json").exists()
+
+
+# --- received manifests and sessions: one line, never a traceback or a hang -------------------
+
+
+def _cli(*args, cwd):
+    """The real command in a process of its own: a hang fails on the timeout."""
+    done = subprocess.run(
+        [sys.executable, "-m", "glue_mast.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def _not_a_regular_file(kind, path):
+    if kind == "dev-zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "directory":
+        path.mkdir()
+    else:  # past the 64 MiB limit, sparse
+        with open(path, "wb") as f:
+            f.truncate(64 * 2**20 + 10)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs and /dev/zero")
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize(
+    "command", [("verify",), ("reproduce", "--out", "x", "--server", "http://127.0.0.1:9")]
+)
+@pytest.mark.parametrize(
+    "kind, message",
+    [
+        ("dev-zero", "is a character device, not a glue-mast manifest or Jdaviz session"),
+        ("fifo", "is a FIFO (named pipe), not a glue-mast manifest or Jdaviz session"),
+        ("directory", "is a directory, not a glue-mast manifest or Jdaviz session"),
+        ("huge", "is 67.1 MB, more than the 67.1 MB glue-mast reads"),
+    ],
+)
+def test_a_manifest_that_is_no_regular_file_is_refused_at_once(tmp_path, command, kind, message):
+    path = tmp_path / "manifest.json"
+    _not_a_regular_file(kind, path)
+    status, out, err = _cli(command[0], path, *command[1:], cwd=tmp_path)
+    assert (status, out) == (2, "")
+    assert err == f"glue-mast: error: {path} {message}" + err.split(message, 1)[1]
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert not (tmp_path / "x").exists()
+
+
+_SHA = "0" * 64
+
+
+def _dataset(**fields):
+    return {"dataURI": "mast:HST/a.fits", "path": "a.fits", "size": 1, "sha256": _SHA} | fields
+
+
+def _manifest(*datasets):
+    return json.dumps({"schema": "glue-mast/manifest/1", "datasets": list(datasets)})
+
+
+def _session(*files):
+    return json.dumps(
+        {
+            "schema": "glue-mast/jdaviz-session/1",
+            "datasets": [{"label": f"d{i}", "file": f} for i, f in enumerate(files)],
+        }
+    )
+
+
+MALFORMED = {
+    "surrogate path": (_manifest(_dataset(path="a\ud800.fits")), r"datasets[0].path is"),
+    "surrogate dataURI": (_manifest(_dataset(dataURI="mast:\udfff")), r"datasets[0].dataURI is"),
+    "session surrogate path": (_session(_dataset(path="\ud800")), "datasets[0].file.path is"),
+    "session surrogate dataURI": (
+        _session(_dataset(dataURI="mast:\ud800")),
+        "datasets[0].file.dataURI is",
+    ),
+    "nested 900 deep": (
+        '{"schema": "glue-mast/manifest/1", "queries": ' + "[" * 900 + "]" * 900 + "}",
+        "nested too deeply: queries[0][0] nests more than 64 levels",
+    ),
+}
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("command", ["verify", "reproduce"])
+@pytest.mark.parametrize("text, named", MALFORMED.values(), ids=MALFORMED.keys())
+def test_a_malformed_manifest_or_session_is_one_line(run, tmp_path, command, text, named):
+    path = tmp_path / "manifest.json"
+    path.write_text(text)
+    (tmp_path / "a.fits").write_bytes(b"x")
+    if command == "verify":
+        status, out, err = run("verify", path, server=False)
+    else:
+        status, out, err = run("reproduce", path, "--out", tmp_path / "out", "--no-progress")
+    assert (status, out) == (2, "")
+    assert err.startswith(f"glue-mast: error: {path}") and named in err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert not (tmp_path / "out").exists()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Mapping
 from numbers import Number
 
 from ..errors import InputError, UnknownFieldError
@@ -133,14 +134,21 @@ def normalise_criteria(criteria, fields):
     return out
 
 
-def _as_list(value):
+def _as_list(value, field):
+    if isinstance(value, Mapping):
+        # Iterating a dict gives its keys: {'a': 1} would quietly be sent as 'a'.
+        raise InputError(
+            f"{field} takes a value or a list of values, not a {type(value).__name__} "
+            f"({value!r})",
+            value=value,
+        )
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
         return [value]
     return list(value)
 
 
 def _discrete(field, value, kind):
-    values = _as_list(value)
+    values = _as_list(value, field)
     if not values:
         raise InputError(f"{field} needs at least one value", value=value)
     out = []
@@ -159,7 +167,13 @@ def _discrete(field, value, kind):
                 raise InputError(f"{field} takes true or false, not {v!r}", value=v)
             out.append("true" if text in ("true", "1", "yes") else "false")
         else:
-            if v is None or (isinstance(v, float) and math.isnan(v)):
+            if (
+                v is None
+                or not isinstance(v, (str, Number))
+                or isinstance(v, bool)
+                or (isinstance(v, float) and math.isnan(v))
+            ):
+                # Anything else would be sent as its repr: "{'a': 1}", "b'x'", "True".
                 raise InputError(f"{field} needs text values, not {v!r}", value=v)
             text = str(v).strip()
             if not text:
@@ -188,7 +202,7 @@ def _is_integer(v):
 def _range(field, value, cfg):
     if isinstance(value, str) and ".." in value:
         value = parse_cli_value(value)
-    values = _as_list(value)
+    values = _as_list(value, field)
     if len(values) == 1 and hasattr(values[0], "unit") and getattr(values[0], "size", 1) == 2:
         values = list(values[0])  # a Quantity [min, max]
     if len(values) != 2:

@@ -106,13 +106,25 @@ def _obsids(observations):
             )
             raise InputError(f"the table has no obsid column{hint}", field="obsid")
         return observations
-    return obsid_list(observations)
+    return obsid_list(observations, field="observations")
 
 
-def obsid_list(obsids):
-    """Obsids given directly (one, or several), checked to look like MAST obsids, as strings."""
-    if isinstance(obsids, (str, int, np.integer)):
+def obsid_list(obsids, *, field="obsid"):
+    """Obsids given directly (one, or several), checked to look like MAST obsids, as strings.
+
+    ``field`` is the argument they were given as, which an error about what was given names.
+    """
+    from collections.abc import Iterable, Mapping
+
+    if isinstance(obsids, (str, int, np.integer)) and not isinstance(obsids, bool):
         obsids = [obsids]
+    elif not isinstance(obsids, Iterable) or isinstance(obsids, (Mapping, bytes, bool)):
+        raise InputError(
+            f"{field} must be observations (a table or row of a search) or MAST obsids (a "
+            f"number such as 2003738726, or a list of them), not {obsids!r}",
+            field=field,
+            value=obsids,
+        )
     obsids = [str(o).strip() for o in obsids]
     bad = [o for o in obsids if not o.isdigit()]
     if bad:

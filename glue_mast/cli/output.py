@@ -200,6 +200,8 @@ def option_of(error, args):
         return None
     if field == "obsid":
         return "OBSID" if args.command == "products" else "--obsid"
+    if field == "manifest" and args.command in ("verify", "reproduce"):
+        return None  # the positional MANIFEST: the message begins with the file's name
     if field.lower() in _keys(getattr(args, "criteria", None)):
         return "--criteria"
     if field.lower() in _keys(getattr(args, "filters", None)):

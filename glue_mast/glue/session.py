@@ -343,7 +343,17 @@ def restore_session(path, *, check=True):
     install()  # restoring adds the session's links: glue-core's discovery is cubic in them
     # glue is given the very text that was checked, so the file cannot change in between.
     with _working_directory(checked.path.parent):
-        restored = GlueUnSerializer.loads(checked.text).object("__main__")
+        try:
+            restored = GlueUnSerializer.loads(checked.text).object("__main__")
+        except InputError:
+            raise
+        except Exception as exc:  # a session glue cannot rebuild: one line, not a traceback
+            first = (str(exc).strip().splitlines() or [""])[0]
+            raise InputError(
+                f"glue could not restore {checked.path.name}: {type(exc).__name__}: {first}",
+                field="path",
+                value=str(checked.path),
+            ) from exc
     with contextlib.suppress(AttributeError):  # a session whose main object is a list
         restored.glue_mast_check = report
     warn_unchecked(report)

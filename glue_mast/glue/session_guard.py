@@ -24,7 +24,6 @@ between.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import warnings
@@ -131,22 +130,22 @@ def session_path(path):
 
 
 def read_session(path):
-    """The session's text and its JSON object (a dict holding ``__main__``)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        state = json.loads(text)
-    except FileNotFoundError:
-        message = f"There is no session at {path}."
-    except RecursionError:
-        message = f"{path} is not a glue session (nested too deeply)."
-    except (OSError, ValueError) as exc:  # ValueError: bad UTF-8 or JSON, a surrogate
-        message = f"{path} is not a glue session ({exc})."
-    else:
-        if isinstance(state, dict) and "__main__" in state:
-            return text, state
-        what = type(state).__name__ if not isinstance(state, dict) else "object"
-        message = f"{path} is not a glue session (a JSON {what} with no '__main__' record)."
-    raise InputError(printable(message), field="path", value=str(path))
+    """The session's text and its JSON object (a dict holding ``__main__``).
+
+    Read as untrusted input (:mod:`glue_mast.provenance.reading`): a regular file only, at most
+    ``max_input_size`` bytes, UTF-8 JSON nested at most 64 levels with no lone surrogate.
+    """
+    from ..provenance.reading import parse_json, read_text_file
+
+    text = read_text_file(path, what="glue session")
+    state = parse_json(text, path, what="glue session")
+    if not isinstance(state.get("__main__"), dict):
+        raise InputError(
+            printable(f"{path} is not a glue session (it has no '__main__' object, which glue writes)"),
+            field="path",
+            value=str(path),
+        )
+    return text, state
 
 
 def _text_problem(value):
@@ -232,7 +231,10 @@ def precheck(path, *, check=True):
         (where, record.get("path"), _check_load_log(path, state, where, record))
         for where, record in load_logs.items()
     )
-    records = file_records(path) if check and reads else None
+    # A manifest that is there is read (and refused if it is no regular manifest) even for a
+    # session that reads no file: skipping it would restore the session unchecked.
+    there = os.path.lexists(manifest_path_for(path))
+    records = file_records(path) if check and (reads or there) else None
     for where, written, file in reads if records is not None else ():
         if file not in records:
             _refuse(
@@ -251,7 +253,7 @@ def file_records(path):
     from ..provenance.manifest import Manifest
 
     manifest_path = manifest_path_for(path)
-    if not manifest_path.is_file():
+    if not os.path.lexists(manifest_path):  # one there but no regular file: Manifest.read says
         _refuse(
             path,
             f"there is no manifest ({manifest_path.name}) beside it to check its files against;"

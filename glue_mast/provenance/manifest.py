@@ -40,6 +40,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..util import atomic_write, plain, sha256_of, utc_now
 from .entries import check_entries, strictly_inside
+from .reading import read_json_file
 
 __all__ = [
     "DATASET_FIELDS",
@@ -394,17 +395,15 @@ class Manifest:
         return path
 
     @classmethod
-    def read(cls, path):
-        """Read a manifest, checking that it is one."""
+    def read(cls, path, *, field="path"):
+        """Read a manifest, checking that it is one.
+
+        The file is read as untrusted input (:func:`.reading.read_json_file`): only a regular
+        file, of bounded size, of bounded nesting. ``field`` is the argument ``path`` was
+        given as, which an `InputError` about the file names.
+        """
+        data = read_json_file(path, what="glue-mast manifest", field=field)
         path = Path(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(f"no manifest at {path}") from None
-        except RecursionError:
-            raise InputError(f"{path} is not a glue-mast manifest (nested too deeply)") from None
-        except (OSError, ValueError) as exc:  # ValueError: bad UTF-8, JSON, or a huge number
-            raise InputError(f"{path} is not a glue-mast manifest ({exc})") from None
         if not isinstance(data, dict) or not str(data.get("schema", "")).startswith(
             "glue-mast/manifest/"
         ):

@@ -19,7 +19,6 @@ viewer.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from ..errors import InputError
 from .entries import BadEntry, ManifestError, check_file_fields
 from .manifest import SCHEMA as MANIFEST_SCHEMA
 from .manifest import VerifyReport
+from .reading import read_json_file
 
 __all__ = [
     "JDAVIZ_SESSION_SCHEMA",
@@ -42,17 +42,6 @@ _JDAVIZ_PREFIX = "glue-mast/jdaviz-session/"
 _MANIFEST_PREFIX = "glue-mast/manifest/"
 
 
-def _load_json(path, what):
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"There is no {what} at {path}.", field="path", value=str(path)) from None
-    except RecursionError:
-        raise InputError(f"{path} is not a {what} (nested too deeply)") from None
-    except (OSError, ValueError) as exc:  # ValueError: bad UTF-8, JSON, or a huge number
-        raise InputError(f"{path} is not a {what} ({exc})", field="path", value=str(path)) from None
-
-
 def _schema(data):
     return str(data.get("schema", "")) if isinstance(data, dict) else ""
 
@@ -65,15 +54,18 @@ def _check_version(path, data):
         )
 
 
-def read_jdaviz_session(path):
+def read_jdaviz_session(path, *, field="path"):
     """The JSON of the Jdaviz session at ``path``, checked to be one.
+
+    The file is read as untrusted input (:func:`.reading.read_json_file`); ``field`` is the
+    argument ``path`` was given as, which an error about the file names.
 
     Raises
     ------
     InputError
         No such file, not JSON, or not a glue-mast Jdaviz session (or of a later version).
     """
-    data = _load_json(path, "glue-mast Jdaviz session")
+    data = read_json_file(path, what="glue-mast Jdaviz session", field=field)
     if not _schema(data).startswith(_JDAVIZ_PREFIX):
         raise InputError(
             f"{path} is not a glue-mast Jdaviz session (schema {JDAVIZ_SESSION_SCHEMA!r}); a "
@@ -158,17 +150,23 @@ class SessionFiles:
     """
 
     def __init__(self, path, session=None):
-        self.path = Path(path).resolve()
         session = read_jdaviz_session(path) if session is None else session
+        self.path = Path(path).resolve()
         self.created = session.get("created")
         self.records = file_records(session, path)
         self.servers, self.queries = [], []
-        for dataset in session["datasets"]:
+        for index, dataset in enumerate(session["datasets"]):
             meta = dataset.get("provenance")
             if not isinstance(meta, dict):
                 continue
             if isinstance(meta.get("server"), str) and meta["server"] not in self.servers:
                 self.servers.append(meta["server"])
+            if not isinstance(meta.get("queries"), (list, type(None))):
+                raise InputError(
+                    f"{path}: datasets[{index}].provenance.queries is not a list of records",
+                    field="path",
+                    value=str(path),
+                )
             for query in meta.get("queries") or []:
                 if isinstance(query, dict) and query not in self.queries:
                     self.queries.append(query)
@@ -207,8 +205,12 @@ class SessionFiles:
         return report
 
 
-def read_records(path):
+def read_records(path, *, field="manifest"):
     """A manifest or a Jdaviz session's files, whichever ``path`` is.
+
+    The file is read as untrusted input (:func:`.reading.read_json_file`); ``field`` is the
+    argument ``path`` was given as (``reproduce``'s and the command line's ``manifest``),
+    which an error about the file names.
 
     Returns
     -------
@@ -222,10 +224,12 @@ def read_records(path):
     """
     from .manifest import Manifest
 
-    data = _load_json(path, "glue-mast manifest or Jdaviz session")
+    data = read_json_file(
+        path, what="glue-mast manifest or Jdaviz session", field=field, require_object=False
+    )
     schema = _schema(data)
     if schema.startswith(_MANIFEST_PREFIX):
-        return Manifest.read(path)
+        return Manifest.read(path, field=field)
     if schema.startswith(_JDAVIZ_PREFIX):
         _check_version(path, data)
         return SessionFiles(path, data)
@@ -236,6 +240,6 @@ def read_records(path):
     raise InputError(
         f"{path} is neither a glue-mast manifest (schema {MANIFEST_SCHEMA!r}) nor a glue-mast "
         f"Jdaviz session (schema {JDAVIZ_SESSION_SCHEMA!r}){hint}",
-        field="path",
+        field=field,
         value=str(path),
     )

@@ -166,7 +166,7 @@ def test_read_of_hostile_json_is_one_line(tmp_path, content, message):
 
 
 def test_missing_manifest(tmp_path):
-    with pytest.raises(InputError, match="no manifest at"):
+    with pytest.raises(InputError, match="There is no glue-mast manifest at"):
         Manifest.read(tmp_path / "nope.json")
 
 

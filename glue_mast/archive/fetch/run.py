@@ -125,6 +125,23 @@ def run_files(to_fetch, cached, skipped, root, **kwargs):
     return wait_for(start_files(fetch_plan, **kwargs))
 
 
+def _files_at_once(parallel):
+    """``parallel`` as a whole number of at least 1, or an InputError naming it."""
+    import operator
+
+    try:
+        n = None if isinstance(parallel, bool) else operator.index(parallel)
+    except TypeError:
+        n = int(parallel) if isinstance(parallel, str) and parallel.strip().isdigit() else None
+    if n is None or n < 1:
+        raise InputError(
+            f"parallel must be at least 1 (a whole number of files at once); got {parallel!r}",
+            field="parallel",
+            value=parallel,
+        )
+    return n
+
+
 def start_files(
     fetch_plan,
     *,
@@ -145,9 +162,7 @@ def start_files(
     reproduce: the manifest says what must be there, and ``verify`` reports what is not),
     where a fetch drops them so that its manifest lists only what is on disk.
     """
-    parallel = int(config.conf.max_parallel if parallel is None else parallel)
-    if parallel < 1:
-        raise InputError(f"parallel must be at least 1, got {parallel}")
+    parallel = _files_at_once(config.conf.max_parallel if parallel is None else parallel)
     # One writer at a time in a directory (see .lock). A directory that cannot be written is
     # one clear error here, before anything starts; the lock itself is waited for on the
     # job's thread, where a cancel can end the wait.
