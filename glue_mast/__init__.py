@@ -63,6 +63,8 @@ _LAZY = {
     "save_session": ("glue_mast.sessions", "save_session"),
     "restore_session": ("glue_mast.sessions", "restore_session"),
     "session_manifest": ("glue_mast.glue.session", "session_manifest"),
+    # glue's plugin entry point (``glue.plugins``): it registers every front end.
+    "setup": ("glue_mast.plugin", "setup"),
 }
 
 
@@ -84,30 +86,3 @@ def __getattr__(name):
 def __dir__():
     return sorted(set(globals()) | set(_LAZY))
 
-
-def setup():
-    """Entry point of the ``glue.plugins`` group: glue calls it when it loads plugins.
-
-    It registers glue-mast's readers and links with glue's registries when those parts are
-    installed (``glue_mast.glue``), glue-qt's importer, exporter and menu entry when glue-qt
-    is installed (``glue_mast.glue.qt``), and the Jdaviz tray plugin and loader when the caller is
-    Jdaviz (glue loads its plugins while a Jdaviz app is being built, before its tray; a
-    glue-qt session, which has not imported Jdaviz, is spared that import). Searching and
-    fetching need no registration.
-    """
-    import importlib.util
-    import sys
-
-    if importlib.util.find_spec("glue_mast.glue") is not None:
-        from .glue import setup as _setup_glue
-
-        _setup_glue()
-        # glue-qt's menus (File > Import Data, the exporter): registering imports no Qt.
-        if all(importlib.util.find_spec(m) is not None for m in ("glue_qt", "qtpy")):
-            from .glue.qt import setup as _setup_glue_qt
-
-            _setup_glue_qt()
-    if "jdaviz" in sys.modules:
-        from .jdaviz import register as _register_jdaviz
-
-        _register_jdaviz()

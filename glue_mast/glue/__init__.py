@@ -7,7 +7,7 @@
 - :func:`setup` -- registers the data factory, the link helpers and the autolinkers with glue
   (glue calls :func:`glue_mast.setup`, the ``glue.plugins`` entry point, which calls this).
 
-The glue Qt dialog lives in ``glue_mast.glue.qt``; nothing here imports Qt.
+The glue Qt dialog lives in ``glue_mast.qt``; nothing here imports Qt.
 """
 
 from __future__ import annotations

@@ -22,9 +22,9 @@ from pathlib import Path
 from echo import add_callback
 from qtpy import QtCore, QtWidgets
 
-from ...jobs import Job
-from ...state import PreviewState, ProductState, SearchState
-from ...state.base import one_line
+from ..jobs import Job
+from ..state import PreviewState, ProductState, SearchState
+from ..state.base import one_line
 from .bindings import ErrorLines, GuiDispatcher, error_label
 from .preview import PreviewPlot
 from .products_panel import ProductsPanel
@@ -268,7 +268,7 @@ class MastImportDialog(QtWidgets.QDialog):
         if not result.paths:
             self._load_ended(_fetch_summary(result) + ": nothing to load.")
             return
-        from ..loading import read_datasets
+        from ..glue.loading import read_datasets
 
         def work(reading):
             read = read_datasets(result)
@@ -287,7 +287,7 @@ class MastImportDialog(QtWidgets.QDialog):
         if job.exception() is not None:
             self._load_ended(None, error=job.exception())
             return
-        from ..loading import add_datasets
+        from ..glue.loading import add_datasets
 
         try:
             added = add_datasets(job.result(), self.data_collection)
@@ -362,7 +362,7 @@ class MastImportDialog(QtWidgets.QDialog):
 
 
 def _default_download_dir():
-    from ... import config
+    from .. import config
 
     return os.path.abspath(config.current_download_dir())
 

@@ -3,7 +3,7 @@
 - :class:`MastImportDialog` -- search MAST, pick and preview products, load them into a glue
   data collection, linked and with provenance;
 - :func:`setup` -- registers the importer, the "Glue session + MAST provenance" exporter and
-  the menu entry that exports the provenance manifest (see `glue_mast.glue.qt.registration`).
+  the menu entry that exports the provenance manifest (see `glue_mast.qt.registration`).
 
 Importing this package imports no Qt: the dialog's modules are imported when first used, so
 that registering with glue in a Jupyter session never loads a Qt binding.
@@ -19,7 +19,7 @@ def __getattr__(name):
         from .dialog import MastImportDialog
 
         return MastImportDialog
-    raise AttributeError(f"module 'glue_mast.glue.qt' has no attribute {name!r}")
+    raise AttributeError(f"module 'glue_mast.qt' has no attribute {name!r}")
 
 
 def setup():

@@ -78,7 +78,7 @@ def _wavelengths(row):
 
 
 def _size(value):
-    from ...util import format_size
+    from ..util import format_size
 
     return "" if value is None else format_size(int(value))
 
