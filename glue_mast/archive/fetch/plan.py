@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from ... import config
-from ...errors import InputError
+from ...errors import InputError, MissingDependency
 from .. import auth
 from .layout import LOCK_NAME, download_url, safe_component, safe_filename
 from .outcome import FetchPlan, PlannedFile
@@ -298,7 +298,7 @@ def _cloud_urls(products):
         try:
             obs.enable_cloud_dataset(verbose=False)
         except (ImportError, ModuleNotFoundError):
-            raise InputError("cloud fetches need boto3: pip install 'glue-mast[cloud]'") from None
+            raise MissingDependency("Fetching from the cloud", "boto3", extra="cloud") from None
         uris = obs.get_cloud_uris(products, full_url=True)
     return {row["dataURI"]: url for row, url in zip(products, uris, strict=True) if url}
 

@@ -24,16 +24,13 @@ from jdaviz.core.registries import loader_resolver_registry
 from jdaviz.core.user_api import LoaderUserApi
 from traitlets import Bool, Int, Unicode, observe
 
+from ....errors import LoaderMatchingChanged
 from ...loading import load_datasets, read_fetched
 
 __all__ = ["LoaderMatchingChanged", "MastResolver", "requested_by_name"]
 
 #: The loader's name in Jdaviz's registry (``app.load(..., loader="mast")``).
 NAME = "mast"
-
-
-class LoaderMatchingChanged(RuntimeError):
-    """Jdaviz no longer matches loaders as this loader expects (see `requested_by_name`)."""
 
 
 def _matcher_code():
