@@ -154,3 +154,17 @@ def test_the_graph_sees_imports_inside_functions(graph):
     assert "glue_mast.archive.search" in graph["glue_mast.cli.commands"]
     assert "glue_mast.demo" in graph["glue_mast.cli.commands"]
     assert not [m for m in graph["glue_mast.demo"] if _inside(m, "glue_mast.cli")]
+
+
+def test_only_the_astroquery_adapter_imports_astroquery(graph):
+    importers = {m for m, imported in graph.items() if "astroquery" in imported}
+    assert importers and all(_inside(m, "glue_mast.archive.astroquery_adapter") for m in importers)
+
+
+def test_the_state_reaches_astroquery_through_archive_functions_only(graph):
+    # The state's view models call glue_mast.archive (search, lookup, products): never the
+    # adapter itself, whose lock and astroquery objects are its own.
+    state = [m for m in graph if _inside(m, "glue_mast.state")]
+    assert state
+    for module in state:
+        assert not [m for m in graph[module] if _inside(m, "glue_mast.archive.astroquery_adapter")]

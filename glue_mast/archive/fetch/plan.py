@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from ... import config
-from ...errors import InputError, MissingDependency
+from ...errors import InputError
 from .. import auth
 from .layout import LOCK_NAME, download_url, safe_component, safe_filename
 from .outcome import FetchPlan, PlannedFile
@@ -291,15 +291,8 @@ def previous_manifest(path):
 
 
 def _cloud_urls(products):
-    from .. import astroquery_adapter as adapter
+    from ..astroquery_adapter import cloud_uris
 
-    obs = adapter.observations()
-    with adapter.LOCK, adapter.astroquery_call("asking for cloud copies"):
-        try:
-            obs.enable_cloud_dataset(verbose=False)
-        except (ImportError, ModuleNotFoundError):
-            raise MissingDependency("Fetching from the cloud", "boto3", extra="cloud") from None
-        uris = obs.get_cloud_uris(products, full_url=True)
-    return {row["dataURI"]: url for row, url in zip(products, uris, strict=True) if url}
+    return cloud_uris(products)
 
 
