@@ -68,21 +68,47 @@ _LAZY = {
 }
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        import importlib
+def _lazy_attributes(module_name, names, cache=True):
+    """A package's ``__getattr__`` and ``__dir__`` for attributes imported when first used.
 
-        module, attr = _LAZY[name]
-        value = getattr(importlib.import_module(module), attr)
-        globals()[name] = value
+    Every package of glue-mast that names more than it imports uses this one (it lives here,
+    where the root package can use it without importing anything). Each name's module is
+    imported on first access, and the value is kept in the package's namespace.
+
+    Parameters
+    ----------
+    module_name : str
+        The package's ``__name__``.
+    names : dict
+        Attribute -> ``(module, attribute)``; an attribute of None stands for the module.
+    cache : bool
+        Keep each value in the package's namespace. False where a name is also a submodule's
+        (``glue_mast.archive.search``): importing the submodule sets that attribute to it.
+
+    Returns
+    -------
+    (__getattr__, __dir__)
+    """
+    import importlib
+    import sys
+
+    def __getattr__(name):
+        if name not in names:
+            raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
+        module, attr = names[name]
+        value = importlib.import_module(module)
+        value = value if attr is None else getattr(value, attr)
+        if cache:
+            setattr(sys.modules[module_name], name, value)
         return value
-    if name == "errors":
-        from . import errors
 
-        return errors
-    raise AttributeError(f"module 'glue_mast' has no attribute {name!r}")
+    def __dir__():
+        return sorted(set(vars(sys.modules[module_name])) | set(names))
+
+    return __getattr__, __dir__
 
 
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = _lazy_attributes(
+    __name__, {**_LAZY, "errors": ("glue_mast.errors", None)}
+)
 

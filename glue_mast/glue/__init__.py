@@ -12,6 +12,8 @@ The glue Qt dialog lives in ``glue_mast.qt``; nothing here imports Qt.
 
 from __future__ import annotations
 
+from .. import _lazy_attributes
+
 __all__ = [
     "AUTOLINKER_LABELS",
     "SpectralAxisLink",
@@ -40,19 +42,7 @@ AUTOLINKER_LABELS = {
 }
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        import importlib
-
-        module, attr = _LAZY[name]
-        value = getattr(importlib.import_module(module), attr)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'glue_mast.glue' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = _lazy_attributes(__name__, _LAZY)
 
 
 def setup():

@@ -11,15 +11,14 @@ that registering with glue in a Jupyter session never loads a Qt binding.
 
 from __future__ import annotations
 
+from .. import _lazy_attributes
+
 __all__ = ["MastImportDialog", "setup"]
 
 
-def __getattr__(name):
-    if name == "MastImportDialog":
-        from .dialog import MastImportDialog
-
-        return MastImportDialog
-    raise AttributeError(f"module 'glue_mast.qt' has no attribute {name!r}")
+__getattr__, __dir__ = _lazy_attributes(
+    __name__, {"MastImportDialog": ("glue_mast.qt.dialog", "MastImportDialog")}
+)
 
 
 def setup():
