@@ -214,7 +214,7 @@ def main():
         rtt = round_trip(args.repeat)
         print(f"round trip (resolver request, median of {args.repeat}): {rtt:.3f} s")
 
-        from glue_mast.glue.qt.dialog import MastImportDialog, forget_form
+        from glue_mast.qt.dialog import MastImportDialog, forget_form
 
         meter = StallMeter()
         meter.timer.start()

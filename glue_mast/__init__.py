@@ -63,51 +63,52 @@ _LAZY = {
     "save_session": ("glue_mast.sessions", "save_session"),
     "restore_session": ("glue_mast.sessions", "restore_session"),
     "session_manifest": ("glue_mast.glue.session", "session_manifest"),
+    # glue's plugin entry point (``glue.plugins``): it registers every front end.
+    "setup": ("glue_mast.plugin", "setup"),
 }
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        import importlib
+def _lazy_attributes(module_name, names, cache=True):
+    """A package's ``__getattr__`` and ``__dir__`` for attributes imported when first used.
 
-        module, attr = _LAZY[name]
-        value = getattr(importlib.import_module(module), attr)
-        globals()[name] = value
-        return value
-    if name == "errors":
-        from . import errors
+    Every package of glue-mast that names more than it imports uses this one (it lives here,
+    where the root package can use it without importing anything). Each name's module is
+    imported on first access, and the value is kept in the package's namespace.
 
-        return errors
-    raise AttributeError(f"module 'glue_mast' has no attribute {name!r}")
+    Parameters
+    ----------
+    module_name : str
+        The package's ``__name__``.
+    names : dict
+        Attribute -> ``(module, attribute)``; an attribute of None stands for the module.
+    cache : bool
+        Keep each value in the package's namespace. False where a name is also a submodule's
+        (``glue_mast.archive.search``): importing the submodule sets that attribute to it.
 
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
-
-
-def setup():
-    """Entry point of the ``glue.plugins`` group: glue calls it when it loads plugins.
-
-    It registers glue-mast's readers and links with glue's registries when those parts are
-    installed (``glue_mast.glue``), glue-qt's importer, exporter and menu entry when glue-qt
-    is installed (``glue_mast.glue.qt``), and the Jdaviz tray plugin and loader when the caller is
-    Jdaviz (glue loads its plugins while a Jdaviz app is being built, before its tray; a
-    glue-qt session, which has not imported Jdaviz, is spared that import). Searching and
-    fetching need no registration.
+    Returns
+    -------
+    (__getattr__, __dir__)
     """
-    import importlib.util
+    import importlib
     import sys
 
-    if importlib.util.find_spec("glue_mast.glue") is not None:
-        from .glue import setup as _setup_glue
+    def __getattr__(name):
+        if name not in names:
+            raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
+        module, attr = names[name]
+        value = importlib.import_module(module)
+        value = value if attr is None else getattr(value, attr)
+        if cache:
+            setattr(sys.modules[module_name], name, value)
+        return value
 
-        _setup_glue()
-        # glue-qt's menus (File > Import Data, the exporter): registering imports no Qt.
-        if all(importlib.util.find_spec(m) is not None for m in ("glue_qt", "qtpy")):
-            from .glue.qt import setup as _setup_glue_qt
+    def __dir__():
+        return sorted(set(vars(sys.modules[module_name])) | set(names))
 
-            _setup_glue_qt()
-    if "jdaviz" in sys.modules:
-        from .jdaviz import register as _register_jdaviz
+    return __getattr__, __dir__
 
-        _register_jdaviz()
+
+__getattr__, __dir__ = _lazy_attributes(
+    __name__, {**_LAZY, "errors": ("glue_mast.errors", None)}
+)
+

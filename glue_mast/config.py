@@ -75,6 +75,13 @@ class Conf(_config.ConfigNamespace):
         "unread, since a received file may be built to exhaust memory. 0: no limit.",
         cfgtype="integer",
     )
+    redirect_astroquery_hosts = _config.ConfigItem(
+        True,
+        "Send the requests astroquery makes to hard-coded MAST hosts (its own name resolver, "
+        "its path lookup) to the configured server too, when that is not MAST's "
+        "(astroquery.mast.utils._simple_request, wrapped). Off: astroquery's own function.",
+        cfgtype="boolean",
+    )
     fast_link_discovery = _config.ConfigItem(
         True,
         "Let glue find what linked datasets can derive in time linear in the links, instead of "

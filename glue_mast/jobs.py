@@ -31,19 +31,9 @@ from concurrent.futures import CancelledError as _FutureCancelled
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as _FutureTimeout
 
-from .errors import GlueMastError
+from .errors import JobCancelled, JobTimeout
 
 __all__ = ["Job", "JobCancelled", "JobTimeout"]
-
-
-class JobCancelled(GlueMastError):
-    """The job was cancelled before it finished."""
-
-    exit_code = 130
-
-
-class JobTimeout(GlueMastError, TimeoutError):
-    """:meth:`Job.result` waited longer than its ``timeout`` (the job goes on)."""
 
 
 class Job:

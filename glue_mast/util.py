@@ -1,5 +1,6 @@
-"""Small helpers every layer shares: UTC time stamps, SHA-256 of a file, JSON-safe values and
-atomic writes. Nothing here imports more than the standard library at module level.
+"""Small helpers every layer shares: UTC time stamps, SHA-256 of a file, JSON-safe values,
+atomic writes, sizes, and the guard of glue-mast's replacements of host
+library functions. Nothing here imports more than the standard library at module level.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from pathlib import Path
 __all__ = [
     "MAX_NESTING",
     "atomic_write",
+    "decline",
     "format_size",
     "mtime_iso",
     "plain",
     "sha256_of",
+    "source_sha256",
     "stray_temporaries",
     "utc_now",
 ]
@@ -151,3 +154,50 @@ def format_size(n):
         if abs(shown) < 1000 or unit == units[-1]:
             return f"{shown:.0f} {unit}" if unit == "B" else f"{shown:.1f} {unit}"
         n /= 1000
+
+
+def source_sha256(*functions):
+    """SHA-256 of the sources of ``functions``, one after the other; None without source.
+
+    The guard of every replacement of a host library's function (see the design notes, "What
+    glue-mast replaces in other libraries"): a replacement is made only when the function it
+    replaces is the code it was written against.
+    """
+    import inspect
+
+    try:
+        source = "".join(inspect.getsource(f) for f in functions)
+    except (OSError, TypeError):  # no source to read (a frozen or stripped install)
+        return None
+    return hashlib.sha256(source.encode()).hexdigest()
+
+
+_declined = set()
+
+
+def decline(what, why, setting=None):
+    """Log, once per process, that the replacement of ``what`` was not made, and why.
+
+    Parameters
+    ----------
+    what : str
+        The host library's function, e.g. ``"astroquery.mast.utils._simple_request"``.
+    why : str
+        Why it was left alone, e.g. "its source is not the one glue-mast was written against".
+    setting : str, optional
+        The glue-mast setting that switches the replacement (named so it can be turned off).
+
+    Returns
+    -------
+    bool
+        False, for ``return decline(...)``.
+    """
+    import logging
+
+    if (what, why) not in _declined:
+        _declined.add((what, why))
+        switch = f" (setting: glue_mast.conf.{setting})" if setting else ""
+        logging.getLogger("glue_mast").warning(
+            "glue-mast does not replace %s: %s; the library's own runs%s", what, why, switch
+        )
+    return False

@@ -3,8 +3,9 @@
 The contracts are import-linter's, in pyproject.toml ``[tool.importlinter]``; this test runs
 them, so the test command fails the build on an upward import, a cycle in the archive, or a GUI
 toolkit imported by the core. Imports inside functions count: import-linter reads them too.
-What import-linter cannot say without naming modules that do not exist yet (the core parts of
-``glue_mast.glue``, outside its Qt dialog) is checked here with grimp, the graph it builds on.
+The contract has no exceptions (no ``ignore_imports``): the glue-qt dialog is a front end on
+its own floor (``glue_mast.qt``), beside the command line and Jdaviz. What else is checked here
+uses grimp, the graph import-linter builds on.
 """
 
 import json
@@ -105,17 +106,47 @@ def _inside(module, package):
     return module == package or module.startswith(package + ".")
 
 
+def _contracts():
+    if sys.version_info < (3, 11):
+        tomllib = pytest.importorskip("tomli")
+    else:
+        import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"][
+        "contracts"
+    ]
+
+
+def test_the_contracts_have_no_exceptions():
+    for contract in _contracts():
+        assert not contract.get("ignore_imports"), contract["name"]
+
+
+def test_the_glue_qt_front_end_is_a_layer_beside_the_other_front_ends():
+    layers = next(c for c in _contracts() if c["type"] == "layers")["layers"]
+    floor = next(layer for layer in layers if "glue_mast.qt" in layer.split(" | "))
+    assert {"glue_mast.jdaviz", "glue_mast.qt"} <= set(floor.split(" | "))
+    assert layers.index(floor) < layers.index("glue_mast.state")
+    assert not (ROOT / "glue_mast" / "glue" / "qt").exists()
+
+
 def test_glue_core_part_imports_no_gui_and_not_its_dialog(graph):
     core = [
         m
         for m in graph
         if any(_inside(m, p) for p in ("glue_mast.glue", "glue_mast.state", "glue_mast.io"))
-        and not _inside(m, "glue_mast.glue.qt")
     ]
+    assert "glue_mast.glue.loading" in core
     for module in core:
         reached = _reachable(graph, module)
         assert not [m for m in reached if m in GUI], module
-        assert not [m for m in reached if _inside(m, "glue_mast.glue.qt")], module
+        assert not [m for m in reached if _inside(m, "glue_mast.qt")], module
+
+
+def test_only_the_plugin_entry_point_registers_the_front_ends(graph):
+    # glue_mast.plugin reaches every front end; nothing in glue-mast imports it.
+    assert {"glue_mast.glue", "glue_mast.qt", "glue_mast.jdaviz"} <= set(graph["glue_mast.plugin"])
+    assert not [m for m, imported in graph.items() if "glue_mast.plugin" in imported]
 
 
 def test_the_graph_sees_imports_inside_functions(graph):
@@ -123,3 +154,17 @@ def test_the_graph_sees_imports_inside_functions(graph):
     assert "glue_mast.archive.search" in graph["glue_mast.cli.commands"]
     assert "glue_mast.demo" in graph["glue_mast.cli.commands"]
     assert not [m for m in graph["glue_mast.demo"] if _inside(m, "glue_mast.cli")]
+
+
+def test_only_the_astroquery_adapter_imports_astroquery(graph):
+    importers = {m for m, imported in graph.items() if "astroquery" in imported}
+    assert importers and all(_inside(m, "glue_mast.archive.astroquery_adapter") for m in importers)
+
+
+def test_the_state_reaches_astroquery_through_archive_functions_only(graph):
+    # The state's view models call glue_mast.archive (search, lookup, products): never the
+    # adapter itself, whose lock and astroquery objects are its own.
+    state = [m for m in graph if _inside(m, "glue_mast.state")]
+    assert state
+    for module in state:
+        assert not [m for m in graph[module] if _inside(m, "glue_mast.archive.astroquery_adapter")]

@@ -32,3 +32,16 @@ def test_license_is_an_spdx_expression(pyproject):
 def test_import_linter_is_a_test_dependency(pyproject):
     test_extra = pyproject["project"]["optional-dependencies"]["test"]
     assert any(r.startswith("import-linter") for r in test_extra)
+
+
+def test_the_glue_plugin_entry_point_names_the_plugin_module(pyproject):
+    # glue lists (and lets a person switch off) plugins by the entry point's module, which
+    # stays "glue_mast"; the function it names is the one in glue_mast.plugin.
+    import importlib
+
+    import glue_mast.plugin
+
+    value = pyproject["project"]["entry-points"]["glue.plugins"]["glue_mast"]
+    module, _, attr = value.partition(":")
+    assert module == "glue_mast"
+    assert getattr(importlib.import_module(module), attr) is glue_mast.plugin.setup

@@ -53,3 +53,63 @@ def test_the_progress_bar_counts_in_the_same_units(monkeypatch):
     )
     assert "| 1.90M/1.90M [" in screen.getvalue()
     assert format_size(1_900_000) == "1.9 MB"
+
+
+def _sources():
+    from pathlib import Path
+
+    import glue_mast
+
+    package = Path(glue_mast.__file__).parent
+    return {
+        str(path.relative_to(package)): path.read_text()
+        for path in package.rglob("*.py")
+        if path.relative_to(package).parts[0] != "testing"
+    }
+
+
+def test_sizes_are_formatted_in_one_place():
+    # One convention (1 kB = 1000 B, rounded before the unit is chosen) for every front end.
+    assert [name for name, text in _sources().items() if '"kB"' in text] == ["util.py"]
+
+
+def test_lazy_attributes_are_written_once():
+    # Every package that names more than it imports uses glue_mast._lazy_attributes.
+    lazy = [
+        name
+        for name, text in _sources().items()
+        if "def __getattr__" in text and "import_module" in text
+    ]
+    assert lazy == ["__init__.py"]
+    import re
+
+    users = sorted(
+        n for n, t in _sources().items() if re.search(r"_lazy_attributes\(\s*__name__", t)
+    )
+    assert users == [
+        "__init__.py", "archive/__init__.py", "glue/__init__.py", "io/__init__.py",
+        "jdaviz/__init__.py", "qt/__init__.py",
+    ]
+
+
+def test_lazy_attributes_import_when_first_used():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, glue_mast.io as io, glue_mast.archive as a, glue_mast; "
+        "assert 'glue_mast.io.preview' not in sys.modules; "
+        "assert io.Preview is sys.modules['glue_mast.io.preview'].Preview; "
+        "assert 'Preview' in dir(io) and 'search' in dir(a) and 'setup' in dir(glue_mast); "
+        "assert a.collections is sys.modules['glue_mast.archive.lookup'].collections; "
+        "assert glue_mast.errors is sys.modules['glue_mast.errors']; "
+        "print('ok')"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert out.stdout.strip() == "ok", out.stderr
+    with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
+        import glue_mast.archive
+
+        glue_mast.archive.nothing  # noqa: B018

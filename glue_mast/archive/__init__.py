@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .. import _lazy_attributes
+
 __all__ = [
     "ObservationSearch",
     "collections",
@@ -12,21 +14,18 @@ __all__ = [
 ]
 
 _LAZY = {
-    "ObservationSearch": "search",
-    "search": "search",
-    "products": "products",
-    "list_products": "products",
-    "ProductFilter": "products",
-    "collections": "lookup",
-    "observation_fields": "lookup",
-    "observations_by_obsid": "lookup",
+    name: (f"{__name__}.{module}", name)
+    for name, module in {
+        "ObservationSearch": "search",
+        "search": "search",
+        "products": "products",
+        "list_products": "products",
+        "ProductFilter": "products",
+        "collections": "lookup",
+        "observation_fields": "lookup",
+        "observations_by_obsid": "lookup",
+    }.items()
 }
 
-
-def __getattr__(name):
-    if name in _LAZY:
-        import importlib
-
-        module = importlib.import_module(f"{__name__}.{_LAZY[name]}")
-        return getattr(module, name)
-    raise AttributeError(f"module 'glue_mast.archive' has no attribute {name!r}")
+# Not kept: "search" and "products" are submodules' names too (see _lazy_attributes).
+__getattr__, __dir__ = _lazy_attributes(__name__, _LAZY, cache=False)

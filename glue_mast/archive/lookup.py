@@ -1,5 +1,5 @@
-"""Looking things up on the server: its collections, its observation fields, and
-observations by obsid; and checking names a user gave against them.
+"""Looking things up on the server: its collections, its observation fields, target names,
+and observations by obsid; and checking names a user gave against them.
 """
 
 from __future__ import annotations
@@ -7,14 +7,45 @@ from __future__ import annotations
 from ..errors import GlueMastError, InputError
 from . import astroquery_adapter as adapter
 
-__all__ = ["collections", "observation_fields", "observations_by_obsid", "unknown_collections"]
+__all__ = [
+    "collections",
+    "observation_columns",
+    "observation_fields",
+    "observations_by_obsid",
+    "resolve_target",
+    "unknown_collections",
+]
 
 
 def collections():
     """The collections (missions) the configured MAST server holds, from the server itself."""
-    obs = adapter.observations()
-    with adapter.LOCK, adapter.astroquery_call("listing collections"):
-        return list(obs.list_missions())
+    return adapter.list_missions()
+
+
+def resolve_target(name):
+    """Resolve a target name with MAST's name lookup on the configured server.
+
+    MAST's observation field list is fetched at the same time, since a search needs it next.
+
+    Returns
+    -------
+    coord : `~astropy.coordinates.SkyCoord`
+    info : dict
+        The resolver's answer (canonical name, resolver, object type).
+
+    Raises
+    ------
+    `~glue_mast.errors.ResolveError`
+        For a name the resolver does not know.
+    """
+    adapter.prefetch_column_configs("observations")
+    return adapter.resolve(name)
+
+
+def observation_columns():
+    """MAST's observation fields, name -> column config (type, unit, separator...), as
+    criteria are checked against them; fetched once per process."""
+    return adapter.observation_columns()
 
 
 def observation_fields():

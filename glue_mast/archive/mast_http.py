@@ -31,7 +31,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import InvalidHeader
 from urllib3.util.retry import Retry
 
-from ..errors import ServerError, ServerTimeout
+from ..errors import RetryAfterTooLong, StillExecuting, human_seconds
 
 __all__ = [
     "FIRST_POLL_DELAY",
@@ -53,44 +53,6 @@ _INVOKE_PATH = "/api/v0/invoke"
 #: astroquery asks again as soon as an EXECUTING answer arrives; the same request after a
 #: longer gap belongs to a new call (the previous one gave up on an error or its own limit).
 _NEW_CALL_GAP = 1.0
-
-
-class RetryAfterTooLong(ServerError):
-    """The server asked to be asked again later than the timeout allows."""
-
-    def __init__(self, seconds, limit):
-        self.seconds, self.limit = seconds, limit
-        super().__init__(
-            f"MAST asked to wait {human_seconds(seconds)}, longer than the {limit:g} s "
-            "timeout; try again later",
-            field="timeout",
-            value=limit,
-        )
-
-
-class StillExecuting(ServerTimeout):
-    """MAST kept answering EXECUTING until the timeout."""
-
-    def __init__(self, seconds, polls, limit):
-        self.seconds, self.polls, self.limit = seconds, polls, limit
-        super().__init__(
-            f"MAST was still working on the query after {seconds:.0f} s ({polls} answers of "
-            f"EXECUTING); stopped at the {limit:g} s timeout",
-            field="timeout",
-            value=limit,
-        )
-
-
-def human_seconds(seconds):
-    """``86400`` -> ``"86400 s (1 day)"``: the server's figure, and what it means to a person."""
-    text = f"{round(seconds)} s"  # round: an int stays exact, however large
-    units = (("year", 365 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60))
-    for unit, size in units:
-        if seconds >= 2 * size or (unit != "minute" and seconds >= size):
-            count = seconds / size
-            amount = f"{count:.1f}".removesuffix(".0") if count < 1000 else f"{count:.3g}"
-            return f"{text} ({amount} {unit}{'' if amount == '1' else 's'})"
-    return text
 
 
 class MastRetry(Retry):

@@ -8,7 +8,6 @@ MAST users already know: AND across fields, OR within a list, numeric fields acc
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -76,14 +75,12 @@ class ProductFilter:
         """Rows of ``table`` this filter keeps."""
         if not len(table):
             return table
-        obs = adapter.observations()
-        with adapter.astroquery_call("filtering products"):
-            kept = obs.filter_products(
-                table,
-                mrp_only=self.mrp_only,
-                extension=self.extension,
-                **self.astroquery_filters(table),
-            )
+        kept = adapter.filter_products(
+            table,
+            mrp_only=self.mrp_only,
+            extension=self.extension,
+            **self.astroquery_filters(table),
+        )
         kept.meta.update(table.meta)
         return kept
 
@@ -145,27 +142,16 @@ def list_products(observations):
     Duplicates (the same dataURI reached from two observations) are listed once.
     """
     from astropy.table import Table, vstack
-    from astroquery.exceptions import InvalidQueryError
 
     items = _obsids(observations)
-    obs = adapter.observations()
-    adapter.product_columns()  # fetched once per process; waits for a prefetch under way
     tables = []
     for start in range(0, len(items), BATCH_SIZE):
         batch = items[start : start + BATCH_SIZE]
         if not isinstance(batch, Table):
             batch = np.array(batch)
-        with adapter.LOCK, adapter.astroquery_call("listing products"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                responses = obs.get_product_list_async(batch)
-            except InvalidQueryError as exc:
-                # Only TESS/TICA full-frame-image rows were asked for: astroquery drops them.
-                if "empty" in str(exc):
-                    continue
-                raise
-            table = adapter.parse_table(responses)
-        if len(table):
+        # None: only TESS/TICA full-frame-image rows were asked for, and astroquery drops them.
+        table = adapter.product_list(batch)
+        if table is not None and len(table):
             tables.append(table)
     if not tables:
         return Table(names=["obsID", "dataURI", "productFilename"], dtype=[str, str, str])

@@ -9,7 +9,6 @@ only; :meth:`~ObservationSearch.all` pages underneath. Everything goes through a
 from __future__ import annotations
 
 import math
-import warnings
 
 from .. import config
 from ..errors import InputError
@@ -220,18 +219,11 @@ class ObservationSearch:
     def fetch_count(self):
         """Ask the server for the total rows now (one request) and return it.
 
-        The count travels on a portal connection of its own, outside ``adapter.LOCK``, so it
-        can run on one thread while :meth:`page` fetches rows on another: a form shows count
+        The count can run on one thread while :meth:`page` fetches rows on another
+        (:func:`~glue_mast.archive.astroquery_adapter.count_observations`): a form shows count
         and first page after one round trip of latency instead of two.
         """
-        obs = adapter.private_observations()
-        with adapter.astroquery_call("counting observations"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            if self.criteria:
-                n = obs.query_criteria_count(**self._position_kwargs(), **self.criteria)
-            else:
-                n = obs.query_region_count(self.coordinates, radius=self.radius)
-        self._count = int(n)
+        self._count = adapter.count_observations(self.criteria, self.coordinates, self.radius)
         return self._count
 
     def page_count(self, size=None):
@@ -347,11 +339,6 @@ class ObservationSearch:
             return "Mast.Caom.Filtered"
         return "Mast.Caom.Filtered.Position" if self.criteria else "Mast.Caom.Cone"
 
-    def _position_kwargs(self):
-        if self.coordinates is None:
-            return {}
-        return {"coordinates": self.coordinates, "radius": self.radius}
-
     def _page_size(self, size):
         size = config.conf.page_size if size is None else size
         if isinstance(size, bool) or not str(size).isdigit() or int(size) < 1:
@@ -364,18 +351,9 @@ class ObservationSearch:
 
     def _fetch(self, n, size):
         """One page from the server: ``(table, total rows)``."""
-        obs = adapter.observations()
-        with adapter.LOCK, adapter.astroquery_call(f"fetching page {n}"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # astroquery's NoResultsWarning: count says so
-            if self.criteria:
-                responses = obs.query_criteria_async(
-                    page=n, pagesize=size, **self._position_kwargs(), **self.criteria
-                )
-            else:
-                responses = obs.query_region_async(
-                    self.coordinates, radius=self.radius, page=n, pagesize=size
-                )
-            table, total = adapter.parse_page(responses)
+        table, total = adapter.observation_page(
+            n, size, self.criteria, self.coordinates, self.radius
+        )
         if total is None:  # a server without paging details: what came back is everything
             total = len(table) if n == 1 else (n - 1) * size + len(table)
         return table, int(total)

@@ -3,7 +3,8 @@
 A thin front end: :mod:`.parser` turns the command line into options, :mod:`.commands` turns
 them into calls of :mod:`glue_mast.archive`, and :mod:`.output` turns results into text. A
 mistake gets one line on stderr (``glue-mast: error: ...``) and a non-zero exit: 2 for bad
-input, 3 when the server fails, 1 otherwise; nothing is written to stdout then.
+input (a directory that cannot be written and a missing optional package included), 3 when the
+server fails, 1 otherwise; nothing is written to stdout then.
 """
 
 from __future__ import annotations

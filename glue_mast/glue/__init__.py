@@ -9,10 +9,12 @@
 - :func:`setup` -- registers the data factory, the link helpers and the autolinkers with glue
   (glue calls :func:`glue_mast.setup`, the ``glue.plugins`` entry point, which calls this).
 
-The glue Qt dialog lives in ``glue_mast.glue.qt``; nothing here imports Qt.
+The glue Qt dialog lives in ``glue_mast.qt``; nothing here imports Qt.
 """
 
 from __future__ import annotations
+
+from .. import _lazy_attributes
 
 __all__ = [
     "AUTOLINKER_LABELS",
@@ -46,19 +48,7 @@ AUTOLINKER_LABELS = {
 }
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        import importlib
-
-        module, attr = _LAZY[name]
-        value = getattr(importlib.import_module(module), attr)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'glue_mast.glue' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = _lazy_attributes(__name__, _LAZY)
 
 
 def setup():

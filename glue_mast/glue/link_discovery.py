@@ -31,9 +31,9 @@ runs them).
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 from collections import defaultdict, deque
+
+from ..util import decline, source_sha256
 
 __all__ = [
     "discover_links",
@@ -51,6 +51,9 @@ GLUE_DISCOVER_LINKS_SHA256 = "8263ae13d137e0b8d0ce98a97fd06983c82f597e5e4c480920
 #: ``glue/core/link_manager.py`` it uses for pixel alignment, whose logic
 #: :func:`update_externally_derivable_components` repeats (the same in glue-core 1.20-1.28).
 GLUE_UPDATE_SHA256 = "4a5e6e4c35a4469075238da727350a4b921efedcc0c98c2fa040f854c17d5450"
+
+# Why a replacement is declined, in the line logged.
+_CHANGED = "its source is not the one glue-mast's replacement was written against"
 
 _glue_discover_links = None  # glue-core's function, kept while ours is installed
 _glue_update = None  # glue-core's LinkManager method, kept while ours is installed
@@ -198,13 +201,6 @@ def _identical_in(data):
     return find
 
 
-def _source_sha256(function):
-    try:
-        return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
-    except (OSError, TypeError):  # no source to read (a frozen or stripped install)
-        return None
-
-
 def installed():
     """True when glue's link manager uses :func:`discover_links`."""
     from glue.core import link_manager
@@ -217,7 +213,8 @@ def install():
     link manager; calling it again changes nothing.
 
     Each replaces glue-core's own only when that is the code it was written against (the
-    SHA-256 of its source), independently of the other.
+    SHA-256 of its source), independently of the other; when one does not, one line is logged
+    (once per process) on the ``glue_mast`` logger.
 
     Returns
     -------
@@ -236,16 +233,23 @@ def install():
         return False
     manager = link_manager.LinkManager
     current = manager.update_externally_derivable_components
-    if current is not update_externally_derivable_components and _update_sha256() == (
-        GLUE_UPDATE_SHA256
-    ):
-        _glue_update = current
-        manager.update_externally_derivable_components = update_externally_derivable_components
+    if current is not update_externally_derivable_components:
+        if _update_sha256() == GLUE_UPDATE_SHA256:
+            _glue_update = current
+            manager.update_externally_derivable_components = (
+                update_externally_derivable_components
+            )
+        else:
+            decline(
+                "glue.core.link_manager.LinkManager.update_externally_derivable_components",
+                _CHANGED,
+                "fast_link_discovery",
+            )
     if installed():
         return True
     current = link_manager.discover_links
-    if _source_sha256(current) != GLUE_DISCOVER_LINKS_SHA256:
-        return False
+    if source_sha256(current) != GLUE_DISCOVER_LINKS_SHA256:
+        return decline("glue.core.link_manager.discover_links", _CHANGED, "fast_link_discovery")
     _glue_discover_links = current
     link_manager.discover_links = discover_links
     return True
@@ -255,17 +259,12 @@ def _update_sha256():
     """SHA-256 of glue-core's update method and pixel-alignment helpers (see GLUE_UPDATE_SHA256)."""
     from glue.core import link_manager
 
-    parts = (
+    return source_sha256(
         link_manager.LinkManager.update_externally_derivable_components,
         link_manager.equivalent_pixel_cids,
         link_manager.is_equivalent_cid,
         link_manager._find_identical_reference_cid,
     )
-    try:
-        source = "".join(inspect.getsource(part) for part in parts)
-    except (OSError, TypeError):  # no source to read (a frozen or stripped install)
-        return None
-    return hashlib.sha256(source.encode()).hexdigest()
 
 
 def uninstall():

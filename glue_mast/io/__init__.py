@@ -22,6 +22,7 @@ That imports specutils; ``import glue_mast`` alone does not import this package.
 
 from __future__ import annotations
 
+from .. import _lazy_attributes
 from ..errors import UnreadableProduct
 from . import vo as _vo  # noqa: F401  (registers the MAST VO loader with specutils)
 from .content import ContentKind, ProductContent
@@ -43,16 +44,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        import importlib
-
-        module, attr = _LAZY[name]
-        value = getattr(importlib.import_module(module), attr)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'glue_mast.io' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = _lazy_attributes(__name__, _LAZY)

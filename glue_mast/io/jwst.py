@@ -26,7 +26,7 @@ from astropy.io import fits
 from astropy.nddata import StdDevUncertainty
 from specutils import Spectrum, SpectrumList
 
-from ..errors import InputError
+from ..errors import MissingDependency
 from .content import ContentKind, ProductContent, header_summary
 from .units import parse_unit
 
@@ -49,9 +49,7 @@ def _require_stdatamodels(what):
     try:
         import stdatamodels  # noqa: F401
     except ImportError as exc:
-        raise InputError(
-            f"Reading {what} needs stdatamodels, which is not installed: pip install stdatamodels"
-        ) from exc
+        raise MissingDependency(f"Reading {what}", "stdatamodels") from exc
 
 
 def _quiet_read(cls, path, fmt):

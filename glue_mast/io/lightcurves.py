@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import warnings
 
-from ..errors import InputError
+from ..errors import MissingDependency
 from .content import ContentKind, ProductContent, header_summary
 from .registry import NotThisReader
 
@@ -32,9 +32,8 @@ def import_lightkurve():
             warnings.filterwarnings("ignore", message=".*oktopus.*", category=UserWarning)
             import lightkurve
     except ImportError as exc:
-        raise InputError(
-            "Reading Kepler, K2 and TESS light curves needs lightkurve, which is not "
-            "installed: pip install lightkurve"
+        raise MissingDependency(
+            "Reading Kepler, K2 and TESS light curves", "lightkurve", extra="lightcurves"
         ) from exc
     return lightkurve
 

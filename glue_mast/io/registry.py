@@ -14,14 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError, UnreadableProduct
+from ..errors import InputError, NotThisReader, UnreadableProduct
 from . import identify
 
 __all__ = ["READERS", "NotThisReader", "Reader", "read"]
-
-
-class NotThisReader(Exception):
-    """Raised by a reader that, on a closer look, does not take the file; `read` moves on."""
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,18 @@ being built, so every ``jdaviz.App()`` has the plugin without any import by the 
   configured app (``Specviz()``, ``Cubeviz()``, ...), whose tray comes from its own list;
 - :func:`register` runs the registration (idempotent) and installs a Jdaviz new-app hook so
   that apps made by ``jdaviz.new_app()`` / ``jdaviz.gca()`` get :func:`add_to_app` too;
+- :class:`MastQuery` -- glue-mast's own input for ``app.load``: a search the "mast" loader
+  runs, found by its type (``app.load(MastQuery("TW Hya", obs_collection="HST"))``);
 - :func:`save_session` / :func:`restore_session` write and rebuild a Jdaviz session (its
   datasets with provenance, the MAST Search form, the viewers), see `glue_mast.jdaviz.session`.
 """
 
 from __future__ import annotations
 
+from .. import _lazy_attributes
+
 __all__ = [
+    "MastQuery",
     "PLUGIN_LABEL",
     "PLUGIN_NAME",
     "RESOLVER_NAME",
@@ -33,12 +38,14 @@ RESOLVER_NAME = "mast"
 _registered = False
 
 
-def __getattr__(name):
-    if name in ("save_session", "restore_session"):
-        from . import session
-
-        return getattr(session, name)
-    raise AttributeError(f"module 'glue_mast.jdaviz' has no attribute {name!r}")
+__getattr__, __dir__ = _lazy_attributes(
+    __name__,
+    {
+        "save_session": ("glue_mast.jdaviz.session", "save_session"),
+        "restore_session": ("glue_mast.jdaviz.session", "restore_session"),
+        "MastQuery": ("glue_mast.jdaviz.loaders.mast.resolver", "MastQuery"),
+    },
+)
 
 
 def register():

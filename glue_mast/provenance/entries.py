@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from ..errors import InputError
+from ..errors import BadEntry, ManifestError
 
 __all__ = [
     "LOCK_NAME",
@@ -33,15 +33,6 @@ LOCK_NAME = ".glue-mast.lock"
 PART_SUFFIXES = (".part", ".part.meta")
 
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}")
-
-
-class ManifestError(InputError):
-    """A manifest with entries that cannot be used; one line per entry in :attr:`problems`."""
-
-    def __init__(self, problems, **fields):
-        # A str is the message itself (unpickling): one problem a line.
-        self.problems = problems.splitlines() if isinstance(problems, str) else list(problems)
-        super().__init__("\n".join(self.problems), **fields)
 
 
 def reserved_names(manifest_path, session=None):
@@ -100,10 +91,6 @@ def check_entries(manifest_path, datasets, session=None):
     if problems:
         raise ManifestError(problems)
     return records
-
-
-class BadEntry(Exception):
-    """What is wrong with one record, in words for the line that names it."""
 
 
 _Bad = BadEntry

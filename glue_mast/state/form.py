@@ -183,8 +183,8 @@ def build_search(inputs, resolved=None):
     InputError
         With ``field`` set to the input it concerns.
     """
-    from ..archive import astroquery_adapter as adapter
     from ..archive.criteria import canonical_name
+    from ..archive.lookup import observation_columns, resolve_target
     from ..archive.search import ObservationSearch, parse_coordinates, parse_radius
 
     target, coordinates = _text(inputs.get("target")), _text(inputs.get("coordinates"))
@@ -202,11 +202,10 @@ def build_search(inputs, resolved=None):
     page_size(inputs.get("page_size"))
 
     if target and (resolved is None or resolved[0] != target):
-        # The field list is needed next; fetch it while the name resolves.
-        adapter.prefetch_column_configs("observations")
+        # The field list is needed next: resolve_target fetches it while the name resolves.
         with concerning("target"):
-            resolved = (target, adapter.resolve(target))
-    fields = adapter.observation_columns()
+            resolved = (target, resolve_target(target))
+    fields = observation_columns()
     criteria = criteria_from_inputs(inputs, fields)
     if not positional and not criteria:
         raise InputError(

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, ReadingCancelled
 from ..jobs import Job, JobCancelled
 
 __all__ = [
@@ -204,11 +204,7 @@ def fetch_and_read(product_state, sink, *, taken=(), job=None, download_dir=None
     try:
         return result, sink.read(result, taken=taken, check=check)
     except JobCancelled as exc:
-        raise _CancelledReading(str(exc)) from None
-
-
-class _CancelledReading(JobCancelled):
-    """Cancelled after the files were downloaded, while they were read."""
+        raise ReadingCancelled(str(exc)) from None
 
 
 def start_load(product_state, sink=None, *, download_dir=None, dispatch=None, done=None,
@@ -261,7 +257,7 @@ def start_load(product_state, sink=None, *, download_dir=None, dispatch=None, do
 def _outcome(job, sink):
     """The LoadOutcome of a finished load job; adds what it read (front end's thread)."""
     exc = job.exception()
-    if isinstance(exc, _CancelledReading):
+    if isinstance(exc, ReadingCancelled):
         return LoadOutcome(cancelled="reading")
     if isinstance(exc, JobCancelled):
         return LoadOutcome(cancelled="downloading")

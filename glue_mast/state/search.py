@@ -298,10 +298,9 @@ class SearchState(JobState):
             return None
 
         def work(job):
-            from ..archive import astroquery_adapter as adapter
+            from ..archive.lookup import resolve_target
 
-            adapter.prefetch_column_configs("observations")
-            self._resolved = (name, adapter.resolve(name))
+            self._resolved = (name, resolve_target(name))
             return self._resolved[1]
 
         job = Job(work, name=f"resolve {name!r}")

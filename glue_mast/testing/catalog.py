@@ -21,14 +21,11 @@ from collections import OrderedDict
 
 import numpy as np
 
+from ..errors import QueryError
 from . import snapshot
 from .snapshot import OBSERVATION_FIELDS, PRODUCT_FIELDS, SYNTHETIC_COLLECTION
 
 __all__ = ["Catalog", "QueryError"]
-
-
-class QueryError(ValueError):
-    """A request the real MAST would answer with ``status: ERROR``."""
 
 
 def _separator_columns(column_config):

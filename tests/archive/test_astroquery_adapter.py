@@ -5,6 +5,7 @@ import time
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import glue_mast
@@ -149,7 +150,7 @@ def test_mast_error_message_is_passed_on(local_mast):
 
     with (
         pytest.raises(ServerError, match="MAST reported an error .*Unknown service"),
-        adapter.LOCK,
+        adapter._LOCK,
         adapter.astroquery_call("testing"),
     ):
         Observations._portal_api_connection.service_request("Mast.Unknown.Service", {})
@@ -198,7 +199,7 @@ def test_astroquery_internals_are_touched_in_the_adapter_only():
     offenders = [
         f"{path.relative_to(package)}: {marker}"
         for path in package.rglob("*.py")
-        if path.name != "astroquery_adapter.py"
+        if "astroquery_adapter" not in path.relative_to(package).parts
         # The local archive is the server side: it writes MAST's answers.
         and path.relative_to(package).parts[0] != "testing"
         for marker in markers
@@ -335,3 +336,85 @@ def test_polls_are_paced_under_a_server_url_with_a_path():
     assert _is_invoke(Request())
     Request.url = "https://mirror.example.org/mast/portal/Mashup/Mashup.asmx/columnsconfig"
     assert not _is_invoke(Request())
+
+
+# --- one function per MAST call; the lock is the adapter's own ---------------------------------
+
+
+def test_the_archive_calls_astroquery_through_the_adapter_functions_only():
+    from pathlib import Path
+
+    package = Path(glue_mast.__file__).parent
+    markers = ("adapter.LOCK", "_async(", "adapter.observations()", "adapter.mast()")
+    offenders = [
+        f"{path.relative_to(package)}: {marker}"
+        for path in package.rglob("*.py")
+        if "astroquery_adapter" not in path.relative_to(package).parts
+        and path.relative_to(package).parts[0] != "testing"
+        for marker in markers
+        if marker in path.read_text()
+    ]
+    assert offenders == []
+    assert not hasattr(adapter, "LOCK")
+
+
+def test_one_function_per_call_against_the_archive(local_mast):
+    from astropy.coordinates import SkyCoord
+
+    coord, info = adapter.resolve("TW Hya")
+    assert info["canonicalName"] == "V* TW Hya"
+    from glue_mast.archive.search import parse_radius
+
+    radius = parse_radius("0.02 deg")
+    assert adapter.count_observations({}, coord, radius) == 8
+    table, total = adapter.observation_page(1, 3, {}, coord, radius)
+    assert (len(table), total) == (3, 8)
+    table, total = adapter.observation_page(1, 50, {"obs_collection": ["IUE"]})
+    assert (len(table), total) == (3, 3)
+    assert adapter.count_observations({"obs_collection": ["IUE"]}) == 3
+    products = adapter.product_list(np.array([str(o) for o in table["obsid"]]))
+    assert len(products) and set(products["obsID"]) <= {str(o) for o in table["obsid"]}
+    kept = adapter.filter_products(products, productType="SCIENCE")
+    assert 0 < len(kept) <= len(products)
+    assert "IUE" in adapter.list_missions()
+    assert isinstance(coord, SkyCoord)
+
+
+def test_astroquerys_simple_request_is_left_alone_when_its_source_changed(
+    local_mast, monkeypatch, caplog
+):
+    import astroquery.mast as aqm
+
+    from glue_mast.archive.astroquery_adapter import connection
+    from glue_mast import util
+
+    monkeypatch.setattr(util, "_declined", set())
+    adapter.apply(force=True)
+    assert aqm.utils._simple_request is not adapter._original_simple_request  # wrapped
+    monkeypatch.setattr(connection, "ASTROQUERY_SIMPLE_REQUEST_SHA256", "0" * 64)
+    try:
+        with caplog.at_level("WARNING", logger="glue_mast"):
+            adapter.apply(force=True)
+            adapter.apply(force=True)
+        assert aqm.utils._simple_request is adapter._original_simple_request
+        lines = [r.getMessage() for r in caplog.records if r.name == "glue_mast"]
+        assert len(lines) == 1
+        assert lines[0].startswith(
+            "glue-mast does not replace astroquery.mast.utils._simple_request: its source"
+        )
+        assert "glue_mast.conf.redirect_astroquery_hosts" in lines[0]
+    finally:
+        monkeypatch.undo()
+        adapter.apply(force=True)
+    assert aqm.utils._simple_request is not adapter._original_simple_request
+
+
+def test_the_redirect_of_astroquerys_hosts_can_be_switched_off(local_mast):
+    import astroquery.mast as aqm
+
+    with glue_mast.conf.set_temp("redirect_astroquery_hosts", False):
+        adapter.apply()
+        assert aqm.utils._simple_request is adapter._original_simple_request
+    adapter.apply()
+    assert aqm.utils._simple_request is not adapter._original_simple_request
+    assert len(aqm.Observations.query_object("AU Mic")) == 5

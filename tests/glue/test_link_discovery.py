@@ -272,6 +272,33 @@ def test_a_glue_core_that_changed_its_function_keeps_it(glue_core_only, monkeypa
     assert link_manager.discover_links is changed
 
 
+def test_declining_logs_one_line_per_replacement(glue_core_only, monkeypatch, caplog):
+    from glue_mast import util
+
+    def changed(data, links):  # not the source this was written against
+        return {}
+
+    def changed_update(self, data=None):
+        return None
+
+    monkeypatch.setattr(util, "_declined", set())
+    monkeypatch.setattr(link_manager, "discover_links", changed)
+    monkeypatch.setattr(
+        link_manager.LinkManager, "update_externally_derivable_components", changed_update
+    )
+    with caplog.at_level("WARNING", logger="glue_mast"):
+        for _ in range(3):
+            assert link_discovery.install() is False
+    lines = [r.getMessage() for r in caplog.records if r.name == "glue_mast"]
+    assert len(lines) == 2
+    assert lines[0].startswith(
+        "glue-mast does not replace "
+        "glue.core.link_manager.LinkManager.update_externally_derivable_components: its source"
+    )
+    assert lines[1].startswith("glue-mast does not replace glue.core.link_manager.discover_links")
+    assert all("glue_mast.conf.fast_link_discovery" in line for line in lines)
+
+
 def test_glue_cores_own_tests_pass_with_it(tmp_path):
     # glue-core's own test suite (links, subsets, data collections, sessions), run with
     # glue-mast's discover_links and update method in place, in a subprocess. One test is

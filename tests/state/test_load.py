@@ -130,7 +130,6 @@ def test_nothing_selected_is_an_input_error(local_mast):
 
 
 FRONT_ENDS = [
-    "glue_mast/glue/qt",
     "glue_mast/qt",
     "glue_mast/jdaviz/plugins",
     "glue_mast/jdaviz/loaders",

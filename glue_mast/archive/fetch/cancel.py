@@ -26,11 +26,9 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from ...errors import TransferCancelled
+
 __all__ = ["Breaker", "TransferCancelled"]
-
-
-class TransferCancelled(Exception):
-    """The fetch was cancelled: the transfer stops and keeps its ``.part`` file."""
 
 
 class Breaker:

@@ -4,41 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from ...jobs import Job, JobCancelled
+from ...errors import FetchCancelled, FetchInterrupted
+from ...jobs import Job
 from .cancel import Breaker
 
 __all__ = ["FetchCancelled", "FetchInterrupted", "FetchJob", "wait_for"]
 
 #: How often a thread waiting for a fetch looks for an interrupt.
 _WAIT_STEP_S = 0.1
-
-
-class FetchCancelled(JobCancelled):
-    """The fetch was cancelled; :attr:`result` says what was complete by then.
-
-    Its manifest was written for the files complete on disk; partial files are kept as
-    ``.part`` and resumed (with HTTP ``Range``) by the next fetch of the same products.
-    """
-
-    def __init__(self, result):
-        super().__init__(
-            f"fetch cancelled with {len(result.paths)} files complete in {result.download_dir}"
-        )
-        #: The `~glue_mast.archive.fetch.FetchResult` of the cancelled fetch.
-        self.result = result
-
-
-class FetchInterrupted(KeyboardInterrupt):
-    """Ctrl-C stopped a :func:`~glue_mast.archive.fetch.fetch`, after it wound up tidily.
-
-    Raised once the manifest is written for what was complete (:attr:`result`); a second
-    Ctrl-C while that happens raises a plain KeyboardInterrupt at once instead.
-    """
-
-    def __init__(self, result):
-        super().__init__("fetch interrupted")
-        #: The `~glue_mast.archive.fetch.FetchResult`, or None if the fetch had not begun.
-        self.result = result
 
 
 class FetchJob(Job):

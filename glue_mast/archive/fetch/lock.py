@@ -9,7 +9,8 @@ what the first completed as on disk (:func:`~.plan.complete_on_disk`, against th
 is now) and merges its files into that manifest.
 
 Taking the lock is also where a directory that cannot be written is found out: one clear
-:class:`~glue_mast.errors.InputError`, before anything is attempted.
+:class:`~glue_mast.errors.StorageError` (an InputError and an OSError), before anything is
+attempted.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import os
 import time
 from pathlib import Path
 
-from ...errors import InputError
+from ...errors import StorageError
 from .layout import LOCK_NAME
 
 try:
@@ -52,7 +53,7 @@ class DirectoryLock:
         self._fds = []
 
     def open(self):
-        """Create the directories and lock files: an InputError if one cannot be written."""
+        """Create the directories and lock files: a StorageError if one cannot be written."""
         if not self._fds:
             self._fds = [_open_lock_file(d) for d in self.directories]
         return self
@@ -95,7 +96,9 @@ def _open_lock_file(directory):
         flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
         return os.open(directory / LOCK_NAME, flags, 0o644)
     except OSError as exc:
-        raise InputError(
+        raise StorageError(
             f"cannot write in {directory}: {exc.strerror or exc}; "
-            "choose a directory you can write to"
+            "choose a directory you can write to",
+            path=directory,
+            cause=exc,
         ) from None

@@ -294,15 +294,8 @@ def previous_manifest(path):
 
 
 def _cloud_urls(products):
-    from .. import astroquery_adapter as adapter
+    from ..astroquery_adapter import cloud_uris
 
-    obs = adapter.observations()
-    with adapter.LOCK, adapter.astroquery_call("asking for cloud copies"):
-        try:
-            obs.enable_cloud_dataset(verbose=False)
-        except (ImportError, ModuleNotFoundError):
-            raise InputError("cloud fetches need boto3: pip install 'glue-mast[cloud]'") from None
-        uris = obs.get_cloud_uris(products, full_url=True)
-    return {row["dataURI"]: url for row, url in zip(products, uris, strict=True) if url}
+    return cloud_uris(products)
 
 

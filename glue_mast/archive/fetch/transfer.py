@@ -22,6 +22,7 @@ import urllib.parse
 import requests
 from urllib3 import exceptions as urllib3_errors
 
+from ...errors import UnsafeRedirect
 from ...util import utc_now
 from .. import auth
 from . import partial
@@ -43,10 +44,6 @@ class Verdict(enum.Enum):
     RETRY = "retry"  # wait (Retry-After or backoff) and ask again
     RESTART = "restart"  # the partial file is useless: start again from byte 0
     FAIL = "fail"  # give up on this file
-
-
-class UnsafeRedirect(requests.exceptions.InvalidURL):
-    """A redirect to a URL that could be sent somewhere other than where it appears to go."""
 
 
 class Downloader:

@@ -4,84 +4,163 @@ A search through glue-mast (count, pages from the server, calibrated products, v
 downloads with a provenance manifest), then every spectrum read from the files of the first
 page, loaded in one batch with its provenance in meta::
 
+    app.load(MastQuery("TW Hya", radius="0.02 deg", obs_collection="HST"))
     app.load("TW Hya", loader="mast", radius="0.02 deg", obs_collection="HST")
 
 Jdaviz tries every registered loader on every ``app.load(x)`` call (its
 ``find_matching_resolver``), building each with the input; a loader that searched MAST on
 each of those calls would send a query for a typo'd file name. This one searches only when
-asked for: by name (``loader="mast"``; see :func:`requested_by_name` for how it knows), from
-its own Search button in the dialog, or through ``app.loaders["mast"].search()``. For
-browsing, paging and picking products, the "MAST Search" tray plugin shares the same state.
+asked for: given glue-mast's own input, a :class:`MastQuery` (no other loader takes one); by
+name (``loader="mast"``, see :func:`requested_by_name` for how it knows); from its own Search
+button in the dialog; or through ``app.loaders["mast"].search()``. For browsing, paging and
+picking products, the "MAST Search" tray plugin shares the same state.
 """
 
 from __future__ import annotations
 
-import sys
+import contextvars
+import functools
 import time
+from dataclasses import dataclass
 
 from jdaviz.core.loaders.resolvers import BaseResolver
 from jdaviz.core.registries import loader_resolver_registry
 from jdaviz.core.user_api import LoaderUserApi
 from traitlets import Bool, Int, Unicode, observe
 
+from ....errors import LoaderMatchingChanged
 from ....state.load import DescribedRead, fetch_and_read
+from ....util import decline, source_sha256
 from ...sink import JdavizSink
 
-__all__ = ["LoaderMatchingChanged", "MastResolver", "requested_by_name"]
+__all__ = [
+    "JDAVIZ_MATCHING_SHA256",
+    "LoaderMatchingChanged",
+    "MastQuery",
+    "MastResolver",
+    "requested_by_name",
+    "track_requested_name",
+]
 
 #: The loader's name in Jdaviz's registry (``app.load(..., loader="mast")``).
 NAME = "mast"
 
+#: SHA-256 of the source of ``find_matching_resolver`` in
+#: ``jdaviz/core/loaders/resolvers/resolver.py`` (jdaviz 5.0.2), which
+#: :func:`track_requested_name` wraps.
+JDAVIZ_MATCHING_SHA256 = "2541eacf53c047cb497643ed170a7f3f014472ba02e8d533bbc86ec7a125039d"
 
-class LoaderMatchingChanged(RuntimeError):
-    """Jdaviz no longer matches loaders as this loader expects (see `requested_by_name`)."""
+
+@dataclass(frozen=True)
+class MastQuery:
+    """glue-mast's own input for ``app.load``: a MAST search the "mast" loader runs.
+
+    ``app.load(MastQuery("TW Hya", obs_collection="HST"))`` finds the "mast" loader by the
+    type of its input alone (Jdaviz's other loaders take no MastQuery), so it needs no
+    ``loader=`` and works whatever way Jdaviz matches loaders.
+
+    Parameters
+    ----------
+    source : str or `~astropy.coordinates.SkyCoord`
+        A target name, or a position (a string astropy reads as coordinates, or a SkyCoord).
+    radius : str, optional
+        The cone's radius (``"0.2 deg"`` by default).
+    obs_collection, instrument_name : str, optional
+        MAST criteria ("HST", "COS/FUV").
+    page_size : int, optional
+        Observations on the page whose spectra are loaded.
+    """
+
+    source: object
+    radius: str = ""
+    obs_collection: str = ""
+    instrument_name: str = ""
+    page_size: int = 0
+
+    def fields(self):
+        """The loader's fields this query sets (those given)."""
+        given = {
+            "radius": self.radius,
+            "obs_collection": self.obs_collection,
+            "instrument_name": self.instrument_name,
+            "page_size": self.page_size,
+        }
+        return {name: value for name, value in given.items() if value}
 
 
-def _matcher_code():
-    """The code of Jdaviz's loader matching, if it still takes the requested name."""
-    import inspect
+# The loader name the running jdaviz matching was asked for; _OUTSIDE when no matching (of the
+# jdaviz this was written against) is running in this thread.
+_OUTSIDE = object()
+_requested = contextvars.ContextVar("glue_mast_requested_loader", default=_OUTSIDE)
 
-    from jdaviz.core.loaders.resolvers import resolver as resolvers
 
-    matcher = getattr(resolvers, "find_matching_resolver", None)
-    code = getattr(matcher, "__code__", None)
-    if code is None or "resolver" not in inspect.signature(matcher).parameters:
-        return None
-    return code
+def track_requested_name():
+    """Let this loader know which loader ``app.load(..., loader=...)`` asked for.
+
+    Jdaviz 5.0's ``app.load(inp, loader=None, ...)`` (``jdaviz/core/helpers.py``) calls
+    ``find_matching_resolver(app, inp, resolver=loader, ...)``, which builds every registered
+    resolver with ``Resolver.from_input(app, inp, **kwargs)``: the requested name is not passed
+    on. This wraps ``jdaviz.core.helpers.find_matching_resolver`` so that the ``resolver``
+    argument is kept, for the duration of the call, in a context variable that
+    :func:`requested_by_name` reads. It is made only when Jdaviz's function is the code it was
+    written against (:data:`JDAVIZ_MATCHING_SHA256`, jdaviz 5.0.2) and ``app.load`` calls it by
+    that module's name; otherwise one line is logged, a request by name fails with a message
+    that says so, and :class:`MastQuery` still works. Calling it again changes nothing.
+
+    Returns
+    -------
+    bool
+        Whether the wrapper is in place.
+    """
+    from jdaviz.core import helpers
+
+    current = getattr(helpers, "find_matching_resolver", None)
+    if getattr(current, "_glue_mast_original", None) is not None:
+        return True
+    if current is None or source_sha256(current) != JDAVIZ_MATCHING_SHA256:
+        return decline(
+            "jdaviz.core.helpers.find_matching_resolver",
+            "its source is not the one glue-mast's wrapper was written against, so "
+            'app.load(..., loader="mast") cannot be told from other loads (use MastQuery)',
+        )
+
+    @functools.wraps(current)
+    def find_matching_resolver(app, inp=None, resolver=None, *args, **kwargs):
+        token = _requested.set(resolver)
+        try:
+            return current(app, inp, resolver, *args, **kwargs)
+        finally:
+            _requested.reset(token)
+
+    find_matching_resolver._glue_mast_original = current
+    helpers.find_matching_resolver = find_matching_resolver
+    return True
 
 
 def requested_by_name():
     """True when Jdaviz's loader matching was asked for this loader by name.
 
-    ``app.load(inp, loader=None, ...)`` (jdaviz 5.0, ``jdaviz/core/helpers.py``) calls
-    ``find_matching_resolver(app, inp, resolver=loader, ...)``
-    (``jdaviz/core/loaders/resolvers/resolver.py``), which builds every registered resolver
-    it was not told to skip with ``Resolver.from_input(app, inp, **kwargs)``: the requested
-    name is not passed on, so the one place it is kept is that call's own ``resolver``
-    argument. This reads it from the frame running exactly that function (its code object,
-    not a function of the same name elsewhere); while the resolvers are being built the
-    argument has not been reassigned.
+    Read from the context :func:`track_requested_name`'s wrapper of Jdaviz's
+    ``find_matching_resolver`` sets while it runs.
 
     Raises
     ------
     LoaderMatchingChanged
-        When no such frame is on the stack or the function no longer takes ``resolver``:
-        this Jdaviz builds loaders some other way. The loader then sends nothing (the error
-        names the way that still works); Jdaviz shows the message among the loaders it
+        When the loader is built outside that wrapper (Jdaviz builds loaders some other way,
+        or the wrapper was not made): it cannot tell. The loader then sends nothing (the error
+        names the ways that still work); Jdaviz shows the message among the loaders it
         tried, so a request by name fails loudly instead of quietly finding nothing.
     """
-    code = _matcher_code()
-    frame = sys._getframe(1)
-    while code is not None and frame is not None:
-        if frame.f_code is code:
-            return frame.f_locals.get("resolver") == NAME
-        frame = frame.f_back
+    requested = _requested.get()
+    if requested is not _OUTSIDE:
+        return requested == NAME
     import jdaviz
 
     raise LoaderMatchingChanged(
         f"glue-mast's {NAME!r} loader cannot tell whether it was asked for by name in "
         f"jdaviz {jdaviz.__version__} (it was built outside jdaviz 5.0's "
-        "find_matching_resolver), so it sends nothing to MAST; search with "
+        "find_matching_resolver), so it sends nothing to MAST; load a "
+        "glue_mast.jdaviz.MastQuery, or search with "
         f"app.loaders[{NAME!r}].search() or the MAST Search plugin instead"
     )
 
@@ -137,7 +216,12 @@ class MastResolver(BaseResolver):
 
     @classmethod
     def from_input(cls, app, inp, format=None, **kwargs):
-        armed = requested_by_name()  # first: a loader that cannot tell is not even built
+        if isinstance(inp, MastQuery):  # glue-mast's own input: asked for by its type
+            armed = True
+            kwargs = {**inp.fields(), **kwargs}
+            inp = inp.source
+        else:
+            armed = requested_by_name()  # first: a loader that cannot tell is not even built
         self = cls(app=app, format=format)
         with self.defer_resolver_input_updated():
             # a target name or coordinates; any other object (an array...) is not for MAST
@@ -247,3 +331,7 @@ class MastResolver(BaseResolver):
         added = JdavizSink(self._app._jdaviz_helper).add(DescribedRead(self._datasets or []))
         self.status = "; ".join([added.phrase, *added.not_shown])
         return added.labels
+
+
+# With the loader registered, before any app.load can build it.
+track_requested_name()

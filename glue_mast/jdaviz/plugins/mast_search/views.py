@@ -6,6 +6,8 @@ import datetime
 import math
 import time
 
+from ....state.products import human_size
+
 __all__ = [
     "bind",
     "exclusive_note",
@@ -36,16 +38,6 @@ PRODUCT_COLUMNS = [
     ("productFilename", "File"),
     ("size_text", "Size"),
 ]
-
-
-def human_size(nbytes):
-    """``"1.2 MB"``: a byte count as a person reads it (powers of 1000, as MAST shows)."""
-    nbytes = int(nbytes or 0)
-    for unit in ("B", "kB", "MB", "GB"):
-        if nbytes < 1000 or unit == "GB":
-            return f"{nbytes:.0f} {unit}" if unit == "B" else f"{nbytes:.1f} {unit}"
-        nbytes /= 1000
-    return f"{nbytes:.1f} TB"  # pragma: no cover - the loop returns at GB
 
 
 def _plain(value):

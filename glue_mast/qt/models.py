@@ -78,9 +78,9 @@ def _wavelengths(row):
 
 
 def _size(value):
-    from ...util import format_size
+    from ..state.products import human_size
 
-    return "" if value is None else format_size(int(value))
+    return human_size(value)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ import pytest
 from qtpy import QtCore
 
 from glue_mast.glue.links import SpectralAxisLink
-from glue_mast.glue.qt import MastImportDialog
-from glue_mast.glue.qt.dialog import forget_form, remembered_form
+from glue_mast.qt import MastImportDialog
+from glue_mast.qt.dialog import forget_form, remembered_form
 
 INVOKE = "/api/v0/invoke"
 

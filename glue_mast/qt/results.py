@@ -23,7 +23,7 @@ PAGE_SIZES = ("10", "25", "50", "100", "250", "500")
 
 def exclusive_reason(row):
     """Why ``row`` (an observation or product) is exclusive access, or "" if it is public."""
-    from ...archive.fetch import is_exclusive
+    from ..archive.fetch import is_exclusive
     from .models import _value
 
     record = {name: _value(row, name) for name in ("dataRights", "t_obs_release")}

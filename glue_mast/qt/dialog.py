@@ -6,11 +6,11 @@ and the preview are bound to a `~glue_mast.state.SearchState`, a
 product list, preview and download runs in the states' background jobs, whose results reach
 the widgets through a queued signal (`GuiDispatcher`), so the window never waits on MAST.
 
-Load downloads the selected products (``ProductState.fetch``), reads them in a job
-(`glue_mast.glue.loading.read_datasets`: reading files and the first imports of specutils and
-lightkurve take seconds) and, back on the GUI thread, adds them to the data collection,
-labelled and linked (`glue_mast.glue.loading.add_datasets`), with their provenance in
-``meta["glue_mast"]``.
+Load runs the one load pipeline (`glue_mast.state.load.start_load`) with the data collection
+as its sink (`glue_mast.glue.sink.DataCollectionSink`): the product state's fetch, then the
+files read in a job (reading and the first imports of specutils and lightkurve take seconds)
+and, back on the GUI thread, added to the data collection, labelled and linked, with their
+provenance in ``meta["glue_mast"]``.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from pathlib import Path
 from echo import add_callback
 from qtpy import QtCore, QtWidgets
 
-from ...jobs import Job
-from ...state import PreviewState, ProductState, SearchState
-from ...state.base import one_line
+from ..jobs import Job
+from ..state import PreviewState, ProductState, SearchState
+from ..state.base import one_line
 from .bindings import ErrorLines, GuiDispatcher, error_label
 from .preview import PreviewPlot
 from .products_panel import ProductsPanel
@@ -237,8 +237,8 @@ class MastImportDialog(QtWidgets.QDialog):
         The one load pipeline (`glue_mast.state.load.start_load`) with the data collection as
         its sink; returns its job (cancelling it cancels the transfers or the reading).
         """
-        from ...state.load import start_load
-        from ..sink import DataCollectionSink
+        from ..glue.sink import DataCollectionSink
+        from ..state.load import start_load
 
         self.products.commit()
         self.remember()
@@ -342,6 +342,6 @@ class MastImportDialog(QtWidgets.QDialog):
 
 
 def _default_download_dir():
-    from ... import config
+    from .. import config
 
     return os.path.abspath(config.current_download_dir())

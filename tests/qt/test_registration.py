@@ -10,7 +10,7 @@ from qtpy import QtCore, QtWidgets
 
 import glue_mast
 from glue_mast.glue.links import SpectralAxisLink
-from glue_mast.glue.qt.registration import (
+from glue_mast.qt.registration import (
     EXPORTER_LABEL,
     IMPORTER_LABEL,
     MANIFEST_MENU_LABEL,
@@ -54,7 +54,7 @@ def glue_app(qtbot, local_mast, tmp_path, monkeypatch):
     from glue.main import load_plugins
     from glue_qt.app.application import GlueApplication
 
-    from glue_mast.glue.qt.dialog import forget_form
+    from glue_mast.qt.dialog import forget_form
 
     monkeypatch.chdir(tmp_path)  # downloads go to ./mast_data, beside the session
     forget_form()
@@ -146,7 +146,7 @@ def test_importing_from_mast_in_glue_adds_linked_datasets(glue_app, qtbot, perso
 
 def test_the_exporter_refuses_files_outside_the_session_directory(glue_app, qtbot, tmp_path):
     from glue_mast.errors import InputError
-    from glue_mast.glue.qt.registration import save_session_with_manifest
+    from glue_mast.qt.registration import save_session_with_manifest
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

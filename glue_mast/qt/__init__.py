@@ -3,7 +3,7 @@
 - :class:`MastImportDialog` -- search MAST, pick and preview products, load them into a glue
   data collection, linked and with provenance;
 - :func:`setup` -- registers the importer, the "Glue session + MAST provenance" exporter and
-  the menu entry that exports the provenance manifest (see `glue_mast.glue.qt.registration`).
+  the menu entry that exports the provenance manifest (see `glue_mast.qt.registration`).
 
 Importing this package imports no Qt: the dialog's modules are imported when first used, so
 that registering with glue in a Jupyter session never loads a Qt binding.
@@ -11,15 +11,14 @@ that registering with glue in a Jupyter session never loads a Qt binding.
 
 from __future__ import annotations
 
+from .. import _lazy_attributes
+
 __all__ = ["MastImportDialog", "setup"]
 
 
-def __getattr__(name):
-    if name == "MastImportDialog":
-        from .dialog import MastImportDialog
-
-        return MastImportDialog
-    raise AttributeError(f"module 'glue_mast.glue.qt' has no attribute {name!r}")
+__getattr__, __dir__ = _lazy_attributes(
+    __name__, {"MastImportDialog": ("glue_mast.qt.dialog", "MastImportDialog")}
+)
 
 
 def setup():

@@ -1,7 +1,7 @@
 """glue-mast's entries in glue-qt's menus, registered with glue's registries.
 
 - ``glue.config.importer`` "Import from MAST…": File > Import Data opens
-  :class:`~glue_mast.glue.qt.MastImportDialog` over the application's data collection and
+  :class:`~glue_mast.qt.MastImportDialog` over the application's data collection and
   returns what it loaded (already linked there, so glue's autolinkers find nothing to add);
 - ``glue.config.exporters`` "Glue session + MAST provenance": writes the session and its
   provenance manifest beside it (`glue_mast.glue.session.save_session`);
@@ -65,7 +65,7 @@ def import_from_mast():
 
 def save_session_with_manifest(app, path):
     """The exporter: the glue session at ``path`` (``.glu`` added) and its manifest beside it."""
-    from ..session import save_session
+    from ..glue.session import save_session
 
     path = Path(path)
     if path.suffix.lower() != ".glu":
@@ -76,7 +76,7 @@ def save_session_with_manifest(app, path):
 
 
 def _check_session(app):
-    from ..session import check_meta
+    from ..glue.session import check_meta
 
     check_meta(app)
 
@@ -95,7 +95,7 @@ def export_manifest(session, data_collection, path=None):
     -------
     `~glue_mast.provenance.Manifest` or None (when the file dialog was cancelled)
     """
-    from ..session import MANIFEST_SUFFIX, session_manifest
+    from ..glue.session import MANIFEST_SUFFIX, session_manifest
 
     app = getattr(session, "application", None)
     if path is None:

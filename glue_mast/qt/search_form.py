@@ -14,7 +14,7 @@ from echo import add_callback, delay_callback
 from echo.qt import connect_text
 from qtpy import QtCore, QtWidgets
 
-from ...errors import InputError
+from ..errors import InputError
 from .bindings import ErrorLines, connect_editable_combo, error_label, set_choices
 
 __all__ = ["CALIBRATION_LEVELS", "SearchForm", "looks_like_coordinates"]
@@ -43,7 +43,7 @@ def looks_like_coordinates(text):
 
 def _parse_extra(text):
     """``"proposal_pi=Smith; filters=G130M, G160M"`` -> a dict of MAST field -> value(s)."""
-    from ...state.form import split_values
+    from ..state.form import split_values
 
     out = {}
     for part in [p.strip() for p in text.split(";") if p.strip()]:

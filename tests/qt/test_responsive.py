@@ -81,7 +81,7 @@ def test_the_event_loop_never_stalls_while_queries_and_downloads_run(
     local_mast, person, stall_meter, qtbot, tmp_path
 ):
     from glue_mast import config
-    from glue_mast.glue.qt.dialog import MastImportDialog, forget_form
+    from glue_mast.qt.dialog import MastImportDialog, forget_form
 
     forget_form()
     config.configure(cache_dir=tmp_path / "cache")

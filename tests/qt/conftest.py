@@ -83,7 +83,7 @@ def shoot(tmp_path):
 @pytest.fixture
 def dialog(qtbot, local_mast, tmp_path):
     """A MastImportDialog on the local archive, shown, downloading into tmp_path/mast_data."""
-    from glue_mast.glue.qt.dialog import MastImportDialog, forget_form
+    from glue_mast.qt.dialog import MastImportDialog, forget_form
 
     forget_form()
     d = MastImportDialog()

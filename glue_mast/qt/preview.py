@@ -13,7 +13,7 @@ from __future__ import annotations
 from echo import add_callback
 from qtpy import QtCore, QtGui, QtWidgets
 
-from ...jobs import Job
+from ..jobs import Job
 
 __all__ = ["PreviewPlot", "render_preview"]
 
