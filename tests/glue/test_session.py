@@ -203,7 +203,8 @@ def test_the_command_line_reproduces_a_session_manifest(analysis, tmp_path, loca
     exe = Path(sys.executable).with_name("glue-mast")
     local_mast.clear_log()
     done = subprocess.run(
-        [exe, "reproduce", str(manifest_path_for(session))],  # the server is in the manifest
+        # The server the user chose: a manifest's own is never used.
+        [exe, "reproduce", str(manifest_path_for(session)), "--server", local_mast.url],
         capture_output=True,
         text=True,
         timeout=120,
