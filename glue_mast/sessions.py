@@ -119,9 +119,13 @@ def _fetch_missing_files(path, server=None):
         problems = [f"{o.file.path.name}: {o.message}" for o in result.failed]
         problems += report.lines() or [str(f) for f in still]
         problems = "; ".join(problems)
+        what = (
+            "its missing files could not be fetched again with the SHA-256 they were saved with"
+            if still
+            else f"the files its manifest {manifest.name} lists do not all match it"
+        )
         raise InputError(
-            f"Cannot restore {Path(path).name}: its missing files could not be fetched again "
-            f"with the SHA-256 they were saved with ({problems})",
+            f"Cannot restore {Path(path).name}: {what} ({problems})",
             field="path",
             value=str(path),
         )
