@@ -145,9 +145,13 @@ def _plugin_state(helper):
     }
 
 
-def _on_disk(record):
-    """Whether the file at the record's path is the record's: its SHA-256, else (a record
-    with none) its size; a record with neither vouches for no file."""
+def _on_disk(record, *, fetched=False):
+    """Whether the file at the record's path is the record's.
+
+    Its SHA-256 must match. A record with none vouches for no file that is merely found where
+    it says (the session may name any file of that size); a file just ``fetched`` for it from
+    its dataURI is held to the record's size, and is "not checked" (:class:`NotChecked`).
+    """
     from ..util import sha256_of
 
     file = Path(record["path"]) if record["path"] else None
@@ -156,14 +160,15 @@ def _on_disk(record):
             return False
         if record.get("sha256"):
             return sha256_of(file) == record["sha256"]
-        return record.get("size") is not None and file.stat().st_size == record["size"]
+        return fetched and record.get("size") is not None and file.stat().st_size == record["size"]
     except OSError:
         return False
 
 
 def _files_on_disk(records, server=None):
     """``{dataURI: path}``: each file where it was, or fetched again into the download cache
-    from ``server``; each checked against its record (:func:`_on_disk`)."""
+    from ``server`` (where the cache's own manifest may know it already); each checked
+    against its record (:func:`_on_disk`)."""
     from .. import config
     from ..archive.fetch import FileStatus
     from ..archive.fetch.plan import plan, previous_manifest
@@ -214,7 +219,7 @@ def _files_on_disk(records, server=None):
                 )
             # A record with no SHA-256 is held to its size: the server may send a file of
             # another size (kept by the fetch, with a note), which is not the record's.
-            if not _on_disk(dict(record, path=outcome.file.path)):
+            if not _on_disk(dict(record, path=outcome.file.path), fetched=True):
                 raise InputError(
                     f"{record['dataURI']} was fetched again, but is not the file the session "
                     f"recorded ({outcome.file.path.stat().st_size:,} bytes, not "
