@@ -29,7 +29,12 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..provenance.session_files import JDAVIZ_SESSION_SCHEMA as SCHEMA
-from ..provenance.session_files import SessionFiles, read_jdaviz_session
+from ..provenance.session_files import (
+    SessionFiles,
+    dataset_files,
+    file_key,
+    read_jdaviz_session,
+)
 from .loading import FILE_KEY, PROVENANCE_KEY, ReadDataset, load_datasets
 
 __all__ = ["SCHEMA", "NotChecked", "restore_session", "save_session"]
@@ -166,21 +171,21 @@ def _on_disk(record, *, fetched=False):
 
 
 def _files_on_disk(records, server=None):
-    """``{dataURI: path}``: each file where it was, or fetched again into the download cache
-    from ``server`` (where the cache's own manifest may know it already); each checked
-    against its record (:func:`_on_disk`)."""
+    """``{key: path}`` for ``records`` (``{key: record}``): each file where it was, or
+    fetched again into the download cache from ``server`` (where the cache's own manifest may
+    know it already); each checked against its record (:func:`_on_disk`)."""
     from .. import config
     from ..archive.fetch import FileStatus
     from ..archive.fetch.plan import plan, previous_manifest
     from ..archive.fetch.run import run_files
 
-    found, missing = {}, []
-    for record in records.values():
+    found, missing = {}, {}
+    for key, record in records.items():
         if _on_disk(record):
-            found[record["dataURI"]] = Path(record["path"])
+            found[key] = Path(record["path"])
         else:
-            missing.append(record)
-    for record in missing:
+            missing[key] = record
+    for record in missing.values():
         if not record.get("sha256") and record.get("size") is None:
             raise InputError(
                 f"{record['dataURI']}: the session records neither its SHA-256 nor its size, "
@@ -189,12 +194,11 @@ def _files_on_disk(records, server=None):
     if missing:
         rows = [
             {k: v for k, v in r.items() if k not in ("path", "sha256", "label", "labels")}
-            for r in missing
+            for r in missing.values()
         ]
         # The recorded SHA-256 is insisted on by the fetch itself: other bytes never take
         # their final name, nor a place in the cache's manifest.
-        expected = {r["dataURI"]: {"sha256": r.get("sha256"), "size": r.get("size")}
-                    for r in missing}
+        expected = [{"sha256": r.get("sha256"), "size": r.get("size")} for r in missing.values()]
         cache = Path(config.current_cache_dir()).resolve()
         manifest = cache / "manifest.json"
         previous = previous_manifest(manifest)
@@ -209,7 +213,7 @@ def _files_on_disk(records, server=None):
             previous=previous,
         )
         fetched = {str(o.file.uri): o for o in result.outcomes}
-        for record in missing:
+        for key, record in missing.items():
             outcome = fetched.get(record["dataURI"])
             if outcome is None or outcome.status not in (FileStatus.DOWNLOADED, FileStatus.CACHED):
                 reason = f": {outcome.message}" if outcome is not None and outcome.message else ""
@@ -218,18 +222,19 @@ def _files_on_disk(records, server=None):
                     f"session recorded; the session needs it{reason}"
                 )
             # A record with no SHA-256 is held to its size: the server may send a file of
-            # another size (kept by the fetch, with a note), which is not the record's.
+            # another size (kept by the fetch, with a note), which is not the record's. (And
+            # two records of one dataURI may disagree: one file cannot match both.)
             if not _on_disk(dict(record, path=outcome.file.path), fetched=True):
                 raise InputError(
                     f"{record['dataURI']} was fetched again, but is not the file the session "
-                    f"recorded ({outcome.file.path.stat().st_size:,} bytes, not "
-                    f"{record['size']:,}); not restored"
+                    f"recorded for {', '.join(record['labels']) or 'it'} (its size or SHA-256 "
+                    "differs); not restored"
                 )
-            found[record["dataURI"]] = outcome.file.path
-    for record in records.values():
+            found[key] = outcome.file.path
+    for key, record in records.items():
         if not record.get("sha256"):
             warnings.warn(
-                f"not checked: {Path(found[record['dataURI']]).name} "
+                f"not checked: {Path(found[key]).name} "
                 f"({', '.join(record['labels']) or record['dataURI']}): the session records "
                 "no SHA-256, so only its size was compared",
                 NotChecked,
@@ -264,7 +269,7 @@ def restore_session(path, app=None, *, server=None):
     session = read_jdaviz_session(path)
     # The same records, resolved the same way, as `glue-mast verify` checks.
     saved_files = SessionFiles(path, session)
-    records = {r["dataURI"]: r for r in saved_files.records}
+    records = {file_key(r): r for r in saved_files.records}
     server = choose_server(saved_files.servers, server, source=f"the session {Path(path).name}")
     if app is None:
         import jdaviz
@@ -272,17 +277,17 @@ def restore_session(path, app=None, *, server=None):
         app = jdaviz.App()
     helper = _helper(app)
     files = _files_on_disk(records, server)
-    contents = {uri: io.read(file) for uri, file in files.items()}
+    contents = {key: io.read(file) for key, file in files.items()}
     datasets = []
-    for saved in session["datasets"]:
-        items = contents[saved["file"]["dataURI"]]
+    for saved, record in zip(session["datasets"], dataset_files(session, path), strict=True):
+        items = contents[file_key(record)]
         item = next((i for i in items if i.part == saved.get("part")), None)
         if item is None:
             raise InputError(
                 f"{Path(saved['file']['dataURI']).name} no longer holds part "
                 f"{saved.get('part')!r} of {saved['label']!r}"
             )
-        file = files[saved["file"]["dataURI"]]
+        file = files[file_key(record)]
         datasets.append(
             ReadDataset(item.kind.value, item.data, saved["label"], saved["provenance"], file)
         )

@@ -14,7 +14,7 @@ from glue_mast.archive.fetch import reproduce
 from glue_mast.archive.fetch.trust import OtherServerNamed, choose_server
 from glue_mast.cli import main
 from glue_mast.errors import InputError
-from glue_mast.provenance import Manifest
+from glue_mast.provenance import Manifest, read_records
 from glue_mast.testing import VALID_TOKEN
 
 VARIANTS = ["plain", "userinfo", "user-password", "case-and-path", "backslash"]
@@ -282,3 +282,20 @@ def test_a_jdaviz_session_with_escaping_paths_writes_only_inside_its_directory(
     after = sorted(p for p in tmp_path.rglob("*") if not p.is_relative_to(tmp_path / "out"))
     assert before == after
     assert all(o.file.path.resolve().is_relative_to(tmp_path / "out") for o in result.outcomes)
+
+
+def test_a_jdaviz_session_recording_one_dataURI_twice_is_checked_twice(
+    local_mast, fetched, tmp_path
+):
+    """Two datasets of one dataURI with two checksums: one file cannot be both."""
+    session = _session_of(fetched, tmp_path / "analysis.json", local_mast.url)
+    data = json.loads(session.read_text())
+    twin = json.loads(json.dumps(data["datasets"][0]))
+    twin["label"], twin["file"]["sha256"] = "the twin", "0" * 64
+    data["datasets"].append(twin)
+    session.write_text(json.dumps(data))
+    assert len(read_records(session)) == len(data["datasets"])  # verify checks both
+    glue_mast.configure(token=VALID_TOKEN)  # the session's files are exclusive access
+    result, report = reproduce(session, tmp_path / "out")
+    assert not report and [d["sha256"] for d in report.wrong_checksum] == ["0" * 64]
+    assert len(report.ok) == len(data["datasets"]) - 1

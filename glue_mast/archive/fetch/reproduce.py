@@ -154,6 +154,11 @@ def _fetch_and_judge(fetch_plan, manifest_path, previous, targets, source, **opt
                 report.check(record, target, shown, source=source, root=root)
             else:
                 report.missing.append(shown)
+        elif record.get("sha256") and now.get("sha256") != record["sha256"]:
+            # Another record of the same file (a dataURI recorded twice, with two checksums):
+            # the file there is that one's, not this one's.
+            shown = dict(record, path=Path(os.path.relpath(target, root)).as_posix())
+            report.wrong_checksum.append(shown)
     _judge_unsummed(report, targets, root, source)
     return result, report
 
@@ -275,7 +280,7 @@ def reproduce_session(
             value=str(out_dir),
         )
     server = choose_server(s.servers, server, source=f"the session {s.path.name}")
-    records, expected = [], {}
+    records, expected = [], []
     for record in s.records:
         row = {
             k: v
@@ -284,7 +289,7 @@ def reproduce_session(
         }
         row["label"] = " | ".join(record["labels"]) or record.get("label")
         records.append(row)
-        expected[record["dataURI"]] = {"sha256": record.get("sha256"), "size": record.get("size")}
+        expected.append({"sha256": record.get("sha256"), "size": record.get("size")})
     existing = previous_manifest(manifest_path)  # refused, not overwritten, if not a manifest
     fetch_plan = plan(
         records,
