@@ -7,7 +7,7 @@ session lists (``reproduce``, restoring a session) goes to the server the user c
 ``server`` argument (``--server`` on the command line) when given, else the configured one
 (:func:`glue_mast.configure`, ``GLUE_MAST_SERVER``, ``glue_mast.cfg``). When the records name
 another server, one warning (:class:`OtherServerNamed`) says so, and how to fetch from it on
-purpose. The token then goes only to that server's origin (:func:`.auth.token_allowed`),
+purpose. The token then goes only to that server's origin (`glue_mast.archive.auth.token_allowed`),
 redirects included.
 """
 
