@@ -114,7 +114,9 @@ def test_a_relative_path_is_read_relative_to_the_session(
 # --- a received session: it chooses neither the server nor unchecked bytes ------------------
 
 
-@pytest.mark.parametrize("variant", ["userinfo", "backslash"])
+@pytest.mark.parametrize(
+    "variant", ["plain", "userinfo", "user-password", "case-and-path", "backslash"]
+)
 def test_restore_fetches_from_the_configured_server_and_says_so(
     loaded, local_mast, other_host, other_servers, tmp_path, variant
 ):
