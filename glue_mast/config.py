@@ -25,6 +25,7 @@ __all__ = [
     "current_server",
     "current_timeout",
     "explicit_token",
+    "normalise_server",
     "on_change",
     "set_token",
     "settings",
@@ -228,18 +229,51 @@ def _notify():
         callback()
 
 
-def _normalise_url(url):
+def normalise_server(url):
+    """``url`` as a server base URL: an http(s) URL of a plain host, without a trailing ``/``.
+
+    A user name or password (``http://mast.stsci.edu@elsewhere/``), a backslash, or white
+    space in the host part is refused: each makes the host a reader sees differ from the one
+    a request goes to, and the MAST token goes to that host.
+
+    Raises
+    ------
+    InputError
+        Naming the field ``server``.
+    """
+    import urllib.parse
+
     from .errors import InputError
 
     url = str(url).strip().rstrip("/")
-    if not url.startswith(("http://", "https://")):
+    if not url.lower().startswith(("http://", "https://")):
         raise InputError(
-            f"server '{url}' is not an http(s) URL; give e.g. "
+            f"server {url!r} is not an http(s) URL; give e.g. "
             "https://mast.stsci.edu or http://127.0.0.1:8765",
             field="server",
             value=url,
         )
+    netloc = url.split("//", 1)[1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    try:
+        host = urllib.parse.urlsplit(url).hostname
+    except ValueError:
+        host = None
+    if (
+        "@" in netloc
+        or "\\" in netloc
+        or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url)
+        or not host
+    ):
+        raise InputError(
+            f"server {url!r} is not a plain http(s) URL of a host (no user name, password, "
+            "backslash or white space); give e.g. https://mast.stsci.edu",
+            field="server",
+            value=url,
+        )
     return url
+
+
+_normalise_url = normalise_server
 
 
 def current_server():

@@ -5,8 +5,9 @@ A glue session (``analysis.glu``) is written by glue's own serializer, with its 
 manifest (``analysis.provenance.json``) beside it (:mod:`glue_mast.glue.session`). Jdaviz has
 no session save of its own, so a Jdaviz session is a glue-mast session manifest
 (``analysis.json``, :mod:`glue_mast.jdaviz.session`). Restoring either re-reads the files;
-a file that is missing is fetched again from its dataURI and must arrive with the SHA-256
-recorded when the session was saved, or the session is not restored.
+a file that is missing is fetched again from its dataURI (from the configured server, never
+one the session names) and must arrive with the SHA-256 recorded when the session was saved,
+or the session is not restored.
 
 This module sits above the archive and both viewers' session code, since it is the one place
 that fetches what a glue session is missing.
@@ -63,7 +64,7 @@ def save_session(app_or_collection, path, **options):
     return save_glue(app_or_collection, path, **options)
 
 
-def restore_session(path, *, fetch_missing=True, check=True, app=None):
+def restore_session(path, *, fetch_missing=True, check=True, app=None, server=None):
     """Restore a session saved by :func:`save_session`, fetching the files it is missing.
 
     Parameters
@@ -71,10 +72,14 @@ def restore_session(path, *, fetch_missing=True, check=True, app=None):
     path : path-like
         A glue session (``.glu``) or a Jdaviz session manifest (``.json``).
     fetch_missing : bool
-        Fetch the files that are missing from their dataURIs (from the server the manifest
-        records) and insist on their recorded SHA-256 before restoring; with ``False`` a
-        missing file stops the restore with a message naming it. A Jdaviz session always
-        fetches what it is missing.
+        Fetch the files that are missing from their dataURIs and insist on their recorded
+        SHA-256 before restoring; with ``False`` a missing file stops the restore with a
+        message naming it. A Jdaviz session always fetches what it is missing. A file already
+        at a recorded path is never replaced.
+    server : str, optional
+        Where to fetch missing files from: default the configured server
+        (:func:`glue_mast.configure`, ``GLUE_MAST_SERVER``), never one the session or its
+        manifest names (a warning says when it names another).
     check : bool
         glue sessions: insist that the manifest records every file the session reads, with
         the size and SHA-256 the file has (see :func:`glue_mast.glue.session.restore_session`:
@@ -93,18 +98,19 @@ def restore_session(path, *, fetch_missing=True, check=True, app=None):
     if _is_jdaviz_session(path):
         from .jdaviz.session import restore_session as restore_jdaviz
 
-        return restore_jdaviz(path, app=app)
+        return restore_jdaviz(path, app=app, server=server)
     from .glue import session as glue_session
 
     # A received session is refused for what it names before anything is fetched for it.
     precheck(path, check=check)
     if fetch_missing:
-        _fetch_missing_files(path)
+        _fetch_missing_files(path, server)
     return glue_session.restore_session(path, check=check)
 
 
-def _fetch_missing_files(path):
-    """Re-fetch what a glue session reads and is missing, from the manifest beside it."""
+def _fetch_missing_files(path, server=None):
+    """Re-fetch what a glue session reads and is missing, from the manifest beside it, into
+    the places it records (inside the session's directory; nothing there is replaced)."""
     from .glue.session import manifest_path_for, session_files
 
     missing = [f for f in session_files(path) if not f.is_file()]
@@ -115,13 +121,19 @@ def _fetch_missing_files(path):
     # reproduce's read in one line, not taken for no manifest.
     from .archive.fetch import reproduce
 
-    _, report = reproduce(manifest)
+    result, report = reproduce(manifest, server=server)
     still = [f for f in missing if not f.is_file()]
     if still or not report:
-        problems = "; ".join(report.lines()) or ", ".join(str(f) for f in still)
+        problems = [f"{o.file.path.name}: {o.message}" for o in result.failed]
+        problems += report.lines() or [str(f) for f in still]
+        problems = "; ".join(problems)
+        what = (
+            "its missing files could not be fetched again with the SHA-256 they were saved with"
+            if still
+            else f"the files its manifest {manifest.name} lists do not all match it"
+        )
         raise InputError(
-            f"Cannot restore {Path(path).name}: its missing files could not be fetched again "
-            f"with the SHA-256 they were saved with ({problems})",
+            f"Cannot restore {Path(path).name}: {what} ({problems})",
             field="path",
             value=str(path),
         )

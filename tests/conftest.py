@@ -83,3 +83,31 @@ def mast_keyring(monkeypatch):
         return ring
 
     return install
+
+
+@pytest.fixture
+def other_host():
+    """A second archive, on 127.0.0.2: a host a received manifest or session may name. Its
+    log keeps every request's headers, so a test sees any token (``Cookie: mast_token=``)
+    sent to it."""
+    from glue_mast.testing import LocalArchive
+
+    other = LocalArchive(host="127.0.0.2", n_synthetic=10).start()
+    yield other
+    other.stop()
+
+
+@pytest.fixture
+def other_servers(local_mast, other_host):
+    """Five ways a file can name :func:`other_host` as its server, by name: plainly, with user
+    info (``http://mast@evil/``), with a user and password, in other case with a path, and
+    as a URL whose host the parsers read differently (urllib3 connects to 127.0.0.2)."""
+    here = local_mast.url.split("//", 1)[1]
+    there = other_host.url.split("//", 1)[1]
+    return {
+        "plain": other_host.url,
+        "userinfo": f"http://{here}@{there}",
+        "user-password": f"http://user:pw@{there}/",
+        "case-and-path": f"HTTP://{there.upper()}/mast/",
+        "backslash": f"http://{there}\\@{here}",
+    }

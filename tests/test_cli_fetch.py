@@ -118,9 +118,17 @@ def test_verify_and_reproduce(run, local_mast, tmp_path):
     assert "missing: IUE/swp36581/swp36581mxlo_vo.fits" in out
     assert f"wrong checksum: {victim.relative_to(tmp_path).as_posix()}" in out
     assert out.endswith("5 of 7 files match the manifest (sizes and sha256)\n")
+    status, out, err = run("reproduce", manifest, "--no-progress")
+    # The changed file is reported and left as it is: a received manifest may name a
+    # person's own file. Moved aside, it is fetched.
+    assert status == 1
+    assert "fetched 1 files" in out and "6 files verified identical to the manifest" in out
+    assert f"wrong checksum: {victim.relative_to(tmp_path).as_posix()}" in out
+    assert f"glue-mast: failed: {victim.name}: not replaced: " in err
+    victim.unlink()
     status, out, _ = run("reproduce", manifest, "--no-progress")
     assert status == 0
-    assert "fetched 2 files" in out and "7 files verified identical to the manifest" in out
+    assert "fetched 1 files" in out and "7 files verified identical to the manifest" in out
     assert run("verify", manifest)[0] == 0
 
 

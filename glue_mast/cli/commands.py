@@ -6,6 +6,7 @@ Each takes the parsed ``args`` and the stream for results, and returns the exit 
 from __future__ import annotations
 
 import sys
+import warnings
 
 from ..util import format_size
 from . import output
@@ -259,11 +260,13 @@ def verify(args, out):
 
 def reproduce(args, out):
     from ..archive.fetch import reproduce
+    from ..archive.fetch.trust import OtherServerNamed
     from ..provenance import read_records
 
     _configure(args)
     records = read_records(args.manifest)
-    with sigterm_interrupts():
+    with sigterm_interrupts(), warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always", OtherServerNamed)
         result, report = reproduce(
             records,
             args.out,
@@ -271,6 +274,13 @@ def reproduce(args, out):
             parallel=args.parallel,
             progress=not args.no_progress,
         )
+    for warning in said:  # one line each (the server a file names and was not used)
+        if issubclass(warning.category, OtherServerNamed):
+            print(f"glue-mast: note: {warning.message}", file=sys.stderr)
+        else:
+            warnings.showwarning(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
     status = output.report_fetch(result, out)
     for line in report.lines():
         print(line, file=out)

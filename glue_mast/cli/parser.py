@@ -155,11 +155,12 @@ def build_parser():
     p = sub.add_parser(
         "reproduce",
         parents=[common],
-        help="re-fetch what a manifest or a Jdaviz session lists and is missing or wrong",
-        description="Re-fetch the files of a manifest that are missing or "
-        "wrong, from the server it records (or --server), and check "
-        "that every file ends with the recorded SHA-256. A Jdaviz session's files are "
-        "fetched into --out DIR, which it needs, with a manifest DIR/manifest.json.",
+        help="re-fetch what a manifest or a Jdaviz session lists and is missing",
+        description="Re-fetch the files of a manifest that are missing, from the "
+        "configured server (--server, $GLUE_MAST_SERVER; never one the manifest names, which "
+        "gets a note), and check that every file ends with the recorded SHA-256. A file "
+        "already there with other bytes is reported, never replaced. A Jdaviz session's "
+        "files are fetched into --out DIR, which it needs, with a manifest DIR/manifest.json.",
     )
     p.add_argument("manifest", metavar="MANIFEST", help="a manifest or a Jdaviz session")
     p.add_argument(

@@ -24,14 +24,20 @@ directory).
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 from ..errors import InputError
 from ..provenance.session_files import JDAVIZ_SESSION_SCHEMA as SCHEMA
-from ..provenance.session_files import file_records, read_jdaviz_session
+from ..provenance.session_files import (
+    SessionFiles,
+    dataset_files,
+    file_key,
+    read_jdaviz_session,
+)
 from .loading import FILE_KEY, PROVENANCE_KEY, ReadDataset, load_datasets
 
-__all__ = ["SCHEMA", "restore_session", "save_session"]
+__all__ = ["SCHEMA", "NotChecked", "restore_session", "save_session"]
 _LIMITS = ("x_min", "x_max", "y_min", "y_max")
 
 
@@ -144,35 +150,70 @@ def _plugin_state(helper):
     }
 
 
-def _files_on_disk(records):
-    """``{dataURI: path}``: each file where it was, or fetched again; SHA-256 checked."""
-    from .. import config, fetch
-    from ..archive.fetch import FileStatus
+def _on_disk(record, *, fetched=False):
+    """Whether the file at the record's path is the record's.
+
+    Its SHA-256 must match. A record with none vouches for no file that is merely found where
+    it says (the session may name any file of that size); a file just ``fetched`` for it from
+    its dataURI is held to the record's size, and is "not checked" (:class:`NotChecked`).
+    """
     from ..util import sha256_of
 
-    found, missing = {}, []
-    for record in records.values():
-        file = Path(record["path"]) if record["path"] else None
-        if (
-            file is not None
-            and file.is_file()
-            and (not record.get("sha256") or sha256_of(file) == record["sha256"])
-        ):
-            found[record["dataURI"]] = file
+    file = Path(record["path"]) if record["path"] else None
+    try:
+        if file is None or not file.is_file():
+            return False
+        if record.get("sha256"):
+            return sha256_of(file) == record["sha256"]
+        return fetched and record.get("size") is not None and file.stat().st_size == record["size"]
+    except OSError:
+        return False
+
+
+def _files_on_disk(records, server=None):
+    """``{key: path}`` for ``records`` (``{key: record}``): each file where it was, or
+    fetched again into the download cache from ``server`` (where the cache's own manifest may
+    know it already); each checked against its record (:func:`_on_disk`)."""
+    from .. import config
+    from ..archive.fetch import FileStatus
+    from ..archive.fetch.plan import plan, previous_manifest
+    from ..archive.fetch.run import run_files
+
+    found, missing = {}, {}
+    for key, record in records.items():
+        if _on_disk(record):
+            found[key] = Path(record["path"])
         else:
-            missing.append(record)
+            missing[key] = record
+    for record in missing.values():
+        if not record.get("sha256") and record.get("size") is None:
+            raise InputError(
+                f"{record['dataURI']}: the session records neither its SHA-256 nor its size, "
+                "so no file can be told to be the one it was saved with; not restored"
+            )
     if missing:
         rows = [
             {k: v for k, v in r.items() if k not in ("path", "sha256", "label", "labels")}
-            for r in missing
+            for r in missing.values()
         ]
         # The recorded SHA-256 is insisted on by the fetch itself: other bytes never take
         # their final name, nor a place in the cache's manifest.
-        expected = {r["dataURI"]: {"sha256": r.get("sha256"), "size": r.get("size")}
-                    for r in missing}
-        result = fetch(rows, config.current_cache_dir(), expected=expected)
+        expected = [{"sha256": r.get("sha256"), "size": r.get("size")} for r in missing.values()]
+        cache = Path(config.current_cache_dir()).resolve()
+        manifest = cache / "manifest.json"
+        previous = previous_manifest(manifest)
+        todo = plan(rows, cache, expected=expected, server=server, previous=previous)
+        result = run_files(
+            todo.to_fetch,
+            todo.cached,
+            todo.skipped,
+            cache,
+            server=todo.server,
+            manifest=manifest,
+            previous=previous,
+        )
         fetched = {str(o.file.uri): o for o in result.outcomes}
-        for record in missing:
+        for key, record in missing.items():
             outcome = fetched.get(record["dataURI"])
             if outcome is None or outcome.status not in (FileStatus.DOWNLOADED, FileStatus.CACHED):
                 reason = f": {outcome.message}" if outcome is not None and outcome.message else ""
@@ -180,12 +221,40 @@ def _files_on_disk(records):
                     f"{record['dataURI']} could not be fetched again with the SHA-256 the "
                     f"session recorded; the session needs it{reason}"
                 )
-            found[record["dataURI"]] = outcome.file.path
+            # A record with no SHA-256 is held to its size: the server may send a file of
+            # another size (kept by the fetch, with a note), which is not the record's. (And
+            # two records of one dataURI may disagree: one file cannot match both.)
+            if not _on_disk(dict(record, path=outcome.file.path), fetched=True):
+                raise InputError(
+                    f"{record['dataURI']} was fetched again, but is not the file the session "
+                    f"recorded for {', '.join(record['labels']) or 'it'} (its size or SHA-256 "
+                    "differs); not restored"
+                )
+            found[key] = outcome.file.path
+    for key, record in records.items():
+        if not record.get("sha256"):
+            warnings.warn(
+                f"not checked: {Path(found[key]).name} "
+                f"({', '.join(record['labels']) or record['dataURI']}): the session records "
+                "no SHA-256, so only its size was compared",
+                NotChecked,
+                stacklevel=3,
+            )
     return found
 
 
-def restore_session(path, app=None):
+class NotChecked(UserWarning):
+    """A restored dataset's file could be compared only by size: its record has no SHA-256."""
+
+
+def restore_session(path, app=None, *, server=None):
     """Rebuild a session saved by :func:`save_session` in a new (or the given) Jdaviz app.
+
+    A file no longer where the session records it (with its SHA-256, or, for a record with
+    none, its size) is fetched again into the download cache from ``server``: default the
+    configured server (:func:`glue_mast.configure`, ``GLUE_MAST_SERVER``), never one the
+    session names (a warning says when it names another). A file whose record has no SHA-256
+    gets a `NotChecked` warning.
 
     Returns
     -------
@@ -195,26 +264,30 @@ def restore_session(path, app=None):
     """
     from .. import io
 
+    from ..archive.fetch.trust import choose_server
+
     session = read_jdaviz_session(path)
     # The same records, resolved the same way, as `glue-mast verify` checks.
-    records = {r["dataURI"]: r for r in file_records(session, path)}
+    saved_files = SessionFiles(path, session)
+    records = {file_key(r): r for r in saved_files.records}
+    server = choose_server(saved_files.servers, server, source=f"the session {Path(path).name}")
     if app is None:
         import jdaviz
 
         app = jdaviz.App()
     helper = _helper(app)
-    files = _files_on_disk(records)
-    contents = {uri: io.read(file) for uri, file in files.items()}
+    files = _files_on_disk(records, server)
+    contents = {key: io.read(file) for key, file in files.items()}
     datasets = []
-    for saved in session["datasets"]:
-        items = contents[saved["file"]["dataURI"]]
+    for saved, record in zip(session["datasets"], dataset_files(session, path), strict=True):
+        items = contents[file_key(record)]
         item = next((i for i in items if i.part == saved.get("part")), None)
         if item is None:
             raise InputError(
                 f"{Path(saved['file']['dataURI']).name} no longer holds part "
                 f"{saved.get('part')!r} of {saved['label']!r}"
             )
-        file = files[saved["file"]["dataURI"]]
+        file = files[file_key(record)]
         datasets.append(
             ReadDataset(item.kind.value, item.data, saved["label"], saved["provenance"], file)
         )

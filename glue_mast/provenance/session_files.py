@@ -31,6 +31,8 @@ from .reading import read_json_file
 __all__ = [
     "JDAVIZ_SESSION_SCHEMA",
     "SessionFiles",
+    "dataset_files",
+    "file_key",
     "file_records",
     "read_jdaviz_session",
     "read_records",
@@ -77,8 +79,36 @@ def read_jdaviz_session(path, *, field="path"):
     return data
 
 
+def file_key(record):
+    """What tells one file record of a session from another: its dataURI, path, size and
+    SHA-256. Datasets whose records agree on all four share a file; a dataURI recorded at
+    two paths, or with two checksums, is two files to check."""
+    return (record["dataURI"], record["path"], record.get("size"), record.get("sha256"))
+
+
+def dataset_files(session, path):
+    """The checked ``file`` record of each of a Jdaviz session's datasets, in order (see
+    :func:`file_records`, which merges those of one file)."""
+    root = Path(path).resolve().parent
+    datasets = session.get("datasets")
+    if not isinstance(datasets, list):
+        raise InputError(f"{path}: 'datasets' is not a list of records")
+    records, problems = [], []
+    for index, dataset in enumerate(datasets):
+        label = dataset.get("label") if isinstance(dataset, dict) else None
+        where = f"{path}: dataset {index}" + (f" ({label!r})" if isinstance(label, str) else "")
+        try:
+            records.append(_check_record(dataset, root))
+        except BadEntry as bad:
+            problems.append(f"{where}: {bad}")
+    if problems:
+        raise ManifestError(problems)
+    return records
+
+
 def file_records(session, path):
-    """The records of the files a Jdaviz session's datasets came from, one per dataURI.
+    """The records of the files a Jdaviz session's datasets came from, one per file
+    (:func:`file_key`).
 
     Parameters
     ----------
@@ -90,33 +120,21 @@ def file_records(session, path):
     Returns
     -------
     list of dict
-        Copies of the datasets' ``file`` records in the session's order, the first of each
-        dataURI, with ``path`` absolute (None if none was recorded), ``sha256`` lower-case
-        and ``labels`` the labels of the datasets read from the file.
+        Copies of the datasets' ``file`` records in the session's order, one per file, with
+        ``path`` absolute (None if none was recorded), ``sha256`` lower-case and ``labels``
+        the labels of the datasets read from the file.
 
     Raises
     ------
     ManifestError
         One line per dataset whose record cannot be used.
     """
-    root = Path(path).resolve().parent
-    datasets = session.get("datasets")
-    if not isinstance(datasets, list):
-        raise InputError(f"{path}: 'datasets' is not a list of records")
-    records, problems = {}, []
-    for index, dataset in enumerate(datasets):
-        label = dataset.get("label") if isinstance(dataset, dict) else None
-        where = f"{path}: dataset {index}" + (f" ({label!r})" if isinstance(label, str) else "")
-        try:
-            record = _check_record(dataset, root)
-        except BadEntry as bad:
-            problems.append(f"{where}: {bad}")
-            continue
-        kept = records.setdefault(record["dataURI"], dict(record, labels=[]))
+    records = {}
+    for dataset, record in zip(session["datasets"], dataset_files(session, path), strict=True):
+        label = dataset.get("label")
+        kept = records.setdefault(file_key(record), dict(record, labels=[]))
         if isinstance(label, str) and label not in kept["labels"]:
             kept["labels"].append(label)
-    if problems:
-        raise ManifestError(problems)
     return list(records.values())
 
 

@@ -203,7 +203,8 @@ def test_the_command_line_reproduces_a_session_manifest(analysis, tmp_path, loca
     exe = Path(sys.executable).with_name("glue-mast")
     local_mast.clear_log()
     done = subprocess.run(
-        [exe, "reproduce", str(manifest_path_for(session))],  # the server is in the manifest
+        # The server the user chose: a manifest's own is never used.
+        [exe, "reproduce", str(manifest_path_for(session)), "--server", local_mast.url],
         capture_output=True,
         text=True,
         timeout=120,
@@ -324,3 +325,72 @@ def test_a_2d_spectrum_links_to_1d_spectra_in_other_units_through_a_session(
     check(dc)
     glue_mast.save_session(dc, tmp_path / "analysis" / "wasp39.glu")
     check(glue_mast.restore_session(tmp_path / "analysis" / "wasp39.glu"))
+
+
+# --- a received session: its manifest chooses neither the server nor what is written ---------
+
+
+@pytest.mark.parametrize(
+    "variant", ["plain", "userinfo", "user-password", "case-and-path", "backslash"]
+)
+def test_restore_never_sends_the_token_to_a_server_the_manifest_names(
+    analysis, tmp_path, local_mast, other_host, other_servers, variant
+):
+    import warnings
+
+    from glue_mast.archive.fetch.trust import OtherServerNamed
+    from glue_mast.testing import VALID_TOKEN
+
+    session = tmp_path / "analysis" / "analysis.glu"
+    glue_mast.save_session(analysis, session)
+    manifest_file = manifest_path_for(session)
+    record = json.loads(manifest_file.read_text())
+    record["server"] = other_servers[variant]
+    for d in record["datasets"]:  # so that the token goes with every download
+        d["dataRights"] = "EXCLUSIVE_ACCESS"
+    manifest_file.write_text(json.dumps(record))
+    shutil.rmtree(tmp_path / "analysis" / "mast_data" / "IUE")
+    glue_mast.configure(token=VALID_TOKEN)
+    local_mast.clear_log()
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        restored = glue_mast.restore_session(session)
+    assert other_host.log == []
+    downloads = [r for r in local_mast.log if r.path == "/api/v0.1/Download/file"]
+    assert len(downloads) == 2
+    assert all(r.headers.get("Cookie") == f"mast_token={VALID_TOKEN}" for r in downloads)
+    assert [str(w.message).split(";")[0] for w in said if w.category is OtherServerNamed] == [
+        f"the manifest analysis.provenance.json names the server {other_servers[variant]!r}"
+    ]
+    _check_restored(restored, analysis)
+
+
+@pytest.mark.parametrize("with_sha256", [True, False])
+def test_restore_never_writes_over_a_file_the_manifest_names(
+    analysis, tmp_path, local_mast, with_sha256
+):
+    """A received session's manifest names the person's notes.txt, and one of the session's
+    files is missing: the restore fetches that one, leaves notes.txt as it was, and stops,
+    saying why."""
+    session = tmp_path / "analysis" / "analysis.glu"
+    glue_mast.save_session(analysis, session)
+    notes = tmp_path / "analysis" / "notes.txt"
+    notes.write_text("my own notes\n")
+    manifest_file = manifest_path_for(session)
+    record = json.loads(manifest_file.read_text())
+    planted = dict(record["datasets"][0], path="notes.txt")
+    if not with_sha256:
+        del planted["sha256"]
+    record["datasets"].append(planted)
+    manifest_file.write_text(json.dumps(record))
+    shutil.rmtree(tmp_path / "analysis" / "mast_data" / "IUE")
+    with pytest.raises(InputError) as caught:
+        glue_mast.restore_session(session)
+    assert notes.read_text() == "my own notes\n"
+    message = str(caught.value)
+    assert message.startswith(
+        "Cannot restore analysis.glu: the files its manifest analysis.provenance.json lists do"
+        " not all match it (notes.txt: not replaced: notes.txt is there already"
+    )
+    assert "wrong size: notes.txt" in message
+    assert "\n" not in message

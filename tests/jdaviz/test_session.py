@@ -109,3 +109,91 @@ def test_a_relative_path_is_read_relative_to_the_session(
     assert _downloads(local_mast) == []
     file = restored._app.data_collection["HST COS/FUV LB4M01010 FUVA"].meta[FILE_KEY]
     assert file == str(kept / "lb4m01010_x1dsum.fits")
+
+
+# --- a received session: it chooses neither the server nor unchecked bytes ------------------
+
+
+@pytest.mark.parametrize(
+    "variant", ["plain", "userinfo", "user-password", "case-and-path", "backslash"]
+)
+def test_restore_fetches_from_the_configured_server_and_says_so(
+    loaded, local_mast, other_host, other_servers, tmp_path, variant
+):
+    import warnings
+
+    from glue_mast.archive.fetch.trust import OtherServerNamed
+    from glue_mast.testing import VALID_TOKEN
+
+    path = save_session(loaded, tmp_path / "analysis.json")
+    session = json.loads(path.read_text())
+    for saved in session["datasets"]:
+        saved["provenance"]["server"] = other_servers[variant]
+        saved["file"]["dataRights"] = "EXCLUSIVE_ACCESS"  # the token goes with it
+    path.write_text(json.dumps(session))
+    Path(session["datasets"][0]["file"]["path"]).unlink()
+    glue_mast_configure(token=VALID_TOKEN)
+    local_mast.clear_log()
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        restored = restore_session(path)
+    assert other_host.log == []
+    [download] = _downloads(local_mast)
+    assert download.headers.get("Cookie") == f"mast_token={VALID_TOKEN}"
+    [note] = [str(w.message) for w in said if w.category is OtherServerNamed]
+    assert note.startswith(
+        f"the session analysis.json names the server {other_servers[variant]!r}; its files are"
+        f" fetched from the configured server {local_mast.url}"
+    )
+    assert len(restored.datasets) == 2
+
+
+def glue_mast_configure(**options):
+    import glue_mast
+
+    glue_mast.configure(**options)
+
+
+def test_a_record_without_sha256_never_vouches_for_another_file(loaded, local_mast, tmp_path):
+    """The session records no SHA-256 and the path of another product: that product is not
+    loaded under the label; the file is fetched again, held to the recorded size, and the
+    restore says it was not checked."""
+    import warnings
+
+    import glue_mast
+
+    other = glue_mast.fetch(
+        glue_mast.products(glue_mast.search("AU Mic").all()), tmp_path / "other"
+    ).paths[0]
+    path = save_session(loaded, tmp_path / "analysis.json")
+    session = json.loads(path.read_text())
+    real = dict(session["datasets"][0]["file"])
+    Path(real["path"]).unlink()  # so that it is fetched again
+    for saved in session["datasets"]:
+        del saved["file"]["sha256"]
+        saved["file"]["path"] = str(other)
+    path.write_text(json.dumps(session))
+    local_mast.clear_log()
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        restored = restore_session(path)
+    for label in ("HST COS/FUV LB4M01010 FUVA", "HST COS/FUV LB4M01010 FUVB"):
+        file = Path(restored._app.data_collection[label].meta[FILE_KEY])
+        assert file != other and file.stat().st_size == real["size"]
+        assert glue_mast.provenance.sha256_of(file) == real["sha256"]
+    assert [r.query.get("uri") for r in _downloads(local_mast)] == [[real["dataURI"]]]
+    [note] = [str(w.message) for w in said if w.category.__name__ == "NotChecked"]  # one file
+    assert note.startswith("not checked: lb4m01010_x1dsum.fits (HST COS/FUV LB4M01010 FUVA, ")
+    assert note.endswith("the session records no SHA-256, so only its size was compared")
+
+
+def test_a_record_without_sha256_or_size_is_not_restored(loaded, local_mast, tmp_path):
+    path = save_session(loaded, tmp_path / "analysis.json")
+    session = json.loads(path.read_text())
+    for saved in session["datasets"]:
+        del saved["file"]["sha256"], saved["file"]["size"]
+    path.write_text(json.dumps(session))
+    local_mast.clear_log()
+    with pytest.raises(InputError, match="records neither its SHA-256 nor its size"):
+        restore_session(path)
+    assert _downloads(local_mast) == []

@@ -112,7 +112,8 @@ def test_a_record_without_sha256_is_not_ok(session, tmp_path):
 def test_reproduce_fetches_every_file_into_the_directory(session, local_mast, tmp_path):
     out_dir = tmp_path / "again"
     status, out, err = glue_mast(
-        "reproduce", session, "--out", out_dir, "--no-progress", cwd=tmp_path
+        "reproduce", session, "--out", out_dir, "--no-progress", "--server", local_mast.url,
+        cwd=tmp_path,
     )
     assert status == 0, err
     assert out.startswith("fetched 2 files (")
@@ -134,7 +135,8 @@ def test_reproduce_fetches_every_file_into_the_directory(session, local_mast, tm
     # Again: everything is there, checked by its SHA-256; nothing is requested.
     local_mast.clear_log()
     status, out, _ = glue_mast(
-        "reproduce", session, "--out", out_dir, "--no-progress", cwd=tmp_path
+        "reproduce", session, "--out", out_dir, "--no-progress", "--server", local_mast.url,
+        cwd=tmp_path,
     )
     assert status == 0 and _downloads(local_mast) == []
     assert out.endswith("2 files verified identical to the session\n")
@@ -148,7 +150,8 @@ def test_reproduce_insists_on_the_sessions_sha256(session, local_mast, tmp_path)
     session.write_text(json.dumps(raw))
     out_dir = tmp_path / "again"
     status, out, err = glue_mast(
-        "reproduce", session, "--out", out_dir, "--no-progress", cwd=tmp_path
+        "reproduce", session, "--out", out_dir, "--no-progress", "--server", local_mast.url,
+        cwd=tmp_path,
     )
     assert status == 1
     assert "lb4m01010_x1dsum.fits" in err and "sha256" in err.lower()

@@ -2,6 +2,7 @@
 
 import json
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -180,19 +181,30 @@ def fetched(local_mast, tmp_path):
     return result.manifest
 
 
-def test_reproduce_in_place_fixes_what_is_missing_or_wrong(local_mast, fetched):
+def test_reproduce_in_place_fetches_what_is_missing_and_never_replaces_a_file(
+    local_mast, fetched
+):
+    """A file there with other bytes is reported and left as it is (it may be a person's own
+    file that a received manifest names); once moved aside, reproduce fetches it."""
     paths = [d["path"] for d in fetched.datasets]
     os.remove(paths[0])
     with open(paths[1], "r+b") as f:
         f.seek(3000)
         f.write(b"\0\0\0")
+    changed = Path(paths[1]).read_bytes()
     local_mast.clear_log()
     result, report = reproduce(fetched.path)
-    assert report and len(report.ok) == len(paths)
-    assert sorted(o.file.path.name for o in result.downloaded) == sorted(
-        os.path.basename(p) for p in paths[:2]
-    )
-    assert len(local_mast.requests(path="/api/v0.1/Download/file")) == 2
+    assert [o.file.path.name for o in result.downloaded] == [os.path.basename(paths[0])]
+    [kept] = result.failed
+    name = Path(paths[1]).relative_to(fetched.path.parent).as_posix()
+    assert kept.message.startswith(f"not replaced: {name} is there already")
+    assert "(its SHA-256 differs); move it aside and run again" in kept.message
+    assert Path(paths[1]).read_bytes() == changed
+    assert not report and len(report.ok) == len(paths) - 1 and len(report.wrong_checksum) == 1
+    assert len(local_mast.requests(path="/api/v0.1/Download/file")) == 1
+    os.remove(paths[1])
+    result, report = reproduce(fetched.path)
+    assert report and len(report.ok) == len(paths) and result.ok
     after = Manifest.read(fetched.path)
     assert {d["sha256"] for d in after.datasets} == {d["sha256"] for d in fetched.datasets}
 
@@ -220,9 +232,14 @@ def test_reproduce_refuses_different_bytes(local_mast, fetched, tmp_path):
     assert not report and len(report.missing) == 1
 
 
-def test_reproduce_uses_the_recorded_server(local_mast, fetched, tmp_path):
-    glue_mast.configure(server="http://127.0.0.1:1")  # wrong on purpose: the manifest knows
-    result, report = reproduce(fetched.path, tmp_path / "again")
+def test_reproduce_uses_the_configured_server_not_the_recorded_one(
+    local_mast, fetched, tmp_path
+):
+    glue_mast.configure(server="http://127.0.0.1:1")  # nothing listens: the fetch fails
+    with pytest.warns(UserWarning, match="names the server"):
+        result, report = reproduce(fetched.path, tmp_path / "again", retries=1)
+    assert not result.downloaded and len(result.failed) == len(fetched.datasets)
+    result, report = reproduce(fetched.path, tmp_path / "again", server=local_mast.url)
     assert report and result.ok
 
 

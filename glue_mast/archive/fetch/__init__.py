@@ -40,7 +40,9 @@ The package, one job a module:
 - :mod:`.start`: :func:`start_fetch` (in the background) and :func:`fetch` (waiting);
 - :mod:`.run`: the worker threads, the events, :class:`FetchResult` and the manifest;
 - :mod:`.curl`: a curl script for later;
-- :mod:`.reproduce`: re-fetching exactly what a manifest lists.
+- :mod:`.reproduce`: re-fetching exactly what a manifest lists;
+- :mod:`.trust`: which server re-fetching a received manifest or session goes to (the
+  configured one, never one the file names).
 """
 
 from .curl import write_curl_script
@@ -52,6 +54,7 @@ from .plan import is_exclusive, plan, plan_fetch
 from .reproduce import reproduce
 from .run import FetchResult, run_files
 from .start import fetch, start_fetch
+from .trust import OtherServerNamed, choose_server
 
 __all__ = [
     "DOWNLOAD_PATH",
@@ -67,7 +70,9 @@ __all__ = [
     "FileFinished",
     "FileOutcome",
     "FileStatus",
+    "OtherServerNamed",
     "PlannedFile",
+    "choose_server",
     "download_url",
     "fetch",
     "is_exclusive",

@@ -85,8 +85,9 @@ def plan(
         Root of the layout ``DIR/<collection>/<obs_id>/<file>``.
     token : str, optional
         Whether a token is available decides if exclusive-access files are skipped.
-    expected : dict, optional
-        dataURI -> ``{"sha256": ..., "size": ..., "path": ...}`` to insist on (reproduce).
+    expected : dict or list, optional
+        dataURI -> ``{"sha256": ..., "size": ..., "path": ...}`` to insist on (reproduce);
+        or a list of those, one per row of ``products`` (a dataURI at several paths).
     previous : `~glue_mast.provenance.Manifest`, optional
         A manifest already in the directory: its checksums tell complete files from corrupt
         ones of the right size.
@@ -108,12 +109,15 @@ def plan(
     # on macOS and Windows "A.fits" and "a.fits" are one file.
     claimed = claim_paths(previous)
     seen = set()
-    for row in _rows(products):
+    for index, row in enumerate(_rows(products)):
         uri = row["dataURI"]
-        if not uri or uri in seen:
+        # A list gives each row its own: one dataURI a manifest lists at two paths is two
+        # files to fetch (keyed by dataURI, the second would be dropped).
+        want = (expected[index] if isinstance(expected, list) else (expected or {}).get(uri))
+        want = want or {}
+        if not uri or (uri, want.get("path")) in seen:
             continue
-        seen.add(uri)
-        want = (expected or {}).get(uri, {})
+        seen.add((uri, want.get("path")))
         if want.get("path"):
             path = root / want["path"]
             if path.parent == root and path.name.casefold() in reserved:

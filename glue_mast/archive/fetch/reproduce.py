@@ -4,15 +4,17 @@ their checksums.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from ... import config
 from ...errors import InputError
 from ...provenance.entries import check_entries
 from ...provenance.manifest import Manifest
 from ...provenance.session_files import SessionFiles, read_records
+from .outcome import FileOutcome, FileStatus
 from .plan import plan, previous_manifest
 from .run import run_files
+from .trust import choose_server
 
 __all__ = ["SESSION_MANIFEST_NAME", "reproduce", "reproduce_session"]
 
@@ -36,8 +38,11 @@ def reproduce(
 
     Files already present with the recorded size and SHA-256 cost nothing; the others are
     fetched from their dataURIs and must arrive with the recorded SHA-256, or they are not
-    given their final names. A manifest is written in ``out_dir`` (the same one, updated, when
-    ``out_dir`` is the manifest's own directory).
+    given their final names. Each record is one file, at its own path (a dataURI listed at
+    two paths is two files). A file already at a record's path that is not the recorded
+    one (other bytes, or a record with no SHA-256 to tell) is never replaced: it is reported
+    as failed, and stays as it was. A manifest is written in ``out_dir`` (the same one,
+    updated, when ``out_dir`` is the manifest's own directory).
 
     Parameters
     ----------
@@ -45,7 +50,8 @@ def reproduce(
     out_dir : path-like, optional
         Where the files go; default the manifest's directory (a session has none).
     server : str, optional
-        MAST base URL; default the one the manifest records (where the files came from).
+        MAST base URL; default the configured server, never the one the manifest records
+        (a warning says when it names another: see :mod:`.trust`).
 
     Returns
     -------
@@ -76,32 +82,38 @@ def reproduce(
     for entries in (written["datasets"], written.get("incomplete", [])):
         check_entries(m.path, entries, m.extra.get("session"))
     out = Path(out_dir).resolve() if out_dir else source_root
-    server = server or m.server or config.current_server()
-    records, expected = [], {}
+    server = choose_server(m.server, server, source=f"the manifest {m.path.name}")
     originals = [dict(record) for record in m.datasets]  # fetching in place updates m
-    for record in originals:
-        relative = Path(record["path"]).relative_to(source_root).as_posix()
-        expected[record["dataURI"]] = {
+    # One expectation per record, by its path: a dataURI listed twice is two files.
+    expected = [
+        {
             "sha256": record.get("sha256"),
             "size": record.get("size"),
-            "path": relative,
+            "path": Path(record["path"]).relative_to(source_root).as_posix(),
         }
-        records.append(record)
-    # What a fetch planned and did not finish is finished now, at the listed size; there is
-    # no checksum to insist on, so these files are "finished", not "verified identical".
+        for record in originals
+    ]
+    # What a fetch planned and did not finish is finished now, at the listed size (and with
+    # the SHA-256 a reproduce insisted on, if one did); with no checksum to insist on, these
+    # files are "finished", not "verified identical".
     unfinished = [dict(record) for record in m.incomplete]
-    for record in unfinished:
-        relative = Path(record["path"]).relative_to(source_root).as_posix()
-        expected[record["dataURI"]] = {
+    expected += [
+        {
             "sha256": record.get("expected_sha256"),
             "size": record.get("size"),
-            "path": relative,
+            "path": Path(record["path"]).relative_to(source_root).as_posix(),
         }
-        records.append(record)
+        for record in unfinished
+    ]
     same_place = out == source_root
     previous = m if same_place else None
     fetch_plan = plan(
-        records, out, token=token, expected=expected, server=server, previous=previous
+        originals + unfinished,
+        out,
+        token=token,
+        expected=expected,
+        server=server,
+        previous=previous,
     )
     if not same_place:
         previous = Manifest(
@@ -110,14 +122,16 @@ def reproduce(
             path=out / m.path.name,
             extra={"reproduced_from": {"manifest": str(m.path), "created": m.created}},
         )
+    targets = [
+        (r, out / want["path"]) for r, want in zip(originals + unfinished, expected, strict=True)
+    ]
     return _fetch_and_judge(
         fetch_plan,
         out / m.path.name,
         previous,
-        originals,
-        lambda record: expected[record["dataURI"]]["path"],
+        targets[: len(originals)],
         "the manifest",
-        unfinished=unfinished,
+        unfinished=targets[len(originals) :],
         queries=m.queries,
         server=server,
         keep_missing=same_place,
@@ -130,16 +144,23 @@ def reproduce(
 
 
 def _fetch_and_judge(
-    fetch_plan, manifest_path, previous, originals, shown, source, unfinished=(), **options
+    fetch_plan, manifest_path, previous, targets, source, unfinished=(), **options
 ):
     """Run ``fetch_plan`` into the manifest at ``manifest_path``, then verify that manifest
-    against the ``originals`` it reproduces: what they list but it lacks (skipped, failed) is
-    missing, at ``shown(record)``; what they record no SHA-256 for is unchecked. The
-    ``unfinished`` records (what an earlier fetch left incomplete) that are whole now are
-    ``finished``; those still not are reported once, as incomplete or missing.
+    against the records it reproduces.
 
-    ``options`` go to :func:`.run.run_files`. Returns ``(result, report)``.
+    ``unfinished`` pairs the records an earlier fetch left incomplete with their paths: those
+    whole now are ``finished`` (or ``ok`` when a SHA-256 was insisted on); those still not are
+    reported once, as incomplete (the new manifest lists them so) or missing.
+
+    ``targets`` pairs each original record with the path its file must have. A file already
+    at a planned path that is not complete is not replaced (:func:`_keep_what_is_there`). A
+    record whose file is not in the new manifest is judged against what is on the disk
+    (missing, or other bytes); one with no SHA-256 of its own is never ``ok``
+    (:func:`_judge_unsummed`). ``options`` go to :func:`.run.run_files`. Returns
+    ``(result, report)``.
     """
+    kept = _keep_what_is_there(fetch_plan, source)
     result = run_files(
         fetch_plan.to_fetch,
         fetch_plan.cached,
@@ -149,33 +170,95 @@ def _fetch_and_judge(
         previous=previous,
         **options,
     )
+    result.outcomes.extend(kept)
     reproduced = Manifest.read(manifest_path)
     report = reproduced.verify()
-    have = {d["dataURI"] for d in reproduced.datasets}
-    judged = have | {d["dataURI"] for d in reproduced.incomplete}
-    for record in [*originals, *unfinished]:
-        if record["dataURI"] not in judged:
-            report.missing.append(dict(record, path=shown(record)))
-    _unchecked_without_sha256(report, originals, source)
-    new = {r["dataURI"] for r in unfinished if not r.get("expected_sha256")}
+    root = manifest_path.parent
+    # The new manifest's incomplete files have their verdict from verify: one verdict a file.
+    judged = {os.fspath((root / d["path"]).resolve()) for d in reproduced.incomplete}
+    for record, target in targets:
+        now = reproduced.dataset_for(target)
+        if now is None and os.fspath(Path(target).resolve()) in judged:
+            continue
+        if now is None or now.get("dataURI") != record["dataURI"]:
+            shown = dict(record, path=Path(os.path.relpath(target, root)).as_posix())
+            if os.path.lexists(target):  # something else is there: what it is, not "missing"
+                report.check(record, target, shown, source=source, root=root)
+            else:
+                report.missing.append(shown)
+        elif record.get("sha256") and now.get("sha256") != record["sha256"]:
+            # Another record of the same file (a dataURI recorded twice, with two checksums):
+            # the file there is that one's, not this one's.
+            shown = dict(record, path=Path(os.path.relpath(target, root)).as_posix())
+            report.wrong_checksum.append(shown)
+    _judge_unsummed(report, targets, root, source)
+    new = set()
+    for record, target in unfinished:
+        now = reproduced.dataset_for(target)
+        key = os.fspath(Path(target).resolve())
+        if now is None and key not in judged:
+            report.missing.append(dict(record, path=Path(os.path.relpath(target, root)).as_posix()))
+        elif now is not None and not record.get("expected_sha256"):
+            new.add(key)
     for d in list(report.ok):
-        if d["dataURI"] in new:
+        if os.fspath((root / d["path"]).resolve()) in new:
             report.ok.remove(d)
             report.finished.append(d)
     return result, report
 
 
-def _unchecked_without_sha256(report, originals, source):
-    """Move the files the original records no SHA-256 for from ``ok`` to ``unchecked``.
+def _keep_what_is_there(fetch_plan, source):
+    """Take out of ``fetch_plan.to_fetch`` every file whose path is taken already.
+
+    Planning left there every file not complete on disk; one whose path holds something
+    (another file, a link, a directory) would be replaced by what the server sends. A
+    received manifest or session may name a person's own file (``notes.txt``), so nothing is
+    replaced: each gets a failed outcome saying why, and stays as it was.
+    """
+    kept, fetch_plan.to_fetch = [], list(fetch_plan.to_fetch)
+    for f in list(fetch_plan.to_fetch):
+        if not os.path.lexists(f.path):
+            continue
+        fetch_plan.to_fetch.remove(f)
+        if f.path.is_symlink():
+            why = "it is a symbolic link"
+        elif not f.path.is_file():
+            why = "it is not a regular file"
+        elif f.size is not None and f.path.stat().st_size != f.size:
+            why = f"it is {f.path.stat().st_size:,} bytes, not {f.size:,}"
+        elif f.sha256:
+            why = "its SHA-256 differs"
+        else:
+            why = f"{source} records no SHA-256 to tell"
+        name = Path(os.path.relpath(f.path, fetch_plan.download_dir)).as_posix()
+        kept.append(
+            FileOutcome(
+                f,
+                FileStatus.FAILED,
+                f"not replaced: {name} is there already and is not the file {source} "
+                f"records ({why}); move it aside and run again to fetch it",
+            )
+        )
+    return kept
+
+
+def _judge_unsummed(report, targets, root, source):
+    """Move the files whose original record has no SHA-256 out of ``ok``.
 
     The new manifest has a checksum for every file it fetched, but a file whose original
     record had none may hold other bytes than it did then: it was not reproduced identically,
-    only fetched again.
+    only fetched again; it is ``unchecked``, or ``wrong_size`` when it is not even the size
+    the record gives.
     """
-    unverified = {r["dataURI"] for r in originals if not r.get("sha256")}
+    unsummed = {os.fspath(Path(t).resolve()): r for r, t in targets if not r.get("sha256")}
     for d in list(report.ok):
-        if d["dataURI"] in unverified:
-            report.ok.remove(d)
+        record = unsummed.get(os.fspath((root / d["path"]).resolve()))
+        if record is None:
+            continue
+        report.ok.remove(d)
+        if record.get("size") is not None and d.get("size") != record["size"]:
+            report.wrong_size.append(dict(d, size=record["size"]))
+        else:
             report.unchecked.append(dict(d, reason=f"{source} records no sha256 to insist on"))
 
 
@@ -210,7 +293,8 @@ def reproduce_session(
     session : path-like or `~glue_mast.provenance.SessionFiles`
     out_dir : path-like
     server : str, optional
-        MAST base URL; default the one the session's datasets record.
+        MAST base URL; default the configured server, never one the session records (a
+        warning says when it names another: see :mod:`.trust`).
 
     Returns
     -------
@@ -239,8 +323,8 @@ def reproduce_session(
             field="out_dir",
             value=str(out_dir),
         )
-    server = server or s.server or config.current_server()
-    records, expected = [], {}
+    server = choose_server(s.servers, server, source=f"the session {s.path.name}")
+    records, expected = [], []
     for record in s.records:
         row = {
             k: v
@@ -249,7 +333,7 @@ def reproduce_session(
         }
         row["label"] = " | ".join(record["labels"]) or record.get("label")
         records.append(row)
-        expected[record["dataURI"]] = {"sha256": record.get("sha256"), "size": record.get("size")}
+        expected.append({"sha256": record.get("sha256"), "size": record.get("size")})
     existing = previous_manifest(manifest_path)  # refused, not overwritten, if not a manifest
     fetch_plan = plan(
         records,
@@ -269,12 +353,12 @@ def reproduce_session(
     planned = {
         f.uri: f.path for f in [*fetch_plan.to_fetch, *fetch_plan.cached, *fetch_plan.skipped]
     }
+    targets = [(r, planned[r["dataURI"]]) for r in s.records if r["dataURI"] in planned]
     return _fetch_and_judge(
         fetch_plan,
         manifest_path,
         fresh,
-        s.records,
-        lambda record: planned[record["dataURI"]].relative_to(out).as_posix(),
+        targets,
         "the session",
         queries=s.queries,
         server=server,
