@@ -1,8 +1,8 @@
 """glue's link-manager update, in time linear in the datasets and links.
 
-Whenever links or datasets change, glue-core's ``LinkManager.update_externally_derivable_components``
-gives every dataset of the collection a ``DerivedComponent`` for every component of the other
-datasets it can derive through the links, then compares every pair of datasets for pixel
+Whenever links or datasets change, glue-core's
+``LinkManager.update_externally_derivable_components`` gives every dataset of the
+collection a ``DerivedComponent`` for every component of the other datasets it can derive through the links, then compares every pair of datasets for pixel
 alignment. With M spectra linked on their spectral axes (whatever the shape of the links: a
 star of links to one spectrum, as glue-mast makes, or a chain), each spectrum derives every
 other one's spectral and pixel axes, so the update builds 2 M (M - 1) derived components
@@ -30,8 +30,8 @@ work is done:
   by no identity link are compared with no other (glue-core compares them with all, and finds
   none aligned).
 
-With M spectra linked by glue-mast, an update then costs O(M) (0.0x s per 1,000 spectra,
-see ``benchmarks/bench_scale.py``). :func:`glue_mast.glue.link_discovery.install` puts it in
+With M spectra linked by glue-mast, an update then costs O(M) (see
+``benchmarks/bench_scale.py``). :func:`glue_mast.glue.link_discovery.install` puts it in
 place, guarded by the SHA-256 of glue-core's method.
 """
 
@@ -163,10 +163,10 @@ def _set_derivable(data, index, previous, touched, hub_message):
         return
     if isinstance(old, DerivableComponents):
         same_start = old.own == own and not old.changed
-        if same_start and previous is not None and old.index is previous:
-            if not any(touched(cid) for cid in own):
-                old.index = index  # the same result under the new links: nothing changed
-                return
+        reached = previous is None or old.index is not previous
+        if same_start and not (reached or any(touched(cid) for cid in own)):
+            old.index = index  # the same result under the new links: nothing changed
+            return
         if old.read:  # someone has seen its content: compare, as glue-core does
             data._set_externally_derivable_components(new)
             if data._externally_derivable_components is old:  # found unchanged: kept

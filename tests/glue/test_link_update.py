@@ -9,13 +9,12 @@ import numpy as np
 import pytest
 from astropy import units as u
 from glue.core import Data, DataCollection, link_manager
-from glue.core.hub import HubListener
 from glue.core.component_link import ComponentLink
+from glue.core.hub import HubListener
 from glue.core.link_helpers import LinkSame
 from glue.core.message import ExternallyDerivableComponentsChangedMessage
 from glue.core.state import GlueSerializer, GlueUnSerializer
 
-import glue_mast
 from glue_mast.config import conf
 from glue_mast.glue import link_discovery, link_update, serializer_labels
 from glue_mast.glue import links as glue_links
@@ -89,9 +88,13 @@ def test_incremental_webs_end_as_glue_core_and_message_every_change():
             before = now
         # The same components at the same depths (where two links derive one at the same
         # depth, either may be kept, as in glue-core) and the same pixel alignment.
-        ours = [(depths(comps, d), pixel) for d, (comps, pixel) in zip(dc, snapshot(dc))]
+        ours = [
+            (depths(comps, d), pixel) for d, (comps, pixel) in zip(dc, snapshot(dc), strict=True)
+        ]
         glue_core_update()(dc._link_manager)
-        theirs = [(depths(comps, d), pixel) for d, (comps, pixel) in zip(dc, snapshot(dc))]
+        theirs = [
+            (depths(comps, d), pixel) for d, (comps, pixel) in zip(dc, snapshot(dc), strict=True)
+        ]
         assert ours == theirs, seed
     assert changed > 100 and kept > 50
 
