@@ -31,9 +31,12 @@ runs them).
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 from collections import defaultdict, deque
 
 from ..util import decline, source_sha256
+from .link_update import update_externally_derivable_components
 
 __all__ = [
     "discover_links",
@@ -52,11 +55,75 @@ GLUE_DISCOVER_LINKS_SHA256 = "8263ae13d137e0b8d0ce98a97fd06983c82f597e5e4c480920
 #: :func:`update_externally_derivable_components` repeats (the same in glue-core 1.20-1.28).
 GLUE_UPDATE_SHA256 = "4a5e6e4c35a4469075238da727350a4b921efedcc0c98c2fa040f854c17d5450"
 
+_glue_discover_links = None  # glue-core's function, kept while ours is installed
+_glue_update = None  # glue-core's LinkManager method, kept while ours is installed
+_glue_disambiguate = None  # glue-core's GlueSerializer method, kept while ours is installed
+
 # Why a replacement is declined, in the line logged.
 _CHANGED = "its source is not the one glue-mast's replacement was written against"
 
-_glue_discover_links = None  # glue-core's function, kept while ours is installed
-_glue_update = None  # glue-core's LinkManager method, kept while ours is installed
+
+class LinkIndex:
+    """Links indexed by their inputs, made once and used for every dataset.
+
+    Parameters
+    ----------
+    links : set of `~glue.core.component_link.ComponentLink`
+    """
+
+    def __init__(self, links):
+        self.links = links
+        self.needed_by = defaultdict(list)  # component -> links that take it as an input
+        self.inputs = {}  # link -> how many distinct inputs it has
+        self.sourceless = []
+        for link in links:
+            inputs = set(link.get_from_ids())
+            if not inputs:
+                self.sourceless.append(link)
+                continue
+            self.inputs[link] = len(inputs)
+            for cid in inputs:
+                self.needed_by[cid].append(link)
+
+    def discover(self, data):
+        """:func:`discover_links` of ``data`` through these links."""
+        own = list(data.main_components) + list(data.coordinate_components)
+        depth = dict.fromkeys(own, 0)
+        derived = {}
+        missing = {}  # link -> how many of its inputs are not derivable yet (once reached)
+        queue = deque(own)
+
+        def reach(link, at_depth):
+            target = link.get_to_id()
+            if target not in depth:
+                depth[target] = at_depth
+                derived[target] = link
+                queue.append(target)
+
+        # Depth order: the queue holds depth d, then depth d + 1, so a component is first
+        # reached through a shortest chain, and a link's last input to arrive is its deepest.
+        for link in self.sourceless:
+            reach(link, 1)
+        while queue:
+            cid = queue.popleft()
+            for link in self.needed_by.get(cid, ()):
+                left = missing.get(link, self.inputs[link]) - 1
+                missing[link] = left
+                if left == 0:
+                    reach(link, depth[cid] + 1)
+        return derived
+
+    def derives_any(self, own):
+        """Whether a dataset whose main and coordinate components are ``own`` derives at least
+        one component through these links (one link whose inputs are all its own, or none)."""
+        own = set(own)
+        if any(link.get_to_id() not in own for link in self.sourceless):
+            return True
+        for cid in own:
+            for link in self.needed_by.get(cid, ()):
+                if link.get_to_id() not in own and own.issuperset(link.get_from_ids()):
+                    return True
+        return False
 
 
 def discover_links(data, links):
@@ -78,79 +145,7 @@ def discover_links(data, links):
         chain. A link's depth is one more than the deepest of its inputs; a link without
         inputs has depth one.
     """
-    own = list(data.main_components) + list(data.coordinate_components)
-    depth = dict.fromkeys(own, 0)
-    derived = {}
-    needed_by = defaultdict(list)  # component -> links that take it as an input
-    missing = {}  # link -> how many of its inputs are not derivable yet
-    queue = deque(own)
-
-    def reach(link, at_depth):
-        target = link.get_to_id()
-        if target not in depth:
-            depth[target] = at_depth
-            derived[target] = link
-            queue.append(target)
-
-    sourceless = []
-    for link in links:
-        inputs = set(link.get_from_ids())
-        if not inputs:
-            sourceless.append(link)
-            continue
-        missing[link] = len(inputs)
-        for cid in inputs:
-            needed_by[cid].append(link)
-    # Depth order: the queue holds depth d, then depth d + 1, so a component is first reached
-    # through a shortest chain, and a link's last input to arrive is its deepest.
-    for link in sourceless:
-        reach(link, 1)
-    while queue:
-        cid = queue.popleft()
-        for link in needed_by.pop(cid, ()):
-            missing[link] -= 1
-            if missing[link] == 0:
-                reach(link, depth[cid] + 1)
-    return derived
-
-
-def update_externally_derivable_components(self, data=None):
-    """A drop-in for glue-core's ``LinkManager.update_externally_derivable_components``.
-
-    The same result: each dataset's derivable components (through :func:`discover_links`, or
-    whichever ``discover_links`` glue's link manager uses), then each dataset's pixel-aligned
-    datasets. Two costs of glue-core's are gone: it builds the set of all links twice for
-    every dataset (here once), and it compares every pair of datasets by rebuilding their
-    component lists (here each dataset's are looked up in a table made once).
-    """
-    from glue.core import link_manager
-    from glue.core.component import DerivedComponent
-    from glue.core.data import BaseCartesianData
-
-    if self.data_collection is None:
-        if data is None:
-            return
-        data_collection = [data]
-    else:
-        data_collection = self.data_collection
-    # Only actual Data instances support links, as in glue-core.
-    data_collection = [d for d in data_collection if isinstance(d, BaseCartesianData)]
-
-    links = self._links | self._inverse_links
-    for data in data_collection:
-        found = link_manager.discover_links(data, links)
-        comps = {cid: DerivedComponent(data, link) for cid, link in found.items()}
-        data._set_externally_derivable_components(comps)
-
-    identical = {}  # id(dataset) -> its _find_identical_reference_cid, remembered
-    for data1 in data_collection:
-        equivalent = {}
-        for data2 in data_collection:
-            if data1 is not data2:
-                order = _equivalent_pixel_cids(data2, data1, identical)
-                if order is not None:
-                    equivalent[data2] = order
-        data1._set_pixel_aligned_data(equivalent)
+    return LinkIndex(links).discover(data)
 
 
 def _equivalent_pixel_cids(reference, target, identical):
@@ -209,12 +204,17 @@ def installed():
 
 
 def install():
-    """Use :func:`discover_links` and :func:`update_externally_derivable_components` in glue's
-    link manager; calling it again changes nothing.
+    """Put glue-mast's replacements in place of glue-core's; calling it again changes nothing.
+
+    - :func:`discover_links` for ``glue.core.link_manager.discover_links``;
+    - :func:`~glue_mast.glue.link_update.update_externally_derivable_components` for
+      ``LinkManager.update_externally_derivable_components``;
+    - :func:`~glue_mast.glue.serializer_labels.disambiguate` for
+      ``glue.core.state.GlueSerializer._disambiguate`` (how a saved session names objects).
 
     Each replaces glue-core's own only when that is the code it was written against (the
-    SHA-256 of its source), independently of the other; when one does not, one line is logged
-    (once per process) on the ``glue_mast`` logger.
+    SHA-256 of its source), independently of the others; where it is not, glue-core's is
+    kept and one line is logged (once per process) on the ``glue_mast`` logger.
 
     Returns
     -------
@@ -223,22 +223,29 @@ def install():
         setting is off (which puts glue-core's own back, if this had replaced them), or when
         glue-core's function is not the one this replaces (a glue-core that changed it).
     """
-    global _glue_discover_links, _glue_update
+    global _glue_discover_links, _glue_update, _glue_disambiguate
     from glue.core import link_manager
+    from glue.core.state import GlueSerializer
 
     from ..config import conf
+    from .serializer_labels import GLUE_DISAMBIGUATE_SHA256, disambiguate
 
     if not conf.fast_link_discovery:
         uninstall()
         return False
+    current = GlueSerializer._disambiguate
+    if current is not disambiguate:
+        if source_sha256(current) == GLUE_DISAMBIGUATE_SHA256:
+            _glue_disambiguate = current
+            GlueSerializer._disambiguate = disambiguate
+        else:
+            decline("glue.core.state.GlueSerializer._disambiguate", _CHANGED, "fast_link_discovery")
     manager = link_manager.LinkManager
     current = manager.update_externally_derivable_components
     if current is not update_externally_derivable_components:
         if _update_sha256() == GLUE_UPDATE_SHA256:
             _glue_update = current
-            manager.update_externally_derivable_components = (
-                update_externally_derivable_components
-            )
+            manager.update_externally_derivable_components = update_externally_derivable_components
         else:
             decline(
                 "glue.core.link_manager.LinkManager.update_externally_derivable_components",
@@ -259,25 +266,37 @@ def _update_sha256():
     """SHA-256 of glue-core's update method and pixel-alignment helpers (see GLUE_UPDATE_SHA256)."""
     from glue.core import link_manager
 
-    return source_sha256(
+    parts = (
         link_manager.LinkManager.update_externally_derivable_components,
         link_manager.equivalent_pixel_cids,
         link_manager.is_equivalent_cid,
         link_manager._find_identical_reference_cid,
     )
+    try:
+        source = "".join(inspect.getsource(part) for part in parts)
+    except (OSError, TypeError):  # no source to read (a frozen or stripped install)
+        return None
+    return hashlib.sha256(source.encode()).hexdigest()
 
 
 def uninstall():
-    """Put glue-core's own ``discover_links`` and update method back, where :func:`install`
-    replaced them."""
-    global _glue_discover_links, _glue_update
+    """Put glue-core's own ``discover_links``, update method and session naming back, where
+    :func:`install` replaced them."""
+    global _glue_discover_links, _glue_update, _glue_disambiguate
     from glue.core import link_manager
+    from glue.core.state import GlueSerializer
+
+    from .serializer_labels import disambiguate
 
     manager = link_manager.LinkManager
     if _glue_update is not None:
         if manager.update_externally_derivable_components is update_externally_derivable_components:
             manager.update_externally_derivable_components = _glue_update
         _glue_update = None
+    if _glue_disambiguate is not None:
+        if GlueSerializer._disambiguate is disambiguate:
+            GlueSerializer._disambiguate = _glue_disambiguate
+        _glue_disambiguate = None
     if installed() and _glue_discover_links is not None:
         link_manager.discover_links = _glue_discover_links
         _glue_discover_links = None
