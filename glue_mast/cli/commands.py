@@ -190,7 +190,7 @@ def _fetch_products(args):
         raise InputError(
             f"none of the {prods.meta['listed']:,} products of {len(rows):,} observation"
             f"{'s' if len(rows) != 1 else ''} passes the product filter; nothing to fetch "
-            "(--all-levels, --filter and --extension choose others)"
+            "(--no-mrp-only, --all-levels, --filter and --extension choose others)"
         )
     return prods
 

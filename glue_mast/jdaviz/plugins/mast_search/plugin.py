@@ -74,7 +74,7 @@ class MastSearch(PluginTemplateMixin):
     products_items = List([]).tag(sync=True)
     products_selected = List([]).tag(sync=True)
     calibrated_only = Bool(True).tag(sync=True)
-    mrp_only = Bool(False).tag(sync=True)
+    mrp_only = Bool(True).tag(sync=True)
     extension = Unicode("").tag(sync=True)
     selected_text = Unicode("").tag(sync=True)
     exclusive_text = Unicode("").tag(sync=True)  # about selected exclusive-access files
@@ -106,6 +106,10 @@ class MastSearch(PluginTemplateMixin):
         self.search_state = SearchState(dispatch=self._dispatch)
         self.product_state = ProductState(search=self.search_state)
         self.preview_state = PreviewState(products=self.product_state)
+        # The switches start where the shared state's filter does (MAST's recommended
+        # calibrated products), so the plugin and the other front ends agree on the default.
+        self.calibrated_only = bool(self.product_state.calibrated_only)
+        self.mrp_only = bool(self.product_state.mrp_only)
         self.fetch_job = None
         self.lcviz_installed = lcviz_available()
         self._choices_requested = False
