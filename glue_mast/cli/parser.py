@@ -173,6 +173,18 @@ def build_parser():
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     p = sub.add_parser(
+        "whoami",
+        parents=[common],
+        help="say what MAST says of your token: its user, rights and expiry",
+        description="Ask MAST (its /whoami, as astroquery's session_info does) about the "
+        "token in force: $MAST_API_TOKEN, else astroquery's keyring entry. Prints the user "
+        "MAST knows it by, its scopes and, when MAST says, when it expires; never the token. "
+        "Exit 1 when no token is set or MAST does not accept it.",
+    )
+    p.add_argument("--format", choices=("table", "json"), default="table",
+                   help="output format (default: table)")
+
+    p = sub.add_parser(
         "demo",
         help="run the main job offline against the bundled archive",
         description="Start the bundled local MAST-compatible archive on "

@@ -82,6 +82,62 @@ def test_vue_search_and_page_run_in_background_jobs(plg, local_mast):
     assert sorted(_services(local_mast)) == sorted(SEARCH_REQUESTS + ["Mast.Caom.Cone"])
 
 
+def test_a_new_page_size_after_a_search_repaginates(plg, local_mast):
+    plg.target = "TW Hya"
+    plg.search()
+    assert plg._obj.n_pages == 1
+    everything = list(plg.results["obs_id"])
+    plg.page_size = 3  # in a notebook, after the search: no search() again
+    assert plg._obj.n_pages == 3
+    plg.page = 2
+    assert plg.page == 2
+    assert list(plg.results["obs_id"]) == everything[3:6]
+    plg.page = 3
+    assert list(plg.results["obs_id"]) == everything[6:]
+    _settle(plg._obj)  # page 1 of the new size, asked for when the size changed, is dropped
+    assert plg.page == 3 and plg._obj.error == ""
+
+
+def test_the_page_box_goes_to_a_typed_page_and_says_it_is_fetching(plg, local_mast):
+    plugin = plg._obj
+    plugin.target = "TW Hya"
+    plugin.page_size = 3
+    plg.search()
+    seen = []
+    plugin.observe(lambda change: seen.append(change["new"]), names=["loading_page"])
+    local_mast.faults.stall(0.5, match="Mast.Caom.Cone")  # the page takes a while
+    plugin.vue_page("3")  # what the page box sends
+    assert plugin.loading_page == 3  # "Fetching page 3..." while the page is on its way
+    assert plugin.current_page == 1
+    _settle(plugin)
+    assert plugin.current_page == 3 and plugin.loading_page == 0
+    assert seen == [3, 0]
+    plugin.vue_page("x")
+    _settle(plugin)
+    assert plugin.error == "page must be a whole number from 1, got 'x'"
+    assert plugin.error_field == "page"  # the page box shows it
+    plugin.vue_page("9")
+    _settle(plugin)
+    assert plugin.error == "page 9 is past the end: there are 3 pages"
+    assert plugin.current_page == 3 and plugin.loading_page == 0
+
+
+def test_products_default_to_mast_recommended_and_the_switch_widens(plg, local_mast):
+    plugin = plg._obj
+    assert plugin.mrp_only is True and plugin.product_state.mrp_only is True
+    plg.target = "TW Hya"
+    plg.search()
+    plg.select(observations=["LB4M01010", "LB4M01020"])
+    assert list(plg.products["productFilename"]) == [
+        "lb4m01010_x1dsum.fits", "lb4m01020_x1dsum.fits"
+    ]
+    plugin.mrp_only = False
+    assert list(plg.products["productFilename"]) == [
+        "lb4m01010_x1dsum.fits", "lb4m0101q_x1d.fits", "lb4m01020_x1dsum.fits",
+        "lb4m0102q_x1d.fits",
+    ]
+
+
 def test_a_bad_radius_is_one_clear_message(plg, local_mast):
     plugin = plg._obj
     plugin.target = "TW Hya"

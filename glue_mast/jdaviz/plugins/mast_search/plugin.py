@@ -66,6 +66,7 @@ class MastSearch(PluginTemplateMixin):
     count = Int(-1).tag(sync=True)  # -1: no search yet
     current_page = Int(1).tag(sync=True)
     n_pages = Int(0).tag(sync=True)
+    loading_page = Int(0).tag(sync=True)  # the page being fetched, 0 when none is
     results_headers = List([]).tag(sync=True)
     results_items = List([]).tag(sync=True)
     results_selected = List([]).tag(sync=True)
@@ -294,7 +295,8 @@ class MastSearch(PluginTemplateMixin):
             self._wait(self.search_state.go_to_page(int(n)))
 
     def vue_page(self, n, *args):
-        self._start_safely(lambda: self.search_state.go_to_page(int(n)))
+        # The page box gives text: the state checks it and names "page" if it is no page.
+        self._start_safely(lambda: self.search_state.go_to_page(n))
 
     def _start_safely(self, start):
         """Start a job from a button; a refused input shows as the form's error."""
