@@ -117,16 +117,25 @@ def test_products(run):
     status, out, _ = run("products", "2410001001", "2410001005", "--format", "json")
     assert status == 0
     answer = json.loads(out)
-    assert answer["count"] == 3 and answer["listed"] == 7
+    # MAST's recommended products by default: the COS x1dsum (not its x1d) and the IUE file
+    assert answer["count"] == 2 and answer["listed"] == 7
     assert answer["filter"]["calibrated_only"] is True
+    assert answer["filter"]["mrp_only"] is True
     assert {r["productType"] for r in answer["rows"]} == {"SCIENCE"}
     status, out, _ = run("products", "2410001001", "--mrp-only", "--format", "json")
     assert [r["productFilename"] for r in json.loads(out)["rows"]] == ["lb4m01010_x1dsum.fits"]
-    status, out, _ = run("products", "2410001001", "--all-levels", "--format", "json")
+    status, out, _ = run("products", "2410001001", "--no-mrp-only", "--format", "json")
+    assert sorted(r["productFilename"] for r in json.loads(out)["rows"]) == [
+        "lb4m01010_x1dsum.fits", "lb4m0101q_x1d.fits"
+    ]
+    status, out, _ = run(
+        "products", "2410001001", "--all-levels", "--no-mrp-only", "--format", "json"
+    )
     assert sorted(r["calib_level"] for r in json.loads(out)["rows"]) == [1, 2, 3]
     status, out, _ = run(
         "products",
         "2410003001",
+        "--no-mrp-only",
         "--filter",
         "productSubGroupDescription=X1D,S2D",
         "--format",
@@ -134,7 +143,7 @@ def test_products(run):
     )
     assert status == 0 and len(out.splitlines()) == 3
     _status, out, _ = run("products", "2410003001")
-    assert out.startswith("2 of 4 products kept (")
+    assert out.startswith("1 of 4 products kept (")  # the recommended x1d
 
 
 @pytest.mark.parametrize(

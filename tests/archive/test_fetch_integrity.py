@@ -473,7 +473,8 @@ def remount(where, options):
 
 @pytest.fixture
 def tw_hya(local_mast):
-    return glue_mast.products(glue_mast.search("TW Hya").all())  # 9 public files, 1.9 MB
+    # 9 public files, 1.9 MB: every calibrated product, not only the recommended ones
+    return glue_mast.products(glue_mast.search("TW Hya").all(), mrp_only=False)
 
 
 def cli(local_mast, capsys, *args):

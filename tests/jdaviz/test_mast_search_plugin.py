@@ -160,9 +160,8 @@ def test_select_lists_products_of_the_chosen_observations(plg, local_mast):
     assert sorted(_services(local_mast)) == [
         "/portal/Mashup/Mashup.asmx/columnsconfig", "Mast.Caom.Products"
     ]
-    assert list(plg.products["productFilename"]) == [
-        "lb4m01010_x1dsum.fits", "lb4m0101q_x1d.fits"
-    ]
+    # MAST's recommended product by default: the combined x1dsum, not the x1d it is made of
+    assert list(plg.products["productFilename"]) == ["lb4m01010_x1dsum.fits"]
     plg.select(products=["lb4m01010_x1dsum.fits"])
     plugin = plg._obj
     assert [i["productFilename"] for i in plugin.products_selected] == ["lb4m01010_x1dsum.fits"]
@@ -177,6 +176,7 @@ def test_vue_select_and_filters(plg, local_mast):
     plg.target = "TW Hya"
     plg.search()
     plugin = plg._obj
+    plugin.mrp_only = False  # every calibrated product, for the extension to narrow
     plugin.vue_select([plugin.results_items[0], plugin.results_items[1]])
     _settle(plugin)
     assert [i["productFilename"] for i in plugin.products_items] == [
@@ -198,20 +198,20 @@ def test_load_selected_with_nothing_selected_loads_the_page_spectra(app, plg, lo
     local_mast.clear_log()
     labels = plg.load_selected()
     assert plg.message == (
-        "Nothing was selected: loading the 6 calibrated spectrum files of page 1 "
-        "(3 observations); 4 files downloaded, 2 files skipped (exclusive access: needs a MAST "
-        "token); loaded 8 datasets"
+        "Nothing was selected: loading the 3 calibrated spectrum files of page 1 "
+        "(3 observations); 2 files downloaded, 1 file skipped (exclusive access: needs a MAST "
+        "token); loaded 4 datasets"
     )
-    # LF7Z01010 is still exclusive access: without a token its files are skipped. Each COS
-    # file holds two segments, each its own dataset.
+    # LF7Z01010 is still exclusive access: without a token its file is skipped. Each COS
+    # file holds two segments, each its own dataset. One file per observation (MAST's
+    # recommended x1dsum), not the x1dsum and the x1d it is made of drawn twice.
     assert sorted(labels) == [
-        f"HST COS/FUV {obs_id}{kind} {segment}"
+        f"HST COS/FUV {obs_id} X1DSUM {segment}"
         for obs_id in ("LB4M01010", "LB4M01020")
-        for kind in (" X1D", " X1DSUM")
         for segment in ("FUVA", "FUVB")
     ]
     assert _services(local_mast).count("Mast.Caom.Products") == 1
-    assert len(_downloads(local_mast)) == 4
+    assert len(_downloads(local_mast)) == 2
     assert sorted(app.datasets) == sorted(labels)
     # one spectrum viewer, every spectrum overlaid in it
     assert sorted(_viewer_labels(app)) == sorted(labels)
@@ -235,7 +235,7 @@ def test_load_selected_with_nothing_selected_loads_the_page_spectra(app, plg, lo
     # linked by physical type, as jdaviz links its own files
     links = app._app.data_collection.external_links
     assert len(links) >= len(labels) - 1
-    assert plg.manifest is not None and len(plg.manifest.datasets) == 4
+    assert plg.manifest is not None and len(plg.manifest.datasets) == 2
     # every spectrum is in view, the strongest line (Lyman alpha) too, not only the first
     import numpy as np
 
@@ -251,6 +251,7 @@ def test_load_selected_with_nothing_selected_loads_the_page_spectra(app, plg, lo
 def test_fetch_reports_progress_and_writes_the_manifest(plg, local_mast, tmp_path):
     plg.target = "TW Hya"
     plg.search()
+    plg._obj.mrp_only = False  # both calibrated files of the observation
     plg.select(observations=[0], products="all")
     result = plg.fetch()
     assert sorted(p.name for p in result.paths) == ["lb4m01010_x1dsum.fits", "lb4m0101q_x1d.fits"]
@@ -342,6 +343,7 @@ def test_exclusive_access_rows_are_marked_in_both_tables(plg, local_mast, monkey
     assert len(plugin.results_items) == 8
     assert _marked(plugin.results_items, "obs_id") == {"LF7Z01010": LF7Z_NOTE}
     assert [i["exclusive"] for i in plugin.results_items].count("") == 7
+    plugin.mrp_only = False  # every calibrated product: both of LF7Z01010's are marked
     plg.select(observations="all")
     assert len(plugin.products_items) == 11
     assert _marked(plugin.products_items, "productFilename") == {
@@ -387,6 +389,7 @@ def test_the_note_follows_a_token_given_after_the_selection(plg, local_mast):
 
     plg.target = "TW Hya"
     plg.search()
+    plg._obj.mrp_only = False  # both calibrated files of the exclusive observation
     plg.select(observations="LF7Z01010", products="all")
     plugin = plg._obj
     assert "without a MAST token the download skips them" in plugin.exclusive_text
@@ -403,6 +406,7 @@ def test_with_a_token_exclusive_files_are_fetched_and_the_note_says_so(plg, loca
     glue_mast.configure(token=VALID_TOKEN)
     plg.target = "TW Hya"
     plg.search()
+    plg._obj.mrp_only = False  # both calibrated files of the exclusive observation
     plg.select(observations="LF7Z01010", products="all")
     plugin = plg._obj
     assert plugin.exclusive_text == (
