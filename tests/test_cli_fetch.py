@@ -177,7 +177,9 @@ def test_a_hostile_manifest_gets_one_line_per_bad_entry(run, local_mast, tmp_pat
 def test_curl_script_downloads_later_without_a_token_inside(run, tmp_path, monkeypatch):
     monkeypatch.setenv("MAST_API_TOKEN", VALID_TOKEN)
     script = tmp_path / "get.sh"
-    status, out, _ = run("fetch", "TW Hya", "--no-mrp-only", "--out", tmp_path / "data", "--curl-script", script)
+    status, out, _ = run(
+        "fetch", "TW Hya", "--no-mrp-only", "--out", tmp_path / "data", "--curl-script", script
+    )
     assert status == 0 and out.startswith(f"wrote {script}: 11 files")
     text = script.read_text()
     assert VALID_TOKEN not in text and "$MAST_API_TOKEN" in text
@@ -296,7 +298,8 @@ def test_ctrl_c_leaves_a_consistent_directory(local_mast, tmp_path):
     assert {Path(d["path"]) for d in m.datasets} == set(tmp_path.rglob("*.fits"))
     local_mast.faults.bandwidth = None
     done = subprocess.run(
-        [EXE, "fetch", "TW Hya", "--no-mrp-only", "--out", tmp_path, "--no-progress", "--server", local_mast.url],
+        [EXE, "fetch", "TW Hya", "--no-mrp-only", "--out", tmp_path, "--no-progress",
+         "--server", local_mast.url],
         capture_output=True,
         text=True,
         timeout=120,
@@ -374,7 +377,8 @@ def test_stop_while_the_server_stalls_mid_body(local_mast, tmp_path, sig, status
     stalled = "o5cw01010_x1d.fits"
     local_mast.faults.stall_body(10_000, 60, match=stalled)
     proc = subprocess.Popen(
-        [EXE, "fetch", "TW Hya", "--no-mrp-only", "--out", tmp_path, "--no-progress", "--server", local_mast.url],
+        [EXE, "fetch", "TW Hya", "--no-mrp-only", "--out", tmp_path, "--no-progress",
+         "--server", local_mast.url],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

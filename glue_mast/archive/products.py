@@ -4,9 +4,9 @@ MAST's own advice is the default: its Minimum Recommended Products (``productGro
 == "Minimum Recommended Products"``: one set of files per observation, e.g. a COS observation's
 combined ``x1dsum`` without the per-exposure ``x1d`` files it is made of), of the calibrated
 science products (``calib_level >= 2``, ``productType == "SCIENCE"``); ``mrp_only=False``
-keeps every calibrated science product. Filtering uses astroquery's ``filter_products`` semantics, which
-MAST users already know: AND across fields, OR within a list, numeric fields accept ``N``,
-``"a..b"``, ``">=N"``, and a ``"!"`` prefix negates.
+keeps every calibrated science product. Filtering uses astroquery's ``filter_products``
+semantics, which MAST users already know: AND across fields, OR within a list, numeric fields
+accept ``N``, ``"a..b"``, ``">=N"``, and a ``"!"`` prefix negates.
 """
 
 from __future__ import annotations

@@ -13,12 +13,12 @@ __all__ = [
     "print_count",
     "print_fields",
     "print_plan",
-    "token_status_text",
     "products_summary",
     "report_fetch",
     "search_heading",
     "table_rows",
     "table_text",
+    "token_status_text",
     "write_csv",
     "write_json",
 ]

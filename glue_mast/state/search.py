@@ -46,7 +46,8 @@ class SearchState(JobState):
 
     Outputs: ``count`` (total rows, None until known), ``rows`` (an astropy Table of the current
     page, or None), ``n_pages``, ``loading_page`` (the page :meth:`go_to_page` is fetching, for
-    a "Fetching page n" line; None when none is), ``resolved_position`` (where the target resolved to),
+    a "Fetching page n" line; None when none is), ``resolved_position`` (where the target
+    resolved to),
     ``collection_choices`` / ``instrument_choices`` (from the server, see :meth:`load_choices`),
     ``busy``, ``error`` (one line) and ``error_field`` (the input it concerns).
 
