@@ -255,8 +255,9 @@ def test_demo_runs_offline(tmp_path):
     assert "count: 8 observations" in out.stdout
     assert "100,000 rows" in out.stdout
     assert "products kept" in out.stdout
-    assert "8 downloaded, 0 already on disk, 2 skipped, 0 failed" in out.stdout
-    assert "verify: 8 of 8 files match their size and sha256" in out.stdout
+    # MAST's recommended file of each spectrum observation; the exclusive one is skipped
+    assert "6 downloaded, 0 already on disk, 1 skipped, 0 failed" in out.stdout
+    assert "verify: 6 of 6 files match their size and sha256" in out.stdout
     assert (tmp_path / "glue-mast-demo" / "mast_data" / "manifest.json").exists()
 
 
@@ -321,5 +322,6 @@ def test_readme_command_lines_run_against_the_bundled_archive(
     page = json.loads(outputs[1])
     assert (page["count"], page["page"], len(page["rows"])) == (4, 2, 2)
     assert outputs[2].splitlines()[1].split(",")[0] == "2410001001"
-    assert outputs[5] == "9 of 9 files match the manifest (sizes and sha256)\n"
+    # MAST's recommended file of each public observation (the exclusive one is skipped)
+    assert outputs[5] == "7 of 7 files match the manifest (sizes and sha256)\n"
     assert (tmp_path / "elsewhere" / "manifest.json").exists()
