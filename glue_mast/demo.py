@@ -81,7 +81,7 @@ def run_demo(out_dir="glue-mast-demo", *, out=None, target="TW Hya"):
             file=out,
         )
 
-        _step(out, "Products of the spectra: calibrated science files (MAST's default advice)")
+        _step(out, "Products of the spectra: MAST's recommended calibrated science files")
         prods = products(rows)
         names = [c for c in PRODUCT_COLUMNS if c in prods.colnames]
         print(f"{len(prods)} of {prods.meta['listed']} products kept", file=out)

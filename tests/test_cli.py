@@ -118,16 +118,25 @@ def test_products(run):
     status, out, _ = run("products", "2410001001", "2410001005", "--format", "json")
     assert status == 0
     answer = json.loads(out)
-    assert answer["count"] == 3 and answer["listed"] == 7
+    # MAST's recommended products by default: the COS x1dsum (not its x1d) and the IUE file
+    assert answer["count"] == 2 and answer["listed"] == 7
     assert answer["filter"]["calibrated_only"] is True
+    assert answer["filter"]["mrp_only"] is True
     assert {r["productType"] for r in answer["rows"]} == {"SCIENCE"}
     status, out, _ = run("products", "2410001001", "--mrp-only", "--format", "json")
     assert [r["productFilename"] for r in json.loads(out)["rows"]] == ["lb4m01010_x1dsum.fits"]
-    status, out, _ = run("products", "2410001001", "--all-levels", "--format", "json")
+    status, out, _ = run("products", "2410001001", "--no-mrp-only", "--format", "json")
+    assert sorted(r["productFilename"] for r in json.loads(out)["rows"]) == [
+        "lb4m01010_x1dsum.fits", "lb4m0101q_x1d.fits"
+    ]
+    status, out, _ = run(
+        "products", "2410001001", "--all-levels", "--no-mrp-only", "--format", "json"
+    )
     assert sorted(r["calib_level"] for r in json.loads(out)["rows"]) == [1, 2, 3]
     status, out, _ = run(
         "products",
         "2410003001",
+        "--no-mrp-only",
         "--filter",
         "productSubGroupDescription=X1D,S2D",
         "--format",
@@ -135,7 +144,7 @@ def test_products(run):
     )
     assert status == 0 and len(out.splitlines()) == 3
     _status, out, _ = run("products", "2410003001")
-    assert out.startswith("2 of 4 products kept (")
+    assert out.startswith("1 of 4 products kept (")  # the recommended x1d
 
 
 @pytest.mark.parametrize(
@@ -247,8 +256,9 @@ def test_demo_runs_offline(tmp_path):
     assert "count: 8 observations" in out.stdout
     assert "100,000 rows" in out.stdout
     assert "products kept" in out.stdout
-    assert "8 downloaded, 0 already on disk, 2 skipped, 0 failed" in out.stdout
-    assert "verify: 8 of 8 files match their size and sha256" in out.stdout
+    # MAST's recommended file of each spectrum observation; the exclusive one is skipped
+    assert "6 downloaded, 0 already on disk, 1 skipped, 0 failed" in out.stdout
+    assert "verify: 6 of 6 files match their size and sha256" in out.stdout
     assert (tmp_path / "glue-mast-demo" / "mast_data" / "manifest.json").exists()
 
 
@@ -313,7 +323,8 @@ def test_readme_command_lines_run_against_the_bundled_archive(
     page = json.loads(outputs[1])
     assert (page["count"], page["page"], len(page["rows"])) == (4, 2, 2)
     assert outputs[2].splitlines()[1].split(",")[0] == "2410001001"
-    assert outputs[5] == "9 of 9 files match the manifest (sizes and sha256)\n"
+    # MAST's recommended file of each public observation (the exclusive one is skipped)
+    assert outputs[5] == "7 of 7 files match the manifest (sizes and sha256)\n"
     assert (tmp_path / "elsewhere" / "manifest.json").exists()
 
 

@@ -32,7 +32,7 @@ def run(local_mast, capsys):
 
 
 def test_fetch_a_target(run, local_mast, tmp_path):
-    status, out, err = run("fetch", "AU Mic", "--out", tmp_path, "--no-progress")
+    status, out, err = run("fetch", "AU Mic", "--no-mrp-only", "--out", tmp_path, "--no-progress")
     assert status == 0, err
     assert out.startswith("fetched 7 files (")
     assert f"manifest: {tmp_path / 'manifest.json'}" in out
@@ -53,6 +53,7 @@ def test_fetch_by_obsid_with_filters(run, tmp_path):
         "2410003001",
         "--filter",
         "productSubGroupDescription=S2D",
+        "--no-mrp-only",  # the s2d is not among MAST's recommended products
         "--out",
         tmp_path,
         "--no-progress",
@@ -65,7 +66,7 @@ def test_fetch_by_obsid_with_filters(run, tmp_path):
 
 
 def test_dry_run_downloads_nothing(run, local_mast, tmp_path):
-    status, out, _ = run("fetch", "TW Hya", "--out", tmp_path, "--dry-run")
+    status, out, _ = run("fetch", "TW Hya", "--no-mrp-only", "--out", tmp_path, "--dry-run")
     assert status == 0
     first = out.splitlines()[0]
     assert first.startswith("9 files to fetch (1.9 MB), 0 already on disk, 2 exclusive")
@@ -75,7 +76,7 @@ def test_dry_run_downloads_nothing(run, local_mast, tmp_path):
 
 
 def test_exclusive_files_are_named_when_skipped(run, tmp_path):
-    status, out, err = run("fetch", "WASP-39", "--out", tmp_path, "--no-progress")
+    status, out, err = run("fetch", "WASP-39", "--no-mrp-only", "--out", tmp_path, "--no-progress")
     assert status == 0
     assert (
         "skipped 2 exclusive-access file(s) (no MAST token): "
@@ -94,7 +95,7 @@ def test_fetch_errors_are_one_line(run, tmp_path):
         "glue-mast: error: argument --max-observations: the search has 100,000 observations, "
         "more than the limit of 1,000; "
     )
-    status, _, err = run("fetch", "AU Mic", "--out", tmp_path, "--parallel", "0")
+    status, _, err = run("fetch", "AU Mic", "--no-mrp-only", "--out", tmp_path, "--parallel", "0")
     assert status == 2 and "parallel must be at least 1" in err
 
 
@@ -106,7 +107,7 @@ def test_failed_files_exit_1(run, local_mast, tmp_path):
 
 
 def test_verify_and_reproduce(run, local_mast, tmp_path):
-    assert run("fetch", "AU Mic", "--out", tmp_path, "--no-progress")[0] == 0
+    assert run("fetch", "AU Mic", "--no-mrp-only", "--out", tmp_path, "--no-progress")[0] == 0
     manifest = tmp_path / "manifest.json"
     status, out, _ = run("verify", manifest)
     assert (status, out) == (0, "7 of 7 files match the manifest (sizes and sha256)\n")
@@ -133,7 +134,7 @@ def test_verify_and_reproduce(run, local_mast, tmp_path):
 
 
 def test_reproduce_into_another_directory(run, tmp_path):
-    run("fetch", "AU Mic", "--out", tmp_path / "a", "--no-progress")
+    run("fetch", "AU Mic", "--no-mrp-only", "--out", tmp_path / "a", "--no-progress")
     status, out, _ = run(
         "reproduce", tmp_path / "a" / "manifest.json", "--out", tmp_path / "b", "--no-progress"
     )
@@ -151,7 +152,7 @@ def test_verify_of_a_non_manifest(run, tmp_path):
 
 @pytest.mark.parametrize("command", ["verify", "reproduce"])
 def test_a_hostile_manifest_gets_one_line_per_bad_entry(run, local_mast, tmp_path, command):
-    assert run("fetch", "AU Mic", "--out", tmp_path, "--no-progress")[0] == 0
+    assert run("fetch", "AU Mic", "--no-mrp-only", "--out", tmp_path, "--no-progress")[0] == 0
     manifest = tmp_path / "manifest.json"
     raw = json.loads(manifest.read_text())
     first = raw["datasets"][0]
@@ -184,7 +185,9 @@ def test_a_hostile_manifest_gets_one_line_per_bad_entry(run, local_mast, tmp_pat
 def test_curl_script_downloads_later_without_a_token_inside(run, tmp_path, monkeypatch):
     monkeypatch.setenv("MAST_API_TOKEN", VALID_TOKEN)
     script = tmp_path / "get.sh"
-    status, out, _ = run("fetch", "TW Hya", "--out", tmp_path / "data", "--curl-script", script)
+    status, out, _ = run(
+        "fetch", "TW Hya", "--no-mrp-only", "--out", tmp_path / "data", "--curl-script", script
+    )
     assert status == 0 and out.startswith(f"wrote {script}: 11 files")
     text = script.read_text()
     assert VALID_TOKEN not in text and "$MAST_API_TOKEN" in text
@@ -214,7 +217,7 @@ def cut_curl_run(run, local_mast, tmp_path):
     request log starts after that run.
     """
     script = tmp_path / "get.sh"
-    run("fetch", "TW Hya", "--out", tmp_path / "data", "--curl-script", script)
+    run("fetch", "TW Hya", "--no-mrp-only", "--out", tmp_path / "data", "--curl-script", script)
     local_mast.faults.truncate(10_000, match=CUT_URI)  # the connection closes 10 kB in
     first = subprocess.run(["sh", script], capture_output=True, text=True, timeout=120)
     assert first.returncode != 0
@@ -275,6 +278,7 @@ def test_ctrl_c_leaves_a_consistent_directory(local_mast, tmp_path):
             EXE,
             "fetch",
             "TW Hya",
+            "--no-mrp-only",
             "--out",
             tmp_path,
             "--no-progress",
@@ -302,7 +306,8 @@ def test_ctrl_c_leaves_a_consistent_directory(local_mast, tmp_path):
     assert {Path(d["path"]) for d in m.datasets} == set(tmp_path.rglob("*.fits"))
     local_mast.faults.bandwidth = None
     done = subprocess.run(
-        [EXE, "fetch", "TW Hya", "--out", tmp_path, "--no-progress", "--server", local_mast.url],
+        [EXE, "fetch", "TW Hya", "--no-mrp-only", "--out", tmp_path, "--no-progress",
+         "--server", local_mast.url],
         capture_output=True,
         text=True,
         timeout=120,
@@ -345,7 +350,7 @@ def test_fetch_of_nothing_writes_nothing(run, tmp_path):
 def test_curl_script_keeps_the_token_off_every_command_line(run, local_mast, tmp_path):
     """No process the script starts has the token in its argv, where ``ps`` shows it."""
     script = tmp_path / "get.sh"
-    run("fetch", "TW Hya", "--out", tmp_path / "data", "--curl-script", script)
+    run("fetch", "TW Hya", "--no-mrp-only", "--out", tmp_path / "data", "--curl-script", script)
     bin_dir, seen = tmp_path / "bin", tmp_path / "argv.log"
     bin_dir.mkdir()
     wrapper = bin_dir / "curl"
@@ -380,7 +385,8 @@ def test_stop_while_the_server_stalls_mid_body(local_mast, tmp_path, sig, status
     stalled = "o5cw01010_x1d.fits"
     local_mast.faults.stall_body(10_000, 60, match=stalled)
     proc = subprocess.Popen(
-        [EXE, "fetch", "TW Hya", "--out", tmp_path, "--no-progress", "--server", local_mast.url],
+        [EXE, "fetch", "TW Hya", "--no-mrp-only", "--out", tmp_path, "--no-progress",
+         "--server", local_mast.url],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -417,7 +423,7 @@ def test_stop_while_the_server_stalls_mid_body(local_mast, tmp_path, sig, status
 
 
 def test_sigterm_stops_a_reproduce_tidily(run, local_mast, tmp_path):
-    assert run("fetch", "AU Mic", "--out", tmp_path, "--no-progress")[0] == 0
+    assert run("fetch", "AU Mic", "--no-mrp-only", "--out", tmp_path, "--no-progress")[0] == 0
     manifest = tmp_path / "manifest.json"
     victim = next(tmp_path.rglob("*mxlo_vo.fits"))
     victim.unlink()

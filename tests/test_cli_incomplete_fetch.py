@@ -15,7 +15,8 @@ EXE = str(Path(sys.executable).with_name("glue-mast"))
 def test_an_interrupted_fetch_does_not_verify_clean(local_mast, tmp_path, capsys):
     local_mast.faults.bandwidth = 300_000  # several seconds in all
     proc = subprocess.Popen(
-        [EXE, "fetch", "TW Hya", "--out", tmp_path, "--no-progress", "--parallel", "3",
+        [EXE, "fetch", "TW Hya", "--no-mrp-only", "--out", tmp_path, "--no-progress",
+         "--parallel", "3",
          "--server", local_mast.url],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -1,9 +1,12 @@
 """Data products of observations: list them from MAST, then keep the ones worth fetching.
 
-MAST's own advice is the default: calibrated science products only (``calib_level >= 2``,
-``productType == "SCIENCE"``). Filtering uses astroquery's ``filter_products`` semantics, which
-MAST users already know: AND across fields, OR within a list, numeric fields accept ``N``,
-``"a..b"``, ``">=N"``, and a ``"!"`` prefix negates.
+MAST's own advice is the default: its Minimum Recommended Products (``productGroupDescription
+== "Minimum Recommended Products"``: one set of files per observation, e.g. a COS observation's
+combined ``x1dsum`` without the per-exposure ``x1d`` files it is made of), of the calibrated
+science products (``calib_level >= 2``, ``productType == "SCIENCE"``); ``mrp_only=False``
+keeps every calibrated science product. Filtering uses astroquery's ``filter_products``
+semantics, which MAST users already know: AND across fields, OR within a list, numeric fields
+accept ``N``, ``"a..b"``, ``">=N"``, and a ``"!"`` prefix negates.
 """
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ class ProductFilter:
     calibrated_only : bool
         Keep ``calib_level >= 2`` only (MAST's advice; the default).
     mrp_only : bool
-        Keep MAST's "Minimum Recommended Products" only.
+        Keep MAST's "Minimum Recommended Products" only (the default): the files MAST marks
+        as the ones to use, without the intermediate ones they are made of. False keeps
+        every product the other filters keep.
     extension : str or list of str, optional
         Keep files whose names end with it (``"fits"``, ``"_x1d.fits"``).
     product_type : str or list of str or None
@@ -42,7 +47,7 @@ class ProductFilter:
     """
 
     calibrated_only: bool = True
-    mrp_only: bool = False
+    mrp_only: bool = True
     extension: str | list | None = None
     product_type: str | list | None = "SCIENCE"
     fields: dict = field(default_factory=dict)
@@ -170,7 +175,7 @@ def products(
     observations,
     *,
     calibrated_only=True,
-    mrp_only=False,
+    mrp_only=True,
     extension=None,
     product_type="SCIENCE",
     **fields,
@@ -182,7 +187,9 @@ def products(
     observations : `~astropy.table.Table`, `~astropy.table.Row`, str, int or list
         Observations (e.g. ``search(...).page(1)``) or their obsids.
     calibrated_only, mrp_only, extension, product_type, **fields
-        See `ProductFilter`. ``productType=...`` is accepted as MAST spells it.
+        See `ProductFilter`. By default MAST's Minimum Recommended Products among the
+        calibrated science products; ``mrp_only=False`` widens to every calibrated science
+        product. ``productType=...`` is accepted as MAST spells it.
 
     Returns
     -------

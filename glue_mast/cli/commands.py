@@ -191,7 +191,7 @@ def _fetch_products(args):
         raise InputError(
             f"none of the {prods.meta['listed']:,} products of {len(rows):,} observation"
             f"{'s' if len(rows) != 1 else ''} passes the product filter; nothing to fetch "
-            "(--all-levels, --filter and --extension choose others)"
+            "(--no-mrp-only, --all-levels, --filter and --extension choose others)"
         )
     return prods
 
@@ -297,6 +297,22 @@ def reproduce(args, out):
     return 0 if report and status == 0 else 1
 
 
+def whoami(args, out):
+    """What MAST says of the token in force (never the token): exit 1 when none is accepted."""
+    from .. import config
+    from ..archive import auth
+    from ..archive.astroquery_adapter import token_status
+
+    _configure(args)
+    token = auth.token()
+    status = token_status(token) if token else None
+    if args.format == "json":
+        output.write_json({"token_set": bool(token), **(status or {})}, out)
+    else:
+        print(output.token_status_text(status, config.current_server()), file=out)
+    return 0 if status and status["accepted"] else 1
+
+
 def demo(args, out):
     from ..demo import run_demo
 
@@ -310,5 +326,6 @@ COMMANDS = {
     "fetch": fetch,
     "verify": verify,
     "reproduce": reproduce,
+    "whoami": whoami,
     "demo": demo,
 }

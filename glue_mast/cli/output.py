@@ -18,6 +18,7 @@ __all__ = [
     "search_heading",
     "table_rows",
     "table_text",
+    "token_status_text",
     "write_csv",
     "write_json",
 ]
@@ -221,3 +222,29 @@ def error_line(error, args):
     if isinstance(error, UnknownFieldError) and not error.suggestions and option == "--criteria":
         text += " (glue-mast search --list-fields lists them)"
     return f"glue-mast: error: {where}{text}"
+
+
+def token_status_text(status, server):
+    """Lines saying what MAST said of the token (``status`` from ``token_status``), or None."""
+    if status is None:
+        return (
+            "no MAST token is set: set MAST_API_TOKEN (tokens are made at "
+            "https://auth.mast.stsci.edu/token) to fetch exclusive-access files"
+        )
+    if not status["accepted"]:
+        return (
+            f"MAST at {server} does not accept the token (unknown, revoked or expired); make "
+            "a new one at https://auth.mast.stsci.edu/token and set MAST_API_TOKEN"
+        )
+    scopes = ", ".join(status["scopes"]) or "none"
+    expires = status["expires"] or "MAST does not say"
+    exclusive = "yes" if "mast:exclusive_access" in status["scopes"] else "no"
+    return "\n".join(
+        [
+            f"MAST at {server} accepts the token.",
+            f"user:             {status['user'] or '(no name given)'}",
+            f"exclusive access: {exclusive}",
+            f"scopes:           {scopes}",
+            f"expires:          {expires}",
+        ]
+    )

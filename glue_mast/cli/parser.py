@@ -83,8 +83,9 @@ def build_parser():
         "products",
         parents=[common],
         help="list data products of observations",
-        description="List the data products of observations, by default the "
-        "calibrated science ones (calib_level >= 2, SCIENCE).",
+        description="List the data products of observations, by default MAST's Minimum "
+        "Recommended Products among the calibrated science ones (calib_level >= 2, "
+        "SCIENCE); --no-mrp-only and --all-levels widen the list.",
     )
     p.add_argument("obsids", nargs="+", metavar="OBSID", help="MAST obsid(s) (not obs_id)")
     _add_product_options(p)
@@ -96,7 +97,8 @@ def build_parser():
         help="download products of a search or of obsids, with a manifest",
         description="Search (or take obsids), list the products, and download them in "
         "parallel into OUT/<collection>/<obs_id>/<file>, with a provenance manifest. "
-        "Calibrated science products only, unless asked otherwise. Files already complete "
+        "MAST's Minimum Recommended Products among the calibrated science products, unless "
+        "asked otherwise (--no-mrp-only, --all-levels). Files already complete "
         "on disk cost no request; partial ones are resumed.",
     )
     p.add_argument("target", nargs="?", help="object name, e.g. 'TW Hya'")
@@ -172,6 +174,18 @@ def build_parser():
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     p = sub.add_parser(
+        "whoami",
+        parents=[common],
+        help="say what MAST says of your token: its user, rights and expiry",
+        description="Ask MAST (its /whoami, as astroquery's session_info does) about the "
+        "token in force: $MAST_API_TOKEN, else astroquery's keyring entry. Prints the user "
+        "MAST knows it by, its scopes and, when MAST says, when it expires; never the token. "
+        "Exit 1 when no token is set or MAST does not accept it.",
+    )
+    p.add_argument("--format", choices=("table", "json"), default="table",
+                   help="output format (default: table)")
+
+    p = sub.add_parser(
         "demo",
         help="run the main job offline against the bundled archive",
         description="Start the bundled local MAST-compatible archive on "
@@ -216,12 +230,18 @@ def _add_product_options(p):
         "FIELD=A,B (any of), numeric N, a..b, >=N, !value",
     )
     p.add_argument(
-        "--mrp-only", action="store_true", help="only MAST's Minimum Recommended Products"
+        "--mrp-only",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="only MAST's Minimum Recommended Products, e.g. a COS observation's combined "
+        "x1dsum without its per-exposure x1d files (the default); --no-mrp-only keeps every "
+        "product the other filters keep",
     )
     p.add_argument(
         "--all-levels",
         action="store_true",
-        help="every calibration level, not only calibrated (>= 2)",
+        help="every calibration level, not only calibrated (>= 2); raw files are not among "
+        "MAST's recommended ones, so add --no-mrp-only for them",
     )
     p.add_argument(
         "--extension",

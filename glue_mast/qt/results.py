@@ -87,6 +87,10 @@ class ResultsPanel(QtWidgets.QGroupBox):
         self.model = TableModel(OBSERVATION_COLUMNS, exclusive=exclusive_reason, parent=self)
         self.table, self.proxy = make_table_view("results_table", self.model)
         self.table.setMinimumHeight(140)
+        # MAST's portal services take no sort order: a heading click sorts the page shown.
+        self.table.horizontalHeader().setToolTip(
+            "Click a heading to sort the rows of this page; MAST sends rows in its own order"
+        )
         # A person Ctrl-clicking several rows makes one product listing, not one per click.
         self.selection_timer = QtCore.QTimer(self)
         self.selection_timer.setSingleShot(True)

@@ -3,7 +3,8 @@
 :class:`ProductState` sends exactly one product-list request per change of the selected
 observations; changing the filter refilters the listing already held, with no request. The
 filter has astroquery's ``filter_products`` semantics (AND across fields, OR within a list),
-with MAST's advice as the default: calibrated science products only.
+with MAST's advice as the default: its Minimum Recommended Products among the calibrated science
+products.
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ class ProductState(JobState):
 
     Inputs: ``observations`` (a Table of the selected observations; set it, or give a
     `~glue_mast.state.SearchState` to follow its selection), the filter ``calibrated_only``
-    (default True: ``calib_level >= 2``), ``mrp_only``, ``extension`` (``"fits"``,
+    (default True: ``calib_level >= 2``), ``mrp_only`` (default True: MAST's Minimum Recommended
+    Products only; False widens to every product the other filters keep), ``extension`` (``"fits"``,
     ``"_x1d.fits"``; commas for several), ``product_type`` (``"SCIENCE"`` by default, ``""``
     for every type), ``extra_filters`` (any product field -> value(s), astroquery's
     ``filter_products`` semantics), and ``selected_uris`` (the dataURIs the user picked, or
@@ -117,7 +119,7 @@ class ProductState(JobState):
 
     observations = ObjectProperty(None, docstring="Selected observations (Table), or None")
     calibrated_only = CallbackProperty(True, docstring="Keep calib_level >= 2 only")
-    mrp_only = CallbackProperty(False, docstring="Keep Minimum Recommended Products only")
+    mrp_only = CallbackProperty(True, docstring="Keep Minimum Recommended Products only")
     extension = CallbackProperty("", docstring="File name ending(s) to keep, e.g. 'fits'")
     product_type = CallbackProperty("SCIENCE", docstring="productType(s) to keep; '' for all")
     extra_filters = CallbackProperty(None, docstring="Any product field -> value(s)")

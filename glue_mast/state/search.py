@@ -45,7 +45,9 @@ class SearchState(JobState):
     names, ``-`` for descending; sorting fetches every row).
 
     Outputs: ``count`` (total rows, None until known), ``rows`` (an astropy Table of the current
-    page, or None), ``n_pages``, ``resolved_position`` (where the target resolved to),
+    page, or None), ``n_pages``, ``loading_page`` (the page :meth:`go_to_page` is fetching, for
+    a "Fetching page n" line; None when none is), ``resolved_position`` (where the target
+    resolved to),
     ``collection_choices`` / ``instrument_choices`` (from the server, see :meth:`load_choices`),
     ``busy``, ``error`` (one line) and ``error_field`` (the input it concerns).
 
@@ -78,6 +80,7 @@ class SearchState(JobState):
         "count",
         "rows",
         "n_pages",
+        "loading_page",
         "resolved_position",
         "collection_choices",
         "instrument_choices",
@@ -103,6 +106,7 @@ class SearchState(JobState):
     count = CallbackProperty(None, docstring="Total rows, or None until known")
     rows = ObjectProperty(None, docstring="The current page (astropy Table), or None")
     n_pages = CallbackProperty(None, docstring="Pages of page_size rows, or None")
+    loading_page = CallbackProperty(None, docstring="The page being fetched, or None")
     resolved_position = CallbackProperty("", docstring="Where the target resolved to")
     collection_choices = CallbackProperty([], docstring="Collections the server holds")
     instrument_choices = CallbackProperty([], docstring="Instruments the server holds")
@@ -161,10 +165,12 @@ class SearchState(JobState):
         self._page_ticket = self._new_ticket()
         for job in list(self._result_jobs):
             job.cancel()  # their answers would be dropped anyway
-        with delay_callback(self, "count", "rows", "n_pages", "page", "selected_obsids"):
+        names = ("count", "rows", "n_pages", "page", "selected_obsids", "loading_page")
+        with delay_callback(self, *names):
             if not keep_count:
                 self.count = None
                 self.resolved_position = ""
+            self.loading_page = None
             self.rows = None
             self.n_pages = self._pages(self.count)
             self.page = 1
@@ -265,13 +271,23 @@ class SearchState(JobState):
             self._land(current, lambda: self._show_page(table, n))
             return table
 
-        return self._start_result_job(work, name=f"fetch page {n}", is_current=current)
+        job = self._start_result_job(work, name=f"fetch page {n}", is_current=current)
+        if not already and isinstance(n, int) and 1 <= n <= (n_pages or n):
+            self.loading_page = n
+
+            def fetched(_):
+                if self._page_ticket == page_ticket and self.loading_page == n:
+                    self.loading_page = None
+
+            job.add_done_callback(lambda j: self.dispatch(lambda: fetched(j)))
+        return job
 
     def cancel(self):
         """Cancel the search or page on its way; whatever it brings is dropped."""
         self._page_ticket = self._new_ticket()
         self._query_ticket = self._new_ticket()
         self._query = None
+        self.loading_page = None
         super().cancel()
 
     def resolve_ahead(self, target=None):

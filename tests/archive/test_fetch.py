@@ -39,7 +39,7 @@ def sha(data):
 @pytest.fixture
 def tw_hya(local_mast):
     """Calibrated science products of TW Hya: 9 public files and 2 exclusive."""
-    return glue_mast.products(glue_mast.search("TW Hya").all())
+    return glue_mast.products(glue_mast.search("TW Hya").all(), mrp_only=False)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from glue_mast.testing import VALID_TOKEN
 @pytest.fixture
 def tw_hya(local_mast):
     """Calibrated science products of TW Hya: 9 public files and 2 exclusive."""
-    return glue_mast.products(glue_mast.search("TW Hya").all())
+    return glue_mast.products(glue_mast.search("TW Hya").all(), mrp_only=False)
 
 
 def _cancel_after_first_file(products, folder, local_mast):

@@ -473,7 +473,8 @@ def remount(where, options):
 
 @pytest.fixture
 def tw_hya(local_mast):
-    return glue_mast.products(glue_mast.search("TW Hya").all())  # 9 public files, 1.9 MB
+    # 9 public files, 1.9 MB: every calibrated product, not only the recommended ones
+    return glue_mast.products(glue_mast.search("TW Hya").all(), mrp_only=False)
 
 
 def cli(local_mast, capsys, *args):
@@ -488,7 +489,9 @@ def test_a_disk_that_fills_gives_per_file_lines_and_records_what_is_complete(
     local_mast, small_disk, capsys
 ):
     disk = small_disk("1m")
-    status, out, err = cli(local_mast, capsys, "fetch", "TW Hya", "--out", disk, "--parallel", 1)
+    status, out, err = cli(
+        local_mast, capsys, "fetch", "TW Hya", "--no-mrp-only", "--out", disk, "--parallel", 1
+    )
     assert status == 1 and "Traceback" not in err and "Errno" not in err
     failed = [line for line in err.splitlines() if line.startswith("glue-mast: failed: ")]
     assert failed and all("No space left on device" in line for line in failed)
@@ -515,7 +518,7 @@ def test_a_full_disk_that_cannot_take_the_manifest_says_so_in_one_line(
                 out.write(b"\0" * 4096)
         except OSError:
             pass
-    status, out, err = cli(local_mast, capsys, "fetch", "TW Hya", "--out", disk)
+    status, out, err = cli(local_mast, capsys, "fetch", "TW Hya", "--no-mrp-only", "--out", disk)
     assert status == 1 and "Traceback" not in err and "[Errno" not in err
     assert f"could not write the manifest {disk / 'manifest.json'}: No space left" in err
     assert Manifest.read(disk / "manifest.json").verify()  # the old one, whole

@@ -48,7 +48,7 @@ def downloads(archive):
 @pytest.fixture
 def tw_hya(local_mast):
     """Calibrated science products of TW Hya: 9 public files (1.86 MB) and 2 exclusive."""
-    return glue_mast.products(glue_mast.search("TW Hya").all())
+    return glue_mast.products(glue_mast.search("TW Hya").all(), mrp_only=False)
 
 
 @pytest.fixture

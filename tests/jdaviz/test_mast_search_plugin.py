@@ -82,6 +82,62 @@ def test_vue_search_and_page_run_in_background_jobs(plg, local_mast):
     assert sorted(_services(local_mast)) == sorted(SEARCH_REQUESTS + ["Mast.Caom.Cone"])
 
 
+def test_a_new_page_size_after_a_search_repaginates(plg, local_mast):
+    plg.target = "TW Hya"
+    plg.search()
+    assert plg._obj.n_pages == 1
+    everything = list(plg.results["obs_id"])
+    plg.page_size = 3  # in a notebook, after the search: no search() again
+    assert plg._obj.n_pages == 3
+    plg.page = 2
+    assert plg.page == 2
+    assert list(plg.results["obs_id"]) == everything[3:6]
+    plg.page = 3
+    assert list(plg.results["obs_id"]) == everything[6:]
+    _settle(plg._obj)  # page 1 of the new size, asked for when the size changed, is dropped
+    assert plg.page == 3 and plg._obj.error == ""
+
+
+def test_the_page_box_goes_to_a_typed_page_and_says_it_is_fetching(plg, local_mast):
+    plugin = plg._obj
+    plugin.target = "TW Hya"
+    plugin.page_size = 3
+    plg.search()
+    seen = []
+    plugin.observe(lambda change: seen.append(change["new"]), names=["loading_page"])
+    local_mast.faults.stall(0.5, match="Mast.Caom.Cone")  # the page takes a while
+    plugin.vue_page("3")  # what the page box sends
+    assert plugin.loading_page == 3  # "Fetching page 3..." while the page is on its way
+    assert plugin.current_page == 1
+    _settle(plugin)
+    assert plugin.current_page == 3 and plugin.loading_page == 0
+    assert seen == [3, 0]
+    plugin.vue_page("x")
+    _settle(plugin)
+    assert plugin.error == "page must be a whole number from 1, got 'x'"
+    assert plugin.error_field == "page"  # the page box shows it
+    plugin.vue_page("9")
+    _settle(plugin)
+    assert plugin.error == "page 9 is past the end: there are 3 pages"
+    assert plugin.current_page == 3 and plugin.loading_page == 0
+
+
+def test_products_default_to_mast_recommended_and_the_switch_widens(plg, local_mast):
+    plugin = plg._obj
+    assert plugin.mrp_only is True and plugin.product_state.mrp_only is True
+    plg.target = "TW Hya"
+    plg.search()
+    plg.select(observations=["LB4M01010", "LB4M01020"])
+    assert list(plg.products["productFilename"]) == [
+        "lb4m01010_x1dsum.fits", "lb4m01020_x1dsum.fits"
+    ]
+    plugin.mrp_only = False
+    assert list(plg.products["productFilename"]) == [
+        "lb4m01010_x1dsum.fits", "lb4m0101q_x1d.fits", "lb4m01020_x1dsum.fits",
+        "lb4m0102q_x1d.fits",
+    ]
+
+
 def test_a_bad_radius_is_one_clear_message(plg, local_mast):
     plugin = plg._obj
     plugin.target = "TW Hya"
@@ -104,9 +160,8 @@ def test_select_lists_products_of_the_chosen_observations(plg, local_mast):
     assert sorted(_services(local_mast)) == [
         "/portal/Mashup/Mashup.asmx/columnsconfig", "Mast.Caom.Products"
     ]
-    assert list(plg.products["productFilename"]) == [
-        "lb4m01010_x1dsum.fits", "lb4m0101q_x1d.fits"
-    ]
+    # MAST's recommended product by default: the combined x1dsum, not the x1d it is made of
+    assert list(plg.products["productFilename"]) == ["lb4m01010_x1dsum.fits"]
     plg.select(products=["lb4m01010_x1dsum.fits"])
     plugin = plg._obj
     assert [i["productFilename"] for i in plugin.products_selected] == ["lb4m01010_x1dsum.fits"]
@@ -121,6 +176,7 @@ def test_vue_select_and_filters(plg, local_mast):
     plg.target = "TW Hya"
     plg.search()
     plugin = plg._obj
+    plugin.mrp_only = False  # every calibrated product, for the extension to narrow
     plugin.vue_select([plugin.results_items[0], plugin.results_items[1]])
     _settle(plugin)
     assert [i["productFilename"] for i in plugin.products_items] == [
@@ -142,24 +198,25 @@ def test_load_selected_with_nothing_selected_loads_the_page_spectra(app, plg, lo
     local_mast.clear_log()
     labels = plg.load_selected()
     assert plg.message == (
-        "Nothing was selected: loading the 6 calibrated spectrum files of page 1 "
-        "(3 observations); 4 files downloaded, 2 files skipped (exclusive access: needs a MAST "
-        "token); loaded 8 datasets"
+        "Nothing was selected: loading the 3 calibrated spectrum files of page 1 "
+        "(3 observations); 2 files downloaded, 1 file skipped (exclusive access: needs a MAST "
+        "token); loaded 4 datasets"
     )
-    # LF7Z01010 is still exclusive access: without a token its files are skipped. Each COS
-    # file holds two segments, each its own dataset.
+    # LF7Z01010 is still exclusive access: without a token its file is skipped. Each COS
+    # file holds two segments, each its own dataset. One file per observation (MAST's
+    # recommended x1dsum), not the x1dsum and the x1d it is made of drawn twice; with one
+    # file per observation the labels need no product type to tell them apart.
     assert sorted(labels) == [
-        f"HST COS/FUV {obs_id}{kind} {segment}"
+        f"HST COS/FUV {obs_id} {segment}"
         for obs_id in ("LB4M01010", "LB4M01020")
-        for kind in (" X1D", " X1DSUM")
         for segment in ("FUVA", "FUVB")
     ]
     assert _services(local_mast).count("Mast.Caom.Products") == 1
-    assert len(_downloads(local_mast)) == 4
+    assert len(_downloads(local_mast)) == 2
     assert sorted(app.datasets) == sorted(labels)
     # one spectrum viewer, every spectrum overlaid in it
     assert sorted(_viewer_labels(app)) == sorted(labels)
-    label = "HST COS/FUV LB4M01010 X1DSUM FUVA"
+    label = "HST COS/FUV LB4M01010 FUVA"
     meta = app._app.data_collection[label].meta[PROVENANCE_KEY]
     assert meta["label"] == label
     assert meta["part"] == "FUVA"
@@ -179,7 +236,7 @@ def test_load_selected_with_nothing_selected_loads_the_page_spectra(app, plg, lo
     # linked by physical type, as jdaviz links its own files
     links = app._app.data_collection.external_links
     assert len(links) >= len(labels) - 1
-    assert plg.manifest is not None and len(plg.manifest.datasets) == 4
+    assert plg.manifest is not None and len(plg.manifest.datasets) == 2
     # every spectrum is in view, the strongest line (Lyman alpha) too, not only the first
     import numpy as np
 
@@ -195,6 +252,7 @@ def test_load_selected_with_nothing_selected_loads_the_page_spectra(app, plg, lo
 def test_fetch_reports_progress_and_writes_the_manifest(plg, local_mast, tmp_path):
     plg.target = "TW Hya"
     plg.search()
+    plg._obj.mrp_only = False  # both calibrated files of the observation
     plg.select(observations=[0], products="all")
     result = plg.fetch()
     assert sorted(p.name for p in result.paths) == ["lb4m01010_x1dsum.fits", "lb4m0101q_x1d.fits"]
@@ -286,6 +344,7 @@ def test_exclusive_access_rows_are_marked_in_both_tables(plg, local_mast, monkey
     assert len(plugin.results_items) == 8
     assert _marked(plugin.results_items, "obs_id") == {"LF7Z01010": LF7Z_NOTE}
     assert [i["exclusive"] for i in plugin.results_items].count("") == 7
+    plugin.mrp_only = False  # every calibrated product: both of LF7Z01010's are marked
     plg.select(observations="all")
     assert len(plugin.products_items) == 11
     assert _marked(plugin.products_items, "productFilename") == {
@@ -331,6 +390,7 @@ def test_the_note_follows_a_token_given_after_the_selection(plg, local_mast):
 
     plg.target = "TW Hya"
     plg.search()
+    plg._obj.mrp_only = False  # both calibrated files of the exclusive observation
     plg.select(observations="LF7Z01010", products="all")
     plugin = plg._obj
     assert "without a MAST token the download skips them" in plugin.exclusive_text
@@ -347,6 +407,7 @@ def test_with_a_token_exclusive_files_are_fetched_and_the_note_says_so(plg, loca
     glue_mast.configure(token=VALID_TOKEN)
     plg.target = "TW Hya"
     plg.search()
+    plg._obj.mrp_only = False  # both calibrated files of the exclusive observation
     plg.select(observations="LF7Z01010", products="all")
     plugin = plg._obj
     assert plugin.exclusive_text == (

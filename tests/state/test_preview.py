@@ -90,7 +90,9 @@ def test_a_long_hst_spectrum_is_decimated(local_mast, settle, tmp_path):
 
 
 def test_raw_data_previews_as_the_observations_preview_image(local_mast, settle, tmp_path):
-    products = products_of("TW Hya", settle, calibrated_only=False, product_type="")
+    products = products_of(
+        "TW Hya", settle, calibrated_only=False, product_type="", mrp_only=False
+    )
     row = row_named(products, "lb4m0101q_rawtag_a.fits")
     result = preview(row, products=products.products, cache_dir=tmp_path).result()
     assert result.kind == "image" and result.arrays is None
@@ -133,7 +135,9 @@ def test_preview_state_shows_the_latest_product(local_mast, settle, tmp_path):
 
 
 def test_preview_state_shows_an_image(local_mast, settle, tmp_path):
-    products = products_of("TW Hya", settle, calibrated_only=False, product_type="")
+    products = products_of(
+        "TW Hya", settle, calibrated_only=False, product_type="", mrp_only=False
+    )
     state = PreviewState(products=products, cache_dir=tmp_path)
     state.show(row_named(products, "lb4m01010_asn.fits")).result()
     settle(state)

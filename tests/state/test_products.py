@@ -48,6 +48,10 @@ def test_the_default_filter_is_calibrated_science(tw_hya, settle):
     assert list(products.filtered["dataURI"]) == list(reference["dataURI"])
     assert set(products.filtered["productType"]) == {"SCIENCE"}
     assert min(products.filtered["calib_level"]) >= 2
+    # MAST's recommended products only, by default: one file per observation here
+    assert products.mrp_only is True
+    assert set(products.filtered["productGroupDescription"]) == {"Minimum Recommended Products"}
+    assert len(products.filtered) == len(tw_hya.rows)
     # The observation's fields travel with its products, for provenance.
     assert {"instrument_name", "t_obs_release"} <= set(products.filtered.colnames)
     assert products.filtered.meta["queries"][0]["target"] == "TW Hya"
@@ -58,6 +62,9 @@ def test_refiltering_sends_no_request(tw_hya, local_mast, settle):
     select(tw_hya, products, [str(o) for o in tw_hya.rows["obsid"]], settle)
     local_mast.clear_log()
     listed = products.products
+    recommended = len(products.filtered)
+    products.mrp_only = False
+    assert len(products.filtered) > recommended
     products.calibrated_only = False
     all_science = len(products.filtered)
     products.product_type = ""
@@ -126,7 +133,7 @@ def test_exclusive_products_are_named(tw_hya, settle):
 def _select_exclusive(tw_hya, products, settle):
     exclusive_obs = tw_hya.rows[tw_hya.rows["dataRights"] == "EXCLUSIVE_ACCESS"]
     select(tw_hya, products, [str(exclusive_obs["obsid"][0])], settle)
-    assert len(products.exclusive) == 2
+    assert len(products.exclusive) == 1  # its recommended x1dsum
 
 
 def test_token_set_follows_configure_with_no_reselection(tw_hya, settle):
@@ -209,7 +216,7 @@ def test_standalone_observations_and_round_trip(tw_hya, local_mast, invokes, set
     saved = json.loads(json.dumps(products.as_dict()))
     assert saved == {
         "calibrated_only": False,
-        "mrp_only": False,
+        "mrp_only": True,  # the default
         "extension": "fits",
         "product_type": "SCIENCE",
         "extra_filters": {},

@@ -15,9 +15,9 @@ timeout, and paced polling of queries MAST answers EXECUTING
 Everything else in glue-mast calls astroquery through the functions here (`.calls`), one per
 MAST call: :func:`count_observations`, :func:`observation_page`, :func:`product_list`,
 :func:`filter_products`, :func:`list_missions`, :func:`resolve`, :func:`caom_facets`,
-:func:`cloud_uris`, and the column configs (:func:`observation_columns`,
-:func:`product_columns`). Each turns astroquery's and requests' exceptions into
-:mod:`glue_mast.errors` with one-line messages (:func:`astroquery_call`, `.failures`).
+:func:`cloud_uris`, the column configs (:func:`observation_columns`,
+:func:`product_columns`) and the token's status (:func:`token_status`). Each turns
+astroquery's and requests' exceptions into :mod:`glue_mast.errors` with one-line messages (:func:`astroquery_call`, `.failures`).
 astroquery keeps per-call state on its singletons, so the calls that parse through them are
 serialised by a lock private to this package.
 
@@ -54,6 +54,7 @@ from .connection import (
     product_columns,
 )
 from .failures import astroquery_call
+from .token import token_status
 
 __all__ = [
     "ASTROQUERY_SIMPLE_REQUEST_SHA256",
@@ -76,6 +77,7 @@ __all__ = [
     "product_columns",
     "product_list",
     "resolve",
+    "token_status",
 ]
 
 

@@ -66,6 +66,7 @@ class MastSearch(PluginTemplateMixin):
     count = Int(-1).tag(sync=True)  # -1: no search yet
     current_page = Int(1).tag(sync=True)
     n_pages = Int(0).tag(sync=True)
+    loading_page = Int(0).tag(sync=True)  # the page being fetched, 0 when none is
     results_headers = List([]).tag(sync=True)
     results_items = List([]).tag(sync=True)
     results_selected = List([]).tag(sync=True)
@@ -74,7 +75,7 @@ class MastSearch(PluginTemplateMixin):
     products_items = List([]).tag(sync=True)
     products_selected = List([]).tag(sync=True)
     calibrated_only = Bool(True).tag(sync=True)
-    mrp_only = Bool(False).tag(sync=True)
+    mrp_only = Bool(True).tag(sync=True)
     extension = Unicode("").tag(sync=True)
     selected_text = Unicode("").tag(sync=True)
     exclusive_text = Unicode("").tag(sync=True)  # about selected exclusive-access files
@@ -106,6 +107,10 @@ class MastSearch(PluginTemplateMixin):
         self.search_state = SearchState(dispatch=self._dispatch)
         self.product_state = ProductState(search=self.search_state)
         self.preview_state = PreviewState(products=self.product_state)
+        # The switches start where the shared state's filter does (MAST's recommended
+        # calibrated products), so the plugin and the other front ends agree on the default.
+        self.calibrated_only = bool(self.product_state.calibrated_only)
+        self.mrp_only = bool(self.product_state.mrp_only)
         self.fetch_job = None
         self.lcviz_installed = lcviz_available()
         self._choices_requested = False
@@ -290,7 +295,8 @@ class MastSearch(PluginTemplateMixin):
             self._wait(self.search_state.go_to_page(int(n)))
 
     def vue_page(self, n, *args):
-        self._start_safely(lambda: self.search_state.go_to_page(int(n)))
+        # The page box gives text: the state checks it and names "page" if it is no page.
+        self._start_safely(lambda: self.search_state.go_to_page(n))
 
     def _start_safely(self, start):
         """Start a job from a button; a refused input shows as the form's error."""

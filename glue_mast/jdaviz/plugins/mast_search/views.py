@@ -219,6 +219,9 @@ def bind(plugin):
     search.add_callback("page", lambda n: setattr(plugin, "current_page", int(n or 1)))
     search.add_callback("n_pages", lambda n: setattr(plugin, "n_pages", int(n or 0)))
     search.add_callback(
+        "loading_page", lambda n: setattr(plugin, "loading_page", int(n or 0))
+    )
+    search.add_callback(
         "collection_choices", lambda names: setattr(plugin, "collection_items", [""] + list(names))
     )
     search.add_callback(
@@ -238,6 +241,7 @@ def bind(plugin):
     for state in (search, products):
         state.add_callback("busy", on_busy)
         state.add_callback("error", on_error)
+        state.add_callback("error_field", on_error)  # set after the error: follow it too
     preview = plugin.preview_state
     for name in ("title", "x", "busy", "error"):
         preview.add_callback(name, lambda *_: show_preview(plugin))
@@ -246,3 +250,15 @@ def bind(plugin):
         setattr(products, change["name"], change["new"])
 
     plugin.observe(filters_changed, names=["calibrated_only", "mrp_only", "extension"])
+
+    def page_size_changed(change):
+        # A new page size after a search shows page 1 of the new pages (one request), as
+        # the glue-qt dialog does, so that ``page = n`` counts in the new pages at once.
+        size = int(change["new"])
+        if search.page_size == size:
+            return
+        search.page_size = size
+        if search.count is not None and size > 0:
+            plugin._start_safely(lambda: search.go_to_page(1))
+
+    plugin.observe(page_size_changed, names=["page_size"])
