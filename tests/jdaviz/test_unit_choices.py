@@ -207,6 +207,9 @@ HOST_TESTS = [
 
 
 def test_jdavizs_own_unit_tests_pass_with_it(tmp_path):
+    # One of glue's tests is left out: it asks for the units of data None, which glue's
+    # default converter allows and Jdaviz's (registered once Jdaviz is imported) does not; it
+    # fails the same without glue-mast.
     code = textwrap.dedent(
         f"""
         import sys
@@ -217,7 +220,7 @@ def test_jdavizs_own_unit_tests_pass_with_it(tmp_path):
         assert unit_choices.install()
         status = pytest.main({HOST_TESTS!r} + [
             "--pyargs", "-m", "not remote_data", "-q", "-p", "no:cacheprovider",
-            "-W", "ignore", "-o", "addopts=",
+            "-W", "ignore", "-o", "addopts=", "-k", "not test_find_unit_choices_default",
         ])
         assert unit_choices.installed()
         assert unit_choices.cache_info()["hits"] > 0, unit_choices.cache_info()
@@ -231,4 +234,4 @@ def test_jdavizs_own_unit_tests_pass_with_it(tmp_path):
     )
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
     last = out.stdout.strip().splitlines()[-1]
-    assert re.search(r"\d+ passed", last) and "failed" not in last, last
+    assert re.fullmatch(r"\d+ passed, 1 deselected in [\d.]+s( \(.*\))?", last), last
