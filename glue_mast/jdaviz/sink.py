@@ -104,7 +104,9 @@ class JdavizSink:
             try:
                 # What no step loaded, once more together: nothing is added, and the
                 # messages count them all (one line per kind, as for one batch).
-                messages = load_datasets(self.app, left, viewer=self.viewer).messages if left else []
+                messages = []
+                if left:
+                    messages = load_datasets(self.app, left, viewer=self.viewer).messages
             except Exception as exc:
                 return done(None, exc)
             done(_added(loaded, messages), None)

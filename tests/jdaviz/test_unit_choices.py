@@ -17,10 +17,10 @@ from glue.core.units import find_unit_choices
 
 pytest.importorskip("jdaviz")
 
-from jdaviz.app import UnitConverterWithSpectral  # noqa: E402
+from jdaviz.app import UnitConverterWithSpectral
 
-from glue_mast.config import conf  # noqa: E402
-from glue_mast.jdaviz import unit_choices  # noqa: E402
+from glue_mast.config import conf
+from glue_mast.jdaviz import unit_choices
 
 ROOT = Path(__file__).resolve().parents[2]
 

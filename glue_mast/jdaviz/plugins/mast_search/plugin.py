@@ -36,6 +36,10 @@ from . import selection, views
 
 __all__ = ["MastSearch"]
 
+#: Seconds the kernel's event loop is given between two steps of work on its thread (adding
+#: datasets): enough for it to read a message that arrived and run its handler first.
+STEP_PAUSE_S = 0.005
+
 #: What the form's "product type" list offers (MAST's ``dataproduct_type`` values).
 PRODUCT_TYPES = ["", "spectrum", "timeseries", "image", "cube", "measurements"]
 
@@ -150,7 +154,13 @@ class MastSearch(PluginTemplateMixin):
         if self._synchronous:
             self._landing.put(fn)
         elif self._loop is not None and self._loop.is_running():
-            self._loop.call_soon_threadsafe(self._run_guarded, fn)
+            # Not call_soon: what arrives meanwhile (a click: the kernel reads the message,
+            # then wakes its handler, two turns of the loop) must run before the next step.
+            later = (self._loop.call_later, STEP_PAUSE_S, self._run_guarded, fn)
+            if threading.get_ident() == self._ui_thread:
+                later[0](*later[1:])
+            else:
+                self._loop.call_soon_threadsafe(*later)
         else:  # no event loop to hand back to (a script): next, without nesting the steps
             self._next.append(fn)
             if len(self._next) > 1:  # a step is running: its caller below runs this one
