@@ -90,6 +90,14 @@ class Conf(_config.ConfigNamespace):
         "glue data collection of the process. Off: glue-core's own function.",
         cfgtype="boolean",
     )
+    fast_unit_choices = _config.ConfigItem(
+        True,
+        "Remember the display units Jdaviz's (and lcviz's) unit converter finds equivalent to "
+        "a unit, instead of recomputing them for every layer of every load "
+        "(glue_mast.jdaviz.unit_choices): the same answers, for every Jdaviz app of the "
+        "process. Off: the host's own method.",
+        cfgtype="boolean",
+    )
 
 
 conf = Conf()

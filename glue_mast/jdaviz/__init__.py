@@ -12,7 +12,9 @@ being built, so every ``jdaviz.App()`` has the plugin without any import by the 
 - :class:`MastQuery` -- glue-mast's own input for ``app.load``: a search the "mast" loader
   runs, found by its type (``app.load(MastQuery("TW Hya", obs_collection="HST"))``);
 - :func:`save_session` / :func:`restore_session` write and rebuild a Jdaviz session (its
-  datasets with provenance, the MAST Search form, the viewers), see `glue_mast.jdaviz.session`.
+  datasets with provenance, the MAST Search form, the viewers), see `glue_mast.jdaviz.session`;
+- registering also installs `glue_mast.jdaviz.unit_choices`, which remembers the display units
+  Jdaviz's unit converter offers (the same answers, without recomputing them for every layer).
 """
 
 from __future__ import annotations
@@ -55,8 +57,11 @@ def register():
         return
     import jdaviz
 
+    from . import unit_choices
     from .loaders import mast  # noqa: F401  (registers the "mast" loader)
     from .plugins.mast_search import plugin  # noqa: F401  (registers the tray plugin)
+
+    unit_choices.install()  # Jdaviz's unit choices, remembered (the fast_unit_choices setting)
 
     hook = getattr(jdaviz, "_register_new_app_hook", None)
     _registered = True

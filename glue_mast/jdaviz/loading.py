@@ -87,7 +87,9 @@ def load_datasets(app, datasets, *, viewer=None):
     with app.batch_load():
         for dataset in spectra:
             _attach(dataset)
-            app.load(dataset.data, format="1D Spectrum", data_label=dataset.label, **kwargs)
+            # loader="object": Jdaviz would otherwise build and try each of its loaders first.
+            app.load(dataset.data, loader="object", format="1D Spectrum",
+                     data_label=dataset.label, **kwargs)
             outcome.loaded.append(dataset.label)
         if is_lcviz:
             for dataset in curves:

@@ -15,6 +15,12 @@ Jdaviz's `glue_mast.jdaviz.sink.JdavizSink`, a script's :class:`ListSink`):
   or a part of one, that could not be read); ``check()`` raises `~glue_mast.jobs.JobCancelled`
   once the job is cancelled, between files;
 - ``add(read)`` (front end's thread): adds them; returns an object shaped as :class:`Added`.
+
+A sink may also have ``add_in_steps(read, done)`` (front end's thread), which the pipeline then
+calls instead of ``add``: it adds the datasets a few at a time, handing the front end's event
+loop back between steps (so that the viewer answers clicks during a long load), and calls
+``done(added, error)`` once, with what ``add`` would have returned, or the exception that
+stopped it.
 """
 
 from __future__ import annotations
@@ -243,10 +249,12 @@ def start_load(product_state, sink=None, *, download_dir=None, dispatch=None, do
                               download_dir=download_dir)
 
     def land(job):
-        outcome = _outcome(job, sink)
-        outcome.note = note
-        if done is not None:
-            done(outcome)
+        def finish(outcome):
+            outcome.note = note
+            if done is not None:
+                done(outcome)
+
+        _land(job, sink, finish)
 
     job = Job(work, name="fetch and load" if sink is not None else "fetch", start=False)
     job.add_done_callback(lambda j: dispatch(lambda: land(j)))
@@ -254,26 +262,37 @@ def start_load(product_state, sink=None, *, download_dir=None, dispatch=None, do
     return job
 
 
-def _outcome(job, sink):
-    """The LoadOutcome of a finished load job; adds what it read (front end's thread)."""
+def _land(job, sink, finish):
+    """Make the LoadOutcome of a finished load job and add what it read (front end's thread);
+    ``finish(outcome)`` once it is complete, at once or after the sink's last step."""
     exc = job.exception()
     if isinstance(exc, ReadingCancelled):
-        return LoadOutcome(cancelled="reading")
+        return finish(LoadOutcome(cancelled="reading"))
     if isinstance(exc, JobCancelled):
-        return LoadOutcome(cancelled="downloading")
+        return finish(LoadOutcome(cancelled="downloading"))
     if exc is not None:
-        return LoadOutcome(error=exc)
+        return finish(LoadOutcome(error=exc))
     result, read = job.result()
     outcome = LoadOutcome(fetch=result, not_loaded=_not_fetched(result))
     if read is None:
-        return outcome
+        return finish(outcome)
     outcome.not_loaded += [
         NotLoaded(Path(p.path).name, "unreadable", p.message) for p in read.problems
     ]
+
+    def added(what, error=None):
+        if error is not None:  # adding failed: shown as one line, not a traceback
+            outcome.error = error
+        else:
+            outcome.added = what
+            outcome.not_loaded += [NotLoaded("", "not shown", m) for m in what.not_shown]
+        finish(outcome)
+
+    in_steps = getattr(sink, "add_in_steps", None)
+    if in_steps is not None:
+        return in_steps(read, added)
     try:
-        outcome.added = sink.add(read)
-    except Exception as exc:  # adding failed: shown as one line, not a traceback
-        outcome.error = exc
-        return outcome
-    outcome.not_loaded += [NotLoaded("", "not shown", m) for m in outcome.added.not_shown]
-    return outcome
+        what = sink.add(read)
+    except Exception as exc:
+        return added(None, exc)
+    return added(what)

@@ -60,8 +60,9 @@ def start_download(plugin, *, load, requested_dir=None):
 
     The one load pipeline (`glue_mast.state.load.start_load`) with the app as its sink: the
     download is the product state's own fetch job (its ``fetch_fraction`` and ``fetch_status``
-    drive the progress bar), and the outcome lands on the kernel's thread as a message.
-    Cancelling the job cancels the transfers.
+    drive the progress bar), then the datasets are added one step at a time, each in its own
+    turn of the kernel's event loop ("loading k of n" on the progress bar), and the outcome
+    lands on the kernel's thread as a message. Cancelling the job cancels the transfers.
     """
     from ....state.load import start_load
     from ...sink import JdavizSink
@@ -70,7 +71,15 @@ def start_download(plugin, *, load, requested_dir=None):
     if not state.selected_count:
         raise InputError("select products to download first")
     target = download_dir(plugin, requested_dir)
-    sink = JdavizSink(plugin._app._jdaviz_helper) if load else None
+    sink = (
+        JdavizSink(
+            plugin._app._jdaviz_helper,
+            dispatch_next=plugin._dispatch_next,
+            progress=plugin._show_loading,
+        )
+        if load
+        else None
+    )
     note, plugin._pending_note = plugin._pending_note, ""
 
     def land(outcome):

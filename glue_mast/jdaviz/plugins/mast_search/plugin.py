@@ -18,6 +18,7 @@ Notebook users script it through :attr:`MastSearch.user_api`::
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import queue
 import threading
@@ -34,6 +35,10 @@ from ...loading import lcviz_available
 from . import selection, views
 
 __all__ = ["MastSearch"]
+
+#: Seconds the kernel's event loop is given between two steps of work on its thread (adding
+#: datasets): enough for it to read a message that arrived and run its handler first.
+STEP_PAUSE_S = 0.005
 
 #: What the form's "product type" list offers (MAST's ``dataproduct_type`` values).
 PRODUCT_TYPES = ["", "spectrum", "timeseries", "image", "cube", "measurements"]
@@ -99,6 +104,7 @@ class MastSearch(PluginTemplateMixin):
         self._lock = threading.RLock()
         self._synchronous = 0
         self._landing = queue.Queue()
+        self._next = collections.deque()  # steps waiting, when there is no event loop
         try:
             self._loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -142,6 +148,39 @@ class MastSearch(PluginTemplateMixin):
                 fn()
         else:
             self._loop.call_soon_threadsafe(self._run_guarded, fn)
+
+    def _dispatch_next(self, fn):
+        """Run ``fn`` on the kernel's thread once its event loop has run what is queued.
+
+        For a long piece of work on the kernel's thread done in steps (adding datasets): a
+        click that arrived during one step is answered before the next. While a notebook
+        call waits (:meth:`_waiting`), the waiting call runs it next, on this thread.
+        """
+        if self._synchronous:
+            self._landing.put(fn)
+        elif self._loop is not None and self._loop.is_running():
+            # Not call_soon: what arrives meanwhile (a click: the kernel reads the message,
+            # then wakes its handler, two turns of the loop) must run before the next step.
+            later = (self._loop.call_later, STEP_PAUSE_S, self._run_guarded, fn)
+            if threading.get_ident() == self._ui_thread:
+                later[0](*later[1:])
+            else:
+                self._loop.call_soon_threadsafe(*later)
+        else:  # no event loop to hand back to (a script): next, without nesting the steps
+            self._next.append(fn)
+            if len(self._next) > 1:  # a step is running: its caller below runs this one
+                return
+            while self._next:
+                try:
+                    with self._lock:
+                        self._next[0]()
+                finally:
+                    self._next.popleft()
+
+    def _show_loading(self, k, n):
+        """The progress bar while datasets are added: "loading k of n"."""
+        self.progress = 100.0 * k / n if n else 100.0
+        self.progress_text = f"loading {k} of {n}"
 
     def _hand_over_queued(self):
         while True:
