@@ -5,6 +5,7 @@ image (MAST's layouts, `glue_mast.testing.writers.jwst_cube`); Kepler and TESS l
 and a K2 target pixel file are real MAST files. lcviz is in the test extra.
 """
 
+import json
 import time
 
 import numpy as np
@@ -208,3 +209,38 @@ def test_without_lcviz_light_curves_are_reported_once(app, plg, local_mast, monk
     plg.load_selected()
     assert plg.message.count("not installed (pip install lcviz)") == 1
     assert not app.datasets
+
+
+def test_a_session_with_every_kind_restores(app, plg, local_mast, tmp_path):
+    pytest.importorskip("lcviz")
+    from glue_mast.jdaviz.session import restore_session, save_session
+
+    _jwst_page(plg).select(products=[X1D, S2D, S3D, I2D])
+    plg.load_selected()
+    plg.target = "KIC 10002792"
+    plg.criteria = {"obs_collection": "Kepler"}
+    plg.search()
+    plg.select(observations=[0])
+    plg.load_selected()
+    names = (X1D, S2D, S3D, I2D, "kplr010002792-2009259160929_llc.fits")
+    labels = {name: _label_of(app, name) for name in names}
+    path = save_session(app, tmp_path / "analysis.json")
+    saved = json.loads(path.read_text())
+    # One entry a file (the cube's uncertainty, mask and collapsed spectrum are made again
+    # from it), each with the importer it loads with.
+    assert sorted(d["label"] for d in saved["datasets"]) == sorted(labels.values())
+    formats = {d["file"]["dataURI"].rsplit("/", 1)[1]: d["format"] for d in saved["datasets"]}
+    assert formats == {X1D: "1D Spectrum", S2D: "2D Spectrum", S3D: "3D Spectrum",
+                       I2D: "Image", names[-1]: "Light Curve"}
+    assert saved["not_restorable"] == []
+
+    local_mast.clear_log()
+    restored = restore_session(path)
+    collection = restored._app.data_collection
+    assert sorted(collection.labels) == sorted(app._app.data_collection.labels)
+    assert not [r for r in local_mast.log if r.path.startswith("/api/v0.1/Download")]
+    for name, label in labels.items():
+        meta = collection[label].meta
+        assert meta[PROVENANCE_KEY]["dataset"]["dataURI"].endswith(name)
+        assert meta[FILE_KEY].endswith(name)
+    assert _shown(restored) == _shown(app)
