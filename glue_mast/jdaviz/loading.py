@@ -19,6 +19,7 @@ so that a session records the file once.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,6 +110,10 @@ def _extracted_alongside(dataset, datasets, taken):
 def _load_one(helper, dataset, data, kwargs):
     """``app.load`` with the importer of the dataset's kind; returns the label it has."""
     before = set(_labels(helper))
+    # In the object too, so Jdaviz's importer shows it from the start (Metadata plugin); a
+    # target pixel file's meta is read-only, and it gets its record on the Data only.
+    with contextlib.suppress(TypeError):
+        data.meta[PROVENANCE_KEY] = dataset.provenance
     helper.load(data, format=FORMATS[dataset.kind], data_label=dataset.label, **kwargs)
     return _attach(helper, dataset, before)
 

@@ -6,7 +6,6 @@ import pytest
 from astropy.io import fits
 from astropy.wcs import WCS
 
-from glue_mast.errors import InputError
 from glue_mast.io import ContentKind, preview_arrays, read
 
 

@@ -64,9 +64,8 @@ def _linked(app, a, b):
         data = {getattr(link, "data1", None), getattr(link, "data2", None)}
         if {first, second} <= data:
             return True
-        cids = list(getattr(link, "get_from_ids", lambda: [])()) + [
-            getattr(link, "get_to_id", lambda: None)()
-        ]
+        cids = [*getattr(link, "get_from_ids", lambda: [])(),
+                getattr(link, "get_to_id", lambda: None)()]
         parents = {getattr(c, "parent", None) for c in cids if c is not None}
         if {first, second} <= parents:
             return True
