@@ -42,7 +42,9 @@ FORMATS = {
 }
 #: Kinds that only lcviz's importers load.
 LCVIZ_KINDS = ("light curve", "target pixel file")
-# Loaded first: they set the app's display units to what they are (see the module doc).
+# Loaded first, in this order: they set the app's display units to what they are (see the
+# module doc); images last of them, because once Jdaviz aligns images by WCS it tries to link
+# a 2-D spectrum loaded after them by WCS too, and fails.
 _FIRST = ("spectral cube", "2-D spectrum", "image")
 
 
@@ -65,11 +67,12 @@ def enable_lcviz(helper):
 
 
 def order(datasets):
-    """The datasets in the order they load: surface brightnesses, 1-D spectra, time series."""
+    """The datasets in the order they load: cubes, 2-D spectra, images (surface brightnesses),
+    1-D spectra, time series; by label within a kind (the fetch's order is not fixed)."""
     def rank(dataset):
         if dataset.kind in _FIRST:
-            return 0
-        return 2 if dataset.kind in LCVIZ_KINDS else 1
+            return _FIRST.index(dataset.kind), dataset.label
+        return (len(_FIRST) + 1 if dataset.kind in LCVIZ_KINDS else len(_FIRST)), dataset.label
 
     return sorted(datasets, key=rank)
 

@@ -132,8 +132,9 @@ def _load_label(saved):
 
 def _derived(data):
     """Made by Jdaviz from a dataset glue-mast loaded (a cube's uncertainty, an extracted
-    spectrum): restoring that dataset makes it again, so the session does not list it."""
-    return bool(data.meta.get(DERIVED_KEY))
+    spectrum), or for itself (the orientation layer of images aligned by WCS): restoring the
+    datasets makes it again, so the session does not list it."""
+    return bool(data.meta.get(DERIVED_KEY) or data.meta.get("_WCS_ONLY"))
 
 
 def _format(meta):

@@ -243,3 +243,4 @@ def test_a_session_with_every_kind_restores(app, plg, local_mast, tmp_path):
         assert meta[PROVENANCE_KEY]["dataset"]["dataURI"].endswith(name)
         assert meta[FILE_KEY].endswith(name)
     assert _shown(restored) == _shown(app)
+
