@@ -34,10 +34,10 @@ def run(local_mast, capsys):
 def test_fetch_a_target(run, local_mast, tmp_path):
     status, out, err = run("fetch", "AU Mic", "--no-mrp-only", "--out", tmp_path, "--no-progress")
     assert status == 0, err
-    assert out.startswith("fetched 7 files (")
+    assert out.startswith("fetched 9 files (")
     assert f"manifest: {tmp_path / 'manifest.json'}" in out
     m = Manifest.read(tmp_path / "manifest.json")
-    assert len(m) == 7 and m.verify()
+    assert len(m) == 9 and m.verify()
     assert {Path(d["path"]).relative_to(tmp_path).parts[0] for d in m.datasets} == {
         "HST",
         "FUSE",
@@ -110,7 +110,7 @@ def test_verify_and_reproduce(run, local_mast, tmp_path):
     assert run("fetch", "AU Mic", "--no-mrp-only", "--out", tmp_path, "--no-progress")[0] == 0
     manifest = tmp_path / "manifest.json"
     status, out, _ = run("verify", manifest)
-    assert (status, out) == (0, "7 of 7 files match the manifest (sizes and sha256)\n")
+    assert (status, out) == (0, "9 of 9 files match the manifest (sizes and sha256)\n")
     victim = next(tmp_path.rglob("*_x1d.fits"))
     victim.write_bytes(victim.read_bytes()[:-1] + b"!")
     (next(tmp_path.rglob("*mxlo_vo.fits"))).unlink()
@@ -118,18 +118,18 @@ def test_verify_and_reproduce(run, local_mast, tmp_path):
     assert status == 1
     assert "missing: IUE/swp36581/swp36581mxlo_vo.fits" in out
     assert f"wrong checksum: {victim.relative_to(tmp_path).as_posix()}" in out
-    assert out.endswith("5 of 7 files match the manifest (sizes and sha256)\n")
+    assert out.endswith("7 of 9 files match the manifest (sizes and sha256)\n")
     status, out, err = run("reproduce", manifest, "--no-progress")
     # The changed file is reported and left as it is: a received manifest may name a
     # person's own file. Moved aside, it is fetched.
     assert status == 1
-    assert "fetched 1 files" in out and "6 files verified identical to the manifest" in out
+    assert "fetched 1 files" in out and "8 files verified identical to the manifest" in out
     assert f"wrong checksum: {victim.relative_to(tmp_path).as_posix()}" in out
     assert f"glue-mast: failed: {victim.name}: not replaced: " in err
     victim.unlink()
     status, out, _ = run("reproduce", manifest, "--no-progress")
     assert status == 0
-    assert "fetched 1 files" in out and "7 files verified identical to the manifest" in out
+    assert "fetched 1 files" in out and "9 files verified identical to the manifest" in out
     assert run("verify", manifest)[0] == 0
 
 
@@ -138,7 +138,7 @@ def test_reproduce_into_another_directory(run, tmp_path):
     status, out, _ = run(
         "reproduce", tmp_path / "a" / "manifest.json", "--out", tmp_path / "b", "--no-progress"
     )
-    assert status == 0 and "fetched 7 files" in out
+    assert status == 0 and "fetched 9 files" in out
     a = json.loads((tmp_path / "a" / "manifest.json").read_text())["datasets"]
     b = json.loads((tmp_path / "b" / "manifest.json").read_text())["datasets"]
     assert [(d["path"], d["sha256"]) for d in a] == [(d["path"], d["sha256"]) for d in b]
@@ -171,12 +171,12 @@ def test_a_hostile_manifest_gets_one_line_per_bad_entry(run, local_mast, tmp_pat
     assert (status, out) == (2, "")
     lines = err.removeprefix("glue-mast: error: ").splitlines()
     assert [line.split(": ", 2)[1] for line in lines] == [
-        "dataset 7 ('.')",
-        "dataset 8 (5)",
-        "dataset 9 ('manifest.json')",
-        f"dataset 10 ({first['path']!r})",
-        "dataset 11 ('x.fits')",
-        "dataset 12",
+        "dataset 9 ('.')",
+        "dataset 10 (5)",
+        "dataset 11 ('manifest.json')",
+        f"dataset 12 ({first['path']!r})",
+        "dataset 13 ('x.fits')",
+        "dataset 14",
     ]
     assert "Traceback" not in err
     assert manifest.read_bytes() == before and local_mast.log == []
@@ -449,7 +449,7 @@ def test_sigterm_stops_a_reproduce_tidily(run, local_mast, tmp_path):
     # The manifest being reproduced never forgets a file: the victim is still listed, and
     # reported missing until the next reproduce resumes it.
     report = m.verify()
-    assert len(m) == 7 and m.dataset_for(victim) is not None
-    assert len(report.ok) == 6
+    assert len(m) == 9 and m.dataset_for(victim) is not None
+    assert len(report.ok) == 8
     assert [Path(d["path"]).name for d in report.missing] == [victim.name]
     assert part.stat().st_size == 5_000

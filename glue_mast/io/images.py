@@ -77,6 +77,8 @@ def read_image(path, hdulist):
             unit=parse_unit(hdu.header.get("BUNIT")),
             meta={"header": header},
         )
+        if header.get("PIXAR_SR"):  # the pixel's solid angle, where Jdaviz reads it
+            image.meta["PIXAR_SR"] = float(header["PIXAR_SR"])
         part = f"SCI {hdu.ver}" if len(images) > 1 else None
         items.append(ProductContent(ContentKind.IMAGE, image, part, READER, path, summary))
     return items

@@ -114,6 +114,15 @@ def read_spec1d(path, hdulist):
     ]
 
 
+def _keep_pixel_area(data, *headers):
+    """``PIXAR_SR`` (the pixel's solid angle, sr) in ``data.meta``, where Jdaviz reads it to
+    turn a surface brightness (MJy/sr) into a flux per pixel."""
+    for header in headers:
+        if header is not None and header.get("PIXAR_SR"):
+            data.meta["PIXAR_SR"] = float(header["PIXAR_SR"])
+            return
+
+
 def _slit_hdus(hdulist, name, extver):
     try:
         return hdulist[name, extver]
@@ -203,6 +212,7 @@ def read_s2d(path, hdulist):
     for spectrum, sci in zip(spectra, scis, strict=True):
         dispaxis = int(sci.header.get("DISPAXIS", hdulist[0].header.get("DISPAXIS", 1)))
         _add_err_and_mask(spectrum, hdulist, sci, dispaxis)
+        _keep_pixel_area(spectrum, sci.header, hdulist[0].header)
     names = [str(sci.header.get("SLTNAME", "")).strip() for sci in scis]
     summary = header_summary(hdulist[0].header)
     return [
@@ -212,7 +222,8 @@ def read_s2d(path, hdulist):
 
 
 def read_s3d(path, hdulist):
-    """Read a JWST s3d IFU cube through specutils' ``JWST s3d`` loader.
+    """Read a JWST s3d IFU cube through specutils' ``JWST s3d`` loader (its gwcs), or from
+    the FITS WCS of SCI when the ASDF tree holds no gwcs ("glue-mast: JWST s3d").
 
     Returns
     -------
@@ -222,11 +233,37 @@ def read_s3d(path, hdulist):
         place of specutils' raw DQ integers.
     """
     _require_stdatamodels("JWST s3d cubes")
-    cube = _quiet_read(Spectrum, path, "JWST s3d")
+    if _has_gwcs(hdulist):
+        cube = _quiet_read(Spectrum, path, "JWST s3d")
+        reader = "specutils: JWST s3d"
+    else:
+        cube = _s3d_from_fits_wcs(hdulist)
+        reader = "glue-mast: JWST s3d"
     dq = hdulist["DQ"].data if "DQ" in hdulist else None
     cube.mask = _unusable(dq, cube.flux.value)
+    _keep_pixel_area(cube, hdulist["SCI"].header, hdulist[0].header)
     summary = header_summary(hdulist[0].header)
-    item = ProductContent(
-        ContentKind.SPECTRAL_CUBE, cube, None, "specutils: JWST s3d", path, summary
-    )
-    return [item]
+    return [ProductContent(ContentKind.SPECTRAL_CUBE, cube, None, reader, path, summary)]
+
+
+def _s3d_from_fits_wcs(hdulist):
+    """An s3d whose ASDF tree has no gwcs, from the FITS WCS the pipeline writes in SCI
+    (RA---TAN, DEC--TAN and a WAVE axis: the same sky and wavelengths, linear)."""
+    from astropy.wcs import WCS, FITSFixedWarning
+
+    sci = hdulist["SCI"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FITSFixedWarning)
+        wcs = WCS(sci.header)
+    if not (wcs.has_celestial and wcs.wcs.spec >= 0):
+        raise ValueError("SCI has neither a gwcs in the ASDF extension nor a FITS WCS")
+    unit = parse_unit(sci.header.get("BUNIT"), u.dimensionless_unscaled)
+    uncertainty = None
+    if "ERR" in hdulist and hdulist["ERR"].data is not None:
+        err = hdulist["ERR"]
+        uncertainty = StdDevUncertainty(np.asarray(err.data, float),
+                                        unit=parse_unit(err.header.get("BUNIT"), unit))
+    header = fits.Header(hdulist[0].header, copy=True)
+    header.extend(sci.header, strip=True, update=True)
+    return Spectrum(flux=np.asarray(sci.data, float) * unit, wcs=wcs, uncertainty=uncertainty,
+                    meta={"header": header}, spectral_axis_index=0)

@@ -3,6 +3,9 @@
 A spectrum file gives wavelength and flux -- all its segments or orders together, masked
 points left out; a 2-D spectrum or a cube is averaged over its spatial axes first. A light
 curve gives time and flux; a target pixel file the flux summed over its pixels per cadence.
+What has two sky or slit axes also gives a small *picture*: a cube its white-light image (the
+mean over wavelength), a 2-D spectrum itself with its *trace* (the row the source lies on, per
+column), an image itself, each block-averaged to at most `PICTURE_SIZE` pixels a side.
 Long arrays are decimated by keeping the lowest and the highest point of each bin, so that
 narrow lines and transits, which plain striding would skip, stay in the preview.
 """
@@ -19,7 +22,10 @@ from ..errors import InputError
 from .content import ContentKind
 from .registry import read
 
-__all__ = ["Preview", "decimate", "preview_arrays"]
+__all__ = ["PICTURE_SIZE", "Preview", "decimate", "preview_arrays"]
+
+#: The most pixels a side of a preview picture.
+PICTURE_SIZE = 256
 
 
 @dataclass(frozen=True, eq=False)  # numpy arrays have no single truth value for ==
@@ -38,6 +44,15 @@ class Preview:
         What the file holds (of its first item).
     title : str
         Telescope, instrument, setting and target, e.g. "HST COS G130M AV-456".
+    picture : numpy.ndarray or None
+        A 2-D array to show as an image (row 0 at the bottom): a cube's white-light image, a
+        2-D spectrum (spatial rows, spectral columns), an image; None for 1-D data. An image
+        has a picture and no points (``x`` and ``y`` empty).
+    trace : numpy.ndarray or None
+        For a 2-D spectrum, the picture row of the source's trace in each picture column
+        (NaN where no flux).
+    picture_label : str
+        What the picture is ("White-light image", "2-D spectrum", "Image").
     """
 
     x: np.ndarray
@@ -48,6 +63,9 @@ class Preview:
     y_label: str
     kind: ContentKind
     title: str
+    picture: np.ndarray | None = None
+    trace: np.ndarray | None = None
+    picture_label: str = ""
 
 
 def decimate(x, y, max_points):
@@ -164,6 +182,58 @@ def _lightcurve_points(item):
     return x[good][order], y[good][order], "d", flux_unit.to_string(), (time_label, y_label)
 
 
+def _block_mean(array, size):
+    """``array`` averaged over blocks so that neither side exceeds ``size`` (NaNs ignored)."""
+    array = np.asarray(array, dtype=float)
+    factors = [max(1, -(-n // size)) for n in array.shape]
+    ny, nx = (n // f for n, f in zip(array.shape, factors, strict=True))
+    if factors == [1, 1]:
+        return array
+    cut = array[: ny * factors[0], : nx * factors[1]]
+    blocks = cut.reshape(ny, factors[0], nx, factors[1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN blocks
+        return np.nanmean(blocks, axis=(1, 3))
+
+
+def _masked_values(data, values):
+    mask = getattr(data, "mask", None)
+    values = np.asarray(values, dtype=float)
+    if mask is not None and np.shape(mask) == values.shape:
+        values = np.where(np.asarray(mask, dtype=bool), np.nan, values)
+    return values
+
+
+def _trace(picture):
+    """Per column, the flux-weighted mean row of the positive flux (the source's trace)."""
+    positive = np.where(np.isfinite(picture) & (picture > 0), picture, 0.0)
+    total = positive.sum(axis=0)
+    rows = np.arange(picture.shape[0], dtype=float)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, (positive * rows).sum(axis=0) / total, np.nan)
+
+
+def _picture(item):
+    """``(picture, trace, label)`` of a cube, a 2-D spectrum or an image; Nones otherwise."""
+    data = item.data
+    if item.kind is ContentKind.SPECTRAL_CUBE:
+        values = _masked_values(data, data.flux.value)
+        axis = data.spectral_axis_index % values.ndim
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN spaxels
+            white = np.nanmean(values, axis=axis)
+        return _block_mean(white, PICTURE_SIZE), None, "White-light image"
+    if item.kind is ContentKind.SPECTRUM_2D:
+        values = _masked_values(data, data.flux.value)
+        if data.spectral_axis_index % 2 == 0:
+            values = values.T  # spatial rows, spectral columns
+        picture = _block_mean(values, PICTURE_SIZE)
+        return picture, _trace(picture), "2-D spectrum"
+    if item.kind is ContentKind.IMAGE:
+        return _block_mean(_masked_values(data, data.data), PICTURE_SIZE), None, "Image"
+    return None, None, ""
+
+
 def preview_arrays(path, max_points=2000):
     """The points of a quick plot of a product file.
 
@@ -183,7 +253,8 @@ def preview_arrays(path, max_points=2000):
     UnreadableProduct
         No reader takes the file.
     InputError
-        ``max_points`` is below 2, or the file holds an image, which has no x/y preview.
+        ``max_points`` is below 2, or the file holds an image without a sky WCS (a raw
+        frame), whose preview is MAST's preview image.
     """
     if int(max_points) < 2:
         raise InputError(f"max_points must be at least 2, not {max_points}.")
@@ -193,11 +264,21 @@ def preview_arrays(path, max_points=2000):
     if kind in (ContentKind.LIGHTCURVE, ContentKind.PIXELS):
         x, y, x_unit, y_unit, labels = _lightcurve_points(same[0])
     elif kind is ContentKind.IMAGE:
-        raise InputError(f"{items[0].path.name} is an image; it has no x/y preview.")
+        if getattr(same[0].data, "wcs", None) is None:
+            # Raw frames and tables of pixels: MAST's own preview image says more.
+            raise InputError(f"{items[0].path.name} is an image without a sky WCS; it has "
+                             "no preview of its own.")
+        unit = getattr(same[0].data, "unit", None)
+        x, y, x_unit, y_unit = np.empty(0), np.empty(0), "", unit.to_string() if unit else ""
+        labels = ("", "")
     else:
         x, y, x_unit, y_unit, labels = _spectrum_points(same)
     x, y = decimate(x, y, int(max_points))
+    picture, trace, picture_label = _picture(same[0])
     return Preview(
+        picture=picture,
+        trace=trace,
+        picture_label=picture_label,
         x=x,
         y=y,
         x_unit=x_unit,

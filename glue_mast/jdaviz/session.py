@@ -35,7 +35,7 @@ from ..provenance.session_files import (
     file_key,
     read_jdaviz_session,
 )
-from .loading import FILE_KEY, PROVENANCE_KEY, ReadDataset, load_datasets
+from .loading import DERIVED_KEY, FILE_KEY, PROVENANCE_KEY, ReadDataset, load_datasets
 
 __all__ = ["SCHEMA", "NotChecked", "restore_session", "save_session"]
 _LIMITS = ("x_min", "x_max", "y_min", "y_max")
@@ -91,6 +91,8 @@ def save_session(app, path, *, check=True):
     path = Path(path).resolve()
     datasets, others = [], []
     for data in helper._app.data_collection:
+        if _derived(data):
+            continue
         meta = dict(data.meta.get(PROVENANCE_KEY) or {})
         record = meta.get("dataset")
         if not record or not record.get("dataURI"):
@@ -109,7 +111,7 @@ def save_session(app, path, *, check=True):
                 "label": data.label,
                 "kind": meta.get("kind") or "spectrum",
                 "part": meta.get("part"),
-                "format": "1D Spectrum",
+                "format": _format(meta),
                 "file": record,
                 "provenance": meta,
             }
@@ -126,6 +128,26 @@ def save_session(app, path, *, check=True):
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, json.dumps(plain(session), indent=1, allow_nan=False))
     return path
+
+
+def _load_label(saved):
+    """The label to load a saved dataset under: the one it was read under (Jdaviz names an
+    image ``label[DATA]`` from it, the label the session lists)."""
+    return (saved.get("provenance") or {}).get("label") or saved["label"]
+
+
+def _derived(data):
+    """Made by Jdaviz from a dataset glue-mast loaded (a cube's uncertainty, an extracted
+    spectrum), or for itself (the orientation layer of images aligned by WCS): restoring the
+    datasets makes it again, so the session does not list it."""
+    return bool(data.meta.get(DERIVED_KEY) or data.meta.get("_WCS_ONLY"))
+
+
+def _format(meta):
+    """The Jdaviz importer a dataset of this provenance's kind loads with."""
+    from .kinds import FORMATS
+
+    return FORMATS.get(meta.get("kind") or "spectrum", "1D Spectrum")
 
 
 def _plugin(helper):
@@ -289,7 +311,7 @@ def restore_session(path, app=None, *, server=None):
             )
         file = files[file_key(record)]
         datasets.append(
-            ReadDataset(item.kind.value, item.data, saved["label"], saved["provenance"], file)
+            ReadDataset(item.kind.value, item.data, _load_label(saved), saved["provenance"], file)
         )
     load_datasets(helper, datasets)
     _restore_plugin(helper, session.get("plugin"))

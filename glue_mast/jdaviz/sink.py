@@ -66,9 +66,10 @@ class JdavizSink:
         """(the kernel's thread) Load them :attr:`per_step` at a time, each step in its own
         ``dispatch_next``; ``done(added, error)`` once, after the last step or the failure.
 
-        Each step is one batch (``load_datasets``): Jdaviz links each dataset to those
-        already loaded and overlays it in the same viewer, as in one batch. What the steps did
-        not load (kinds this app does not show) is reported once, as one batch would.
+        Each step is one batch (``load_datasets``), in the order one batch loads in, with the
+        whole load as its context: Jdaviz links each dataset to those already loaded and shows
+        it in the same viewer, as in one batch. Kinds this app does not show are reported
+        once, as one batch would.
         """
         if self.dispatch_next is None:
             try:
@@ -77,39 +78,39 @@ class JdavizSink:
                 return done(None, exc)
             return done(added, None)
         from . import unit_choices
-        from .loading import load_datasets
+        from .kinds import order
+        from .loading import load_datasets, not_shown
 
         unit_choices.install()
-        datasets = list(read.datasets)
+        # The order one batch loads in (cubes, 2-D spectra and images set the app's units
+        # first), and every dataset of the load as the context of each step.
+        everything = order(list(read.datasets))
+        hidden, hidden_messages = not_shown(self.app, everything)
+        datasets = [d for d in everything if d.label not in set(hidden)]
         n = len(datasets)
-        loaded, left = [], []
+        loaded, messages = [], []
 
         def step(start):
             chunk = datasets[start : start + self.per_step]
             try:
                 if self.progress is not None:
                     self.progress(start + len(chunk), n)
-                outcome = load_datasets(self.app, chunk, viewer=self.viewer)
+                outcome = load_datasets(
+                    self.app, chunk, viewer=self.viewer, context=everything
+                )
             except Exception as exc:
                 return done(None, exc)
             loaded.extend(outcome.loaded)
-            names = set(outcome.loaded)
-            left.extend(d for d in chunk if d.label not in names)
+            messages.extend(outcome.messages)  # a dataset Jdaviz refused: one line each
             if start + self.per_step < n:
                 self.dispatch_next(lambda: step(start + self.per_step))
             else:
                 finish()
 
         def finish():
-            try:
-                # What no step loaded, once more together: nothing is added, and the
-                # messages count them all (one line per kind, as for one batch).
-                messages = []
-                if left:
-                    messages = load_datasets(self.app, left, viewer=self.viewer).messages
-            except Exception as exc:
-                return done(None, exc)
-            done(_added(loaded, messages), None)
+            # What this app shows no viewer for, said once for the whole load (one line per
+            # kind, as one batch says it).
+            done(_added(loaded, messages + hidden_messages), None)
 
         if n:
             step(0)

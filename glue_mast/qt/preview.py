@@ -52,28 +52,54 @@ def render_preview(shown, width, height, ratio=1.0):
     dpi = 100 * ratio
     figure = Figure(figsize=(width / 100, height / 100), dpi=dpi, layout="constrained")
     canvas = FigureCanvasAgg(figure)
-    ax = figure.add_subplot()
-    if shown["kind"] == "image":
+    picture = shown.get("picture")
+    has_points = shown.get("x") is not None and len(shown["x"])
+    if picture is not None and has_points:  # a cube, a 2-D spectrum: points and picture
+        ax, pic = figure.subplots(1, 2, width_ratios=(3, 2))
+    elif picture is not None:
+        ax, pic = None, figure.add_subplot()
+    else:
+        ax, pic = figure.add_subplot(), None
+    if shown["kind"] == "image" and picture is None:
         from matplotlib.image import imread
 
         ax.imshow(imread(shown["image"]))
         ax.set_axis_off()
-    else:
+    elif ax is not None:
         ax.plot(shown["x"], shown["y"], lw=0.8, color="C0")
         ax.set_xlabel(shown["x_label"], fontsize=8)
         ax.set_ylabel(shown["y_label"], fontsize=8)
         ax.tick_params(labelsize=7)
+    if pic is not None:
+        _draw_picture(pic, picture, shown.get("trace"), shown.get("picture_label", ""))
     # Above the axes, so that it never covers the y axis' offset ("1e-13").
     figure.suptitle(_short(shown["title"]), fontsize=9)
     canvas.draw()
     return np.asarray(canvas.buffer_rgba()).copy()
 
 
+def _draw_picture(ax, picture, trace, label):
+    """A picture (row 0 at the bottom) in the 1-99 percentile range, its trace in red."""
+    import numpy as np
+
+    finite = picture[np.isfinite(picture)]
+    lo, hi = (np.percentile(finite, (1, 99)) if finite.size else (0, 1))
+    ax.imshow(picture, origin="lower", cmap="gray", vmin=lo, vmax=hi, aspect="auto",
+              interpolation="nearest")
+    if trace is not None:
+        ax.plot(np.arange(len(trace)), trace, color="red", lw=0.8)
+    ax.set_title(label, fontsize=8)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
 class PreviewPlot(QtWidgets.QLabel):
     """The plot of what a `~glue_mast.state.PreviewState` holds, redrawn when it changes.
 
     Its objectName is ``preview``. :attr:`drawn` is what it shows: ``("spectrum",
-    n_points)`` (or ``"light curve"``), ``("image", path)``, or ``("message", text)``;
+    n_points)`` (or ``"light curve"``, ``"spectral cube"``...), ``("image", path)``, or
+    ``("message", text)``; :attr:`pictured` the label of the picture drawn beside (a cube's
+    white-light image, a 2-D spectrum with its trace) or instead of the points (an image);
     :attr:`labels` the plot's axis labels and title.
     """
 
@@ -88,6 +114,7 @@ class PreviewPlot(QtWidgets.QLabel):
         self.state = state
         self.dispatch = dispatch
         self.drawn = None
+        self.pictured = ""
         self.labels = None
         self.render_job = None
         self._shown = None
@@ -96,7 +123,7 @@ class PreviewPlot(QtWidgets.QLabel):
         self._resize_timer.setSingleShot(True)
         self._resize_timer.setInterval(RESIZE_DELAY_MS)
         self._resize_timer.timeout.connect(self._render)
-        for name in ("kind", "x", "y", "image", "busy", "error"):
+        for name in ("kind", "x", "y", "image", "picture", "busy", "error"):
             add_callback(state, name, self._state_changed)
         self._state_changed()
 
@@ -124,6 +151,9 @@ class PreviewPlot(QtWidgets.QLabel):
                 "x_label": _with_unit(state.x_label, state.x_unit),
                 "y_label": _with_unit(state.y_label, state.y_unit),
                 "title": state.title,
+                "picture": state.picture,
+                "trace": state.trace,
+                "picture_label": state.picture_label,
             }
             self._render()
         else:
@@ -155,7 +185,8 @@ class PreviewPlot(QtWidgets.QLabel):
         pixmap.setDevicePixelRatio(self.devicePixelRatioF())
         self.setText("")
         self.setPixmap(pixmap)
-        if shown["kind"] == "image":
+        self.pictured = shown.get("picture_label", "") if shown.get("picture") is not None else ""
+        if shown["kind"] == "image" and not self.pictured:
             self.drawn = ("image", shown["image"])
             self.labels = ("", "", shown["title"])
         else:

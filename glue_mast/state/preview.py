@@ -3,9 +3,10 @@
 :func:`preview` fetches the product's file into glue-mast's download cache (one file; nothing
 is sent when it is there already), and makes the points of a quick plot with
 :func:`glue_mast.io.preview_arrays`: wavelength/flux for a spectrum, time/flux for a light
-curve, at most 2000 points, with units, axis labels and a title. Where no reader takes the file
-(raw data, an image), the observation's preview image (a jpg/png product MAST lists beside it)
-is fetched instead, and the quick look is that image's path. :class:`PreviewState` holds the
+curve, at most 2000 points, with units, axis labels and a title; and for a cube, a 2-D
+spectrum or a sky image a small picture of it (white-light image, the slit with its trace, the
+image). Where no reader takes the file (raw data), the observation's preview image (a jpg/png
+product MAST lists beside it) is fetched instead, and the quick look is that image's path. :class:`PreviewState` holds the
 result for a front end.
 """
 
@@ -162,6 +163,8 @@ class PreviewState(JobState):
     Outputs: ``kind`` (``"spectrum"``, ``"light curve"``, ``"image"``..., or ``""``), ``x``,
     ``y`` (numpy arrays, at most ``MAX_POINTS`` points), ``x_unit``, ``y_unit``,
     ``x_label``, ``y_label``, ``title``, ``image`` (path of a preview image, or ``""``),
+    ``picture`` (a 2-D array: a cube's white-light image, a 2-D spectrum, an image; or None),
+    ``trace`` (a 2-D spectrum's trace row per picture column), ``picture_label``,
     ``busy``, ``error``.
 
     Parameters
@@ -184,8 +187,15 @@ class PreviewState(JobState):
     y_label = CallbackProperty("", docstring="Title of the y axis")
     title = CallbackProperty("", docstring="Title of the plot")
     image = CallbackProperty("", docstring="Path of the preview image, for kind 'image'")
+    picture = ObjectProperty(
+        None, docstring="A 2-D array to show as an image (a cube's white-light image, a 2-D "
+        "spectrum, an image), or None"
+    )
+    trace = ObjectProperty(None, docstring="A 2-D spectrum's trace: its row per picture column")
+    picture_label = CallbackProperty("", docstring="What the picture is")
 
-    _SHOWN = ("kind", "x", "y", "x_unit", "y_unit", "x_label", "y_label", "title", "image")
+    _SHOWN = ("kind", "x", "y", "x_unit", "y_unit", "x_label", "y_label", "title", "image",
+              "picture", "trace", "picture_label")
 
     def __init__(self, products=None, dispatch=None, cache_dir=None):
         if dispatch is None and products is not None:
@@ -213,12 +223,13 @@ class PreviewState(JobState):
     def _show(self, result):
         arrays = result.arrays if result is not None else None
         values = dict.fromkeys(self._SHOWN, "")
-        values.update(x=None, y=None)
+        values.update(x=None, y=None, picture=None, trace=None)
         if result is not None:
             values.update(kind=result.kind, title=result.title)
             values["image"] = str(result.image) if result.image is not None else ""
         if arrays is not None:
-            for name in ("x", "y", "x_unit", "y_unit", "x_label", "y_label"):
+            for name in ("x", "y", "x_unit", "y_unit", "x_label", "y_label", "picture",
+                         "trace", "picture_label"):
                 values[name] = getattr(arrays, name)
         with delay_callback(self, *self._SHOWN):
             for name, value in values.items():

@@ -40,6 +40,7 @@ from __future__ import annotations
 from .writers.cos import make_hst_cos_x1d
 from .writers.hst import make_hst_raw
 from .writers.jwst import make_jwst_s2d, make_jwst_uncal, make_jwst_x1d
+from .writers.jwst_cube import make_jwst_i2d, make_jwst_s3d
 from .writers.png import make_preview_png
 from .writers.stis import make_hst_stis_x1d
 from .writers.synthetic import make_synthetic_fits
@@ -53,7 +54,9 @@ __all__ = [
     "make_hst_raw",
     "make_hst_stis_x1d",
     "make_iue_mxlo_vo",
+    "make_jwst_i2d",
     "make_jwst_s2d",
+    "make_jwst_s3d",
     "make_jwst_uncal",
     "make_jwst_x1d",
     "make_preview_png",
@@ -67,6 +70,8 @@ KINDS = {
     "hst_raw": make_hst_raw,
     "jwst_x1d": make_jwst_x1d,
     "jwst_s2d": make_jwst_s2d,
+    "jwst_s3d": make_jwst_s3d,
+    "jwst_i2d": make_jwst_i2d,
     "jwst_uncal": make_jwst_uncal,
     "iue_mxlo_vo": make_iue_mxlo_vo,
     "fuse_vo": make_fuse_vo,

@@ -17,6 +17,8 @@ EXPECTED = {
     "MXLO_VO": ContentKind.SPECTRUM,
     "VO": ContentKind.SPECTRUM,
     "S2D": ContentKind.SPECTRUM_2D,
+    "S3D": ContentKind.SPECTRAL_CUBE,
+    "I2D": ContentKind.IMAGE,
     "LLC": ContentKind.LIGHTCURVE,
     "LC": ContentKind.LIGHTCURVE,
     "LPD-TARG": ContentKind.PIXELS,
@@ -67,6 +69,7 @@ def test_every_named_product_reads_as_its_kind(mast_archive, tmp_path):
         "glue-mast: MAST VO spectrum",
         "specutils: JWST x1d",
         "glue-mast: JWST s2d",
+        "glue-mast: JWST s3d",
         "lightkurve",
         "glue-mast: FITS image",
     }

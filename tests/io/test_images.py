@@ -6,7 +6,6 @@ import pytest
 from astropy.io import fits
 from astropy.wcs import WCS
 
-from glue_mast.errors import InputError
 from glue_mast.io import ContentKind, preview_arrays, read
 
 
@@ -44,8 +43,12 @@ def test_hst_image_with_wcs_err_and_dq(tmp_path):
     assert np.argwhere(image.mask).tolist() == [[3, 4]]
     assert np.all(image.uncertainty.array == 0.5)
     assert item.header["INSTRUME"] == "WFC3"
-    with pytest.raises(InputError, match="is an image; it has no x/y preview"):
-        preview_arrays(tmp_path / "id1a01010_drz.fits")
+    # Its preview is the image itself (the masked pixel left out), with no points.
+    preview = preview_arrays(tmp_path / "id1a01010_drz.fits")
+    assert preview.kind is ContentKind.IMAGE and preview.picture_label == "Image"
+    assert preview.picture.shape == (16, 32) and preview.x.size == 0
+    assert np.isnan(preview.picture[3, 4])
+    assert np.nanmax(preview.picture) == np.nanmax(np.where(image.mask, np.nan, image.data))
 
 
 def test_a_plain_one_hdu_image(make_product):

@@ -62,6 +62,13 @@ def test_s2d_preview_averages_over_the_slit(make_product):
     assert len(preview.x) == 400
     assert preview.x_unit == "um"
     assert preview.y_label == "Surface brightness"
+    # The picture: the slit itself (30 rows, 400 columns block-averaged to 200), and the
+    # trace on the centre row, where the writer puts the point source.
+    assert preview.picture_label == "2-D spectrum"
+    assert preview.picture.shape == (30, 200)
+    trace = preview.trace[np.isfinite(preview.trace)]
+    assert trace.size > 150
+    assert np.median(trace) == pytest.approx(14.5, abs=0.5)
 
 
 def test_cube_preview_averages_over_the_spaxels(make_jwst_s3d):
@@ -70,6 +77,18 @@ def test_cube_preview_averages_over_the_spaxels(make_jwst_s3d):
     assert len(preview.x) == 40
     # Every spaxel is 1.0 where it is not masked.
     np.testing.assert_allclose(preview.y, 1.0)
+    # Its white-light image: the mean over wavelength of each spaxel, masked points left out.
+    assert preview.picture_label == "White-light image" and preview.trace is None
+    assert preview.picture.shape == (8, 9)
+    np.testing.assert_allclose(preview.picture, 1.0)
+
+
+def test_local_archive_cube_previews_its_point_source(make_product):
+    preview = preview_arrays(make_product("jwst_s3d"))
+    assert preview.kind is ContentKind.SPECTRAL_CUBE and len(preview.x) == 120
+    assert preview.x_unit == "m"  # astropy gives a FITS WAVE axis in SI
+    peak = np.unravel_index(np.nanargmax(preview.picture), preview.picture.shape)
+    assert peak == (7, 7)  # the centre of the 15 x 15 spaxels
 
 
 def test_light_curve_preview(real_file):

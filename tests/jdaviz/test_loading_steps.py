@@ -26,6 +26,7 @@ def _viewer_labels(app):
 def test_the_kernels_loop_runs_between_the_datasets_of_a_load(app, plg, local_mast):
     plg.target = "TW Hya"
     plg.search()
+    plg._obj.mrp_only = False  # the x1d and the x1dsum: four spectra, four steps
     plg.select(observations="LB4M01010", products="all")
     plugin = plg._obj
     seen = []  # what a callback queued on the kernel's loop saw, each time it ran
@@ -61,6 +62,7 @@ def test_the_kernels_loop_runs_between_the_datasets_of_a_load(app, plg, local_ma
 def test_a_notebook_load_shows_each_step_and_returns_when_all_are_loaded(app, plg, local_mast):
     plg.target = "TW Hya"
     plg.search()
+    plg._obj.mrp_only = False  # the x1d and the x1dsum: four spectra, four steps
     plg.select(observations="LB4M01010", products="all")
     shown = []
     plg._obj.observe(lambda change: shown.append(change["new"]), names=["progress_text"])
@@ -74,11 +76,8 @@ def test_each_step_adds_one_dataset_and_hands_the_next_to_the_loop(app, local_ma
     import jdaviz
 
     spectra = _fetch("TW Hya", tmp_path / "a", ["LB4M01010"])
-    curves = _fetch("KIC 10002792", tmp_path / "b")
     datasets, unreadable = read_fetched(spectra)
-    more, _ = read_fetched(curves, taken=[d.label for d in datasets])
-    assert not unreadable and {d.kind for d in more} == {"light curve"}
-    datasets = datasets[:2] + more + datasets[2:]  # light curves between spectra
+    assert not unreadable and len(datasets) == 4
     queued, progress, finished = [], [], []
     sink = JdavizSink(
         app, dispatch_next=queued.append, progress=lambda k, n: progress.append((k, n))
@@ -91,20 +90,14 @@ def test_each_step_adds_one_dataset_and_hands_the_next_to_the_loop(app, local_ma
         queued.pop(0)()
         counts.append(len(app.datasets))
     assert progress == [(k, n) for k in range(1, n + 1)]
-    assert len(counts) == n  # the first step at once, each other one dispatched
-    spectra_before = [sum(d.kind == "spectrum" for d in datasets[: k + 1]) for k in range(n)]
-    assert counts == spectra_before
+    assert counts == list(range(1, n + 1))  # the first step at once, each other dispatched
     ((added, error),) = finished
     assert error is None
     assert sorted(added.labels) == sorted(COS_SPECTRA)
-    # The light curves this app does not show: one line for all of them, as in one batch.
-    assert len(added.not_shown) == 1 and added.not_shown[0].startswith(
-        f"{len(more)} light curve(s) not loaded"
-    )
+    assert added.not_shown == []
     # The same datasets, viewer and links as one batch in a new app.
     other = jdaviz.App()
-    again = _reread(spectra, curves)
-    JdavizSink(other).add(DescribedRead(again[:2] + again[4:] + again[2:4]))
+    JdavizSink(other).add(DescribedRead(_reread(spectra)))
     assert sorted(other.datasets) == sorted(app.datasets)
     assert sorted(_viewer_labels(other)) == sorted(_viewer_labels(app))
     assert _link_pairs(other) == _link_pairs(app)
@@ -115,7 +108,10 @@ def test_each_step_adds_one_dataset_and_hands_the_next_to_the_loop(app, local_ma
 
 
 def test_a_step_that_fails_ends_the_load_with_its_error(app, local_mast, tmp_path):
+    from glue_mast.jdaviz.kinds import order
+
     datasets, _ = read_fetched(_fetch("TW Hya", tmp_path, ["LB4M01010"]))
+    datasets = order(datasets)  # the order the steps take them in
     datasets[1].data = "not a spectrum"  # the second step cannot load it
     queued, finished = [], []
     sink = JdavizSink(app, dispatch_next=queued.append)
@@ -131,7 +127,9 @@ def _fetch(target, folder, obs_ids=None):
     observations = glue_mast.search(target=target, radius="0.02 deg").all()
     if obs_ids is not None:
         observations = observations[np.isin(observations["obs_id"], obs_ids)]
-    return glue_mast.fetch(glue_mast.products(observations), download_dir=folder)
+    # Every calibrated product: the x1d and the x1dsum of each observation.
+    products = glue_mast.products(observations, mrp_only=False)
+    return glue_mast.fetch(products, download_dir=folder)
 
 
 def _reread(*fetches):

@@ -7,16 +7,16 @@ import pytest
 from glue_mast.jdaviz import add_to_app
 from glue_mast.jdaviz.loading import PROVENANCE_KEY
 
+#: MAST's recommended product of each observation (its x1dsum), two segments each.
 COS_LABELS = sorted(
-    f"HST COS/FUV {obs_id} {kind} {segment}"
+    f"HST COS/FUV {obs_id} {segment}"
     for obs_id in ("LB4M01010", "LB4M01020")
-    for kind in ("X1D", "X1DSUM")
     for segment in ("FUVA", "FUVB")
 )
 
 
 def test_mast_is_a_load_data_source(app):
-    assert list(app.loaders)[-1] == "mast"
+    assert "mast" in list(app.loaders)  # beside Jdaviz's (and lcviz's) own
     assert [item["name"] for item in app._app.state.loader_items].count("mast") == 1
 
 
@@ -90,7 +90,7 @@ def test_load_by_name_loads_the_spectra_of_page_one_with_provenance(app, local_m
     assert sorted(viewer.data_menu.data_labels_loaded) == COS_LABELS
     meta = app._app.data_collection[COS_LABELS[0]].meta[PROVENANCE_KEY]
     assert meta["dataset"]["obs_id"] == "LB4M01010"
-    assert meta["dataset"]["productFilename"] == "lb4m0101q_x1d.fits"
+    assert meta["dataset"]["productFilename"] == "lb4m01010_x1dsum.fits"
     services = [r.service for r in local_mast.log if r.service]
     # the name, the count and page 1 (both filtered cone searches), one product list
     assert sorted(services) == [
@@ -98,7 +98,8 @@ def test_load_by_name_loads_the_spectra_of_page_one_with_provenance(app, local_m
         "Mast.Name.Lookup",
     ]
     # LF7Z01010's two files are exclusive access: skipped without a token
-    assert len([r for r in local_mast.log if r.path.startswith("/api/v0.1/Download")]) == 4
+    # MAST's recommended file of each observation (the x1dsum), the exclusive one skipped
+    assert len([r for r in local_mast.log if r.path.startswith("/api/v0.1/Download")]) == 2
 
 
 @pytest.mark.parametrize("where", ["165.46627 -34.70473", "skycoord"])
@@ -123,7 +124,7 @@ def test_loader_ui_search_button(app, local_mast):
     loader.obs_collection = "HST"
     loader.instrument_name = "COS/FUV"
     status = loader.search()
-    assert status == "3 observations; 4 files; 8 spectra to load"
+    assert status == "3 observations; 2 files; 4 spectra to load"
     assert loader.format.selected == "1D Spectrum"
     assert sorted(loader.load()) == COS_LABELS
 
@@ -159,7 +160,7 @@ def test_loader_button_searches_in_the_background(app, local_mast):
     while loader.searching:
         assert time.monotonic() < deadline
         time.sleep(0.02)
-    assert loader.status == "3 observations; 4 files; 8 spectra to load"
+    assert loader.status == "3 observations; 2 files; 4 spectra to load"
     assert loader.format_selected == "1D Spectrum"
     loader.importer.vue_import_clicked()  # the dialog's Import button
     assert sorted(app.datasets) == COS_LABELS

@@ -176,9 +176,15 @@ def test_the_setting_turns_it_off_and_puts_jdavizs_back(host_only):
     assert UnitConverterWithSpectral.equivalent_units is host_only
 
 
-def test_registering_with_jdaviz_installs_it():
+def test_registering_with_jdaviz_installs_it(monkeypatch):
+    import jdaviz
+
     import glue_mast.jdaviz
 
+    unit_choices.uninstall()
+    monkeypatch.setattr(glue_mast.jdaviz, "_registered", False)
+    # registered once already: the new-app hook must not be added twice
+    monkeypatch.setattr(jdaviz, "_register_new_app_hook", lambda hook: None, raising=False)
     glue_mast.jdaviz.register()
     assert unit_choices.installed()
 

@@ -135,6 +135,8 @@ def test_make_file_dispatches_to_the_kind_functions():
         "hst_raw",
         "jwst_x1d",
         "jwst_s2d",
+        "jwst_s3d",
+        "jwst_i2d",
         "jwst_uncal",
         "iue_mxlo_vo",
         "fuse_vo",
@@ -464,6 +466,50 @@ def test_jwst_s2d_layout():
         tree = asdf_tree(hdul)
     assert tree["meta"]["model_type"] == "MultiSlitModel"
     assert tree["slits"][0]["data"].shape == (30, 400)
+
+
+def test_jwst_s3d_layout_and_fits_wcs():
+    from astropy.wcs import WCS
+
+    with open_fits(files.make_jwst_s3d(shape=(40, 9, 11))) as hdul:
+        assert [hdu.name for hdu in hdul] == ["PRIMARY", "SCI", "ERR", "DQ", "WMAP", "ASDF"]
+        assert hdul[0].header["DATAMODL"] == "IFUCubeModel"
+        assert hdul[0].header["EXP_TYPE"] == "NRS_IFU"
+        sci = hdul["SCI"]
+        assert sci.data.shape == (40, 9, 11) and sci.data.dtype.type is np.float32
+        assert sci.header["BUNIT"] == "MJy/sr"
+        assert sci.header["PIXAR_SR"] == pytest.approx((0.1 / 206264.806) ** 2, rel=1e-6)
+        wcs = WCS(sci.header)
+        assert wcs.has_celestial and wcs.wcs.ctype[2] == "WAVE"
+        ra, dec, wave = wcs.pixel_to_world_values(5, 4, 0)
+        assert (ra, dec) == (pytest.approx(311.28971), pytest.approx(-31.34245))
+        assert wave == pytest.approx(2.87e-6)  # G395H's blue end, in m
+        # The point source at the centre spaxel.
+        white = np.nanmean(sci.data, axis=0)
+        assert np.unravel_index(np.argmax(white), white.shape) == (4, 5)
+        tree = asdf_tree(hdul)
+    assert tree["meta"]["model_type"] == "IFUCubeModel"
+    assert tree["data"].shape == (40, 9, 11)
+
+
+def test_jwst_i2d_layout_and_fits_wcs():
+    from astropy.wcs import WCS
+
+    with open_fits(files.make_jwst_i2d()) as hdul:
+        assert [hdu.name for hdu in hdul] == [
+            "PRIMARY", "SCI", "ERR", "CON", "WHT", "VAR_POISSON", "VAR_RNOISE", "VAR_FLAT",
+            "ASDF",
+        ]
+        assert hdul[0].header["DATAMODL"] == "ImageModel"
+        sci = hdul["SCI"]
+        assert sci.data.shape == (64, 64) and sci.header["BUNIT"] == "MJy/sr"
+        wcs = WCS(sci.header)
+        assert wcs.pixel_to_world_values(31.5, 31.5) == (
+            pytest.approx(311.28971), pytest.approx(-31.34245)
+        )
+        assert hdul["CON"].data.shape == (1, 64, 64)
+        tree = asdf_tree(hdul)
+    assert tree["meta"]["model_type"] == "ImageModel"
 
 
 def test_jwst_uncal_layout():

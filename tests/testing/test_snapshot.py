@@ -37,7 +37,7 @@ def test_every_product_has_a_file_the_archive_can_make():
                 assert real.joinpath(product.source[1]).is_file()
             else:
                 assert product.source[1] in files.KINDS
-    assert len(uris) == len(set(uris)) == 63
+    assert len(uris) == len(set(uris)) == 65
 
 
 def test_product_rows_repeat_their_observation_and_keep_their_own_fields():

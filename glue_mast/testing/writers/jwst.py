@@ -362,6 +362,8 @@ def make_jwst_s2d(
         ("SLTNAME", "S1600A1", "Name of slit"),
         ("SRCTYPE", srctype, "Source type used for calibration"),
         ("DISPAXIS", 1, "Dispersion direction; 1=horizontal, 2=vertical"),
+        # NIRSpec's 0.1" pixels: (0.1 * pi / 648000)^2 sr.
+        ("PIXAR_SR", 2.350443053909789e-13, "Nominal pixel area in steradians"),
     ]
     hdus = [
         fits.PrimaryHDU(header=primary_header),

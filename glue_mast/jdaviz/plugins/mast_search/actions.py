@@ -27,8 +27,14 @@ def download_dir(plugin, requested=None):
     return Path(config.current_cache_dir())
 
 
+#: The product types ``load_selected()`` picks on a page when nothing was selected, and
+#: what the note calls them: what Jdaviz shows (time series once lcviz is installed).
+_PAGE_KINDS = {"spectrum": "calibrated spectrum", "timeseries": "light curve"}
+
+
 def choose_page_spectra(plugin):
-    """Select every row of the current page and, of their products, the calibrated spectra.
+    """Select every row of the current page and, of their products, the calibrated spectra and
+    light curves (time series).
 
     For ``load_selected()`` when nothing was selected; the note says so in the message.
     """
@@ -45,12 +51,16 @@ def choose_page_spectra(plugin):
         if "dataproduct_type" in products.colnames
         else ["spectrum"] * len(products)
     )
-    spectra = [i for i, kind in enumerate(kinds) if kind == "spectrum"]
-    if not spectra:
-        raise InputError(f"page {plugin.current_page} has no calibrated spectra")
-    plugin._select_products(spectra)
+    chosen = [i for i, kind in enumerate(kinds) if kind in _PAGE_KINDS]
+    if not chosen:
+        raise InputError(
+            f"page {plugin.current_page} has no calibrated spectra or light curves: select "
+            "the products to load"
+        )
+    plugin._select_products(chosen)
+    names = sorted({_PAGE_KINDS[kinds[i]] for i in chosen})
     plugin._pending_note = plugin.message = (
-        f"Nothing was selected: loading the {len(spectra)} calibrated spectrum files of page "
+        f"Nothing was selected: loading the {len(chosen)} {' and '.join(names)} files of page "
         f"{plugin.current_page} ({len(rows)} observations)"
     )
 

@@ -1,13 +1,14 @@
-"""A quick look at one product before loading it: its spectrum or light curve as a line.
+"""A quick look at one product before loading it: its spectrum or light curve as a line, and
+the picture of a cube (white-light image), a 2-D spectrum (with its trace) or an image.
 
 `glue_mast.state.PreviewState` fetches the file and gives decimated arrays; here they become
-an SVG polyline the template draws inside the plugin, so a preview needs no viewer, adds
-nothing to the data collection and works for light curves in an app without lcviz.
+an SVG polyline and a PNG the template draws inside the plugin, so a preview needs no viewer,
+adds nothing to the data collection and works for light curves in an app without lcviz.
 """
 
 from __future__ import annotations
 
-__all__ = ["HEIGHT", "WIDTH", "polyline", "show_preview"]
+__all__ = ["HEIGHT", "WIDTH", "picture_png", "polyline", "show_preview"]
 
 #: Size of the preview plot in SVG units (the template scales it to the tray's width).
 WIDTH, HEIGHT = 300, 120
@@ -36,6 +37,29 @@ def polyline(x, y, width=WIDTH, height=HEIGHT):
     return points, {"x": [x0, x1], "y": [y0, y1]}
 
 
+def picture_png(picture, trace=None):
+    """A ``data:image/png`` URL of a picture (row 0 at the bottom, grey from the 1st to the
+    99th percentile, NaN black) with its trace, if any, in red."""
+    import base64
+    import io
+
+    import numpy as np
+    from matplotlib.image import imsave
+
+    picture = np.asarray(picture, dtype=float)
+    finite = picture[np.isfinite(picture)]
+    lo, hi = np.percentile(finite, (1, 99)) if finite.size else (0.0, 1.0)
+    scaled = np.clip((np.nan_to_num(picture, nan=lo) - lo) / ((hi - lo) or 1.0), 0, 1)
+    rgb = np.repeat((scaled * 255).astype(np.uint8)[:, :, None], 3, axis=2)
+    if trace is not None:
+        columns = np.flatnonzero(np.isfinite(trace))
+        rows = np.clip(np.round(np.asarray(trace)[columns]).astype(int), 0, len(rgb) - 1)
+        rgb[rows, columns] = (230, 30, 30)
+    out = io.BytesIO()
+    imsave(out, rgb[::-1], format="png")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
 def show_preview(plugin):
     """Set ``plugin.preview_plot`` from its preview state."""
     state = plugin.preview_state
@@ -43,6 +67,9 @@ def show_preview(plugin):
     if state.error:
         plot["error"] = state.error
     elif state.x is not None and state.y is not None:
+        if state.picture is not None:
+            plot.update(picture=picture_png(state.picture, state.trace),
+                        picture_label=state.picture_label)
         points, ranges = polyline(state.x, state.y)
         x_label = state.x_label
         if state.x_unit and state.x_unit not in x_label:

@@ -1,0 +1,135 @@
+"""What each kind of dataset needs to reach the right Jdaviz viewer through Jdaviz's importers.
+
+Jdaviz 5's App picks the viewer from the importer (the ``format`` of ``app.load``): a 1-D
+spectrum goes to a spectrum viewer, a 2-D spectrum to a 2-D spectrum viewer (and its
+extraction to the spectrum viewer), a cube to the cube viewers (flux, uncertainty, mask) with
+its collapsed spectrum in the spectrum viewer, an image to an image viewer. lcviz's importers
+("Light Curve", "TPF") put light curves in a flux-vs-time viewer and target pixel files in a
+pixel viewer, once lcviz has patched the app for time series.
+
+Units: a Jdaviz app has one flux unit and one solid angle for all its data, set by the first
+dataset that reaches a viewer. A surface brightness (MJy/sr: JWST s2d, s3d, i2d) sets the
+angle to sr; a flux (Jy: an x1d of a point source) sets it to pix^2, after which a per-sr
+dataset no longer converts. So :func:`order` loads surface brightnesses first, and
+:func:`fit_units` gives a per-sr dataset to an app already on pix^2 in per-pix^2 units, through
+the pixel's solid angle ``PIXAR_SR`` (the keyword Jdaviz's own plugins read from the meta).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+import astropy.units as u
+
+__all__ = [
+    "FORMATS",
+    "LCVIZ_KINDS",
+    "enable_lcviz",
+    "fit_units",
+    "lcviz_available",
+    "order",
+    "pixel_solid_angle",
+]
+
+#: The Jdaviz importer (``app.load(..., format=...)``) of each kind glue-mast reads.
+FORMATS = {
+    "spectrum": "1D Spectrum",
+    "2-D spectrum": "2D Spectrum",
+    "spectral cube": "3D Spectrum",
+    "image": "Image",
+    "light curve": "Light Curve",
+    "target pixel file": "TPF",
+}
+#: Kinds that only lcviz's importers load.
+LCVIZ_KINDS = ("light curve", "target pixel file")
+# Loaded first, in this order: they set the app's display units to what they are (see the
+# module doc); images last of them, because once Jdaviz aligns images by WCS it tries to link
+# a 2-D spectrum loaded after them by WCS too, and fails.
+_FIRST = ("spectral cube", "2-D spectrum", "image")
+
+
+def lcviz_available():
+    """True if lcviz (Jdaviz's time-series importers and viewers) is installed."""
+    return importlib.util.find_spec("lcviz") is not None
+
+
+def enable_lcviz(helper):
+    """Give the app lcviz's importers, viewers and plugins for time series.
+
+    Importing lcviz 2 registers a Jdaviz new-app hook that patches every app ``jdaviz.gca()``
+    knows; an app built directly (``jdaviz.App()``) is not among them, so the same patch is
+    applied to it here (idempotent: lcviz marks a patched app).
+    """
+    import lcviz  # noqa: F401  (registers lcviz's importers, viewers and hook)
+    from lcviz.helper import _apply_lcviz_patches  # the function lcviz's own hook calls
+
+    _apply_lcviz_patches(helper._app)
+
+
+def order(datasets):
+    """The datasets in the order they load: cubes, 2-D spectra, images (surface brightnesses),
+    1-D spectra, time series; by label within a kind (the fetch's order is not fixed)."""
+    def rank(dataset):
+        if dataset.kind in _FIRST:
+            return _FIRST.index(dataset.kind), dataset.label
+        return (len(_FIRST) + 1 if dataset.kind in LCVIZ_KINDS else len(_FIRST)), dataset.label
+
+    return sorted(datasets, key=rank)
+
+
+def pixel_solid_angle(data):
+    """The pixel's solid angle in sr (``PIXAR_SR``) from the meta or its header, or None."""
+    meta = getattr(data, "meta", None) or {}
+    for source in (meta, meta.get("header") or {}):
+        value = source.get("PIXAR_SR") if hasattr(source, "get") else None
+        if value:
+            return float(value)
+    return None
+
+
+def _per_solid_angle(unit):
+    return unit is not None and any(
+        base.physical_type == "solid angle" for base in u.Unit(unit).bases
+    )
+
+
+def _unit_of(data):
+    flux = getattr(data, "flux", None)
+    return getattr(flux, "unit", None) if flux is not None else getattr(data, "unit", None)
+
+
+def app_angle(helper):
+    """The solid angle the app's display units are per ("sr", "pix^2"), or "" before any."""
+    try:
+        plugin = helper.plugins["Unit Conversion"]
+    except KeyError:
+        return ""
+    return str(getattr(plugin._obj, "angle_unit_selected", "") or "")
+
+
+def fit_units(helper, data):
+    """``data`` in units the app can show beside what it holds; None when it cannot.
+
+    Unchanged unless ``data`` is per steradian and the app is already on pix^2; then it is
+    given per pix^2 through ``PIXAR_SR`` (None without one).
+    """
+    unit = _unit_of(data)
+    if not _per_solid_angle(unit) or app_angle(helper) != "pix^2":
+        return data
+    pixar = pixel_solid_angle(data)
+    if pixar is None:
+        return None
+    from jdaviz.core.custom_units_and_equivs import PIX2
+
+    unit = u.Unit(unit)
+    per_pixel = unit * u.sr / PIX2
+    if hasattr(data, "with_flux_unit"):  # a Spectrum: flux and uncertainty together
+        scale = [(unit, per_pixel, lambda x: x * pixar, lambda x: x / pixar)]
+        return data.with_flux_unit(per_pixel, equivalencies=scale)
+    from astropy.nddata import NDData, StdDevUncertainty
+
+    uncertainty = data.uncertainty
+    if uncertainty is not None:
+        uncertainty = StdDevUncertainty(uncertainty.array * pixar)
+    return NDData(data.data * pixar, uncertainty=uncertainty, mask=data.mask, wcs=data.wcs,
+                  unit=per_pixel, meta=data.meta)
