@@ -111,13 +111,17 @@ def _cone(handler, service, request):
     params = request.get("params") or {}
     ra, dec, radius = _position(params)
     table = sky_catalogs.table(_CONES[service])
-    indexes, separations = table.cone(ra, dec, radius)
+    needed = int(request.get("page") or 1) * int(request.get("pagesize") or 50000)
     limit_name = _LIMITS.get(service)
-    if limit_name is not None:
+    if limit_name is None:
+        indexes, separations = table.cone(ra, dec, radius, nearest=needed)
+    else:
         try:
             limit = int(params.get(limit_name, 50000))
         except (TypeError, ValueError):
             raise QueryError(f"{limit_name} must be a whole number") from None
+        # The cap keeps the nearest rows: order at least as many as it keeps.
+        indexes, separations = table.cone(ra, dec, radius, nearest=max(needed, limit))
         indexes, separations = indexes[:limit], separations[:limit]
     return _answer(handler, request, table, indexes, separations)
 

@@ -105,12 +105,32 @@ class SkyTable:
             self._numeric[name] = values
         return self._numeric[name]
 
-    def cone(self, ra, dec, radius):
-        """``(indexes, separations in degrees)`` of the rows within ``radius``, nearest first."""
-        sep = _separation(self.numeric(self.ra_name), self.numeric(self.dec_name), ra, dec)
-        inside = np.flatnonzero(sep <= radius)
-        order = np.argsort(sep[inside], kind="stable")
-        return inside[order], sep[inside][order]
+    def cone(self, ra, dec, radius, nearest=None):
+        """``(indexes, separations in degrees)`` of the rows within ``radius``, nearest first.
+
+        With ``nearest``, only the first ``nearest`` are put in order (the rest follow in no
+        particular order), as a page needs: ordering a 100,000-row answer to serve its first
+        page would cost the archive more than the page.
+        """
+        x0, y0, z0 = _unit_vector(ra, dec)
+        x, y, z = self._unit_vectors()
+        dot = x * x0 + y * y0 + z * z0
+        inside = np.flatnonzero(dot >= np.cos(np.radians(radius)) - 1e-15)
+        sep = np.degrees(np.arccos(np.clip(dot[inside], -1.0, 1.0)))
+        if nearest is None or nearest >= len(inside):
+            order = np.argsort(sep, kind="stable")
+        else:
+            parts = np.argpartition(sep, max(0, nearest - 1))
+            head = parts[:nearest]
+            order = np.concatenate([head[np.argsort(sep[head], kind="stable")], parts[nearest:]])
+        return inside[order], sep[order]
+
+    def _unit_vectors(self):
+        if "_xyz" not in self._numeric:
+            self._numeric["_xyz"] = _unit_vector(
+                self.numeric(self.ra_name), self.numeric(self.dec_name)
+            )
+        return self._numeric["_xyz"]
 
     def select(self, filters, indexes=None):
         """The ``indexes`` (default: every row) that pass every Mashup filter."""
@@ -174,12 +194,10 @@ def _column_name(name, fields):
     raise QueryError(f"Unknown column '{name}'")
 
 
-def _separation(ra, dec, ra0, dec0):
-    """Great-circle separations in degrees (haversine), vectorised."""
+def _unit_vector(ra, dec):
+    """Cartesian unit vectors of positions in degrees (NaN for a missing position)."""
     ra, dec = np.radians(ra), np.radians(dec)
-    ra0, dec0 = np.radians(ra0), np.radians(dec0)
-    a = np.sin((dec - dec0) / 2) ** 2 + np.cos(dec) * np.cos(dec0) * np.sin((ra - ra0) / 2) ** 2
-    return np.degrees(2 * np.arcsin(np.sqrt(np.clip(a, 0, 1))))
+    return np.cos(dec) * np.cos(ra), np.cos(dec) * np.sin(ra), np.sin(dec)
 
 
 def synthetic_field(n=SYNTHETIC_FIELD_ROWS):
