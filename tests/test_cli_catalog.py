@@ -18,7 +18,9 @@ def test_count_and_a_page_as_table(local_mast, capsys):
     assert (status, out.strip(), err) == (0, "7", "")
     status, out, _ = run(capsys, "catalog", "tic", "M10", "--page", "2", "--page-size", "3")
     assert status == 0
-    assert out.splitlines()[0].startswith("TIC v8.2 M10 (254.28771 -4.10031, radius 0.2 deg): 7 rows")
+    assert out.splitlines()[0].startswith(
+        "TIC v8.2 M10 (254.28771 -4.10031, radius 0.2 deg): 7 rows"
+    )
     assert "page 2 of 3" in out
 
 

@@ -552,5 +552,7 @@ def panstarrs_columns(release, table="mean"):
         try:
             columns = catalogs()._get_service_col_config("panstarrs", release, table)
         except (ConnectionError, RuntimeError) as exc:
-            raise ServerError(f"could not list the PanSTARRS {release} {table} columns: {exc}")
+            raise ServerError(
+                f"could not list the PanSTARRS {release} {table} columns: {exc}"
+            ) from None
     return {str(r["name"]): str(r["data_type"]) for r in columns}

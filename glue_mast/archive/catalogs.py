@@ -88,8 +88,10 @@ class CatalogSearch:
         self.coordinates = parse_coordinates(coordinates) if coordinates is not None else None
         self.max_results = self._check_limit(max_results)
         self.criteria_given = dict(criteria)
-        if not self.info.by_match and not positional and (
-            not criteria or not catalog_criteria.accepts_criteria(self.info)
+        if (
+            not self.info.by_match
+            and not positional
+            and (not criteria or not catalog_criteria.accepts_criteria(self.info))
         ):
             criteria_ok = catalog_criteria.accepts_criteria(self.info)
             what = "a target, coordinates or criteria" if criteria_ok else "a position"

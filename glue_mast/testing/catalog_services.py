@@ -72,7 +72,10 @@ _ALL = {"Mast.Catalogs.All.Tic": "tic", "Mast.Catalogs.All.DiskDetective": "disk
 
 def column_configs():
     """The columns configs astroquery fetches for the criteria services, by config name."""
-    return {"Mast.Catalogs.Tess.Cone": column_config("tess"), "Mast.Catalogs.Dd.Cone": column_config("dd")}
+    return {
+        "Mast.Catalogs.Tess.Cone": column_config("tess"),
+        "Mast.Catalogs.Dd.Cone": column_config("dd"),
+    }
 
 
 def portal_handler(handler, service):

@@ -159,7 +159,9 @@ class SkyTable:
         """Rows as dicts, the distance column (if the catalog has one) from ``separations``."""
         names = list(names or self.fields)
         picked = {name: self.columns[name][indexes].tolist() for name in names}
-        rows = [dict(zip(names, values, strict=True)) for values in zip(*picked.values())]
+        rows = [
+            dict(zip(names, values, strict=True)) for values in zip(*picked.values(), strict=True)
+        ]
         if not names:
             rows = [{} for _ in indexes]
         if self.distance and separations is not None and self.distance["column"] in names:
@@ -240,7 +242,7 @@ _FILES = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def table(key):
     """The :class:`SkyTable` of a catalog key of ``_FILES``, built on first use."""
     spec = _read(_FILES[key])
