@@ -5,6 +5,9 @@ The public API (see the documentation for each):
 - :func:`configure` -- where requests go (``server``), the token, timeouts;
 - :func:`search` -- an `~glue_mast.archive.search.ObservationSearch` with ``count``, ``page()``
   and ``all()``;
+- :func:`catalog_search` -- a `~glue_mast.archive.catalogs.CatalogSearch` of a MAST catalog
+  (TIC, CTL, Gaia, HSC, GALEX, PanSTARRS, Disk Detective; :data:`catalogs` lists them), with
+  ``count``, ``page()`` and ``all()``; :func:`hsc_match` and :func:`hsc_spectra` for the HSC;
 - :func:`products` -- the products of observations, calibrated science ones by default;
 - :func:`fetch` -- parallel, resumable, verified downloads with a provenance manifest;
 - :func:`start_fetch` -- the same in the background: a cancellable
@@ -28,10 +31,14 @@ except ImportError:  # running from a source tree that was never installed
 __all__ = [
     "Manifest",
     "__version__",
+    "catalog_search",
+    "catalogs",
     "collections",
     "configure",
     "errors",
     "fetch",
+    "hsc_match",
+    "hsc_spectra",
     "load",
     "products",
     "reproduce",
@@ -47,6 +54,11 @@ _LAZY = {
     "configure": ("glue_mast.config", "configure"),
     "conf": ("glue_mast.config", "conf"),
     "search": ("glue_mast.archive.search", "search"),
+    "catalog_search": ("glue_mast.archive.catalogs", "catalog_search"),
+    "CatalogSearch": ("glue_mast.archive.catalogs", "CatalogSearch"),
+    "hsc_match": ("glue_mast.archive.catalogs", "hsc_match"),
+    "hsc_spectra": ("glue_mast.archive.hsc_spectra", "hsc_spectra"),
+    "catalogs": ("glue_mast.archive.catalog_list", "CATALOGS"),
     "ObservationSearch": ("glue_mast.archive.search", "ObservationSearch"),
     "products": ("glue_mast.archive.products", "products"),
     "list_products": ("glue_mast.archive.products", "list_products"),

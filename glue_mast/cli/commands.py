@@ -319,9 +319,16 @@ def demo(args, out):
     return run_demo(args.out, out=out)
 
 
+def catalog(args, out):
+    from .catalog import catalog as _catalog
+
+    return _catalog(args, out)
+
+
 #: Command name -> function.
 COMMANDS = {
     "search": search,
+    "catalog": catalog,
     "products": products,
     "fetch": fetch,
     "verify": verify,

@@ -183,6 +183,11 @@ _OPTIONS = {
     "download_dir": "--out",
     "out_dir": "--out",
     "manifest": "--manifest",
+    "catalog": "CATALOG",
+    "version": "--version",
+    "max_results": "--max-results",
+    "match": "--match",
+    "count": "--count",
 }
 
 

@@ -79,6 +79,10 @@ def build_parser():
     )
     _output_options(p)
 
+    from .catalog import add_parser as _add_catalog_parser
+
+    _add_catalog_parser(sub, common, _add_search_options, _output_options)
+
     p = sub.add_parser(
         "products",
         parents=[common],

@@ -11,6 +11,7 @@ from astropy.io import fits
 
 __all__ = [
     "is_fits_image",
+    "is_hla_grism_spectrum",
     "is_hlsp_spectrum",
     "is_hst_cos_x1d",
     "is_hst_stis_x1d",
@@ -119,6 +120,17 @@ def is_hlsp_spectrum(hdul) -> bool:
         return False
     columns = _columns(_table(hdul, 1))
     return "FLUX" in columns and bool(columns & {"WAVELENGTH", "WAVE"})
+
+
+def is_hla_grism_spectrum(hdul) -> bool:
+    """A Hubble Legacy Archive grism spectrum (``*.SPEC1D``, the HSC spectra): HST ACS or
+    NICMOS, and extension 1 a table of one row with ``wave`` and ``flux`` vector columns."""
+    if primary_value(hdul, "TELESCOP") != "HST":
+        return False
+    if primary_value(hdul, "INSTRUME") not in ("ACS", "NICMOS"):
+        return False
+    table = _table(hdul, 1)
+    return {"WAVE", "FLUX"} <= _columns(table) and table.header.get("NAXIS2") == 1
 
 
 def is_hst_cos_x1d(hdul) -> bool:

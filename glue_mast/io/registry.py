@@ -74,6 +74,12 @@ READERS = (
         "glue_mast.io.hlsp:read_hlsp",
     ),
     Reader(
+        "glue-mast: HLA grism spectrum",
+        "an HLA grism spectrum (HSC spectra)",
+        identify.is_hla_grism_spectrum,
+        "glue_mast.io.hla_grism:read_hla_grism",
+    ),
+    Reader(
         "glue-mast: HST/COS x1d",
         "an HST/COS x1d spectrum",
         identify.is_hst_cos_x1d,

@@ -39,7 +39,9 @@ def _data_path(*parts):
 def _load_column_configs():
     caom = json.loads(_data_path("columnsconfig_caom.json").read_text())
     products = json.loads(_data_path("columnsconfig_products.json").read_text())
-    return {"Mast.Caom.Cone": caom, "Mast.Caom.Products": products}
+    from .catalog_services import column_configs
+
+    return {"Mast.Caom.Cone": caom, "Mast.Caom.Products": products, **column_configs()}
 
 
 def _file_factory(source):
@@ -95,6 +97,9 @@ class LocalArchive:
             file_factory=_file_factory,
             column_config=configs["Mast.Caom.Cone"],
         )
+        from .catalog_services import hsc_spectrum_files
+
+        self.catalog.files.update(hsc_spectrum_files())
         if tokens is None:
             tokens = {VALID_TOKEN: "Local Archive User"}
         self._server = ArchiveServer((host, port), self.catalog, configs, tokens=tokens)

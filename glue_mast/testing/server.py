@@ -36,6 +36,7 @@ import urllib.parse
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from . import catalog_services
 from .catalog import QueryError, product_json_row
 from .downloads import DOWNLOAD_PATH, DownloadHandler
 from .faults import Faults
@@ -249,6 +250,8 @@ class _Handler(DownloadHandler, BaseHTTPRequestHandler):
             return self._santa()
         if self._path == "/whoami":
             return self._whoami()
+        if self._path.startswith(catalog_services.CATALOGS_API):
+            return catalog_services.catalogs_api(self, b"")
         self._send(404, f"No such endpoint: {self._path}", "text/plain", head_only=head_only)
 
     def do_POST(self):
@@ -260,6 +263,8 @@ class _Handler(DownloadHandler, BaseHTTPRequestHandler):
             return
         if self._path == COLUMNS_CONFIG_PATH:
             return self._columns_config(body)
+        if self._path.startswith(catalog_services.CATALOGS_API):
+            return catalog_services.catalogs_api(self, body)
         if self._path in ("/api/v0.1/Download/bundle.sh", "/api/v0.1/Download/bundle"):
             return self._bundle(body)
         self._send(404, f"No such endpoint: {self._path}", "text/plain")
@@ -298,7 +303,7 @@ class _Handler(DownloadHandler, BaseHTTPRequestHandler):
             "Mast.Caom.All": self._caom_all,
             "Mast.Name.Lookup": self._name_lookup,
         }
-        handler = handlers.get(service)
+        handler = handlers.get(service) or catalog_services.portal_handler(self, service)
         if handler is None:
             return self._send_json(
                 {"status": "ERROR", "msg": f"Unknown service: {service}", "data": [], "fields": []}

@@ -16,9 +16,10 @@ Everything else in glue-mast calls astroquery through the functions here (`.call
 MAST call: :func:`count_observations`, :func:`observation_page`, :func:`product_list`,
 :func:`filter_products`, :func:`list_missions`, :func:`resolve`, :func:`caom_facets`,
 :func:`cloud_uris`, the column configs (:func:`observation_columns`,
-:func:`product_columns`) and the token's status (:func:`token_status`). Each turns
-astroquery's and requests' exceptions into :mod:`glue_mast.errors` with one-line messages (:func:`astroquery_call`, `.failures`).
-astroquery keeps per-call state on its singletons, so the calls that parse through them are
+:func:`product_columns`), the token's status (:func:`token_status`) and MAST's catalogs
+(`.catalogs`: :func:`catalog_region_page`, :func:`catalog_criteria_page` ...). Each turns
+astroquery's and requests' exceptions into :mod:`glue_mast.errors` with one-line messages
+(:func:`astroquery_call`, `.failures`). astroquery keeps per-call state on its singletons, so the calls that parse through them are
 serialised by a lock private to this package.
 
 astroquery's ``_simple_request`` is wrapped (to send its hard-coded hosts to the configured
@@ -41,6 +42,15 @@ from .calls import (
     product_list,
     resolve,
 )
+from .catalogs import (
+    catalog_criteria_fields,
+    catalog_criteria_page,
+    catalog_region_page,
+    catalogs,
+    hsc_matchid_page,
+    hsc_spectra_page,
+    panstarrs_columns,
+)
 from .connection import (
     ASTROQUERY_SIMPLE_REQUEST_SHA256,
     MAST_DEFAULT,
@@ -62,15 +72,22 @@ __all__ = [
     "apply",
     "astroquery_call",
     "caom_facets",
+    "catalog_criteria_fields",
+    "catalog_criteria_page",
+    "catalog_region_page",
+    "catalogs",
     "cloud_uris",
     "count_observations",
     "filter_products",
     "forget_column_configs",
+    "hsc_matchid_page",
+    "hsc_spectra_page",
     "list_missions",
     "mast",
     "observation_columns",
     "observation_page",
     "observations",
+    "panstarrs_columns",
     "parse_facets",
     "prefetch_column_configs",
     "private_observations",
