@@ -9,7 +9,7 @@ found the file again.
 
 from __future__ import annotations
 
-__all__ = ["PRODUCTS_SERVICE", "fetch_record", "queries_selecting"]
+__all__ = ["NOT_CHECKED", "PRODUCTS_SERVICE", "fetch_record", "queries_selecting"]
 
 #: The service of a product listing's query record (glue_mast.products).
 PRODUCTS_SERVICE = "Mast.Caom.Products"
@@ -62,7 +62,9 @@ def fetch_record(record, server=None):
     -------
     dict
         ``downloaded``, ``server``, ``dataURI``, ``size``, ``sha256`` and ``doi`` (None where
-        the record does not say).
+        the record does not say), and ``checked``: ``"sha256"`` when the record holds the
+        SHA-256 the file's bytes were checked against, else ``"not checked"`` (a record from
+        a manifest with no SHA-256: the bytes read may not be the ones it describes).
     """
     return {
         "downloaded": record.get("downloaded"),
@@ -71,4 +73,9 @@ def fetch_record(record, server=None):
         "size": record.get("size"),
         "sha256": record.get("sha256"),
         "doi": record.get("doi"),
+        "checked": "sha256" if record.get("sha256") else NOT_CHECKED,
     }
+
+
+#: A dataset's ``fetch["checked"]`` when its record holds no SHA-256 to check its bytes by.
+NOT_CHECKED = "not checked"

@@ -87,6 +87,9 @@ class LoadOutcome:
         What stopped the load, if anything did.
     note : str
         A line the front end put before the summary (what it chose for the user).
+    unchecked : list of str
+        Files read whose record holds no SHA-256: loaded, but their bytes were not checked
+        (never called verified).
     """
 
     fetch: object = None
@@ -95,6 +98,7 @@ class LoadOutcome:
     cancelled: str | None = None
     error: BaseException | None = None
     note: str = ""
+    unchecked: list = field(default_factory=list)
 
     @property
     def labels(self):
@@ -119,6 +123,12 @@ class LoadOutcome:
             parts[-1] += ": nothing to load"
         # The fetch's own summary counts what it skipped and what failed.
         parts += [p.message for p in self.not_loaded if p.reason not in ("exclusive", "failed")]
+        if self.unchecked:
+            n = len(self.unchecked)
+            parts.append(
+                f"{n} file{'s' if n != 1 else ''} not checked (no SHA-256 recorded): "
+                + ", ".join(self.unchecked)
+            )
         return "; ".join(p for p in parts if p)
 
 
@@ -262,6 +272,24 @@ def start_load(product_state, sink=None, *, download_dir=None, dispatch=None, do
     return job
 
 
+def _unchecked(datasets):
+    """Names of the files of ``datasets`` (glue Data or described datasets) whose provenance
+    says their bytes were not checked against a SHA-256."""
+    from ..provenance.describe import META_KEY
+    from ..provenance.selection import NOT_CHECKED
+
+    names = []
+    for dataset in datasets:
+        record = getattr(dataset, "provenance", None)
+        if record is None:
+            record = (getattr(dataset, "meta", None) or {}).get(META_KEY) or {}
+        fetched = record.get("fetch") or {}
+        name = (record.get("dataset") or {}).get("productFilename") or record.get("file")
+        if fetched.get("checked") == NOT_CHECKED and name and name not in names:
+            names.append(name)
+    return names
+
+
 def _land(job, sink, finish):
     """Make the LoadOutcome of a finished load job and add what it read (front end's thread);
     ``finish(outcome)`` once it is complete, at once or after the sink's last step."""
@@ -279,6 +307,7 @@ def _land(job, sink, finish):
     outcome.not_loaded += [
         NotLoaded(Path(p.path).name, "unreadable", p.message) for p in read.problems
     ]
+    outcome.unchecked = _unchecked(read.datasets)
 
     def added(what, error=None):
         if error is not None:  # adding failed: shown as one line, not a traceback

@@ -187,6 +187,7 @@ def test_provenance_is_plain_json_with_its_own_queries(tmp_path):
         "size": 10,
         "sha256": "ab" * 32,
         "doi": None,
+        "checked": "sha256",
     }
     # without the queries of a load, none: never the manifest's list of every search
     assert provenance(manifest.datasets[0], manifest=manifest, item=item)["queries"] == []

@@ -65,3 +65,28 @@ def test_a_second_user_of_the_cache_sees_none_of_the_first_users_searches(local_
     alone = glue_mast.load([_cos(loaded)[0]._load_log.path])[0]
     assert alone.meta["glue_mast"]["queries"] == []
     assert alone.meta["glue_mast"]["dataset"]["dataURI"].startswith("mast:HST/")
+
+
+def test_a_record_with_no_sha256_is_loaded_as_not_checked_never_as_verified(
+    local_mast, tmp_path
+):
+    import json
+
+    from glue_mast.state.load import LoadOutcome, _unchecked
+
+    result = _fetch("TW Hya", tmp_path, obs_collection="IUE")
+    fresh = glue_mast.load(result)
+    assert fresh and all(d.meta["glue_mast"]["fetch"]["checked"] == "sha256" for d in fresh)
+    assert _unchecked(list(fresh)) == []
+    # a manifest from elsewhere whose records hold no SHA-256
+    raw = json.loads(result.manifest.path.read_text())
+    for record in raw["datasets"]:
+        del record["sha256"]
+    result.manifest.path.write_text(json.dumps(raw))
+    loaded = glue_mast.load(result.manifest.path)
+    assert loaded
+    assert all(d.meta["glue_mast"]["fetch"]["checked"] == "not checked" for d in loaded)
+    names = _unchecked(list(loaded))
+    assert sorted(names) == sorted(p.name for p in result.paths)
+    summary = LoadOutcome(unchecked=names).summary()
+    assert f"{len(names)} files not checked (no SHA-256 recorded): " in summary

@@ -107,6 +107,16 @@ def _choose(page, select_class, text):
     page.locator(".menuable__content__active .v-list-item", has_text=text).first.click()
 
 
+def _switch_off(page, label):
+    """Click the Vuetify switch labelled ``label`` (on) by its label, and see it off."""
+    from playwright.sync_api import expect
+
+    switch = page.locator(".v-input--switch", has_text=label)
+    expect(switch.locator("input")).to_be_checked()
+    switch.locator("label").click()
+    expect(switch.locator("input")).not_to_be_checked()
+
+
 def test_search_page_select_and_load_in_the_browser(served_app, browser, mast_archive):
     from playwright.sync_api import expect
 
@@ -150,9 +160,15 @@ def test_search_page_select_and_load_in_the_browser(served_app, browser, mast_ar
     )
     page.mouse.move(0, 0)
 
-    # tick the first observation: its products appear, all selected
+    # tick the first observation: by default, MAST's recommended product alone (the x1dsum)
     rows.first.locator(".v-simple-checkbox").click()
     products = page.locator(".mast-products tbody tr")
+    expect(products).to_have_count(1, timeout=60_000)
+    expect(products.first).to_contain_text("lb4m01010_x1dsum.fits")
+    expect(page.locator(".mast-selected")).to_have_text("1 file, 342.7 kB")
+    # the rest is about choosing among products: switch "Recommended only" off, as a person
+    # would, for both calibrated files (the x1dsum and the x1d), all selected
+    _switch_off(page, "Recommended only")
     expect(products).to_have_count(2, timeout=60_000)
     expect(page.locator(".mast-selected")).to_have_text("2 files, 685.4 kB")
     # keep only the first product, and preview it
@@ -188,12 +204,14 @@ def test_load_data_from_the_mast_source(served_app, browser):
     page.locator(".mast-loader-source input").fill("TW Hya")
     page.locator(".v-text-field", has_text="Collection").locator("input").fill("HST")
     page.locator("button.mast-loader-search").click()
+    # MAST's recommended products (the loader's filter, with no switch of its own): each COS
+    # observation's x1dsum (two segments) without its x1d; the exclusive one's skipped
     expect(page.locator(".mast-loader-status")).to_have_text(
-        "5 observations; 6 files; 17 spectra to load", timeout=90_000
+        "5 observations; 4 files; 13 spectra to load", timeout=90_000
     )
     page.locator("button.v-btn", has_text="Import").click()
     expect(page.locator(".mast-loader-status")).to_have_text(
-        "loaded 17 datasets", timeout=120_000
+        "loaded 13 datasets", timeout=120_000
     )
     viewer = page.locator(".bqplot").filter(has_text="Wavelength")
     expect(viewer.first).to_be_visible(timeout=60_000)
@@ -226,6 +244,11 @@ def test_jwst_cube_2d_spectrum_and_image_in_the_browser(served_app, browser):
     expect(rows).to_have_count(1, timeout=60_000)
     rows.first.locator(".v-simple-checkbox").click()
     products = page.locator(".mast-products tbody tr")
+    # MAST recommends the x1d alone; this test is about every kind (a cube, a 2-D spectrum,
+    # an image beside the spectrum), so switch "Recommended only" off, as a person would
+    expect(products).to_have_count(1, timeout=60_000)
+    expect(products.first).to_contain_text("_x1d.fits")
+    _switch_off(page, "Recommended only")
     expect(products).to_have_count(4, timeout=60_000)  # x1d, s2d, s3d, i2d
     # the cube previews as its collapsed spectrum and its white-light image
     products.filter(has_text="_s3d.fits").locator("td").nth(1).click()
