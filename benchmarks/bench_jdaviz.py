@@ -91,12 +91,20 @@ def bench_first_page(repeat):
     return _median(plugin_times), _median(trip_times)
 
 
+def _every_calibrated_product(plg):
+    """Switch the plugin's "Recommended only" off: the loads measured here are of every
+    calibrated spectrum file (each COS x1d beside its x1dsum), which MAST's recommended
+    products, the plugin's default, leave out."""
+    plg._obj.mrp_only = False
+
+
 def _spectrum_files():
     """Fetch (once) and return ten spectrum files and the plugin selection that names them."""
     import jdaviz
 
     app = jdaviz.App()
     plg = app.plugins["MAST Search"]
+    _every_calibrated_product(plg)
     plg.target = "TW Hya"
     plg.criteria = {"obs_collection": "HST"}
     plg.search()
@@ -112,6 +120,7 @@ def _load_with_plugin(names):
 
     app = jdaviz.App()
     plg = app.plugins["MAST Search"]
+    _every_calibrated_product(plg)
     plg.target = "TW Hya"
     plg.criteria = {"obs_collection": "HST"}
     plg.search()
@@ -203,6 +212,7 @@ def _twenty_spectra():
 
     app = jdaviz.App()
     plg = app.plugins["MAST Search"]
+    _every_calibrated_product(plg)
     plg.target = "TW Hya"
     plg.search()
     plg.select(observations="all")
@@ -248,6 +258,7 @@ def _plugin_load_with_loop(names):
 
     app = jdaviz.App()
     plg = app.plugins["MAST Search"]
+    _every_calibrated_product(plg)
     plg.target = "TW Hya"
     plg.search()
     plg.select(observations="all", products=names)

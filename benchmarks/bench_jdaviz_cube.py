@@ -4,7 +4,8 @@ The target (from the issue), on the local archive: loading AU Mic's s3d cube thr
 plugin (the file from the download cache, read, described with its provenance, loaded with
 its uncertainty and mask and collapsed spectrum) costs at most 1.2x Jdaviz's own
 reading of the same file and ``app.load(cube, format="3D Spectrum")``, which does the same
-work without the fetch check, the labels and the provenance. Both in the same run, each in a fresh App, median of ``--repeat`` runs.
+work without the fetch check, the labels and the provenance. Both in the same run, each in a
+fresh App, median of ``--repeat`` runs.
 
 Run it from the repository root::
 
@@ -36,6 +37,8 @@ S3D = "jw02925-o001_t001_nirspec_g395h-f290lp_s3d.fits"
 
 def _plugin(app):
     plg = app.plugins["MAST Search"]
+    # the s3d is not among MAST's recommended products (the x1d is), the plugin's default
+    plg._obj.mrp_only = False
     plg.target = "AU Mic"
     plg.criteria = {"obs_collection": "JWST"}
     plg.search()

@@ -35,8 +35,9 @@ from pathlib import Path
 N_FILES = 20
 #: The observations whose products are searched: MAST's 1-D spectra of the local archive.
 CRITERIA = {"dataproduct_type": "spectrum", "obs_collection": ["HST", "IUE", "FUSE", "JWST"]}
-#: 2-D spectral images, which glue-mast does not load as spectra (each would be a problem).
-NOT_1D = ("_s2d.fits",)
+#: JWST's 2-D spectra, cubes and images, which glue-mast does not load into glue (each would
+#: be a problem); the benchmark times 1-D spectra.
+NOT_1D = ("_s2d.fits", "_s3d.fits", "_i2d.fits")
 TARGET_LOAD_RATIO = 1.3
 TARGET_SESSION_RATIO = 2.0
 SIDES = ("readers", "load", "session")

@@ -81,7 +81,9 @@ def measure_spectra(m, repeat, glue_core=False):
             GlueSerializer(dc, include_data=False).dumps()
             saves.append(time.perf_counter() - start)
     link_discovery.install()
-    return {"link+add": load, "update": statistics.median(updates), "save": statistics.median(saves)}
+    return {
+        "link+add": load, "update": statistics.median(updates), "save": statistics.median(saves)
+    }
 
 
 def exponent(sizes, seconds):

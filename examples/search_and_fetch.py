@@ -1,4 +1,4 @@
-"""Search MAST, page through the result, keep calibrated spectra, fetch them with a manifest.
+"""Search MAST, page through the result, keep recommended spectra, fetch them with a manifest.
 
 Runs offline against glue-mast's bundled archive; give ``--server https://mast.stsci.edu`` (and
 a target MAST knows) to run it against MAST itself:
@@ -37,8 +37,10 @@ def main():
         page = q.page(1, size=10)
         page[["obs_collection", "instrument_name", "obs_id", "t_min"]].pprint()
 
+        # MAST's Minimum Recommended Products (the default); mrp_only=False keeps every
+        # calibrated science file
         prods = glue_mast.products(page, extension=".fits")
-        print(f"{len(prods)} calibrated science products of {prods.meta['listed']}")
+        print(f"{len(prods)} recommended calibrated science products of {prods.meta['listed']}")
 
         result = glue_mast.fetch(prods, args.out, progress=True)
         print(result)

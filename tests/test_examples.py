@@ -57,7 +57,10 @@ def test_search_and_fetch_script(tmp_path):
         env=dict(os.environ, GLUE_MAST_CACHE_DIR=str(tmp_path / "cache")),
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert "<VerifyReport 6 ok, 0 missing" in proc.stdout
+    # AU Mic's four spectra, MAST's recommended file of each (the products default)
+    assert "4 recommended calibrated science products of 16" in proc.stdout
+    assert "<FetchResult 4 downloaded, 0 already on disk, 0 skipped, 0 failed" in proc.stdout
+    assert "<VerifyReport 4 ok, 0 missing" in proc.stdout
     assert (out / "manifest.json").is_file()
 
 

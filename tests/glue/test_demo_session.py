@@ -10,10 +10,14 @@ def test_demo_loads_links_saves_and_restores_a_session(tmp_path):
     assert run_demo(tmp_path / "demo", out=out) == 0
     text = out.getvalue()
     assert "== Load into glue" in text
-    assert "19 datasets, 18 unit-aware spectral-axis links" in text
-    assert "HST COS/FUV LB4M01010 X1DSUM FUVA  (1600 points, Angstrom)" in text
+    # The demo keeps MAST's recommended products (the default): six public files, one per
+    # observation (a COS x1dsum but not its x1d, so its label needs no product type), 15 spectra
+    assert "6 downloaded, 0 already on disk, 1 skipped, 0 failed" in text
+    assert "15 datasets, 14 unit-aware spectral-axis links" in text
+    assert "HST COS/FUV LB4M01010 FUVA  (1600 points, Angstrom)" in text
+    assert "X1D" not in text.split("== Load into glue")[1]
     assert "IUE SWP swp54419  (495 points, Angstrom)" in text
     assert (tmp_path / "demo" / "analysis.glu").is_file()
     assert (tmp_path / "demo" / "analysis.provenance.json").is_file()
-    assert "analysis.provenance.json: 8 files, verify: 8 of 8 match" in text
-    assert "restored 19 datasets and 18 links from analysis.glu" in text
+    assert "analysis.provenance.json: 6 files, verify: 6 of 6 match" in text
+    assert "restored 15 datasets and 14 links from analysis.glu" in text

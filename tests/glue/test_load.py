@@ -15,6 +15,15 @@ from glue_mast.util import sha256_of
 TW_HYA_LABELS = ["HST STIS/CCD OBF501020", "IUE LWP lwp31270", "IUE SWP swp54419"]
 
 
+def fetch_every_calibrated_product(target, download_dir, obs_ids):
+    """Like the ``fetch_from_archive`` fixture, but with every calibrated science product of
+    the observations, not only MAST's recommended ones (``mrp_only=False``)."""
+    observations = glue_mast.search(target=target, radius="0.02 deg").all()
+    observations = observations[np.isin(observations["obs_id"], obs_ids)]
+    products = glue_mast.products(observations, mrp_only=False)
+    return glue_mast.fetch(products, download_dir=download_dir)
+
+
 def test_fetch_then_load_labels_links_provenance_units(fetched_tw_hya):
     dc = DataCollection()
     loaded = glue_mast.load(fetched_tw_hya, dc)
@@ -186,9 +195,10 @@ def test_read_in_a_worker_thread_then_add(fetched_tw_hya):
     assert [d.label for d in dc] == TW_HYA_LABELS and len(loaded.links) == 2
 
 
-def test_files_a_fetch_skipped_are_reported(fetch_from_archive, tmp_path, caplog):
-    # LF7Z01010 is exclusive access: without a token its two files are skipped
-    fetched = fetch_from_archive("TW Hya", tmp_path / "f", ["LF7Z01010", "swp54419"])
+def test_files_a_fetch_skipped_are_reported(local_mast, tmp_path, caplog):
+    # LF7Z01010 is exclusive access: without a token its two files are skipped (both of them,
+    # not only the recommended x1dsum: every skipped file is reported, each on its own)
+    fetched = fetch_every_calibrated_product("TW Hya", tmp_path / "f", ["LF7Z01010", "swp54419"])
     assert len(fetched.skipped) == 2
     with caplog.at_level("WARNING", logger="glue_mast"):
         loaded = glue_mast.load(fetched)

@@ -19,6 +19,15 @@ from glue_mast.provenance.manifest import Manifest
 STIS = "HST STIS/CCD OBF501020"
 
 
+def fetch_every_calibrated_product(target, download_dir, obs_ids):
+    """Like the ``fetch_from_archive`` fixture, but with every calibrated science product of
+    the observations, not only MAST's recommended ones (``mrp_only=False``)."""
+    observations = glue_mast.search(target=target, radius="0.02 deg").all()
+    observations = observations[np.isin(observations["obs_id"], obs_ids)]
+    products = glue_mast.products(observations, mrp_only=False)
+    return glue_mast.fetch(products, download_dir=download_dir)
+
+
 def _selected(data, state):
     return data[data.id["Wavelength"]][data.get_mask(state)]
 
@@ -236,8 +245,9 @@ def test_a_changed_file_is_refused_and_nothing_is_written(fetched_tw_hya, tmp_pa
     assert not session.exists() and not manifest_path_for(session).exists()
 
 
-def test_session_manifest_groups_the_parts_of_one_file(fetch_from_archive, tmp_path):
-    fetched = fetch_from_archive("TW Hya", tmp_path / "cos", ["LB4M01010"])
+def test_session_manifest_groups_the_parts_of_one_file(local_mast, tmp_path):
+    # The x1d and the x1dsum (MAST recommends only the x1dsum): two files of two parts each
+    fetched = fetch_every_calibrated_product("TW Hya", tmp_path / "cos", ["LB4M01010"])
     dc = DataCollection()
     loaded = glue_mast.load(fetched, dc)
     assert len(loaded) == 4  # two files, two segments each
@@ -298,10 +308,11 @@ def test_a_file_that_changed_size_stops_the_restore_unless_asked(analysis, tmp_p
 
 
 def test_a_2d_spectrum_links_to_1d_spectra_in_other_units_through_a_session(
-    fetch_from_archive, tmp_path
+    local_mast, tmp_path
 ):
-    # WASP-39: HST STIS CCD in Angstrom; JWST NIRSpec prism x1d and s2d in micron
-    fetched = fetch_from_archive(
+    # WASP-39: HST STIS CCD in Angstrom; JWST NIRSpec prism x1d and s2d in micron (the s2d is
+    # not among MAST's recommended products, hence every calibrated product)
+    fetched = fetch_every_calibrated_product(
         "WASP-39",
         tmp_path / "analysis" / "mast_data",
         ["OD9M99010", "jw01366-o004_t001_nirspec_clear-prism-s1600a1-sub512"],

@@ -182,13 +182,27 @@ def test_selected_rows_list_their_products_and_the_filters_refilter_locally(
     )
     assert len(invokes(local_mast, "Mast.Caom.Products")) == 1
     table = d.products.table
-    # Calibrated science by default: the x1dsum and x1d of COS, STIS's x1d, IUE's spectrum.
+    # MAST's recommended calibrated science by default: COS's x1dsum (not its x1d), STIS's
+    # x1d, IUE's spectrum.
+    assert sorted(cells(table, "File")) == [
+        "lb4m01010_x1dsum.fits",
+        "obf501020_x1d.fits",
+        "swp54419mxlo_vo.fits",
+    ]
+    assert d.products.mrp_only.isChecked() and d.product_state.mrp_only is True
+    assert d.products.selection_label.text() == "Selected: 3 files, 414.7 kB (of 3 shown)"
+    # Unticking "Minimum recommended" widens to every calibrated science file, locally: the
+    # x1d of COS too. The rest of this test works on these four.
+    local_mast.clear_log()
+    person.click(d.products.mrp_only)
+    assert d.product_state.mrp_only is False
     assert sorted(cells(table, "File")) == [
         "lb4m01010_x1dsum.fits",
         "lb4m0101q_x1d.fits",
         "obf501020_x1d.fits",
         "swp54419mxlo_vo.fits",
     ]
+    assert local_mast.log == []
     assert d.products.selection_label.text() == "Selected: 4 files, 757.4 kB (of 4 shown)"
     assert d.product_state.selected_count == 4 and d.product_state.selected_uris is None
     assert d.products.calibrated_only.isChecked()
@@ -234,6 +248,9 @@ def test_exclusive_access_products_are_marked_and_explained_and_the_token_never_
     dialog, person, monkeypatch, qtbot
 ):
     d = dialog
+    # Every calibrated product: both of LF7Z01010's files (MAST recommends its x1dsum only),
+    # so that each marked row is checked
+    d.product_state.mrp_only = False
     label = select_exclusive_observation(d, person)
     assert not label.isHidden()
     assert label.text().startswith("2 selected files are exclusive access:")
@@ -350,6 +367,9 @@ def test_cancel_stops_a_slow_download_and_loads_nothing(
     dialog, person, local_mast, qtbot, tmp_path
 ):
     d = dialog
+    # Every calibrated product: COS's x1d and x1dsum (MAST recommends the x1dsum only), so
+    # that the cancelled download is long enough to stop and spans more than one file
+    d.product_state.mrp_only = False
     person.search(d, "TW Hya", "0.1 deg")
     person.click_rows(d.results.table, [obs_row(d, "LB4M01010")])
     person.settle(d)
