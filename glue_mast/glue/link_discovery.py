@@ -31,8 +31,6 @@ runs them).
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 from collections import defaultdict, deque
 
 from ..util import decline, source_sha256
@@ -266,17 +264,12 @@ def _update_sha256():
     """SHA-256 of glue-core's update method and pixel-alignment helpers (see GLUE_UPDATE_SHA256)."""
     from glue.core import link_manager
 
-    parts = (
+    return source_sha256(
         link_manager.LinkManager.update_externally_derivable_components,
         link_manager.equivalent_pixel_cids,
         link_manager.is_equivalent_cid,
         link_manager._find_identical_reference_cid,
     )
-    try:
-        source = "".join(inspect.getsource(part) for part in parts)
-    except (OSError, TypeError):  # no source to read (a frozen or stripped install)
-        return None
-    return hashlib.sha256(source.encode()).hexdigest()
 
 
 def uninstall():

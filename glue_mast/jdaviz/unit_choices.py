@@ -32,10 +32,10 @@ declined replacement is logged once (logger ``glue_mast``).
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import logging
 from collections import OrderedDict
+
+from ..util import source_sha256
 
 __all__ = ["cache_info", "clear", "install", "installed", "uninstall"]
 
@@ -92,7 +92,7 @@ def _jdaviz_key(data, cid, units):
         and u.Unit(data.get_component(cid).units).physical_type == "surface brightness"
     ):
         branch = "surface brightness"
-    elif cid.label in ("flux"):  # noqa: SIM  (Jdaviz's test: a substring of "flux")
+    elif cid.label in ("flux"):  # noqa: SIM300  (Jdaviz's test: a substring of "flux")
         branch = "flux"
     else:
         branch = "spectral"
@@ -137,14 +137,6 @@ def _remembering(own, key_of):
     return equivalent_units
 
 
-def _source_sha256(*functions):
-    try:
-        source = "".join(inspect.getsource(f) for f in functions)
-    except (OSError, TypeError):  # no source to read (a frozen or stripped install)
-        return None
-    return hashlib.sha256(source.encode()).hexdigest()
-
-
 def _targets():
     """(name, converter class, source SHA-256 now, expected SHA-256, key function) of each
     host converter that is importable without importing anything new."""
@@ -157,7 +149,7 @@ def _targets():
 
         cls = jdaviz_app.UnitConverterWithSpectral
         own = _originals.get(cls, cls.equivalent_units)
-        sha = _source_sha256(
+        sha = source_sha256(
             own, utils.combine_flux_and_angle_units, utils.supported_sq_angle_units
         )
         out.append(("custom-jdaviz", cls, sha, JDAVIZ_SHA256, _jdaviz_key))
@@ -165,7 +157,7 @@ def _targets():
     if lcviz_helper is not None and hasattr(lcviz_helper, "UnitConverter"):
         cls = lcviz_helper.UnitConverter
         own = _originals.get(cls, cls.equivalent_units)
-        out.append(("custom-lcviz", cls, _source_sha256(own), LCVIZ_SHA256, _lcviz_key))
+        out.append(("custom-lcviz", cls, source_sha256(own), LCVIZ_SHA256, _lcviz_key))
     return out
 
 
