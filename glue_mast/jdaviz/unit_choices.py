@@ -92,7 +92,7 @@ def _jdaviz_key(data, cid, units):
         and u.Unit(data.get_component(cid).units).physical_type == "surface brightness"
     ):
         branch = "surface brightness"
-    elif cid.label in ("flux"):  # noqa: SIM300  (Jdaviz's test: a substring of "flux")
+    elif cid.label in ("flux"):  # Jdaviz's own test: a substring of "flux"
         branch = "flux"
     else:
         branch = "spectral"
