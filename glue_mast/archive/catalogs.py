@@ -24,7 +24,7 @@ from ..errors import InputError
 from . import astroquery_adapter as adapter
 from . import catalog_criteria
 from .catalog_list import find_catalog
-from .search import DEFAULT_RADIUS, parse_coordinates, parse_radius
+from .search import DEFAULT_RADIUS, parse_coordinates, parse_radius, position_record
 
 __all__ = ["CatalogCutOffWarning", "CatalogSearch", "catalog_search", "hsc_match"]
 
@@ -278,15 +278,7 @@ class CatalogSearch:
             record["match"] = self.match
         if self.limit is not None:
             record["max_results"] = self.limit
-        if self.coordinates is not None:
-            record["coordinates"] = {
-                "ra": float(self.coordinates.ra.deg),
-                "dec": float(self.coordinates.dec.deg),
-                "frame": "icrs",
-            }
-            record["radius_deg"] = float(self.radius.deg)
-        if self.resolved:
-            record["resolved"] = {k: plain(v) for k, v in self.resolved.items()}
+        record.update(position_record(self.coordinates, self.radius, self.resolved))
         return record
 
     # -- internals ------------------------------------------------------------------------

@@ -321,15 +321,7 @@ class ObservationSearch:
             "sort": self.sort or None,
             "count": self._count,
         }
-        if self.coordinates is not None:
-            record["coordinates"] = {
-                "ra": float(self.coordinates.ra.deg),
-                "dec": float(self.coordinates.dec.deg),
-                "frame": "icrs",
-            }
-            record["radius_deg"] = float(self.radius.deg)
-        if self.resolved:
-            record["resolved"] = {k: _plain(v) for k, v in self.resolved.items()}
+        record.update(position_record(self.coordinates, self.radius, self.resolved))
         return record
 
     # -- internals ------------------------------------------------------------------------
@@ -386,6 +378,24 @@ class ObservationSearch:
         rows = self._sorted_rows()
         total = len(rows)
         return self._as_page(rows[(n - 1) * size : n * size], n, size, total)
+
+
+def position_record(coordinates, radius, resolved=None):
+    """The position part of a query record: ``coordinates`` (ICRS degrees), ``radius_deg``
+    and what the name resolver answered, as plain JSON (empty for a query without one)."""
+    from ..util import plain
+
+    record = {}
+    if coordinates is not None:
+        record["coordinates"] = {
+            "ra": float(coordinates.ra.deg),
+            "dec": float(coordinates.dec.deg),
+            "frame": "icrs",
+        }
+        record["radius_deg"] = float(radius.deg)
+    if resolved:
+        record["resolved"] = {k: plain(v) for k, v in resolved.items()}
+    return record
 
 
 def _sort_table(table, keys):
