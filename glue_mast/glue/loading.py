@@ -259,8 +259,30 @@ def load(fetched, data_collection=None, link=True):
     queries that selected it for this load (a fetch's own, never the other searches a shared
     manifest has seen), and the label it was loaded as, as plain JSON.
 
-    A front end reads in a worker thread with :func:`read_datasets` (file reading and the
-    first imports of specutils and lightkurve take seconds) and adds the result on its own
-    thread with :func:`add_datasets`; ``load`` is the two in one.
+    ``load`` is glue-mast's one load pipeline (`glue_mast.io.sinks.load_fetched`) with the
+    data collection as its sink (`glue_mast.glue.sink.DataCollectionSink`), the same path the
+    glue-qt dialog takes after its fetch.
     """
-    return add_datasets(read_datasets(fetched), data_collection, link=link)
+    from glue.core.data_collection import DataCollection
+
+    from ..io.sinks import load_fetched
+    from .sink import DataCollectionSink
+
+    if data_collection is None:
+        data_collection = DataCollection()
+    sink = DataCollectionSink(data_collection, link=link)
+    outcome = load_fetched(fetched, sink)
+    if outcome.error is not None:
+        raise outcome.error
+    # The files a fetch skipped or failed are problems of this load too (the sink leaves
+    # them to the fetch's summary, which a script does not see).
+    problems = (_not_fetched(fetched) if hasattr(fetched, "outcomes") else []) + list(
+        outcome.read.problems
+    )
+    return LoadedDatasets(
+        outcome.added.datasets,
+        data_collection=sink.data_collection,
+        links=outcome.added.links,
+        problems=problems,
+        manifest=outcome.read.manifest,
+    )

@@ -1,21 +1,20 @@
-"""Where the load pipeline puts datasets in glue: a data collection (`glue_mast.state.load`)."""
+"""Where the load pipeline puts datasets in glue: a data collection (`glue_mast.io.sinks`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..io.sinks import Added
+
 __all__ = ["DataCollectionSink", "GlueAdded"]
 
 
 @dataclass
-class GlueAdded:
-    """What :meth:`DataCollectionSink.add` added (the shape `glue_mast.state.load` reads)."""
+class GlueAdded(Added):
+    """What :meth:`DataCollectionSink.add` added: an `~glue_mast.io.sinks.Added` with the
+    links made between the new datasets and those already in the collection."""
 
-    labels: list
-    phrase: str
-    datasets: list = field(default_factory=list)
-    not_shown: list = field(default_factory=list)
     links: list = field(default_factory=list)
 
 
@@ -42,13 +41,18 @@ class DataCollectionSink:
         return [d.label for d in self.data_collection]
 
     def read(self, result, *, taken=(), check=None):
-        """(worker thread) The fetched files as glue Data, not yet in the collection."""
+        """(worker thread) The fetched files as glue Data, not yet in the collection.
+
+        ``result`` is anything :func:`glue_mast.load` takes: a fetch result, a manifest (or
+        its path), or paths of fetched files.
+        """
         from .loading import read_datasets
 
         read = read_datasets(result, check=check)
-        fetched = {Path(p).resolve() for p in result.paths}
-        # The files the fetch skipped or failed are the fetch's to report, once.
-        read.problems = [p for p in read.problems if Path(p.path).resolve() in fetched]
+        if hasattr(result, "outcomes"):  # a FetchResult (else a manifest or paths)
+            # The files the fetch skipped or failed are the fetch's to report, once.
+            fetched = {Path(p).resolve() for p in result.paths}
+            read.problems = [p for p in read.problems if Path(p.path).resolve() in fetched]
         return read
 
     def add(self, read):

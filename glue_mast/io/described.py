@@ -2,7 +2,7 @@
 
 What every viewer but glue loads (glue reads through its own ``load_data``, so that a session
 can read the file again): the Jdaviz sink, and the load pipeline's list sink
-(`glue_mast.state.load.ListSink`).
+(`glue_mast.io.sinks.ListSink`).
 """
 
 from __future__ import annotations

@@ -24,10 +24,12 @@ directory).
 from __future__ import annotations
 
 import json
+import logging
 import warnings
 from pathlib import Path
 
 from ..errors import InputError
+from ..io.sinks import DescribedRead, add_read
 from ..provenance.session_files import JDAVIZ_SESSION_SCHEMA as SCHEMA
 from ..provenance.session_files import (
     SessionFiles,
@@ -35,9 +37,12 @@ from ..provenance.session_files import (
     file_key,
     read_jdaviz_session,
 )
-from .loading import DERIVED_KEY, FILE_KEY, PROVENANCE_KEY, ReadDataset, load_datasets
+from .loading import DERIVED_KEY, FILE_KEY, PROVENANCE_KEY, ReadDataset
+from .sink import JdavizSink
 
 __all__ = ["SCHEMA", "NotChecked", "restore_session", "save_session"]
+
+logger = logging.getLogger("glue_mast")
 _LIMITS = ("x_min", "x_max", "y_min", "y_max")
 
 
@@ -285,7 +290,6 @@ def restore_session(path, app=None, *, server=None):
         Search form filled in as it was; the viewers showing the same datasets and limits.
     """
     from .. import io
-
     from ..archive.fetch.trust import choose_server
 
     session = read_jdaviz_session(path)
@@ -313,7 +317,12 @@ def restore_session(path, app=None, *, server=None):
         datasets.append(
             ReadDataset(item.kind.value, item.data, _load_label(saved), saved["provenance"], file)
         )
-    load_datasets(helper, datasets)
+    # The load pipeline's last stage, as every load into Jdaviz ends.
+    loaded = add_read(DescribedRead(datasets), JdavizSink(helper))
+    if loaded.error is not None:
+        raise loaded.error
+    for problem in loaded.not_loaded:  # a kind this app shows in no viewer, say
+        logger.warning("%s", problem.message)
     _restore_plugin(helper, session.get("plugin"))
     _restore_viewers(helper, session.get("viewers") or {})
     return app

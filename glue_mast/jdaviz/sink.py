@@ -1,4 +1,4 @@
-"""Where the load pipeline puts datasets in Jdaviz: an app (`glue_mast.state.load`).
+"""Where the load pipeline puts datasets in Jdaviz: an app (`glue_mast.io.sinks`).
 
 Adding a spectrum to a Jdaviz app takes a few tenths of a second on the kernel's thread
 (Jdaviz's loader, its plugins' dataset lists, the viewer's layer), so twenty of them in one
@@ -49,7 +49,7 @@ class JdavizSink:
 
     def read(self, result, *, taken=(), check=None):
         """(worker thread) The fetched files as described datasets (`read_fetched`)."""
-        from ..state.load import read_described
+        from ..io.sinks import read_described
 
         return read_described(result, taken=taken, check=check)
 
@@ -119,7 +119,7 @@ class JdavizSink:
 
 
 def _added(labels, messages):
-    from ..state.load import Added
+    from ..io.sinks import Added
 
     return Added(
         labels=list(labels),

@@ -1,189 +1,42 @@
-"""The one flow from a product selection to datasets in a viewer.
+"""The one flow from a product selection to datasets in a viewer, as a background job.
 
-Every front end loads the same way: the selected products are fetched (the product state's own
-fetch job, whose progress its widgets show), the files are read and described (labels that
-tell datasets apart, a provenance record each) on a worker thread, and the datasets are handed
-to a *sink* on the front end's own thread, which adds them to its viewer. What was not loaded,
-and why, is one structured :class:`LoadOutcome` with one :meth:`LoadOutcome.summary`.
-
-A sink is any object with three methods (glue's is `glue_mast.glue.sink.DataCollectionSink`,
-Jdaviz's `glue_mast.jdaviz.sink.JdavizSink`, a script's :class:`ListSink`):
-
-- ``taken()`` (front end's thread): the labels already in the viewer, so new ones differ;
-- ``read(result, taken=..., check=...)`` (worker thread): the fetched files read into datasets
-  ready to add, with ``.problems`` (each with a ``path`` and a one-line ``message``: a file,
-  or a part of one, that could not be read); ``check()`` raises `~glue_mast.jobs.JobCancelled`
-  once the job is cancelled, between files;
-- ``add(read)`` (front end's thread): adds them; returns an object shaped as :class:`Added`.
-
-A sink may also have ``add_in_steps(read, done)`` (front end's thread), which the pipeline then
-calls instead of ``add``: it adds the datasets a few at a time, handing the front end's event
-loop back between steps (so that the viewer answers clicks during a long load), and calls
-``done(added, error)`` once, with what ``add`` would have returned, or the exception that
-stopped it.
+:func:`start_load` fetches the selected products (the product state's own fetch job, whose
+progress its widgets show), reads and describes the files on a worker thread through the
+front end's sink, and adds the datasets on the front end's thread; ``done`` gets one
+:class:`~glue_mast.io.sinks.LoadOutcome`. The sink protocol, the outcome and the stages that
+need no job live in :mod:`glue_mast.io.sinks` (below glue, so glue's own script entry,
+:func:`glue_mast.load`, runs the same stages); their names are importable from here too.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-
 from ..errors import InputError, ReadingCancelled
+from ..io.sinks import (
+    Added,
+    DescribedRead,
+    ListSink,
+    LoadOutcome,
+    NotLoaded,
+    add_and_finish,
+    add_read,
+    load_fetched,
+    not_fetched,
+    read_described,
+)
 from ..jobs import Job, JobCancelled
 
 __all__ = [
     "Added",
     "DescribedRead",
-    "ListSink", "LoadOutcome", "NotLoaded", "fetch_and_read",
+    "ListSink",
+    "LoadOutcome",
+    "NotLoaded",
+    "add_read",
+    "fetch_and_read",
+    "load_fetched",
     "read_described",
     "start_load",
 ]
-
-
-@dataclass(frozen=True)
-class NotLoaded:
-    """A file (or a part of one) that did not reach the viewer, and why.
-
-    ``reason`` is one of ``"exclusive"`` (skipped: exclusive access, no token), ``"failed"``
-    (the download failed), ``"unreadable"`` (no reader takes the file) and ``"not shown"``
-    (read, but this viewer does not show its kind of data); ``message`` is one line for people.
-    """
-
-    name: str
-    reason: str
-    message: str
-
-    def __str__(self):
-        return self.message
-
-
-@dataclass
-class Added:
-    """What a sink's ``add`` did: the labels it added, one phrase saying so, the datasets, and
-    one line for each kind of dataset it does not show."""
-
-    labels: list
-    phrase: str
-    datasets: list = field(default_factory=list)
-    not_shown: list = field(default_factory=list)
-
-
-@dataclass
-class LoadOutcome:
-    """The end of one load: the fetch, what was added, and what was not (one verdict a file).
-
-    Attributes
-    ----------
-    fetch : `~glue_mast.archive.fetch.FetchResult` or None
-        None when the fetch itself did not end (cancelled or failed).
-    added : Added or None
-        None when nothing reached the sink (cancelled, failed, or a fetch without loading).
-    not_loaded : list of NotLoaded
-        Files the fetch skipped or failed, files no reader takes, datasets the viewer does not
-        show.
-    cancelled : str or None
-        ``"downloading"`` or ``"reading"`` when the load was cancelled then.
-    error : Exception or None
-        What stopped the load, if anything did.
-    note : str
-        A line the front end put before the summary (what it chose for the user).
-    unchecked : list of str
-        Files read whose record holds no SHA-256: loaded, but their bytes were not checked
-        (never called verified).
-    """
-
-    fetch: object = None
-    added: Added | None = None
-    not_loaded: list = field(default_factory=list)
-    cancelled: str | None = None
-    error: BaseException | None = None
-    note: str = ""
-    unchecked: list = field(default_factory=list)
-
-    @property
-    def labels(self):
-        """Labels of the datasets added, in order."""
-        return list(self.added.labels) if self.added is not None else []
-
-    def summary(self):
-        """One line for a person: what was fetched, loaded, and not loaded, and why."""
-        if self.cancelled == "downloading":
-            return (
-                "Download cancelled: nothing was loaded; the partial files are kept, and the "
-                "next Load resumes them."
-            )
-        if self.cancelled == "reading":
-            return "Cancelled: the files were downloaded but not loaded."
-        if self.error is not None:
-            return "Load failed"
-        parts = [self.note, self.fetch.summary() if self.fetch is not None else ""]
-        if self.added is not None:
-            parts.append(self.added.phrase)
-        elif self.fetch is not None and not self.fetch.paths:
-            parts[-1] += ": nothing to load"
-        # The fetch's own summary counts what it skipped and what failed.
-        parts += [p.message for p in self.not_loaded if p.reason not in ("exclusive", "failed")]
-        if self.unchecked:
-            n = len(self.unchecked)
-            parts.append(
-                f"{n} file{'s' if n != 1 else ''} not checked (no SHA-256 recorded): "
-                + ", ".join(self.unchecked)
-            )
-        return "; ".join(p for p in parts if p)
-
-
-@dataclass
-class DescribedRead:
-    """Datasets read and described (`~glue_mast.io.described.ReadDataset`), not yet added,
-    and the files that could not be read (each with ``path`` and ``message``)."""
-
-    datasets: list
-    problems: list = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Unreadable:
-    path: Path
-    message: str
-
-
-def read_described(result, *, taken=(), check=None):
-    """(worker thread) The files of a fetch read into described datasets, as a sink's
-    ``read`` returns them (every sink but glue's, which reads through glue's ``load_data``)."""
-    from ..io.described import read_fetched
-
-    datasets, unreadable = read_fetched(result, taken=taken, check=check)
-    return DescribedRead(datasets, [_Unreadable(path, message) for path, message in unreadable])
-
-
-class ListSink(list):
-    """A sink that keeps the datasets in a list: specutils spectra and lightkurve light
-    curves, each with its label and provenance record (`~glue_mast.io.described.ReadDataset`).
-
-    For scripts and tests that want the described datasets without a viewer.
-    """
-
-    def taken(self):
-        return [d.label for d in self]
-
-    def read(self, result, *, taken=(), check=None):
-        return read_described(result, taken=taken, check=check)
-
-    def add(self, read):
-        self.extend(read.datasets)
-        labels = [d.label for d in read.datasets]
-        n = len(labels)
-        return Added(labels, f"read {n} dataset{'s' if n != 1 else ''}", list(read.datasets))
-
-
-def _not_fetched(result):
-    """One NotLoaded for each file the fetch skipped or could not fetch."""
-    out = []
-    for outcome in result.skipped:
-        out.append(NotLoaded(Path(outcome.file.path).name, "exclusive", outcome.message or ""))
-    for outcome in result.failed:
-        out.append(NotLoaded(Path(outcome.file.path).name, "failed", outcome.message or ""))
-    return out
 
 
 def fetch_and_read(product_state, sink, *, taken=(), job=None, download_dir=None):
@@ -272,24 +125,6 @@ def start_load(product_state, sink=None, *, download_dir=None, dispatch=None, do
     return job
 
 
-def _unchecked(datasets):
-    """Names of the files of ``datasets`` (glue Data or described datasets) whose provenance
-    says their bytes were not checked against a SHA-256."""
-    from ..provenance.describe import META_KEY
-    from ..provenance.selection import NOT_CHECKED
-
-    names = []
-    for dataset in datasets:
-        record = getattr(dataset, "provenance", None)
-        if record is None:
-            record = (getattr(dataset, "meta", None) or {}).get(META_KEY) or {}
-        fetched = record.get("fetch") or {}
-        name = (record.get("dataset") or {}).get("productFilename") or record.get("file")
-        if fetched.get("checked") == NOT_CHECKED and name and name not in names:
-            names.append(name)
-    return names
-
-
 def _land(job, sink, finish):
     """Make the LoadOutcome of a finished load job and add what it read (front end's thread);
     ``finish(outcome)`` once it is complete, at once or after the sink's last step."""
@@ -301,27 +136,4 @@ def _land(job, sink, finish):
     if exc is not None:
         return finish(LoadOutcome(error=exc))
     result, read = job.result()
-    outcome = LoadOutcome(fetch=result, not_loaded=_not_fetched(result))
-    if read is None:
-        return finish(outcome)
-    outcome.not_loaded += [
-        NotLoaded(Path(p.path).name, "unreadable", p.message) for p in read.problems
-    ]
-    outcome.unchecked = _unchecked(read.datasets)
-
-    def added(what, error=None):
-        if error is not None:  # adding failed: shown as one line, not a traceback
-            outcome.error = error
-        else:
-            outcome.added = what
-            outcome.not_loaded += [NotLoaded("", "not shown", m) for m in what.not_shown]
-        finish(outcome)
-
-    in_steps = getattr(sink, "add_in_steps", None)
-    if in_steps is not None:
-        return in_steps(read, added)
-    try:
-        what = sink.add(read)
-    except Exception as exc:
-        return added(None, exc)
-    return added(what)
+    add_and_finish(LoadOutcome(fetch=result, not_loaded=not_fetched(result)), read, sink, finish)

@@ -72,7 +72,7 @@ def test_a_record_with_no_sha256_is_loaded_as_not_checked_never_as_verified(
 ):
     import json
 
-    from glue_mast.state.load import LoadOutcome, _unchecked
+    from glue_mast.io.sinks import LoadOutcome, _unchecked
 
     result = _fetch("TW Hya", tmp_path, obs_collection="IUE")
     fresh = glue_mast.load(result)
