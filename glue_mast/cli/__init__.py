@@ -22,9 +22,14 @@ def main(argv=None):
     from ..errors import GlueMastError
     from .commands import COMMANDS
     from .output import error_line
-    from .parser import build_parser
+    from .parser import build_parser, merge_global_options, unrecognized_hint
 
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        parser.error(f"unrecognized arguments: {' '.join(extras)}"
+                     + unrecognized_hint(args, extras))
+    merge_global_options(parser, args)
     try:
         status = COMMANDS[args.command](args, sys.stdout) or 0
         sys.stdout.flush()
@@ -46,6 +51,6 @@ def main(argv=None):
     except KeyboardInterrupt as exc:
         from .interrupts import interrupted_message
 
-        message, status = interrupted_message(exc)
+        message, status = interrupted_message(exc, args.command)
         print(f"glue-mast: {message}", file=sys.stderr)
         return status

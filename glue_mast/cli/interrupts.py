@@ -1,4 +1,5 @@
-"""Stopping a fetch from the terminal: Ctrl-C and SIGTERM stop it tidily, manifest written."""
+"""Stopping a command from the terminal: Ctrl-C and SIGTERM stop a fetch tidily (manifest
+written), and each command says what it leaves behind."""
 
 from __future__ import annotations
 
@@ -30,12 +31,25 @@ def sigterm_interrupts():
         signal.signal(signal.SIGTERM, previous)
 
 
-def interrupted_message(exc):
-    """The line for a fetch stopped by Ctrl-C or SIGTERM, and the exit status."""
+#: What a command stopped by Ctrl-C leaves behind, for those that download nothing.
+_STOPPED = {
+    "search": "interrupted; the search was stopped, nothing was written",
+    "catalog": "interrupted; the catalog query was stopped, nothing was written",
+    "products": "interrupted; the product listing was stopped, nothing was written",
+    "whoami": "interrupted; MAST's answer about the token was not awaited",
+    "verify": "interrupted; the check was stopped before it had read every file, so it "
+    "says nothing of them; nothing was changed on disk",
+}
+
+
+def interrupted_message(exc, command="fetch"):
+    """The line for ``command`` stopped by Ctrl-C or SIGTERM, and the exit status."""
     from ..archive.fetch import FetchInterrupted
 
     status = 128 + signal.SIGTERM if signal.SIGTERM in _STOPPED_BY else 130
     _STOPPED_BY.clear()
+    if command in _STOPPED:
+        return _STOPPED[command], status
     result = exc.result if isinstance(exc, FetchInterrupted) else None
     if result is not None and result.manifest is not None:
         return (

@@ -203,7 +203,7 @@ def option_of(error, args):
     """
     field = getattr(error, "field", None)
     if not field:
-        return None
+        return _directory_option(error, args)
     if field == "obsid":
         return "OBSID" if args.command == "products" else "--obsid"
     if field == "manifest" and args.command in ("verify", "reproduce"):
@@ -213,6 +213,20 @@ def option_of(error, args):
     if field.lower() in _keys(getattr(args, "filters", None)):
         return "--filter"
     return _OPTIONS.get(field)
+
+
+def _directory_option(error, args):
+    """``--out`` for a directory that cannot be written when it is (or is under) the one the
+    command line gave with ``--out``."""
+    from pathlib import Path
+
+    from ..errors import StorageError
+
+    out = getattr(args, "out", None)
+    if not isinstance(error, StorageError) or not out or not error.filename:
+        return None
+    given, failed = Path(out).absolute(), Path(error.filename).absolute()
+    return "--out" if failed == given or given in failed.parents else None
 
 
 def error_line(error, args):

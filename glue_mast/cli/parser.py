@@ -33,6 +33,47 @@ def _output_options(parser):
     )
 
 
+#: What ``glue-mast --help`` says after the commands: the environment and the exit codes.
+EPILOG = """\
+--server URL and --timeout SECONDS go before or after the command.
+
+environment:
+  MAST_API_TOKEN     a MAST token (https://auth.mast.stsci.edu/token), for exclusive-access
+                     files; sent only to the MAST server, never written or shown
+  GLUE_MAST_SERVER   MAST-compatible base URL (default https://mast.stsci.edu)
+  GLUE_MAST_TIMEOUT  seconds to wait for each request (default 120)
+
+exit status:
+  0    done
+  1    files failed to download or to verify
+  2    bad input (an option, a file, a directory that cannot be written, a missing package)
+  3    the server failed or could not be reached
+  130  interrupted (Ctrl-C)
+"""
+
+
+def merge_global_options(parser, args):
+    """Hand ``--server``/``--timeout`` given before the command to it (its own win)."""
+    for name in ("server", "timeout"):
+        given = getattr(args, f"global_{name}")
+        if given is None:
+            continue
+        if not hasattr(args, name):
+            parser.error(f"argument --{name}: glue-mast {args.command} takes no --{name}")
+        if getattr(args, name) is None:
+            setattr(args, name, given)
+    return args
+
+
+def unrecognized_hint(args, extras):
+    """A hint for words argparse did not take: an object name with a space, unquoted."""
+    target = getattr(args, "target", None)
+    if target and extras and not any(word.startswith("-") for word in extras):
+        name = " ".join([target, *extras])
+        return f" (a name with spaces needs quotes: glue-mast {args.command} \"{name}\")"
+    return ""
+
+
 def build_parser():
     """The parser of every command; ``args.command`` names the one given."""
     from .. import __version__
@@ -41,8 +82,17 @@ def build_parser():
     parser = argparse.ArgumentParser(
         prog="glue-mast",
         description="Search MAST, list and fetch its data products, with provenance.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"glue-mast {__version__}")
+    # --server and --timeout belong to the commands that talk to MAST; given before the
+    # command, they are kept apart here (a subcommand's own default would overwrite them) and
+    # handed to it by `merge_global_options`.
+    parser.add_argument("--server", dest="global_server", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--timeout", dest="global_timeout", type=float, metavar="SECONDS", help=argparse.SUPPRESS
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser(

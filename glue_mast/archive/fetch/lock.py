@@ -91,6 +91,11 @@ class DirectoryLock:
 
 
 def _open_lock_file(directory):
+    if directory.exists() and not directory.is_dir():
+        raise StorageError(
+            f"{directory} is a file, not a directory; choose a directory to download into",
+            path=directory,
+        )
     try:
         directory.mkdir(parents=True, exist_ok=True)
         flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
