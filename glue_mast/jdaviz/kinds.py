@@ -63,7 +63,22 @@ def enable_lcviz(helper):
     import lcviz  # noqa: F401  (registers lcviz's importers, viewers and hook)
     from lcviz.helper import _apply_lcviz_patches  # the function lcviz's own hook calls
 
+    state = helper._app.state
+    opened = _open_tray_items(state)
     _apply_lcviz_patches(helper._app)
+    # The patch rebuilds the tray (lcviz's plugins join it), and the open panels are kept by
+    # position: the plugin a person was loading from (MAST Search) would close under them.
+    # Reopen the same plugins by name.
+    names = [item["name"] for item in state.tray_items]
+    reopened = [names.index(name) for name in opened if name in names]
+    if sorted(reopened) != sorted(state.tray_items_open):
+        state.tray_items_open = reopened
+
+
+def _open_tray_items(state):
+    """The names of the plugins open in the app's tray."""
+    names = [item["name"] for item in state.tray_items]
+    return [names[i] for i in state.tray_items_open if 0 <= i < len(names)]
 
 
 def order(datasets):

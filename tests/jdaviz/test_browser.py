@@ -273,11 +273,6 @@ def test_jwst_cube_2d_spectrum_and_image_in_the_browser(served_app, browser):
     page.close()
 
 
-@pytest.mark.xfail(
-    reason="in the served app, no .mast-message appears after loading a Kepler light curve "
-    "(the headless App loads it: tests/jdaviz/test_kinds.py); not yet understood",
-    strict=False,
-)
 def test_a_kepler_light_curve_in_the_browser(served_app, browser):
     from playwright.sync_api import expect
 

@@ -177,8 +177,12 @@ def test_light_curves_load_through_mast_search_with_lcviz(
     plg.criteria = {"obs_collection": collection}
     assert plg.search() >= 1
     plg.select(observations=[0], products=filename)
+    plg._obj.open_in_tray(scroll_to=False)  # as a person loading from the tray has it
     labels = plg.load_selected()
     assert "not loaded" not in plg.message, plg.message
+    # lcviz rebuilt the tray for time series: MAST Search, where its message is, stays open
+    state = app._app.state
+    assert "MAST Search" in [state.tray_items[i]["label"] for i in state.tray_items_open]
     label = _label_of(app, filename)
     assert label in labels
     assert isinstance(_viewer_of(app, label), TimeScatterView)
