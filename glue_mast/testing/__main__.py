@@ -91,13 +91,16 @@ def main(argv=None):
         try:
             cloud = archive.start_cloud(port=args.cloud_port)
         except ImportError:
-            print(f"{parser.prog}: --cloud needs moto[server]: pip install 'moto[server]'",
-                  file=sys.stderr)
+            print(
+                f"{parser.prog}: --cloud needs moto[server]: pip install 'moto[server]'",
+                file=sys.stderr,
+            )
             archive.stop()
             return 2
         except OSError as exc:
-            print(f"{parser.prog}: {_cannot_listen(args.host, args.cloud_port, exc)}",
-                  file=sys.stderr)
+            print(
+                f"{parser.prog}: {_cannot_listen(args.host, args.cloud_port, exc)}", file=sys.stderr
+            )
             archive.stop()
             return 2
         from .cloud import describe

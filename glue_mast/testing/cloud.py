@@ -19,6 +19,7 @@ moto keeps its buckets in process-wide state: two ``LocalCloud`` in one process 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from dataclasses import dataclass, field
@@ -177,10 +178,9 @@ class LocalCloud:
             )
             self._thread.start()
             admin = self._client()
-            try:
+            # (moto's state is per process: another LocalCloud may have made it)
+            with contextlib.suppress(admin.exceptions.BucketAlreadyOwnedByYou):
                 admin.create_bucket(Bucket=BUCKET)
-            except admin.exceptions.BucketAlreadyOwnedByYou:
-                pass  # (moto's state is per process: another LocalCloud made it)
         return self
 
     def stop(self):

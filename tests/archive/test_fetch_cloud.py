@@ -64,7 +64,9 @@ def test_cloud_copies_come_from_the_bucket_and_the_rest_from_mast(
         assert Path(record["path"]).read_bytes() == data
     for uri in not_in_cloud:
         assert records[uri]["origin"] == download_url(uri, local_mast.url)
-        assert records[uri]["sha256"] == hashlib.sha256(local_mast.catalog.files[uri][0]).hexdigest()
+        assert (
+            records[uri]["sha256"] == hashlib.sha256(local_mast.catalog.files[uri][0]).hexdigest()
+        )
     # Each file came from the one copy its record names, and only from there.
     assert _cloud_gets(local_cloud) == {cloud_key(uri) for uri in in_cloud}
     assert _downloads(local_mast) == not_in_cloud
