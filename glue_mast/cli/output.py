@@ -146,6 +146,13 @@ def report_fetch(result, out):
         f"{result.download_dir}",
         file=out,
     )
+    cloud = sum(1 for o in result.downloaded if o.file.origin)
+    if cloud:  # (the manifest records each file's origin)
+        print(
+            f"{cloud} from MAST's cloud copy (s3://stpubdata), "
+            f"{len(result.downloaded) - cloud} from MAST",
+            file=out,
+        )
     if result.manifest is not None:
         print(f"manifest: {result.manifest.path}", file=out)
     if result.skipped:

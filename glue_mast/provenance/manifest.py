@@ -76,6 +76,8 @@ DATASET_FIELDS = (
     "sha256",
     "path",
     "downloaded",
+    "origin",
+    "etag",
     "doi",
     "label",
 )

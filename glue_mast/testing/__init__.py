@@ -15,9 +15,15 @@ Example
 ...     glue_mast.search("TW Hya").count
 8
 
+``LocalArchive(cloud=True)`` (or :meth:`LocalArchive.start_cloud`) also serves MAST's public
+cloud copy: moto's S3 server on loopback holding the archive's files at the keys astroquery
+looks for (:mod:`glue_mast.testing.cloud`); ``archive.cloud.environ()`` is the environment
+that points boto3 at it, for ``fetch(cloud=True)``.
+
 For pytest, ``pytest_plugins = ["glue_mast.testing.pytest_plugin"]`` gives the fixtures
-``mast_archive`` (one archive per test session) and ``local_mast`` (that archive, with glue-mast
-pointed at it and its faults and request log reset for each test).
+``mast_archive`` (one archive per test session), ``local_mast`` (that archive, with glue-mast
+pointed at it and its faults and request log reset for each test) and ``local_cloud`` (its
+cloud copy, with boto3 pointed at it, for a test).
 """
 
 from __future__ import annotations
@@ -69,6 +75,9 @@ class LocalArchive:
         blocks of 2880 bytes).
     tokens : dict
         Valid MAST tokens and the user name each belongs to.
+    cloud : bool
+        Also serve MAST's cloud copy of the files (:meth:`start_cloud`, on start); needs
+        ``moto[server]``.
 
     Attributes
     ----------
@@ -76,6 +85,8 @@ class LocalArchive:
         Fault knobs: latency, bandwidth, HTTP errors, drops, truncation, EXECUTING, ...
     log : list of `~glue_mast.testing.server.RequestRecord`
         Every request served, in order.
+    cloud : `~glue_mast.testing.cloud.LocalCloud` or None
+        The cloud copy, once started.
     """
 
     def __init__(
@@ -86,6 +97,7 @@ class LocalArchive:
         n_synthetic=100_000,
         synthetic_file_size=65_536,
         tokens=None,
+        cloud=False,
     ):
         from .catalog import Catalog
         from .server import ArchiveServer
@@ -105,6 +117,9 @@ class LocalArchive:
         self._server = ArchiveServer((host, port), self.catalog, configs, tokens=tokens)
         self._thread = None
         self._serving_here = False  # serve_forever() in the caller's thread
+        self._host = host
+        self._want_cloud = bool(cloud)
+        self.cloud = None
 
     @property
     def url(self):
@@ -132,7 +147,24 @@ class LocalArchive:
                 target=self._server.serve_forever, name="glue-mast-local-archive", daemon=True
             )
             self._thread.start()
+        if self._want_cloud:
+            self.start_cloud()
         return self
+
+    def start_cloud(self, port=0):
+        """Serve MAST's cloud copy of the archive's files (idempotent); returns it.
+
+        moto's S3 server on loopback (:class:`~glue_mast.testing.cloud.LocalCloud`), holding
+        the public files of the collections MAST's cloud copy holds. Point boto3 at it with
+        ``archive.cloud.environ()`` (``AWS_ENDPOINT_URL_S3``).
+        """
+        if self.cloud is None:
+            from .cloud import LocalCloud
+
+            cloud = LocalCloud(host=self._host, port=port).start()
+            cloud.hold(self.catalog)
+            self.cloud = cloud
+        return self.cloud
 
     def stop(self):
         """Stop serving and close the socket."""
@@ -141,10 +173,15 @@ class LocalArchive:
             self._thread.join()
             self._thread = None
         self._server.server_close()
+        if self.cloud is not None:
+            self.cloud.stop()
+            self.cloud = None
 
     def serve_forever(self):
         """Serve in this thread until interrupted (for ``python -m glue_mast.testing``)."""
         self.catalog.warm()
+        if self._want_cloud:
+            self.start_cloud()
         self._serving_here = True
         try:
             self._server.serve_forever()

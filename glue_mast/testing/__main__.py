@@ -47,6 +47,19 @@ def main(argv=None):
     parser.add_argument(
         "--request-log", metavar="PATH", help="append every request served to PATH as a JSON line"
     )
+    parser.add_argument(
+        "--cloud",
+        action="store_true",
+        help="also serve MAST's public cloud copy of the files (an S3 server, moto's; needs "
+        "moto[server]), for fetch --cloud",
+    )
+    parser.add_argument(
+        "--cloud-port",
+        type=int,
+        default=0,
+        metavar="PORT",
+        help="port of the cloud copy's S3 server; 0 picks a free one",
+    )
     args = parser.parse_args(argv)
 
     from . import VALID_TOKEN, LocalArchive
@@ -74,6 +87,26 @@ def main(argv=None):
     )
     print(f"URL {archive.url}", flush=True)
     print(f"exclusive-access token: {VALID_TOKEN}", flush=True)
+    if args.cloud:
+        try:
+            cloud = archive.start_cloud(port=args.cloud_port)
+        except ImportError:
+            print(
+                f"{parser.prog}: --cloud needs moto[server]: pip install 'moto[server]'",
+                file=sys.stderr,
+            )
+            archive.stop()
+            return 2
+        except OSError as exc:
+            print(
+                f"{parser.prog}: {_cannot_listen(args.host, args.cloud_port, exc)}", file=sys.stderr
+            )
+            archive.stop()
+            return 2
+        from .cloud import describe
+
+        for line in describe(cloud):
+            print(line, flush=True)
     try:
         archive.serve_forever()
     except KeyboardInterrupt:

@@ -4,7 +4,10 @@
 - ``local_mast``: that archive with glue-mast (and astroquery through it) pointed at it, its
   faults and request log reset, astroquery's per-process column-config cache cleared, the
   token environment emptied, and a download cache of its own, for each test. Everything is
-  restored afterwards.
+  restored afterwards;
+- ``local_cloud``: ``local_mast`` with MAST's cloud copy served too (moto's S3 server,
+  started once per session) and boto3 pointed at it (``AWS_ENDPOINT_URL_S3``), its request
+  log cleared; yields the :class:`~glue_mast.testing.cloud.LocalCloud`.
 """
 
 from __future__ import annotations
@@ -40,3 +43,14 @@ def local_mast(mast_archive, monkeypatch, tmp_path_factory):
     mast_archive.reset()
     config.reset()
     adapter.forget_column_configs()
+
+
+@pytest.fixture
+def local_cloud(local_mast, monkeypatch):
+    cloud = local_mast.start_cloud()
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    for name, value in cloud.environ().items():
+        monkeypatch.setenv(name, value)
+    cloud.clear_log()
+    yield cloud
+    cloud.clear_log()

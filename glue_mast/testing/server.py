@@ -11,7 +11,8 @@ Endpoints, those astroquery.mast calls (``astroquery/mast/discovery_portal.py``,
 - ``GET``/``HEAD /api/v0.1/Download/file?uri=``: files, with ``Range`` and ``Content-Length``;
   exclusive-access files need a token (cookie ``mast_token`` or an ``Authorization`` header);
 - ``POST /api/v0.1/Download/bundle.sh``: a curl script for a list of URIs;
-- ``GET /whoami``: token check.
+- ``GET /whoami``: token check;
+- ``GET /api/v0.1/path_lookup/?uri=``: where a file lives, for astroquery's cloud lookups.
 
 :class:`~glue_mast.testing.faults.Faults` holds the knobs tests turn: latency, a bandwidth
 cap, HTTP errors with ``Retry-After``, connections dropped mid-body, truncated bodies,
@@ -36,7 +37,7 @@ import urllib.parse
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import catalog_services
+from . import catalog_services, cloud
 from .catalog import QueryError, product_json_row
 from .downloads import DOWNLOAD_PATH, DownloadHandler
 from .faults import Faults
@@ -250,6 +251,8 @@ class _Handler(DownloadHandler, BaseHTTPRequestHandler):
             return self._santa()
         if self._path == "/whoami":
             return self._whoami()
+        if self._path == cloud.PATH_LOOKUP:
+            return cloud.path_lookup(self)
         if self._path.startswith(catalog_services.CATALOGS_API):
             return catalog_services.catalogs_api(self, b"")
         self._send(404, f"No such endpoint: {self._path}", "text/plain", head_only=head_only)

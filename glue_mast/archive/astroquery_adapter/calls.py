@@ -6,6 +6,7 @@ astroquery's and requests' exceptions into :mod:`glue_mast.errors` (`.failures`)
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 from ... import config
@@ -214,18 +215,52 @@ def list_missions():
 
 
 def cloud_uris(products):
-    """``{dataURI: cloud URL}`` of the ``products`` that have a copy in the cloud.
+    """``{dataURI: "s3://stpubdata/<key>"}`` of the ``products`` that have a copy in MAST's
+    public cloud bucket, as astroquery finds them.
+
+    astroquery (``Observations.get_cloud_uris``) asks MAST's path lookup service where each
+    dataURI lives, maps that path to a key of the ``stpubdata`` bucket, and asks the bucket
+    (boto3 ``head_object``, unsigned) whether the key is there: a file with no path, or whose
+    key the bucket answers 404 for, has no cloud copy and is left out. boto3 goes where its
+    standard settings say (``AWS_ENDPOINT_URL_S3`` / ``AWS_ENDPOINT_URL``, else AWS). The
+    call runs on a copy of ``Observations``, so the shared one is left as it was (cloud
+    access on or off).
 
     Raises
     ------
     `~glue_mast.errors.MissingDependency`
         Without boto3 (the ``cloud`` extra).
+    `~glue_mast.errors.ServerError`
+        When the bucket cannot be reached or refuses a lookup (other than "not there").
     """
-    obs = observations()
-    with _LOCK, astroquery_call("asking for cloud copies"):
+    uris = list(dict.fromkeys(str(row["dataURI"]) for row in products if row["dataURI"]))
+    if not uris:
+        return {}
+    obs = private_observations()
+    with _LOCK, astroquery_call("asking for cloud copies"), warnings.catch_warnings():
+        # (astroquery warns once per file with no cloud copy: those are simply not listed)
+        warnings.simplefilter("ignore")
         try:
             obs.enable_cloud_dataset(verbose=False)
         except (ImportError, ModuleNotFoundError):
             raise MissingDependency("Fetching from the cloud", "boto3", extra="cloud") from None
-        uris = obs.get_cloud_uris(products, full_url=True)
-    return {row["dataURI"]: url for row, url in zip(products, uris, strict=True) if url}
+        with _cloud_failures():
+            # A list of dataURIs, not the table: astroquery filters a table first, and the
+            # map it returns then lacks the rows it dropped.
+            found = obs.get_cloud_uris(uris, return_uri_map=True, verbose=False)
+    return {uri: s3 for uri, s3 in (found or {}).items() if s3}
+
+
+@contextlib.contextmanager
+def _cloud_failures():
+    """botocore's exceptions (an unreachable endpoint, a 403) as one line naming the bucket."""
+    import botocore.exceptions
+
+    try:
+        yield
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+        raise ServerError(
+            f"MAST's cloud copy (the S3 bucket stpubdata) could not be asked which files it "
+            f"holds: {exc}; fetch without --cloud / cloud=True, or check AWS_ENDPOINT_URL_S3",
+            field="cloud",
+        ) from None

@@ -33,6 +33,8 @@ class PlannedFile:
     record: dict
     exclusive: bool = False
     sha256: str | None = None  # known only when reproducing a manifest
+    #: ``s3://...`` when ``url`` is a cloud copy's (:mod:`.cloud`); None for MAST's own URL.
+    origin: str | None = None
 
     @property
     def part(self):
@@ -53,6 +55,8 @@ class FileOutcome:
     downloaded_at: str | None = None
     #: The product list's size, when the server served (completely) another size.
     listed_size: int | None = None
+    #: The ETag the server gave for the bytes kept (the first response's, when resumed).
+    etag: str | None = None
 
 
 @dataclass

@@ -11,6 +11,7 @@ from pathlib import Path
 from ... import config
 from ...errors import InputError
 from .. import auth
+from .cloud import cloud_copies, mark_origins
 from .layout import LOCK_NAME, download_url, safe_component, safe_filename
 from .outcome import FetchPlan, PlannedFile
 
@@ -249,7 +250,8 @@ def plan_fetch(
     root = Path(download_dir or config.current_download_dir()).resolve()
     manifest_path = _manifest_path(manifest, root)
     previous = previous_manifest(manifest_path)
-    urls = _cloud_urls(products) if cloud else None
+    copies = cloud_copies(products) if cloud else {}
+    urls = {uri: copy.url for uri, copy in copies.items()}
     reserved = ()
     if manifest_path is not None and manifest_path.parent == root:
         reserved = (manifest_path.name, manifest_path.with_suffix(".ecsv").name)
@@ -263,6 +265,7 @@ def plan_fetch(
         expected=expected,
     )
     fetch_plan.manifest_path, fetch_plan.previous = manifest_path, previous
+    mark_origins(fetch_plan, copies)
     return fetch_plan
 
 
@@ -295,11 +298,5 @@ def previous_manifest(path):
         raise InputError(
             f"{exc}; it will not be overwritten: choose another manifest path"
         ) from None
-
-
-def _cloud_urls(products):
-    from ..astroquery_adapter import cloud_uris
-
-    return cloud_uris(products)
 
 

@@ -82,7 +82,9 @@ class FetchResult:
 
         parts = []
         if self.downloaded:
-            parts.append(f"{files(len(self.downloaded))} downloaded")
+            cloud = sum(1 for o in self.downloaded if o.file.origin)
+            via = f" ({cloud} from MAST's cloud copy)" if cloud else ""
+            parts.append(f"{files(len(self.downloaded))} downloaded{via}")
         if self.cached:
             parts.append(f"{files(len(self.cached))} already on disk")
         if self.skipped:
@@ -449,6 +451,9 @@ def _write_manifest(result, path, previous, server, queries, doi, *, keep_missin
             sha256=digest,
             downloaded=outcome.downloaded_at or old.get("downloaded") or mtime_iso(f.path),
         )
+        if outcome.status is FileStatus.DOWNLOADED:
+            # Which copy the bytes came from (.cloud); a cached file keeps its record's.
+            record.update(origin=f.origin or f.url, etag=outcome.etag)
         if outcome.listed_size is not None:
             record["listed_size"] = outcome.listed_size
         elif outcome.status is FileStatus.DOWNLOADED:

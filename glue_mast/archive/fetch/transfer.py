@@ -164,6 +164,7 @@ class Downloader:
             if offset and meta.get("size") == offset:
                 # Complete, its bytes vouched for by its record, but renamed by no one (the
                 # fetch stopped just before): it takes its name now, if its checksum is right.
+                outcome.etag = meta.get("etag")
                 if self._finish(f, outcome, offset, hasher.hexdigest()):
                     return
                 offset, meta, hasher = 0, {}, None
@@ -240,6 +241,7 @@ class Downloader:
                 partial.discard(f)
                 last_error = f"got {got:,} bytes, more than the {expected:,} expected"
                 continue
+            outcome.etag = meta.get("etag")
             if self._finish(f, outcome, got, hasher.hexdigest()):
                 return
             last_error = outcome.message
