@@ -54,9 +54,13 @@ class QueryIndex:
                 last_search = qid
                 continue
             chosen = ([last_search] if last_search is not None else []) + [qid]
+            by_obsid = self._by_obsid
             for obsid in query.get("obsids") or []:
-                ids = self._by_obsid.setdefault(str(obsid), [])
-                ids.extend(q for q in chosen if q not in ids)
+                ids = by_obsid.get(obsid := str(obsid))
+                if ids is None:
+                    by_obsid[obsid] = list(chosen)
+                else:
+                    ids += [q for q in chosen if q not in ids]
 
     def selecting(self, record):
         """Ids of the queries that selected the file of ``record`` (see
