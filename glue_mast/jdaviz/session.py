@@ -88,9 +88,8 @@ def save_session(app, path, *, check=True):
         A dataset glue-mast loaded has lost its file (moved, changed) and ``check`` is set.
     """
     from ..provenance.manifest import software_versions
-    from ..util import atomic_write, plain, sha256_of, utc_now
-
     from ..provenance.queries import gather, query_records
+    from ..util import atomic_write, plain, sha256_of, utc_now
 
     helper = _helper(app)
     path = Path(path).resolve()
@@ -295,7 +294,6 @@ def restore_session(path, app=None, *, server=None):
         Search form filled in as it was; the viewers showing the same datasets and limits.
     """
     from .. import io
-
     from ..archive.fetch.trust import choose_server
     from ..provenance.queries import remember
 

@@ -216,8 +216,10 @@ def remember(queries):
     """Keep the records of ``queries`` (a ``{id: record}`` dict or a list of records) so
     that :func:`recall` and :func:`full_queries` find them by id in this process (a session
     saved later writes them)."""
-    items = queries.items() if isinstance(queries, dict) else (
-        (query_id(q), q) for q in queries or [] if isinstance(q, dict)
+    items = (
+        queries.items()
+        if isinstance(queries, dict)
+        else ((query_id(q), q) for q in queries or [] if isinstance(q, dict))
     )
     with _seen_lock:
         for qid, record in items:

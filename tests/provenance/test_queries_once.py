@@ -11,7 +11,7 @@ from glue_mast.provenance import Manifest, SessionFiles
 from glue_mast.provenance import queries as stored
 from glue_mast.provenance.describe import provenance
 from glue_mast.provenance.queries import full_queries, query_id, summary
-from glue_mast.provenance.selection import PRODUCTS_SERVICE, QueryIndex, queries_selecting
+from glue_mast.provenance.selection import PRODUCTS_SERVICE, queries_selecting
 
 
 def _search(count):
@@ -36,8 +36,9 @@ def _listing(n_obsids):
 
 
 def _manifest(tmp_path, queries):
-    manifest = Manifest(server="http://mast.example", path=tmp_path / "manifest.json",
-                        queries=queries)
+    manifest = Manifest(
+        server="http://mast.example", path=tmp_path / "manifest.json", queries=queries
+    )
     record = manifest.add_dataset(
         {
             "obs_collection": "IUE",
@@ -63,8 +64,7 @@ def test_a_datasets_record_does_not_grow_with_the_query_that_found_it(tmp_path):
         assert [q["id"] for q in meta["queries"]] == [query_id(q) for q in queries]
         search, listing = (q["summary"] for q in meta["queries"])
         assert (search["target"], search["collection"]) == ("M8", "IUE")
-        assert search["criteria_given"] == {"obs_collection": "IUE",
-                                            "dataproduct_type": "spectrum"}
+        assert search["criteria_given"] == {"obs_collection": "IUE", "dataproduct_type": "spectrum"}
         assert listing["obsids"] == n and listing["kept"] == n
         # and the whole records are there to be had, from the manifest
         assert full_queries(meta, manifest) == queries
@@ -72,6 +72,8 @@ def test_a_datasets_record_does_not_grow_with_the_query_that_found_it(tmp_path):
 
 
 def test_the_index_of_a_load_selects_as_the_queries_do():
+    from glue_mast.provenance.selection import QueryIndex
+
     first, second = _search(2), {**_search(3), "target": "TW Hya"}
     queries = [first, _listing(2), second, {**_listing(3), "kept": 1}]
     index = QueryIndex(queries)
@@ -81,8 +83,10 @@ def test_the_index_of_a_load_selects_as_the_queries_do():
 
 
 def test_a_summary_is_bounded_whatever_the_criteria():
-    huge = {"service": "Mast.Caom.Filtered", "criteria_given": {
-        "obs_id": [f"o{i}" for i in range(50_000)], "target_name": "x" * 10_000}}
+    huge = {
+        "service": "Mast.Caom.Filtered",
+        "criteria_given": {"obs_id": [f"o{i}" for i in range(50_000)], "target_name": "x" * 10_000},
+    }
     small = summary(huge)
     assert len(json.dumps(small)) < 1000
     assert small["criteria_given"]["obs_id"][-1] == "… (50000 in all)"
@@ -112,19 +116,27 @@ def _old_shape_manifest(tmp_path):
 
     queries = [_search(3), _listing(3), _search(3)]
     path = tmp_path / "manifest.json"
-    path.write_text(json.dumps({
-        "schema": "glue-mast/manifest/1",
-        "created": "2025-01-01T00:00:00Z",
-        "software": {"glue-mast": "0.1"},
-        "server": "http://mast.example",
-        "queries": queries,
-        "datasets": [{
-            "obs_collection": "IUE", "obsid": "1001",
-            "dataURI": "mast:IUE/url/pub/iue/data/swp54419mxlo_vo.fits", "size": 10,
-            "sha256": sha256_of(tmp_path / "IUE" / "swp54419mxlo_vo.fits"),
-            "path": "IUE/swp54419mxlo_vo.fits",
-        }],
-    }))
+    path.write_text(
+        json.dumps(
+            {
+                "schema": "glue-mast/manifest/1",
+                "created": "2025-01-01T00:00:00Z",
+                "software": {"glue-mast": "0.1"},
+                "server": "http://mast.example",
+                "queries": queries,
+                "datasets": [
+                    {
+                        "obs_collection": "IUE",
+                        "obsid": "1001",
+                        "dataURI": "mast:IUE/url/pub/iue/data/swp54419mxlo_vo.fits",
+                        "size": 10,
+                        "sha256": sha256_of(tmp_path / "IUE" / "swp54419mxlo_vo.fits"),
+                        "path": "IUE/swp54419mxlo_vo.fits",
+                    }
+                ],
+            }
+        )
+    )
     return path
 
 
@@ -164,11 +176,23 @@ def test_an_old_shape_jdaviz_session_names_its_queries(tmp_path, monkeypatch):
     monkeypatch.setattr(stored, "_seen", {})
     path = tmp_path / "analysis.json"
     old = {"queries": [_search(3), _listing(3)], "server": "http://mast.example"}
-    dataset = {"label": "IUE SWP swp54419", "file": {
-        "dataURI": "mast:IUE/url/pub/iue/data/swp54419mxlo_vo.fits", "size": 10,
-        "path": "IUE/swp54419mxlo_vo.fits"}, "provenance": old}
-    path.write_text(json.dumps({"schema": "glue-mast/jdaviz-session/1",
-                                "datasets": [dataset, dict(dataset, label="again")]}))
+    dataset = {
+        "label": "IUE SWP swp54419",
+        "file": {
+            "dataURI": "mast:IUE/url/pub/iue/data/swp54419mxlo_vo.fits",
+            "size": 10,
+            "path": "IUE/swp54419mxlo_vo.fits",
+        },
+        "provenance": old,
+    }
+    path.write_text(
+        json.dumps(
+            {
+                "schema": "glue-mast/jdaviz-session/1",
+                "datasets": [dataset, dict(dataset, label="again")],
+            }
+        )
+    )
     files = SessionFiles(path)
     assert files.queries == [_search(3), _listing(3)]
     assert full_queries(old, path) == [_search(3), _listing(3)]
