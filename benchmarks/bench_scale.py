@@ -106,6 +106,112 @@ def bench_refetch_scaling(sizes, repeat):
     return None
 
 
+# -- provenance per dataset at query sizes of 10, 1,000, 10,000 obsids ----------------------
+
+#: A dataset's record is O(1) in its query's size when the fitted exponent is at most this.
+PROVENANCE_EXPONENT = 0.1
+
+
+def _provenance_inputs(n_obsids, n_datasets, folder):
+    """A search, its product listing naming ``n_obsids`` observations, and a manifest of
+    ``n_datasets`` files, each of one of those observations."""
+    from pathlib import Path
+
+    from glue_mast.provenance.manifest import Manifest
+
+    search = {
+        "service": "Mast.Caom.Filtered.Position",
+        "target": "M8",
+        "criteria_given": {"obs_collection": "IUE", "dataproduct_type": "spectrum"},
+        "criteria_sent": {"obs_collection": ["IUE"], "dataproduct_type": ["spectrum"]},
+        "coordinates": {"ra": 270.9, "dec": -24.38, "frame": "icrs"},
+        "radius_deg": 0.2,
+        "count": n_obsids,
+        "rows": n_obsids,
+    }
+    listing = {
+        "service": "Mast.Caom.Products",
+        "obsids": [str(10_000_000 + i) for i in range(n_obsids)],
+        "listed": 3 * n_obsids,
+        "kept": n_obsids,
+        "product_filter": {"calibrated_only": True, "mrp_only": True, "extension": "fits"},
+    }
+    manifest = Manifest(server="https://mast.stsci.edu", path=Path(folder) / "manifest.json")
+    step = max(1, n_obsids // n_datasets)
+    records = []
+    for i in range(n_datasets):
+        obsid = 10_000_000 + (i * step) % n_obsids
+        records.append(
+            manifest.add_dataset(
+                {
+                    "obs_collection": "IUE",
+                    "obs_id": f"swp{i:05d}",
+                    "obsid": str(obsid),
+                    "dataURI": f"mast:IUE/url/pub/iue/data/swp{i:05d}mxlo_vo.fits",
+                    "size": 12_000,
+                    "sha256": "ab" * 32,
+                    "path": Path(folder) / "IUE" / f"swp{i:05d}mxlo_vo.fits",
+                }
+            )
+        )
+    return [search, listing], manifest, records
+
+
+def measure_provenance(n_obsids, n_datasets, repeat):
+    """Bytes of one dataset's provenance record, seconds per dataset to make it (the way a
+    load does: the load's queries indexed once, then each dataset's record), and seconds of
+    that index, once per load."""
+    import tempfile
+
+    from glue_mast.provenance import describe, selection
+
+    index_of = getattr(selection, "QueryIndex", None)  # None: glue-mast before queries-once
+    with tempfile.TemporaryDirectory() as folder:
+        queries, manifest, records = _provenance_inputs(n_obsids, n_datasets, folder)
+        per_dataset, per_load, sizes = [], [], []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            index = index_of(queries) if index_of is not None else queries
+            per_load.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            metas = [
+                describe.provenance(r, manifest=manifest, label=r["obs_id"], queries=index)
+                for r in records
+            ]
+            per_dataset.append((time.perf_counter() - start) / n_datasets)
+            sizes = [len(json.dumps(m)) for m in metas]
+    return {
+        "bytes": statistics.mean(sizes),
+        "seconds": statistics.median(per_dataset),
+        "index_seconds": statistics.median(per_load),
+    }
+
+
+def bench_provenance_scaling(sizes, repeat, results=None, n_datasets=100):
+    """Provenance bytes and time per dataset at each query size (obsids); prints them, the
+    fitted exponents and PASS when both are O(1). Puts the measures in
+    ``results["provenance"]``; returns whether both are O(1)."""
+    rows = {n: measure_provenance(n, n_datasets, repeat) for n in sizes}
+    print(f"{'obsids':>7} {'bytes/dataset':>14} {'ms/dataset':>11} {'index ms/load':>14}")
+    for n, row in rows.items():
+        print(
+            f"{n:>7} {row['bytes']:14,.0f} {1000 * row['seconds']:11.3f}"
+            f" {1000 * row['index_seconds']:14.3f}"
+        )
+    ok = True
+    for what in ("bytes", "seconds"):
+        slope = exponent(sizes, [rows[n][what] for n in sizes])
+        passed = slope <= PROVENANCE_EXPONENT
+        ok &= passed
+        print(
+            f"provenance {what} per dataset: exponent {slope:.3f} in the query's size"
+            f" (target O(1): <= {PROVENANCE_EXPONENT}) {'PASS' if passed else 'FAIL'}"
+        )
+    if results is not None:
+        results["provenance"] = rows
+    return ok
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--spectra", type=int, nargs="+", default=[100, 1000])
@@ -142,6 +248,7 @@ def main(argv=None):
     results["refetch"] = bench_refetch_scaling([100, 1000, 10000], args.repeat)
     if results["fetch"] is None:
         print("fetch / re-fetch scaling: not measured yet (bench_fetch_scaling)")
+    ok &= bench_provenance_scaling([10, 1000, 10000], args.repeat, results)
     if args.json:
         with open(args.json, "w") as out:
             json.dump(results, out, indent=2, default=str)

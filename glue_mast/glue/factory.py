@@ -21,6 +21,7 @@ import contextvars
 import os
 import re
 import warnings
+import weakref
 from pathlib import Path
 
 __all__ = [
@@ -62,6 +63,9 @@ class SkippedContent(UserWarning):
 _skipped_sink = contextvars.ContextVar("glue_mast_skipped_content", default=None)
 #: The manifest :func:`read_mast_product` looks in first, set by :func:`manifest_first`.
 _given_manifest = contextvars.ContextVar("glue_mast_given_manifest", default=None)
+#: ``{Manifest: (how many queries it had, their QueryIndex)}``: indexed once per manifest
+#: (queries are only ever added), not once per file read beside it.
+_query_indexes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 #: The queries of the load under way (None: a file opened by itself), see :func:`manifest_first`.
 _load_queries = contextvars.ContextVar("glue_mast_load_queries", default=None)
 
@@ -72,8 +76,11 @@ def manifest_first(manifest, queries=None):
     record from ``manifest`` when it lists the file, before the manifests beside the file,
     and its queries from ``queries`` (the searches of this load: a fetch's
     ``result.queries``), never from the manifest's list of every search it has seen."""
+    from ..provenance.selection import QueryIndex
+
     token = _given_manifest.set(manifest)
-    queries_token = _load_queries.set(queries)
+    # Indexed once for the load, so that each file's share of its provenance is O(1).
+    queries_token = _load_queries.set(None if queries is None else QueryIndex(queries))
     try:
         yield
     finally:
@@ -93,7 +100,15 @@ def _queries_of_file_alone(manifest):
         shared = Path(config.current_cache_dir()).resolve() == manifest.path.parent
     except (OSError, RuntimeError):
         shared = False
-    return [] if shared else manifest.queries
+    if shared:
+        return []
+    from ..provenance.selection import QueryIndex
+
+    count = len(manifest.queries_by_id)
+    known = _query_indexes.get(manifest)
+    if known is None or known[0] != count:
+        known = _query_indexes[manifest] = (count, QueryIndex(manifest.queries))
+    return known[1]
 
 
 @contextlib.contextmanager

@@ -108,7 +108,8 @@ def session_manifest(data_collection, path, *, session=None):
     data_collection = _data_collection(data_collection)
     path = Path(path).resolve()
     root = path.parent
-    records, labels, queries, servers, unrecorded, outside = {}, {}, [], [], [], []
+    records, labels, queries, servers, unrecorded, outside = {}, {}, {}, [], [], []
+    unresolved = {}
     local = {}
     for data in data_collection:
         meta = (getattr(data, "meta", None) or {}).get(META_KEY) or {}
@@ -122,13 +123,16 @@ def session_manifest(data_collection, path, *, session=None):
             if file is not None:
                 local.setdefault(file, []).append(data.label)
             continue
-        record = records.setdefault(file, dict(meta["dataset"], path=file))
+        # The session's record names the queries of its datasets, not the fetch manifest's.
+        record = records.setdefault(
+            file, {k: v for k, v in meta["dataset"].items() if k != "queries"} | {"path": file}
+        )
         labels.setdefault(file, []).append(data.label)
         record["label"] = " | ".join(labels[file])
         record["labels"] = labels[file]
-        for query in meta.get("queries") or []:
-            if query not in queries:
-                queries.append(query)
+        for qid in _session_queries(meta, file, queries, unresolved):
+            if qid not in record.setdefault("queries", []):
+                record["queries"].append(qid)
         if meta.get("server") and meta["server"] not in servers:
             servers.append(meta["server"])
     if outside:
@@ -144,6 +148,8 @@ def session_manifest(data_collection, path, *, session=None):
         extra["unrecorded"] = unrecorded
     if local:
         extra[LOCAL_FILES] = _local_file_records(local, root)
+    if unresolved:  # named by a dataset, but whole nowhere this process can see
+        extra["unresolved_queries"] = list(unresolved.values())
     return Manifest(
         server=servers[0] if servers else None,
         queries=queries,
@@ -151,6 +157,20 @@ def session_manifest(data_collection, path, *, session=None):
         path=path,
         extra=extra,
     )
+
+
+def _session_queries(meta, file, queries, unresolved):
+    """The ids of the queries a dataset's provenance names, each query's whole record put in
+    ``queries`` (``{id: record}``) once: from this process, or the fetch manifest beside the
+    file (:func:`glue_mast.provenance.queries.gather`)."""
+    from ..provenance.queries import gather
+    from .factory import find_manifest_record
+
+    def beside(qid):
+        manifest, _ = find_manifest_record(file)
+        return manifest.queries_by_id.get(qid) if manifest is not None else None
+
+    return [ref["id"] for ref in gather(meta, queries, unresolved, beside)]
 
 
 def _local_file_records(files, root):
@@ -299,6 +319,17 @@ def session_files(path):
     return precheck(path, check=False).files
 
 
+def _remember_queries(manifest_path):
+    """Keep the query records of a session's manifest, when there is one that reads, for
+    its datasets' provenance to name (see :func:`glue_mast.provenance.full_queries`)."""
+    from ..provenance.manifest import Manifest
+    from ..provenance.queries import remember
+
+    if manifest_path.is_file():
+        with contextlib.suppress(InputError):
+            remember(Manifest.read(manifest_path).queries_by_id)
+
+
 def restore_session(path, *, check=True):
     """Restore a glue session saved by :func:`save_session` (or by glue itself, which writes
     no manifest: with ``check=False``), after checking it as a received file
@@ -340,6 +371,8 @@ def restore_session(path, *, check=True):
     from .session_guard import check_session, warn_unchecked
 
     checked, report = check_session(path, check=check)
+    if not check:  # (checked, the manifest's queries were read with its records)
+        _remember_queries(manifest_path_for(checked.path))
     install()  # restoring adds the session's links: glue-core's discovery is cubic in them
     # glue is given the very text that was checked, so the file cannot change in between.
     with _working_directory(checked.path.parent):

@@ -251,6 +251,7 @@ def file_records(path):
     files and its :data:`LOCAL_FILES`."""
     from ..provenance.entries import ManifestError
     from ..provenance.manifest import Manifest
+    from ..provenance.queries import remember
 
     manifest_path = manifest_path_for(path)
     if not os.path.lexists(manifest_path):  # one there but no regular file: Manifest.read says
@@ -266,6 +267,9 @@ def file_records(path):
         _refuse(path, f"its manifest cannot be used: {exc.problems[0]}{more}.")
     except InputError as exc:
         _refuse(path, f"its manifest cannot be used: {exc}.")
+    # The datasets' provenance names its queries by id; the manifest holds them (for a
+    # session saved again, and glue_mast.provenance.full_queries).
+    remember(manifest.queries_by_id)
     records = {Path(record["path"]): record for record in manifest.datasets}
     for file, record in _local_files(path, manifest.extra.get(LOCAL_FILES)):
         records.setdefault(file, record)

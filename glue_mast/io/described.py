@@ -34,12 +34,13 @@ def read_fetched(fetch_result, *, taken=(), check=None):
     ``job.check_cancelled``) is called between files.
     """
     from ..provenance.describe import label_choices, provenance, unique_labels
+    from ..provenance.selection import QueryIndex
     from .registry import read
 
     manifest = fetch_result.manifest
     # This fetch's queries only: the cache's manifest holds every search (every user's, on a
-    # served Jdaviz) that fetched into it.
-    queries = list(getattr(fetch_result, "queries", None) or [])
+    # served Jdaviz) that fetched into it. Indexed once, so each dataset's share is O(1).
+    queries = QueryIndex(getattr(fetch_result, "queries", None) or [])
     found, unreadable = [], []
     for path in fetch_result.paths:
         if check is not None:

@@ -3,9 +3,12 @@
 Jdaviz has no session save of its own (glue's serializer fails on its spectra's WCS), so
 glue-mast writes a session manifest, plain JSON (schema :data:`SCHEMA`):
 
+- ``queries``: each query that selected a dataset's file, once, with its ``id``
+  (:mod:`glue_mast.provenance.queries`);
 - ``datasets``: each dataset glue-mast loaded, under its label: the MAST record of its file
   (dataURI, size, SHA-256, the path it had), the part of the file it is (a COS segment...),
-  its kind and the Jdaviz format it was loaded with, and its provenance;
+  its kind and the Jdaviz format it was loaded with, and its provenance (which names its
+  queries by id, with a summary);
 - ``plugin``: the MAST Search form (the search and product-filter inputs);
 - ``viewers``: per viewer, the datasets shown and its limits.
 
@@ -90,11 +93,12 @@ def save_session(app, path, *, check=True):
         A dataset glue-mast loaded has lost its file (moved, changed) and ``check`` is set.
     """
     from ..provenance.manifest import software_versions
+    from ..provenance.queries import gather, query_records
     from ..util import atomic_write, plain, sha256_of, utc_now
 
     helper = _helper(app)
     path = Path(path).resolve()
-    datasets, others = [], []
+    datasets, others, queries, unresolved = [], [], {}, {}
     for data in helper._app.data_collection:
         if _derived(data):
             continue
@@ -111,6 +115,8 @@ def save_session(app, path, *, check=True):
                     f"The session was not saved: {file} is no longer the file fetched for "
                     f"{data.label!r} (its SHA-256 differs). Load it again from MAST."
                 )
+        # Each query once, at the top; the dataset names it (id and summary).
+        meta["queries"] = gather(meta, queries, unresolved)
         datasets.append(
             {
                 "label": data.label,
@@ -125,11 +131,14 @@ def save_session(app, path, *, check=True):
         "schema": SCHEMA,
         "created": utc_now(),
         "software": software_versions(),
+        "queries": query_records(queries),
         "datasets": datasets,
         "not_restorable": others,
         "plugin": _plugin_state(helper),
         "viewers": {ref: _viewer_state(v) for ref, v in _viewers(helper).items()},
     }
+    if unresolved:  # named by a dataset, but whole nowhere this process can see
+        session["unresolved_queries"] = list(unresolved.values())
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, json.dumps(plain(session), indent=1, allow_nan=False))
     return path
@@ -291,10 +300,12 @@ def restore_session(path, app=None, *, server=None):
     """
     from .. import io
     from ..archive.fetch.trust import choose_server
+    from ..provenance.queries import remember
 
     session = read_jdaviz_session(path)
     # The same records, resolved the same way, as `glue-mast verify` checks.
     saved_files = SessionFiles(path, session)
+    remember(saved_files.queries_by_id)  # what the datasets' provenance names by id
     records = {file_key(r): r for r in saved_files.records}
     server = choose_server(saved_files.servers, server, source=f"the session {Path(path).name}")
     if app is None:

@@ -20,7 +20,8 @@ from itertools import count
 from pathlib import Path
 
 from ..util import plain
-from .selection import fetch_record, queries_selecting
+from .queries import remember
+from .selection import QueryIndex, fetch_record
 
 __all__ = [
     "META_KEY",
@@ -144,29 +145,39 @@ def file_provenance(record, manifest=None, *, queries=None):
         The manifest's record of the file (its ``path`` is kept relative to the manifest).
     manifest : `~glue_mast.provenance.Manifest`, optional
         The manifest holding ``record``: its name and server.
-    queries : list of dict, optional
-        The queries of this load (a fetch's ``result.queries``); those that selected the file
-        are kept. Never the manifest's own list: a shared manifest (the download cache) holds
-        every search that ever touched it, other users' among them.
+    queries : list of dict or `~glue_mast.provenance.selection.QueryIndex`, optional
+        The queries of this load (a fetch's ``result.queries``), or their index, built once
+        for the files of a load; those that selected the file are named. Never the
+        manifest's own list: a shared manifest (the download cache) holds every search that
+        ever touched it, other users' among them.
 
     Returns
     -------
     dict
         Plain JSON: ``dataset`` (the file's MAST record), ``fetch`` (its own fetch record:
-        when, from where, size, SHA-256, DOI), ``manifest``, ``server`` and ``queries`` (the
-        search and product filter that selected it for this load).
+        when, from where, size, SHA-256, DOI), ``manifest``, ``server`` and ``queries``: a
+        reference (``{"id", "summary"}``, :func:`.queries.reference`) to each query that
+        selected it for this load (the search and the product listing). The whole query
+        records are kept once, by the fetch's manifest and by a saved session;
+        :func:`.queries.full_queries` gives them back.
     """
-    record = dict(record)
+    # The manifest's ids of every query that fetched the file (in a shared download cache,
+    # other users' too) stay there: the dataset names this load's, below.
+    record = {k: v for k, v in record.items() if k != "queries"}
     if manifest is not None and manifest.path is not None and record.get("path"):
         record["path"] = Path(os.path.relpath(record["path"], manifest.path.parent)).as_posix()
     server = manifest.server if manifest is not None else None
+    index = queries if isinstance(queries, QueryIndex) else QueryIndex(queries)
+    references = index.references(record)
+    # The whole records, once per process, for a session saved later (content-addressed).
+    remember({ref["id"]: index.by_id[ref["id"]] for ref in references})
     return plain(
         {
             "dataset": record,
             "fetch": fetch_record(record, server),
             "manifest": manifest.path.name if manifest is not None and manifest.path else None,
             "server": server,
-            "queries": queries_selecting(record, queries),
+            "queries": references,
         }
     )
 
@@ -189,7 +200,7 @@ def provenance(
     of_file : dict, optional
         ``file_provenance(record, manifest, queries=queries)``, when it was made already (once
         for the parts of a file).
-    queries : list of dict, optional
+    queries : list of dict or `~glue_mast.provenance.selection.QueryIndex`, optional
         The queries of this load (see :func:`file_provenance`).
     """
     out = {"schema": META_SCHEMA, "label": label}

@@ -8,8 +8,9 @@ serialise). It holds:
 - ``schema``, ``created`` (UTC ISO 8601), ``software`` (versions of glue-mast, astroquery,
   astropy, specutils, glue-core, jdaviz, numpy, Python), ``server`` (the base URL; never a
   token);
-- ``queries``: each query as given and as sent (service, criteria, resolved coordinates,
-  radius, page, page size) with the row count seen;
+- ``queries``: each query once, as given and as sent (service, criteria, resolved
+  coordinates, radius, page, page size) with the row count seen, and its ``id``
+  (:mod:`.queries`); a dataset names the ids of the queries that selected its file;
 - ``datasets``: one record per file with its MAST identity (collection, instrument, obs_id,
   obsid, parent_obsid, dataURI, file name, product type and subgroup, calibration level, data
   rights, release date, proposal, PI, pipeline version), its ``size`` and ``sha256``, its
@@ -40,6 +41,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..util import atomic_write, plain, sha256_of, utc_now
 from .entries import check_entries, strictly_inside
+from .queries import query_id, query_records, read_queries
 from .reading import read_json_file
 
 __all__ = [
@@ -254,7 +256,11 @@ class Manifest:
         incomplete=None,
     ):
         self.server = server
-        self.queries = [plain(q) for q in (queries or [])]
+        #: ``{id: query record}``, each query once (:mod:`.queries`); a dict given (as
+        #: :func:`.queries.read_queries` makes) is taken as it is.
+        self.queries_by_id: dict[str, dict] = dict(queries) if isinstance(queries, dict) else {}
+        for query in [] if isinstance(queries, dict) else queries or []:
+            self.add_query(query)
         self.created = created or utc_now()
         self.software = software or software_versions()
         self.path = Path(path).resolve() if path else None
@@ -306,10 +312,17 @@ class Manifest:
         self._incomplete[record["path"]] = record
         return record
 
+    @property
+    def queries(self):
+        """The query records, each once, in the order they were first recorded."""
+        return list(self.queries_by_id.values())
+
     def add_query(self, record):
-        record = plain(record)
-        if record not in self.queries:
-            self.queries.append(record)
+        """Record a query (once: a query recorded already is kept as it was); its id."""
+        record = plain({k: v for k, v in record.items() if k != "id"})
+        qid = query_id(record)
+        self.queries_by_id.setdefault(qid, record)
+        return qid
 
     def dataset_for(self, path):
         """The record of the file at ``path``, or None."""
@@ -350,7 +363,7 @@ class Manifest:
             "server": self.server,
         }
         out.update(self.extra)
-        out.update({"queries": self.queries, "datasets": datasets})
+        out.update({"queries": query_records(self.queries_by_id), "datasets": datasets})
         if incomplete:
             out["incomplete"] = incomplete
         return out
@@ -420,8 +433,7 @@ class Manifest:
             datasets = []
         if not isinstance(datasets, list):
             raise InputError(f"{path}: 'datasets' is not a list of records")
-        if not isinstance(data.get("queries"), (list, type(None))):
-            raise InputError(f"{path}: 'queries' is not a list of records")
+        queries = read_queries(data.get("queries"), f"{path}: 'queries'")
         if not isinstance(data.get("server"), (str, type(None))):
             raise InputError(f"{path}: 'server' is not a URL but {data['server']!r}")
         datasets = check_entries(path, datasets, data.get("session"))
@@ -439,7 +451,7 @@ class Manifest:
         known = {"schema", "created", "software", "server", "queries", "datasets", "incomplete"}
         return cls(
             server=data.get("server"),
-            queries=data.get("queries"),
+            queries=queries,
             datasets=datasets,
             created=data.get("created"),
             software=data.get("software"),

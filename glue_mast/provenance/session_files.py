@@ -26,6 +26,7 @@ from ..errors import InputError
 from .entries import BadEntry, ManifestError, check_file_fields
 from .manifest import SCHEMA as MANIFEST_SCHEMA
 from .manifest import VerifyReport
+from .queries import is_reference, query_id, read_queries
 from .reading import read_json_file
 
 __all__ = [
@@ -172,7 +173,10 @@ class SessionFiles:
         self.path = Path(path).resolve()
         self.created = session.get("created")
         self.records = file_records(session, path)
-        self.servers, self.queries = [], []
+        self.servers = []
+        #: ``{id: query record}``: the session's ``queries``, and those copied whole into
+        #: its datasets' provenance by sessions written before queries were stored once.
+        self.queries_by_id = read_queries(session.get("queries"), f"{path}: 'queries'")
         for index, dataset in enumerate(session["datasets"]):
             meta = dataset.get("provenance")
             if not isinstance(meta, dict):
@@ -186,8 +190,13 @@ class SessionFiles:
                     value=str(path),
                 )
             for query in meta.get("queries") or []:
-                if isinstance(query, dict) and query not in self.queries:
-                    self.queries.append(query)
+                if isinstance(query, dict) and not is_reference(query):
+                    self.queries_by_id.setdefault(query_id(query), query)
+
+    @property
+    def queries(self):
+        """The query records, each once."""
+        return list(self.queries_by_id.values())
 
     @property
     def server(self):

@@ -21,6 +21,7 @@ from glue_mast.glue.data import (
     unique_labels,
 )
 from glue_mast.provenance.manifest import Manifest
+from glue_mast.provenance.queries import full_queries
 
 
 def test_spectrum_components_units_and_coordinates(new_spectrum):
@@ -177,8 +178,13 @@ def test_provenance_is_plain_json_with_its_own_queries(tmp_path):
     assert json.loads(json.dumps(meta, allow_nan=False)) == meta
     assert meta["dataset"]["path"] == "HST/lb4m01010_x1dsum.fits"
     assert meta["dataset"]["t_obs_release"] == 55661.0
-    assert [q["service"] for q in meta["queries"]] == ["Mast.Caom.Cone", "Mast.Caom.Products"]
-    assert meta["queries"][1]["obsids"] == ["11"]
+    # each query named by id and summary; the whole records are the manifest's
+    assert [q["summary"]["service"] for q in meta["queries"]] == [
+        "Mast.Caom.Cone",
+        "Mast.Caom.Products",
+    ]
+    assert meta["queries"][1]["summary"]["obsids"] == 1
+    assert full_queries(meta, manifest)[1]["obsids"] == ["11"]
     assert meta["header"] == {"TELESCOP": "HST", "INSTRUME": "COS", "SEGMENT": "FUVA"}
     assert meta["fetch"] == {
         "downloaded": None,

@@ -10,6 +10,7 @@ from glue.core.application_base import Application
 import glue_mast
 from glue_mast.glue.coordinates import SpectralAxisCoordinates
 from glue_mast.glue.links import SpectralAxisLink, TimeAxisLink
+from glue_mast.provenance.queries import full_queries
 from glue_mast.util import sha256_of
 
 TW_HYA_LABELS = ["HST STIS/CCD OBF501020", "IUE LWP lwp31270", "IUE SWP swp54419"]
@@ -47,9 +48,12 @@ def test_fetch_then_load_labels_links_provenance_units(fetched_tw_hya):
         assert meta["dataset"]["sha256"] == record["sha256"] == sha256_of(record["path"])
         assert meta["dataset"]["obs_id"] == record["obs_id"]
         assert meta["label"] == data.label
-        assert [q["service"] for q in meta["queries"]] == ["Mast.Caom.Cone", "Mast.Caom.Products"]
-        assert meta["queries"][0]["target"] == "TW Hya"
-        assert str(record["obsid"]) in meta["queries"][1]["obsids"]
+        assert [q["summary"]["service"] for q in meta["queries"]] == [
+            "Mast.Caom.Cone",
+            "Mast.Caom.Products",
+        ]
+        assert meta["queries"][0]["summary"]["target"] == "TW Hya"
+        assert str(record["obsid"]) in full_queries(meta, manifest)[1]["obsids"]
     swp = dc["IUE SWP swp54419"]
     assert swp.meta["glue_mast"]["dataset"]["path"] == "IUE/swp54419/swp54419mxlo_vo.fits"
     assert swp.meta["glue_mast"]["reader"] == "glue-mast: MAST VO spectrum"
@@ -159,8 +163,8 @@ def test_light_curves_load_with_time_quality_and_a_time_link(fetched_light_curve
     }
     assert t.meta["glue_mast"]["time"]["reference_jd"] == 2457000.0
     # one manifest holds both fetches; each light curve keeps only the queries it came from
-    assert [q.get("target") for q in k.meta["glue_mast"]["queries"]] == ["KIC 10002792", None]
-    assert [q.get("target") for q in t.meta["glue_mast"]["queries"]] == ["TIC 358108509", None]
+    assert [q.get("target") for q in full_queries(k)] == ["KIC 10002792", None]
+    assert [q.get("target") for q in full_queries(t)] == ["TIC 358108509", None]
     (link,) = loaded.links
     assert isinstance(link, TimeAxisLink)
     # each light curve's time seen in the other's system: BTJD = BKJD + 2454833 - 2457000

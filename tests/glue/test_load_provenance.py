@@ -3,12 +3,13 @@
 import glue_mast
 from glue_mast import config
 from glue_mast.glue.session import session_manifest
+from glue_mast.provenance.queries import full_queries
 
 PRODUCTS = "Mast.Caom.Products"
 
 
 def _searches(meta):
-    return [q for q in meta["queries"] if q.get("service") != PRODUCTS]
+    return [q for q in full_queries(meta) if q.get("service") != PRODUCTS]
 
 
 def _fetch(target, cache, **criteria):
@@ -33,7 +34,7 @@ def test_a_cached_file_names_the_search_that_loaded_it_and_no_other(local_mast, 
         meta = data.meta["glue_mast"]
         (search,) = _searches(meta)
         assert search["criteria_given"] == {"obs_collection": "HST", "instrument_name": "COS/FUV"}
-        (listing,) = [q for q in meta["queries"] if q.get("service") == PRODUCTS]
+        (listing,) = [q for q in full_queries(meta) if q.get("service") == PRODUCTS]
         assert str(meta["dataset"]["obsid"]) in listing["obsids"]
         # the file's own fetch record, kept apart: when, from where, size, sha256, DOI
         fetched = meta["fetch"]

@@ -6,6 +6,7 @@ import pytest
 
 from glue_mast.errors import InputError
 from glue_mast.jdaviz.loading import PROVENANCE_KEY
+from glue_mast.provenance.queries import full_queries
 
 SEARCH_REQUESTS = [
     "/portal/Mashup/Mashup.asmx/columnsconfig",  # MAST's field list, once per process
@@ -226,7 +227,7 @@ def test_load_selected_with_nothing_selected_loads_the_page_spectra(app, plg, lo
     assert meta["dataset"]["label"] == label
     assert len(meta["dataset"]["sha256"]) == 64
     assert meta["server"] == local_mast.url
-    searches = [q for q in meta["queries"] if q.get("service") != "Mast.Caom.Products"]
+    searches = [q for q in full_queries(meta) if q.get("service") != "Mast.Caom.Products"]
     assert searches and searches[0]["target"] == "TW Hya"
     # and jdaviz's Metadata plugin shows it
     metadata = app.plugins["Metadata"]

@@ -197,3 +197,33 @@ def test_a_record_without_sha256_or_size_is_not_restored(loaded, local_mast, tmp
     with pytest.raises(InputError, match="records neither its SHA-256 nor its size"):
         restore_session(path)
     assert _downloads(local_mast) == []
+
+
+def test_the_session_keeps_each_query_once_and_each_dataset_names_it(
+    loaded, tmp_path, monkeypatch
+):
+    from glue_mast.provenance import queries as stored
+    from glue_mast.provenance.queries import full_queries, is_reference
+
+    path = save_session(loaded, tmp_path / "analysis.json")
+    saved = json.loads(path.read_text())
+    ids = [q["id"] for q in saved["queries"]]
+    assert len(set(ids)) == len(ids) == 2  # the search and the product listing, once each
+    assert saved["queries"][1]["service"] == "Mast.Caom.Products"
+    assert len(saved["datasets"]) == 2  # the two segments of one file, both found by them
+    for dataset in saved["datasets"]:
+        named = dataset["provenance"]["queries"]
+        assert [q["id"] for q in named] == ids and all(is_reference(q) for q in named)
+    assert path.read_text().count('"criteria_sent"') == 1
+    whole = [{k: v for k, v in q.items() if k != "id"} for q in saved["queries"]]
+
+    monkeypatch.setattr(stored, "_seen", {})  # another process
+    restored = restore_session(path)
+    for dataset in saved["datasets"]:
+        meta = restored._app.data_collection[dataset["label"]].meta[PROVENANCE_KEY]
+        assert [q["id"] for q in meta["queries"]] == ids
+        assert full_queries(meta, path) == whole
+        assert full_queries(meta) == whole  # read with the session
+    again = json.loads(save_session(restored, tmp_path / "again.json").read_text())
+    assert again["queries"] == saved["queries"]
+    assert [[q["id"] for q in d["provenance"]["queries"]] for d in again["datasets"]] == [ids, ids]

@@ -3,6 +3,7 @@
 import pytest
 
 from glue_mast.jdaviz.loading import PROVENANCE_KEY
+from glue_mast.provenance.queries import full_queries
 
 jdaviz = pytest.importorskip("jdaviz")
 PRODUCTS = "Mast.Caom.Products"
@@ -10,7 +11,7 @@ PRODUCTS = "Mast.Caom.Products"
 
 def _searches(app, label):
     meta = app._app.data_collection[label].meta[PROVENANCE_KEY]
-    return [q for q in meta["queries"] if q.get("service") != PRODUCTS]
+    return [q for q in full_queries(meta) if q.get("service") != PRODUCTS]
 
 
 def test_two_apps_on_one_cache_see_only_their_own_searches(app, local_mast):

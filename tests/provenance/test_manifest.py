@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 import glue_mast
+from glue_mast.archive.fetch import reproduce
 from glue_mast.errors import InputError
 from glue_mast.provenance import SCHEMA, Manifest, sha256_of
-from glue_mast.archive.fetch import reproduce
+from glue_mast.provenance.queries import query_id
 
 
 def _record(path, data, **extra):
@@ -58,9 +59,8 @@ def test_round_trip_is_plain_json_with_relative_paths(tmp_path):
         "jdaviz",
         "python",
     }
-    assert raw["queries"] == [
-        {"service": "Mast.Caom.Cone", "radius_deg": 0.2, "count": 3, "ra": None}
-    ]
+    query = {"service": "Mast.Caom.Cone", "radius_deg": 0.2, "count": 3, "ra": None}
+    assert raw["queries"] == [{"id": query_id(query), **query}]
     [dataset] = raw["datasets"]
     assert dataset["path"] == "HST/a/x.fits"
     assert dataset["calib_level"] == 3 and dataset["t_obs_release"] is None

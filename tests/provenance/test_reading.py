@@ -136,8 +136,8 @@ def test_a_top_level_that_is_not_an_object(tmp_path, text, kind):
 
 def _nested(depth):
     """A manifest whose deepest list is ``depth`` levels below the top (the top being 1)."""
-    inner = "[" * (depth - 2) + "]" * (depth - 2)
-    return _manifest_text(datasets="[]", extra=f', "queries": [{inner}]')
+    inner = "[" * (depth - 3) + "]" * (depth - 3)
+    return _manifest_text(datasets="[]", extra=f', "queries": [{{"q": {inner}}}]')
 
 
 def test_nesting_up_to_the_limit_is_read_and_deeper_is_one_line(tmp_path):
@@ -145,7 +145,7 @@ def test_nesting_up_to_the_limit_is_read_and_deeper_is_one_line(tmp_path):
     path.write_text(_nested(MAX_NESTING))
     assert Manifest.read(path).queries  # 64 levels: read, and util.plain copies it
     path.write_text(_nested(MAX_NESTING + 1))
-    with pytest.raises(InputError, match=r"nested too deeply: queries\[0\]\[0\] nests more than"):
+    with pytest.raises(InputError, match=r"nested too deeply: queries\[0\]\.q nests more than"):
         Manifest.read(path)
 
 

@@ -411,6 +411,7 @@ def _transfers(downloader, todo, finished, cancel):
 
 def _write_manifest(result, path, previous, server, queries, doi, *, keep_missing=False):
     from ...provenance.manifest import Manifest
+    from ...provenance.selection import QueryIndex
 
     m = previous if previous is not None else Manifest(server=server, path=path)
     m.server = server
@@ -423,7 +424,9 @@ def _write_manifest(result, path, previous, server, queries, doi, *, keep_missin
             record.get("size") is not None and file.stat().st_size != record["size"]
         ):
             m.remove_dataset(file)
-    for query in queries or []:
+    # Each query once, by id; each file's record names those that selected it.
+    selecting = QueryIndex(queries)
+    for query in selecting.by_id.values():
         m.add_query(query)
     inside = Path(path).resolve().parent
     for outcome in result.outcomes:
@@ -461,7 +464,7 @@ def _write_manifest(result, path, previous, server, queries, doi, *, keep_missin
         given = doi.get(f.uri) if isinstance(doi, dict) else doi
         if given:
             record["doi"] = given
-        m.add_dataset(record)
+        m.add_dataset(selecting.name_in(record))
     _remove_stray_temporaries(path)
     m.write(path)
     return m
