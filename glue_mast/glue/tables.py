@@ -196,7 +196,7 @@ def link_sky(data_collection):
             existing.update(zip(link.cids1, link.cids2, strict=False))
         else:
             existing.update((frm, link.get_to_id()) for frm in link.get_from_ids())
-    reference, ref_ra, ref_dec = tables[0]
+    _, ref_ra, ref_dec = tables[0]  # the reference table
     pairs = [((ra, dec), (ref_ra, ref_dec)) for _, ra, dec in tables[1:]]
     for image in data_collection:
         if image.ndim >= 2:
