@@ -113,7 +113,8 @@ def load_catalog(data_collection, table, label=None):
     data_collection : `~glue.core.data_collection.DataCollection` or glue Application
     table : `~astropy.table.Table`
         From `~glue_mast.archive.catalogs.CatalogSearch.page` (or
-        `~glue_mast.state.CatalogState.selected_rows`): its ``meta`` names the catalog.
+        `~glue_mast.state.CatalogState.selected_rows`): its ``meta`` names the catalog and
+        its RA and Dec columns (``position``; ``ra`` and ``dec`` when it does not).
     label : str, optional
         Default: catalog, version, where and page.
 
@@ -121,12 +122,8 @@ def load_catalog(data_collection, table, label=None):
     -------
     `~glue.core.data.Data`
     """
-    from ..archive.catalog_list import find_catalog
-
-    info = find_catalog(table.meta.get("catalog"))
-    return _add(
-        data_collection, table, label or catalog_label(table), info.position_columns, "catalog"
-    )
+    position = tuple(table.meta.get("position") or ("ra", "dec"))
+    return _add(data_collection, table, label or catalog_label(table), position, "catalog")
 
 
 def load_observations(data_collection, table, label=None):
