@@ -167,7 +167,8 @@ class CatalogsTab(QtWidgets.QWidget):
         s = self.state
         # echo keeps only weak references to a connection: the tab keeps them.
         self._texts = [
-            connect_text(s, name, getattr(self, name)) for name in ("target", "coordinates", "radius")
+            connect_text(s, name, getattr(self, name))
+            for name in ("target", "coordinates", "radius")
         ]
         self.catalog.setCurrentText(s.catalog)
         self.catalog.currentTextChanged.connect(lambda text: setattr(s, "catalog", text))
