@@ -63,3 +63,41 @@ def test_hsc_positions_come_from_its_own_columns(app, local_mast):
     data = app._app.data_collection[label]
     assert np.allclose(data["MatchRA"], stars.rows["MatchRA"][:5])
     assert record_of(data)["position"] == ["MatchRA", "MatchDec"]
+
+
+def test_the_plugin_catalogs_section_shows_markers_and_searches_around(image, local_mast):
+    app = image
+    plg = app.plugins["MAST Search"]
+    cat = plg.catalogs
+    assert plg._obj.catalogs_widget == f"IPY_MODEL_{cat.model_id}"  # mounted in the template
+    cat.catalog = "Gaia"
+    assert cat.version_items == ["", "DR3", "DR2"]
+    cat.target, cat.radius = "TW Hya", "0.05 deg"
+    cat.count()
+    assert cat.status.startswith("6 rows") and cat.items == []
+    cat.search()
+    assert len(cat.items) == 6 and cat.n_pages == 1
+    assert {h["value"] for h in cat.headers} >= {"source_id", "ra", "dec", "phot_g_mean_mag"}
+    brightest = min(cat.items, key=lambda item: item["phot_g_mean_mag"])
+    cat.vue_select([brightest])
+    assert cat.state.selected == [brightest["key"]]
+
+    cat.vue_show_on_images()
+    [label] = cat.loaded
+    assert label in _image_viewer(app).data_menu.data_labels_loaded
+    assert app._app.data_collection[label].size == 1 and "1 sources shown" in cat.message
+
+    cat.search_observations_around(radius="5 arcsec")
+    assert plg.count == 8  # TW Hya's observations, in the plugin's own results
+    assert {item["obs_collection"] for item in plg._obj.results_items} == {"HST", "IUE", "FUSE"}
+
+
+def test_the_plugin_catalogs_section_shows_errors_beside_fields(app, local_mast):
+    cat = app.plugins["MAST Search"].catalogs
+    cat.catalog, cat.version = "Gaia", "DR9"
+    cat.coordinates = "165.46 -34.70"
+    with pytest.raises(Exception, match="no version 'DR9'"):
+        cat.search()
+    assert cat.error_field == "version" and "DR3, DR2" in cat.error
+    cat.vue_show_on_images()
+    assert cat.error == "search a catalog first"
