@@ -19,9 +19,16 @@ from __future__ import annotations
 import numpy as np
 
 from ..provenance.describe import META_KEY, disambiguate
-from ..provenance.tables import TABLE_SCHEMA, table_provenance
+from ..provenance.tables import TABLE_SCHEMA, columns_sha256, table_provenance
 
-__all__ = ["catalog_label", "link_sky", "load_catalog", "load_observations", "table_to_data"]
+__all__ = [
+    "catalog_label",
+    "check_tables",
+    "link_sky",
+    "load_catalog",
+    "load_observations",
+    "table_to_data",
+]
 
 # The observation table's sky position (MAST's CAOM fields).
 OBSERVATION_POSITION = ("s_ra", "s_dec")
@@ -60,14 +67,53 @@ def table_to_data(table, *, label, position, kind):
         values = _column_values(table[name])
         if values is None:
             continue
-        unit = table[name].unit
-        if name in position:
-            unit = "deg"
-        data.add_component(Component(values, units=str(unit) if unit else None), name)
+        unit = "deg" if name in position else table[name].unit
+        # autotyped: text becomes a categorical component, which a session restores.
+        data.add_component(Component.autotyped(values, units=str(unit) if unit else None), name)
     record = table_provenance(table, kind=kind, label=label)
     record["position"] = list(position)
+    record["columns_sha256"] = _data_sha256(data)
     data.meta[META_KEY] = record
     return data
+
+
+def check_tables(data_collection):
+    """Check every glue-mast table of a restored session against its record.
+
+    A session holds a copy of each catalog or observation table (glue writes its columns into
+    the session); the copy must hash to the ``columns_sha256`` recorded when it was loaded.
+
+    Raises
+    ------
+    InputError
+        Naming the first table whose columns are not those recorded, and what to do.
+    """
+    from ..errors import InputError
+
+    for data in data_collection:
+        record = data.meta.get(META_KEY) or {}
+        if record.get("schema") != TABLE_SCHEMA or not record.get("columns_sha256"):
+            continue
+        if _data_sha256(data) != record["columns_sha256"]:
+            raise InputError(
+                f"the session's copy of {data.label!r} is not the table that was loaded (its "
+                "SHA-256 differs); search the catalog again "
+                f"({record.get('catalog') or 'observations'}, query in its provenance)",
+                field="path",
+            )
+
+
+def _data_sha256(data):
+    """SHA-256 of a table Data's columns as glue holds them (see `columns_sha256`)."""
+    names = [c.label for c in data.main_components]
+    return columns_sha256((name, _component_values(data, name)) for name in names)
+
+
+def _component_values(data, name):
+    component = data.get_component(name)
+    if hasattr(component, "labels"):  # categorical: the text, not the codes
+        return np.asarray(component.labels)
+    return np.asarray(component.data)
 
 
 def catalog_label(table):

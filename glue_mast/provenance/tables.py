@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from ..util import plain
 from .describe import META_KEY
 
-__all__ = ["TABLE_SCHEMA", "rows_sha256", "table_provenance"]
+__all__ = ["TABLE_SCHEMA", "columns_sha256", "record_of", "rows_sha256", "table_provenance"]
 
 TABLE_SCHEMA = "glue-mast/table/1"
 
@@ -35,6 +35,28 @@ def rows_sha256(table):
     plain_table.meta.clear()
     plain_table.write(buffer, format="ascii.csv")
     return hashlib.sha256(buffer.getvalue().encode("utf-8")).hexdigest()
+
+
+def columns_sha256(columns):
+    """SHA-256 of named 1-D columns as a viewer holds them: ``[(name, array), ...]``.
+
+    Numbers are hashed as little-endian 8-byte values (integers as integers, so 19-digit
+    catalog IDs stay exact), text as UTF-8 with a NUL after each value, so that a table
+    loaded into glue or Jdaviz can be checked against its record after a session restores it.
+    """
+    import numpy as np
+
+    digest = hashlib.sha256()
+    for name, values in columns:
+        values = np.asarray(values)
+        digest.update(str(name).encode("utf-8") + b"\0")
+        if values.dtype.kind in "iu":
+            digest.update(b"i" + values.astype("<i8").tobytes())
+        elif values.dtype.kind in "fb":
+            digest.update(b"f" + values.astype("<f8").tobytes())
+        else:
+            digest.update(b"s" + "".join(f"{v}\0" for v in values.tolist()).encode("utf-8"))
+    return digest.hexdigest()
 
 
 def table_provenance(table, *, kind, label=None, server=None, when=None):
