@@ -365,3 +365,28 @@ def _describe(query):
     c = query.coordinates
     where = query.target or "coordinates"
     return f"{where}: RA {c.ra.deg:.5f}, Dec {c.dec.deg:+.5f}"
+
+
+def requery_page(record):
+    """Ask MAST again for the page a table record (`glue_mast.provenance.tables`) names.
+
+    The position is the one recorded (the name is not resolved again); the page and page size
+    too, or every row for a record of ``all()``.
+    """
+    from ..archive.catalogs import CatalogSearch
+
+    query = record.get("query") or {}
+    where = query.get("coordinates")
+    search = CatalogSearch(
+        query.get("catalog") or record.get("catalog"),
+        coordinates=f"{where['ra']} {where['dec']}" if where else None,
+        radius=f"{query['radius_deg']} deg" if where else None,
+        version=query.get("version"),
+        match=query.get("match"),
+        max_results=query.get("max_results"),
+        **(query.get("criteria_given") or {}),
+    )
+    size = record.get("page_size") or query.get("page_size")
+    if size:
+        return search.page(record.get("page") or query.get("page") or 1, size)
+    return search.all()

@@ -77,7 +77,8 @@ class CatalogsSection(ipyvuetify.VuetifyTemplate):
             setattr(self, name, str(getattr(s, name) or ""))
         self.version_items = [""] + list(s.version_choices)
         s.add_callback("version_choices", lambda v: setattr(self, "version_items", [""] + list(v)))
-        s.add_callback("version", lambda v: setattr(self, "version", v or ""))
+        for name in ("catalog", "version", "target", "coordinates", "radius"):
+            s.add_callback(name, lambda v, n=name: setattr(self, n, str(v or "")))
         s.add_callback("rows", self._show_rows)
         s.add_callback("selected", self._show_selected)
         s.add_callback("page", lambda n: setattr(self, "current_page", int(n or 1)))
