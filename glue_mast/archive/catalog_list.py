@@ -49,6 +49,8 @@ class CatalogInfo:
         Service parameters accepted as criteria as they are (HSC ``magtype``).
     by_match : bool
         Searched by HSC MatchID (``match=``) rather than by position.
+    position_columns : tuple of str
+        The columns of its rows that hold each source's RA and Dec (ICRS degrees).
     """
 
     name: str
@@ -61,6 +63,7 @@ class CatalogInfo:
     counts: bool = True
     passthrough: tuple = ()
     by_match: bool = False
+    position_columns: tuple = ("ra", "dec")
     notes: str = field(default="", compare=False)
 
     @property
@@ -130,6 +133,7 @@ CATALOGS = {
         (Version("v3", "Hsc", 3, "Mast.Hsc.Db.v3"), Version("v2", "Hsc", 2, "Mast.Hsc.Db.v2")),
         limit=("nr", 50_000),
         passthrough=("magtype",),
+        position_columns=("MatchRA", "MatchDec"),
     ),
     "hsc_matches": CatalogInfo(
         "HSC matches",
@@ -140,6 +144,7 @@ CATALOGS = {
         ),
         aliases=("hscmatches", "hsc-matches", "hsc match"),
         by_match=True,
+        position_columns=("SourceRA", "SourceDec"),
     ),
     "galex": CatalogInfo(
         "GALEX",
@@ -156,6 +161,7 @@ CATALOGS = {
         ),
         aliases=("ps1", "pan-starrs"),
         counts=False,
+        position_columns=("raMean", "decMean"),
     ),
     "diskdetective": CatalogInfo(
         "Disk Detective",

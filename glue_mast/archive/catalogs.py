@@ -203,7 +203,8 @@ class CatalogSearch:
         """Page ``n`` (from 1) of ``size`` rows as an `~astropy.table.Table`; only it is fetched.
 
         ``table.meta`` holds ``page``, ``page_size``, ``count`` and ``pages`` (None where MAST
-        does not count), ``catalog``, ``version``, ``warnings`` and ``query``.
+        does not count), ``catalog``, ``version``, ``position`` (the RA and Dec columns),
+        ``warnings`` and ``query``.
         """
         size = _positive(config.conf.page_size if size is None else size, "page size", "page_size")
         n = _positive(n, "page", "page")
@@ -225,6 +226,7 @@ class CatalogSearch:
             pages=pages,
             catalog=self.catalog,
             version=self.version.label,
+            position=list(self.info.position_columns),
             warnings=list(self.warnings),
             query=dict(self.as_record(), page=n, page_size=size),
         )
@@ -254,6 +256,7 @@ class CatalogSearch:
             count=self._count,
             catalog=self.catalog,
             version=self.version.label,
+            position=list(self.info.position_columns),
             warnings=list(self.warnings),
             query=dict(self.as_record(), rows=len(result)),
         )

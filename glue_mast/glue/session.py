@@ -387,6 +387,9 @@ def restore_session(path, *, check=True):
                 field="path",
                 value=str(checked.path),
             ) from exc
+    from .tables import check_tables
+
+    check_tables(getattr(restored, "data_collection", restored))  # catalog copies, by SHA-256
     with contextlib.suppress(AttributeError):  # a session whose main object is a list
         restored.glue_mast_check = report
     warn_unchecked(report)

@@ -9,7 +9,9 @@ glue-mast writes a session manifest, plain JSON (schema :data:`SCHEMA`):
   (dataURI, size, SHA-256, the path it had), the part of the file it is (a COS segment...),
   its kind and the Jdaviz format it was loaded with, and its provenance (which names its
   queries by id, with a summary);
-- ``plugin``: the MAST Search form (the search and product-filter inputs);
+- ``catalogs``: each catalog shown as markers, with its provenance (the query) and a copy of
+  its rows beside the session (:mod:`glue_mast.jdaviz.catalog_session`);
+- ``plugin``: the MAST Search form (the search, product-filter and catalog inputs);
 - ``viewers``: per viewer, the datasets shown and its limits.
 
 :func:`restore_session` builds a new app with the same datasets under the same labels: each
@@ -40,6 +42,7 @@ from ..provenance.session_files import (
     file_key,
     read_jdaviz_session,
 )
+from .catalog_session import restore_catalogs, save_catalogs
 from .loading import DERIVED_KEY, FILE_KEY, PROVENANCE_KEY, ReadDataset
 from .sink import JdavizSink
 
@@ -105,7 +108,8 @@ def save_session(app, path, *, check=True):
         meta = dict(data.meta.get(PROVENANCE_KEY) or {})
         record = meta.get("dataset")
         if not record or not record.get("dataURI"):
-            others.append(data.label)
+            if meta.get("kind") != "catalog":  # catalogs are saved by save_catalogs
+                others.append(data.label)
             continue
         file = Path(data.meta.get(FILE_KEY) or record.get("path") or "")
         record = dict(record, path=str(file))
@@ -134,6 +138,7 @@ def save_session(app, path, *, check=True):
         "queries": query_records(queries),
         "datasets": datasets,
         "not_restorable": others,
+        "catalogs": save_catalogs(helper, path),
         "plugin": _plugin_state(helper),
         "viewers": {ref: _viewer_state(v) for ref, v in _viewers(helper).items()},
     }
@@ -183,6 +188,7 @@ def _plugin_state(helper):
     return {
         "search": plugin.search_state.as_dict(),
         "products": plugin.product_state.as_dict(),
+        "catalogs": plugin.catalogs.state.as_dict(),
     }
 
 
@@ -334,6 +340,7 @@ def restore_session(path, app=None, *, server=None):
         raise loaded.error
     for problem in loaded.not_loaded:  # a kind this app shows in no viewer, say
         logger.warning("%s", problem.message)
+    restore_catalogs(helper, session.get("catalogs"), path)
     _restore_plugin(helper, session.get("plugin"))
     _restore_viewers(helper, session.get("viewers") or {})
     return app
@@ -360,6 +367,7 @@ def _restore_plugin(helper, saved):
     for name in ("calibrated_only", "mrp_only", "extension"):
         if name in products:
             setattr(plugin, name, products[name])
+    plugin.catalogs.state.update_from_dict(saved.get("catalogs") or {})
 
 
 def _restore_viewers(helper, saved):

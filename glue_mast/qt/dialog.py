@@ -26,6 +26,7 @@ from ..jobs import Job
 from ..state import PreviewState, ProductState, SearchState
 from ..state.base import one_line
 from .bindings import ErrorLines, GuiDispatcher, error_label
+from .catalogs_tab import mount_catalogs_tab
 from .preview import PreviewPlot
 from .products_panel import ProductsPanel
 from .results import ResultsPanel
@@ -129,6 +130,7 @@ class MastImportDialog(QtWidgets.QDialog):
         self.preview = PreviewPlot(self.preview_state, self.dispatch)
         self.preview_error = error_label("preview")
         self._build(remembered)
+        self.catalogs_tab = mount_catalogs_tab(self)  # sets self.catalog_state, self.tabs
         self._connect()
 
         #: Imports the readers in the background (done within seconds of opening).

@@ -1,5 +1,7 @@
 """UI-independent state for MAST search forms, shared by the glue-qt dialog and Jdaviz.
 
+- :class:`CatalogState`: a MAST catalog form (catalog, version, position, criteria, paging)
+  and the multiple cone search of observations around its selected sources;
 - :class:`SearchState`: the search form (target or coordinates, radius, criteria, paging) and
   its results, with the selection of observations;
 - :class:`ProductState`: the products of the selected observations, filtered, selected,
@@ -12,11 +14,13 @@ package imports glue-core's state classes (echo), but no GUI toolkit.
 """
 
 from .base import JobState, asyncio_dispatch
+from .catalogs import CatalogState
 from .preview import PreviewState, ProductPreview, preview
 from .products import ProductState
 from .search import SearchState
 
 __all__ = [
+    "CatalogState",
     "JobState",
     "PreviewState",
     "ProductPreview",

@@ -228,3 +228,28 @@ def build_search(inputs, resolved=None):
             **criteria,
         )
     return query, (resolved if target else None)
+
+
+def build_around(inputs, sources, radius=None):
+    """A `~glue_mast.archive.multi_cone.MultiConeSearch` around ``sources`` with the criteria
+    of a form's ``inputs`` (its target and coordinates are not used: the sources are the
+    centres).
+
+    Parameters
+    ----------
+    inputs : dict
+        The form's inputs (see `INPUTS`).
+    sources : list of (str, coordinates)
+        Each source's label and position.
+    radius : str or Quantity, optional
+        Every cone's radius; default the form's ``radius``.
+    """
+    from ..archive.lookup import observation_columns
+    from ..archive.multi_cone import MultiConeSearch
+    from ..archive.search import parse_radius
+
+    with concerning("radius"):
+        radius = parse_radius(radius if radius not in (None, "") else inputs.get("radius") or "")
+    page_size(inputs.get("page_size"))
+    criteria = criteria_from_inputs(inputs, observation_columns())
+    return MultiConeSearch(sources, radius=radius, **criteria)

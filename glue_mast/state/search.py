@@ -232,6 +232,58 @@ class SearchState(JobState):
 
         return self._start_result_job(work, name="search MAST", is_current=current)
 
+    def search_around(self, sources, radius=None):
+        """Search observations around several sources: one cone each (a multiple cone search).
+
+        The form's criteria (collection, instrument, dates, ...) apply to every cone; its
+        target and coordinates are cleared, since the sources are the centres. The stacked
+        answer pages like any search (``go_to_page``), each row naming its ``source``.
+
+        Parameters
+        ----------
+        sources : list of (str, coordinates)
+            Each source's label (a catalog ID) and position.
+        radius : str or Quantity, optional
+            Every cone's radius; default the form's ``radius``.
+
+        Returns
+        -------
+        `~glue_mast.jobs.Job`
+            Its result is ``(count, rows)`` (page 1).
+        """
+        sources = list(sources)
+        with delay_callback(self, "target", "coordinates"):
+            self.target = ""
+            self.coordinates = ""
+        self._criteria_changed()
+        inputs, query_ticket = self.as_dict(), self._query_ticket
+        page_ticket = self._page_ticket
+
+        def current():
+            return self._query_ticket == query_ticket
+
+        def work(job):
+            query = form.build_around(inputs, sources, radius)
+
+            def keep():
+                self._query = query
+                self.resolved_position = query.describe()
+
+            self._land(current, keep)
+            self._show_count(query.fetch_count(), current)
+            job.check_cancelled()
+            rows = query.page(1, form.page_size(inputs["page_size"]))
+            job.check_cancelled()
+            self._land(
+                lambda: current() and self._page_ticket == page_ticket,
+                lambda: self._show_page(rows, 1),
+            )
+            return query.count, rows
+
+        return self._start_result_job(
+            work, name="search observations around sources", is_current=current
+        )
+
     def go_to_page(self, n):
         """Fetch page ``n`` (one request) and show it.
 

@@ -33,6 +33,7 @@ from ....state import PreviewState, ProductState, SearchState
 from ....state.base import one_line
 from ...loading import lcviz_available
 from . import selection, views
+from .catalogs import CatalogsSection
 
 __all__ = ["MastSearch"]
 
@@ -96,6 +97,7 @@ class MastSearch(PluginTemplateMixin):
     server_is_remote = Bool(False).tag(sync=True)
     # -- preview of one product
     preview_plot = Dict({}).tag(sync=True)
+    catalogs_widget = Unicode("").tag(sync=True)  # the Catalogs section (catalogs.py)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,6 +125,8 @@ class MastSearch(PluginTemplateMixin):
         self._loaded_labels = []
         self._pending_note = ""
         views.bind(self)
+        self.catalogs = CatalogsSection(self)
+        self.catalogs_widget = f"IPY_MODEL_{self.catalogs.model_id}"
         self._read_settings(self._app.state.settings)
         self._app.state.add_callback("settings", self._read_settings)
         # The About plugin is built after this one (category "core" comes last), so list
@@ -476,7 +480,7 @@ class MastSearch(PluginTemplateMixin):
             self,
             expose=(
                 "target", "coordinates", "radius", "criteria", "search", "page", "page_size",
-                "select", "fetch", "load_selected",
+                "select", "fetch", "load_selected", "catalogs",
             ),
             readonly=("count", "results", "products", "manifest", "message"),
         )

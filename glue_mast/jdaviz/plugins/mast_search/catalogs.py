@@ -1,0 +1,192 @@
+"""The Catalogs section of the MAST Search plugin: a thin view over `~glue_mast.state.CatalogState`.
+
+A widget of its own (``catalogs.vue``), mounted in the plugin's template
+(``<jupyter-widget :widget="catalogs_widget">``): catalog and version, target or coordinates,
+radius, Count and Search, the rows of the current page and its pages, any cut-off warning;
+"Show on images" adds the selected rows (or the page) as markers over the image viewers
+through Jdaviz's catalog importer (`glue_mast.jdaviz.catalogs.load_catalog`), and "Search
+observations around selected" runs one observation cone search per selected source in the
+plugin's own search (its results and products below, as for any search).
+
+Scripted through ``app.plugins["MAST Search"].catalogs``::
+
+    cat = app.plugins["MAST Search"].catalogs
+    cat.catalog, cat.target, cat.radius = "Gaia", "TW Hya", "0.05 deg"
+    cat.search()
+    cat.select([0, 1])
+    cat.show_on_images()
+    cat.search_observations_around(radius="5 arcsec")
+"""
+
+from __future__ import annotations
+
+import ipyvuetify
+from traitlets import Int, List, Unicode, observe
+
+from ....errors import GlueMastError
+from ....state import CatalogState
+from ....state.base import one_line
+from . import views
+
+__all__ = ["CatalogsSection"]
+
+
+class CatalogsSection(ipyvuetify.VuetifyTemplate):
+    """The Catalogs section (see the module's doc).
+
+    Parameters
+    ----------
+    plugin : `~glue_mast.jdaviz.plugins.mast_search.plugin.MastSearch`
+        Its dispatch lands job outcomes; its search state receives "search around".
+    """
+
+    template_file = __file__, "catalogs.vue"
+
+    catalog_items = List([]).tag(sync=True)
+    catalog = Unicode("TIC").tag(sync=True)
+    version_items = List([]).tag(sync=True)
+    version = Unicode("").tag(sync=True)
+    target = Unicode("").tag(sync=True)
+    coordinates = Unicode("").tag(sync=True)
+    radius = Unicode("0.2 deg").tag(sync=True)
+    around_radius = Unicode("5 arcsec").tag(sync=True)
+    status = Unicode("").tag(sync=True)
+    warnings = List([]).tag(sync=True)
+    headers = List([]).tag(sync=True)
+    items = List([]).tag(sync=True)
+    selected_items = List([]).tag(sync=True)
+    current_page = Int(1).tag(sync=True)
+    n_pages = Int(0).tag(sync=True)
+    error = Unicode("").tag(sync=True)
+    error_field = Unicode("").tag(sync=True)
+    message = Unicode("").tag(sync=True)
+
+    def __init__(self, plugin, **kwargs):
+        super().__init__(**kwargs)
+        self._plugin = plugin
+        self.state = CatalogState(dispatch=plugin._dispatch)
+        self.loaded = []
+        self.catalog_items = list(self.state.catalog_choices)
+        self._bind()
+
+    # -- mirroring ------------------------------------------------------------------------------
+
+    def _bind(self):
+        s = self.state
+        for name in ("catalog", "version", "target", "coordinates", "radius"):
+            setattr(self, name, str(getattr(s, name) or ""))
+        self.version_items = [""] + list(s.version_choices)
+        s.add_callback("version_choices", lambda v: setattr(self, "version_items", [""] + list(v)))
+        for name in ("catalog", "version", "target", "coordinates", "radius"):
+            s.add_callback(name, lambda v, n=name: setattr(self, n, str(v or "")))
+        s.add_callback("rows", self._show_rows)
+        s.add_callback("selected", self._show_selected)
+        s.add_callback("page", lambda n: setattr(self, "current_page", int(n or 1)))
+        s.add_callback("n_pages", lambda n: setattr(self, "n_pages", int(n or 0)))
+        s.add_callback("warnings", lambda w: setattr(self, "warnings", list(w or [])))
+        for name in ("count", "count_note", "busy", "resolved_position"):
+            s.add_callback(name, self._show_status)
+        s.add_callback("error", self._show_error)
+        s.add_callback("error_field", self._show_error)
+
+    @observe("catalog", "version", "target", "coordinates", "radius")
+    def _input_changed(self, change):
+        if getattr(self.state, change["name"]) != change["new"]:
+            setattr(self.state, change["name"], change["new"])
+
+    def _show_rows(self, rows):
+        columns = [] if rows is None else [(n, n) for n in rows.colnames
+                                           if getattr(rows[n], "ndim", 1) == 1]
+        self.headers, self.items = views.table_items(rows, columns)
+        self.selected_items = []
+
+    def _show_selected(self, indexes):
+        wanted = {int(i) for i in indexes or []}
+        self.selected_items = [item for item in self.items if item["key"] in wanted]
+
+    def _show_status(self, *_):
+        s = self.state
+        if s.busy:
+            self.status = "Asking MAST\N{HORIZONTAL ELLIPSIS}"
+        elif s.count is not None:
+            where = f" ({s.resolved_position})" if s.resolved_position else ""
+            self.status = f"{s.count:,} rows{where}"
+        else:
+            self.status = s.count_note or ""
+
+    def _show_error(self, *_):
+        self.error, self.error_field = self.state.error, self.state.error_field
+
+    # -- actions (the template's buttons, and a notebook's calls) -------------------------------
+
+    def _run(self, start, wait):
+        try:
+            job = start()
+        except GlueMastError as exc:
+            self.state.show_error(exc)
+            if wait:
+                raise
+            return None
+        if wait and job is not None:
+            with self._plugin._waiting():
+                self._plugin._wait(job)
+        return job
+
+    def count(self, wait=True):
+        """Ask for the count alone (one request of one row)."""
+        return self._run(self.state.count_rows, wait)
+
+    def search(self, wait=True):
+        """Fetch page 1 with its count."""
+        return self._run(self.state.search, wait)
+
+    def go_to_page(self, n, wait=True):
+        """Fetch page ``n``."""
+        return self._run(lambda: self.state.go_to_page(n), wait)
+
+    def select(self, indexes):
+        """Select rows of the current page by their index (from 0)."""
+        self.state.selected = [int(i) for i in indexes]
+
+    def show_on_images(self):
+        """Add the selected rows (or the page) as markers over the image viewers; returns the
+        data label."""
+        from ...catalogs import load_catalog
+
+        rows = self.state.selected_rows()
+        rows = rows if rows is not None else self.state.rows
+        if rows is None:
+            raise GlueMastError("search a catalog first")
+        label = load_catalog(self._plugin._app._jdaviz_helper, rows)
+        self.loaded.append(label)
+        self.message = f"{len(rows):,} sources shown as {label!r}"
+        return label
+
+    def search_observations_around(self, radius=None, wait=True):
+        """Search observations around the selected sources, in the plugin's search."""
+        radius = radius or self.around_radius or None
+        return self._run(
+            lambda: self.state.search_observations_around(self._plugin.search_state, radius),
+            wait,
+        )
+
+    def vue_count(self, *args):
+        self.count(wait=False)
+
+    def vue_search(self, *args):
+        self.search(wait=False)
+
+    def vue_page(self, n, *args):
+        self.go_to_page(int(n), wait=False)
+
+    def vue_select(self, items, *args):
+        self.state.selected = [int(item["key"]) for item in items or []]
+
+    def vue_show_on_images(self, *args):
+        try:
+            self.show_on_images()
+        except Exception as exc:  # one line in the section, never a traceback
+            self.error = one_line(exc)
+
+    def vue_search_around(self, *args):
+        self.search_observations_around(wait=False)

@@ -1,0 +1,80 @@
+"""The Catalogs tab of the dialog, driven as a person would, on the local archive (offscreen)."""
+
+from qtpy import QtCore
+
+from glue_mast.provenance.tables import record_of
+
+
+def _invokes(archive, service):
+    return [r for r in archive.requests(path="/api/v0/invoke") if r.service == service]
+
+
+def _row_of(tab, column_name, value):
+    model = tab.table.model()
+    column = [c.header for c in tab.model.columns].index(column_name)
+    for row in range(model.rowCount()):
+        if model.index(row, column).data() == value:
+            return row
+    raise KeyError(value)
+
+
+def test_count_search_page_load_and_search_around(dialog, person, qtbot, local_mast, shoot):
+    d = dialog
+    tab = d.catalogs_tab
+    d.tabs.setCurrentWidget(tab)
+    tab.catalog.setCurrentText("Gaia")
+    assert d.catalog_state.catalog == "Gaia"
+    assert [tab.version.itemText(i) for i in range(tab.version.count())] == [
+        "newest (DR3)", "DR3", "DR2"
+    ]
+    person.type_into(tab.target, "TW Hya")
+    person.type_into(tab.radius, "0.05 deg")
+    local_mast.clear_log()
+    qtbot.mouseClick(tab.count_button, QtCore.Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.status.text().startswith("6 rows"), timeout=20000)
+    assert tab.model.rowCount() == 0
+    assert len(_invokes(local_mast, "Mast.Catalogs.GaiaDR3.Cone")) == 1
+
+    d.catalog_state.page_size = 4
+    qtbot.mouseClick(tab.search_button, QtCore.Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 4, timeout=20000)
+    assert tab.page_label.text() == "page 1 of 2" and tab.next_button.isEnabled()
+    qtbot.mouseClick(tab.next_button, QtCore.Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=20000)
+    assert d.catalog_state.page == 2 and not tab.next_button.isEnabled()
+    qtbot.mouseClick(tab.previous_button, QtCore.Qt.LeftButton)
+    qtbot.waitUntil(lambda: d.catalog_state.page == 1 and tab.model.rowCount() == 4, timeout=20000)
+
+    # TW Hya is the brightest star: select its row and one other, and load them.
+    row = _row_of(tab, "phot_g_mean_mag", "10.5")
+    tab.table.selectRow(row)
+    shoot(d, "catalogs-tab")
+    assert len(d.catalog_state.selected) == 1
+    qtbot.mouseClick(tab.load_button, QtCore.Qt.LeftButton)
+    [data] = tab.loaded
+    assert data in d.data_collection and data.size == 1
+    assert record_of(data)["catalog"] == "Gaia" and "Loaded 1 rows" in tab.status.text()
+
+    qtbot.mouseClick(tab.around_button, QtCore.Qt.LeftButton)
+    assert d.tabs.currentIndex() == 0  # the observations, where the answer shows
+    qtbot.waitUntil(lambda: d.search_state.count == 8, timeout=20000)
+    qtbot.waitUntil(lambda: d.results.table.model().rowCount() == 8, timeout=20000)
+    shoot(d, "catalogs-around")
+
+
+def test_errors_show_beside_their_field(dialog, person, qtbot):
+    tab = dialog.catalogs_tab
+    dialog.tabs.setCurrentWidget(tab)
+    tab.catalog.setCurrentText("TIC")
+    person.type_into(tab.coordinates, "nowhere at all")
+    qtbot.mouseClick(tab.search_button, QtCore.Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.error_lines.shown() is not None, timeout=20000)
+    name, text = tab.error_lines.shown()
+    assert "could not read coordinates" in text
+    person.type_into(tab.coordinates, "")
+    person.type_into(tab.criteria, "Tmag 10")
+    qtbot.mouseClick(tab.search_button, QtCore.Qt.LeftButton)
+    assert tab.error_lines.shown() == ("error_criteria", tab.errors["criteria"].text())
+    assert "field=value" in tab.errors["criteria"].text()
+    qtbot.mouseClick(tab.around_button, QtCore.Qt.LeftButton)
+    assert tab.error_lines.shown()[0] == "error_selected"
