@@ -5,7 +5,7 @@ MAST's observation table has some 35 columns and its product table some 20, in a
 field(s) it reads, its heading, its tooltip (MAST's own field descriptions:
 https://mast.stsci.edu/api/v0/_c_a_o_mfields.html and
 https://mast.stsci.edu/api/v0/_productsfields.html), the text a person reads (ISO dates,
-"113–145 nm", "1,720 s", "1.2 MB") and the value the column sorts by (the number itself).
+"113-145 nm", "1,720 s", "1.2 MB") and the value the column sorts by (the number itself).
 
 `OBSERVATION_COLUMNS` and `PRODUCT_COLUMNS` are everything a person can choose from (what the
 MAST Portal's results grid offers); each table of each front end (a *place*: ``"qt"`` or
@@ -21,8 +21,8 @@ from __future__ import annotations
 import datetime
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..config import conf, remember
 from ..errors import InputError
@@ -47,10 +47,12 @@ _MJD_ZERO = datetime.datetime(1858, 11, 17)
 
 def cell(row, name):
     """A row's cell as a plain Python value, or None (a missing column, masked, NaN)."""
+    import numpy as np
+
     if name not in row.colnames:
         return None
     value = row[name]
-    if value is None or getattr(value, "mask", False) is True:
+    if value is None or np.ma.is_masked(value):  # a masked cell is np.ma.masked, not True
         return None
     if hasattr(value, "item"):
         value = value.item()
@@ -248,7 +250,7 @@ _DEFAULTS = {
         "calib_level", "size", "dataRights",
     ),
     ("jdaviz", "observations"): ("obs_collection", "instrument_name", "filters", "obs_id"),
-    ("jdaviz", "products"): ("productFilename", "productSubGroupDescription", "size"),
+    ("jdaviz", "products"): ("productFilename", "size"),
 }
 
 
