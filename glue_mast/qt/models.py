@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from qtpy import QtCore, QtGui
 
-from ..state.columns import iso_date
+from ..state.columns import iso_date, plain_rows
 
 __all__ = [
     "SORT_ROLE",
@@ -22,6 +22,8 @@ __all__ = [
 #: The role holding the value a column sorts by.
 SORT_ROLE = QtCore.Qt.UserRole + 1
 _EXCLUSIVE_TINT = QtGui.QColor(255, 243, 205)
+#: The fields ``exclusive(row)`` reads (MAST's rule for exclusive access).
+EXCLUSIVE_FIELDS = ("dataRights", "t_obs_release")
 #: Said under every heading's tooltip: how to show other columns.
 CHOOSER_HINT = "Right-click a heading to choose the columns shown"
 
@@ -64,7 +66,8 @@ class TableModel(QtCore.QAbstractTableModel):
         table = self.table
         self._cells = []
         if table is not None:
-            for row in table:
+            fields = [f for c in self.columns for f in c.fields] + list(EXCLUSIVE_FIELDS)
+            for row in plain_rows(table, fields):
                 why = self._exclusive(row)
                 texts = [c.text(row) for c in self.columns]
                 sorts = [_sortable(c.sort(row)) for c in self.columns]

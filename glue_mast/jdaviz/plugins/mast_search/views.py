@@ -6,6 +6,7 @@ import datetime
 import math
 import time
 
+from ....state.columns import plain_rows
 from ....state.products import human_size
 from . import columns
 
@@ -111,12 +112,13 @@ def table_items(table, shown, now=None):
     ]
     rights = [name for name in RIGHTS_COLUMNS if name in table.colnames]
     now = now_mjd() if now is None else now
+    records = plain_rows(table, [f for c in present for f in c.fields])
     items = []
-    for i, row in enumerate(table):
+    for i, (row, record) in enumerate(zip(table, records, strict=True)):
         item = {"key": i, "exclusive": exclusive_note(_rights(row, rights), now)}
         for column in present:
-            item[column.name] = column.text(row)
-        item["sort"] = {c.name: _json_sortable(c.sort(row)) for c in present}
+            item[column.name] = column.text(record)
+        item["sort"] = {c.name: _json_sortable(c.sort(record)) for c in present}
         items.append(item)
     return headers, items
 
