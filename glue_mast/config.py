@@ -10,6 +10,7 @@ only to the configured MAST server.
 
 from __future__ import annotations
 
+import logging
 import os
 import types
 import weakref
@@ -27,6 +28,7 @@ __all__ = [
     "explicit_token",
     "normalise_server",
     "on_change",
+    "remember",
     "set_token",
     "settings",
 ]
@@ -97,6 +99,25 @@ class Conf(_config.ConfigNamespace):
         "(glue_mast.jdaviz.unit_choices): the same answers, for every Jdaviz app of the "
         "process. Off: the host's own method.",
         cfgtype="boolean",
+    )
+
+    # The columns each table shows: names from glue_mast.state.columns, written here when a
+    # person chooses columns in a viewer (see remember). Empty: the table's default set.
+    qt_observation_columns = _config.ConfigItem(
+        [], "Columns of the glue-qt dialog's observations table; empty: the default.",
+        cfgtype="string_list",
+    )
+    qt_product_columns = _config.ConfigItem(
+        [], "Columns of the glue-qt dialog's products table; empty: the default.",
+        cfgtype="string_list",
+    )
+    jdaviz_observation_columns = _config.ConfigItem(
+        [], "Columns of the Jdaviz plugin's observations table; empty: the default.",
+        cfgtype="string_list",
+    )
+    jdaviz_product_columns = _config.ConfigItem(
+        [], "Columns of the Jdaviz plugin's products table; empty: the default.",
+        cfgtype="string_list",
     )
 
 
@@ -346,6 +367,56 @@ def settings():
         "cache_dir": str(current_cache_dir()),
         "token": "set" if token else None,
     }
+
+
+def remember(name, value):
+    """Set ``conf.<name>`` to ``value`` and keep it for later sessions, in ``glue_mast.cfg``.
+
+    Only that one item is written: the file is read afresh, so settings made in this process
+    alone (:func:`configure`, ``conf.set_temp``) stay out of it; the new file replaces the old
+    in one step. ``value=None`` forgets the item (its default again, and out of the file).
+    A file that cannot be written is logged: the value holds for this process still.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The file written, or None when it could not be.
+    """
+    from pathlib import Path
+
+    from astropy.config.configuration import get_config_filename
+    from astropy.extern.configobj import configobj
+
+    item = getattr(type(conf), name)
+    if value is None:
+        conf.reset(name)
+    else:
+        item.set(value)
+    log = logging.getLogger("glue_mast")
+    filename = get_config_filename(item.module, rootname=item.rootname)
+    if not filename:  # no home directory: nowhere to keep it
+        log.warning("glue-mast could not keep %s: astropy has no config directory", name)
+        return None
+    path = Path(filename)
+    section = item.module.split(".", 1)[1]  # "config", as astropy reads it
+    try:
+        stored = configobj.ConfigObj(str(path), interpolation=False)
+        if value is None:
+            if section in stored:
+                stored[section].pop(name, None)
+        else:
+            if section not in stored:
+                stored[section] = {}
+            stored[section][name] = item()
+        stored.filename = None  # write() then returns the lines
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = path.with_name(path.name + ".part")
+        part.write_text("\n".join(stored.write()) + "\n", encoding="utf-8")
+        os.replace(part, path)
+    except (OSError, configobj.ConfigObjError) as exc:
+        log.warning("glue-mast could not keep %s in %s: %s", name, path, exc)
+        return None
+    return path
 
 
 def reset():

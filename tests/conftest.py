@@ -20,6 +20,9 @@ for _name in ("MAST_API_TOKEN", "GLUE_MAST_SERVER", "GLUE_MAST_TIMEOUT", "GLUE_M
     os.environ.pop(_name, None)
 # Nor a test write into the user's download cache.
 os.environ["GLUE_MAST_CACHE_DIR"] = tempfile.mkdtemp(prefix="glue-mast-test-cache-")
+# Nor read or write the user's glue_mast.cfg (a column choice is kept there): astropy reads
+# its config directory from ASTROPY_CONFIG_DIR when it first reads a glue-mast setting.
+os.environ["ASTROPY_CONFIG_DIR"] = tempfile.mkdtemp(prefix="glue-mast-test-config-")
 
 # A run started in the background by a shell without job control inherits SIGINT ignored,
 # and so would every process it starts; the Ctrl-C tests need it delivered, as at a terminal.
@@ -69,6 +72,20 @@ def no_keyring(monkeypatch):
     _forget_keyring_reads(monkeypatch)
     yield
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def default_columns():
+    """Every test starts, and ends, with the tables' default columns (a choice is kept in
+    glue_mast.cfg for later sessions: here, for the tests after)."""
+    from glue_mast import config
+
+    yield
+    for front_end in ("qt", "jdaviz"):
+        for table in ("observation", "product"):
+            name = f"{front_end}_{table}_columns"
+            if getattr(config.conf, name):
+                config.remember(name, None)
 
 
 @pytest.fixture

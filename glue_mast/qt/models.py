@@ -1,23 +1,19 @@
 """Qt item models over astropy Tables: the columns an astronomer reads, in their units.
 
-MAST's observation table has some 35 columns in archive units (MJD dates, wavelengths in nm,
-exposure in s; see MAST's field descriptions, https://mast.stsci.edu/api/v0/_c_a_o_mfields.html).
-The dialog shows a few of them, as text a person reads (ISO dates, "113-145 nm"), while
-sorting goes by the value itself (``SORT_ROLE``). Exclusive-access rows are marked with a
-padlock (or warning) icon, a tint and a tooltip that says why.
+The columns themselves (MAST field, heading, tooltip, text and sort value) are defined once
+for every front end in `glue_mast.state.columns`; the model shows a chosen set of them, as
+text a person reads (ISO dates, "113-145 nm"), while sorting goes by the value itself
+(``SORT_ROLE``). Exclusive-access rows are marked with a padlock (or warning) icon, a tint
+and a tooltip that says why.
 """
 
 from __future__ import annotations
 
-import datetime
-import math
-from dataclasses import dataclass
-
 from qtpy import QtCore, QtGui
 
+from ..state.columns import iso_date, plain_rows
+
 __all__ = [
-    "OBSERVATION_COLUMNS",
-    "PRODUCT_COLUMNS",
     "SORT_ROLE",
     "TableModel",
     "iso_date",
@@ -25,154 +21,11 @@ __all__ = [
 
 #: The role holding the value a column sorts by.
 SORT_ROLE = QtCore.Qt.UserRole + 1
-_MJD_ZERO = datetime.datetime(1858, 11, 17)
 _EXCLUSIVE_TINT = QtGui.QColor(255, 243, 205)
-
-
-def _value(row, name):
-    """A row's cell as a plain Python value, or None (masked, missing, NaN)."""
-    if name not in row.colnames:
-        return None
-    value = row[name]
-    if value is None or getattr(value, "mask", False) is True:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, bytes):
-        value = value.decode()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def iso_date(mjd, *, time=True):
-    """An MJD as an ISO date (UTC), e.g. ``55296.31`` -> ``"2010-04-13 07:26"``; "" for None."""
-    if mjd is None:
-        return ""
-    try:
-        moment = _MJD_ZERO + datetime.timedelta(days=float(mjd))
-    except (TypeError, ValueError, OverflowError):
-        return str(mjd)
-    return moment.strftime("%Y-%m-%d %H:%M" if time else "%Y-%m-%d")
-
-
-def _text(value):
-    return "" if value is None else str(value)
-
-
-def _number(value, digits=0):
-    if value is None:
-        return ""
-    try:
-        return f"{float(value):,.{digits}f}"
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def _wavelengths(row):
-    lo, hi = _value(row, "em_min"), _value(row, "em_max")
-    if lo is None and hi is None:
-        return ""
-    ends = [_number(v, 1 if v is not None and float(v) < 100 else 0) for v in (lo, hi)]
-    return f"{ends[0]}\N{EN DASH}{ends[1]} nm"
-
-
-def _size(value):
-    from ..state.products import human_size
-
-    return human_size(value)
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a table view: header, text of a row, value to sort by, tooltip."""
-
-    header: str
-    text: object  # row -> str
-    sort: object  # row -> sortable value
-    tip: str = ""
-    align_right: bool = False
-
-
-def _field(name):
-    return Column(
-        name,
-        lambda row: "" if _value(row, name) is None else str(_value(row, name)),
-        lambda row: _value(row, name),
-    )
-
-
-def _named(column, header, tip=""):
-    return Column(header, column.text, column.sort, tip, column.align_right)
-
-
-OBSERVATION_COLUMNS = (
-    _named(_field("obs_collection"), "Collection", "Mission or collection (obs_collection)"),
-    _named(_field("instrument_name"), "Instrument", "Instrument and detector"),
-    _named(_field("target_name"), "Target", "Target name given by the observer"),
-    _named(_field("obs_id"), "Obs ID", "The observation's identifier (obs_id)"),
-    Column(
-        "Start (UTC)",
-        lambda row: iso_date(_value(row, "t_min")),
-        lambda row: _value(row, "t_min"),
-        "When the observation started (t_min), ISO date in UTC",
-    ),
-    Column(
-        "Exposure",
-        lambda row: "" if _value(row, "t_exptime") is None else _number(row["t_exptime"]) + " s",
-        lambda row: _value(row, "t_exptime"),
-        "Exposure time (t_exptime)",
-        align_right=True,
-    ),
-    Column(
-        "Wavelengths",
-        _wavelengths,
-        lambda row: _value(row, "em_min"),
-        "Wavelength coverage, em_min to em_max",
-        align_right=True,
-    ),
-    Column(
-        "Type",
-        lambda row: str(_value(row, "dataproduct_type") or ""),
-        lambda row: _value(row, "dataproduct_type"),
-        "Data product type: spectrum, timeseries, image, ...",
-    ),
-    Column(
-        "Calib.",
-        lambda row: _text(_value(row, "calib_level")),
-        lambda row: _value(row, "calib_level"),
-        "Calibration level: 1 raw, 2 calibrated, 3 science product, 4 contributed",
-        align_right=True,
-    ),
-    Column(
-        "Data rights",
-        lambda row: str(_value(row, "dataRights") or ""),
-        lambda row: _value(row, "dataRights"),
-        "PUBLIC, or EXCLUSIVE_ACCESS until the release date (needs a MAST token)",
-    ),
-)
-
-PRODUCT_COLUMNS = (
-    _named(_field("productFilename"), "File", "The product's file name"),
-    _named(_field("obs_id"), "Obs ID", "The observation the product belongs to"),
-    _named(_field("productSubGroupDescription"), "Kind", "MAST's product subgroup (X1D, ...)"),
-    _named(_field("productType"), "Type", "SCIENCE, PREVIEW, AUXILIARY, ..."),
-    Column(
-        "Calib.",
-        lambda row: _text(_value(row, "calib_level")),
-        lambda row: _value(row, "calib_level"),
-        "Calibration level of the product",
-        align_right=True,
-    ),
-    Column(
-        "Size",
-        lambda row: _size(_value(row, "size")),
-        lambda row: _value(row, "size"),
-        "File size as MAST lists it",
-        align_right=True,
-    ),
-    _named(_field("dataRights"), "Data rights", "PUBLIC or EXCLUSIVE_ACCESS"),
-)
+#: The fields ``exclusive(row)`` reads (MAST's rule for exclusive access).
+EXCLUSIVE_FIELDS = ("dataRights", "t_obs_release")
+#: Said under every heading's tooltip: how to show other columns.
+CHOOSER_HINT = "Right-click a heading to choose the columns shown"
 
 
 class TableModel(QtCore.QAbstractTableModel):
@@ -183,7 +36,7 @@ class TableModel(QtCore.QAbstractTableModel):
 
     Parameters
     ----------
-    columns : sequence of Column
+    columns : sequence of `glue_mast.state.columns.Column`
     exclusive : callable, optional
         ``exclusive(row) -> str``: the tooltip of an exclusive-access row, or "" for others.
     """
@@ -195,18 +48,30 @@ class TableModel(QtCore.QAbstractTableModel):
         self.table = None
         self._cells = []  # per row: (texts, sort values, exclusive tooltip)
 
+    def set_columns(self, columns):
+        """Show ``columns`` (of the same table) instead, for the rows shown."""
+        self.beginResetModel()
+        self.columns = tuple(columns)
+        self._fill()
+        self.endResetModel()
+
     def set_table(self, table):
         """Show ``table`` (or nothing, for None)."""
         self.beginResetModel()
         self.table = table
+        self._fill()
+        self.endResetModel()
+
+    def _fill(self):
+        table = self.table
         self._cells = []
         if table is not None:
-            for row in table:
+            fields = [f for c in self.columns for f in c.fields] + list(EXCLUSIVE_FIELDS)
+            for row in plain_rows(table, fields):
                 why = self._exclusive(row)
                 texts = [c.text(row) for c in self.columns]
                 sorts = [_sortable(c.sort(row)) for c in self.columns]
                 self._cells.append((texts, sorts, why))
-        self.endResetModel()
 
     def rowCount(self, parent=QtCore.QModelIndex()):  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._cells)
@@ -229,7 +94,7 @@ class TableModel(QtCore.QAbstractTableModel):
             return QtGui.QBrush(_EXCLUSIVE_TINT)
         if role == QtCore.Qt.DecorationRole and why and index.column() == 0:
             return exclusive_icon()
-        if role == QtCore.Qt.TextAlignmentRole and column.align_right:
+        if role == QtCore.Qt.TextAlignmentRole and column.numeric:
             return int(QtCore.Qt.AlignRight | QtCore.Qt.AlignVCenter)
         return None
 
@@ -238,9 +103,9 @@ class TableModel(QtCore.QAbstractTableModel):
             return str(section + 1) if role == QtCore.Qt.DisplayRole else None
         column = self.columns[section]
         if role == QtCore.Qt.DisplayRole:
-            return column.header
+            return column.heading
         if role == QtCore.Qt.ToolTipRole:
-            return column.tip or column.header
+            return f"{column.tip or column.heading}\n{CHOOSER_HINT}"
         return None
 
     def is_exclusive(self, row):

@@ -13,8 +13,10 @@ from echo import add_callback
 from echo.qt import connect_checkable_button, connect_text
 from qtpy import QtCore, QtWidgets
 
+from ..state import columns
 from .bindings import ErrorLines, connect_editable_combo, error_label, set_choices
-from .models import PRODUCT_COLUMNS, TableModel
+from .column_chooser import ColumnChooser
+from .models import TableModel
 from .results import exclusive_reason, fit_columns, make_table_view, selected_source_rows
 
 __all__ = ["ProductsPanel"]
@@ -51,8 +53,14 @@ class ProductsPanel(QtWidgets.QGroupBox):
         self.product_type.setMinimumContentsLength(10)
         set_choices(self.product_type, ["SCIENCE", "PREVIEW", "AUXILIARY"])
 
-        self.model = TableModel(PRODUCT_COLUMNS, exclusive=exclusive_reason, parent=self)
+        self.model = TableModel(
+            columns.chosen("qt", "products"), exclusive=exclusive_reason, parent=self
+        )
         self.table, self.proxy = make_table_view("products_table", self.model)
+        self.column_chooser = ColumnChooser(
+            self.table, self.proxy, self.model, "products",
+            fit=lambda view: fit_columns(view, maximum=320),
+        )
         self.table.setMinimumHeight(120)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)

@@ -10,8 +10,10 @@ from __future__ import annotations
 from echo import add_callback
 from qtpy import QtCore, QtWidgets
 
+from ..state import columns
 from .bindings import ErrorLines, error_label
-from .models import OBSERVATION_COLUMNS, TableModel, iso_date, sort_proxy
+from .column_chooser import ColumnChooser
+from .models import TableModel, iso_date, sort_proxy
 
 __all__ = ["PAGE_SIZES", "ResultsPanel", "exclusive_reason", "make_table_view"]
 
@@ -24,9 +26,8 @@ PAGE_SIZES = ("10", "25", "50", "100", "250", "500")
 def exclusive_reason(row):
     """Why ``row`` (an observation or product) is exclusive access, or "" if it is public."""
     from ..archive.fetch import is_exclusive
-    from .models import _value
 
-    record = {name: _value(row, name) for name in ("dataRights", "t_obs_release")}
+    record = {name: columns.cell(row, name) for name in ("dataRights", "t_obs_release")}
     record = {k: v for k, v in record.items() if v is not None}
     import time
 
@@ -84,8 +85,13 @@ class ResultsPanel(QtWidgets.QGroupBox):
     def __init__(self, state, parent=None):
         super().__init__("Observations", parent)
         self.state = state
-        self.model = TableModel(OBSERVATION_COLUMNS, exclusive=exclusive_reason, parent=self)
+        self.model = TableModel(
+            columns.chosen("qt", "observations"), exclusive=exclusive_reason, parent=self
+        )
         self.table, self.proxy = make_table_view("results_table", self.model)
+        self.column_chooser = ColumnChooser(
+            self.table, self.proxy, self.model, "observations", fit=fit_columns
+        )
         self.table.setMinimumHeight(140)
         # MAST's portal services take no sort order: a heading click sorts the page shown.
         self.table.horizontalHeader().setToolTip(

@@ -48,7 +48,7 @@ def test_search_counts_then_fetches_the_first_page(plg, local_mast):
     plugin = plg._obj
     assert plugin.count == 8 and plugin.n_pages == 1
     assert [h["value"] for h in plugin.results_headers] == [
-        "obs_collection", "instrument_name", "obs_id"
+        "obs_collection", "instrument_name", "filters", "obs_id"
     ]
     assert [item["obs_id"] for item in plugin.results_items][:2] == ["LB4M01010", "LB4M01020"]
     assert [item["key"] for item in plugin.results_items] == list(range(8))
@@ -427,7 +427,7 @@ def test_with_a_token_exclusive_files_are_fetched_and_the_note_says_so(plg, loca
 def test_row_items_blank_masked_cells_and_judge_rights_without_them():
     from astropy.table import MaskedColumn, Table
 
-    from glue_mast.jdaviz.plugins.mast_search import views
+    from glue_mast.jdaviz.plugins.mast_search import columns, views
 
     table = Table({
         "obs_id": MaskedColumn(["a", "b", "c"], mask=[False, True, False]),
@@ -435,11 +435,12 @@ def test_row_items_blank_masked_cells_and_judge_rights_without_them():
         # a masked release date is no date (not MJD 0); a future one makes a row exclusive
         "t_obs_release": MaskedColumn([0.0, 61586.0, 1.0], mask=[True, False, True]),
     })
-    headers, items = views.table_items(table, views.RESULT_COLUMNS, now=61000.0)
-    assert headers == [{"text": "Observation", "value": "obs_id"}]
+    headers, items = views.table_items(table, columns.shown("observations"), now=61000.0)
+    assert headers == [{"text": "Obs ID", "value": "obs_id", "align": "start"}]
     assert items == [
-        {"key": 0, "exclusive": "", "obs_id": "a"},
+        {"key": 0, "exclusive": "", "obs_id": "a", "sort": {"obs_id": "a"}},
         {"key": 1, "exclusive": "exclusive access until 2027-06-30: needs a MAST token",
-         "obs_id": ""},
-        {"key": 2, "exclusive": "exclusive access: needs a MAST token", "obs_id": "c"},
+         "obs_id": "", "sort": {"obs_id": None}},
+        {"key": 2, "exclusive": "exclusive access: needs a MAST token", "obs_id": "c",
+         "sort": {"obs_id": "c"}},
     ]

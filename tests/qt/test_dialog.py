@@ -26,7 +26,7 @@ def downloads(archive):
 def obs_row(d, obs_id):
     """The view row of the observation ``obs_id`` in the results table."""
     model = d.results.table.model()
-    column = 3  # Obs ID
+    column = 4  # Obs ID
     for row in range(model.rowCount()):
         if model.index(row, column).data() == obs_id:
             return row
@@ -49,10 +49,11 @@ def test_typing_a_target_and_clicking_search_shows_the_count_and_the_first_page(
     assert sorted(services[1:]) == ["Mast.Caom.Cone", "Mast.Caom.Filtered.Position"]
     table = d.results.table
     assert table.model().rowCount() == 8
-    headers = [table.model().headerData(c, QtCore.Qt.Horizontal) for c in range(10)]
+    headers = [table.model().headerData(c, QtCore.Qt.Horizontal) for c in range(13)]
     assert headers == [
-        "Collection",
+        "Mission",
         "Instrument",
+        "Filters",
         "Target",
         "Obs ID",
         "Start (UTC)",
@@ -60,12 +61,15 @@ def test_typing_a_target_and_clicking_search_shows_the_count_and_the_first_page(
         "Wavelengths",
         "Type",
         "Calib.",
+        "Proposal",
+        "PI",
         "Data rights",
     ]
-    first = [table.model().index(0, c).data() for c in range(10)]
+    first = [table.model().index(0, c).data() for c in range(13)]
     assert first == [
         "HST",
         "COS/FUV",
+        "G130M",
         "TW HYA",
         "LB4M01010",
         "2010-04-10 07:26",
@@ -73,8 +77,12 @@ def test_typing_a_target_and_clicking_search_shows_the_count_and_the_first_page(
         "113\N{EN DASH}145 nm",
         "spectrum",
         "3",
+        "11533",
+        "Green, James",
         "PUBLIC",
     ]
+    # The two COS observations differ by their grating.
+    assert cells(table, "Filters")[:2] == ["G130M", "G160M"]
     assert cells(table, "Wavelengths")[6] == "90.5\N{EN DASH}119 nm"  # FUSE, below 100 nm
     # The exclusive-access row is marked, and says why.
     row = obs_row(d, "LF7Z01010")
@@ -100,7 +108,7 @@ def test_results_sort_by_a_column_within_the_page(dialog, person, qtbot, cells):
     person.search(d, "TW Hya", "0.1 deg")
     table = d.results.table
     header = table.horizontalHeader()
-    exposure = 5
+    exposure = 6
     qtbot.mouseClick(
         header.viewport(),
         QtCore.Qt.LeftButton,
@@ -121,7 +129,7 @@ def test_results_sort_by_a_column_within_the_page(dialog, person, qtbot, cells):
     qtbot.mouseClick(
         header.viewport(),
         QtCore.Qt.LeftButton,
-        pos=QtCore.QPoint(header.sectionViewportPosition(4) + 5, 5),
+        pos=QtCore.QPoint(header.sectionViewportPosition(5) + 5, 5),
     )
     starts = cells(table, "Start (UTC)")
     assert starts == sorted(starts) and starts[0].startswith("1995-05-13")

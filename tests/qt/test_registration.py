@@ -101,7 +101,7 @@ def test_importing_from_mast_in_glue_adds_linked_datasets(glue_app, qtbot, perso
         rows = [
             r
             for r in range(model.rowCount())
-            if model.index(r, 3).data() in ("swp54419", "lwp31270")
+            if model.index(r, 4).data() in ("swp54419", "lwp31270")
         ]
         person.click_rows(dialog.results.table, rows)
         person.settle(dialog)

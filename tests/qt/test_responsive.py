@@ -23,7 +23,7 @@ LONGEST_GUI_WORK = 0.100
 
 def obs_row(d, obs_id):
     model = d.results.table.model()
-    return next(r for r in range(model.rowCount()) if model.index(r, 3).data() == obs_id)
+    return next(r for r in range(model.rowCount()) if model.index(r, 4).data() == obs_id)
 
 
 def walk_through(d, person, qtbot, meter):

@@ -34,6 +34,7 @@ from ....state.base import one_line
 from ...loading import lcviz_available
 from . import selection, views
 from .catalogs import CatalogsSection
+from .columns import ColumnChoices
 
 __all__ = ["MastSearch"]
 
@@ -46,12 +47,13 @@ PRODUCT_TYPES = ["", "spectrum", "timeseries", "image", "cube", "measurements"]
 
 
 @tray_registry("glue-mast-search", label="MAST Search", category="data:analysis")
-class MastSearch(PluginTemplateMixin):
+class MastSearch(PluginTemplateMixin, ColumnChoices):
     """Search MAST and load its spectra, with provenance (glue-mast).
 
     Public API (``app.plugins["MAST Search"]``): ``target``, ``coordinates``, ``radius``,
     ``criteria``, ``search()``, ``count``, ``page``, ``page_size``, ``results``,
-    ``products``, ``select()``, ``fetch()``, ``load_selected()``, ``manifest``.
+    ``products``, ``select()``, ``fetch()``, ``load_selected()``, ``manifest``,
+    ``results_columns``, ``products_columns``.
     """
 
     template_file = __file__, "plugin.vue"
@@ -480,7 +482,8 @@ class MastSearch(PluginTemplateMixin):
             self,
             expose=(
                 "target", "coordinates", "radius", "criteria", "search", "page", "page_size",
-                "select", "fetch", "load_selected", "catalogs",
+                "select", "fetch", "load_selected", "catalogs", "results_columns",
+                "products_columns",
             ),
             readonly=("count", "results", "products", "manifest", "message"),
         )

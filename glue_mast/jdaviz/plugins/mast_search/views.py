@@ -6,7 +6,9 @@ import datetime
 import math
 import time
 
+from ....state.columns import plain_rows
 from ....state.products import human_size
+from . import columns
 
 __all__ = [
     "bind",
@@ -24,21 +26,6 @@ __all__ = [
 RIGHTS_COLUMNS = ("dataRights", "t_obs_release")
 #: The Unix epoch as a Modified Julian Date.
 _MJD_UNIX_EPOCH = 40587.0
-
-#: Observation columns shown in the results table, in order, with their headings (few: the
-#: tray is narrow; ``results`` in the API has every column).
-RESULT_COLUMNS = [
-    ("obs_collection", "Mission"),
-    ("instrument_name", "Instrument"),
-    ("obs_id", "Observation"),
-]
-
-#: Product columns shown in the products table.
-PRODUCT_COLUMNS = [
-    ("productFilename", "File"),
-    ("size_text", "Size"),
-]
-
 
 def _plain(value):
     """A table cell as JSON for the browser: masked and NaN become ""."""
@@ -97,8 +84,20 @@ def _rights(row, names):
     return record
 
 
-def table_items(table, columns, now=None):
-    """``(headers, items)`` for a ``v-data-table``; each item's ``key`` is its row number.
+def _json_sortable(value):
+    """A cell's sort value as JSON the browser compares: a number, a string, or null."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return str(value).lower()
+
+
+def table_items(table, shown, now=None):
+    """``(headers, items)`` for a ``v-data-table`` showing the columns ``shown``.
+
+    ``shown`` are `glue_mast.state.columns.Column` objects; a column whose MAST fields the
+    table lacks is left out. Each item's ``key`` is its row number, each column's cell is
+    the text a person reads (under the column's name), and ``sort`` holds the values the
+    columns sort by (``{name: value}``: a number sorts as a number, not as its text).
 
     Each item's ``exclusive`` is the tooltip of an exclusive-access row (see
     :func:`exclusive_note`), "" for a public one; ``now`` (an MJD, default: now) is the time
@@ -106,19 +105,20 @@ def table_items(table, columns, now=None):
     """
     if table is None:
         return [], []
-    present = [(name, text) for name, text in columns if name in table.colnames or
-               (name == "size_text" and "size" in table.colnames)]
-    headers = [{"text": text, "value": name} for name, text in present]
+    present = [c for c in shown if c.present(table.colnames)]
+    headers = [
+        {"text": c.heading, "value": c.name, "align": "end" if c.numeric else "start"}
+        for c in present
+    ]
     rights = [name for name in RIGHTS_COLUMNS if name in table.colnames]
     now = now_mjd() if now is None else now
+    records = plain_rows(table, [f for c in present for f in c.fields])
     items = []
-    for i, row in enumerate(table):
+    for i, (row, record) in enumerate(zip(table, records, strict=True)):
         item = {"key": i, "exclusive": exclusive_note(_rights(row, rights), now)}
-        for name, _ in present:
-            if name == "size_text":
-                item[name] = human_size(_plain(row["size"]) or 0)
-            else:
-                item[name] = _plain(row[name])
+        for column in present:
+            item[column.name] = column.text(record)
+        item["sort"] = {c.name: _json_sortable(c.sort(record)) for c in present}
         items.append(item)
     return headers, items
 
@@ -177,7 +177,8 @@ def bind(plugin):
         plugin.count = -1 if count is None else int(count)
 
     def on_rows(rows):
-        plugin.results_headers, plugin.results_items = table_items(rows, RESULT_COLUMNS)
+        shown = columns.shown("observations")
+        plugin.results_headers, plugin.results_items = table_items(rows, shown)
         plugin.results_selected = []
 
     def on_selected_obsids(obsids):
@@ -189,7 +190,8 @@ def bind(plugin):
         plugin.results_selected = [i for i in plugin.results_items if i["key"] in keys]
 
     def on_filtered(table):
-        plugin.products_headers, plugin.products_items = table_items(table, PRODUCT_COLUMNS)
+        shown = columns.shown("products")
+        plugin.products_headers, plugin.products_items = table_items(table, shown)
         on_selected()
 
     def on_selected(*args):
@@ -213,6 +215,19 @@ def bind(plugin):
         plugin.error = search.error or products.error
         plugin.error_field = search.error_field or products.error_field
 
+    def show_columns(name):
+        # Other columns, the same rows: the observations selected stay selected, and the
+        # selection is never emptied on the way (the browser's table would report an empty
+        # selection as the person's, and the products would go).
+        if name == "results":
+            keys = {item["key"] for item in plugin.results_selected}
+            headers, items = table_items(search.rows, columns.shown("observations"))
+            plugin.results_headers, plugin.results_items = headers, items
+            plugin.results_selected = [i for i in items if i["key"] in keys]
+        else:
+            on_filtered(products.filtered)
+
+    columns.bind_columns(plugin, show_columns)
     search.add_callback("count", on_count)
     search.add_callback("rows", on_rows)
     search.add_callback("selected_obsids", on_selected_obsids)
