@@ -32,7 +32,7 @@ from traitlets import Bool, Dict, Float, Int, List, Unicode, observe
 from ....state import PreviewState, ProductState, SearchState
 from ....state.base import one_line
 from ...loading import lcviz_available
-from . import selection, views
+from . import footprints, selection, views
 
 __all__ = ["MastSearch"]
 
@@ -50,7 +50,7 @@ class MastSearch(PluginTemplateMixin):
 
     Public API (``app.plugins["MAST Search"]``): ``target``, ``coordinates``, ``radius``,
     ``criteria``, ``search()``, ``count``, ``page``, ``page_size``, ``results``,
-    ``products``, ``select()``, ``fetch()``, ``load_selected()``, ``manifest``.
+    ``products``, ``select()``, ``fetch()``, ``load_selected()``, ``manifest``, ``footprints_shown``.
     """
 
     template_file = __file__, "plugin.vue"
@@ -75,6 +75,8 @@ class MastSearch(PluginTemplateMixin):
     results_headers = List([]).tag(sync=True)
     results_items = List([]).tag(sync=True)
     results_selected = List([]).tag(sync=True)
+    footprints_shown = Bool(False).tag(sync=True)  # the page's footprints on image viewers
+    footprints_text = Unicode("").tag(sync=True)
     # -- products of the selected observations
     products_headers = List([]).tag(sync=True)
     products_items = List([]).tag(sync=True)
@@ -123,6 +125,7 @@ class MastSearch(PluginTemplateMixin):
         self._loaded_labels = []
         self._pending_note = ""
         views.bind(self)
+        footprints.bind(self)
         self._read_settings(self._app.state.settings)
         self._app.state.add_callback("settings", self._read_settings)
         # The About plugin is built after this one (category "core" comes last), so list
@@ -476,7 +479,7 @@ class MastSearch(PluginTemplateMixin):
             self,
             expose=(
                 "target", "coordinates", "radius", "criteria", "search", "page", "page_size",
-                "select", "fetch", "load_selected",
+                "select", "fetch", "load_selected", "footprints_shown",
             ),
-            readonly=("count", "results", "products", "manifest", "message"),
+            readonly=("count", "results", "products", "manifest", "message", "footprints_text"),
         )
