@@ -26,6 +26,7 @@ from ..jobs import Job
 from ..state import PreviewState, ProductState, SearchState
 from ..state.base import one_line
 from .bindings import ErrorLines, GuiDispatcher, error_label
+from .footprints import FootprintsIntoGlue
 from .preview import PreviewPlot
 from .products_panel import ProductsPanel
 from .results import ResultsPanel
@@ -128,6 +129,7 @@ class MastImportDialog(QtWidgets.QDialog):
         self.products = ProductsPanel(self.product_state)
         self.preview = PreviewPlot(self.preview_state, self.dispatch)
         self.preview_error = error_label("preview")
+        self.footprints = FootprintsIntoGlue(self)
         self._build(remembered)
         self._connect()
 
@@ -197,6 +199,7 @@ class MastImportDialog(QtWidgets.QDialog):
         bar.addWidget(self.progress_bar)
         bar.addWidget(self.load_status, 1)
         bar.addWidget(self.cancel_button)
+        bar.addWidget(self.footprints.button)
         bar.addWidget(self.load_button)
         bar.addWidget(self.close_button)
         layout = QtWidgets.QVBoxLayout(self)
@@ -205,6 +208,7 @@ class MastImportDialog(QtWidgets.QDialog):
         layout.addLayout(where)
         layout.addLayout(bar)
         layout.addWidget(self.load_error)
+        layout.addWidget(self.footprints.status)
 
     def _connect(self):
         self.search_form.search_requested.connect(self.search)
