@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..archive.footprints import page_footprints
+from ..io.footprints import page_footprints
 
 __all__ = [
     "FOOTPRINTS_KEY",
@@ -47,7 +47,7 @@ def footprint_data(rows, label=FOOTPRINT_LABEL):
         One row an observation with a footprint: ``footprint`` (the geometry, in degrees of
         RA and Dec), its centre, ``obsid``, ``obs_id``, ``obs_collection`` and ``colour``.
         None when no row has a footprint.
-    missing : list of `~glue_mast.archive.footprints.NoFootprint`
+    missing : list of `~glue_mast.io.footprints.NoFootprint`
         The rows left out, each with why.
     """
     from glue.core.component import CategoricalComponent

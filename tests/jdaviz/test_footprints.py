@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 
-from glue_mast.archive.footprints import collection_colour
+from glue_mast.io.footprints import collection_colour
 from glue_mast.jdaviz.loading import FILE_KEY
 from glue_mast.jdaviz.plugins.mast_search.footprints import (
     PICK_TOOLS,

@@ -3,8 +3,8 @@
 import numpy as np
 from astropy.wcs import WCS
 
-from glue_mast.archive.footprints import collection_colour
 from glue_mast.glue.footprints import FOOTPRINT_LABEL, is_footprint_data
+from glue_mast.io.footprints import collection_colour
 
 
 def _image(label, ra, dec, degrees_across):

@@ -1,7 +1,7 @@
 """The current page's observation footprints on Jdaviz's image viewers, picked by clicking.
 
 With the plugin's "Footprints" switch on (``footprints_shown``), each observation of the page
-is drawn from its ``s_region`` (`glue_mast.archive.footprints`) in its collection's colour on
+is drawn from its ``s_region`` (`glue_mast.io.footprints`) in its collection's colour on
 every image viewer whose reference image has a celestial WCS: the target's image when one is
 loaded. When none is, an empty image with a tangent-plane WCS around the search position
 (:data:`SKY_FRAME_LABEL`) is loaded to draw on. The marks are Jdaviz's own region overlays
@@ -18,7 +18,7 @@ import numpy as np
 from jdaviz.core.events import FootprintOverlayClickMessage, SnackbarMessage
 from jdaviz.core.marks import RegionOverlay
 
-from ....archive.footprints import page_footprints
+from ....io.footprints import page_footprints
 
 __all__ = ["SKY_FRAME_LABEL", "ObservationFootprint", "bind", "footprint_marks", "is_sky_frame"]
 
@@ -46,9 +46,7 @@ class ObservationFootprint(RegionOverlay):
         # Per mark, not per class: RegionOverlay restyles from these when selection changes.
         self.default_style = dict(stroke_width=2, colors=[colour], fill_opacities=[0.0])
         self.selected_style = dict(stroke_width=4, colors=[colour], fill_opacities=[0.3])
-        super().__init__(
-            viewer, None, selected=selected, label=obsid, x=x, y=y
-        )
+        super().__init__(viewer, None, selected=selected, label=obsid, x=x, y=y)
         self.obsid = obsid
         self.colour = colour
 
@@ -174,7 +172,8 @@ class _Footprints:
             return False
         ra, dec = _vertices(footprints)
         x, y = data.coords.world_to_pixel(SkyCoord(ra, dec, unit="deg"))
-        inside = (x > -0.5) & (x < SKY_FRAME_PIXELS - 0.5) & (y > -0.5) & (y < SKY_FRAME_PIXELS - 0.5)
+        edge = SKY_FRAME_PIXELS - 0.5
+        inside = (x > -0.5) & (x < edge) & (y > -0.5) & (y < edge)
         return not bool(np.all(inside))
 
     def _sky_frame_viewers(self, footprints):
@@ -243,7 +242,7 @@ class _Footprints:
         toolbar = viewer.toolbar
         if toolbar.tool_override_mode != TOOLBAR_MODE:
             toolbar.override_tools(
-                toolbar._original_tools_nested[:3] + [PICK_TOOLS],
+                [*toolbar._original_tools_nested[:3], PICK_TOOLS],
                 TOOLBAR_MODE,
                 [PICK_TOOLS[0]],
             )

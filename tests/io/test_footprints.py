@@ -6,13 +6,13 @@ from astropy.coordinates import SkyCoord
 from astropy.table import Table
 from regions import CircleSkyRegion, PolygonSkyRegion
 
-from glue_mast.archive.footprints import (
+from glue_mast.errors import InputError
+from glue_mast.io.footprints import (
     COLLECTION_COLOURS,
     collection_colour,
     page_footprints,
     parse_s_region,
 )
-from glue_mast.errors import InputError
 from glue_mast.testing import snapshot
 
 # Real rows MAST returned (astroquery's recorded caom.json and advSearch.json).
@@ -68,7 +68,8 @@ def test_a_page_gives_footprints_and_says_which_rows_have_none():
     )
     footprints, missing = page_footprints(rows)
     assert [f.obsid for f in footprints] == ["1", "2"]
-    assert [f.colour for f in footprints] == [COLLECTION_COLOURS["HST"], COLLECTION_COLOURS["GALEX"]]
+    hst, galex = COLLECTION_COLOURS["HST"], COLLECTION_COLOURS["GALEX"]
+    assert [f.colour for f in footprints] == [hst, galex]
     assert [m.obsid for m in missing] == ["3"]
     assert str(missing[0]).startswith("c: not drawn, s_region 'CIRCLE ICRS 1 2': a CIRCLE")
     # a circle is drawn as a polygon where only polygons can be drawn

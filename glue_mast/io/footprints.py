@@ -118,9 +118,7 @@ class Footprint:
 
     def vertex_lists(self, n_circle=64):
         """Each region's vertices as ``(ra, dec)`` arrays in degrees, ICRS."""
-        return [
-            (p.vertices.icrs.ra.deg, p.vertices.icrs.dec.deg) for p in self.polygons(n_circle)
-        ]
+        return [(p.vertices.icrs.ra.deg, p.vertices.icrs.dec.deg) for p in self.polygons(n_circle)]
 
 
 @dataclass(frozen=True)
