@@ -27,6 +27,7 @@ from ..state import PreviewState, ProductState, SearchState
 from ..state.base import one_line
 from .bindings import ErrorLines, GuiDispatcher, error_label
 from .catalogs_tab import mount_catalogs_tab
+from .footprints import FootprintsIntoGlue
 from .preview import PreviewPlot
 from .products_panel import ProductsPanel
 from .results import ResultsPanel
@@ -129,6 +130,7 @@ class MastImportDialog(QtWidgets.QDialog):
         self.products = ProductsPanel(self.product_state)
         self.preview = PreviewPlot(self.preview_state, self.dispatch)
         self.preview_error = error_label("preview")
+        self.footprints = FootprintsIntoGlue(self)
         self._build(remembered)
         self.catalogs_tab = mount_catalogs_tab(self)  # sets self.catalog_state, self.tabs
         self._connect()
@@ -199,6 +201,7 @@ class MastImportDialog(QtWidgets.QDialog):
         bar.addWidget(self.progress_bar)
         bar.addWidget(self.load_status, 1)
         bar.addWidget(self.cancel_button)
+        bar.addWidget(self.footprints.button)
         bar.addWidget(self.load_button)
         bar.addWidget(self.close_button)
         layout = QtWidgets.QVBoxLayout(self)
@@ -207,6 +210,7 @@ class MastImportDialog(QtWidgets.QDialog):
         layout.addLayout(where)
         layout.addLayout(bar)
         layout.addWidget(self.load_error)
+        layout.addWidget(self.footprints.status)
 
     def _connect(self):
         self.search_form.search_requested.connect(self.search)

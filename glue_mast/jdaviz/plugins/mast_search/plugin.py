@@ -32,7 +32,7 @@ from traitlets import Bool, Dict, Float, Int, List, Unicode, observe
 from ....state import PreviewState, ProductState, SearchState
 from ....state.base import one_line
 from ...loading import lcviz_available
-from . import selection, views
+from . import footprints, selection, views
 from .catalogs import CatalogsSection
 from .columns import ColumnChoices
 
@@ -53,7 +53,7 @@ class MastSearch(PluginTemplateMixin, ColumnChoices):
     Public API (``app.plugins["MAST Search"]``): ``target``, ``coordinates``, ``radius``,
     ``criteria``, ``search()``, ``count``, ``page``, ``page_size``, ``results``,
     ``products``, ``select()``, ``fetch()``, ``load_selected()``, ``manifest``,
-    ``results_columns``, ``products_columns``.
+    ``results_columns``, ``products_columns``, ``footprints_shown``.
     """
 
     template_file = __file__, "plugin.vue"
@@ -78,6 +78,8 @@ class MastSearch(PluginTemplateMixin, ColumnChoices):
     results_headers = List([]).tag(sync=True)
     results_items = List([]).tag(sync=True)
     results_selected = List([]).tag(sync=True)
+    footprints_shown = Bool(False).tag(sync=True)  # the page's footprints on image viewers
+    footprints_text = Unicode("").tag(sync=True)
     # -- products of the selected observations
     products_headers = List([]).tag(sync=True)
     products_items = List([]).tag(sync=True)
@@ -129,6 +131,7 @@ class MastSearch(PluginTemplateMixin, ColumnChoices):
         views.bind(self)
         self.catalogs = CatalogsSection(self)
         self.catalogs_widget = f"IPY_MODEL_{self.catalogs.model_id}"
+        footprints.bind(self)
         self._read_settings(self._app.state.settings)
         self._app.state.add_callback("settings", self._read_settings)
         # The About plugin is built after this one (category "core" comes last), so list
@@ -483,7 +486,7 @@ class MastSearch(PluginTemplateMixin, ColumnChoices):
             expose=(
                 "target", "coordinates", "radius", "criteria", "search", "page", "page_size",
                 "select", "fetch", "load_selected", "catalogs", "results_columns",
-                "products_columns",
+                "products_columns", "footprints_shown",
             ),
-            readonly=("count", "results", "products", "manifest", "message"),
+            readonly=("count", "results", "products", "manifest", "message", "footprints_text"),
         )
