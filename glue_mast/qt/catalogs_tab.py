@@ -16,27 +16,11 @@ from qtpy import QtCore, QtWidgets
 
 from ..state import CatalogState
 from .bindings import ErrorLines, error_label
-from .models import Column, TableModel
+from ..state.columns import field_columns
+from .models import TableModel
 from .results import fit_columns, make_table_view, selected_source_rows
 
 __all__ = ["CatalogsTab", "mount_catalogs_tab"]
-
-
-def _cell(name):
-    import numpy as np
-
-    def text(row):
-        value = row[name]
-        return "" if value is None or value is np.ma.masked else str(value)
-
-    def sort(row):
-        value = row[name]
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            return str(value)
-
-    return Column(name, text, sort)
 
 
 def _parse_criteria(text):
@@ -265,9 +249,7 @@ class CatalogsTab(QtWidgets.QWidget):
         self.version.blockSignals(False)
 
     def _show_rows(self, rows):
-        columns = [_cell(name) for name in (rows.colnames if rows is not None else [])
-                   if getattr(rows[name], "ndim", 1) == 1]
-        self.model.columns = tuple(columns)
+        self.model.columns = tuple(field_columns(rows) if rows is not None else [])
         self.model.set_table(rows)
         if rows is not None:
             fit_columns(self.table)

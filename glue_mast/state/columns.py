@@ -37,6 +37,7 @@ __all__ = [
     "chosen",
     "chosen_names",
     "default_names",
+    "field_columns",
     "iso_date",
     "plain_rows",
     "table_columns",
@@ -167,6 +168,19 @@ def _plain(name, heading, tip):
         lambda row: "" if cell(row, name) is None else str(cell(row, name)),
         lambda row: cell(row, name),
     )
+
+
+def field_columns(table):
+    """Every one-dimensional column of ``table``, shown as MAST gives it, headed by its name:
+    the columns of a catalog page, whose fields differ from catalog to catalog."""
+    columns = []
+    for name in table.colnames:
+        if getattr(table[name], "ndim", 1) != 1:
+            continue
+        numeric = getattr(table[name].dtype, "kind", "") in "iuf"
+        column = _plain(name, name, table[name].description or "")
+        columns.append(Column(**{**column.__dict__, "numeric": numeric}))
+    return columns
 
 
 def _count(name, heading, tip):

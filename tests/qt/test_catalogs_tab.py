@@ -11,7 +11,7 @@ def _invokes(archive, service):
 
 def _row_of(tab, column_name, value):
     model = tab.table.model()
-    column = [c.header for c in tab.model.columns].index(column_name)
+    column = [c.heading for c in tab.model.columns].index(column_name)
     for row in range(model.rowCount()):
         if model.index(row, column).data() == value:
             return row

@@ -95,8 +95,9 @@ class CatalogsSection(ipyvuetify.VuetifyTemplate):
             setattr(self.state, change["name"], change["new"])
 
     def _show_rows(self, rows):
-        columns = [] if rows is None else [(n, n) for n in rows.colnames
-                                           if getattr(rows[n], "ndim", 1) == 1]
+        from ....state.columns import field_columns
+
+        columns = [] if rows is None else field_columns(rows)
         self.headers, self.items = views.table_items(rows, columns)
         self.selected_items = []
 
