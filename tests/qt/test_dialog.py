@@ -226,8 +226,10 @@ def test_selected_rows_list_their_products_and_the_filters_refilter_locally(
     person.click(d.products.mrp_only)
     assert local_mast.log == []  # filtering sends nothing
 
-    # Selecting two of the four products: their count and size.
-    person.click_rows(table, [0, 1])
+    # Selecting two of the four products: None, then Ctrl-click; their count and size.
+    person.click(d.products.select_none)
+    assert d.product_state.selected_count == 0
+    person.click_rows(table, [0, 1], add=True)
     picked = d.product_state.selected
     assert d.product_state.selected_count == 2 == len(d.product_state.selected_uris)
     size = int(np.sum(picked["size"]))
