@@ -66,12 +66,16 @@ def _warm_imports(job):
         "glue_mast.glue.loading",
         "glue_mast.glue.data",
         "specutils",
-        "lightkurve",
     ):
         job.check_cancelled()
-        # An optional reader (lightkurve) may be missing: its files say so when read.
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+    from ..errors import MissingDependency
+    from ..io.lightcurves import import_lightkurve
+
+    # An optional reader (lightkurve) may be missing: its files say so when read.
+    with contextlib.suppress(MissingDependency):
+        import_lightkurve()
 
 
 class MastImportDialog(QtWidgets.QDialog):
