@@ -1,8 +1,8 @@
 """glue-mast's entries in glue-qt's menus, registered with glue's registries.
 
 - ``glue.config.importer`` "Import from MAST…": File > Import Data opens
-  :class:`~glue_mast.qt.MastImportDialog` over the application's data collection and
-  returns what it loaded (already linked there, so glue's autolinkers find nothing to add);
+  :class:`~glue_mast.qt.MastImportDialog` over the application's data collection (one per
+  glue window, kept between openings) and returns what it loaded (already linked there, so glue's autolinkers find nothing to add);
 - ``glue.config.exporters`` "Glue session + MAST provenance": writes the session and its
   provenance manifest beside it (`glue_mast.glue.session.save_session`);
 - ``glue_qt.config.menubar_plugin`` "Export MAST provenance manifest…": the manifest of the
@@ -28,6 +28,8 @@ __all__ = [
 IMPORTER_LABEL = "Import from MAST\N{HORIZONTAL ELLIPSIS}"
 EXPORTER_LABEL = "Glue session + MAST provenance"
 MANIFEST_MENU_LABEL = "Export MAST provenance manifest\N{HORIZONTAL ELLIPSIS}"
+#: The objectName of the import dialog a glue window keeps (MastImportDialog's own).
+DIALOG_NAME = "mast_import_dialog"
 
 
 def _glue_application():
@@ -49,18 +51,23 @@ def import_from_mast():
     """File > Import Data > "Import from MAST…": the dialog, modal; returns the Data loaded.
 
     glue's importers take no arguments; the dialog loads into the data collection of the
-    glue application it was opened from, and closes when a load succeeds.
+    glue application it was opened from. It stays open after a load, so that its summary
+    can be read and more loaded, until Close. Each glue window keeps its one dialog: opened
+    again, it shows the last results, selection, preview and summary as they were left.
+    The Data returned are those loaded during this opening (already in the data collection).
     """
     from .dialog import MastImportDialog
 
     app = _glue_application()
-    dialog = MastImportDialog(app.data_collection if app is not None else None, parent=app)
-    dialog.close_on_load = True
-    try:
-        dialog.exec_() if hasattr(dialog, "exec_") else dialog.exec()
-        return list(dialog.loaded)
-    finally:
-        dialog.deleteLater()
+    dialog = app.findChild(MastImportDialog, DIALOG_NAME) if app is not None else None
+    if dialog is None:
+        dialog = MastImportDialog(app.data_collection if app is not None else None, parent=app)
+    before = len(dialog.loaded)
+    dialog.exec_() if hasattr(dialog, "exec_") else dialog.exec()
+    loaded = list(dialog.loaded[before:])
+    if app is None:
+        dialog.deleteLater()  # nothing to keep it for
+    return loaded
 
 
 def save_session_with_manifest(app, path):

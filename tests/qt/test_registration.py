@@ -107,12 +107,18 @@ def test_importing_from_mast_in_glue_adds_linked_datasets(glue_app, qtbot, perso
         person.settle(dialog)
         shoot(dialog, "in-glue")
         person.click(dialog.load_button)
+        person.settle(dialog)
+        # It stays open: the summary can be read (and more loaded) until Close.
+        seen["visible after load"] = dialog.isVisible()
+        seen["summary"] = dialog.load_status.text()
+        person.click(dialog.close_button)
 
     QtCore.QTimer.singleShot(0, drive)
-    action.trigger()  # returns when the dialog has loaded and closed
+    action.trigger()  # returns when the dialog has loaded and was closed
     dialog = seen["dialog"]
     assert seen["parent"] is glue_app
-    assert dialog.result() == QtWidgets.QDialog.Accepted
+    assert seen["visible after load"]
+    assert seen["summary"].startswith("2 files downloaded; 2 datasets loaded into glue")
     dc = glue_app.data_collection
     assert sorted(d.label for d in dc) == ["IUE LWP lwp31270", "IUE SWP swp54419"]
     links = [link for link in dc.external_links if isinstance(link, SpectralAxisLink)]
@@ -120,6 +126,22 @@ def test_importing_from_mast_in_glue_adds_linked_datasets(glue_app, qtbot, perso
     assert all(d.meta["glue_mast"]["dataset"]["dataURI"].startswith("mast:IUE/") for d in dc)
     assert (tmp_path / "mast_data" / "manifest.json").is_file()
     shoot(glue_app, "glue-after-import")
+
+    # Opened again: the same dialog, with its results, selection and summary as left.
+    def look_again():
+        again = QtWidgets.QApplication.activeModalWidget()
+        seen["again"] = again
+        seen["rows"] = again.results.table.model().rowCount()
+        seen["selected"] = again.product_state.selected_count
+        seen["summary again"] = again.load_status.text()
+        person.click(again.close_button)
+
+    QtCore.QTimer.singleShot(0, look_again)
+    action.trigger()
+    assert seen["again"] is dialog
+    assert seen["rows"] > 2 and seen["selected"] == 2
+    assert seen["summary again"] == seen["summary"]
+    assert len(glue_app.data_collection) == 2  # nothing loaded twice
 
     # The exporter: the session and its manifest, both written.
     export = next(a for a in glue_app._actions["session_export"] if a.text() == EXPORTER_LABEL)
