@@ -6,7 +6,10 @@
 - ``glue.config.exporters`` "Glue session + MAST provenance": writes the session and its
   provenance manifest beside it (`glue_mast.glue.session.save_session`);
 - ``glue_qt.config.menubar_plugin`` "Export MAST provenance manifest…": the manifest of the
-  current session's MAST files alone (`glue_mast.glue.session.session_manifest`).
+  current session's MAST files alone (`glue_mast.glue.session.session_manifest`);
+- ``glue_qt.config.layer_action`` "View MAST provenance…" in the data panel's menu: a
+  dataset's provenance as a tree (`glue_mast.qt.provenance_view`), where glue's own "View
+  metadata/header" shows it as one line.
 
 This module imports no Qt binding: the functions registered import the dialog when called.
 """
@@ -19,6 +22,7 @@ __all__ = [
     "EXPORTER_LABEL",
     "IMPORTER_LABEL",
     "MANIFEST_MENU_LABEL",
+    "PROVENANCE_LABEL",
     "export_manifest",
     "import_from_mast",
     "register",
@@ -28,6 +32,8 @@ __all__ = [
 IMPORTER_LABEL = "Import from MAST\N{HORIZONTAL ELLIPSIS}"
 EXPORTER_LABEL = "Glue session + MAST provenance"
 MANIFEST_MENU_LABEL = "Export MAST provenance manifest\N{HORIZONTAL ELLIPSIS}"
+#: The entry of glue's data panel menu, beside glue's "View metadata/header".
+PROVENANCE_LABEL = "View MAST provenance\N{HORIZONTAL ELLIPSIS}"
 #: The objectName of the import dialog a glue window keeps (MastImportDialog's own).
 DIALOG_NAME = "mast_import_dialog"
 
@@ -139,10 +145,16 @@ def _export_manifest_entry(session, data_collection):
     )
 
 
+def _view_provenance_entry(layer, data_collection):
+    from .provenance_view import view_provenance
+
+    view_provenance(layer, data_collection)
+
+
 def register():
-    """Add the importer, the exporter and the menu entry to glue's registries, once."""
+    """Add the importer, the exporter and the menu entries to glue's registries, once."""
     from glue.config import exporters, importer
-    from glue_qt.config import menubar_plugin
+    from glue_qt.config import layer_action, menubar_plugin
 
     if not any(label == IMPORTER_LABEL for label, _ in importer.members):
         importer(IMPORTER_LABEL)(import_from_mast)
@@ -150,3 +162,10 @@ def register():
         exporters.add(EXPORTER_LABEL, save_session_with_manifest, _check_session, outmode="file")
     if not any(label == MANIFEST_MENU_LABEL for label, _ in menubar_plugin.members):
         menubar_plugin(MANIFEST_MENU_LABEL)(_export_manifest_entry)
+    if not any(action.label == PROVENANCE_LABEL for action in layer_action.members):
+        layer_action(
+            PROVENANCE_LABEL,
+            tooltip="The MAST search, file, checksum, DOI and header of this dataset",
+            single=True,
+            data=True,
+        )(_view_provenance_entry)

@@ -14,24 +14,26 @@ from glue_mast.qt.registration import (
     EXPORTER_LABEL,
     IMPORTER_LABEL,
     MANIFEST_MENU_LABEL,
+    PROVENANCE_LABEL,
 )
 
 
 def _counts():
     from glue.config import exporters, importer
-    from glue_qt.config import menubar_plugin
+    from glue_qt.config import layer_action, menubar_plugin
 
     return (
         sum(label == IMPORTER_LABEL for label, _ in importer.members),
         sum(m[0] == EXPORTER_LABEL for m in exporters.members),
         sum(label == MANIFEST_MENU_LABEL for label, _ in menubar_plugin.members),
+        sum(action.label == PROVENANCE_LABEL for action in layer_action.members),
     )
 
 
 def test_setup_registers_the_importer_exporter_and_menu_entry_once():
     glue_mast.setup()
     glue_mast.setup()
-    assert _counts() == (1, 1, 1)
+    assert _counts() == (1, 1, 1, 1)
 
 
 def test_registering_imports_no_qt_binding():
