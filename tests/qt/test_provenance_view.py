@@ -33,7 +33,7 @@ def test_view_mast_provenance_shows_query_file_checksum_links_and_header(
     observations = glue_mast.search("TW Hya", radius="0.1 deg", obs_collection="IUE").all()
     fetched = glue_mast.fetch(glue_mast.products(observations), tmp_path / "mast_data")
     glue_mast.load(fetched, glue_app.data_collection)
-    data = next(d for d in glue_app.data_collection if d.label == "IUE SWP swp54419")
+    data = next(d for d in glue_app.data_collection if d.label == "swp54419 (IUE SWP)")
     meta = data.meta["glue_mast"]
 
     dialog = _open_provenance(glue_app, data)
@@ -41,7 +41,7 @@ def test_view_mast_provenance_shows_query_file_checksum_links_and_header(
     rows = dict(dialog.rows())
     sections = [path[0] for path in rows if len(path) == 1]
     assert sections == ["Dataset", "Search", "File", "Links", "MAST record", "FITS header"]
-    assert rows[("Dataset", "label")] == "IUE SWP swp54419"
+    assert rows[("Dataset", "label")] == "swp54419 (IUE SWP)"
     search, listing = [path for path in rows if len(path) == 2 and path[0] == "Search"]
     assert search[1].startswith("Mast.Caom.") and listing[1] == "Mast.Caom.Products"
     assert rows[(*search, "target")] == "TW Hya"

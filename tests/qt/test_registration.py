@@ -122,7 +122,7 @@ def test_importing_from_mast_in_glue_adds_linked_datasets(glue_app, qtbot, perso
     assert seen["visible after load"]
     assert seen["summary"].startswith("2 files downloaded; 2 datasets loaded into glue")
     dc = glue_app.data_collection
-    assert sorted(d.label for d in dc) == ["IUE LWP lwp31270", "IUE SWP swp54419"]
+    assert sorted(d.label for d in dc) == ["lwp31270 (IUE LWP)", "swp54419 (IUE SWP)"]
     links = [link for link in dc.external_links if isinstance(link, SpectralAxisLink)]
     assert len(links) == 1  # glue's autolinkers found nothing more to suggest
     assert all(d.meta["glue_mast"]["dataset"]["dataURI"].startswith("mast:IUE/") for d in dc)
@@ -155,7 +155,7 @@ def test_importing_from_mast_in_glue_adds_linked_datasets(glue_app, qtbot, perso
     listed = json.loads(manifest.read_text())
     assert len(listed["datasets"]) == 2
     assert all(d["dataURI"].startswith("mast:IUE/") for d in listed["datasets"])
-    assert {d["label"] for d in listed["datasets"]} == {"IUE LWP lwp31270", "IUE SWP swp54419"}
+    assert {d["label"] for d in listed["datasets"]} == {"lwp31270 (IUE LWP)", "swp54419 (IUE SWP)"}
 
     # The menu entry: the manifest alone.
     entry = next(a for a in glue_app._actions["plugins"] if a.text() == MANIFEST_MENU_LABEL)
@@ -163,8 +163,8 @@ def test_importing_from_mast_in_glue_adds_linked_datasets(glue_app, qtbot, perso
     with patch("qtpy.compat.getsavefilename", return_value=(str(target), "")):
         entry.trigger()
     assert {d["label"] for d in json.loads(target.read_text())["datasets"]} == {
-        "IUE LWP lwp31270",
-        "IUE SWP swp54419",
+        "lwp31270 (IUE LWP)",
+        "swp54419 (IUE SWP)",
     }
 
 
