@@ -145,7 +145,9 @@ class MastImportDialog(QtWidgets.QDialog):
         self.search_state.load_choices().add_done_callback(
             lambda job: self.dispatch(lambda: self._choices_loaded(job))
         )
-        self.resize(*fitting_size(self.screen()))
+        screen = self.screen()
+        free = screen.availableGeometry() if screen is not None else None
+        self.resize(*fitting_size(free.width(), free.height()) if free else PREFERRED_SIZE)
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -216,6 +218,14 @@ class MastImportDialog(QtWidgets.QDialog):
         body_layout.setContentsMargins(0, 0, 0, 0)
         body_layout.addWidget(self.search_form)
         body_layout.addWidget(middle, 1)
+        # The form takes the height it needs, the tables and preview the rest; their smallest
+        # heights let all of it fit on a 1366x768 screen (more shows by scrolling).
+        self.search_form.setSizePolicy(
+            QtWidgets.QSizePolicy.Preferred, QtWidgets.QSizePolicy.Maximum
+        )
+        self.results.table.setMinimumHeight(100)
+        self.products.table.setMinimumHeight(80)
+        self.preview.setMinimumSize(300, 160)
         self.body = QtWidgets.QScrollArea()
         self.body.setObjectName("dialog_scroll")
         self.body.setWidgetResizable(True)
@@ -382,17 +392,14 @@ class MastImportDialog(QtWidgets.QDialog):
         super().done(result)
 
 
-def fitting_size(screen):
-    """(width, height): `PREFERRED_SIZE`, or less to fit the free area of ``screen``.
+def fitting_size(free_width, free_height):
+    """(width, height): `PREFERRED_SIZE`, or less to fit a screen's free area.
 
-    Leaves room for the window's frame and title bar (about 40 px); a 1366x768 screen with a
-    panel gives about 700 px.
+    Leaves room for the window's frame and title bar (about 40 px): on a 1366x768 screen with
+    a 32 px panel, 1180x696.
     """
     width, height = PREFERRED_SIZE
-    if screen is None:
-        return width, height
-    free = screen.availableGeometry()
-    return min(width, free.width() - 20), min(height, free.height() - 40)
+    return min(width, free_width - 20), min(height, free_height - 40)
 
 
 def _default_download_dir():

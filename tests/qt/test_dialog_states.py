@@ -8,10 +8,12 @@ leaves no preview (nor preview error) of a product no longer listed.
 
 from qtpy import QtCore
 
+from glue_mast.qt.dialog import fitting_size
+
 from .test_dialog import obs_row
 
-#: A 1366x768 screen less a panel and the window's title bar.
-LAPTOP = (1346, 700)
+#: A 1366x768 screen's free area below a 32 px panel.
+LAPTOP_SCREEN = (1366, 736)
 
 
 def _inside(widget, window):
@@ -21,18 +23,29 @@ def _inside(widget, window):
     return widget.isVisible() and window.rect().contains(rect)
 
 
-def test_load_and_its_summary_stay_in_sight_on_a_1366x768_screen(dialog, person, qtbot):
+def test_load_and_its_summary_stay_in_sight_on_a_1366x768_screen(dialog, person, qtbot, shoot):
     d = dialog
     d.search_form.more_toggle.setChecked(True)  # every criterion open: the tallest form
     qtbot.wait(50)
     assert d.minimumSizeHint().height() <= 420
-    d.resize(*LAPTOP)
-    qtbot.waitUntil(lambda: d.height() == LAPTOP[1])
+    size = fitting_size(*LAPTOP_SCREEN)
+    assert size == (1180, 696)
+    d.resize(*size)
+    qtbot.waitUntil(lambda: (d.width(), d.height()) == size)
     person.search(d, "TW Hya", "0.1 deg")
-    person.click_rows(d.results.table, [obs_row(d, "swp54419")])
+    person.click_rows(d.results.table, [obs_row(d, "swp54419"), obs_row(d, "OBF501020")])
     person.settle(d)
     for widget in (d.load_button, d.cancel_button, d.close_button, d.download_dir):
         assert _inside(widget, d), widget.objectName()
+    person.click_rows(d.products.table, [1])
+    qtbot.waitUntil(lambda: d.preview.drawn and d.preview.drawn[0] == "spectrum", timeout=20000)
+    person.click(d.load_button)
+    person.settle(d)
+    assert _inside(d.load_status, d) and d.load_status.text().startswith("2 files downloaded")
+    d.search_form.more_toggle.setChecked(False)
+    form = d.search_form
+    qtbot.waitUntil(lambda: form.height() == form.sizeHint().height())
+    shoot(d, "laptop-1366x768")
 
 
 def test_a_field_fixed_is_no_longer_red(dialog, person):
