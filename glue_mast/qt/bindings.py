@@ -47,11 +47,11 @@ def _gui_thread():
 
 
 class GuiDispatcher:
-    """``dispatcher(fn)`` runs ``fn()`` on the GUI thread, while its view is open.
+    """``dispatcher(fn)`` runs ``fn()`` on the GUI thread, while its view exists.
 
     Called from a worker thread, the call is queued (a signal of an object living on the GUI
     thread): it waits for the event loop, so a job never touches a widget. Called on the GUI
-    thread, ``fn`` runs at once. After :meth:`stop` (the view closed or was deleted) calls
+    thread, ``fn`` runs at once. After :meth:`stop` (the view was deleted) calls
     are dropped: a job that ends later has no widgets left to update. The object the signal
     belongs to lives as long as the process, so a job ending at any time never emits from a
     deleted one.

@@ -2,7 +2,8 @@
 
 - ``glue.config.importer`` "Import from MAST…": File > Import Data opens
   :class:`~glue_mast.qt.MastImportDialog` over the application's data collection (one per
-  glue window, kept between openings) and returns what it loaded (already linked there, so glue's autolinkers find nothing to add);
+  glue window, kept between openings) and returns what it loaded (already linked there, so
+  glue's autolinkers find nothing to add);
 - ``glue.config.exporters`` "Glue session + MAST provenance": writes the session and its
   provenance manifest beside it (`glue_mast.glue.session.save_session`);
 - ``glue_qt.config.menubar_plugin`` "Export MAST provenance manifest…": the manifest of the

@@ -24,5 +24,5 @@ def test_each_loaded_spectrum_has_its_own_colour_in_glue_viewers(fetched_tw_hya)
     # A dataset removed frees its colour for the next load.
     dc.remove(first[1])
     third = glue_mast.load(fetched_tw_hya, dc)
-    assert [d.style.color for d in third][0] == OVERLAY_COLORS[1]
+    assert third[0].style.color == OVERLAY_COLORS[1]
     assert len({d.style.color for d in dc}) == len(dc) == 8
