@@ -215,6 +215,7 @@ def add_datasets(read, data_collection=None, link=True):
     for data, label in zip(read.datasets, labels, strict=True):
         data.label = label
         data.meta[META_KEY]["label"] = label
+    color_overlays(read.datasets, data_collection)
     # Linked first, added second: glue's link manager updates once, when they are added.
     links = link_datasets(data_collection, adding=read.datasets) if link else []
     data_collection.extend(read.datasets)
@@ -225,6 +226,44 @@ def add_datasets(read, data_collection=None, link=True):
         problems=read.problems,
         manifest=read.manifest,
     )
+
+
+#: Colours of 1-D datasets (spectra, light curves) in turn: glue's data colour, then
+#: matplotlib's default cycle without its orange, as Jdaviz's ``ColorCycler`` does, so that
+#: spectra overlaid in a glue viewer are told apart as in Jdaviz.
+OVERLAY_COLORS = (
+    "#595959",
+    "#1f77b4",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
+
+
+def color_overlays(datasets, data_collection=()):
+    """Give each 1-D dataset of ``datasets`` a colour (``data.style.color``) of its own.
+
+    The colours of `OVERLAY_COLORS` not yet taken by a 1-D dataset of ``data_collection`` go
+    first, in order; when all are taken, they are used again in turn. Other datasets (images,
+    cubes) keep glue's colour, which their viewers do not draw lines with.
+    """
+    new = {id(d) for d in datasets}
+    taken = {
+        str(d.style.color).lower()
+        for d in data_collection
+        if id(d) not in new and getattr(d, "ndim", 0) == 1
+    }
+    free = [c for c in OVERLAY_COLORS if c not in taken]
+    lines = [d for d in datasets if getattr(d, "ndim", 0) == 1]
+    start = len(taken)
+    for i, data in enumerate(lines):
+        color = free[i] if i < len(free) else OVERLAY_COLORS[(start + i) % len(OVERLAY_COLORS)]
+        data.style.color = color
 
 
 def load(fetched, data_collection=None, link=True):

@@ -21,16 +21,28 @@ __all__ = ["READER", "import_lightkurve", "read_lightkurve"]
 READER = "lightkurve"
 
 
-def import_lightkurve():
-    """Import lightkurve, or say how to install it.
+#: lightkurve's import-time warning that its PRF model (``lightkurve.prf.tpfmodel``) needs
+#: oktopus: irrelevant to reading files, yet glue-qt shows every warning in its Error Console.
+OKTOPUS_WARNING = r"Warning: the tpfmodel submodule is not available without oktopus"
 
-    lightkurve warns at import that its PRF submodule needs oktopus; that is irrelevant to
-    reading files, so the warning is silenced.
+
+def silence_oktopus_warning():
+    """Ignore that one warning of lightkurve's import (its message, from ``lightkurve.prf``).
+
+    A lasting filter, not ``warnings.catch_warnings``: that swaps the process-wide filter
+    list and back, which is not thread-safe, and lightkurve is first imported in a worker
+    thread while the GUI thread runs (and may warn) too. Every other warning is left alone.
     """
+    warnings.filterwarnings(
+        "ignore", message=OKTOPUS_WARNING, category=UserWarning, module=r"lightkurve\.prf"
+    )
+
+
+def import_lightkurve():
+    """Import lightkurve (without its oktopus warning), or say how to install it."""
+    silence_oktopus_warning()
     try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*oktopus.*", category=UserWarning)
-            import lightkurve
+        import lightkurve
     except ImportError as exc:
         raise MissingDependency(
             "Reading Kepler, K2 and TESS light curves", "lightkurve", extra="lightcurves"

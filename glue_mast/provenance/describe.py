@@ -7,9 +7,10 @@ sessions silently drop astropy ``Time`` and ``fits.Header`` values, fail to save
 ``Quantity`` (glue-viz/glue#2597), and write sessions they cannot open again when a dict has a
 non-string key.
 
-Labels say what a person needs to tell datasets apart: collection, instrument, obs_id and the
-part of the file (segment, order), with the product type or file name added where two would
-otherwise be the same, and ``_01``, ``_02``... after that, as glue's own ``disambiguate``.
+Labels say what a person needs to tell datasets apart, that first: obs_id and the part of the
+file (segment, order), with the product type or file name added where two would otherwise be
+the same, then the collection and instrument in parentheses, and ``_01``, ``_02``... after
+that, as glue's own ``disambiguate``.
 """
 
 from __future__ import annotations
@@ -75,10 +76,13 @@ def _first(*values):
 
 
 def base_label(record=None, header=None, part=None, path=None, detail=None):
-    """What a person needs to tell a dataset apart: collection, instrument, obs_id, part.
+    """What a person needs to tell a dataset apart, first: obs_id and part, then where from.
 
-    Taken from the MAST record when there is one, else from the file's header, else from the
-    file name. ``detail`` (a product type such as X1DSUM) goes before the part.
+    ``"O5CW01010 order 108 (HST STIS/FUV-MAMA)"``, ``"swp54419 (IUE SWP)"``: the obs_id, the
+    ``detail`` (a product type such as X1DSUM) and the part of the file come first, because
+    glue's data panel and Jdaviz's data menu cut long labels at the end; the collection and
+    instrument follow in parentheses. Taken from the MAST record when there is one, else from
+    the file's header, else from the file name.
     """
     record = record or {}
     header = header or {}
@@ -86,9 +90,7 @@ def base_label(record=None, header=None, part=None, path=None, detail=None):
     instrument = _first(record.get("instrument_name"), header.get("INSTRUME"))
     if instrument and collection and instrument.lower() == collection.lower():
         instrument = None  # "Kepler Kepler", "FUSE FUSE"
-    words = [
-        collection,
-        instrument,
+    what = [
         _first(
             record.get("obs_id"),
             header.get("OBS_ID"),
@@ -99,7 +101,11 @@ def base_label(record=None, header=None, part=None, path=None, detail=None):
         _first(detail),
         _first(part),
     ]
-    return " ".join(w for w in words if w) or (Path(path).stem if path else "MAST dataset")
+    what = " ".join(w for w in what if w)
+    where = " ".join(w for w in (collection, instrument) if w)
+    if what and where:
+        return f"{what} ({where})"
+    return what or where or (Path(path).stem if path else "MAST dataset")
 
 
 def label_choices(record=None, header=None, part=None, path=None):

@@ -6,7 +6,7 @@
 - :func:`connect_editable_combo`: an editable combo box bound to a text property (the choices
   come from the server, yet a person may type several values separated by commas);
 - :class:`ErrorLines`: one red line beside each widget, showing a state's ``error`` beside the
-  widget its ``error_field`` names.
+  widget its ``error_field`` names, until that input changes.
 
 echo's own ``connect_text`` and ``connect_checkable_button`` bind the plain fields.
 """
@@ -47,11 +47,11 @@ def _gui_thread():
 
 
 class GuiDispatcher:
-    """``dispatcher(fn)`` runs ``fn()`` on the GUI thread, while its view is open.
+    """``dispatcher(fn)`` runs ``fn()`` on the GUI thread, while its view exists.
 
     Called from a worker thread, the call is queued (a signal of an object living on the GUI
     thread): it waits for the event loop, so a job never touches a widget. Called on the GUI
-    thread, ``fn`` runs at once. After :meth:`stop` (the view closed or was deleted) calls
+    thread, ``fn`` runs at once. After :meth:`stop` (the view was deleted) calls
     are dropped: a job that ends later has no widgets left to update. The object the signal
     belongs to lives as long as the process, so a job ending at any time never emits from a
     deleted one.
@@ -136,6 +136,9 @@ def error_label(name):
 class ErrorLines:
     """Show a state's ``error`` in the label beside the widget its ``error_field`` concerns.
 
+    An error about one input (``error_field`` names a property of ``state``) is cleared when
+    that property changes.
+
     Parameters
     ----------
     state : `glue_mast.state.JobState`
@@ -153,7 +156,16 @@ class ErrorLines:
         self.ignore = set(ignore)
         add_callback(state, "error", self._show)
         add_callback(state, "error_field", self._show)
+        state.add_global_callback(self._input_changed)
         self._show()
+
+    def _input_changed(self, **changed):
+        # The input the error is about was changed (fixed, one hopes): the red line would
+        # now speak of a value no longer there. The next request says if it is still bad.
+        field = self.state.error_field
+        if field and field in changed and self.state.error:
+            self.state.error = ""
+            self.state.error_field = ""
 
     def _show(self, *_):
         error = self.state.error

@@ -37,6 +37,10 @@ __all__ = ["MastImportDialog", "forget_form", "remembered_form"]
 
 #: The form as last left, per process: restored when the dialog opens again.
 _REMEMBERED = {}
+#: Pixels of the scrolling part (form, tables, preview) at least: below it, it scrolls.
+MIN_BODY_HEIGHT = 240
+#: The size the dialog asks for, within the screen's free area.
+PREFERRED_SIZE = (1180, 900)
 
 
 def remembered_form():
@@ -68,12 +72,16 @@ def _warm_imports(job):
         "glue_mast.glue.loading",
         "glue_mast.glue.data",
         "specutils",
-        "lightkurve",
     ):
         job.check_cancelled()
-        # An optional reader (lightkurve) may be missing: its files say so when read.
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+    from ..errors import MissingDependency
+    from ..io.lightcurves import import_lightkurve
+
+    # An optional reader (lightkurve) may be missing: its files say so when read.
+    with contextlib.suppress(MissingDependency):
+        import_lightkurve()
 
 
 class MastImportDialog(QtWidgets.QDialog):
@@ -93,8 +101,8 @@ class MastImportDialog(QtWidgets.QDialog):
     loaded : list
         The glue Data this dialog loaded, in order.
     close_on_load : bool
-        Close (accept) the dialog when a load succeeded without problems, as File > Import
-        Data does.
+        Close (accept) the dialog when a load succeeded without problems (False: it stays
+        open with the load's summary, as from File > Import Data).
     warm_job : `~glue_mast.jobs.Job`
         The first imports of the readers (astroquery, specutils, lightkurve), started when the
         dialog opens so that no search, preview or load waits for them. Loading a large
@@ -114,6 +122,7 @@ class MastImportDialog(QtWidgets.QDialog):
         self.loaded = []
         self.close_on_load = False
         self.load_job = None
+        self._previewed = None  # the dataURI of the product previewed
         self.setWindowTitle("Import from MAST")
         self.setObjectName("mast_import_dialog")
 
@@ -140,7 +149,9 @@ class MastImportDialog(QtWidgets.QDialog):
         self.search_state.load_choices().add_done_callback(
             lambda job: self.dispatch(lambda: self._choices_loaded(job))
         )
-        self.resize(1180, 900)
+        screen = self.screen()
+        free = screen.availableGeometry() if screen is not None else None
+        self.resize(*fitting_size(free.width(), free.height()) if free else PREFERRED_SIZE)
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -204,9 +215,30 @@ class MastImportDialog(QtWidgets.QDialog):
         bar.addWidget(self.footprints.button)
         bar.addWidget(self.load_button)
         bar.addWidget(self.close_button)
+        # The form and the tables scroll when the window is short (a 1366x768 screen leaves
+        # about 700 px): the download folder, Load and its summary stay in sight below.
+        body = QtWidgets.QWidget()
+        body.setObjectName("dialog_body")
+        body_layout = QtWidgets.QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(self.search_form)
+        body_layout.addWidget(middle, 1)
+        # The form takes the height it needs, the tables and preview the rest; their smallest
+        # heights let all of it fit on a 1366x768 screen (more shows by scrolling).
+        self.search_form.setSizePolicy(
+            QtWidgets.QSizePolicy.Preferred, QtWidgets.QSizePolicy.Maximum
+        )
+        self.results.table.setMinimumHeight(100)
+        self.products.table.setMinimumHeight(80)
+        self.preview.setMinimumSize(300, 160)
+        self.body = QtWidgets.QScrollArea()
+        self.body.setObjectName("dialog_scroll")
+        self.body.setWidgetResizable(True)
+        self.body.setFrameShape(QtWidgets.QFrame.NoFrame)
+        self.body.setWidget(body)
+        self.body.setMinimumHeight(MIN_BODY_HEIGHT)
         layout = QtWidgets.QVBoxLayout(self)
-        layout.addWidget(self.search_form)
-        layout.addWidget(middle, 1)
+        layout.addWidget(self.body, 1)
         layout.addLayout(where)
         layout.addLayout(bar)
         layout.addWidget(self.load_error)
@@ -223,6 +255,7 @@ class MastImportDialog(QtWidgets.QDialog):
             add_callback(self.product_state, name, self._show_buttons)
         add_callback(self.product_state, "fetch_fraction", self._show_fraction)
         add_callback(self.product_state, "fetch_status", self._show_fetch_status)
+        add_callback(self.product_state, "filtered", self._drop_stale_preview)
         self._show_buttons()
 
     # -- actions ----------------------------------------------------------------------------
@@ -235,7 +268,23 @@ class MastImportDialog(QtWidgets.QDialog):
 
     def show_preview(self, row):
         """Preview product ``row`` (fetched into the cache if needed); returns the Job."""
+        self._previewed = str(row["dataURI"]) if "dataURI" in row.colnames else None
         return self.preview_state.show(row)
+
+    def _drop_stale_preview(self, filtered):
+        # A preview (or its error) of a product no longer listed (another search, another
+        # observation, a filter) would speak of something not on screen.
+        uri = self._previewed
+        if uri is None:
+            return
+        if filtered is None:
+            observations = self.product_state.observations
+            if observations is not None and len(observations):
+                return  # being listed again: the new list decides
+        elif uri in set(map(str, filtered["dataURI"])):
+            return
+        self._previewed = None
+        self.preview_state.clear()
 
     def load(self):
         """Download the selected products, then load them into the data collection.
@@ -289,6 +338,7 @@ class MastImportDialog(QtWidgets.QDialog):
 
     def _load_ended(self, text, error=None):
         self.load_job = None
+        self.progress_bar.setValue(0)  # done, failed or cancelled: the summary says which
         if error is not None:
             self.load_error.setText(one_line(error))
             self.load_error.show()
@@ -332,19 +382,30 @@ class MastImportDialog(QtWidgets.QDialog):
         _REMEMBERED["products"] = self.product_state.as_dict()
         _REMEMBERED["download_dir"] = self.download_dir.text().strip()
 
-    def showEvent(self, event):
-        self.dispatch.alive = True  # shown again after closing: results land again
-        super().showEvent(event)
-
     def done(self, result):
-        """Close: remember the form, and stop what is running (partial files are kept)."""
+        """Close: remember the form, and stop what is running (partial files are kept).
+
+        The results, selection, preview and last summary stay: a dialog kept and opened again
+        (as glue's File > Import Data does) shows them as they were. The jobs cancelled here
+        still land (their states must learn that they ended); the dispatcher stops when the
+        dialog is deleted.
+        """
         self.search_form.commit()
         self.remember()
         for state in (self.search_state, self.product_state, self.preview_state):
             state.cancel()
         self.warm_job.cancel()
         super().done(result)
-        self.dispatch.stop()  # what jobs still bring has nowhere to go
+
+
+def fitting_size(free_width, free_height):
+    """(width, height): `PREFERRED_SIZE`, or less to fit a screen's free area.
+
+    Leaves room for the window's frame and title bar (about 40 px): on a 1366x768 screen with
+    a 32 px panel, 1180x696.
+    """
+    width, height = PREFERRED_SIZE
+    return min(width, free_width - 20), min(height, free_height - 40)
 
 
 def _default_download_dir():

@@ -5,6 +5,12 @@ sends no request), the table shows ``filtered`` with every row selected at first
 state's default: every filtered product), and selecting rows sets ``selected_uris``. The count
 and total size of the selection, and which selected files are exclusive access (and what
 that means), are shown below the table.
+
+The row to preview is the table's current row, not its selection (as in the Jdaviz plugin,
+where a row click previews and the check boxes select): a plain click or an arrow key moves
+the current row only, so looking at one file never drops the others from what Load fetches.
+Ctrl-click (or Space) adds or removes a row, Shift-click a range; All and None select every
+shown product or none.
 """
 
 from __future__ import annotations
@@ -19,7 +25,53 @@ from .column_chooser import ColumnChooser
 from .models import TableModel
 from .results import exclusive_reason, fit_columns, make_table_view, selected_source_rows
 
-__all__ = ["ProductsPanel"]
+__all__ = ["ProductTableView", "ProductsPanel"]
+
+_MOUSE = (
+    QtCore.QEvent.MouseButtonPress,
+    QtCore.QEvent.MouseButtonRelease,
+    QtCore.QEvent.MouseButtonDblClick,
+    QtCore.QEvent.MouseMove,
+)
+_NAVIGATION = {
+    QtCore.Qt.Key_Up,
+    QtCore.Qt.Key_Down,
+    QtCore.Qt.Key_PageUp,
+    QtCore.Qt.Key_PageDown,
+    QtCore.Qt.Key_Home,
+    QtCore.Qt.Key_End,
+    QtCore.Qt.Key_Left,
+    QtCore.Qt.Key_Right,
+}
+
+
+class ProductTableView(QtWidgets.QTableView):
+    """A table whose plain clicks and arrow keys move the current row only.
+
+    A click or an arrow key without a modifier leaves the selection as it is (the current
+    row is what is previewed); Ctrl-click or Space toggles a row, Shift-click or Shift-arrow
+    extends, as in any extended selection.
+    """
+
+    def selectionCommand(self, index, event=None):
+        if _keeps_selection(event):
+            return QtCore.QItemSelectionModel.NoUpdate
+        if (
+            event is not None
+            and event.type() == QtCore.QEvent.KeyPress
+            and event.key() == QtCore.Qt.Key_Space
+        ):
+            return QtCore.QItemSelectionModel.Toggle | QtCore.QItemSelectionModel.Rows
+        return super().selectionCommand(index, event)
+
+
+def _keeps_selection(event):
+    if event is None:
+        return False
+    plain = not (event.modifiers() & (QtCore.Qt.ControlModifier | QtCore.Qt.ShiftModifier))
+    if event.type() in _MOUSE:
+        return plain
+    return event.type() == QtCore.QEvent.KeyPress and plain and event.key() in _NAVIGATION
 
 
 class ProductsPanel(QtWidgets.QGroupBox):
@@ -56,12 +108,28 @@ class ProductsPanel(QtWidgets.QGroupBox):
         self.model = TableModel(
             columns.chosen("qt", "products"), exclusive=exclusive_reason, parent=self
         )
-        self.table, self.proxy = make_table_view("products_table", self.model)
+        self.table, self.proxy = make_table_view(
+            "products_table", self.model, view=ProductTableView()
+        )
         self.column_chooser = ColumnChooser(
             self.table, self.proxy, self.model, "products",
             fit=lambda view: fit_columns(view, maximum=320),
         )
         self.table.setMinimumHeight(120)
+        self.table.setToolTip(
+            "Click a file to preview it (the selection stays); Ctrl-click or Space adds or "
+            "removes it, Shift-click selects a range"
+        )
+        self.select_all = QtWidgets.QPushButton("All")
+        self.select_all.setObjectName("select_all_products")
+        self.select_all.setToolTip("Select every product shown")
+        self.select_all.clicked.connect(self.table.selectAll)
+        self.select_none = QtWidgets.QPushButton("None")
+        self.select_none.setObjectName("select_no_products")
+        self.select_none.setToolTip("Select no product (then Ctrl-click those to load)")
+        self.select_none.clicked.connect(self.table.clearSelection)
+        for b in (self.select_all, self.select_none):
+            b.setAutoDefault(False)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
@@ -88,7 +156,12 @@ class ProductsPanel(QtWidgets.QGroupBox):
         layout.addLayout(filters)
         layout.addWidget(self.error)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.selection_label)
+        chosen = QtWidgets.QHBoxLayout()
+        chosen.addWidget(self.selection_label, 1)
+        chosen.addWidget(QtWidgets.QLabel("Select"))
+        chosen.addWidget(self.select_all)
+        chosen.addWidget(self.select_none)
+        layout.addLayout(chosen)
         layout.addWidget(self.exclusive_label)
 
         self._syncing = False

@@ -1,12 +1,16 @@
 """glue-mast's entries in glue-qt's menus, registered with glue's registries.
 
 - ``glue.config.importer`` "Import from MAST…": File > Import Data opens
-  :class:`~glue_mast.qt.MastImportDialog` over the application's data collection and
-  returns what it loaded (already linked there, so glue's autolinkers find nothing to add);
+  :class:`~glue_mast.qt.MastImportDialog` over the application's data collection (one per
+  glue window, kept between openings) and returns what it loaded (already linked there, so
+  glue's autolinkers find nothing to add);
 - ``glue.config.exporters`` "Glue session + MAST provenance": writes the session and its
   provenance manifest beside it (`glue_mast.glue.session.save_session`);
 - ``glue_qt.config.menubar_plugin`` "Export MAST provenance manifest…": the manifest of the
-  current session's MAST files alone (`glue_mast.glue.session.session_manifest`).
+  current session's MAST files alone (`glue_mast.glue.session.session_manifest`);
+- ``glue_qt.config.layer_action`` "View MAST provenance…" in the data panel's menu: a
+  dataset's provenance as a tree (`glue_mast.qt.provenance_view`), where glue's own "View
+  metadata/header" shows it as one line.
 
 This module imports no Qt binding: the functions registered import the dialog when called.
 """
@@ -19,6 +23,7 @@ __all__ = [
     "EXPORTER_LABEL",
     "IMPORTER_LABEL",
     "MANIFEST_MENU_LABEL",
+    "PROVENANCE_LABEL",
     "export_manifest",
     "import_from_mast",
     "register",
@@ -28,6 +33,10 @@ __all__ = [
 IMPORTER_LABEL = "Import from MAST\N{HORIZONTAL ELLIPSIS}"
 EXPORTER_LABEL = "Glue session + MAST provenance"
 MANIFEST_MENU_LABEL = "Export MAST provenance manifest\N{HORIZONTAL ELLIPSIS}"
+#: The entry of glue's data panel menu, beside glue's "View metadata/header".
+PROVENANCE_LABEL = "View MAST provenance\N{HORIZONTAL ELLIPSIS}"
+#: The objectName of the import dialog a glue window keeps (MastImportDialog's own).
+DIALOG_NAME = "mast_import_dialog"
 
 
 def _glue_application():
@@ -49,18 +58,23 @@ def import_from_mast():
     """File > Import Data > "Import from MAST…": the dialog, modal; returns the Data loaded.
 
     glue's importers take no arguments; the dialog loads into the data collection of the
-    glue application it was opened from, and closes when a load succeeds.
+    glue application it was opened from. It stays open after a load, so that its summary
+    can be read and more loaded, until Close. Each glue window keeps its one dialog: opened
+    again, it shows the last results, selection, preview and summary as they were left.
+    The Data returned are those loaded during this opening (already in the data collection).
     """
     from .dialog import MastImportDialog
 
     app = _glue_application()
-    dialog = MastImportDialog(app.data_collection if app is not None else None, parent=app)
-    dialog.close_on_load = True
-    try:
-        dialog.exec_() if hasattr(dialog, "exec_") else dialog.exec()
-        return list(dialog.loaded)
-    finally:
-        dialog.deleteLater()
+    dialog = app.findChild(MastImportDialog, DIALOG_NAME) if app is not None else None
+    if dialog is None:
+        dialog = MastImportDialog(app.data_collection if app is not None else None, parent=app)
+    before = len(dialog.loaded)
+    dialog.exec_() if hasattr(dialog, "exec_") else dialog.exec()
+    loaded = list(dialog.loaded[before:])
+    if app is None:
+        dialog.deleteLater()  # nothing to keep it for
+    return loaded
 
 
 def save_session_with_manifest(app, path):
@@ -132,10 +146,16 @@ def _export_manifest_entry(session, data_collection):
     )
 
 
+def _view_provenance_entry(layer, data_collection):
+    from .provenance_view import view_provenance
+
+    view_provenance(layer, data_collection)
+
+
 def register():
-    """Add the importer, the exporter and the menu entry to glue's registries, once."""
+    """Add the importer, the exporter and the menu entries to glue's registries, once."""
     from glue.config import exporters, importer
-    from glue_qt.config import menubar_plugin
+    from glue_qt.config import layer_action, menubar_plugin
 
     if not any(label == IMPORTER_LABEL for label, _ in importer.members):
         importer(IMPORTER_LABEL)(import_from_mast)
@@ -143,3 +163,10 @@ def register():
         exporters.add(EXPORTER_LABEL, save_session_with_manifest, _check_session, outmode="file")
     if not any(label == MANIFEST_MENU_LABEL for label, _ in menubar_plugin.members):
         menubar_plugin(MANIFEST_MENU_LABEL)(_export_manifest_entry)
+    if not any(action.label == PROVENANCE_LABEL for action in layer_action.members):
+        layer_action(
+            PROVENANCE_LABEL,
+            tooltip="The MAST search, file, checksum, DOI and header of this dataset",
+            single=True,
+            data=True,
+        )(_view_provenance_entry)

@@ -42,9 +42,12 @@ def exclusive_reason(row):
     )
 
 
-def make_table_view(name, model):
-    """A sortable, row-selecting QTableView of ``model`` named ``name``; returns (view, proxy)."""
-    view = QtWidgets.QTableView()
+def make_table_view(name, model, view=None):
+    """A sortable, row-selecting QTableView of ``model`` named ``name``; returns (view, proxy).
+
+    ``view`` is the (new) QTableView to set up, a plain one by default.
+    """
+    view = QtWidgets.QTableView() if view is None else view
     view.setObjectName(name)
     proxy = sort_proxy(model, view)
     view.setModel(proxy)

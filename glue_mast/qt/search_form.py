@@ -314,6 +314,8 @@ class SearchForm(QtWidgets.QGroupBox):
             return False
         if criteria != (self.state.extra_criteria or {}):
             self.state.extra_criteria = criteria
+        elif self.state.error_field == "extra_criteria":  # fixed back to the value it had
+            self.state.error = self.state.error_field = ""
         return True
 
     def commit(self):

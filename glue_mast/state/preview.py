@@ -220,6 +220,12 @@ class PreviewState(JobState):
         self._ticket = self._new_ticket()
         super().cancel()
 
+    def clear(self):
+        """Show nothing, and no error: the product shown (or that failed) left the list."""
+        self.cancel()
+        self._show(None)
+        self.error = self.error_field = ""
+
     def _show(self, result):
         arrays = result.arrays if result is not None else None
         values = dict.fromkeys(self._SHOWN, "")

@@ -103,12 +103,12 @@ def test_content_to_data_refuses_a_cube_with_a_message():
 
 def test_base_label_from_record_header_and_file():
     record = {"obs_collection": "HST", "instrument_name": "COS/FUV", "obs_id": "LB4M01010"}
-    assert base_label(record, {"TELESCOP": "X"}, "FUVA") == "HST COS/FUV LB4M01010 FUVA"
+    assert base_label(record, {"TELESCOP": "X"}, "FUVA") == "LB4M01010 FUVA (HST COS/FUV)"
     header = {"TELESCOP": "IUE", "INSTRUME": "SWP", "OBS_ID": "swp54419"}
-    assert base_label(None, header) == "IUE SWP swp54419"
+    assert base_label(None, header) == "swp54419 (IUE SWP)"
     assert base_label(None, {}, None, "/x/obf501020_x1d.fits") == "obf501020_x1d"
     kepler = {"obs_collection": "Kepler", "instrument_name": "Kepler", "obs_id": "kplr1_lc"}
-    assert base_label(kepler) == "Kepler kplr1_lc"
+    assert base_label(kepler) == "kplr1_lc (Kepler)"
 
 
 def test_label_choices_put_the_product_type_before_the_part():
@@ -119,12 +119,12 @@ def test_label_choices_put_the_product_type_before_the_part():
         "productSubGroupDescription": "X1DSUM",
     }
     assert label_choices(record, None, "FUVA", "/d/lb4m01010_x1dsum.fits") == (
-        "HST COS/FUV LB4M01010 FUVA",
-        "HST COS/FUV LB4M01010 X1DSUM FUVA",
+        "LB4M01010 FUVA (HST COS/FUV)",
+        "LB4M01010 X1DSUM FUVA (HST COS/FUV)",
     )
     assert label_choices(None, {"TELESCOP": "IUE"}, None, "/d/swp1_vo.fits") == (
-        "IUE swp1_vo",
-        "IUE swp1_vo",
+        "swp1_vo (IUE)",
+        "swp1_vo (IUE)",
     )
 
 

@@ -14,9 +14,9 @@ def test_demo_loads_links_saves_and_restores_a_session(tmp_path):
     # observation (a COS x1dsum but not its x1d, so its label needs no product type), 15 spectra
     assert "6 downloaded, 0 already on disk, 1 skipped, 0 failed" in text
     assert "15 datasets, 14 unit-aware spectral-axis links" in text
-    assert "HST COS/FUV LB4M01010 FUVA  (1600 points, Angstrom)" in text
+    assert "LB4M01010 FUVA (HST COS/FUV)  (1600 points, Angstrom)" in text
     assert "X1D" not in text.split("== Load into glue")[1]
-    assert "IUE SWP swp54419  (495 points, Angstrom)" in text
+    assert "swp54419 (IUE SWP)  (495 points, Angstrom)" in text
     assert (tmp_path / "demo" / "analysis.glu").is_file()
     assert (tmp_path / "demo" / "analysis.provenance.json").is_file()
     assert "analysis.provenance.json: 6 files, verify: 6 of 6 match" in text

@@ -13,7 +13,7 @@ from glue_mast.glue.links import SpectralAxisLink, TimeAxisLink
 from glue_mast.provenance.queries import full_queries
 from glue_mast.util import sha256_of
 
-TW_HYA_LABELS = ["HST STIS/CCD OBF501020", "IUE LWP lwp31270", "IUE SWP swp54419"]
+TW_HYA_LABELS = ["OBF501020 (HST STIS/CCD)", "lwp31270 (IUE LWP)", "swp54419 (IUE SWP)"]
 
 
 def fetch_every_calibrated_product(target, download_dir, obs_ids):
@@ -54,7 +54,7 @@ def test_fetch_then_load_labels_links_provenance_units(fetched_tw_hya):
         ]
         assert meta["queries"][0]["summary"]["target"] == "TW Hya"
         assert str(record["obsid"]) in full_queries(meta, manifest)[1]["obsids"]
-    swp = dc["IUE SWP swp54419"]
+    swp = dc["swp54419 (IUE SWP)"]
     assert swp.meta["glue_mast"]["dataset"]["path"] == "IUE/swp54419/swp54419mxlo_vo.fits"
     assert swp.meta["glue_mast"]["reader"] == "glue-mast: MAST VO spectrum"
 
@@ -74,9 +74,9 @@ def test_loading_again_keeps_labels_unique(fetched_tw_hya):
     glue_mast.load(fetched_tw_hya, dc)
     again = glue_mast.load(fetched_tw_hya, dc)
     assert [d.label for d in again] == [
-        "HST STIS/CCD OBF501020 X1D",
-        "IUE LWP lwp31270 MXLO_VO",
-        "IUE SWP swp54419 MXLO_VO",
+        "OBF501020 X1D (HST STIS/CCD)",
+        "lwp31270 MXLO_VO (IUE LWP)",
+        "swp54419 MXLO_VO (IUE SWP)",
     ]
     assert len({d.label for d in dc}) == 6
     # the new spectra are linked to the first one there, once each
@@ -113,7 +113,7 @@ def test_a_pixel_file_loads_as_a_time_cube_linked_to_light_curves(
     loaded = glue_mast.load([*k2.paths, *tess.paths], dc)
     assert loaded.problems == []
     pixels, lc = loaded
-    assert pixels.label == "K2 Kepler ktwo211983544-c18_lc"  # the archive's obs_id
+    assert pixels.label == "ktwo211983544-c18_lc (K2 Kepler)"  # the archive's obs_id
     assert isinstance(pixels.coords, TimeCubeCoordinates)
     assert pixels.shape == (20, 5, 7)
     assert [c.label for c in pixels.world_component_ids] == ["Time", "Row", "Column"]
@@ -146,8 +146,8 @@ def test_light_curves_load_with_time_quality_and_a_time_link(fetched_light_curve
     dc = DataCollection()
     loaded = glue_mast.load([*kepler.paths, *tess.paths], dc)
     assert [d.label for d in loaded] == [
-        "Kepler kplr010002792_lc_Q111111111111111111",
-        "TESS Photometer tess2018206045859-s0001-0000000358108509-0120-s",
+        "kplr010002792_lc_Q111111111111111111 (Kepler)",
+        "tess2018206045859-s0001-0000000358108509-0120-s (TESS Photometer)",
     ]
     k, t = loaded
     for data in loaded:
@@ -207,7 +207,7 @@ def test_files_a_fetch_skipped_are_reported(local_mast, tmp_path, caplog):
     with caplog.at_level("WARNING", logger="glue_mast"):
         loaded = glue_mast.load(fetched)
     assert caplog.messages == []  # the fetch said so already: problems, not warnings again
-    assert [d.label for d in loaded] == ["IUE SWP swp54419"]
+    assert [d.label for d in loaded] == ["swp54419 (IUE SWP)"]
     assert sorted(p.path.name for p in loaded.problems) == [
         "lf7z01010_x1dsum.fits",
         "lf7z0101q_x1d.fits",

@@ -18,7 +18,7 @@ def _fetch(target, cache, **criteria):
 
 
 def _cos(loaded):
-    cos = [d for d in loaded if d.label.startswith("HST COS/FUV")]
+    cos = [d for d in loaded if d.label.endswith("(HST COS/FUV)")]
     assert cos, [d.label for d in loaded]
     return cos
 

@@ -66,7 +66,7 @@ def test_glue_open_file_uses_the_factory_and_finds_the_manifest(fetched_tw_hya):
     path = next(p for p in fetched_tw_hya.paths if p.name == "swp54419mxlo_vo.fits")
     assert find_factory(str(path)) is read_mast_product
     data = load_data(str(path))  # what glue's File > Open does
-    assert data.label == "IUE SWP swp54419"
+    assert data.label == "swp54419 (IUE SWP)"
     assert data.meta["glue_mast"]["dataset"]["dataURI"].endswith("swp54419mxlo_vo.fits")
 
 

@@ -12,7 +12,7 @@ from glue_mast.state.load import DescribedRead
 
 #: COS LB4M01010: an x1d and an x1dsum file, two segments each: four spectra.
 COS_SPECTRA = [
-    f"HST COS/FUV LB4M01010{kind} {segment}"
+    f"LB4M01010{kind} {segment} (HST COS/FUV)"
     for kind in (" X1D", " X1DSUM")
     for segment in ("FUVA", "FUVB")
 ]

@@ -9,7 +9,7 @@ from glue_mast.jdaviz.loading import PROVENANCE_KEY
 
 #: MAST's recommended product of each observation (its x1dsum), two segments each.
 COS_LABELS = sorted(
-    f"HST COS/FUV {obs_id} {segment}"
+    f"{obs_id} {segment} (HST COS/FUV)"
     for obs_id in ("LB4M01010", "LB4M01020")
     for segment in ("FUVA", "FUVB")
 )

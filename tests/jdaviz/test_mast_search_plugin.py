@@ -208,7 +208,7 @@ def test_load_selected_with_nothing_selected_loads_the_page_spectra(app, plg, lo
     # recommended x1dsum), not the x1dsum and the x1d it is made of drawn twice; with one
     # file per observation the labels need no product type to tell them apart.
     assert sorted(labels) == [
-        f"HST COS/FUV {obs_id} {segment}"
+        f"{obs_id} {segment} (HST COS/FUV)"
         for obs_id in ("LB4M01010", "LB4M01020")
         for segment in ("FUVA", "FUVB")
     ]
@@ -217,7 +217,7 @@ def test_load_selected_with_nothing_selected_loads_the_page_spectra(app, plg, lo
     assert sorted(app.datasets) == sorted(labels)
     # one spectrum viewer, every spectrum overlaid in it
     assert sorted(_viewer_labels(app)) == sorted(labels)
-    label = "HST COS/FUV LB4M01010 FUVA"
+    label = "LB4M01010 FUVA (HST COS/FUV)"
     meta = app._app.data_collection[label].meta[PROVENANCE_KEY]
     assert meta["label"] == label
     assert meta["part"] == "FUVA"
@@ -282,7 +282,7 @@ def test_vue_load_loads_in_the_background(app, plg, local_mast):
     _settle(plugin)
     assert plugin.error == ""
     assert plugin.message == "1 file downloaded; loaded 2 datasets"
-    assert sorted(app.datasets) == ["HST COS/FUV LB4M01010 FUVA", "HST COS/FUV LB4M01010 FUVB"]
+    assert sorted(app.datasets) == ["LB4M01010 FUVA (HST COS/FUV)", "LB4M01010 FUVB (HST COS/FUV)"]
 
 
 def test_vue_load_with_nothing_selected_says_what_to_do(plg, local_mast):

@@ -32,7 +32,7 @@ def test_save_then_restore_from_the_cache(loaded, local_mast, tmp_path):
     saved = json.loads(path.read_text())
     assert saved["schema"] == SCHEMA
     assert [d["label"] for d in saved["datasets"]] == [
-        "HST COS/FUV LB4M01010 FUVA", "HST COS/FUV LB4M01010 FUVB"
+        "LB4M01010 FUVA (HST COS/FUV)", "LB4M01010 FUVB (HST COS/FUV)"
     ]
     assert saved["plugin"]["search"]["target"] == "TW Hya"
     assert saved["viewers"]["1D Spectrum"]["limits"]["x_min"] == 1200.0
@@ -42,7 +42,7 @@ def test_save_then_restore_from_the_cache(loaded, local_mast, tmp_path):
     assert restored is not loaded
     assert sorted(restored.datasets) == sorted(loaded.datasets)
     assert _downloads(local_mast) == []  # every file from the cache, checked by SHA-256
-    meta = restored._app.data_collection["HST COS/FUV LB4M01010 FUVB"].meta[PROVENANCE_KEY]
+    meta = restored._app.data_collection["LB4M01010 FUVB (HST COS/FUV)"].meta[PROVENANCE_KEY]
     assert meta["dataset"]["dataURI"] == "mast:HST/product/lb4m01010_x1dsum.fits"
     assert meta["part"] == "FUVB"
     state = restored._app._viewer_store["1D Spectrum"].state
@@ -107,7 +107,7 @@ def test_a_relative_path_is_read_relative_to_the_session(
     local_mast.clear_log()
     restored = restore_session(path)
     assert _downloads(local_mast) == []
-    file = restored._app.data_collection["HST COS/FUV LB4M01010 FUVA"].meta[FILE_KEY]
+    file = restored._app.data_collection["LB4M01010 FUVA (HST COS/FUV)"].meta[FILE_KEY]
     assert file == str(kept / "lb4m01010_x1dsum.fits")
 
 
@@ -177,13 +177,13 @@ def test_a_record_without_sha256_never_vouches_for_another_file(loaded, local_ma
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
         restored = restore_session(path)
-    for label in ("HST COS/FUV LB4M01010 FUVA", "HST COS/FUV LB4M01010 FUVB"):
+    for label in ("LB4M01010 FUVA (HST COS/FUV)", "LB4M01010 FUVB (HST COS/FUV)"):
         file = Path(restored._app.data_collection[label].meta[FILE_KEY])
         assert file != other and file.stat().st_size == real["size"]
         assert glue_mast.provenance.sha256_of(file) == real["sha256"]
     assert [r.query.get("uri") for r in _downloads(local_mast)] == [[real["dataURI"]]]
     [note] = [str(w.message) for w in said if w.category.__name__ == "NotChecked"]  # one file
-    assert note.startswith("not checked: lb4m01010_x1dsum.fits (HST COS/FUV LB4M01010 FUVA, ")
+    assert note.startswith("not checked: lb4m01010_x1dsum.fits (LB4M01010 FUVA (HST COS/FUV), ")
     assert note.endswith("the session records no SHA-256, so only its size was compared")
 
 

@@ -126,7 +126,7 @@ def test_reproduce_fetches_every_file_into_the_directory(session, local_mast, tm
         path = Path(got[uri]["path"])
         assert path.is_relative_to(out_dir)
         assert hashlib.sha256(path.read_bytes()).hexdigest() == record["sha256"]
-    assert got[COS_URI]["label"] == "HST COS/FUV LB4M01010 FUVA | HST COS/FUV LB4M01010 FUVB"
+    assert got[COS_URI]["label"] == "LB4M01010 FUVA (HST COS/FUV) | LB4M01010 FUVB (HST COS/FUV)"
     assert glue_mast("verify", out_dir / "manifest.json", cwd=tmp_path) == (
         0,
         "2 of 2 files match the manifest (sizes and sha256)\n",

@@ -26,7 +26,7 @@ def test_two_apps_on_one_cache_see_only_their_own_searches(app, local_mast):
     b_labels = b.load_selected()
     # the second app's COS files were in the cache already: still its own search only
     assert "already on disk" in b.message
-    cos = [label for label in b_labels if label.startswith("HST COS/FUV")]
+    cos = [label for label in b_labels if label.endswith("(HST COS/FUV)")]
     assert cos
     for label in cos:
         (search,) = _searches(second, label)

@@ -129,14 +129,14 @@ class Person:
         self.click(d.search_form.search_button)
         self.qtbot.waitUntil(lambda: not d.search_state.busy, timeout=timeout)
 
-    def click_rows(self, table, rows):
-        """Click view rows ``rows`` (Ctrl-click after the first), as a person selects them."""
+    def click_rows(self, table, rows, add=False):
+        """Click view rows ``rows`` (Ctrl-click after the first, or every one if ``add``)."""
         from qtpy import QtCore
 
         for i, row in enumerate(rows):
             index = table.model().index(row, 1)
             table.scrollTo(index)
-            modifier = QtCore.Qt.ControlModifier if i else QtCore.Qt.NoModifier
+            modifier = QtCore.Qt.ControlModifier if i or add else QtCore.Qt.NoModifier
             self.qtbot.mouseClick(
                 table.viewport(),
                 QtCore.Qt.LeftButton,

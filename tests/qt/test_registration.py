@@ -14,24 +14,26 @@ from glue_mast.qt.registration import (
     EXPORTER_LABEL,
     IMPORTER_LABEL,
     MANIFEST_MENU_LABEL,
+    PROVENANCE_LABEL,
 )
 
 
 def _counts():
     from glue.config import exporters, importer
-    from glue_qt.config import menubar_plugin
+    from glue_qt.config import layer_action, menubar_plugin
 
     return (
         sum(label == IMPORTER_LABEL for label, _ in importer.members),
         sum(m[0] == EXPORTER_LABEL for m in exporters.members),
         sum(label == MANIFEST_MENU_LABEL for label, _ in menubar_plugin.members),
+        sum(action.label == PROVENANCE_LABEL for action in layer_action.members),
     )
 
 
 def test_setup_registers_the_importer_exporter_and_menu_entry_once():
     glue_mast.setup()
     glue_mast.setup()
-    assert _counts() == (1, 1, 1)
+    assert _counts() == (1, 1, 1, 1)
 
 
 def test_registering_imports_no_qt_binding():
@@ -107,19 +109,41 @@ def test_importing_from_mast_in_glue_adds_linked_datasets(glue_app, qtbot, perso
         person.settle(dialog)
         shoot(dialog, "in-glue")
         person.click(dialog.load_button)
+        person.settle(dialog)
+        # It stays open: the summary can be read (and more loaded) until Close.
+        seen["visible after load"] = dialog.isVisible()
+        seen["summary"] = dialog.load_status.text()
+        person.click(dialog.close_button)
 
     QtCore.QTimer.singleShot(0, drive)
-    action.trigger()  # returns when the dialog has loaded and closed
+    action.trigger()  # returns when the dialog has loaded and was closed
     dialog = seen["dialog"]
     assert seen["parent"] is glue_app
-    assert dialog.result() == QtWidgets.QDialog.Accepted
+    assert seen["visible after load"]
+    assert seen["summary"].startswith("2 files downloaded; 2 datasets loaded into glue")
     dc = glue_app.data_collection
-    assert sorted(d.label for d in dc) == ["IUE LWP lwp31270", "IUE SWP swp54419"]
+    assert sorted(d.label for d in dc) == ["lwp31270 (IUE LWP)", "swp54419 (IUE SWP)"]
     links = [link for link in dc.external_links if isinstance(link, SpectralAxisLink)]
     assert len(links) == 1  # glue's autolinkers found nothing more to suggest
     assert all(d.meta["glue_mast"]["dataset"]["dataURI"].startswith("mast:IUE/") for d in dc)
     assert (tmp_path / "mast_data" / "manifest.json").is_file()
     shoot(glue_app, "glue-after-import")
+
+    # Opened again: the same dialog, with its results, selection and summary as left.
+    def look_again():
+        again = QtWidgets.QApplication.activeModalWidget()
+        seen["again"] = again
+        seen["rows"] = again.results.table.model().rowCount()
+        seen["selected"] = again.product_state.selected_count
+        seen["summary again"] = again.load_status.text()
+        person.click(again.close_button)
+
+    QtCore.QTimer.singleShot(0, look_again)
+    action.trigger()
+    assert seen["again"] is dialog
+    assert seen["rows"] > 2 and seen["selected"] == 2
+    assert seen["summary again"] == seen["summary"]
+    assert len(glue_app.data_collection) == 2  # nothing loaded twice
 
     # The exporter: the session and its manifest, both written.
     export = next(a for a in glue_app._actions["session_export"] if a.text() == EXPORTER_LABEL)
@@ -131,7 +155,7 @@ def test_importing_from_mast_in_glue_adds_linked_datasets(glue_app, qtbot, perso
     listed = json.loads(manifest.read_text())
     assert len(listed["datasets"]) == 2
     assert all(d["dataURI"].startswith("mast:IUE/") for d in listed["datasets"])
-    assert {d["label"] for d in listed["datasets"]} == {"IUE LWP lwp31270", "IUE SWP swp54419"}
+    assert {d["label"] for d in listed["datasets"]} == {"lwp31270 (IUE LWP)", "swp54419 (IUE SWP)"}
 
     # The menu entry: the manifest alone.
     entry = next(a for a in glue_app._actions["plugins"] if a.text() == MANIFEST_MENU_LABEL)
@@ -139,8 +163,8 @@ def test_importing_from_mast_in_glue_adds_linked_datasets(glue_app, qtbot, perso
     with patch("qtpy.compat.getsavefilename", return_value=(str(target), "")):
         entry.trigger()
     assert {d["label"] for d in json.loads(target.read_text())["datasets"]} == {
-        "IUE LWP lwp31270",
-        "IUE SWP swp54419",
+        "lwp31270 (IUE LWP)",
+        "swp54419 (IUE SWP)",
     }
 
 
