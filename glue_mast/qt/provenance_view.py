@@ -94,6 +94,19 @@ def provenance_links(meta):
     return links
 
 
+def _queries(meta):
+    """The queries a record names: whole where this process or the record holds them, else
+    each one's summary (a dataset's record names its queries by id, with a summary)."""
+    from ..errors import InputError
+    from ..provenance.queries import full_queries
+
+    try:
+        return full_queries(meta)
+    except InputError:
+        return [q.get("summary", q) if isinstance(q, dict) else q
+                for q in meta.get("queries") or []]
+
+
 def provenance_tree(meta):
     """The sections of a ``meta["glue_mast"]`` record as (name, value, children) triples."""
     if not meta:
@@ -106,7 +119,7 @@ def provenance_tree(meta):
             if k in meta
         ]),
     ]
-    queries = meta.get("queries") or []
+    queries = _queries(meta)
     if queries:
         sections.append(_node("Search", children=[_query_node(q) for q in queries]))
     if dataset or fetched:

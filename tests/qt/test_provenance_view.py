@@ -82,3 +82,12 @@ def test_a_doi_is_a_link():
         "mast:HST/product/x_x1d.fits",
         "DOI": "https://doi.org/10.17909/abcd",
     }
+
+
+def test_a_query_this_process_never_saw_shows_its_summary():
+    meta = {"queries": [{"id": "0123456789abcdef",
+                         "summary": {"service": "Mast.Caom.Cone", "target": "TW Hya"}}]}
+    search = dict((s[0], s) for s in provenance_tree(meta))["Search"]
+    (query,) = search[2]
+    assert query[0] == "Mast.Caom.Cone"
+    assert ("target", "TW Hya") in [(n, v) for n, v, _ in query[2]]
