@@ -96,10 +96,14 @@ class ResultsPanel(QtWidgets.QGroupBox):
             self.table, self.proxy, self.model, "observations", fit=fit_columns
         )
         self.table.setMinimumHeight(140)
-        # MAST's portal services take no sort order: a heading click sorts the page shown.
+        # MAST's portal services take no sort order: a heading click sorts the page shown, and
+        # when there are several pages, the search again sorted (every row fetched, then
+        # sorted: glue_mast.conf.max_sort_rows at most), so page 1 starts the whole order.
         self.table.horizontalHeader().setToolTip(
-            "Click a heading to sort the rows of this page; MAST sends rows in its own order"
+            "Click a heading to sort. With several pages, every row is fetched and sorted "
+            "(MAST sends rows in its own order)"
         )
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_requested)
         # A person Ctrl-clicking several rows makes one product listing, not one per click.
         self.selection_timer = QtCore.QTimer(self)
         self.selection_timer.setSingleShot(True)
@@ -210,6 +214,26 @@ class ResultsPanel(QtWidgets.QGroupBox):
             fit_columns(self.table)
         self._show_hint()
 
+    def _sort_requested(self, section, order):
+        """A heading click: with several pages, search again sorted by that column."""
+        state = self.state
+        if section < 0 or not state.n_pages or state.n_pages <= 1 or state.busy:
+            return  # one page: the view sorts it where it is
+        field = self.model.columns[section].fields[0]
+        key = f"-{field}" if order == QtCore.Qt.DescendingOrder else field
+        if state.sort != key:
+            state.sort = key
+            state.search()
+
+    def _sorted_note(self):
+        """"; all 1,234 rows sorted by t_min" when the search is sorted, else ""."""
+        sort = self.state.sort
+        if not sort or self.state.count is None:
+            return ""
+        field = sort.lstrip("-")
+        order = " (descending)" if sort.startswith("-") else ""
+        return f"; all {self.state.count:,} rows sorted by {field}{order}"
+
     def _show_hint(self):
         rows = self.state.rows
         if self.state.busy and self.state.count is not None and rows is None:
@@ -223,6 +247,8 @@ class ResultsPanel(QtWidgets.QGroupBox):
         else:
             n = len(self.state.selected_obsids)
             text = f"{n} observation{'s' if n != 1 else ''} selected"
+        if rows is not None and len(rows):
+            text += self._sorted_note()
         self.hint.setText(text)
 
     def _selection_moved(self, *_):
