@@ -33,6 +33,11 @@ class PlannedFile:
     record: dict
     exclusive: bool = False
     sha256: str | None = None  # known only when reproducing a manifest
+    #: Its size on disk, when planning found it complete there.
+    on_disk: int | None = None
+    #: Whether ``path`` is its own resolved form (planned below a resolved directory, with no
+    #: symbolic link on the way): the manifest's key for it, with no walk of its components.
+    resolved: bool = False
 
     @property
     def part(self):
@@ -53,6 +58,8 @@ class FileOutcome:
     downloaded_at: str | None = None
     #: The product list's size, when the server served (completely) another size.
     listed_size: int | None = None
+    #: Bytes of the file as it arrived (a downloaded file).
+    size: int | None = None
 
 
 @dataclass
@@ -64,8 +71,15 @@ class FetchPlan:
     cached: list
     skipped: list
     server: str
+    #: Where the fetch writes its manifest (None: no manifest).
     manifest_path: Path | None = None
-    previous: object = None  # the manifest already at manifest_path, if any
+    #: The manifest already at ``manifest_path`` when planning read it (its checksums told
+    #: complete files), which the fetch's records are merged into; None if there was none.
+    previous: object = None
+    #: ``manifest_path``'s identity when ``previous`` was read from it (see
+    #: :func:`~.plan.manifest_stamp`); None when unknown: the fetch reads the manifest again
+    #: once it holds the directory's lock.
+    manifest_stamp: object = None
 
     @property
     def fetch_size(self):
