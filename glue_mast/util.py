@@ -56,6 +56,8 @@ def plain(value):
         ``value`` nests lists and dicts more than :data:`MAX_NESTING` levels deep (or holds
         itself).
     """
+    if value is None or type(value) in (str, int, bool):  # most cells: as they are, at once
+        return value
     import numpy as np
 
     return _plain(value, np, 1)

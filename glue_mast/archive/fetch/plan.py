@@ -5,6 +5,7 @@ Planning makes no request (but for the cloud-copy lookup, which asks astroquery)
 
 from __future__ import annotations
 
+import math
 import os
 import stat
 from pathlib import Path
@@ -56,7 +57,12 @@ def _plain_column(column, plain):
     else:  # a mixin column (Time, Quantity, ...): cell by cell, as plain() takes them
         values = [column[i] for i in range(len(column))]
     simple = (str, int, bool)
-    return [v if type(v) in simple else plain(v) for v in values]
+    return [
+        v if type(v) in simple
+        else (v if math.isfinite(v) else None) if type(v) is float
+        else plain(v)
+        for v in values
+    ]
 
 
 def is_exclusive(row, now_mjd):
@@ -157,14 +163,15 @@ def plan(
             top = safe_component(row.get("obs_collection") or "MAST")
             if top.casefold() in reserved:
                 top += "_"
-            path = (
-                root
-                / top
-                / safe_component(row.get("obs_id") or row.get("obsID") or "unknown")
-                / safe_filename(row.get("productFilename") or uri.rsplit("/", 1)[-1])
+            path = root.joinpath(
+                top,
+                safe_component(row.get("obs_id") or row.get("obsID") or "unknown"),
+                safe_filename(row.get("productFilename") or uri.rsplit("/", 1)[-1]),
             )
         path = _unclaimed(path, uri, claimed)
-        found = below.look(path)  # (refuses a path a link leads out of root)
+        # (Refuses a path a link leads out of root.) A path the previous manifest records is
+        # a resolved one: no link on the way to look for, only the file itself to look at.
+        found = below.look(path, recorded=known is not None and os.fspath(path) in known)
         size = want.get("size", row.get("size"))
         f = PlannedFile(
             uri=uri,
@@ -237,11 +244,13 @@ class _Below:
             self._dirs[directory] = state
         return state
 
-    def look(self, path):
+    def look(self, path, recorded=False):
         """``path``'s ``os.stat_result`` (not following a link), None if nothing is there,
         or :data:`_LINKED` if a symbolic link lies on the way (checked to stay inside the
-        root: an InputError if it leads out)."""
-        state = self._directory(path.parent)
+        root: an InputError if it leads out). ``recorded``: ``path`` is one a manifest just
+        read records, as resolved then (no link on the way): its directories are not looked
+        at again."""
+        state = "dir" if recorded else self._directory(path.parent)
         if state == "missing" or state == "other":
             return None
         if state is _LINKED:
@@ -294,11 +303,13 @@ def _unclaimed(path, uri, claimed):
     """``path``, or a name of its own if another product has claimed it (in any case)."""
     import hashlib
 
-    tag = hashlib.sha256(uri.encode()).hexdigest()[:8]
-    while claimed.get(os.fspath(path).casefold(), uri) != uri:
+    key = os.fspath(path).casefold()
+    tag = None
+    while claimed.get(key, uri) != uri:
+        tag = hashlib.sha256((tag or uri).encode()).hexdigest()[:8]  # (again if need be)
         path = path.with_name(f"{path.stem}-{tag}{path.suffix}")
-        tag = hashlib.sha256(tag.encode()).hexdigest()[:8]  # (in the unlikely event again)
-    claimed[os.fspath(path).casefold()] = uri
+        key = os.fspath(path).casefold()
+    claimed[key] = uri
     return path
 
 

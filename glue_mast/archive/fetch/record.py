@@ -72,10 +72,9 @@ def write_manifest(result, path, previous, server, options):
         if outcome.status not in (FileStatus.DOWNLOADED, FileStatus.CACHED):
             continue  # skipped (exclusive access): the fetch reports it, and never began it
         old = old or {}
-        record = dict(old)
-        record.update({k: v for k, v in f.record.items() if v is not None})
         digest = outcome.sha256 or old.get("sha256") or sha256_of(f.path)
-        record.update(
+        updates = {k: v for k, v in f.record.items() if v is not None and k != "path"}
+        updates.update(
             dataURI=f.uri,
             path=f.path,
             size=_size_on_disk(outcome),
@@ -83,16 +82,20 @@ def write_manifest(result, path, previous, server, options):
             downloaded=outcome.downloaded_at or old.get("downloaded") or mtime_iso(f.path),
         )
         if outcome.listed_size is not None:
-            record["listed_size"] = outcome.listed_size
-        elif outcome.status is FileStatus.DOWNLOADED:
-            record.pop("listed_size", None)
+            updates["listed_size"] = outcome.listed_size
         doi = options.doi
         given = doi.get(f.uri) if isinstance(doi, dict) else doi
         if given:
-            record["doi"] = given
-        if old and _same(record, old):
+            updates["doi"] = given
+        # A file served at its listed size again drops the note that it was not.
+        drop = outcome.status is FileStatus.DOWNLOADED and outcome.listed_size is None
+        if old and not (drop and "listed_size" in old) and _same(updates, old):
             continue  # recorded so already (a cached file): nothing to add
-        m.add_dataset(record)
+        record = dict(old)
+        record.update(updates)
+        if drop:
+            record.pop("listed_size", None)
+        m.add_dataset(record, resolved=f.resolved)
         changed = True
     _remove_stray_temporaries(path)
     if changed or not (Path(path).is_file() and Path(path).with_suffix(".ecsv").is_file()):
@@ -129,17 +132,14 @@ def _still_whole(record):
     )
 
 
-def _same(record, old):
-    """Whether ``record`` says what the manifest's ``old`` record says (as the manifest would
-    keep it: plain JSON values, the path resolved)."""
-    from ...provenance.manifest import DATASET_FIELDS
+def _same(updates, old):
+    """Whether the manifest's ``old`` record says already what ``updates`` would set (as the
+    manifest keeps values: plain JSON; the path is the one ``old`` was found by)."""
     from ...util import plain
 
-    normal = {k: plain(record.get(k)) for k in DATASET_FIELDS} | {
-        k: plain(v) for k, v in record.items() if k not in DATASET_FIELDS
-    }
-    normal["path"] = old.get("path")
-    return normal == old
+    return all(
+        key == "path" or plain(value) == old.get(key) for key, value in updates.items()
+    )
 
 
 def _unfinished_record(f, outcome):
