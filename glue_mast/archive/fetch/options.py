@@ -42,11 +42,17 @@ def _seconds(name, value, *, positive):
         seconds = float(value)
     except (TypeError, ValueError):
         seconds = None
-    if isinstance(value, bool) or seconds is None or seconds != seconds or (
-        seconds <= 0 if positive else seconds < 0
+    if (
+        isinstance(value, bool)
+        or seconds is None
+        or seconds != seconds
+        or (seconds <= 0 if positive else seconds < 0)
     ):
-        raise _bad(name, value, "a positive number of seconds" if positive else
-                   "a number of seconds, 0 or more")
+        raise _bad(
+            name,
+            value,
+            "a positive number of seconds" if positive else "a number of seconds, 0 or more",
+        )
     return seconds
 
 

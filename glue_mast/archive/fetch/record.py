@@ -8,6 +8,7 @@ records are all as they were is not written again (a re-fetch of cached files ch
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from pathlib import Path
@@ -38,7 +39,10 @@ def write_manifest(result, path, previous, server, options):
     # it is its own key, so looking it up here costs no walk of the path's components.
     by_path = {d["path"]: d for d in m.datasets}
     # Sizes this fetch knows without looking (arrived, or found whole when planned).
-    known = {os.fspath(o.file.path): s for o in result.outcomes if (s := _known_size(o)) is not None}
+    known = {}
+    for outcome in result.outcomes:
+        if (size := _known_size(outcome)) is not None:
+            known[os.fspath(outcome.file.path)] = size
     # What an earlier fetch recorded stays only while its file is still there, whole; but a
     # manifest being reproduced in place keeps every record, so a file that could not be
     # fetched again is still listed (and reported missing), never forgotten.
@@ -127,9 +131,7 @@ def _still_whole(record):
         st = os.stat(record["path"])
     except OSError:
         return False
-    return stat.S_ISREG(st.st_mode) and (
-        record.get("size") is None or st.st_size == record["size"]
-    )
+    return stat.S_ISREG(st.st_mode) and (record.get("size") is None or st.st_size == record["size"])
 
 
 def _same(updates, old):
@@ -137,9 +139,7 @@ def _same(updates, old):
     manifest keeps values: plain JSON; the path is the one ``old`` was found by)."""
     from ...util import plain
 
-    return all(
-        key == "path" or plain(value) == old.get(key) for key, value in updates.items()
-    )
+    return all(key == "path" or plain(value) == old.get(key) for key, value in updates.items())
 
 
 def _unfinished_record(f, outcome):
@@ -166,7 +166,5 @@ def _remove_stray_temporaries(path):
 
     path = Path(path)
     for stray in [*stray_temporaries(path), *stray_temporaries(path.with_suffix(".ecsv"))]:
-        try:
+        with contextlib.suppress(OSError):  # another's file, or gone: left alone
             stray.unlink()
-        except OSError:
-            pass  # another's file, or gone: left alone
