@@ -10,7 +10,7 @@ anything is planned or written.
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from ... import config
 from ...errors import InputError
@@ -140,8 +140,3 @@ class FetchOptions:
             raise _bad("expected", self.expected, "a dict of dataURI -> what the file must be")
         put("keep_missing", bool(self.keep_missing))
         put("manifest_extra", dict(self.manifest_extra or {}))
-
-    @classmethod
-    def names(cls):
-        """The keywords a :class:`FetchOptions` takes."""
-        return tuple(f.name for f in fields(cls))
