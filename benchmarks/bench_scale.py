@@ -4,13 +4,16 @@ Targets (from the issue):
 
 - M linked spectra: glue's link-manager update and the session save at M = 1,000 each within
   2x of 100 spectra's per-dataset cost times 10 (so a fitted exponent of at most 1.3);
-- fetch and re-fetch of N = 100, 1,000, 10,000 files: linear; a re-fetch of cached files at
-  most 10% of a fetch (:func:`bench_fetch_scaling`, :func:`bench_refetch_scaling`: to be
-  filled in).
+- fetch and re-fetch of N = 100, 1,000, 10,000 files from the local archive: linear (a fitted
+  exponent of at most 1.1); a re-fetch of cached files at most 10% of a fetch, with 0
+  requests; at most 3 stat/lstat and 3 unlink calls per file (:func:`bench_fetch_scaling`,
+  :func:`bench_refetch_scaling`); the contention of the lock around each file's final rename
+  is printed.
 
 Run it from the repository root::
 
-    python benchmarks/bench_scale.py [--spectra 100 1000] [--repeat 3] [--json results.json]
+    python benchmarks/bench_scale.py [--spectra 100 1000] [--files 100 1000 10000]
+        [--repeat 3] [--quick] [--only spectra|fetch] [--json results.json]
 
 glue-core's own update and save are measured in the same run at M = 100 (glue-mast's
 replacements off), as the baseline. Exit status: 0 if every target is met, 1 if one is
@@ -20,10 +23,14 @@ missed, 2 on an error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
+import os
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 
 TARGET_RATIO = 2.0  # at most 2x the per-item cost at the smallest size
@@ -91,19 +98,281 @@ def exponent(sizes, seconds):
     return math.log(seconds[-1] / seconds[0]) / math.log(sizes[-1] / sizes[0])
 
 
-# -- fetch and re-fetch at N = 100, 1,000, 10,000 files: to be filled in -------------------
+# -- fetch and re-fetch at N = 100, 1,000, 10,000 files ----------------------------------
+
+#: Targets: a re-fetch of N cached files at most this fraction of a fresh fetch of N; at most
+#: this many stat-family (os.stat, os.lstat) and os.unlink calls per file; "linear": a fitted
+#: exponent of at most this.
+TARGET_REFETCH_RATIO = 0.10
+TARGET_CALLS_PER_FILE = 3
+TARGET_EXPONENT = 1.1
+#: The synthetic files' size: one FITS block, so that the per-file costs (planning, requests,
+#: renames, the manifest) are what is measured, not the bytes.
+FILE_SIZE = 2880
+_MEASURED = {}
+
+
+class _Calls:
+    """Counts of os.stat, os.lstat and os.unlink calls (any thread) while installed."""
+
+    NAMES = ("stat", "lstat", "unlink")
+
+    def __init__(self):
+        import os
+
+        self.counts = dict.fromkeys(self.NAMES, 0)
+        self._os, self._saved = os, {}
+
+    def __enter__(self):
+        for name in self.NAMES:
+            original = self._saved[name] = getattr(self._os, name)
+
+            def counted(*args, _name=name, _original=original, **kwargs):
+                self.counts[_name] += 1
+                return _original(*args, **kwargs)
+
+            setattr(self._os, name, counted)
+        return self
+
+    def __exit__(self, *exc):
+        for name, original in self._saved.items():
+            setattr(self._os, name, original)
+
+
+class _Contention:
+    """Acquisitions of the locks a fetch's Breaker makes, and how many had to wait.
+
+    Installed around a fetch: glue_mast.archive.fetch.cancel's ``threading`` is replaced by a
+    stand-in whose Lock counts, so the same count is made of whatever lock the Breaker uses
+    around a file's final rename.
+    """
+
+    def __init__(self):
+        import threading
+
+        #: [acquisitions, of which waited] per lock, in the order the Breaker makes them
+        #: (its connections' lock, then the one around renames).
+        self.locks = []
+        outer = self
+
+        class CountingLock:
+            def __init__(self):
+                self._lock = threading.Lock()
+                self._counts = [0, 0]
+                outer.locks.append(self._counts)
+
+            def acquire(self, blocking=True, timeout=-1):
+                if self._lock.acquire(False):
+                    self._counts[0] += 1
+                    return True
+                if not blocking:
+                    return False
+                got = self._lock.acquire(True, timeout)
+                self._counts[0] += got
+                self._counts[1] += got
+                return got
+
+            def release(self):
+                self._lock.release()
+
+            def locked(self):
+                return self._lock.locked()
+
+            __enter__ = acquire
+
+            def __exit__(self, *exc):
+                self.release()
+
+        class Threading:
+            def __getattr__(self, name):
+                return getattr(threading, name)
+
+            Lock = CountingLock
+
+        self._stand_in = Threading()
+
+    def __enter__(self):
+        from glue_mast.archive.fetch import cancel
+
+        self._module, self._saved = cancel, cancel.threading
+        cancel.threading = self._stand_in
+        return self
+
+    def __exit__(self, *exc):
+        self._module.threading = self._saved
+
+
+def _products(n):
+    """N products (one calibrated file each) of the local archive's SYNTHETIC collection:
+    observations i = 0..N-1 have t_min = 55000 + i/100."""
+    import glue_mast
+
+    observations = glue_mast.search(
+        obs_collection="SYNTHETIC", t_min=[55000.0, 55000.0 + (n - 0.5) * 0.01]
+    ).all()
+    products = glue_mast.products(observations)
+    if len(products) != n:
+        raise RuntimeError(f"asked for {n} products, the archive listed {len(products)}")
+    return products
+
+
+def _timed_fetch(products, root, contention=False):
+    import glue_mast
+
+    with contextlib.ExitStack() as stack:
+        calls = stack.enter_context(_Calls())
+        locks = stack.enter_context(_Contention()) if contention else None
+        start = time.perf_counter()
+        result = glue_mast.fetch(products, root, progress=False)
+        seconds = time.perf_counter() - start
+    if not result.ok:
+        raise RuntimeError(f"the fetch failed: {result.summary()}")
+    n = len(products)
+    row = {
+        "seconds": seconds,
+        "ms_per_file": 1000 * seconds / n,
+        "requests": result.requests,
+        "downloaded": len(result.downloaded),
+        "cached": len(result.cached),
+        "stat_per_file": (calls.counts["stat"] + calls.counts["lstat"]) / n,
+        "lstat_per_file": calls.counts["lstat"] / n,
+        "unlink_per_file": calls.counts["unlink"] / n,
+    }
+    if locks is not None:
+        # The rename lock: the Breaker's second (see _Contention).
+        row["lock_acquired"], row["lock_waited"] = (
+            locks.locks[1] if len(locks.locks) > 1 else (0, 0)
+        )
+    return row
+
+
+def _measure_fetches(sizes, repeat):
+    """For each N: ``repeat`` fresh fetches into an empty directory, each followed by a
+    re-fetch into the same directory (every file cached); medians. Against the local archive
+    in its own process (benchmarks/_archive.py), no latency."""
+    key = (tuple(sizes), repeat)
+    if key in _MEASURED:
+        return _MEASURED[key]
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from _archive import local_archive
+
+    import glue_mast
+
+    out = {}
+    with local_archive(synthetic_file_size=FILE_SIZE) as archive, tempfile.TemporaryDirectory(
+        prefix="bench_scale_"
+    ) as tmp:
+        glue_mast.configure(server=archive.url)
+        for n in sizes:
+            products = _products(n)
+            fetches, refetches = [], []
+            for i in range(repeat):
+                root = os.path.join(tmp, f"n{n}-{i}")
+                # The lock count in the first run only (its stand-in costs a little).
+                fetches.append(_timed_fetch(products, root, contention=i == 0))
+                refetches.append(_timed_fetch(products, root))
+                if fetches[-1]["downloaded"] != n or refetches[-1]["cached"] != n:
+                    raise RuntimeError(f"N={n}: not every file downloaded, then cached")
+                shutil.rmtree(root)
+            out[n] = {"fetch": _median_row(fetches), "refetch": _median_row(refetches)}
+            out[n]["fetch"].update(
+                {k: fetches[0][k] for k in ("lock_acquired", "lock_waited")}
+            )
+            print(
+                f"  N={n:>6}: fetch {out[n]['fetch']['seconds']:.2f} s, "
+                f"re-fetch {out[n]['refetch']['seconds']:.3f} s",
+                flush=True,
+            )
+    _MEASURED[key] = out
+    return out
+
+
+def _median_row(rows):
+    return {k: statistics.median(r[k] for r in rows) for k in rows[0] if k != "lock_acquired"
+            and k != "lock_waited"}
 
 
 def bench_fetch_scaling(sizes, repeat):
     """Per-file cost and exponent of ``glue_mast.fetch`` of N files from the local archive
-    (the SYNTHETIC collection). Not measured yet: returns None."""
-    return None
+    (the SYNTHETIC collection), stat/unlink calls per file and the rename lock's contention."""
+    measured = _measure_fetches(sizes, repeat)
+    seconds = [measured[n]["fetch"]["seconds"] for n in sizes]
+    return {
+        "sizes": {n: measured[n]["fetch"] for n in sizes},
+        "exponent": exponent(sizes, seconds),
+    }
 
 
 def bench_refetch_scaling(sizes, repeat):
-    """Per-file cost of a re-fetch of N cached files, and its ratio to a fetch (target <= 10%).
-    Not measured yet: returns None."""
-    return None
+    """Per-file cost of a re-fetch of N cached files, and its ratio to a fetch (target <= 10%)."""
+    measured = _measure_fetches(sizes, repeat)
+    seconds = [measured[n]["refetch"]["seconds"] for n in sizes]
+    return {
+        "sizes": {
+            n: dict(
+                measured[n]["refetch"],
+                ratio=measured[n]["refetch"]["seconds"] / measured[n]["fetch"]["seconds"],
+            )
+            for n in sizes
+        },
+        "exponent": exponent(sizes, seconds),
+    }
+
+
+def fetch_lines(fetched, refetched):
+    """The report of the fetch scaling, and whether every target is met."""
+    ok = True
+    lines = [
+        f"{'N':>6} {'what':>8} {'seconds':>8} {'ms/file':>8} {'requests':>8} "
+        f"{'stat/file':>9} {'(lstat)':>7} {'unlink/file':>11}"
+    ]
+    for what, measured in (("fetch", fetched), ("re-fetch", refetched)):
+        for n, row in measured["sizes"].items():
+            lines.append(
+                f"{n:>6} {what:>8} {row['seconds']:8.3f} {row['ms_per_file']:8.3f} "
+                f"{row['requests']:8.0f} {row['stat_per_file']:9.2f} "
+                f"{row['lstat_per_file']:7.2f} {row['unlink_per_file']:11.2f}"
+            )
+    for what, measured in (("fetch", fetched), ("re-fetch", refetched)):
+        good = measured["exponent"] <= TARGET_EXPONENT
+        ok &= good
+        lines.append(
+            f"{what}: exponent {measured['exponent']:.2f} (target <= {TARGET_EXPONENT}: "
+            f"linear) {'PASS' if good else 'FAIL'}"
+        )
+    for n, row in refetched["sizes"].items():
+        good = row["ratio"] <= TARGET_REFETCH_RATIO and row["requests"] == 0
+        ok &= good
+        lines.append(
+            f"re-fetch of {n} cached files: {100 * row['ratio']:.1f}% of a fetch, "
+            f"{row['requests']:.0f} requests (target <= {100 * TARGET_REFETCH_RATIO:.0f}%, 0) "
+            f"{'PASS' if good else 'FAIL'}"
+        )
+    # Calls per file: the slope of the count between the smallest and largest N, so that the
+    # calls a fetch makes once (its manifest, its lock, the first request) are not counted
+    # as if every file made them.
+    for what, measured in (("fetch", fetched), ("re-fetch", refetched)):
+        sizes = sorted(measured["sizes"])
+        small, large = (measured["sizes"][n] for n in (sizes[0], sizes[-1]))
+        slope = {
+            key: (large[key] * sizes[-1] - small[key] * sizes[0]) / (sizes[-1] - sizes[0])
+            for key in ("stat_per_file", "unlink_per_file")
+        }
+        good = max(slope.values()) <= TARGET_CALLS_PER_FILE
+        ok &= good
+        lines.append(
+            f"{what}: {slope['stat_per_file']:.2f} stat/lstat and "
+            f"{slope['unlink_per_file']:.2f} unlink calls per file (target <= "
+            f"{TARGET_CALLS_PER_FILE} each) {'PASS' if good else 'FAIL'}"
+        )
+    for n, row in fetched["sizes"].items():
+        acquired, waited = row.get("lock_acquired"), row.get("lock_waited")
+        if acquired:
+            lines.append(
+                f"N={n}: the lock around renames waited on {waited} of {acquired} "
+                f"acquisitions ({100 * waited / acquired:.1f}%)"
+            )
+    return lines, ok
 
 
 # -- provenance per dataset at query sizes of 10, 1,000, 10,000 obsids ----------------------
@@ -217,10 +486,40 @@ def main(argv=None):
     parser.add_argument("--spectra", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--baseline", type=int, default=100, help="M for glue-core's own")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--files", type=int, nargs="+", default=[100, 1000, 10000],
+                        help="N for the fetch and re-fetch scaling")
+    parser.add_argument("--quick", action="store_true",
+                        help="smaller sizes: --spectra 50 200 --files 50 200 1000 --repeat 1")
+    parser.add_argument("--only", choices=("spectra", "fetch", "provenance"),
+                        help="measure only the linked spectra, the fetch, or the provenance")
     parser.add_argument("--json")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.spectra, args.files, args.repeat = [50, 200], [50, 200, 1000], 1
     sizes = sorted(args.spectra)
     results = {"spectra": {}, "glue_core": None, "fetch": None, "refetch": None}
+    ok = True
+    if args.only in (None, "spectra"):
+        ok &= spectra_report(args, sizes, results)
+    if args.only in (None, "fetch"):
+        files = sorted(args.files)
+        print(f"fetch and re-fetch of N files (one FITS block each), N = {files}:", flush=True)
+        results["fetch"] = bench_fetch_scaling(files, args.repeat)
+        results["refetch"] = bench_refetch_scaling(files, args.repeat)
+        lines, fetch_ok = fetch_lines(results["fetch"], results["refetch"])
+        ok &= fetch_ok
+        for line in lines:
+            print(line)
+    if args.only in (None, "provenance"):
+        ok &= bench_provenance_scaling([10, 1000, 10000], args.repeat, results)
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump(results, out, indent=2, default=str)
+    return 0 if ok else 1
+
+
+def spectra_report(args, sizes, results):
+    """Measure and print the linked spectra's costs; whether their targets are met."""
     ok = True
     for m in sizes:
         results["spectra"][m] = measure_spectra(m, args.repeat)
@@ -244,15 +543,7 @@ def main(argv=None):
         base = results["glue_core"].get(sizes[0], {}).get(what)
         if base:
             print(f"  glue-core's own at M={sizes[0]}: {base / seconds[0]:.1f}x glue-mast's")
-    results["fetch"] = bench_fetch_scaling([100, 1000, 10000], args.repeat)
-    results["refetch"] = bench_refetch_scaling([100, 1000, 10000], args.repeat)
-    if results["fetch"] is None:
-        print("fetch / re-fetch scaling: not measured yet (bench_fetch_scaling)")
-    ok &= bench_provenance_scaling([10, 1000, 10000], args.repeat, results)
-    if args.json:
-        with open(args.json, "w") as out:
-            json.dump(results, out, indent=2, default=str)
-    return 0 if ok else 1
+    return ok
 
 
 if __name__ == "__main__":

@@ -56,6 +56,11 @@ def plain(value):
         ``value`` nests lists and dicts more than :data:`MAX_NESTING` levels deep (or holds
         itself).
     """
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is bool:  # most values: at once
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
     import numpy as np
 
     return _plain(value, np, 1)

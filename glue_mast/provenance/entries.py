@@ -11,7 +11,9 @@ Each entry that is not gets one line naming it, so that a person can find and fi
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from ..errors import BadEntry, ManifestError
@@ -74,13 +76,14 @@ def check_entries(manifest_path, datasets, session=None):
     """
     root = Path(manifest_path).resolve().parent
     reserved = reserved_names(manifest_path, session)
+    below = _Below(root)
     records, problems, seen = [], [], {}
     for index, entry in enumerate(datasets):
         label = f"dataset {index}"
         if isinstance(entry, dict) and entry.get("path") is not None:
             label += f" ({entry['path']!r})"
         try:
-            record = _check_entry(entry, root, reserved)
+            record = _check_entry(entry, root, reserved, below)
             key = record["path"]
             if key in seen:
                 raise _Bad(f"the path is listed twice (as dataset {seen[key]})")
@@ -112,13 +115,14 @@ def check_file_fields(record):
         record["sha256"] = sha.lower()
 
 
-def _check_entry(entry, root, reserved):
+def _check_entry(entry, root, reserved, below=None):
     if not isinstance(entry, dict):
         raise _Bad(f"not a record (a JSON object) but a {type(entry).__name__}")
     record = dict(entry)
     relative = _check_path(record.get("path"), reserved)
     check_file_fields(record)
-    record["path"] = _check_target(root, relative, reserved)
+    target = below.plain_target(relative) if below is not None else None
+    record["path"] = target if target is not None else _check_target(root, relative, reserved)
     return record
 
 
@@ -151,6 +155,72 @@ def _check_reserved(parts, reserved):
         if len(parts) == 1:
             raise _Bad(f"the path is {what}; a dataset must not replace it")
         raise _Bad(f"the path runs through {what}")
+
+
+class _Below:
+    """What lies below a manifest's (resolved) directory, each directory looked at once.
+
+    A manifest of N files had each path resolved (an ``lstat`` of every component, the
+    manifest's own directory's included) and each of its directories tested again: most of
+    the time a re-fetch spent reading it. Here a directory costs one ``lstat`` for all the
+    entries below it, and a file one; a path with a symbolic link on it, or one that cannot
+    be looked at, is left to :func:`_check_target`, which follows links.
+    """
+
+    def __init__(self, root):
+        self.root = root
+        self._root = os.fspath(root)
+        self._dirs = {}  # relative directory (tuple of parts) -> "dir", "missing", "file"
+
+    def _kind(self, parts):
+        """"dir", "missing", "file" or None (a link, or an error: follow the slow path) for
+        the directory of relative ``parts`` (a tuple)."""
+        if not parts:
+            return "dir"
+        kind = self._dirs.get(parts, False)
+        if kind is not False:
+            return kind
+        above = self._kind(parts[:-1])
+        if above in ("missing", "file"):
+            kind = "missing"
+        elif above is None:
+            kind = None
+        else:
+            try:
+                mode = os.lstat(os.path.join(self._root, *parts)).st_mode
+            except FileNotFoundError:
+                kind = "missing"
+            except OSError:
+                kind = None
+            else:
+                kind = None if stat.S_ISLNK(mode) else "dir" if stat.S_ISDIR(mode) else "file"
+        self._dirs[parts] = kind
+        return kind
+
+    def plain_target(self, relative):
+        """The absolute path of ``relative`` if no link lies on it and it passes the checks
+        of :func:`_check_target` (raising as that does), or None to leave it to that."""
+        parts = relative.parts
+        target = os.path.join(self._root, *parts)
+        for depth in range(1, len(parts)):
+            kind = self._kind(parts[:depth])
+            if kind is None:
+                return None
+            if kind == "file":
+                raise _Bad(f"the path runs through the file {'/'.join(parts[:depth])}")
+            if kind == "missing":
+                return Path(target)
+        try:
+            mode = os.lstat(target).st_mode
+        except FileNotFoundError:
+            return Path(target)
+        except OSError:
+            return None
+        if stat.S_ISLNK(mode):
+            return None
+        if stat.S_ISDIR(mode):
+            raise _Bad("the path is a directory, not a file")
+        return Path(target)
 
 
 def _check_target(root, relative, reserved):

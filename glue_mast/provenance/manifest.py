@@ -279,15 +279,21 @@ class Manifest:
         """Dataset records, with ``path`` absolute."""
         return list(self._datasets.values())
 
-    def add_dataset(self, record):
+    def add_dataset(self, record, *, resolved=False):
         """Add or replace (by path) one dataset record; a file recorded whole is no longer
-        incomplete."""
+        incomplete.
+
+        ``resolved``: the record's ``path`` is absolute and resolved already (as a manifest
+        read, or a fetch's plan, gives it), so it is not resolved again (which looks at every
+        component of the path).
+        """
         record = {k: plain(record.get(k)) for k in DATASET_FIELDS} | {
             k: plain(v) for k, v in record.items() if k not in DATASET_FIELDS
         }
         if not record.get("path"):
             raise ValueError("a dataset record needs a path")
-        record["path"] = os.fspath(Path(record["path"]).resolve())
+        path = record["path"]
+        record["path"] = os.fspath(path if resolved else Path(path).resolve())
         self._incomplete.pop(record["path"], None)
         self._datasets[record["path"]] = record
         return record
@@ -449,16 +455,18 @@ class Manifest:
                     " digits"
                 )
         known = {"schema", "created", "software", "server", "queries", "datasets", "incomplete"}
-        return cls(
+        manifest = cls(
             server=data.get("server"),
             queries=queries,
-            datasets=datasets,
             created=data.get("created"),
             software=data.get("software"),
             path=path,
             extra={k: v for k, v in data.items() if k not in known},
             incomplete=incomplete,
         )
+        for record in datasets:  # (check_entries resolved their paths)
+            manifest.add_dataset(record, resolved=True)
+        return manifest
 
     # -- checking -------------------------------------------------------------------------------
 

@@ -535,7 +535,7 @@ def test_a_read_only_directory_is_one_clear_line(
     status, out, err = cli(local_mast, capsys, "fetch", "--obsid", "2410004002", "--out", disk)
     assert (status, out) == (2, "")
     assert err == (
-        f"glue-mast: error: cannot write in {disk}: Read-only file system; "
+        f"glue-mast: error: argument --out: cannot write in {disk}: Read-only file system; "
         "choose a directory you can write to\n"
     )
 

@@ -26,6 +26,9 @@ __all__ = [
 
 DOWNLOAD_PATH = "/api/v0.1/Download/file"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._+-]")
+#: A name :func:`safe_component` leaves as it is: safe characters, no dot first or last, and
+#: at most 200 of them.
+_SAFE = re.compile(r"[A-Za-z0-9_+-](?:[A-Za-z0-9._+-]{0,198}[A-Za-z0-9_+-])?")
 # Device names Windows reserves whatever the extension ("NUL.fits" is NUL too); see
 # https://learn.microsoft.com/windows/win32/fileio/naming-a-file#naming-conventions
 _WINDOWS_RESERVED = frozenset(
@@ -45,6 +48,12 @@ def safe_component(text, fallback="_"):
     Separators, ``.``/``..``, leading dots and anything outside ``[A-Za-z0-9._+-]`` are
     replaced, so ``"../../etc/passwd"`` becomes ``"etc_passwd"`` and stays where it is put.
     """
+    if (
+        isinstance(text, str)
+        and _SAFE.fullmatch(text)
+        and text.partition(".")[0].casefold() not in _WINDOWS_RESERVED
+    ):
+        return text  # safe as it is (most names): the same as the steps below would give
     parts = [p for p in re.split(r"[\\/]+", str(text)) if p not in ("", ".", "..")]
     # Windows drops trailing dots, so "x.fits." and "x.fits" would be one file there.
     name = _UNSAFE.sub("_", "_".join(parts)).lstrip(".")[:200].rstrip(".")

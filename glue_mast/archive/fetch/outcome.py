@@ -35,6 +35,11 @@ class PlannedFile:
     sha256: str | None = None  # known only when reproducing a manifest
     #: ``s3://...`` when ``url`` is a cloud copy's (:mod:`.cloud`); None for MAST's own URL.
     origin: str | None = None
+    #: Its size on disk, when planning found it complete there.
+    on_disk: int | None = None
+    #: Whether ``path`` is its own resolved form (planned below a resolved directory, with no
+    #: symbolic link on the way): the manifest's key for it, with no walk of its components.
+    resolved: bool = False
 
     @property
     def part(self):
@@ -57,6 +62,8 @@ class FileOutcome:
     listed_size: int | None = None
     #: The ETag the server gave for the bytes kept (the first response's, when resumed).
     etag: str | None = None
+    #: Bytes of the file as it arrived (a downloaded file).
+    size: int | None = None
 
 
 @dataclass
@@ -68,8 +75,15 @@ class FetchPlan:
     cached: list
     skipped: list
     server: str
+    #: Where the fetch writes its manifest (None: no manifest).
     manifest_path: Path | None = None
-    previous: object = None  # the manifest already at manifest_path, if any
+    #: The manifest already at ``manifest_path`` when planning read it (its checksums told
+    #: complete files), which the fetch's records are merged into; None if there was none.
+    previous: object = None
+    #: ``manifest_path``'s identity when ``previous`` was read from it (see
+    #: :func:`~.plan.manifest_stamp`); None when unknown: the fetch reads the manifest again
+    #: once it holds the directory's lock.
+    manifest_stamp: object = None
 
     @property
     def fetch_size(self):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 
 __all__ = [
     "CHECKPOINT_BYTES",
@@ -51,20 +52,24 @@ def discard(f):
 
 
 def resumable(f):
-    """``(offset, meta, hasher)`` to resume ``f`` from, or ``(0, {}, None)`` to start again.
+    """``(offset, meta, hasher)`` to resume ``f`` from, or ``(0, {}, None)`` to start again
+    (``(0, None, None)`` when there is no ``.part`` at all: nothing to discard).
 
     ``hasher`` holds the SHA-256 of the first ``offset`` bytes, checked against the record; a
     ``.part`` with no record, a record for another file, or one whose server gave no validator
     (without ``If-Range`` the rest could come from a newer file, and the splice would go
-    unnoticed) is discarded.
+    unnoticed) is discarded. One ``lstat`` tells all when there is nothing to resume.
     """
-    if f.part.is_symlink() or meta_path(f).is_symlink():
+    try:
+        st = os.lstat(f.part)
+    except FileNotFoundError:
+        return 0, None, None  # (a record alone is replaced by the next one written)
+    except OSError:
+        st = None
+    if st is not None and stat.S_ISLNK(st.st_mode):
         discard(f)
         return 0, {}, None
-    try:
-        size_on_disk = f.part.stat().st_size if f.part.is_file() else 0
-    except OSError:
-        size_on_disk = 0
+    size_on_disk = st.st_size if st is not None and stat.S_ISREG(st.st_mode) else 0
     if not size_on_disk:
         return 0, {}, None
     meta = _read(f)
@@ -83,7 +88,10 @@ def resumable(f):
 
 def _read(f):
     try:
-        meta = json.loads(meta_path(f).read_text(encoding="utf-8"))
+        # O_NOFOLLOW: a record that is a symbolic link is no record of ours.
+        fd = os.open(meta_path(f), os.O_RDONLY | _NOFOLLOW)
+        with os.fdopen(fd, encoding="utf-8") as record:
+            meta = json.loads(record.read())
     except (OSError, ValueError):
         return None
     if not isinstance(meta, dict) or meta.get("uri") != f.uri:
@@ -134,9 +142,14 @@ def checkpoint(f, meta, part_size, hasher):
 def _replace(f, meta):
     path = meta_path(f)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    # O_EXCL and O_NOFOLLOW: never write through a link someone planted under this name.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
+    # O_EXCL and O_NOFOLLOW: never write through a link someone planted under this name. One
+    # left over (a process killed mid-write) is removed then, not looked for every time.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW
+    try:
+        fd = os.open(tmp, flags, 0o644)
+    except FileExistsError:
+        tmp.unlink(missing_ok=True)
+        fd = os.open(tmp, flags, 0o644)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(json.dumps(meta))

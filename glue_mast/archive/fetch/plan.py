@@ -5,7 +5,9 @@ Planning makes no request (but for the cloud-copy lookup, which asks astroquery)
 
 from __future__ import annotations
 
+import math
 import os
+import stat
 from pathlib import Path
 
 from ... import config
@@ -19,6 +21,7 @@ __all__ = [
     "claim_paths",
     "complete_on_disk",
     "is_exclusive",
+    "manifest_stamp",
     "plan",
     "plan_fetch",
     "previous_manifest",
@@ -39,7 +42,28 @@ def _rows(products):
     missing = {"dataURI", "productFilename"} - set(products.colnames)
     if missing:
         raise InputError(f"the products table has no {', '.join(sorted(missing))} column")
-    return [{name: plain(row[name]) for name in products.colnames} for row in products]
+    # A column at a time: reading a table cell by cell (Row.__getitem__, a masked view per
+    # cell) cost 80% of planning 10,000 products.
+    names = products.colnames
+    columns = [_plain_column(products[name], plain) for name in names]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _plain_column(column, plain):
+    """A table column as a list of JSON-native values (``plain`` of each cell)."""
+    from astropy.table import Column
+
+    if isinstance(column, Column):  # MaskedColumn too: a masked cell lists as None
+        values = column.tolist()
+    else:  # a mixin column (Time, Quantity, ...): cell by cell, as plain() takes them
+        values = [column[i] for i in range(len(column))]
+    simple = (str, int, bool)
+    return [
+        v if type(v) in simple
+        else (v if math.isfinite(v) else None) if type(v) is float
+        else plain(v)
+        for v in values
+    ]
 
 
 def is_exclusive(row, now_mjd):
@@ -75,6 +99,8 @@ def plan(
     previous=None,
     urls=None,
     reserved=(),
+    manifest_path=None,
+    manifest_stamp=None,
 ):
     """Decide what a fetch of ``products`` into ``download_dir`` would do, with no request.
 
@@ -97,6 +123,11 @@ def plan(
     reserved : sequence of str, optional
         More names no product may take at the top of ``download_dir`` (beside
         :data:`RESERVED_NAMES`), e.g. a manifest's own name.
+    manifest_path : path-like, optional
+        Where the fetch writes its manifest (merged into ``previous``); None for none.
+    manifest_stamp : optional
+        ``manifest_path``'s :func:`manifest_stamp` when ``previous`` was read from it; None
+        when unknown (the fetch then reads the manifest again before it merges into it).
     """
     from astropy.time import Time
 
@@ -109,6 +140,9 @@ def plan(
     # another name rather than taken for that file. Paths are compared case-folded, since
     # on macOS and Windows "A.fits" and "a.fits" are one file.
     claimed = claim_paths(previous)
+    # The previous manifest's records by (resolved) path, looked up once per file.
+    known = {d["path"]: d for d in previous.datasets} if previous is not None else None
+    below = _Below(root)
     seen = set()
     for index, row in enumerate(_rows(products)):
         uri = row["dataURI"]
@@ -130,14 +164,15 @@ def plan(
             top = safe_component(row.get("obs_collection") or "MAST")
             if top.casefold() in reserved:
                 top += "_"
-            path = (
-                root
-                / top
-                / safe_component(row.get("obs_id") or row.get("obsID") or "unknown")
-                / safe_filename(row.get("productFilename") or uri.rsplit("/", 1)[-1])
+            path = root.joinpath(
+                top,
+                safe_component(row.get("obs_id") or row.get("obsID") or "unknown"),
+                safe_filename(row.get("productFilename") or uri.rsplit("/", 1)[-1]),
             )
         path = _unclaimed(path, uri, claimed)
-        _refuse_links_out(path, root)
+        # (Refuses a path a link leads out of root.) A path the previous manifest records is
+        # a resolved one: no link on the way to look for, only the file itself to look at.
+        found = below.look(path, recorded=known is not None and os.fspath(path) in known)
         size = want.get("size", row.get("size"))
         f = PlannedFile(
             uri=uri,
@@ -147,10 +182,11 @@ def plan(
             record=_record(row),
             exclusive=is_exclusive(row, now_mjd),
             sha256=want.get("sha256"),
+            resolved=found is not _LINKED,
         )
         # A file already whole on disk needs no request, and so no token: it is on disk,
         # not skipped (one verdict per file in a summary).
-        if complete_on_disk(f, previous):
+        if found is not None and complete_on_disk(f, previous, found=found, known=known):
             cached.append(f)
             continue
         if f.exclusive and token is None:
@@ -160,7 +196,75 @@ def plan(
             skipped.append(f)
         else:
             to_fetch.append(f)
-    return FetchPlan(root, to_fetch, cached, skipped, server)
+    return FetchPlan(
+        root,
+        to_fetch,
+        cached,
+        skipped,
+        server,
+        manifest_path=Path(manifest_path) if manifest_path is not None else None,
+        previous=previous,
+        manifest_stamp=manifest_stamp,
+    )
+
+
+#: What :meth:`_Below.look` says of a path with a symbolic link on it (inside the root).
+_LINKED = "linked"
+
+
+class _Below:
+    """What lies at the planned paths below a (resolved) download root, each directory
+    looked at once: one ``lstat`` a directory and one a file, where resolving each path
+    walked every component of it."""
+
+    def __init__(self, root):
+        self.root = root
+        self._dirs = {}  # directory -> "missing", "dir", "other" or _LINKED
+
+    def _directory(self, directory):
+        if directory == self.root or directory == directory.parent:
+            return "dir"
+        state = self._dirs.get(directory)
+        if state is None:
+            above = self._directory(directory.parent)
+            if above in ("missing", "other"):
+                state = "missing"  # nothing below a missing directory (or a file)
+            elif above is _LINKED:
+                state = _LINKED
+            else:
+                try:
+                    mode = os.lstat(directory).st_mode
+                except OSError:
+                    mode = None
+                state = (
+                    "missing" if mode is None
+                    else _LINKED if stat.S_ISLNK(mode)
+                    else "dir" if stat.S_ISDIR(mode)
+                    else "other"
+                )
+            self._dirs[directory] = state
+        return state
+
+    def look(self, path, recorded=False):
+        """``path``'s ``os.stat_result`` (not following a link), None if nothing is there,
+        or :data:`_LINKED` if a symbolic link lies on the way (checked to stay inside the
+        root: an InputError if it leads out). ``recorded``: ``path`` is one a manifest just
+        read records, as resolved then (no link on the way): its directories are not looked
+        at again."""
+        state = "dir" if recorded else self._directory(path.parent)
+        if state == "missing" or state == "other":
+            return None
+        if state is _LINKED:
+            _refuse_links_out(path, self.root)
+            return _LINKED
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return None
+        if stat.S_ISLNK(st.st_mode):
+            _refuse_links_out(path, self.root)
+            return _LINKED
+        return st
 
 
 def claim_paths(manifest, files=()):
@@ -200,30 +304,47 @@ def _unclaimed(path, uri, claimed):
     """``path``, or a name of its own if another product has claimed it (in any case)."""
     import hashlib
 
-    tag = hashlib.sha256(uri.encode()).hexdigest()[:8]
-    while claimed.get(os.fspath(path).casefold(), uri) != uri:
+    key = os.fspath(path).casefold()
+    tag = None
+    while claimed.get(key, uri) != uri:
+        tag = hashlib.sha256((tag or uri).encode()).hexdigest()[:8]  # (again if need be)
         path = path.with_name(f"{path.stem}-{tag}{path.suffix}")
-        tag = hashlib.sha256(tag.encode()).hexdigest()[:8]  # (in the unlikely event again)
-    claimed[os.fspath(path).casefold()] = uri
+        key = os.fspath(path).casefold()
+    claimed[key] = uri
     return path
 
 
-def complete_on_disk(f, previous):
+def complete_on_disk(f, previous, *, found=None, known=None):
     """Whether ``f`` is already complete, judged from the disk alone (no request).
 
     Only a checksum known for this very dataURI can tell: the expected one (reproducing a
     manifest) or the one a previous manifest recorded for this path *and* this dataURI. A file
     of the right size whose bytes nobody checked is fetched again, never recorded blind.
+    A file found complete has its size noted (``f.on_disk``).
+
+    ``found`` is what planning saw at ``f.path`` (see :class:`_Below`), so that it need not
+    look again; ``known`` the previous manifest's records by path, to look ``f`` up with no
+    walk of its path.
     """
     from ...util import sha256_of
 
-    try:
-        if not f.path.is_file() or f.path.is_symlink():
+    if found is None or found is _LINKED:
+        try:
+            if not f.path.is_file() or f.path.is_symlink():
+                return False
+            size = f.path.stat().st_size
+        except OSError:
             return False
-        size = f.path.stat().st_size
-    except OSError:
+    elif not stat.S_ISREG(found.st_mode):
         return False
-    known = previous.dataset_for(f.path) if previous is not None else None
+    else:
+        size = found.st_size
+    if previous is None:
+        known = None
+    elif known is not None and f.resolved:
+        known = known.get(os.fspath(f.path))
+    else:
+        known = previous.dataset_for(f.path)
     if known is not None and known.get("dataURI") != f.uri:
         known = None  # the path holds another product's file
     want_sha = f.sha256 or (known or {}).get("sha256")
@@ -234,7 +355,10 @@ def complete_on_disk(f, previous):
         want_size = known.get("size")  # served at another size than listed, and kept
     if want_size is not None and size != want_size:
         return False
-    return sha256_of(f.path) == want_sha
+    if sha256_of(f.path) != want_sha:
+        return False
+    f.on_disk = size
+    return True
 
 
 def plan_fetch(
@@ -249,6 +373,9 @@ def plan_fetch(
     """
     root = Path(download_dir or config.current_download_dir()).resolve()
     manifest_path = _manifest_path(manifest, root)
+    # Its identity first: if another fetch replaces it after this, the stamp will not match
+    # and the fetch reads it again under the lock (see .run).
+    stamp = manifest_stamp(manifest_path) if manifest_path is not None else None
     previous = previous_manifest(manifest_path)
     copies = cloud_copies(products) if cloud else {}
     urls = {uri: copy.url for uri, copy in copies.items()}
@@ -263,8 +390,9 @@ def plan_fetch(
         urls=urls,
         reserved=reserved,
         expected=expected,
+        manifest_path=manifest_path,
+        manifest_stamp=stamp,
     )
-    fetch_plan.manifest_path, fetch_plan.previous = manifest_path, previous
     mark_origins(fetch_plan, copies)
     return fetch_plan
 
@@ -285,6 +413,18 @@ def _manifest_path(manifest, root):
             f"{path.parent}: its paths must stay inside its own directory"
         )
     return path
+
+
+def manifest_stamp(path):
+    """What tells whether the file at ``path`` is still the one read: its device, inode,
+    size and times (a manifest is replaced whole, by a rename), or ``"absent"``."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "absent"
+    except OSError:
+        return None  # cannot tell: read it again
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def previous_manifest(path):

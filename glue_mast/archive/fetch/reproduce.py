@@ -4,6 +4,7 @@ their checksums.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -11,9 +12,11 @@ from ...errors import InputError
 from ...provenance.entries import check_entries
 from ...provenance.manifest import Manifest
 from ...provenance.session_files import SessionFiles, read_records
+from .job import wait_for
+from .options import FetchOptions
 from .outcome import FileOutcome, FileStatus
-from .plan import plan, previous_manifest
-from .run import run_files
+from .plan import manifest_stamp, plan, previous_manifest
+from .run import start_files
 from .trust import choose_server
 
 __all__ = ["SESSION_MANIFEST_NAME", "reproduce", "reproduce_session"]
@@ -59,18 +62,13 @@ def reproduce(
     report : `~glue_mast.provenance.VerifyReport`
         The new manifest verified against the disk afterwards.
     """
-    options = dict(
-        server=server,
-        parallel=parallel,
-        progress=progress,
-        token=token,
-        retries=retries,
-        backoff=backoff,
+    options = FetchOptions(
+        parallel=parallel, progress=progress, token=token, retries=retries, backoff=backoff
     )
     if not isinstance(manifest, (Manifest, SessionFiles)):
         manifest = read_records(manifest)
     if isinstance(manifest, SessionFiles):
-        return reproduce_session(manifest, out_dir, **options)
+        return _reproduce_session(manifest, out_dir, server, options)
     m = manifest
     if not len(m) and not m.incomplete:
         raise InputError(f"{m.path} lists no files to reproduce")
@@ -106,47 +104,39 @@ def reproduce(
         for record in unfinished
     ]
     same_place = out == source_root
-    previous = m if same_place else None
+    # In place, the records merge into the manifest itself (whose checksums tell what is
+    # complete); elsewhere, into the manifest there if any, saying what they came from.
     fetch_plan = plan(
         originals + unfinished,
         out,
         token=token,
         expected=expected,
         server=server,
-        previous=previous,
+        previous=m if same_place else None,
+        manifest_path=out / m.path.name,
     )
-    if not same_place:
-        previous = Manifest(
-            server=server,
-            queries=m.queries,
-            path=out / m.path.name,
-            extra={"reproduced_from": {"manifest": str(m.path), "created": m.created}},
-        )
+    options = dataclasses.replace(
+        options,
+        queries=m.queries,
+        keep_missing=same_place,
+        manifest_extra={}
+        if same_place
+        else {"reproduced_from": {"manifest": str(m.path), "created": m.created}},
+    )
     targets = [
         (r, out / want["path"]) for r, want in zip(originals + unfinished, expected, strict=True)
     ]
     return _fetch_and_judge(
         fetch_plan,
-        out / m.path.name,
-        previous,
+        options,
         targets[: len(originals)],
         "the manifest",
         unfinished=targets[len(originals) :],
-        queries=m.queries,
-        server=server,
-        keep_missing=same_place,
-        parallel=parallel,
-        progress=progress,
-        token=token,
-        retries=retries,
-        backoff=backoff,
     )
 
 
-def _fetch_and_judge(
-    fetch_plan, manifest_path, previous, targets, source, unfinished=(), **options
-):
-    """Run ``fetch_plan`` into the manifest at ``manifest_path``, then verify that manifest
+def _fetch_and_judge(fetch_plan, options, targets, source, unfinished=()):
+    """Run ``fetch_plan`` (as ``options`` say) into its manifest, then verify that manifest
     against the records it reproduces.
 
     ``unfinished`` pairs the records an earlier fetch left incomplete with their paths: those
@@ -157,19 +147,11 @@ def _fetch_and_judge(
     at a planned path that is not complete is not replaced (:func:`_keep_what_is_there`). A
     record whose file is not in the new manifest is judged against what is on the disk
     (missing, or other bytes); one with no SHA-256 of its own is never ``ok``
-    (:func:`_judge_unsummed`). ``options`` go to :func:`.run.run_files`. Returns
-    ``(result, report)``.
+    (:func:`_judge_unsummed`). Returns ``(result, report)``.
     """
+    manifest_path = fetch_plan.manifest_path
     kept = _keep_what_is_there(fetch_plan, source)
-    result = run_files(
-        fetch_plan.to_fetch,
-        fetch_plan.cached,
-        fetch_plan.skipped,
-        manifest_path.parent,
-        manifest=manifest_path,
-        previous=previous,
-        **options,
-    )
+    result = wait_for(start_files(fetch_plan, options))
     result.outcomes.extend(kept)
     reproduced = Manifest.read(manifest_path)
     report = reproduced.verify()
@@ -304,6 +286,14 @@ def reproduce_session(
         the session records no SHA-256 for is ``unchecked`` (its bytes may not be the ones
         the session was made from), one that could not be fetched is ``missing``.
     """
+    options = FetchOptions(
+        parallel=parallel, progress=progress, token=token, retries=retries, backoff=backoff
+    )
+    return _reproduce_session(session, out_dir, server, options)
+
+
+def _reproduce_session(session, out_dir, server, options):
+    """:func:`reproduce_session`, run as ``options`` (a :class:`~.options.FetchOptions`) say."""
     s = session if isinstance(session, SessionFiles) else SessionFiles(session)
     if out_dir is None:
         raise InputError(
@@ -334,37 +324,26 @@ def reproduce_session(
         row["label"] = " | ".join(record["labels"]) or record.get("label")
         records.append(row)
         expected.append({"sha256": record.get("sha256"), "size": record.get("size")})
+    stamp = manifest_stamp(manifest_path)
     existing = previous_manifest(manifest_path)  # refused, not overwritten, if not a manifest
     fetch_plan = plan(
         records,
         out,
-        token=token,
+        token=options.token,
         expected=expected,
         server=server,
         previous=existing,
         reserved=(s.path.name,) if s.path.parent == out else (),
+        manifest_path=manifest_path,
+        manifest_stamp=stamp,
     )
-    fresh = Manifest(
-        server=server,
+    options = dataclasses.replace(
+        options,
         queries=s.queries,
-        path=manifest_path,
-        extra={"reproduced_from": {"session": str(s.path), "created": s.created}},
+        manifest_extra={"reproduced_from": {"session": str(s.path), "created": s.created}},
     )
     planned = {
         f.uri: f.path for f in [*fetch_plan.to_fetch, *fetch_plan.cached, *fetch_plan.skipped]
     }
     targets = [(r, planned[r["dataURI"]]) for r in s.records if r["dataURI"] in planned]
-    return _fetch_and_judge(
-        fetch_plan,
-        manifest_path,
-        fresh,
-        targets,
-        "the session",
-        queries=s.queries,
-        server=server,
-        parallel=parallel,
-        progress=progress,
-        token=token,
-        retries=retries,
-        backoff=backoff,
-    )
+    return _fetch_and_judge(fetch_plan, options, targets, "the session")

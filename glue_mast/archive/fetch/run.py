@@ -9,16 +9,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ... import config
-from ...errors import InputError
-from ...util import mtime_iso, plain, sha256_of
+from ...util import plain
 from .. import auth
 from .events import FetchEnded, FetchStarted, FileFinished
 from .job import FetchCancelled, FetchJob, wait_for
 from .lock import DirectoryLock
+from .options import FetchOptions
 from .outcome import FetchPlan, FileOutcome, FileStatus
-from .plan import claim_paths, complete_on_disk, previous_manifest, rename_if_claimed
+from .plan import (
+    claim_paths,
+    complete_on_disk,
+    manifest_stamp,
+    previous_manifest,
+    rename_if_claimed,
+)
 from .progress import ByteCounter
 from .progress import listener as progress_listener
+from .record import write_manifest
 from .transfer import Downloader
 
 __all__ = ["FetchResult", "run_files", "start_files"]
@@ -120,81 +127,52 @@ class FetchResult:
         )
 
 
-def run_files(to_fetch, cached, skipped, root, **kwargs):
-    """Fetch planned files and wait, as :func:`fetch` does (Ctrl-C cancels tidily)."""
-    server = kwargs.pop("server", None) or config.current_server()
-    fetch_plan = FetchPlan(Path(root), list(to_fetch), list(cached), list(skipped), server)
-    return wait_for(start_files(fetch_plan, **kwargs))
+def run_files(to_fetch, cached, skipped, root, *, server=None, manifest=None, previous=None,
+              **options):
+    """Fetch planned files and wait, as :func:`fetch` does (Ctrl-C cancels tidily).
 
-
-def _files_at_once(parallel):
-    """``parallel`` as a whole number of at least 1, or an InputError naming it."""
-    import operator
-
-    try:
-        n = None if isinstance(parallel, bool) else operator.index(parallel)
-    except TypeError:
-        n = int(parallel) if isinstance(parallel, str) and parallel.strip().isdigit() else None
-    if n is None or n < 1:
-        raise InputError(
-            f"parallel must be at least 1 (a whole number of files at once); got {parallel!r}",
-            field="parallel",
-            value=parallel,
-        )
-    return n
-
-
-def start_files(
-    fetch_plan,
-    *,
-    manifest=None,
-    parallel=None,
-    progress=None,
-    token=None,
-    retries=None,
-    backoff=1.0,
-    queries=None,
-    doi=None,
-    previous=None,
-    keep_missing=False,
-):
-    """Start a :class:`FetchJob` for a plan (of :func:`plan` or :func:`plan_fetch`).
-
-    ``keep_missing`` keeps the records of ``previous`` whose files are missing (an in-place
-    reproduce: the manifest says what must be there, and ``verify`` reports what is not),
-    where a fetch drops them so that its manifest lists only what is on disk.
+    ``manifest`` is where the manifest is written, merged into ``previous`` (what a caller
+    read there); ``options`` are those of :class:`~.options.FetchOptions`.
     """
-    parallel = _files_at_once(config.conf.max_parallel if parallel is None else parallel)
+    fetch_plan = FetchPlan(
+        Path(root),
+        list(to_fetch),
+        list(cached),
+        list(skipped),
+        server or config.current_server(),
+        manifest_path=Path(manifest) if manifest is not None else None,
+        previous=previous,
+    )
+    return wait_for(start_files(fetch_plan, FetchOptions(**options)))
+
+
+def start_files(fetch_plan, options):
+    """Start a :class:`FetchJob` for a plan (of :func:`plan` or :func:`plan_fetch`), run as
+    ``options`` (a :class:`~.options.FetchOptions`) say.
+
+    The manifest goes to ``fetch_plan.manifest_path`` (none if None), merged into the one
+    there. ``options.keep_missing`` keeps the records of that manifest whose files are missing
+    (an in-place reproduce: the manifest says what must be there, and ``verify`` reports what
+    is not), where a fetch drops them so that its manifest lists only what is on disk.
+    """
+    manifest = fetch_plan.manifest_path
     # One writer at a time in a directory (see .lock). A directory that cannot be written is
     # one clear error here, before anything starts; the lock itself is waited for on the
     # job's thread, where a cancel can end the wait.
     lock_dirs = [fetch_plan.download_dir, *([Path(manifest).parent] if manifest else [])]
     lock = DirectoryLock(lock_dirs if fetch_plan.to_fetch or manifest is not None else [])
     lock.open()
-    options = dict(
-        lock=lock,
-        manifest=manifest,
-        parallel=parallel,
-        token=token,
-        retries=retries or config.conf.retries,
-        backoff=backoff,
-        queries=queries,
-        doi=doi,
-        previous=previous,
-        keep_missing=keep_missing,
-        timeout=(10.0, config.current_timeout()),
-    )
 
     def work(job):
         lock.cancel = job.cancel_event
         try:
             if not lock.acquire():
-                return _cancelled_waiting(fetch_plan, options["queries"])
-            return _run(job, fetch_plan, **options)
+                return _cancelled_waiting(fetch_plan, options.queries)
+            return _run(job, fetch_plan, options)
         finally:
             lock.release()
 
-    job = FetchJob(work, fetch_plan, listener=progress_listener(progress))
+    job = FetchJob(work, fetch_plan, listener=progress_listener(options.progress))
     return job.start()
 
 
@@ -221,14 +199,22 @@ def _cancelled_waiting(fetch_plan, queries):
     )
 
 
-def _take_what_others_completed(fetch_plan, manifest, previous):
+def _take_what_others_completed(fetch_plan):
     """Under the lock: what another fetch completed here since planning is on disk now.
 
-    Re-reads the manifest (another fetch may have written it while this one waited): a file
-    it records whole for the same dataURI costs no request, a name it records for another
-    dataURI is that file's, and the manifest written at the end builds on it.
+    Returns the manifest to merge this fetch's records into. If the manifest is as planning
+    read it (the same file, unchanged: :func:`manifest_stamp`), that is the plan's; else it is
+    read again (another fetch may have written it while this one waited): a file it records
+    whole for the same dataURI costs no request, a name it records for another dataURI is that
+    file's, and the manifest written at the end builds on it.
     """
-    fresh = previous_manifest(Path(manifest)) if manifest is not None else None
+    manifest, previous = fetch_plan.manifest_path, fetch_plan.previous
+    if manifest is None:
+        return previous
+    stamp = fetch_plan.manifest_stamp
+    if stamp is not None and manifest_stamp(Path(manifest)) == stamp:
+        return previous  # nobody has written it since planning read it
+    fresh = previous_manifest(Path(manifest))
     if fresh is None:
         return previous
     planned = [*fetch_plan.cached, *fetch_plan.skipped, *fetch_plan.to_fetch]
@@ -246,20 +232,33 @@ def _take_what_others_completed(fetch_plan, manifest, previous):
     return fresh
 
 
-def _run(
-    job, fetch_plan, *, lock, parallel, token, retries, backoff, timeout, **manifest_options
-):
+@dataclass
+class _Collected:
+    """What the transfers of a fetch came to: an outcome per file, and whether it was cut."""
+
+    outcomes: list
+    cancelled: bool
+    counter: ByteCounter
+    seconds: float
+
+
+def _run(job, fetch_plan, options):
     """The work of a :class:`FetchJob`, on its thread, holding the directory's lock: the
-    transfers (on worker threads), the events, and the manifest.
+    transfers and their events (:func:`_collect`), then the result and the manifest
+    (:func:`_finish`)."""
+    previous = _take_what_others_completed(fetch_plan)
+    return _finish(job, fetch_plan, options, previous, _collect(job, fetch_plan, options))
+
+
+def _collect(job, fetch_plan, options):
+    """Run the transfers (on worker threads) and collect their outcomes, with the events.
 
     The transfers only count bytes (:class:`ByteCounter`) and hand their outcomes over a
     queue; this thread turns both into events, so no listener ever runs on a transfer's thread
     or holds one up.
     """
-    manifest_options["previous"] = _take_what_others_completed(
-        fetch_plan, manifest_options["manifest"], manifest_options["previous"]
-    )
-    to_fetch, server = fetch_plan.to_fetch, fetch_plan.server
+    to_fetch = fetch_plan.to_fetch
+    token = options.token
     if token is None and any(f.exclusive for f in to_fetch):
         token = auth.token()
     started = time.perf_counter()
@@ -281,11 +280,11 @@ def _run(
         force=True,
     )
     downloader = Downloader(
-        server=server,
+        server=fetch_plan.server,
         token=token,
-        retries=retries,
-        backoff=backoff,
-        timeout=timeout,
+        retries=options.retries,
+        backoff=options.backoff,
+        timeout=options.timeout,
         progress=counter,
         cancel=job.cancel_event,
         breaker=job.breaker,
@@ -302,7 +301,7 @@ def _run(
             name=f"glue-mast fetch {i + 1}",
             daemon=True,
         )
-        for i in range(min(parallel, len(to_fetch)))
+        for i in range(min(options.parallel, len(to_fetch)))
     ]
     for worker in workers:
         worker.start()
@@ -355,28 +354,29 @@ def _run(
                 job.breaker.committed.get(key)
                 or FileOutcome(f, FileStatus.CANCELLED, "interrupted")
             )
+    return _Collected(outcomes, cancelled, counter, time.perf_counter() - started)
+
+
+def _finish(job, fetch_plan, options, previous, collected):
+    """The result of a fetch whose transfers are over: its manifest written (merged into
+    ``previous``), the last event sent; raises FetchCancelled if it was cancelled."""
     result = FetchResult(
-        outcomes,
+        collected.outcomes,
         fetch_plan.download_dir,
-        interrupted=cancelled,
-        seconds=time.perf_counter() - started,
-        server=server,
-        queries=plain(list(manifest_options["queries"] or [])),
+        interrupted=collected.cancelled,
+        seconds=collected.seconds,
+        server=fetch_plan.server,
+        queries=plain(list(options.queries)),
     )
-    if manifest_options["manifest"] is not None:
+    manifest = fetch_plan.manifest_path
+    if manifest is not None:
         try:
-            result.manifest = _write_manifest(
-                result,
-                manifest_options["manifest"],
-                manifest_options["previous"],
-                server,
-                manifest_options["queries"],
-                manifest_options["doi"],
-                keep_missing=manifest_options["keep_missing"],
+            result.manifest = write_manifest(
+                result, manifest, previous, fetch_plan.server, options
             )
         except OSError as exc:
             result.manifest_error = (
-                f"could not write the manifest {Path(manifest_options['manifest']).resolve()}: "
+                f"could not write the manifest {Path(manifest).resolve()}: "
                 f"{exc.strerror or exc}; the files fetched are complete on disk but not "
                 "recorded: free some space (or fix the permissions) and fetch again to "
                 "record them"
@@ -387,14 +387,14 @@ def _run(
             cached=len(result.cached),
             skipped=len(result.skipped),
             failed=len(result.failed),
-            cancelled=cancelled,
-            bytes_done=counter.bytes_done,
+            cancelled=collected.cancelled,
+            bytes_done=collected.counter.bytes_done,
             seconds=result.seconds,
             manifest=str(result.manifest.path) if result.manifest is not None else None,
         ),
         force=True,
     )
-    if cancelled:
+    if collected.cancelled:
         raise FetchCancelled(result)
     return result
 
@@ -407,96 +407,3 @@ def _transfers(downloader, todo, finished, cancel):
         except queue.Empty:
             return
         finished.put(downloader.fetch_one(f))
-
-
-def _write_manifest(result, path, previous, server, queries, doi, *, keep_missing=False):
-    from ...provenance.manifest import Manifest
-    from ...provenance.selection import QueryIndex
-
-    m = previous if previous is not None else Manifest(server=server, path=path)
-    m.server = server
-    # What an earlier fetch recorded stays only while its file is still there, whole; but a
-    # manifest being reproduced in place keeps every record, so a file that could not be
-    # fetched again is still listed (and reported missing), never forgotten.
-    for record in [] if keep_missing else list(m.datasets):
-        file = Path(record["path"])
-        if not file.is_file() or (
-            record.get("size") is not None and file.stat().st_size != record["size"]
-        ):
-            m.remove_dataset(file)
-    # Each query once, by id; each file's record names those that selected it.
-    selecting = QueryIndex(queries)
-    for query in selecting.by_id.values():
-        m.add_query(query)
-    inside = Path(path).resolve().parent
-    for outcome in result.outcomes:
-        f = outcome.file
-        if not f.path.resolve().is_relative_to(inside):
-            continue  # never recorded: the layout refuses links out (defence in depth)
-        if outcome.status in (FileStatus.CANCELLED, FileStatus.FAILED):
-            # Planned and not finished: recorded as such, so that verify does not call the
-            # manifest complete and reproduce knows what to finish. A record the manifest
-            # already has (a reproduce in place) stays, with the checksum it insists on:
-            # verify reports its file missing or wrong.
-            if m.dataset_for(f.path) is None:
-                m.add_incomplete(_unfinished_record(f, outcome))
-            continue
-        if outcome.status not in (FileStatus.DOWNLOADED, FileStatus.CACHED):
-            continue  # skipped (exclusive access): the fetch reports it, and never began it
-        old = m.dataset_for(f.path) or {}
-        record = dict(old)
-        record.update({k: v for k, v in f.record.items() if v is not None})
-        digest = outcome.sha256 or old.get("sha256") or sha256_of(f.path)
-        record.update(
-            dataURI=f.uri,
-            path=f.path,
-            size=f.path.stat().st_size,
-            sha256=digest,
-            downloaded=outcome.downloaded_at or old.get("downloaded") or mtime_iso(f.path),
-        )
-        if outcome.status is FileStatus.DOWNLOADED:
-            # Which copy the bytes came from (.cloud); a cached file keeps its record's.
-            record.update(origin=f.origin or f.url, etag=outcome.etag)
-        if outcome.listed_size is not None:
-            record["listed_size"] = outcome.listed_size
-        elif outcome.status is FileStatus.DOWNLOADED:
-            record.pop("listed_size", None)
-        given = doi.get(f.uri) if isinstance(doi, dict) else doi
-        if given:
-            record["doi"] = given
-        m.add_dataset(selecting.name_in(record))
-    _remove_stray_temporaries(path)
-    m.write(path)
-    return m
-
-
-def _unfinished_record(f, outcome):
-    """The manifest's record of a planned file that a fetch did not finish."""
-    record = {k: v for k, v in f.record.items() if v is not None}
-    record.update(
-        dataURI=f.uri,
-        path=f.path,
-        size=f.size,
-        status=str(outcome.status),
-        reason=outcome.message or None,
-    )
-    if f.sha256:  # what the file must be (a reproduce): finishing it later insists on it too
-        record["expected_sha256"] = f.sha256
-    return record
-
-
-def _remove_stray_temporaries(path):
-    """Remove what an interrupted write of this manifest (and its ECSV view) left behind.
-
-    Called holding the directory's lock, so no other fetch is writing the manifest now.
-    """
-    from ...util import stray_temporaries
-
-    path = Path(path)
-    for stray in [*stray_temporaries(path), *stray_temporaries(path.with_suffix(".ecsv"))]:
-        try:
-            stray.unlink()
-        except OSError:
-            pass  # another's file, or gone: left alone
-
-

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ... import config
 from .job import wait_for
+from .options import FetchOptions
 from .plan import plan_fetch
 from .run import start_files
 
@@ -57,23 +58,19 @@ def start_fetch(
         :class:`~glue_mast.archive.fetch.job.FetchCancelled` (whose ``.result`` is the partial
         :class:`FetchResult`).
     """
-    root = download_dir if download_dir is not None else config.current_cache_dir()
-    fetch_plan = plan_fetch(
-        products, root, manifest=manifest, token=token, cloud=cloud, expected=expected
-    )
-    query_records = queries if queries is not None else _queries_from(products)
-    return start_files(
-        fetch_plan,
-        manifest=fetch_plan.manifest_path,
+    options = FetchOptions(
         parallel=parallel,
         progress=progress,
         token=token,
         retries=retries,
         backoff=backoff,
-        queries=query_records,
+        queries=queries if queries is not None else _queries_from(products),
         doi=doi,
-        previous=fetch_plan.previous,
+        cloud=cloud,
+        expected=expected,
     )
+    root = download_dir if download_dir is not None else config.current_cache_dir()
+    return _start(products, root, manifest, options)
 
 
 def fetch(
@@ -142,21 +139,33 @@ def fetch(
         ``.part`` and are resumed next time. A second Ctrl-C meanwhile stops at once, with a
         plain KeyboardInterrupt, without waiting for the manifest.
     """
-    job = start_fetch(
-        products,
-        download_dir if download_dir is not None else config.current_download_dir(),
-        manifest=manifest,
+    options = FetchOptions(
         parallel=parallel,
         progress=progress,
         token=token,
         retries=retries,
         backoff=backoff,
-        queries=queries,
+        queries=queries if queries is not None else _queries_from(products),
         doi=doi,
         cloud=cloud,
         expected=expected,
     )
-    return wait_for(job)
+    root = download_dir if download_dir is not None else config.current_download_dir()
+    return wait_for(_start(products, root, manifest, options))
+
+
+def _start(products, root, manifest, options):
+    """Plan a fetch of ``products`` into ``root`` (its manifest as ``manifest=`` says) and
+    start it, run as ``options`` (a :class:`~.options.FetchOptions`) say."""
+    fetch_plan = plan_fetch(
+        products,
+        root,
+        manifest=manifest,
+        token=options.token,
+        cloud=options.cloud,
+        expected=options.expected,
+    )
+    return start_files(fetch_plan, options)
 
 
 def _queries_from(products):

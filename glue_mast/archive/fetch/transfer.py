@@ -7,6 +7,7 @@ size, and its SHA-256 where one is known, are right.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import email.utils
 import enum
@@ -71,6 +72,7 @@ class Downloader:
         #: Shuts this fetch's sockets when it is cancelled (see :mod:`.cancel`).
         self.breaker = breaker if breaker is not None else Breaker()
         self._local = threading.local()
+        self._made = set()  # directories made (or found) by this fetch
 
     def _session(self):
         session = getattr(self._local, "session", None)
@@ -83,11 +85,30 @@ class Downloader:
             except metadata.PackageNotFoundError:
                 version = "dev"
             session.headers["User-Agent"] = f"glue-mast/{version} {session.headers['User-Agent']}"
+            # The only credential a transfer sends is the MAST token (to MAST's origin only):
+            # no ~/.netrc login, which requests would otherwise look for (two stat calls)
+            # before every request.
+            session.auth = _no_auth
             adapter = self.breaker.adapter()
             session.mount("http://", adapter)
             session.mount("https://", adapter)
             self._local.session = session
         return session
+
+    def _directory(self, directory):
+        """Make ``directory`` (and those above it) once per fetch, with no ``stat``: a name
+        taken by a file shows up as the ``.part`` failing to open."""
+        if directory in self._made:
+            return
+        try:
+            os.mkdir(directory)
+        except FileExistsError:
+            pass
+        except FileNotFoundError:
+            self._directory(directory.parent)
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(directory)
+        self._made.add(directory)
 
     def _wait(self, seconds):
         if self.cancel.wait(max(0.0, seconds)):
@@ -155,7 +176,7 @@ class Downloader:
     def _fetch(self, f, outcome):
         if self.cancel.is_set():
             raise _Cancelled
-        f.path.parent.mkdir(parents=True, exist_ok=True)
+        self._directory(f.path.parent)
         part = f.part
         last_error = "no attempt made"
         mismatches = 0
@@ -209,11 +230,12 @@ class Downloader:
                     # noted beside it before a byte lands there.
                     if self.cancel.is_set():
                         raise _Cancelled
-                    partial.discard(f)
+                    if meta is not None:  # (None: there was no .part to begin with)
+                        partial.discard(f)
                     meta = partial.write_meta(f, _total_size(response, 0), response.headers)
                     offset, hasher = 0, hashlib.sha256()
                 try:
-                    self._stream(f, response, offset, meta, hasher)
+                    got = self._stream(f, response, offset, meta, hasher)
                 except (
                     requests.exceptions.ChunkedEncodingError,
                     requests.ConnectionError,
@@ -227,7 +249,6 @@ class Downloader:
                     )
                     self._wait(self._backoff(attempt))
                     continue
-            got = part.stat().st_size
             # The size the server says it is serving (Content-Range's total, else the length
             # of a whole body) decides whether the transfer is complete; the product list's
             # size only when the server says nothing.
@@ -294,7 +315,8 @@ class Downloader:
 
     def _stream(self, f, response, offset, meta, hasher):
         """Write the body after the ``offset`` bytes already in the ``.part`` (hashed in
-        ``hasher``), checkpointing its record as it goes and whenever it stops."""
+        ``hasher``), checkpointing its record as it goes and whenever it stops; returns the
+        size of the ``.part`` then."""
         # read1 hands over whatever has arrived: when a connection breaks, what came before
         # the break is on disk to resume from (a fixed-size read would discard it).
         raw = response.raw
@@ -329,6 +351,7 @@ class Downloader:
                     partial.checkpoint(f, meta, received, hasher)
                 except OSError:
                     pass  # (a full disk): the .part resumes from the last checkpoint, or 0
+        return received
 
     def _finish(self, f, outcome, size, digest):
         """Give the complete ``.part`` (whose SHA-256 is ``digest``, hashed as it arrived) its
@@ -344,6 +367,7 @@ class Downloader:
             os.replace(f.part, f.path)
             partial.meta_path(f).unlink(missing_ok=True)
             outcome.status, outcome.sha256 = FileStatus.DOWNLOADED, digest
+            outcome.size = size
             outcome.downloaded_at = utc_now()
             outcome.message = ""
             if f.size is not None and size != f.size:
@@ -355,6 +379,11 @@ class Downloader:
                     f"{size:,} (a complete transfer); kept the served file"
                 )
         return True
+
+
+def _no_auth(request):
+    """A requests auth that adds nothing (so that requests consults no ``~/.netrc``)."""
+    return request
 
 
 def _short(exc):
