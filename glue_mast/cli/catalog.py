@@ -101,13 +101,9 @@ def _catalog(args, out):
 
 
 def _heading(q, meta):
-    where = ""
-    if q.coordinates is not None:
-        name = f"{q.target} " if q.target else ""
-        where = (
-            f" {name}({q.coordinates.ra.deg:.5f} {q.coordinates.dec.deg:+.5f}, radius "
-            f"{q.radius.deg:g} deg)"
-        )
+    from . import output
+
+    where = f" {output.cone_text(q)}" if q.coordinates is not None else ""
     if meta["count"] is None:
         rows = f"page {meta['page']} ({meta['page_size']} per page; MAST does not count "
         rows += f"{q.catalog})"

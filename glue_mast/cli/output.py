@@ -83,15 +83,21 @@ def print_count(n, fmt, out):
         print(n, file=out)
 
 
+def cone_text(q):
+    """``"TW Hya (165.46627 -34.70473, radius 0.2 deg)"`` for a search with a position (an
+    observation or catalog search), "" for one without."""
+    if q.coordinates is None:
+        return ""
+    name = f"{q.target} " if q.target else ""
+    return (
+        f"{name}({q.coordinates.ra.deg:.5f} {q.coordinates.dec.deg:+.5f}, radius "
+        f"{q.radius.deg:g} deg)"
+    )
+
+
 def search_heading(q, meta):
     """``"TW Hya (165.46627 -34.70473, radius 0.2 deg): 8 observations; page 1 of 1 ..."``."""
-    where = ""
-    if q.coordinates is not None:
-        name = f"{q.target} " if q.target else ""
-        where = (
-            f"{name}({q.coordinates.ra.deg:.5f} {q.coordinates.dec.deg:+.5f}, radius "
-            f"{q.radius.deg:g} deg): "
-        )
+    where = f"{cone_text(q)}: " if q.coordinates is not None else ""
     return (
         f"{where}{meta['count']:,} observations; page {meta['page']} of {meta['pages']} "
         f"({meta['page_size']} per page)"
