@@ -175,7 +175,7 @@ def test_search_page_select_and_load_in_the_browser(served_app, browser, mast_ar
     products.nth(1).locator(".v-simple-checkbox").click()
     expect(page.locator(".mast-selected")).to_have_text("1 file, 342.7 kB")
     products.first.locator("td").nth(1).click()
-    expect(page.locator(".mast-preview polyline")).to_have_count(1, timeout=60_000)
+    expect(page.locator(".mast-preview img.mast-preview-plot")).to_have_count(1, timeout=60_000)
 
     page.locator("button.mast-load").click()
     # the preview fetched the file into the download cache: loading reads it from there
@@ -255,7 +255,7 @@ def test_jwst_cube_2d_spectrum_and_image_in_the_browser(served_app, browser):
     picture = page.locator(".mast-preview-picture img")
     expect(picture).to_be_visible(timeout=60_000)
     expect(page.locator(".mast-preview-picture")).to_contain_text("White-light image")
-    expect(page.locator(".mast-preview polyline")).to_have_count(1)
+    expect(page.locator(".mast-preview img.mast-preview-plot")).to_have_count(1)
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.locator(".mast-preview").screenshot(
         path=str(SCREENSHOT.with_name("jdaviz-preview-cube.png"))

@@ -302,13 +302,79 @@ def test_preview_draws_a_selected_spectrum(plg, local_mast):
     while plugin.preview_plot.get("loading"):
         assert time.monotonic() < deadline
         time.sleep(0.02)
-    plot = plugin.preview_plot
+    plot = _drawn(plugin)
     assert plot.get("error") is None, plot.get("error")
     assert plot["title"] == "HST COS G130M TWHYA"
     assert plot["kind"] == "spectrum"
     assert plot["x_label"] == "Wavelength (Angstrom)"
+    assert plot["y_label"] == "Flux (erg / (Angstrom s cm2))"
     assert len(plot["points"].split()) > 100
     assert plot["ranges"]["x"][0] < plot["ranges"]["x"][1]
+    # the plot is a PNG with its axes: tick labels and axis titles left of and under the
+    # line, the title above it
+    picture = _png(plot["plot"])
+    assert picture.shape[:2] == (260, 420)
+    ink = picture[:, :, :3].mean(axis=2) < 0.5  # dark pixels: text and axis lines
+    assert ink[30:220, :50].sum() > 200  # the y axis's tick labels and title
+    assert ink[225:, 60:].sum() > 200  # the x axis's tick labels and title
+    assert ink[:25, 100:320].sum() > 100  # the title
+    assert plot.get("note", "") == "2 parts (FUVA, FUVB) in one line"
+
+
+def _drawn(plugin, timeout=30):
+    """The preview once fetched and drawn (the PNG is drawn in a background job)."""
+    deadline = time.monotonic() + timeout
+    while plugin.preview_plot.get("loading") or not (
+        plugin.preview_plot.get("plot") or plugin.preview_plot.get("error")
+    ):
+        assert time.monotonic() < deadline, plugin.preview_plot
+        time.sleep(0.02)
+    return plugin.preview_plot
+
+
+def _png(url):
+    import base64
+    import io
+
+    from matplotlib.image import imread
+
+    assert url.startswith("data:image/png;base64,")
+    return imread(io.BytesIO(base64.b64decode(url.split(",", 1)[1])), format="png")
+
+
+def test_the_stis_echelle_preview_says_it_merges_orders(plg, local_mast):
+    plg.target = "TW Hya"
+    plg.search()
+    plg.select(observations=["O5CW01010"])
+    plugin = plg._obj
+    plugin.vue_preview(0)
+    plot = _drawn(plugin)
+    assert plot["title"] == "HST STIS E140M TWHYA"
+    assert plot["note"] == "8 echelle orders merged into one line"
+    assert plugin.preview_state.note == plot["note"]
+
+
+def test_drawing_the_preview_keeps_the_kernel_free(plg, local_mast, monkeypatch):
+    """matplotlib takes tenths of a second: the PNG is drawn off the kernel's thread."""
+    import threading
+
+    from glue_mast.jdaviz.plugins.mast_search import preview
+
+    threads = []
+    drawing = preview.plot_png
+
+    def plot_png(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return drawing(*args, **kwargs)
+
+    monkeypatch.setattr(preview, "plot_png", plot_png)
+    plg.target = "TW Hya"
+    plg.search()
+    plg.select(observations=[0])
+    plg._obj.vue_preview(0)
+    _drawn(plg._obj)
+    assert len(threads) == 1  # once, however often the state's changes ask
+    assert threads[0] is not threading.main_thread()
 
 
 def test_cancel_stops_a_download(plg, local_mast):
