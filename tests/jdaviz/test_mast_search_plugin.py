@@ -508,3 +508,71 @@ def test_row_items_blank_masked_cells_and_judge_rights_without_them():
          "obs_id": ""},
         {"key": 2, "exclusive": "exclusive access: needs a MAST token", "obs_id": "c"},
     ]
+
+
+def _tree(items):
+    """A v-treeview's items as {"Section": {"Name": (value, link), ...}} (one level down)."""
+    return {
+        item["name"]: {c["name"]: (c["value"], c["link"]) for c in item.get("children", [])}
+        for item in items
+    }
+
+
+def test_provenance_shows_the_newest_dataset_as_a_readable_tree(app, plg, local_mast):
+    plugin = plg._obj
+    assert plugin.provenance_dataset_items == [] and plugin.provenance_tree == []
+    plg.target = "TW Hya"
+    plg.search()
+    plg.select(observations=["LB4M01010"], products="all")
+    labels = plg.load_selected()
+    assert plugin.provenance_dataset_items == labels
+    assert plg.provenance_dataset == labels[-1]  # the one loaded last
+    tree = _tree(plugin.provenance_tree)
+    assert list(tree) == ["Dataset", "Observation", "File", "Query", "Header"]
+    assert plugin.provenance_open == ["0", "1", "2", "3"]  # the header stays folded
+    assert tree["Dataset"]["Label"] == (labels[-1], "")
+    assert tree["Observation"]["Observation ID"] == ("LB4M01010", "")
+    assert tree["Observation"]["Proposal"] == ("11533 (Green, James)", "")
+    record = plg.provenance
+    sha = record["fetch"]["sha256"]
+    assert tree["File"]["SHA-256"] == (sha, "") and len(sha) == 64
+    assert tree["File"]["Checksum"][0] == (
+        "checked: the file's bytes were checked against this SHA-256"
+    )
+    uri, link = tree["File"]["MAST URI"]
+    assert uri == "mast:HST/product/lb4m01010_x1dsum.fits"
+    assert link == f"{local_mast.url}/api/v0.1/Download/file?uri={uri}"
+    # the link is where MAST serves the file: the same bytes
+    import hashlib
+
+    import requests
+
+    assert hashlib.sha256(requests.get(link, timeout=30).content).hexdigest() == sha
+    search, listing = plugin.provenance_tree[3]["children"]
+    assert (search["name"], search["value"]) == ("Search", "8 observations")
+    searched = {c["name"]: c["value"] for c in search["children"]}
+    assert searched["Target"] == "TW Hya (resolved by SIMBAD as V* TW Hya)"
+    assert searched["Radius"] == "0.2 deg"
+    assert listing["name"] == "Product list"
+    # nothing in the tree is a dict dump
+    values = [c["value"] for item in plugin.provenance_tree for c in item.get("children", [])]
+    assert not [v for v in values if "{" in v]
+
+
+def test_provenance_of_a_chosen_dataset_stays_chosen(app, plg, local_mast):
+    plugin = plg._obj
+    plg.target = "TW Hya"
+    plg.search()
+    plg.select(observations=["LB4M01010"], products="all")
+    first = plg.load_selected()
+    plg.provenance_dataset = first[0]
+    assert _tree(plugin.provenance_tree)["Dataset"]["Label"][0] == first[0]
+    plg.select(observations=["LB4M01020"], products="all")
+    second = plg.load_selected()
+    assert plugin.provenance_dataset_items == first + second
+    assert plg.provenance_dataset == first[0]  # chosen by the user: not replaced
+    with pytest.raises(InputError, match="no dataset 'nope' with glue-mast's provenance"):
+        plg.provenance_dataset = "nope"
+    app._app.data_collection.remove(app._app.data_collection[first[0]])
+    assert plg.provenance_dataset == second[-1]  # gone: the newest again
+    assert first[0] not in plugin.provenance_dataset_items

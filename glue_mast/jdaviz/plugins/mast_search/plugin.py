@@ -32,7 +32,7 @@ from traitlets import Bool, Dict, Float, Int, List, Unicode, observe
 from ....state import PreviewState, ProductState, SearchState
 from ....state.base import one_line
 from ...loading import lcviz_available
-from . import selection, views
+from . import provenance_view, selection, views
 
 __all__ = ["MastSearch"]
 
@@ -45,12 +45,13 @@ PRODUCT_TYPES = ["", "spectrum", "timeseries", "image", "cube", "measurements"]
 
 
 @tray_registry("glue-mast-search", label="MAST Search", category="data:analysis")
-class MastSearch(PluginTemplateMixin):
+class MastSearch(provenance_view.ProvenanceApi, PluginTemplateMixin):
     """Search MAST and load its spectra, with provenance (glue-mast).
 
     Public API (``app.plugins["MAST Search"]``): ``target``, ``coordinates``, ``radius``,
     ``criteria``, ``search()``, ``count``, ``page``, ``page_size``, ``results``,
-    ``products``, ``select()``, ``fetch()``, ``load_selected()``, ``manifest``.
+    ``products``, ``select()``, ``fetch()``, ``load_selected()``, ``manifest``,
+    ``provenance_dataset`` and ``provenance``.
     """
 
     template_file = __file__, "plugin.vue"
@@ -96,6 +97,11 @@ class MastSearch(PluginTemplateMixin):
     server_is_remote = Bool(False).tag(sync=True)
     # -- preview of one product
     preview_plot = Dict({}).tag(sync=True)
+    # -- provenance of a dataset in the app (provenance_view)
+    provenance_dataset_items = List([]).tag(sync=True)
+    provenance_dataset_selected = Unicode("").tag(sync=True)
+    provenance_tree = List([]).tag(sync=True)
+    provenance_open = List([]).tag(sync=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,6 +129,7 @@ class MastSearch(PluginTemplateMixin):
         self._loaded_labels = []
         self._pending_note = ""
         views.bind(self)
+        provenance_view.bind(self)
         self._read_settings(self._app.state.settings)
         self._app.state.add_callback("settings", self._read_settings)
         # The About plugin is built after this one (category "core" comes last), so list
@@ -476,7 +483,7 @@ class MastSearch(PluginTemplateMixin):
             self,
             expose=(
                 "target", "coordinates", "radius", "criteria", "search", "page", "page_size",
-                "select", "fetch", "load_selected",
+                "select", "fetch", "load_selected", "provenance_dataset",
             ),
-            readonly=("count", "results", "products", "manifest", "message"),
+            readonly=("count", "results", "products", "manifest", "message", "provenance"),
         )
