@@ -287,6 +287,23 @@ def test_the_dialog_shows_the_search_error_beside_its_field(app, local_mast, sou
     assert loader.error == "" and loader.error_field == ""
 
 
+def test_a_notebook_search_that_fails_raises_and_the_next_input_starts_afresh(app,
+                                                                               local_mast):
+    from glue_mast.errors import InputError
+
+    loader = app.loaders["mast"]
+    loader.source = "TW Hya"
+    loader.obs_collection = "HST"
+    loader.instrument_name = "COS/FUV"
+    loader.radius = "0.02"
+    with pytest.raises(InputError, match="radius '0.02' has no unit") as raised:
+        loader.search()
+    assert raised.value.field == "radius"
+    loader.radius = "0.02 deg"  # accepted: the last input's error is not raised again
+    assert loader.search() == "3 observations; 2 files; 4 spectra to load"
+    assert sorted(loader.load()) == COS_LABELS
+
+
 def test_the_dialog_shows_only_what_this_source_uses(app):
     """No single-file fields (format, extension, label, viewer), no warning before input."""
     from pathlib import Path

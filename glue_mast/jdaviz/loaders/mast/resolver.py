@@ -285,6 +285,8 @@ class MastResolver(BaseResolver):
         self._armed = False
         self._fail(None)
         self.n_spectra = 0
+        # Jdaviz's note on the last input (its user API raises it on the next setting): stale
+        self.parsed_input_is_resolvable = ""
 
     def _fail(self, exc):
         """Keep the search's error (None: no error) and show it beside its field."""
@@ -315,9 +317,14 @@ class MastResolver(BaseResolver):
         """Search, fetch the calibrated spectrum products of page 1 and read them.
 
         Waits for the answer (for notebooks); the dialog's button runs the same in a job.
+        Returns the status line; a search that fails raises glue-mast's error (an
+        `~glue_mast.errors.InputError` naming its ``field`` for a mistake in the input).
         """
+        self._fail(None)  # asked again: a failure (a server's) is not kept as the answer
         self._armed = True
         self._resolver_input_updated()
+        if self._failure is not None:
+            raise self._failure
         return self.status
 
     def vue_search(self, *args):
