@@ -576,3 +576,36 @@ def test_provenance_of_a_chosen_dataset_stays_chosen(app, plg, local_mast):
     app._app.data_collection.remove(app._app.data_collection[first[0]])
     assert plg.provenance_dataset == second[-1]  # gone: the newest again
     assert first[0] not in plugin.provenance_dataset_items
+
+
+def test_the_selected_total_counts_only_what_the_download_fetches(plg, local_mast):
+    plg.target = "TW Hya"
+    plg.search()
+    plugin = plg._obj
+    plg.select(observations=["LB4M01010", "LF7Z01010"], products="all")
+    # LF7Z01010's x1dsum is exclusive access: without a token it is skipped, not counted
+    assert plugin.selected_text == (
+        "1 file, 342.7 kB (1 more is exclusive access, skipped without a MAST token)"
+    )
+    plg.select(products=["lf7z01010_x1dsum.fits"])
+    assert plugin.selected_text == (
+        "nothing to fetch: the 1 selected file is exclusive access, skipped without a MAST token"
+    )
+    plg.select(products=["lb4m01010_x1dsum.fits"])
+    assert plugin.selected_text == "1 file, 342.7 kB"
+
+
+def test_loading_a_file_again_adds_no_copies_and_says_so(app, plg, local_mast):
+    plg.target = "TW Hya"
+    plg.search()
+    plg.select(observations=["LB4M01010"], products="all")
+    labels = plg.load_selected()
+    assert len(labels) == 2
+    plg.select(observations=["LB4M01010", "LB4M01020"], products="all")
+    more = plg.load_selected()  # the second observation's two segments only
+    assert len(more) == 2 and not set(more) & set(labels)
+    assert sorted(app.datasets) == sorted(labels + more)  # no "..._01" copies
+    assert plg.message.endswith(
+        "loaded 2 datasets; 2 datasets were already loaded, not added again: "
+        + ", ".join(labels)
+    )
