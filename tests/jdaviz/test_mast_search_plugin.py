@@ -313,11 +313,13 @@ def test_preview_draws_a_selected_spectrum(plg, local_mast):
     # the plot is a PNG with its axes: tick labels and axis titles left of and under the
     # line, the title above it
     picture = _png(plot["plot"])
-    assert picture.shape[:2] == (260, 420)
+    height, width = picture.shape[:2]
+    assert (height, width) == (400, 600)
     ink = picture[:, :, :3].mean(axis=2) < 0.5  # dark pixels: text and axis lines
-    assert ink[30:220, :50].sum() > 200  # the y axis's tick labels and title
-    assert ink[225:, 60:].sum() > 200  # the x axis's tick labels and title
-    assert ink[:25, 100:320].sum() > 100  # the title
+    left, bottom, top = int(0.15 * width), int(0.85 * height), int(0.12 * height)
+    assert ink[top:bottom, :left].sum() > 300  # the y axis's tick labels and title
+    assert ink[bottom:, left:].sum() > 300  # the x axis's tick labels and title
+    assert ink[:top, width // 4: 3 * width // 4].sum() > 200  # the title
     assert plot.get("note", "") == "2 parts (FUVA, FUVB) in one line"
 
 

@@ -9,12 +9,16 @@ light curves in an app without lcviz.
 
 from __future__ import annotations
 
-__all__ = ["HEIGHT", "WIDTH", "picture_png", "plot_png", "polyline", "show_preview"]
+__all__ = [
+    "HEIGHT", "PLOT_DPI", "PLOT_INCHES", "WIDTH", "picture_png", "plot_png", "polyline",
+    "show_preview",
+]
 
 #: Size of the point coordinates :func:`polyline` gives.
 WIDTH, HEIGHT = 300, 120
-#: Size of the preview plot's PNG in pixels (the template scales it to the tray's width).
-PLOT_PIXELS = (420, 260)
+#: Size of the preview plot in inches, and its pixels per inch: about the tray's width, drawn
+#: at twice the screen's resolution so that its text stays sharp when the template scales it.
+PLOT_INCHES, PLOT_DPI = (3.0, 2.0), 200
 
 
 def polyline(x, y, width=WIDTH, height=HEIGHT):
@@ -82,26 +86,28 @@ def plot_png(x, y, *, x_label="", y_label="", title="", note=""):
 
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
-    dpi = 100
-    figure = Figure(figsize=(PLOT_PIXELS[0] / dpi, PLOT_PIXELS[1] / dpi), dpi=dpi)
+    figure = Figure(figsize=PLOT_INCHES, dpi=PLOT_DPI)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    axes.plot(x, y, color="#007BA1", linewidth=0.7)
+    axes.plot(x, y, color="#007BA1", linewidth=0.6)
     good = np.isfinite(y)
     if good.any():
         y0, y1 = np.percentile(y[good], (0.5, 99.5))
         if y1 > y0:
             pad = 0.05 * (y1 - y0)
             axes.set_ylim(y0 - pad, y1 + pad)
-    axes.set_xlabel(x_label, fontsize=8)
-    axes.set_ylabel(y_label, fontsize=8)
-    axes.tick_params(labelsize=7)
-    axes.yaxis.get_offset_text().set_fontsize(7)
+    axes.set_xlabel(x_label, fontsize=6)
+    axes.set_ylabel(y_label, fontsize=6)
+    axes.tick_params(labelsize=5.5, width=0.5, length=2)
+    for side in axes.spines.values():
+        side.set_linewidth(0.5)
+    axes.yaxis.get_offset_text().set_fontsize(5.5)
+    axes.xaxis.get_offset_text().set_fontsize(5.5)
     heading = title + (f"\n{note}" if note else "")
-    axes.set_title(heading, fontsize=8)
+    axes.set_title(heading, fontsize=6.5)
     # Fixed margins (room for the tick labels, axis titles and two title lines): faster than
     # tight_layout, and every preview lines up the same way.
-    figure.subplots_adjust(left=0.16, right=0.97, bottom=0.17, top=0.85 if note else 0.9)
+    figure.subplots_adjust(left=0.17, right=0.97, bottom=0.17, top=0.84 if note else 0.9)
     out = io.BytesIO()
     figure.savefig(out, format="png")
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
