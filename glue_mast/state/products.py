@@ -84,9 +84,10 @@ class ProductState(JobState):
     Outputs: ``products`` (every product listed), ``filtered`` (those the filter keeps),
     ``selected`` (the selected rows of ``filtered``), ``selected_count``, ``selected_size``
     (bytes), ``selected_size_text`` (the count and size the fetch will bring: exclusive-access
-    files are left out, and said to be skipped, while no token is in force), ``exclusive`` (dataURIs of selected products that are
-    exclusive access: fetched only with a MAST token), ``token_set`` (whether a token is in
-    force, so that the fetch asks for them; never the token), ``last_fetch`` (the last
+    files are left out, and said to be skipped, while no token is in force), ``exclusive``
+    (dataURIs of selected products that are exclusive access: fetched only with a MAST
+    token), ``token_set`` (whether a token is in force, so that the fetch asks for them;
+    never the token), ``last_fetch`` (the last
     `~glue_mast.archive.fetch.FetchResult`), ``fetch_fraction`` (0..1 while fetching) and
     ``fetch_status`` (a line for a label), ``busy``, ``error`` and ``error_field``.
 

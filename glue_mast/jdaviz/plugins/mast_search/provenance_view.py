@@ -17,7 +17,13 @@ from ....provenance.outline import outline
 from ...loading import PROVENANCE_KEY
 
 __all__ = [
-    "OPEN_SECTIONS", "ProvenanceApi", "ProvenanceSection", "bind", "record_of", "tree_items", "with_provenance",
+    "OPEN_SECTIONS",
+    "ProvenanceApi",
+    "ProvenanceSection",
+    "bind",
+    "record_of",
+    "tree_items",
+    "with_provenance",
 ]
 
 #: Sections shown open at first (the header keywords and query details stay folded).
