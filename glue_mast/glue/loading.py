@@ -43,20 +43,26 @@ class LoadedDatasets(list):
         Files (or parts) not loaded, one message each.
     manifest : `~glue_mast.provenance.Manifest` or None
         The manifest that was given, if any.
+    already_loaded : list of str
+        Labels of the datasets the collection held already (the same file and part): they
+        were not added a second time.
     """
 
-    def __init__(self, datasets, *, data_collection, links, problems, manifest):
+    def __init__(self, datasets, *, data_collection, links, problems, manifest,
+                 already_loaded=()):
         super().__init__(datasets)
         self.data_collection = data_collection
         self.links = links
         self.problems = problems
         self.manifest = manifest
+        self.already_loaded = list(already_loaded)
 
     def __repr__(self):
         labels = ", ".join(repr(d.label) for d in self)
         return (
             f"<LoadedDatasets {len(self)} datasets [{labels}], {len(self.links)} links, "
-            f"{len(self.problems)} problems>"
+            f"{len(self.problems)} problems"
+            + (f", {len(self.already_loaded)} already loaded>" if self.already_loaded else ">")
         )
 
 
@@ -285,7 +291,8 @@ def load(fetched, data_collection=None, link=True):
     -------
     LoadedDatasets
         A list of the glue Data added; ``.problems`` has one message per file (or part) that
-        was not loaded, ``.links`` the links added, ``.data_collection`` the collection.
+        was not loaded, ``.already_loaded`` the labels of those the collection held already
+        (a dataset is never added twice), ``.links`` the links added, ``.data_collection`` the collection.
 
     Notes
     -----
@@ -324,4 +331,5 @@ def load(fetched, data_collection=None, link=True):
         links=outcome.added.links,
         problems=problems,
         manifest=outcome.read.manifest,
+        already_loaded=[p.name for p in outcome.not_loaded if p.reason == "already loaded"],
     )

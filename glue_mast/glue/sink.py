@@ -40,6 +40,10 @@ class DataCollectionSink:
     def taken(self):
         return [d.label for d in self.data_collection]
 
+    def present(self):
+        """The datasets in the collection (the pipeline adds none of them a second time)."""
+        return list(self.data_collection)
+
     def read(self, result, *, taken=(), check=None):
         """(worker thread) The fetched files as glue Data, not yet in the collection.
 

@@ -1,7 +1,7 @@
 """Small x/y arrays of a product file for a quick plot in a GUI preview.
 
-A spectrum file gives wavelength and flux -- all its segments or orders together, masked
-points left out; a 2-D spectrum or a cube is averaged over its spatial axes first. A light
+A spectrum file gives wavelength and flux -- all its segments or orders together (its
+``note`` says so), masked points left out; a 2-D spectrum or a cube is averaged over its spatial axes first. A light
 curve gives time and flux; a target pixel file the flux summed over its pixels per cadence.
 What has two sky or slit axes also gives a small *picture*: a cube its white-light image (the
 mean over wavelength), a 2-D spectrum itself with its *trace* (the row the source lies on, per
@@ -53,6 +53,9 @@ class Preview:
         (NaN where no flux).
     picture_label : str
         What the picture is ("White-light image", "2-D spectrum", "Image").
+    note : str
+        What the line joins, when a file holds several spectra ("8 echelle orders merged
+        into one line", "2 segments (FUVB, FUVA) in one line"); "" for one.
     """
 
     x: np.ndarray
@@ -66,6 +69,20 @@ class Preview:
     picture: np.ndarray | None = None
     trace: np.ndarray | None = None
     picture_label: str = ""
+    note: str = ""
+
+
+def _merged_note(items):
+    """What a preview line of several spectra of one file joins ("" for one spectrum)."""
+    parts = [str(item.part) for item in items if getattr(item, "part", None)]
+    if len(items) < 2 or len(parts) < 2:
+        return ""
+    if all(part.startswith("order") for part in parts):
+        # Echelle orders overlap at their ends: the line interleaves them, sorted by
+        # wavelength, so it is a quick look, not a spliced spectrum.
+        return f"{len(parts)} echelle orders merged into one line"
+    named = ", ".join(parts[:4]) + (f" and {len(parts) - 4} more" if len(parts) > 4 else "")
+    return f"{len(parts)} parts ({named}) in one line"
 
 
 def decimate(x, y, max_points):
@@ -273,6 +290,7 @@ def preview_arrays(path, max_points=2000):
         labels = ("", "")
     else:
         x, y, x_unit, y_unit, labels = _spectrum_points(same)
+    note = _merged_note(same) if kind is not ContentKind.IMAGE else ""
     x, y = decimate(x, y, int(max_points))
     picture, trace, picture_label = _picture(same[0])
     return Preview(
@@ -287,4 +305,5 @@ def preview_arrays(path, max_points=2000):
         y_label=labels[1],
         kind=kind,
         title=_title(items[0].header),
+        note=note,
     )

@@ -18,6 +18,11 @@ Jdaviz's `glue_mast.jdaviz.sink.JdavizSink`, a script's :class:`ListSink`):
   once the job is cancelled, between files;
 - ``add(read)`` (front end's thread): adds them; returns an :class:`Added`.
 
+A sink may have ``present()`` (front end's thread): the datasets already in the viewer (glue
+Data). The pipeline then leaves out of ``read`` each dataset the viewer already holds (the
+same file and part, by its provenance record: :func:`skip_loaded`), and the summary says so,
+rather than adding a second copy under a new label.
+
 A sink may also have ``add_in_steps(read, done)`` (front end's thread), which the pipeline then
 calls instead of ``add``: it adds the datasets a few at a time, handing the front end's event
 loop back between steps (so that the viewer answers clicks during a long load), and calls
@@ -37,9 +42,12 @@ __all__ = [
     "LoadOutcome",
     "NotLoaded",
     "add_read",
+    "already_loaded_phrase",
+    "dataset_key",
     "load_fetched",
     "not_fetched",
     "read_described",
+    "skip_loaded",
 ]
 
 
@@ -48,8 +56,9 @@ class NotLoaded:
     """A file (or a part of one) that did not reach the viewer, and why.
 
     ``reason`` is one of ``"exclusive"`` (skipped: exclusive access, no token), ``"failed"``
-    (the download failed), ``"unreadable"`` (no reader takes the file) and ``"not shown"``
-    (read, but this viewer does not show its kind of data); ``message`` is one line for people.
+    (the download failed), ``"unreadable"`` (no reader takes the file), ``"not shown"``
+    (read, but this viewer does not show its kind of data) and ``"already loaded"`` (the viewer
+    holds it already: ``name`` is the label it has there); ``message`` is one line for people.
     """
 
     name: str
@@ -128,7 +137,9 @@ class LoadOutcome:
         elif self.fetch is not None and not self.fetch.paths:
             parts[-1] += ": nothing to load"
         # The fetch's own summary counts what it skipped and what failed.
-        parts += [p.message for p in self.not_loaded if p.reason not in ("exclusive", "failed")]
+        said_apart = ("exclusive", "failed", "already loaded")
+        parts += [p.message for p in self.not_loaded if p.reason not in said_apart]
+        parts.append(already_loaded_phrase(self.not_loaded))
         if self.unchecked:
             n = len(self.unchecked)
             parts.append(
@@ -180,6 +191,80 @@ class ListSink(list):
         labels = [d.label for d in read.datasets]
         n = len(labels)
         return Added(labels, f"read {n} dataset{'s' if n != 1 else ''}", list(read.datasets))
+
+
+def dataset_key(dataset):
+    """What makes two datasets the same one: their file (its MAST URI, else its name), the
+    part of it (segment, order, row) and the kind read; None without a glue-mast record.
+
+    Parameters
+    ----------
+    dataset : described dataset or glue Data
+        Its provenance record is its ``provenance``, or its ``meta["glue_mast"]``.
+    """
+    from ..provenance.describe import META_KEY
+
+    record = getattr(dataset, "provenance", None)
+    if record is None:
+        record = (getattr(dataset, "meta", None) or {}).get(META_KEY)
+    if not isinstance(record, dict):
+        return None
+    described = record.get("dataset") or {}
+    source = described.get("dataURI") or described.get("productFilename") or record.get("file")
+    if not source:
+        return None
+    return str(source), str(record.get("part") or ""), str(record.get("kind") or "")
+
+
+def skip_loaded(read, present):
+    """Leave out of ``read`` the datasets the viewer holds already (:func:`dataset_key`).
+
+    Loading a file again would add a second copy under a new label (``..._01``), which looks
+    like new data: the copy in the viewer is kept, and the outcome says it was there.
+
+    Parameters
+    ----------
+    read : DescribedRead or glue's ReadDatasets
+        What a sink read (``datasets``; glue's ``label_choices`` follow them).
+    present : iterable
+        The datasets in the viewer (glue Data, or described datasets), with their labels.
+
+    Returns
+    -------
+    (read, list of NotLoaded)
+        ``read`` without them, and one ``"already loaded"`` NotLoaded each (its ``name`` the
+        label in the viewer).
+    """
+    there = {}
+    for dataset in present:
+        key = dataset_key(dataset)
+        if key is not None:
+            there.setdefault(key, str(getattr(dataset, "label", "") or ""))
+    if not there:
+        return read, []
+    keep, skipped = [], []
+    for i, dataset in enumerate(read.datasets):
+        label = there.get(dataset_key(dataset))
+        if label is None:
+            keep.append(i)
+        else:
+            skipped.append(NotLoaded(label, "already loaded", f"{label} is already loaded"))
+    if skipped:
+        read.datasets = [read.datasets[i] for i in keep]
+        if getattr(read, "label_choices", None) is not None:  # glue's, parallel to datasets
+            read.label_choices = [read.label_choices[i] for i in keep]
+    return read, skipped
+
+
+def already_loaded_phrase(not_loaded):
+    """One phrase for the datasets left out because the viewer holds them ("" for none)."""
+    labels = [p.name for p in not_loaded if p.reason == "already loaded"]
+    if not labels:
+        return ""
+    n = len(labels)
+    shown = ", ".join(labels[:3]) + (f" and {n - 3} more" if n > 3 else "")
+    were = "was" if n == 1 else "were"
+    return f"{n} dataset{'s' if n != 1 else ''} {were} already loaded, not added again: {shown}"
 
 
 def not_fetched(result):
@@ -264,6 +349,10 @@ def add_and_finish(outcome, read, sink, finish, *, steps=True):
     outcome.not_loaded += [
         NotLoaded(Path(p.path).name, "unreadable", p.message) for p in read.problems
     ]
+    present = getattr(sink, "present", None)
+    if present is not None:  # what the viewer holds already is not added a second time
+        read, already = skip_loaded(read, present())
+        outcome.not_loaded += already
     outcome.unchecked = _unchecked(read.datasets)
 
     def added(what, error=None):

@@ -45,7 +45,11 @@ class JdavizSink:
         self.per_step = max(1, int(per_step))
 
     def taken(self):
-        return [data.label for data in self.app.app.data_collection]
+        return [data.label for data in self.app._app.data_collection]
+
+    def present(self):
+        """The datasets in the app (the pipeline adds none of them a second time)."""
+        return list(self.app._app.data_collection)
 
     def read(self, result, *, taken=(), check=None):
         """(worker thread) The fetched files as described datasets (`read_fetched`)."""

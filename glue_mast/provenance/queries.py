@@ -33,6 +33,7 @@ __all__ = [
     "recall",
     "reference",
     "remember",
+    "shown_queries",
     "summary",
 ]
 
@@ -303,3 +304,20 @@ def full_queries(meta, source=None):
             )
         out.append(found)
     return out
+
+
+def shown_queries(meta, source=None):
+    """The queries a dataset's provenance names, for showing to a person: whole where
+    ``source`` or this process holds them (:func:`full_queries`), else each one's summary."""
+    from ..errors import InputError
+
+    try:
+        return full_queries(meta, source)
+    except InputError:
+        from .describe import META_KEY
+
+        record = getattr(meta, "meta", meta) or {}
+        if isinstance(record.get(META_KEY), dict):
+            record = record[META_KEY]
+        return [q["summary"] if is_reference(q) else q
+                for q in (record.get("queries") or []) if isinstance(q, dict)]

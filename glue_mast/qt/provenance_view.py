@@ -23,6 +23,8 @@ import json
 
 from qtpy import QtCore, QtWidgets
 
+from ..provenance.queries import shown_queries
+
 __all__ = ["ProvenanceDialog", "provenance_links", "provenance_tree", "view_provenance"]
 
 # Fields of MAST's record shown under File (the rest go under "MAST record").
@@ -94,19 +96,6 @@ def provenance_links(meta):
     return links
 
 
-def _queries(meta):
-    """The queries a record names: whole where this process or the record holds them, else
-    each one's summary (a dataset's record names its queries by id, with a summary)."""
-    from ..errors import InputError
-    from ..provenance.queries import full_queries
-
-    try:
-        return full_queries(meta)
-    except InputError:
-        return [q.get("summary", q) if isinstance(q, dict) else q
-                for q in meta.get("queries") or []]
-
-
 def provenance_tree(meta):
     """The sections of a ``meta["glue_mast"]`` record as (name, value, children) triples."""
     if not meta:
@@ -119,7 +108,7 @@ def provenance_tree(meta):
             if k in meta
         ]),
     ]
-    queries = _queries(meta)
+    queries = shown_queries(meta)
     if queries:
         sections.append(_node("Search", children=[_query_node(q) for q in queries]))
     if dataset or fetched:

@@ -19,9 +19,12 @@ from ..io.sinks import (
     NotLoaded,
     add_and_finish,
     add_read,
+    already_loaded_phrase,
+    dataset_key,
     load_fetched,
     not_fetched,
     read_described,
+    skip_loaded,
 )
 from ..jobs import Job, JobCancelled
 
@@ -32,9 +35,12 @@ __all__ = [
     "LoadOutcome",
     "NotLoaded",
     "add_read",
+    "already_loaded_phrase",
+    "dataset_key",
     "fetch_and_read",
     "load_fetched",
     "read_described",
+    "skip_loaded",
     "start_load",
 ]
 

@@ -164,8 +164,8 @@ class PreviewState(JobState):
     ``y`` (numpy arrays, at most ``MAX_POINTS`` points), ``x_unit``, ``y_unit``,
     ``x_label``, ``y_label``, ``title``, ``image`` (path of a preview image, or ``""``),
     ``picture`` (a 2-D array: a cube's white-light image, a 2-D spectrum, an image; or None),
-    ``trace`` (a 2-D spectrum's trace row per picture column), ``picture_label``,
-    ``busy``, ``error``.
+    ``trace`` (a 2-D spectrum's trace row per picture column), ``picture_label``, ``note``
+    (what the line joins: "8 echelle orders merged into one line"), ``busy``, ``error``.
 
     Parameters
     ----------
@@ -193,9 +193,10 @@ class PreviewState(JobState):
     )
     trace = ObjectProperty(None, docstring="A 2-D spectrum's trace: its row per picture column")
     picture_label = CallbackProperty("", docstring="What the picture is")
+    note = CallbackProperty("", docstring="What the line joins (echelle orders merged...)")
 
     _SHOWN = ("kind", "x", "y", "x_unit", "y_unit", "x_label", "y_label", "title", "image",
-              "picture", "trace", "picture_label")
+              "picture", "trace", "picture_label", "note")
 
     def __init__(self, products=None, dispatch=None, cache_dir=None):
         if dispatch is None and products is not None:
@@ -235,7 +236,7 @@ class PreviewState(JobState):
             values["image"] = str(result.image) if result.image is not None else ""
         if arrays is not None:
             for name in ("x", "y", "x_unit", "y_unit", "x_label", "y_label", "picture",
-                         "trace", "picture_label"):
+                         "trace", "picture_label", "note"):
                 values[name] = getattr(arrays, name)
         with delay_callback(self, *self._SHOWN):
             for name, value in values.items():

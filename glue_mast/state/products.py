@@ -83,9 +83,11 @@ class ProductState(JobState):
 
     Outputs: ``products`` (every product listed), ``filtered`` (those the filter keeps),
     ``selected`` (the selected rows of ``filtered``), ``selected_count``, ``selected_size``
-    (bytes) and ``selected_size_text``, ``exclusive`` (dataURIs of selected products that are
-    exclusive access: fetched only with a MAST token), ``token_set`` (whether a token is in
-    force, so that the fetch asks for them; never the token), ``last_fetch`` (the last
+    (bytes), ``selected_size_text`` (the count and size the fetch will bring: exclusive-access
+    files are left out, and said to be skipped, while no token is in force), ``exclusive``
+    (dataURIs of selected products that are exclusive access: fetched only with a MAST
+    token), ``token_set`` (whether a token is in force, so that the fetch asks for them;
+    never the token), ``last_fetch`` (the last
     `~glue_mast.archive.fetch.FetchResult`), ``fetch_fraction`` (0..1 while fetching) and
     ``fetch_status`` (a line for a label), ``busy``, ``error`` and ``error_field``.
 
@@ -130,7 +132,9 @@ class ProductState(JobState):
     selected = ObjectProperty(None, docstring="The selected products (Table)")
     selected_count = CallbackProperty(0, docstring="Number of selected products")
     selected_size = CallbackProperty(0, docstring="Bytes of the selected products")
-    selected_size_text = CallbackProperty("", docstring="Selected count and size, for a label")
+    selected_size_text = CallbackProperty(
+        "", docstring="Count and size of what the fetch brings (and what it skips), for a label"
+    )
     exclusive = CallbackProperty([], docstring="dataURIs of selected exclusive-access products")
     token_set = CallbackProperty(False, docstring="Whether a MAST token is in force")
     last_fetch = ObjectProperty(None, docstring="The last FetchResult")
@@ -154,6 +158,8 @@ class ProductState(JobState):
             search.add_callback("rows", self._follow_search)
         self._keyring_job = None
         self._check_token()
+        # A token found later (the keyring, MAST_API_TOKEN set since) changes what is fetched.
+        self.add_callback("token_set", self._show_size)
         config.on_token_change(self._token_changed)
 
     # -- inputs ---------------------------------------------------------------------------------
@@ -301,10 +307,43 @@ class ProductState(JobState):
             self.selected_count = count
             self.selected_size = size
             self.exclusive = exclusive
-            self.selected_size_text = (
-                f"{count} file{'s' if count != 1 else ''}, {human_size(size)}" if count else ""
-            )
             self._check_token()  # MAST_API_TOKEN may have been set since
+            self._show_size()
+
+    def _show_size(self, *_):
+        """``selected_size_text``: what the fetch will bring, and what it will skip.
+
+        Without a token the fetch skips exclusive-access files, so they are not counted in
+        the total; the text says how many are skipped.
+        """
+        import numpy as np
+
+        table, count = self.selected, self.selected_count
+        skipped = set() if self.token_set else set(self.exclusive or [])
+        if not count:
+            self.selected_size_text = ""
+            return
+        if not skipped:
+            self.selected_size_text = f"{count} file{'s' if count != 1 else ''}, " + human_size(
+                self.selected_size
+            )
+            return
+        fetched = np.array([str(u) not in skipped for u in table["dataURI"]], dtype=bool)
+        n, size = int(fetched.sum()), 0
+        if n and "size" in table.colnames:
+            sizes = np.ma.filled(np.ma.asarray(table["size"], dtype=float), 0)
+            size = int(sizes[fetched].sum())
+        k = count - n
+        why = "exclusive access, skipped without a MAST token"
+        if not n:
+            self.selected_size_text = (
+                f"nothing to fetch: the {k} selected file{'s are' if k != 1 else ' is'} {why}"
+            )
+            return
+        self.selected_size_text = (
+            f"{n} file{'s' if n != 1 else ''}, {human_size(size)} "
+            f"({k} more {'are' if k != 1 else 'is'} {why})"
+        )
 
     # -- fetching -------------------------------------------------------------------------------
 

@@ -69,18 +69,30 @@ def test_load_from_a_manifest_path_and_from_paths_alone(fetched_tw_hya):
     assert len(by_paths.data_collection) == 3
 
 
-def test_loading_again_keeps_labels_unique(fetched_tw_hya):
+def test_loading_again_adds_no_second_copy(fetched_tw_hya):
+    dc = DataCollection()
+    first = glue_mast.load(fetched_tw_hya, dc)
+    links = len(dc.external_links)
+    again = glue_mast.load(fetched_tw_hya, dc)
+    assert list(again) == [] and again.problems == []
+    assert again.already_loaded == [d.label for d in first] == TW_HYA_LABELS
+    assert [d.label for d in dc] == TW_HYA_LABELS
+    assert len(dc.external_links) == links
+
+
+def test_another_file_with_the_same_labels_keeps_labels_unique(fetched_tw_hya, tmp_path):
+    import shutil
+
     dc = DataCollection()
     glue_mast.load(fetched_tw_hya, dc)
-    again = glue_mast.load(fetched_tw_hya, dc)
-    assert [d.label for d in again] == [
-        "OBF501020 X1D (HST STIS/CCD)",
-        "lwp31270 MXLO_VO (IUE LWP)",
-        "swp54419 MXLO_VO (IUE SWP)",
-    ]
-    assert len({d.label for d in dc}) == 6
-    # the new spectra are linked to the first one there, once each
-    assert len(again.links) == 3 and len(dc.external_links) == 5
+    # The same observations fetched again elsewhere are the same datasets (by their MAST
+    # record): not added. A copy with no record is another dataset, with its own label.
+    copy = tmp_path / "copy" / fetched_tw_hya.paths[0].name
+    copy.parent.mkdir()
+    shutil.copyfile(fetched_tw_hya.paths[0], copy)
+    more = glue_mast.load([copy], dc)
+    assert len(more) >= 1
+    assert len({d.label for d in dc}) == len(dc)
 
 
 @pytest.mark.filterwarnings("ignore:Error validating header")  # astropy, on the broken file

@@ -119,3 +119,11 @@ def test_bad_max_points_and_unreadable_files(make_product):
         preview_arrays(make_product("iue_mxlo_vo"), max_points=1)
     with pytest.raises(UnreadableProduct, match="preview_png.fits"):
         preview_arrays(make_product("preview_png"))
+
+
+def test_a_preview_line_of_several_spectra_says_what_it_joins(make_product):
+    echelle = preview_arrays(make_product("hst_stis_x1d", opt_elem="E140M", n_orders=8))
+    assert echelle.note == "8 echelle orders merged into one line"
+    cos = preview_arrays(make_product("hst_cos_x1d"))
+    assert cos.note == "2 parts (FUVA, FUVB) in one line"
+    assert preview_arrays(make_product("iue_mxlo_vo")).note == ""  # one spectrum

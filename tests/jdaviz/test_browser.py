@@ -175,7 +175,7 @@ def test_search_page_select_and_load_in_the_browser(served_app, browser, mast_ar
     products.nth(1).locator(".v-simple-checkbox").click()
     expect(page.locator(".mast-selected")).to_have_text("1 file, 342.7 kB")
     products.first.locator("td").nth(1).click()
-    expect(page.locator(".mast-preview polyline")).to_have_count(1, timeout=60_000)
+    expect(page.locator(".mast-preview img.mast-preview-plot")).to_have_count(1, timeout=60_000)
 
     page.locator("button.mast-load").click()
     # the preview fetched the file into the download cache: loading reads it from there
@@ -185,6 +185,10 @@ def test_search_page_select_and_load_in_the_browser(served_app, browser, mast_ar
     # the spectra are drawn in the spectrum viewer: its axes are the spectra's
     viewer = page.locator(".bqplot").filter(has_text="Wavelength [Angstrom]")
     expect(viewer.first).to_be_visible(timeout=60_000)
+    # the Provenance section shows the dataset loaded last as a tree, its file's sections open
+    tree = page.locator(".mast-provenance")
+    expect(tree).to_contain_text("SHA-256", timeout=30_000)
+    expect(tree.locator("a", has_text="mast:HST/product/lb4m01010_x1dsum.fits")).to_have_count(1)
     page.wait_for_timeout(1500)
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT))
@@ -201,7 +205,18 @@ def test_load_data_from_the_mast_source(served_app, browser):
     bar.locator("button.v-btn").nth(0).click()  # Load Data
     page.locator(".v-select", has_text="Source").locator(".v-select__slot").click()
     page.locator(".menuable__content__active .v-list-item", has_text="mast").click()
+    # nothing typed yet: no warning, none of Jdaviz's single-file fields
+    expect(page.locator(".mast-loader-source")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Input is empty.")).to_have_count(0)
+    expect(page.locator(".v-select", has_text="Data Label")).to_have_count(0)
+    # a radius without a unit: the message beside the Radius field
     page.locator(".mast-loader-source input").fill("TW Hya")
+    page.locator(".mast-loader-radius input").fill("0.02")
+    page.locator("button.mast-loader-search").click()
+    expect(page.locator(".mast-loader-radius")).to_contain_text(
+        "radius '0.02' has no unit", timeout=60_000
+    )
+    page.locator(".mast-loader-radius input").fill("0.2 deg")
     page.locator(".v-text-field", has_text="Collection").locator("input").fill("HST")
     page.locator("button.mast-loader-search").click()
     # MAST's recommended products (the loader's filter, with no switch of its own): each COS
@@ -255,7 +270,7 @@ def test_jwst_cube_2d_spectrum_and_image_in_the_browser(served_app, browser):
     picture = page.locator(".mast-preview-picture img")
     expect(picture).to_be_visible(timeout=60_000)
     expect(page.locator(".mast-preview-picture")).to_contain_text("White-light image")
-    expect(page.locator(".mast-preview polyline")).to_have_count(1)
+    expect(page.locator(".mast-preview img.mast-preview-plot")).to_have_count(1)
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.locator(".mast-preview").screenshot(
         path=str(SCREENSHOT.with_name("jdaviz-preview-cube.png"))

@@ -140,16 +140,32 @@ def test_a_cube_after_flux_spectra_is_shown_per_pixel(app, plg, local_mast):
 
 def test_a_second_cube_is_refused_in_one_line(app, plg, local_mast):
     _jwst_page(plg).select(products=[S3D])
-    plg.load_selected()
-    first = _label_of(app, S3D)
+    from glue_mast.io import read
+
+    (path,) = plg.fetch().paths
+    # a cube the user read and loaded through Jdaviz's own loader (without glue-mast's
+    # record): for glue-mast's load of the file, another cube
+    (item,) = read(path)
+    assert PROVENANCE_KEY not in item.data.meta
+    app.load(item.data, format="3D Spectrum", data_label="my cube")
     before = app._app.data_collection.labels
-    plg.load_selected()  # the same file again: Jdaviz shows one flux cube at a time
+    plg.load_selected()  # Jdaviz shows one flux cube at a time
     assert (
-        f"not loaded: Jdaviz shows one spectral cube at a time; remove {first!r} from the "
+        "not loaded: Jdaviz shows one spectral cube at a time; remove 'my cube' from the "
         "data first" in plg.message
     )
     assert app._app.data_collection.labels == before
     assert plg._obj.error == ""
+
+
+def test_the_same_cube_again_is_already_loaded(app, plg, local_mast):
+    _jwst_page(plg).select(products=[S3D])
+    plg.load_selected()
+    first = _label_of(app, S3D)
+    before = app._app.data_collection.labels
+    plg.load_selected()  # the same file again: the cube (and what Jdaviz made of it) stays
+    assert plg.message.endswith(f"1 dataset was already loaded, not added again: {first}")
+    assert app._app.data_collection.labels == before
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,8 @@
 """The "mast" loader: a source in Load Data, and ``app.load(target, loader="mast")``."""
 
+import re
+import time
+
 import jdaviz
 import numpy as np
 import pytest
@@ -227,3 +230,119 @@ def test_a_jdaviz_whose_matching_changed_is_left_alone_with_one_line(monkeypatch
     assert resolver.track_requested_name() and resolver.track_requested_name()
     wrapped = helpers.find_matching_resolver
     assert wrapped._glue_mast_original is resolvers.find_matching_resolver
+
+
+#: What each mistake makes the search say: the field it concerns and the start of the line.
+LOADER_MISTAKES = [
+    ("TW Hay", {}, "target", "could not resolve 'TW Hay' to a sky position; check the spelling"),
+    ("TW Hya", {"radius": "0.02"}, "radius", "radius '0.02' has no unit; give an angle"),
+    ("TW Hya", {"obs_collection": "HTS"}, "obs_collection",
+     "'HTS' is not a collection this server holds; did you mean HST"),
+]
+
+
+@pytest.mark.parametrize(("source", "given", "field", "says"), LOADER_MISTAKES)
+def test_a_load_by_name_that_fails_says_why(app, local_mast, source, given, field, says):
+    from glue_mast.errors import InputError
+
+    with pytest.raises(InputError) as raised:
+        app.load(source, loader="mast", **given)
+    assert str(raised.value).startswith(says)
+    assert raised.value.field == field
+    assert "No valid loaders found" not in str(raised.value)
+    assert list(app.datasets) == []
+
+
+@pytest.mark.parametrize(("source", "given", "field", "says"), LOADER_MISTAKES)
+def test_a_mast_query_that_fails_says_why_whatever_way_jdaviz_matches(
+        app, local_mast, monkeypatch, source, given, field, says):
+    """Without the wrapper of Jdaviz's matching the message is still in Jdaviz's own list."""
+    from glue_mast.jdaviz.loaders.mast.resolver import MastQuery
+
+    monkeypatch.setattr(
+        "jdaviz.core.helpers.find_matching_resolver", _matching_under_another_name()
+    )
+    with pytest.raises(ValueError, match="No valid loaders found") as raised:
+        app.load(MastQuery(source, **given))
+    message = " ".join(str(raised.value).split())
+    assert re.search(r"mast\.+ Resolver exception: " + re.escape(says), message), message
+
+
+@pytest.mark.parametrize(("source", "given", "field", "says"), LOADER_MISTAKES)
+def test_the_dialog_shows_the_search_error_beside_its_field(app, local_mast, source, given,
+                                                            field, says):
+    loader = app.loaders["mast"]._obj
+    loader.source = source
+    for name, value in given.items():
+        setattr(loader, name, value)
+    loader.vue_search({}).wait(60)
+    deadline = time.monotonic() + 30
+    while loader.searching:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert loader.error.startswith(says)
+    assert loader.error_field == field
+    assert loader.n_spectra == 0 and loader.status == ""
+    loader.source = "TW Hya "  # a new input clears it
+    assert loader.error == "" and loader.error_field == ""
+
+
+def test_a_notebook_search_that_fails_raises_and_the_next_input_starts_afresh(app,
+                                                                               local_mast):
+    from glue_mast.errors import InputError
+
+    loader = app.loaders["mast"]
+    loader.source = "TW Hya"
+    loader.obs_collection = "HST"
+    loader.instrument_name = "COS/FUV"
+    loader.radius = "0.02"
+    with pytest.raises(InputError, match="radius '0.02' has no unit") as raised:
+        loader.search()
+    assert raised.value.field == "radius"
+    loader.radius = "0.02 deg"  # accepted: the last input's error is not raised again
+    assert loader.search() == "3 observations; 2 files; 4 spectra to load"
+    assert sorted(loader.load()) == COS_LABELS
+
+
+def test_the_dialog_shows_only_what_this_source_uses(app):
+    """No single-file fields (format, extension, label, viewer), no warning before input."""
+    from pathlib import Path
+
+    from glue_mast.jdaviz.loaders.mast import resolver
+
+    loader = app.loaders["mast"]._obj
+    template = Path(resolver.__file__).with_suffix(".vue").read_text()
+    # Jdaviz's j-loader shows "Input is empty." and the importer's single-file fields
+    assert "<j-loader" not in template and "importer_widget" not in template
+    assert "Input is empty" not in template
+    assert loader.error == "" and loader.status == "" and loader.n_spectra == 0
+    # the Import button is this source's own, shown once a search found spectra
+    assert 'v-if="n_spectra > 0' in template and '@click="import_spectra"' in template
+
+
+def test_the_dialog_import_button_loads_what_the_search_found(app, local_mast):
+    loader = app.loaders["mast"]._obj
+    loader.source = "TW Hya"
+    loader.obs_collection = "HST"
+    loader.instrument_name = "COS/FUV"
+    loader.search()
+    assert loader.n_spectra == 4
+    loader.vue_import_spectra({})
+    assert sorted(app.datasets) == COS_LABELS
+    assert loader.status == "loaded 4 datasets" and loader.error == ""
+
+
+def test_loading_the_same_spectra_again_adds_no_copies_and_says_so(app, local_mast):
+    assert sorted(app.load("TW Hya", loader="mast", obs_collection="HST",
+                           instrument_name="COS/FUV")) == COS_LABELS
+    loader = app.loaders["mast"]
+    loader.source = "TW Hya"
+    loader.obs_collection = "HST"
+    loader.instrument_name = "COS/FUV"
+    loader.search()
+    assert loader.load() == []
+    assert sorted(app.datasets) == COS_LABELS  # no "..._01" copies
+    assert loader._obj.status == (
+        "nothing to load; 4 datasets were already loaded, not added again: "
+        + ", ".join(COS_LABELS[:3]) + " and 1 more"
+    )

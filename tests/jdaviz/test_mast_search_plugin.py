@@ -303,13 +303,81 @@ def test_preview_draws_a_selected_spectrum(plg, local_mast):
     while plugin.preview_plot.get("loading"):
         assert time.monotonic() < deadline
         time.sleep(0.02)
-    plot = plugin.preview_plot
+    plot = _drawn(plugin)
     assert plot.get("error") is None, plot.get("error")
     assert plot["title"] == "HST COS G130M TWHYA"
     assert plot["kind"] == "spectrum"
     assert plot["x_label"] == "Wavelength (Angstrom)"
+    assert plot["y_label"] == "Flux (erg / (Angstrom s cm2))"
     assert len(plot["points"].split()) > 100
     assert plot["ranges"]["x"][0] < plot["ranges"]["x"][1]
+    # the plot is a PNG with its axes: tick labels and axis titles left of and under the
+    # line, the title above it
+    picture = _png(plot["plot"])
+    height, width = picture.shape[:2]
+    assert (height, width) == (400, 600)
+    ink = picture[:, :, :3].mean(axis=2) < 0.5  # dark pixels: text and axis lines
+    left, bottom, top = int(0.15 * width), int(0.85 * height), int(0.12 * height)
+    assert ink[top:bottom, :left].sum() > 300  # the y axis's tick labels and title
+    assert ink[bottom:, left:].sum() > 300  # the x axis's tick labels and title
+    assert ink[:top, width // 4: 3 * width // 4].sum() > 200  # the title
+    assert plot.get("note", "") == "2 parts (FUVA, FUVB) in one line"
+
+
+def _drawn(plugin, timeout=30):
+    """The preview once fetched and drawn (the PNG is drawn in a background job)."""
+    deadline = time.monotonic() + timeout
+    while plugin.preview_plot.get("loading") or not (
+        plugin.preview_plot.get("plot") or plugin.preview_plot.get("error")
+    ):
+        assert time.monotonic() < deadline, plugin.preview_plot
+        time.sleep(0.02)
+    return plugin.preview_plot
+
+
+def _png(url):
+    import base64
+    import io
+
+    from matplotlib.image import imread
+
+    assert url.startswith("data:image/png;base64,")
+    return imread(io.BytesIO(base64.b64decode(url.split(",", 1)[1])), format="png")
+
+
+def test_the_stis_echelle_preview_says_it_merges_orders(plg, local_mast):
+    plg.target = "TW Hya"
+    plg.search()
+    plg.select(observations=["O5CW01010"])
+    plugin = plg._obj
+    plugin.vue_preview(0)
+    plot = _drawn(plugin)
+    assert plot["title"] == "HST STIS E140M TWHYA"
+    assert plot["note"] == "8 echelle orders merged into one line"
+    assert plugin.preview_state.note == plot["note"]
+
+
+def test_drawing_the_preview_keeps_the_kernel_free(plg, local_mast, monkeypatch):
+    """matplotlib takes tenths of a second: the PNG is drawn off the kernel's thread."""
+    import threading
+
+    from glue_mast.jdaviz.plugins.mast_search import preview
+
+    threads = []
+    drawing = preview.plot_png
+
+    def plot_png(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return drawing(*args, **kwargs)
+
+    monkeypatch.setattr(preview, "plot_png", plot_png)
+    plg.target = "TW Hya"
+    plg.search()
+    plg.select(observations=[0])
+    plg._obj.vue_preview(0)
+    _drawn(plg._obj)
+    assert len(threads) == 1  # once, however often the state's changes ask
+    assert threads[0] is not threading.main_thread()
 
 
 def test_cancel_stops_a_download(plg, local_mast):
@@ -444,3 +512,104 @@ def test_row_items_blank_masked_cells_and_judge_rights_without_them():
         {"key": 2, "exclusive": "exclusive access: needs a MAST token", "obs_id": "c",
          "sort": {"obs_id": "c"}},
     ]
+
+
+def _tree(items):
+    """A v-treeview's items as {"Section": {"Name": (value, link), ...}} (one level down)."""
+    return {
+        item["name"]: {c["name"]: (c["value"], c["link"]) for c in item.get("children", [])}
+        for item in items
+    }
+
+
+def test_provenance_shows_the_newest_dataset_as_a_readable_tree(app, plg, local_mast):
+    plugin = plg._obj
+    assert plugin.provenance_dataset_items == [] and plugin.provenance_tree == []
+    plg.target = "TW Hya"
+    plg.search()
+    plg.select(observations=["LB4M01010"], products="all")
+    labels = plg.load_selected()
+    assert plugin.provenance_dataset_items == labels
+    assert plg.provenance_dataset == labels[-1]  # the one loaded last
+    tree = _tree(plugin.provenance_tree)
+    assert list(tree) == ["Dataset", "Observation", "File", "Query", "Header"]
+    assert plugin.provenance_open == ["0", "1", "2", "3"]  # the header stays folded
+    assert tree["Dataset"]["Label"] == (labels[-1], "")
+    assert tree["Observation"]["Observation ID"] == ("LB4M01010", "")
+    assert tree["Observation"]["Proposal"] == ("11533 (Green, James)", "")
+    record = plg.provenance
+    sha = record["fetch"]["sha256"]
+    assert tree["File"]["SHA-256"] == (sha, "") and len(sha) == 64
+    assert tree["File"]["Checksum"][0] == (
+        "checked: the file's bytes were checked against this SHA-256"
+    )
+    uri, link = tree["File"]["MAST URI"]
+    assert uri == "mast:HST/product/lb4m01010_x1dsum.fits"
+    assert link == f"{local_mast.url}/api/v0.1/Download/file?uri={uri}"
+    # the link is where MAST serves the file: the same bytes
+    import hashlib
+
+    import requests
+
+    assert hashlib.sha256(requests.get(link, timeout=30).content).hexdigest() == sha
+    search, listing = plugin.provenance_tree[3]["children"]
+    assert (search["name"], search["value"]) == ("Search", "8 observations")
+    searched = {c["name"]: c["value"] for c in search["children"]}
+    assert searched["Target"] == "TW Hya (resolved by SIMBAD as V* TW Hya)"
+    assert searched["Radius"] == "0.2 deg"
+    assert listing["name"] == "Product list"
+    # nothing in the tree is a dict dump
+    values = [c["value"] for item in plugin.provenance_tree for c in item.get("children", [])]
+    assert not [v for v in values if "{" in v]
+
+
+def test_provenance_of_a_chosen_dataset_stays_chosen(app, plg, local_mast):
+    plugin = plg._obj
+    plg.target = "TW Hya"
+    plg.search()
+    plg.select(observations=["LB4M01010"], products="all")
+    first = plg.load_selected()
+    plg.provenance_dataset = first[0]
+    assert _tree(plugin.provenance_tree)["Dataset"]["Label"][0] == first[0]
+    plg.select(observations=["LB4M01020"], products="all")
+    second = plg.load_selected()
+    assert plugin.provenance_dataset_items == first + second
+    assert plg.provenance_dataset == first[0]  # chosen by the user: not replaced
+    with pytest.raises(InputError, match="no dataset 'nope' with glue-mast's provenance"):
+        plg.provenance_dataset = "nope"
+    app._app.data_collection.remove(app._app.data_collection[first[0]])
+    assert plg.provenance_dataset == second[-1]  # gone: the newest again
+    assert first[0] not in plugin.provenance_dataset_items
+
+
+def test_the_selected_total_counts_only_what_the_download_fetches(plg, local_mast):
+    plg.target = "TW Hya"
+    plg.search()
+    plugin = plg._obj
+    plg.select(observations=["LB4M01010", "LF7Z01010"], products="all")
+    # LF7Z01010's x1dsum is exclusive access: without a token it is skipped, not counted
+    assert plugin.selected_text == (
+        "1 file, 342.7 kB (1 more is exclusive access, skipped without a MAST token)"
+    )
+    plg.select(products=["lf7z01010_x1dsum.fits"])
+    assert plugin.selected_text == (
+        "nothing to fetch: the 1 selected file is exclusive access, skipped without a MAST token"
+    )
+    plg.select(products=["lb4m01010_x1dsum.fits"])
+    assert plugin.selected_text == "1 file, 342.7 kB"
+
+
+def test_loading_a_file_again_adds_no_copies_and_says_so(app, plg, local_mast):
+    plg.target = "TW Hya"
+    plg.search()
+    plg.select(observations=["LB4M01010"], products="all")
+    labels = plg.load_selected()
+    assert len(labels) == 2
+    plg.select(observations=["LB4M01010", "LB4M01020"], products="all")
+    more = plg.load_selected()  # the second observation's two segments only
+    assert len(more) == 2 and not set(more) & set(labels)
+    assert sorted(app.datasets) == sorted(labels + more)  # no "..._01" copies
+    assert plg.message.endswith(
+        "loaded 2 datasets; 2 datasets were already loaded, not added again: "
+        + ", ".join(labels)
+    )

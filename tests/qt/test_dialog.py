@@ -363,14 +363,17 @@ def test_load_downloads_the_selection_and_adds_linked_datasets_with_provenance(
     assert d.product_state.last_fetch is not None
     shoot(d, "loaded")
 
-    # Loading again: the files are on disk; the new datasets get labels of their own.
+    # Loading again: the files are on disk, and their datasets in glue already: no second
+    # copy under a new label, and the status says so.
     local_mast.clear_log()
     person.click(d.load_button)
     person.settle(d)
     assert downloads(local_mast) == []
-    assert d.load_status.text().startswith("3 files already on disk; 3 datasets")
-    assert len(d.data_collection) == 6
-    assert len({data.label for data in d.data_collection}) == 6
+    status = d.load_status.text()
+    said = "3 files already on disk; nothing loaded; 3 datasets were already loaded, not added "
+    assert status.startswith(f"{said}again: ")
+    assert sorted(status.split("again: ", 1)[1].split(", ")) == labels
+    assert sorted(data.label for data in d.data_collection) == labels
 
 
 def test_cancel_stops_a_slow_download_and_loads_nothing(

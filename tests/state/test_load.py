@@ -82,6 +82,29 @@ def test_labels_differ_from_those_already_in_the_viewer(tw_hya, settle, tmp_path
     assert not set(outcome.labels) & {d.label for d in first}
 
 
+def test_a_viewer_gets_no_second_copy_of_what_it_holds_and_is_told(tw_hya, settle, tmp_path):
+    products = _select_all(tw_hya, settle)
+    everything = list(products.selected["dataURI"])
+    products.selected_uris = everything[:1]  # one file first
+    dc = DataCollection()
+    first = _run(products, DataCollectionSink(dc), tmp_path)
+    held = [d.label for d in dc]
+    assert first.labels == held and held
+    products.selected_uris = everything  # then all of them, that one among them
+    again = _run(products, DataCollectionSink(dc), tmp_path)
+    assert not set(again.labels) & set(held)  # the new ones only: no "..._01" copies
+    assert [d.label for d in dc] == held + again.labels
+    already = [p for p in again.not_loaded if p.reason == "already loaded"]
+    assert sorted(p.name for p in already) == sorted(held)
+    n = len(held)
+    assert f"{n} dataset{'s' if n != 1 else ''} {'was' if n == 1 else 'were'} already loaded, " \
+        "not added again: " in again.summary()
+    # the same selection once more: nothing new, and the summary says why
+    last = _run(products, DataCollectionSink(dc), tmp_path)
+    assert last.labels == [] and len(dc) == len(held) + len(again.labels)
+    assert "nothing loaded" in last.summary() and "already loaded" in last.summary()
+
+
 def test_cancelling_while_downloading_loads_nothing_and_keeps_partial_files(
     tw_hya, local_mast, settle, tmp_path
 ):

@@ -82,6 +82,15 @@ def test_refiltering_sends_no_request(tw_hya, local_mast, settle):
     assert local_mast.log == []
 
 
+def test_with_a_token_the_total_counts_the_exclusive_files(tw_hya, settle, monkeypatch):
+    monkeypatch.setenv("MAST_API_TOKEN", "t" * 32)
+    products = ProductState(search=tw_hya)
+    select(tw_hya, products, [str(o) for o in tw_hya.rows["obsid"]], settle)
+    assert products.token_set and products.exclusive
+    n, total = products.selected_count, products.selected_size
+    assert products.selected_size_text == f"{n} files, {human_size(total)}"
+
+
 def test_selected_count_and_size(tw_hya, settle):
     products = ProductState(search=tw_hya)
     select(tw_hya, products, [str(o) for o in tw_hya.rows["obsid"]], settle)
@@ -89,12 +98,23 @@ def test_selected_count_and_size(tw_hya, settle):
     assert products.selected is filtered  # everything the filter keeps, by default
     total = int(np.sum(filtered["size"]))
     assert (products.selected_count, products.selected_size) == (len(filtered), total)
-    assert products.selected_size_text == f"{len(filtered)} files, {human_size(total)}"
+    # Without a token the fetch skips the exclusive-access file (LF7Z01010's x1dsum): the
+    # text counts what it brings, and says how many it skips.
+    [exclusive] = products.exclusive
+    public = filtered[filtered["dataURI"] != exclusive]
+    assert products.selected_size_text == (
+        f"{len(public)} files, {human_size(int(np.sum(public['size'])))} "
+        "(1 more is exclusive access, skipped without a MAST token)"
+    )
     picked = [str(u) for u in filtered["dataURI"][[0, 2]]]
     products.selected_uris = picked
     assert list(products.selected["dataURI"]) == picked
     assert products.selected_size == int(filtered["size"][0] + filtered["size"][2])
     assert products.selected_size_text == f"2 files, {human_size(products.selected_size)}"
+    products.selected_uris = [exclusive]
+    assert products.selected_size_text == (
+        "nothing to fetch: the 1 selected file is exclusive access, skipped without a MAST token"
+    )
     products.selected_uris = []
     assert (products.selected_count, products.selected_size, products.selected_size_text) == (
         0,

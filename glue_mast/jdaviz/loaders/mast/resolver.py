@@ -14,6 +14,15 @@ asked for: given glue-mast's own input, a :class:`MastQuery` (no other loader ta
 name (``loader="mast"``, see :func:`requested_by_name` for how it knows); from its own Search
 button in the dialog; or through ``app.loaders["mast"].search()``. For browsing, paging and
 picking products, the "MAST Search" tray plugin shares the same state.
+
+A search asked for that fails (a name MAST cannot resolve, a radius without a unit, a
+collection the server does not hold) fails with glue-mast's own one-line error: Jdaviz's
+``find_matching_resolver`` would report it as "No valid loaders found ... Input considered
+invalid by resolver" among every loader it tried, so its wrapper here (see
+:func:`track_requested_name`) raises the search's error itself when this loader was the one
+asked for. Without the wrapper the message still reaches Jdaviz's list: ``from_input`` raises
+it, and Jdaviz lists a loader that raised while being built with the error's text
+("Resolver exception: ..."). The dialog shows it beside the field it concerns.
 """
 
 from __future__ import annotations
@@ -28,8 +37,9 @@ from jdaviz.core.registries import loader_resolver_registry
 from jdaviz.core.user_api import LoaderUserApi
 from traitlets import Bool, Int, Unicode, observe
 
-from ....errors import LoaderMatchingChanged
-from ....state.load import DescribedRead, fetch_and_read
+from ....errors import GlueMastError, InputError, LoaderMatchingChanged
+from ....io.sinks import DescribedRead, already_loaded_phrase, skip_loaded
+from ....state.load import fetch_and_read
 from ....util import decline, source_sha256
 from ...sink import JdavizSink
 
@@ -92,6 +102,9 @@ class MastQuery:
 # jdaviz this was written against) is running in this thread.
 _OUTSIDE = object()
 _requested = contextvars.ContextVar("glue_mast_requested_loader", default=_OUTSIDE)
+# The searches of this loader that failed during the running matching (a list, or None when
+# no wrapped matching runs): what the wrapper raises when this loader was the one asked for.
+_failures = contextvars.ContextVar("glue_mast_loader_failures", default=None)
 
 
 def track_requested_name():
@@ -106,6 +119,11 @@ def track_requested_name():
     written against (:data:`JDAVIZ_MATCHING_SHA256`, jdaviz 5.0.2) and ``app.load`` calls it by
     that module's name; otherwise one line is logged, a request by name fails with a message
     that says so, and :class:`MastQuery` still works. Calling it again changes nothing.
+
+    When the matching finds no loader and this one was asked for (``loader="mast"``, or a
+    :class:`MastQuery`) and its search failed, the wrapper raises the search's own error (a
+    glue-mast error: one line naming the field and what to do) instead of Jdaviz's list of
+    every loader tried.
 
     Returns
     -------
@@ -126,11 +144,18 @@ def track_requested_name():
 
     @functools.wraps(current)
     def find_matching_resolver(app, inp=None, resolver=None, *args, **kwargs):
-        token = _requested.set(resolver)
+        failures = []
+        token, failed = _requested.set(resolver), _failures.set(failures)
         try:
             return current(app, inp, resolver, *args, **kwargs)
+        except ValueError as exc:
+            asked = resolver == NAME or isinstance(inp, MastQuery)
+            if asked and failures and not isinstance(exc, GlueMastError):
+                raise failures[-1] from None  # the search's one line, not every loader's
+            raise
         finally:
             _requested.reset(token)
+            _failures.reset(failed)
 
     find_matching_resolver._glue_mast_original = current
     helpers.find_matching_resolver = find_matching_resolver
@@ -177,6 +202,16 @@ def _source_text(inp):
     return ""
 
 
+def _search_error(exc):
+    """``exc`` as the error the loader reports: glue-mast's own errors as they are, anything
+    else (a bug) as one line that says what kind of failure it was."""
+    from ....state.base import one_line
+
+    if isinstance(exc, GlueMastError):
+        return exc
+    return GlueMastError(one_line(exc))
+
+
 def _search_inputs(text):
     """``{"coordinates": text}`` when astropy reads ``text`` as a position, else
     ``{"target": text}`` (a name for MAST's resolver)."""
@@ -205,11 +240,19 @@ class MastResolver(BaseResolver):
     page_size = Int(50).tag(sync=True)
     status = Unicode("").tag(sync=True)
     searching = Bool(False).tag(sync=True)
+    # the last search's error (one line) and the field it concerns ("target", "radius",
+    # "obs_collection"...), shown beside that field
+    error = Unicode("").tag(sync=True)
+    error_field = Unicode("").tag(sync=True)
+    # spectra the last search found, ready to load (the dialog's Import button shows then)
+    n_spectra = Int(0).tag(sync=True)
+    importing = Bool(False).tag(sync=True)
 
     def __init__(self, *args, **kwargs):
         self._datasets = None
         self._fetch_result = None
         self._armed = False
+        self._failure = None  # the error of the last search asked for, until the input changes
         super().__init__(*args, **kwargs)
         if self._restrict_to_formats is None:
             self._restrict_to_formats = ["1D Spectrum"]
@@ -230,6 +273,10 @@ class MastResolver(BaseResolver):
                 if name in ("radius", "obs_collection", "instrument_name", "page_size"):
                     setattr(self, name, value if name == "page_size" else str(value))
             self._armed = armed
+        if self._failure is not None:
+            # Jdaviz lists a loader that raises while it is built with the error's text: the
+            # search's own message reaches the user even without the wrapper of its matching.
+            raise self._failure
         return self
 
     @observe("source", "radius", "obs_collection", "instrument_name", "page_size")
@@ -237,6 +284,20 @@ class MastResolver(BaseResolver):
         # A new input makes the last search stale; nothing is sent until asked.
         self._datasets = None
         self._armed = False
+        self._fail(None)
+        self.n_spectra = 0
+        # Jdaviz's note on the last input (its user API raises it on the next setting): stale
+        self.parsed_input_is_resolvable = ""
+
+    def _fail(self, exc):
+        """Keep the search's error (None: no error) and show it beside its field."""
+        self._failure = exc
+        self.error = "" if exc is None else " ".join(str(exc).split())
+        self.error_field = "" if exc is None else (getattr(exc, "field", None) or "")
+        if exc is not None:
+            failures = _failures.get()
+            if failures is not None:
+                failures.append(exc)
 
     @property
     def user_api(self):
@@ -257,23 +318,31 @@ class MastResolver(BaseResolver):
         """Search, fetch the calibrated spectrum products of page 1 and read them.
 
         Waits for the answer (for notebooks); the dialog's button runs the same in a job.
+        Returns the status line; a search that fails raises glue-mast's error (an
+        `~glue_mast.errors.InputError` naming its ``field`` for a mistake in the input).
         """
+        self._fail(None)  # asked again: a failure (a server's) is not kept as the answer
         self._armed = True
         self._resolver_input_updated()
+        if self._failure is not None:
+            raise self._failure
         return self.status
 
     def vue_search(self, *args):
         from ....jobs import Job
-        from ....state.base import one_line
 
         self.searching = True
         self.status = "searching MAST..."
+        self._fail(None)
+        self.n_spectra = 0
 
         def done(job):
             exc = job.exception()
             self._datasets = None if exc is not None else job.result()
             self._armed = exc is None
-            self.status = one_line(exc) if exc is not None else self.status
+            if exc is not None:
+                self.status = ""
+                self._fail(_search_error(exc))
             try:
                 self._resolver_input_updated()
             finally:
@@ -293,17 +362,15 @@ class MastResolver(BaseResolver):
             instrument_name=self.instrument_name.strip(),
             dataproduct_type="spectrum", page_size=int(self.page_size),
         )
-        search.search().result()
-        if search.error:
-            raise ValueError(search.error)
+        search.search().result()  # raises the search's own error (InputError, ServerError...)
         products = ProductState(search=search)
         if search.rows is None or not len(search.rows):
-            raise ValueError(f"MAST has no spectra for {self.source!r} within {self.radius}")
+            raise self._nothing_found(search)
         search.selected_obsids = [str(o) for o in search.rows["obsid"]]  # lists their products
         while products.busy:
             time.sleep(0.01)
         if products.error:
-            raise ValueError(products.error)
+            raise GlueMastError(products.error, field=products.error_field or None)
         sink = JdavizSink(self._app._jdaviz_helper)
         result, read = fetch_and_read(products, sink, taken=sink.taken())
         datasets = read.datasets if read is not None else []
@@ -313,24 +380,74 @@ class MastResolver(BaseResolver):
         self.status = f"{search.count} observations; {len(result.paths)} files; {n} spectra to load" + (
             "; " + "; ".join(problems) if problems else ""
         )
+        self.n_spectra = n
         return datasets
+
+    def _nothing_found(self, search):
+        """The error for a search with no rows: a collection the server does not hold, said
+        as such (with the closest names), else that MAST has no spectra there."""
+        from ....archive.lookup import unknown_collections
+
+        problems = unknown_collections(
+            [c.strip() for c in search.obs_collection.split(",") if c.strip()]
+        )
+        if problems:
+            return problems[0]
+        where = self.source.strip()
+        return InputError(
+            f"MAST has no spectra for {where!r} within {self.radius.strip()}"
+            + (f" in {search.obs_collection}" if search.obs_collection else "")
+            + (f" from {search.instrument_name}" if search.instrument_name else "")
+            + ": try a larger radius or fewer criteria",
+            field="radius",
+            value=self.radius.strip(),
+        )
 
     def parse_input(self):
         if not self._armed or not self.source.strip():
             self._datasets = None
             return None
         if self._datasets is None:
-            self._datasets = self._run_search()
+            if self._failure is not None:
+                raise self._failure  # asked again with the same input: the same answer
+            try:
+                self._datasets = self._run_search()
+            except Exception as exc:
+                self._fail(_search_error(exc))
+                raise self._failure from None
         spectra = [d for d in self._datasets if d.kind == "spectrum"]
         return spectra[0].data if spectra else None
 
     def load(self):
-        """Load every spectrum found, in one batch, each with its provenance; returns labels."""
+        """Load every spectrum found, in one batch, each with its provenance; returns labels.
+
+        A dataset already in the app (the same file and part, loaded before) is not added
+        again: the status says which.
+        """
         if self._datasets is None:
             self.search()
-        added = JdavizSink(self._app._jdaviz_helper).add(DescribedRead(self._datasets or []))
-        self.status = "; ".join([added.phrase, *added.not_shown])
+        if self._failure is not None:
+            raise self._failure
+        sink = JdavizSink(self._app._jdaviz_helper)
+        read, already = skip_loaded(DescribedRead(self._datasets or []), sink.present())
+        added = sink.add(read)
+        said = already_loaded_phrase(already)
+        self.status = "; ".join(p for p in [added.phrase, *added.not_shown, said] if p)
+        if said:  # app.load returns only the labels added: say why some are missing
+            from jdaviz.core.events import SnackbarMessage
+
+            self._app.hub.broadcast(SnackbarMessage(said, color="warning", sender=self))
         return added.labels
+
+    def vue_import_spectra(self, *args):
+        """The dialog's Import button: load what the search found; an error shows in the form."""
+        self.importing = True
+        try:
+            self.load()
+        except Exception as exc:
+            self._fail(_search_error(exc))
+        finally:
+            self.importing = False
 
 
 # With the loader registered, before any app.load can build it.

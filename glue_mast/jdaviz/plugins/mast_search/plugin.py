@@ -32,7 +32,7 @@ from traitlets import Bool, Dict, Float, Int, List, Unicode, observe
 from ....state import PreviewState, ProductState, SearchState
 from ....state.base import one_line
 from ...loading import lcviz_available
-from . import footprints, selection, views
+from . import footprints, provenance_view, selection, views
 from .catalogs import CatalogsSection
 from .columns import ColumnChoices
 
@@ -47,13 +47,14 @@ PRODUCT_TYPES = ["", "spectrum", "timeseries", "image", "cube", "measurements"]
 
 
 @tray_registry("glue-mast-search", label="MAST Search", category="data:analysis")
-class MastSearch(PluginTemplateMixin, ColumnChoices):
+class MastSearch(provenance_view.ProvenanceApi, PluginTemplateMixin, ColumnChoices):
     """Search MAST and load its spectra, with provenance (glue-mast).
 
     Public API (``app.plugins["MAST Search"]``): ``target``, ``coordinates``, ``radius``,
     ``criteria``, ``search()``, ``count``, ``page``, ``page_size``, ``results``,
     ``products``, ``select()``, ``fetch()``, ``load_selected()``, ``manifest``,
-    ``results_columns``, ``products_columns``, ``footprints_shown``.
+    ``results_columns``, ``products_columns``, ``footprints_shown``, ``provenance_dataset``
+    and ``provenance``.
     """
 
     template_file = __file__, "plugin.vue"
@@ -102,6 +103,11 @@ class MastSearch(PluginTemplateMixin, ColumnChoices):
     # -- preview of one product
     preview_plot = Dict({}).tag(sync=True)
     catalogs_widget = Unicode("").tag(sync=True)  # the Catalogs section (catalogs.py)
+    # -- provenance of a dataset in the app (provenance_view)
+    provenance_dataset_items = List([]).tag(sync=True)
+    provenance_dataset_selected = Unicode("").tag(sync=True)
+    provenance_tree = List([]).tag(sync=True)
+    provenance_open = List([]).tag(sync=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,6 +138,7 @@ class MastSearch(PluginTemplateMixin, ColumnChoices):
         self.catalogs = CatalogsSection(self)
         self.catalogs_widget = f"IPY_MODEL_{self.catalogs.model_id}"
         footprints.bind(self)
+        provenance_view.bind(self)
         self._read_settings(self._app.state.settings)
         self._app.state.add_callback("settings", self._read_settings)
         # The About plugin is built after this one (category "core" comes last), so list
@@ -486,7 +493,8 @@ class MastSearch(PluginTemplateMixin, ColumnChoices):
             expose=(
                 "target", "coordinates", "radius", "criteria", "search", "page", "page_size",
                 "select", "fetch", "load_selected", "catalogs", "results_columns",
-                "products_columns", "footprints_shown",
+                "products_columns", "footprints_shown", "provenance_dataset",
             ),
-            readonly=("count", "results", "products", "manifest", "message", "footprints_text"),
+            readonly=("count", "results", "products", "manifest", "message", "footprints_text",
+                      "provenance"),
         )

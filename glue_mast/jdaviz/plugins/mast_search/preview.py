@@ -2,16 +2,23 @@
 the picture of a cube (white-light image), a 2-D spectrum (with its trace) or an image.
 
 `glue_mast.state.PreviewState` fetches the file and gives decimated arrays; here they become
-an SVG polyline and a PNG the template draws inside the plugin, so a preview needs no viewer,
-adds nothing to the data collection and works for light curves in an app without lcviz.
+PNG plots the template draws inside the plugin (the line with its axes, units and title; the
+picture), so a preview needs no viewer, adds nothing to the data collection and works for
+light curves in an app without lcviz.
 """
 
 from __future__ import annotations
 
-__all__ = ["HEIGHT", "WIDTH", "picture_png", "polyline", "show_preview"]
+__all__ = [
+    "HEIGHT", "PLOT_DPI", "PLOT_INCHES", "WIDTH", "picture_png", "plot_png", "polyline",
+    "show_preview",
+]
 
-#: Size of the preview plot in SVG units (the template scales it to the tray's width).
+#: Size of the point coordinates :func:`polyline` gives.
 WIDTH, HEIGHT = 300, 120
+#: Size of the preview plot in inches, and its pixels per inch: about the tray's width, drawn
+#: at twice the screen's resolution so that its text stays sharp when the template scales it.
+PLOT_INCHES, PLOT_DPI = (3.0, 2.0), 200
 
 
 def polyline(x, y, width=WIDTH, height=HEIGHT):
@@ -60,6 +67,85 @@ def picture_png(picture, trace=None):
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
+def _axis_label(label, unit):
+    if unit and unit not in label:
+        return f"{label} ({unit})"
+    return label
+
+
+def plot_png(x, y, *, x_label="", y_label="", title="", note=""):
+    """A ``data:image/png`` URL of the preview line with its axes: ``x_label`` and
+    ``y_label`` (units included) on them, ``title`` above, and ``note`` (what the line joins)
+    under the title. The y axis spans the 0.5 to 99.5 percentile, as :func:`polyline`."""
+    import base64
+    import io
+
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    figure = Figure(figsize=PLOT_INCHES, dpi=PLOT_DPI)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    axes.plot(x, y, color="#007BA1", linewidth=0.6)
+    good = np.isfinite(y)
+    if good.any():
+        y0, y1 = np.percentile(y[good], (0.5, 99.5))
+        if y1 > y0:
+            pad = 0.05 * (y1 - y0)
+            axes.set_ylim(y0 - pad, y1 + pad)
+    axes.set_xlabel(x_label, fontsize=6)
+    axes.set_ylabel(y_label, fontsize=6)
+    axes.tick_params(labelsize=5.5, width=0.5, length=2)
+    for side in axes.spines.values():
+        side.set_linewidth(0.5)
+    axes.yaxis.get_offset_text().set_fontsize(5.5)
+    axes.xaxis.get_offset_text().set_fontsize(5.5)
+    heading = title + (f"\n{note}" if note else "")
+    axes.set_title(heading, fontsize=6.5)
+    # Fixed margins (room for the tick labels, axis titles and two title lines): faster than
+    # tight_layout, and every preview lines up the same way.
+    figure.subplots_adjust(left=0.17, right=0.97, bottom=0.17, top=0.84 if note else 0.9)
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def _draw(plugin, plot, state):
+    """Put the plot's PNG in ``plot``: drawn once per preview, in a background job.
+
+    Drawing takes matplotlib a few tenths of a second, too long for the kernel's thread;
+    the state's title, points and busy flag each call :func:`show_preview`, hence the memo.
+    """
+    from ....jobs import Job
+
+    key = (id(state.x), id(state.y), state.title, state.note, plot["x_label"], plot["y_label"])
+    drawn = getattr(plugin, "_preview_png", None)
+    if drawn is not None and drawn[0] == key:
+        if drawn[1] is not None:
+            plot["plot"] = drawn[1]
+        return
+    plugin._preview_png = (key, None)  # being drawn
+    x, y, title, note = state.x, state.y, state.title, state.note
+
+    def land(job):
+        current = getattr(plugin, "_preview_png", None)
+        if job.exception() is not None or current is None or current[0] != key:
+            return  # another preview since, or nothing to show
+        plugin._preview_png = (key, job.result())
+        plugin.preview_plot = {**plugin.preview_plot, "plot": job.result()}
+
+    job = Job(
+        lambda job: plot_png(x, y, x_label=plot["x_label"], y_label=plot["y_label"],
+                             title=title, note=note),
+        name="draw the preview", start=False,
+    )
+    job.add_done_callback(lambda j: plugin._dispatch(lambda: land(j)))
+    job.start()
+
+
 def show_preview(plugin):
     """Set ``plugin.preview_plot`` from its preview state."""
     state = plugin.preview_state
@@ -71,13 +157,14 @@ def show_preview(plugin):
             plot.update(picture=picture_png(state.picture, state.trace),
                         picture_label=state.picture_label)
         points, ranges = polyline(state.x, state.y)
-        x_label = state.x_label
-        if state.x_unit and state.x_unit not in x_label:
-            x_label = f"{x_label} ({state.x_unit})"
+        x_label = _axis_label(state.x_label, state.x_unit)
+        y_label = _axis_label(state.y_label, state.y_unit)
         plot.update(
-            points=points, ranges=ranges, x_label=x_label, y_label=state.y_label,
-            width=WIDTH, height=HEIGHT,
+            points=points, ranges=ranges, x_label=x_label, y_label=y_label,
+            width=WIDTH, height=HEIGHT, note=state.note,
         )
+        if points:
+            _draw(plugin, plot, state)
     elif state.kind == "image":
         plot["error"] = "this product has a preview image only"
     plugin.preview_plot = plot

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ....errors import InputError
 
-__all__ = ["observation_keys", "product_indexes"]
+__all__ = ["dataset_label", "observation_keys", "product_indexes"]
 
 
 def _resolve(table, wanted, column, what):
@@ -40,3 +40,16 @@ def observation_keys(rows, wanted):
 def product_indexes(products, wanted):
     """Row numbers of the products table for ``wanted`` (numbers, file names, "all")."""
     return _resolve(products, wanted, "productFilename", "products")
+
+
+def dataset_label(plugin, label):
+    """``label`` if it names a dataset with glue-mast's provenance in the app, else an
+    InputError that lists those datasets."""
+    known = plugin.provenance_dataset_items
+    if label in known:
+        return label
+    listed = ", ".join(repr(k) for k in known) or "none yet"
+    raise InputError(
+        f"no dataset {label!r} with glue-mast's provenance in this app; they are: {listed}",
+        field="provenance_dataset", value=label,
+    )
