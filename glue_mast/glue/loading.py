@@ -292,7 +292,8 @@ def load(fetched, data_collection=None, link=True):
     LoadedDatasets
         A list of the glue Data added; ``.problems`` has one message per file (or part) that
         was not loaded, ``.already_loaded`` the labels of those the collection held already
-        (a dataset is never added twice), ``.links`` the links added, ``.data_collection`` the collection.
+        (a dataset is never added twice), ``.links`` the links added, ``.data_collection``
+        the collection.
 
     Notes
     -----
