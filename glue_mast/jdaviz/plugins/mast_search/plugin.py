@@ -17,37 +17,29 @@ Notebook users script it through :attr:`MastSearch.user_api`::
 
 from __future__ import annotations
 
-import asyncio
-import collections
-import contextlib
-import queue
-import threading
-
-from jdaviz.core.events import SnackbarMessage
 from jdaviz.core.registries import tray_registry
 from jdaviz.core.template_mixin import PluginTemplateMixin
 from jdaviz.core.user_api import PluginUserApi
 from traitlets import Bool, Dict, Float, Int, List, Unicode, observe
 
 from ....state import PreviewState, ProductState, SearchState
-from ....state.base import one_line
 from ...loading import lcviz_available
 from . import footprints, provenance_view, selection, views
 from .catalogs import CatalogsSection
 from .columns import ColumnChoices
+from .kernel_thread import KernelThread
+from .sorting import SortAllPages
 
 __all__ = ["MastSearch"]
-
-#: Seconds the kernel's event loop is given between two steps of work on its thread (adding
-#: datasets): enough for it to read a message that arrived and run its handler first.
-STEP_PAUSE_S = 0.005
 
 #: What the form's "product type" list offers (MAST's ``dataproduct_type`` values).
 PRODUCT_TYPES = ["", "spectrum", "timeseries", "image", "cube", "measurements"]
 
 
 @tray_registry("glue-mast-search", label="MAST Search", category="data:analysis")
-class MastSearch(provenance_view.ProvenanceApi, PluginTemplateMixin, ColumnChoices):
+class MastSearch(
+    provenance_view.ProvenanceApi, KernelThread, PluginTemplateMixin, ColumnChoices, SortAllPages
+):
     """Search MAST and load its spectra, with provenance (glue-mast).
 
     Public API (``app.plugins["MAST Search"]``): ``target``, ``coordinates``, ``radius``,
@@ -113,15 +105,7 @@ class MastSearch(provenance_view.ProvenanceApi, PluginTemplateMixin, ColumnChoic
         super().__init__(*args, **kwargs)
         self._plugin_description = "Search MAST, fetch products with provenance, load spectra."
         self.docs_link = "https://github.com/glue-mast/glue-mast/tree/main/docs"
-        self._lock = threading.RLock()
-        self._synchronous = 0
-        self._landing = queue.Queue()
-        self._next = collections.deque()  # steps waiting, when there is no event loop
-        try:
-            self._loop = asyncio.get_running_loop()
-        except RuntimeError:
-            self._loop = None
-        self._ui_thread = threading.get_ident()
+        self._init_kernel_thread()
         self.search_state = SearchState(dispatch=self._dispatch)
         self.product_state = ProductState(search=self.search_state)
         self.preview_state = PreviewState(products=self.product_state)
@@ -139,134 +123,17 @@ class MastSearch(provenance_view.ProvenanceApi, PluginTemplateMixin, ColumnChoic
         self.catalogs_widget = f"IPY_MODEL_{self.catalogs.model_id}"
         footprints.bind(self)
         provenance_view.bind(self)
+        self.bind_sorting()
         self._read_settings(self._app.state.settings)
         self._app.state.add_callback("settings", self._read_settings)
         # The About plugin is built after this one (category "core" comes last), so list
         # glue-mast there once the tray is complete.
         self._app.state.add_callback("tray_items", self._register_in_about)
 
-    # -- threads ------------------------------------------------------------------------------
-
-    def _dispatch(self, fn):
-        """Run ``fn`` on the kernel's thread: through its event loop when called from a job.
-
-        While a notebook call waits for a job (:meth:`_waiting`), the kernel's loop is busy
-        running that very cell, so an outcome from a job is queued and run by the waiting
-        call itself, on the kernel's thread (Jdaviz's viewers must be touched there).
-        """
-        on_ui_thread = threading.get_ident() == self._ui_thread
-        if self._synchronous and not on_ui_thread:
-            self._landing.put(fn)
-            if not self._synchronous:  # the wait ended meanwhile: hand it over as usual
-                self._hand_over_queued()
-        elif self._loop is None or on_ui_thread or not self._loop.is_running():
-            with self._lock:
-                fn()
-        else:
-            self._loop.call_soon_threadsafe(self._run_guarded, fn)
-
-    def _dispatch_next(self, fn):
-        """Run ``fn`` on the kernel's thread once its event loop has run what is queued.
-
-        For a long piece of work on the kernel's thread done in steps (adding datasets): a
-        click that arrived during one step is answered before the next. While a notebook
-        call waits (:meth:`_waiting`), the waiting call runs it next, on this thread.
-        """
-        if self._synchronous:
-            self._landing.put(fn)
-        elif self._loop is not None and self._loop.is_running():
-            # Not call_soon: what arrives meanwhile (a click: the kernel reads the message,
-            # then wakes its handler, two turns of the loop) must run before the next step.
-            later = (self._loop.call_later, STEP_PAUSE_S, self._run_guarded, fn)
-            if threading.get_ident() == self._ui_thread:
-                later[0](*later[1:])
-            else:
-                self._loop.call_soon_threadsafe(*later)
-        else:  # no event loop to hand back to (a script): next, without nesting the steps
-            self._next.append(fn)
-            if len(self._next) > 1:  # a step is running: its caller below runs this one
-                return
-            while self._next:
-                try:
-                    with self._lock:
-                        self._next[0]()
-                finally:
-                    self._next.popleft()
-
     def _show_loading(self, k, n):
         """The progress bar while datasets are added: "loading k of n"."""
         self.progress = 100.0 * k / n if n else 100.0
         self.progress_text = f"loading {k} of {n}"
-
-    def _hand_over_queued(self):
-        while True:
-            try:
-                fn = self._landing.get_nowait()
-            except queue.Empty:
-                return
-            self._dispatch(fn)
-
-    def _land_queued(self, wait=0.01):
-        """Run the outcomes queued while waiting (see :meth:`_dispatch`); True if one ran."""
-        try:
-            fn = self._landing.get(timeout=wait)
-        except queue.Empty:
-            return False
-        with self._lock:
-            fn()
-        return True
-
-    def _run_guarded(self, fn):
-        try:
-            with self._lock:
-                fn()
-        except Exception as exc:  # a failure on the UI thread must reach the user, not vanish
-            self._report_error(exc)
-
-    def _report_error(self, exc):
-        self.error = one_line(exc)
-        self.hub.broadcast(SnackbarMessage(self.error, color="error", sender=self))
-
-    @contextlib.contextmanager
-    def _waiting(self):
-        """Within: job outcomes land at once (the caller waits for them on this thread)."""
-        self._synchronous += 1
-        try:
-            yield
-        finally:
-            self._synchronous -= 1
-            if not self._synchronous:
-                self._hand_over_queued()  # outcomes of jobs still running when it ended
-
-    def _wait(self, job, timeout=None):
-        """Wait for ``job`` and for its outcome to land; raise its error."""
-        import time
-
-        landed = threading.Event()
-        job.add_done_callback(lambda j: landed.set())
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while not landed.is_set() and (deadline is None or time.monotonic() < deadline):
-            self._land_queued()
-        while self._land_queued(0):  # the outcome, queued before ``landed`` was set
-            pass
-        job.result(0)
-        return job
-
-    def _wait_idle(self, state, timeout=120):
-        """Wait until ``state`` has no job running (one it started from a callback)."""
-        import time
-
-        deadline = time.monotonic() + timeout
-        while state.busy:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"MAST did not answer within {timeout} s")
-            self._land_queued()
-        while self._land_queued(0):
-            pass
-        if state.error:
-            from ....errors import GlueMastError
-
-            raise GlueMastError(state.error)
 
     # -- app settings and About ---------------------------------------------------------------
 
