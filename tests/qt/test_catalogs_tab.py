@@ -78,3 +78,36 @@ def test_errors_show_beside_their_field(dialog, person, qtbot):
     assert "field=value" in tab.errors["criteria"].text()
     qtbot.mouseClick(tab.around_button, QtCore.Qt.LeftButton)
     assert tab.error_lines.shown()[0] == "error_selected"
+
+
+def test_the_tab_is_remembered_between_openings(qtbot, local_mast, person):
+    from glue_mast.qt.dialog import MastImportDialog, forget_form, remembered_form
+
+    forget_form()
+    first = MastImportDialog()
+    qtbot.addWidget(first)
+    first.show()
+    tab = first.catalogs_tab
+    first.tabs.setCurrentWidget(tab)
+    tab.catalog.setCurrentText("TIC")
+    person.type_into(tab.coordinates, "165.466 -34.705")
+    person.type_into(tab.radius, "0.05 deg")
+    person.type_into(tab.criteria, "Tmag=10..12; objType=STAR,GALAXY")
+    person.type_into(tab.around_radius, "10 arcsec")
+    first.reject()
+    assert remembered_form()["catalogs"]["inputs"]["catalog"] == "TIC"
+
+    second = MastImportDialog()
+    qtbot.addWidget(second)
+    tab = second.catalogs_tab
+    assert tab.catalog.currentText() == "TIC" and second.catalog_state.catalog == "TIC"
+    assert tab.coordinates.text() == "165.466 -34.705" and tab.radius.text() == "0.05 deg"
+    assert tab.criteria.text() == "Tmag=10..12; objType=STAR,GALAXY"
+    assert second.catalog_state.criteria == {"Tmag": [10, 12], "objType": ["STAR", "GALAXY"]}
+    assert tab.around_radius.text() == "10 arcsec"
+    second.reject()
+    forget_form()
+    third = MastImportDialog()
+    qtbot.addWidget(third)
+    assert third.catalogs_tab.coordinates.text() == "" and third.catalogs_tab.criteria.text() == ""
+    third.reject()
