@@ -106,10 +106,14 @@ class CatalogsTab(QtWidgets.QWidget):
         self.target = QtWidgets.QLineEdit(objectName="target")
         self.target.setPlaceholderText("object name, e.g. TW Hya")
         self.coordinates = QtWidgets.QLineEdit(objectName="coordinates")
-        self.coordinates.setPlaceholderText("or RA Dec, e.g. 165.466 -34.705")
+        self.coordinates.setPlaceholderText("RA Dec, e.g. 165.466 -34.705")
         self.radius = QtWidgets.QLineEdit(objectName="radius")
         self.criteria = QtWidgets.QLineEdit(objectName="criteria")
         self.criteria.setPlaceholderText("optional, e.g. Tmag=10..12; objType=STAR")
+        self.criteria.setToolTip(
+            "field=value, separated by ';': a range lo..hi (an open end left empty), a list "
+            "a,b, one * wildcard in text; max_results=N caps the HSC and GALEX"
+        )
         self.count_button = QtWidgets.QPushButton("Count", objectName="count_button")
         self.search_button = QtWidgets.QPushButton("Search", objectName="search_button")
         self.search_button.setDefault(True)
@@ -124,7 +128,8 @@ class CatalogsTab(QtWidgets.QWidget):
         self.page_label = QtWidgets.QLabel(objectName="page_label")
         self.model = TableModel(())
         self.table, self.proxy = make_table_view("catalog_rows", self.model)
-        self.load_button = QtWidgets.QPushButton("Load as table", objectName="load_table_button")
+        self.load_button = QtWidgets.QPushButton("Load page as table",
+                                                 objectName="load_table_button")
         self.load_button.setToolTip("Load the selected rows (or the page) into glue, linked on "
                                     "the sky to images and observation tables")
         self.around_radius = QtWidgets.QLineEdit("5 arcsec", objectName="around_radius")
@@ -144,6 +149,8 @@ class CatalogsTab(QtWidgets.QWidget):
         form.addRow("", self.errors["catalog"])
         where = QtWidgets.QHBoxLayout()
         where.addWidget(self.target, 2)
+        # Both fields filled, their placeholders are gone: the label says which is which.
+        where.addWidget(QtWidgets.QLabel("or coordinates"))
         where.addWidget(self.coordinates, 2)
         form.addRow("Target", where)
         form.addRow("", self.errors["target"])
@@ -247,8 +254,9 @@ class CatalogsTab(QtWidgets.QWidget):
             self.state.show_error(exc)
             return None
         self.loaded.append(data)
-        self.status.setText(f"Loaded {len(rows):,} rows into glue as {data.label!r}, linked "
-                            "on the sky")
+        n = len(rows)
+        self.status.setText(f"Loaded {n:,} row{'s' if n != 1 else ''} into glue as "
+                            f"{data.label!r}, linked on the sky")
         return data
 
     def search_around(self):
@@ -282,6 +290,7 @@ class CatalogsTab(QtWidgets.QWidget):
         self.model.set_table(rows)
         if rows is not None:
             fit_columns(self.table)
+        self._name_load_button()
 
     def _show_status(self, *_):
         s = self.state
@@ -306,6 +315,15 @@ class CatalogsTab(QtWidgets.QWidget):
 
     def _selection_changed(self, *_):
         self.state.selected = selected_source_rows(self.table, self.proxy)
+        self._name_load_button()
+
+    def _name_load_button(self):
+        # What "Load" takes, in its own words: the selected rows, else the whole page.
+        n = len(self.state.selected or [])
+        self.load_button.setText(
+            f"Load {n:,} selected row{'s' if n != 1 else ''} as table" if n
+            else "Load page as table"
+        )
 
 
 def mount_catalogs_tab(dialog, remembered=None):
