@@ -9,13 +9,14 @@ every request:
 - **glue-mast**: the wall time of ``catalog_search("TIC", coordinates=<the synthetic field>,
   radius="0.3 deg").page(1, size=100)``, an answer of 100,000 rows.
 
-Target: glue-mast's median <= the baseline's median + 50 ms, and exactly one request per page.
+Target: glue-mast's median <= the baseline's median + 50 ms, and exactly one request (the
+archive's request log, read back) for every timed first page: both are part of the pass.
 Both sides run after one warm-up query, which fetches MAST's column list of the TIC cone
 service (astroquery does so once per process and service).
 
-**Memory** (`tracemalloc` peak of the same ``page(1, size=100)`` call) for a 1,000-row and a
-100,000-row answer in the synthetic field: flat if the larger answer's peak is at most 1.5 times
-the smaller's (only the page travels and is parsed).
+**Memory** (`tracemalloc` peak of the same ``page(1, size=100)`` call) for the same two answers
+(about 1,000 and 100,000 rows): flat if the larger answer's peak is at most 1.5 times the
+smaller's (only the page travels and is parsed).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def run(archive, latency, repeat, log):
     big = glue_mast.catalog_search("TIC", coordinates=where, radius="0.3 deg")
     small.page(1, size=100)  # warm-up: the column list, and the archive's TIC table
     big.page(1, size=100)
-    baseline, timed, rows = [], [], None
+    baseline, timed, requests, rows = [], [], [], None
     for i in range(repeat):
         t0 = time.perf_counter()
         small.page(1, size=100)
@@ -71,20 +72,18 @@ def run(archive, latency, repeat, log):
         t0 = time.perf_counter()
         page = big.page(1, size=100)
         timed.append(time.perf_counter() - t0)
-        requests = len(archive_requests(archive)) - before
+        requests.append(len(archive_requests(archive)) - before)
         rows = page.meta["count"]
         log(
             f"  run {i + 1}: baseline {baseline[-1] * 1000:.1f} ms, first page of "
-            f"{rows:,} rows {timed[-1] * 1000:.1f} ms, {requests} request(s)"
+            f"{rows:,} rows {timed[-1] * 1000:.1f} ms, {requests[-1]} request(s)"
         )
     base, first = statistics.median(baseline), statistics.median(timed)
-    time_ok = first <= base + SLACK_S
+    one_request = all(n == 1 for n in requests)
+    time_ok = first <= base + SLACK_S and one_request
 
     peaks = {}
-    for n in (1_000, SYNTHETIC_FIELD_ROWS):
-        radius = _radius_for(n, SYNTHETIC_FIELD_ROWS, SYNTHETIC_FIELD_RADIUS)
-        q = glue_mast.catalog_search("TIC", coordinates=where, radius=f"{radius:.6f} deg")
-        q.page(1, size=100)
+    for q in (small, big):  # both warm: the column list is not in the peak
         tracemalloc.start()
         page = q.page(1, size=100)
         peaks[page.meta["count"]] = tracemalloc.get_traced_memory()[1]
@@ -99,6 +98,7 @@ def run(archive, latency, repeat, log):
         "median_baseline_s": base,
         "median_first_page_s": first,
         "ratio_first_page_to_round_trip_plus_slack": first / (base + SLACK_S),
+        "requests_per_first_page": requests,
         "time_pass": time_ok,
         "memory_peak_bytes": {str(k): v for k, v in peaks.items()},
         "memory_ratio": p_big / p_small,
@@ -109,7 +109,8 @@ def run(archive, latency, repeat, log):
             f"{base * 1000:.1f} ms",
             f"first page of {rows:,} rows: median {first * 1000:.1f} ms; target <= "
             f"{(base + SLACK_S) * 1000:.1f} ms; ratio first page / (round trip + 50 ms): "
-            f"{first / (base + SLACK_S):.2f} -> {'PASS' if time_ok else 'FAIL'}",
+            f"{first / (base + SLACK_S):.2f}; requests per first page: "
+            f"{', '.join(map(str, requests))} (each 1) -> {'PASS' if time_ok else 'FAIL'}",
             f"memory peak of page(1, size=100): {p_small / 1e6:.2f} MB for {n_small:,} rows, "
             f"{p_big / 1e6:.2f} MB for {n_big:,} rows; ratio {p_big / p_small:.2f} (<= 1.5) "
             f"-> {'PASS' if memory_ok else 'FAIL'}",

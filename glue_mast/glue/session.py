@@ -387,9 +387,12 @@ def restore_session(path, *, check=True):
                 field="path",
                 value=str(checked.path),
             ) from exc
-    from .tables import check_tables
+    from .tables import check_tables, watch_images
 
-    check_tables(getattr(restored, "data_collection", restored))  # catalog copies, by SHA-256
+    data_collection = getattr(restored, "data_collection", restored)
+    check_tables(data_collection)  # catalog copies, by SHA-256
+    if hasattr(data_collection, "hub"):
+        watch_images(data_collection)  # images added later link to its catalog tables
     with contextlib.suppress(AttributeError):  # a session whose main object is a list
         restored.glue_mast_check = report
     warn_unchecked(report)

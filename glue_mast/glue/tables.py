@@ -12,11 +12,17 @@ Ascension, Declination) of every image with a celestial WCS, and those of the ot
 So a subset drawn on an image selects the stars, and the observations, inside it, and a subset
 of stars (or of observations) shows on the image. To keep the links few, one table is the
 *reference*: the others are linked to it, and it to each image; glue follows the chains.
+
+Images added later are linked as they come: once a data collection holds such a table,
+:func:`watch_images` listens on its hub for added datasets and links each new celestial image
+(glue-core's ``autolinker`` registry would not do: only glue-qt consults it, and by default it
+asks the user first).
 """
 
 from __future__ import annotations
 
 import numpy as np
+from glue.core.hub import HubListener
 
 from ..provenance.describe import META_KEY, disambiguate
 from ..provenance.tables import TABLE_SCHEMA, columns_sha256, table_provenance
@@ -28,6 +34,7 @@ __all__ = [
     "load_catalog",
     "load_observations",
     "table_to_data",
+    "watch_images",
 ]
 
 # The observation table's sky position (MAST's CAOM fields).
@@ -148,6 +155,7 @@ def _add(data_collection, table, label, position, kind):
     data = table_to_data(table, label=label, position=position, kind=kind)
     data_collection.append(data)
     link_sky(data_collection)
+    watch_images(data_collection)
     return data
 
 
@@ -254,3 +262,47 @@ def link_sky(data_collection):
     if links:
         data_collection.add_link(links)
     return links
+
+
+class _ImageWatcher(HubListener):
+    """Links each celestial image added to a data collection to its glue-mast tables."""
+
+    def __init__(self, data_collection):
+        self.data_collection = data_collection
+        self.hub = None
+
+    def subscribe(self):
+        from glue.core.message import DataCollectionAddMessage
+
+        hub = self.data_collection.hub
+        if hub is None or hub is self.hub:
+            return
+        if self.hub is not None:
+            self.hub.unsubscribe_all(self)
+        # The hub holds its subscribers weakly: the data collection keeps this one alive.
+        hub.subscribe(
+            self,
+            DataCollectionAddMessage,
+            handler=self._added,
+            filter=lambda msg: msg.sender is self.data_collection,
+        )
+        self.hub = hub
+
+    def _added(self, msg):
+        if getattr(msg.data, "ndim", 0) >= 2 and _celestial_world_ids(msg.data) is not None:
+            link_sky(self.data_collection)
+
+
+def watch_images(data_collection):
+    """Link every celestial image added to ``data_collection`` from now on to glue-mast's
+    tables in it (as :func:`link_sky` does). Called by :func:`load_catalog`,
+    :func:`load_observations` and a restored session; safe to call again.
+    """
+    if hasattr(data_collection, "data_collection"):
+        data_collection = data_collection.data_collection
+    watcher = getattr(data_collection, "_glue_mast_image_watcher", None)
+    if watcher is None:
+        watcher = _ImageWatcher(data_collection)
+        data_collection._glue_mast_image_watcher = watcher
+    watcher.subscribe()
+    return watcher

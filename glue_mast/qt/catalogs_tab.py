@@ -5,7 +5,8 @@ the count alone, Search for page 1 (with the count); the pages of the answer in 
 any cut-off warning above it. The selected rows (or the page) load into glue as a table linked
 on the sky (`glue_mast.glue.tables.load_catalog`), and "Search observations around selected"
 runs one observation cone search per selected source into the dialog's observation search,
-then shows it.
+then shows it. Its inputs are remembered between openings of the dialog, as the observation
+form's are (:meth:`CatalogsTab.remembered`).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from echo.qt import connect_text
 from qtpy import QtCore, QtWidgets
 
 from ..state import CatalogState
-from .bindings import ErrorLines, error_label
 from ..state.columns import field_columns
+from .bindings import ErrorLines, error_label
 from .models import TableModel
 from .results import fit_columns, make_table_view, selected_source_rows
 
@@ -46,6 +47,24 @@ def _parse_criteria(text):
     return criteria
 
 
+def _criteria_text(criteria):
+    """The text `_parse_criteria` reads back as ``criteria`` (how a remembered form shows)."""
+
+    def number(v):
+        return v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
+
+    parts = []
+    for name, value in (criteria or {}).items():
+        if isinstance(value, (list, tuple)) and len(value) == 2 and all(map(number, value)):
+            lo, hi = ("" if v is None else f"{v:g}" for v in value)
+            parts.append(f"{name}={lo}..{hi}")
+        elif isinstance(value, (list, tuple)):
+            parts.append(f"{name}={','.join(str(v) for v in value)}")
+        else:
+            parts.append(f"{name}={value}")
+    return "; ".join(parts)
+
+
 class CatalogsTab(QtWidgets.QWidget):
     """The Catalogs tab (see the module's doc).
 
@@ -61,14 +80,23 @@ class CatalogsTab(QtWidgets.QWidget):
     #: Emitted after "Search observations around selected" started its search.
     observations_requested = QtCore.Signal()
 
-    def __init__(self, state, search_state, data_collection, parent=None):
+    def __init__(self, state, search_state, data_collection, parent=None, around_radius=None):
         super().__init__(parent)
         self.state = state
         self.search_state = search_state
         self.data_collection = data_collection
         self.loaded = []
         self._build()
+        if around_radius:
+            self.around_radius.setText(around_radius)
         self._connect()
+
+    def remembered(self):
+        """The tab's inputs for the next opening of the dialog: the state's inputs (all but the
+        page) and the "within" radius."""
+        self._criteria_typed()
+        inputs = {k: v for k, v in self.state.as_dict().items() if k != "page"}
+        return {"inputs": inputs, "around_radius": self.around_radius.text().strip()}
 
     def _build(self):
         s = self.state
@@ -78,10 +106,14 @@ class CatalogsTab(QtWidgets.QWidget):
         self.target = QtWidgets.QLineEdit(objectName="target")
         self.target.setPlaceholderText("object name, e.g. TW Hya")
         self.coordinates = QtWidgets.QLineEdit(objectName="coordinates")
-        self.coordinates.setPlaceholderText("or RA Dec, e.g. 165.466 -34.705")
+        self.coordinates.setPlaceholderText("RA Dec, e.g. 165.466 -34.705")
         self.radius = QtWidgets.QLineEdit(objectName="radius")
         self.criteria = QtWidgets.QLineEdit(objectName="criteria")
         self.criteria.setPlaceholderText("optional, e.g. Tmag=10..12; objType=STAR")
+        self.criteria.setToolTip(
+            "field=value, separated by ';': a range lo..hi (an open end left empty), a list "
+            "a,b, one * wildcard in text; max_results=N caps the HSC and GALEX"
+        )
         self.count_button = QtWidgets.QPushButton("Count", objectName="count_button")
         self.search_button = QtWidgets.QPushButton("Search", objectName="search_button")
         self.search_button.setDefault(True)
@@ -96,7 +128,8 @@ class CatalogsTab(QtWidgets.QWidget):
         self.page_label = QtWidgets.QLabel(objectName="page_label")
         self.model = TableModel(())
         self.table, self.proxy = make_table_view("catalog_rows", self.model)
-        self.load_button = QtWidgets.QPushButton("Load as table", objectName="load_table_button")
+        self.load_button = QtWidgets.QPushButton("Load page as table",
+                                                 objectName="load_table_button")
         self.load_button.setToolTip("Load the selected rows (or the page) into glue, linked on "
                                     "the sky to images and observation tables")
         self.around_radius = QtWidgets.QLineEdit("5 arcsec", objectName="around_radius")
@@ -116,6 +149,8 @@ class CatalogsTab(QtWidgets.QWidget):
         form.addRow("", self.errors["catalog"])
         where = QtWidgets.QHBoxLayout()
         where.addWidget(self.target, 2)
+        # Both fields filled, their placeholders are gone: the label says which is which.
+        where.addWidget(QtWidgets.QLabel("or coordinates"))
         where.addWidget(self.coordinates, 2)
         form.addRow("Target", where)
         form.addRow("", self.errors["target"])
@@ -155,6 +190,7 @@ class CatalogsTab(QtWidgets.QWidget):
             for name in ("target", "coordinates", "radius")
         ]
         self.catalog.setCurrentText(s.catalog)
+        self.criteria.setText(_criteria_text(s.criteria))
         self.catalog.currentTextChanged.connect(lambda text: setattr(s, "catalog", text))
         self.version.currentTextChanged.connect(self._version_chosen)
         self.criteria.editingFinished.connect(self._criteria_typed)
@@ -218,8 +254,9 @@ class CatalogsTab(QtWidgets.QWidget):
             self.state.show_error(exc)
             return None
         self.loaded.append(data)
-        self.status.setText(f"Loaded {len(rows):,} rows into glue as {data.label!r}, linked "
-                            "on the sky")
+        n = len(rows)
+        self.status.setText(f"Loaded {n:,} row{'s' if n != 1 else ''} into glue as "
+                            f"{data.label!r}, linked on the sky")
         return data
 
     def search_around(self):
@@ -253,6 +290,7 @@ class CatalogsTab(QtWidgets.QWidget):
         self.model.set_table(rows)
         if rows is not None:
             fit_columns(self.table)
+        self._name_load_button()
 
     def _show_status(self, *_):
         s = self.state
@@ -277,11 +315,21 @@ class CatalogsTab(QtWidgets.QWidget):
 
     def _selection_changed(self, *_):
         self.state.selected = selected_source_rows(self.table, self.proxy)
+        self._name_load_button()
+
+    def _name_load_button(self):
+        # What "Load" takes, in its own words: the selected rows, else the whole page.
+        n = len(self.state.selected or [])
+        self.load_button.setText(
+            f"Load {n:,} selected row{'s' if n != 1 else ''} as table" if n
+            else "Load page as table"
+        )
 
 
-def mount_catalogs_tab(dialog):
+def mount_catalogs_tab(dialog, remembered=None):
     """Put the dialog's contents in an "Observations" tab and add a "Catalogs" tab beside it.
 
+    ``remembered`` is what `CatalogsTab.remembered` returned when the last dialog closed.
     Returns the `CatalogsTab`; its state is ``dialog.catalog_state``.
     """
     layout = dialog.layout()
@@ -295,8 +343,14 @@ def mount_catalogs_tab(dialog):
             inner.addWidget(item.widget(), stretch)
         elif item.layout() is not None:
             inner.addLayout(item.layout(), stretch)
-    dialog.catalog_state = CatalogState(dispatch=dialog.dispatch)
-    tab = CatalogsTab(dialog.catalog_state, dialog.search_state, dialog.data_collection)
+    remembered = remembered or {}
+    dialog.catalog_state = CatalogState(dispatch=dialog.dispatch, **remembered.get("inputs", {}))
+    tab = CatalogsTab(
+        dialog.catalog_state,
+        dialog.search_state,
+        dialog.data_collection,
+        around_radius=remembered.get("around_radius"),
+    )
     tab.setObjectName("catalogs_tab")
     dialog.tabs = QtWidgets.QTabWidget(objectName="tabs")
     dialog.tabs.addTab(observations, "Observations")

@@ -44,8 +44,11 @@ PREFERRED_SIZE = (1180, 900)
 
 
 def remembered_form():
-    """A copy of the form the dialog remembers (search inputs, product filter, download dir)."""
-    return {k: dict(v) if isinstance(v, dict) else v for k, v in _REMEMBERED.items()}
+    """A copy of the form the dialog remembers (search inputs, product filter, download dir,
+    the Catalogs tab's inputs)."""
+    import copy
+
+    return copy.deepcopy(_REMEMBERED)  # nested: the Catalogs tab's inputs hold its criteria
 
 
 def forget_form():
@@ -141,7 +144,8 @@ class MastImportDialog(QtWidgets.QDialog):
         self.preview_error = error_label("preview")
         self.footprints = FootprintsIntoGlue(self)
         self._build(remembered)
-        self.catalogs_tab = mount_catalogs_tab(self)  # sets self.catalog_state, self.tabs
+        # sets self.catalog_state, self.tabs
+        self.catalogs_tab = mount_catalogs_tab(self, remembered.get("catalogs"))
         self._connect()
 
         #: Imports the readers in the background (done within seconds of opening).
@@ -381,6 +385,7 @@ class MastImportDialog(QtWidgets.QDialog):
         _REMEMBERED["search"] = self.search_state.as_dict()
         _REMEMBERED["products"] = self.product_state.as_dict()
         _REMEMBERED["download_dir"] = self.download_dir.text().strip()
+        _REMEMBERED["catalogs"] = self.catalogs_tab.remembered()
 
     def done(self, result):
         """Close: remember the form, and stop what is running (partial files are kept).

@@ -170,16 +170,37 @@ def _plain(name, heading, tip):
     )
 
 
+def _short_float(value):
+    """A catalog's float as a person reads it: at most 7 decimals (0.00004 deg is 0.1 mas),
+    ``1.2766774`` rather than the ``1.27667735640912`` a computed distance carries."""
+    if value is None:
+        return ""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if v != v:  # NaN: an empty cell, as a masked one
+        return ""
+    if v and not 1e-4 <= abs(v) < 1e9:
+        return f"{v:.7g}"
+    text = f"{v:.7f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
 def field_columns(table):
-    """Every one-dimensional column of ``table``, shown as MAST gives it, headed by its name:
-    the columns of a catalog page, whose fields differ from catalog to catalog."""
+    """Every one-dimensional column of ``table``, shown as MAST gives it (floats to at most 7
+    decimals), headed by its name: the columns of a catalog page, whose fields differ from
+    catalog to catalog."""
     columns = []
     for name in table.colnames:
         if getattr(table[name], "ndim", 1) != 1:
             continue
-        numeric = getattr(table[name].dtype, "kind", "") in "iuf"
+        kind = getattr(table[name].dtype, "kind", "")
         column = _plain(name, name, table[name].description or "")
-        columns.append(Column(**{**column.__dict__, "numeric": numeric}))
+        fields = {**column.__dict__, "numeric": kind in "iuf"}
+        if kind == "f":
+            fields["text"] = lambda row, name=name: _short_float(cell(row, name))
+        columns.append(Column(**fields))
     return columns
 
 

@@ -103,8 +103,28 @@ def test_an_image_added_later_is_linked_too(sky, tmp_path):
 
     dc, _, catalog, _, _ = sky
     wide = load_data(str(_image(tmp_path / "wide.fits", size=50, arcsec_per_pixel=4.0)))
-    dc.append(wide)
-    added = link_sky(dc)
-    assert len(added) == 2 and link_sky(dc) == []  # only the missing links, once
+    before = len(dc.external_links)
+    dc.append(wide)  # linked as it is added: nothing left for link_sky to add
+    assert len(dc.external_links) == before + 2 and link_sky(dc) == []
     px = catalog[wide.pixel_component_ids[1]]
     assert np.isfinite(px).all()
+    # A table is not an image: adding one links nothing more.
+    from glue.core import Data
+
+    dc.append(Data(x=[1.0, 2.0], label="not an image"))
+    assert len(dc.external_links) == before + 2
+
+
+def test_images_added_to_a_restored_session_are_linked(sky, tmp_path):
+    from glue.core.data_factories import load_data
+
+    from glue_mast.glue.session import restore_session, save_session
+
+    dc = sky[0]
+    path = tmp_path / "catalog.glu"
+    save_session(dc, path)
+    restored = restore_session(path)
+    catalog = next(d for d in restored if d.label == sky[2].label)
+    wide = load_data(str(_image(tmp_path / "wide.fits", size=50, arcsec_per_pixel=4.0)))
+    restored.append(wide)
+    assert np.isfinite(catalog[wide.pixel_component_ids[1]]).all()

@@ -101,3 +101,59 @@ def test_the_plugin_catalogs_section_shows_errors_beside_fields(app, local_mast)
     assert cat.error_field == "version" and "DR3, DR2" in cat.error
     cat.vue_show_on_images()
     assert cat.error == "search a catalog first"
+
+
+def _rings(viewer):
+    from glue_mast.jdaviz.catalog_marks import CatalogHighlight
+
+    marks = [m for m in viewer._obj.glue_viewer.figure.marks if isinstance(m, CatalogHighlight)]
+    return [(x, y) for m in marks if m.visible for x, y in zip(m.x, m.y, strict=True)]
+
+
+def test_selecting_a_row_rings_its_marker_and_a_click_selects_a_row(image, local_mast):
+    app = image
+    cat = app.plugins["MAST Search"].catalogs
+    cat.catalog, cat.target, cat.radius = "Gaia", "TW Hya", "0.05 deg"
+    cat.search()
+    cat.vue_show_on_images()  # the page's markers
+    viewer = _image_viewer(app)
+    assert _rings(viewer) == []
+    wcs = WCS(app._app.data_collection["TW Hya image"].coords.to_header())
+    rows = cat.state.rows
+    pixels = np.transpose(wcs.world_to_pixel_values(rows["ra"], rows["dec"]))
+
+    # A selected row: one ring, on its source's pixel.
+    brightest = min(cat.items, key=lambda item: item["phot_g_mean_mag"])
+    cat.vue_select([brightest])
+    [ring] = _rings(viewer)
+    assert np.allclose(ring, pixels[brightest["key"]], atol=1e-6)
+    cat.select([0, 2])
+    assert np.allclose(sorted(_rings(viewer)), sorted(map(tuple, pixels[[0, 2]])), atol=1e-6)
+    cat.select([])
+    assert _rings(viewer) == []
+
+    # Picking: the image viewer's toolbar gets the tool; a click near a source selects its row,
+    # a second click there unselects it, a click far from every source does nothing.
+    toolbar = viewer._obj.glue_viewer.toolbar
+    assert "glue_mast:pick_catalog_source" not in toolbar.tools
+    cat.toggle_picking()
+    assert cat.picking and toolbar.active_tool_id == "glue_mast:pick_catalog_source"
+    tool = toolbar.tools["glue_mast:pick_catalog_source"]
+    x, y = pixels[3]
+    tool.on_mouse_event({"event": "click", "domain": {"x": x + 1.5, "y": y - 1}})
+    assert cat.state.selected == [3] and [i["key"] for i in cat.selected_items] == [3]
+    [ring] = _rings(viewer)
+    assert np.allclose(ring, pixels[3], atol=1e-6)
+    tool.on_mouse_event({"event": "click", "domain": {"x": x, "y": y}})
+    assert cat.state.selected == [] and _rings(viewer) == []
+    far = pixels.min(axis=0) - 60
+    tool.on_mouse_event({"event": "click", "domain": {"x": far[0], "y": far[1]}})
+    assert cat.state.selected == []
+    cat.toggle_picking()
+    assert not cat.picking and "glue_mast:pick_catalog_source" not in toolbar.tools
+
+    # A new page takes the rings away with the selection.
+    cat.select([1])
+    assert len(_rings(viewer)) == 1
+    cat.search()
+    assert _rings(viewer) == []

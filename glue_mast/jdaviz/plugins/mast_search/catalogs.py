@@ -8,30 +8,37 @@ through Jdaviz's catalog importer (`glue_mast.jdaviz.catalogs.load_catalog`), an
 observations around selected" runs one observation cone search per selected source in the
 plugin's own search (its results and products below, as for any search).
 
+The selected rows are ringed on every image viewer (`glue_mast.jdaviz.catalog_marks`), as
+Jdaviz's Catalog Search plugin highlights its selected rows; "Pick on image" puts a tool in
+the image viewers' toolbars with which a click near a source selects (or unselects) its row.
+
 Scripted through ``app.plugins["MAST Search"].catalogs``::
 
     cat = app.plugins["MAST Search"].catalogs
     cat.catalog, cat.target, cat.radius = "Gaia", "TW Hya", "0.05 deg"
     cat.search()
-    cat.select([0, 1])
+    cat.select([0, 1])           # ringed on the image viewers
     cat.show_on_images()
+    cat.toggle_picking()         # a click near a source now selects its row
     cat.search_observations_around(radius="5 arcsec")
 """
 
 from __future__ import annotations
 
 import ipyvuetify
-from traitlets import Int, List, Unicode, observe
+from glue.core import HubListener
+from traitlets import Bool, Dict, Int, List, Unicode, observe
 
 from ....errors import GlueMastError
 from ....state import CatalogState
 from ....state.base import one_line
+from ... import catalog_marks
 from . import views
 
 __all__ = ["CatalogsSection"]
 
 
-class CatalogsSection(ipyvuetify.VuetifyTemplate):
+class CatalogsSection(ipyvuetify.VuetifyTemplate, HubListener):
     """The Catalogs section (see the module's doc).
 
     Parameters
@@ -60,14 +67,31 @@ class CatalogsSection(ipyvuetify.VuetifyTemplate):
     error = Unicode("").tag(sync=True)
     error_field = Unicode("").tag(sync=True)
     message = Unicode("").tag(sync=True)
+    #: True while the image viewers' toolbars hold the pick tool.
+    picking = Bool(False).tag(sync=True)
+    #: Per image viewer, how many selected sources it rings.
+    highlighted = Dict({})
 
     def __init__(self, plugin, **kwargs):
+        from jdaviz.core.template_mixin import CustomToolbarToggle
+
         super().__init__(**kwargs)
         self._plugin = plugin
         self.state = CatalogState(dispatch=plugin._dispatch)
         self.loaded = []
         self.catalog_items = list(self.state.catalog_choices)
         self._bind()
+        # Jdaviz's own toggle swaps every viewer's toolbar, and puts it back when the user
+        # closes the custom toolbar (its RestoreToolbarMessage sets ``picking`` back).
+        self._pick_toolbar = CustomToolbarToggle(
+            self, "picking", self._pick_tools, "Pick catalog sources"
+        )
+        self._app.hub.subscribe(self, catalog_marks.CatalogSourcePicked, handler=self._picked)
+
+    @property
+    def _app(self):
+        """The Jdaviz application (what Jdaviz's toolbar toggle asks its owner for)."""
+        return self._plugin._app
 
     # -- mirroring ------------------------------------------------------------------------------
 
@@ -75,8 +99,8 @@ class CatalogsSection(ipyvuetify.VuetifyTemplate):
         s = self.state
         for name in ("catalog", "version", "target", "coordinates", "radius"):
             setattr(self, name, str(getattr(s, name) or ""))
-        self.version_items = [""] + list(s.version_choices)
-        s.add_callback("version_choices", lambda v: setattr(self, "version_items", [""] + list(v)))
+        self.version_items = ["", *list(s.version_choices)]
+        s.add_callback("version_choices", lambda v: setattr(self, "version_items", ["", *list(v)]))
         for name in ("catalog", "version", "target", "coordinates", "radius"):
             s.add_callback(name, lambda v, n=name: setattr(self, n, str(v or "")))
         s.add_callback("rows", self._show_rows)
@@ -100,10 +124,47 @@ class CatalogsSection(ipyvuetify.VuetifyTemplate):
         columns = [] if rows is None else field_columns(rows)
         self.headers, self.items = views.table_items(rows, columns)
         self.selected_items = []
+        self._highlight([])
 
     def _show_selected(self, indexes):
         wanted = {int(i) for i in indexes or []}
         self.selected_items = [item for item in self.items if item["key"] in wanted]
+        self._highlight(sorted(wanted))
+
+    def _highlight(self, indexes):
+        rows = self.state.rows
+        indexes = [i for i in indexes if rows is not None and 0 <= i < len(rows)]
+        if not indexes:
+            ra = dec = []
+        else:
+            ra, dec = catalog_marks.sky_positions(rows, indexes)
+        self.highlighted = catalog_marks.highlight_sources(self._app, ra, dec)
+
+    # -- picking on the image -------------------------------------------------------------------
+
+    @staticmethod
+    def _pick_tools(viewer):
+        if "ImageView" not in type(viewer).__name__:
+            return None, None  # Jdaviz keeps the zoom and pan tools
+        tools = [*viewer.toolbar._original_tools_nested[:3], [catalog_marks.PICK_TOOL_ID]]
+        return tools, catalog_marks.PICK_TOOL_ID
+
+    def toggle_picking(self):
+        """Put the pick tool in the image viewers' toolbars (a click near a source selects or
+        unselects its row), or take it away."""
+        self._pick_toolbar.toggle()
+
+    def _picked(self, msg):
+        rows = self.state.rows
+        if rows is None:
+            return
+        ra, dec = catalog_marks.sky_positions(rows)
+        index = catalog_marks.nearest_source(msg.viewer, ra, dec, msg.x, msg.y)
+        if index is None:
+            return
+        chosen = [int(i) for i in self.state.selected or []]
+        self.state.selected = [i for i in chosen if i != index] if index in chosen \
+            else [*chosen, index]
 
     def _show_status(self, *_):
         s = self.state
@@ -188,6 +249,9 @@ class CatalogsSection(ipyvuetify.VuetifyTemplate):
             self.show_on_images()
         except Exception as exc:  # one line in the section, never a traceback
             self.error = one_line(exc)
+
+    def vue_toggle_picking(self, *args):
+        self.toggle_picking()
 
     def vue_search_around(self, *args):
         self.search_observations_around(wait=False)
