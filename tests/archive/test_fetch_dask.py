@@ -220,6 +220,10 @@ def test_progress_events_and_cancel_leave_a_resumable_part(local_mast, tw_hya, t
     path = info.value.result.outcomes[0].file.path
     assert not path.exists()
     assert path.with_name(path.name + ".part").stat().st_size == size // 2
+    # Its record vouches for those bytes: written as the transfer stopped, so the worker's
+    # transfer was cut (left alone, it would wait on the silent server for a minute).
+    record = json.loads(path.with_name(path.name + ".part.meta").read_text())
+    assert record["part_size"] == size // 2
     assert isinstance(events[0], FetchStarted) and isinstance(events[-1], FetchEnded)
     assert events[-1].cancelled
     # Nothing of the fetch stays on the cluster: no task, no state (nor token) on a worker.
