@@ -118,6 +118,8 @@ def collect(job, fetch_plan, options):
         ),
         force=True,
     )
+    if not files:  # (every file on disk or skipped): nothing for the cluster to do
+        return Collected(outcomes, False, counter, time.perf_counter() - started)
     fetch_id = uuid.uuid4().hex
     settings = {
         "topic": f"glue-mast-fetch-{fetch_id}",
@@ -186,8 +188,7 @@ def collect(job, fetch_plan, options):
         )
         return True
 
-    if files:
-        client.subscribe_topic(settings["topic"], bytes_arrived)
+    client.subscribe_topic(settings["topic"], bytes_arrived)
     try:
         while done < len(files) and not job.cancel_requested:
             submit_more()
@@ -211,7 +212,7 @@ def collect(job, fetch_plan, options):
         while take(0):
             pass
     finally:
-        _end(client, fetch_id, settings["topic"] if files else None)
+        _end(client, fetch_id, settings["topic"])
     why = f"not fetched: {lost}" if lost else "interrupted"
     status = FileStatus.FAILED if lost and not cancelled else FileStatus.CANCELLED
     for i, _ in running.values():
@@ -239,8 +240,7 @@ def _end(client, fetch_id, topic):
     """The fetch is over: the workers drop its state (and its token), the events stop."""
     with contextlib.suppress(OSError, TimeoutError):  # no scheduler: the workers went with it
         client.run(worker.forget, fetch_id, on_error="ignore")
-    if topic is not None:
-        client.unsubscribe_topic(topic)
+    client.unsubscribe_topic(topic)
 
 
 def _outcome_of(future, f, token):
@@ -286,9 +286,16 @@ def verify_on_cluster(records, client, *, checksums=True):
     futures = client.map(
         worker.sha256, paths, key=[f"glue-mast-sha256-{batch}-{i}" for i in range(len(paths))]
     )
+    digests = {}
     try:
-        digests = dict(zip(paths, client.gather(futures), strict=True))
-    except BaseException:  # Ctrl-C (or a lost scheduler): no task is left behind
+        for path, future in zip(paths, futures, strict=True):
+            try:
+                digests[path] = future.result()
+            except (OSError, TimeoutError):
+                raise  # the scheduler is gone: no verdict to give
+            except Exception as exc:  # (its worker died, say): unreadable, not passed over
+                digests[path] = [None, f"its Dask task failed: {type(exc).__name__}"]
+    except BaseException:  # Ctrl-C, or a lost scheduler: no task is left behind
         client.cancel(futures)
         raise
 
