@@ -135,7 +135,7 @@ def collect(job, fetch_plan, options):
             counter.begin(files[index], done)
 
     finished = queue.SimpleQueue()
-    running = {}  # task key -> index of its file
+    running = {}  # task key -> (index of its file, its future)
     waiting = iter(range(len(files)))
     window = _Window(client)
     done = 0
@@ -225,22 +225,25 @@ def collect(job, fetch_plan, options):
 def _call_back(client, fetch_id, running, take, *, cancel):
     """Stop the tasks still running: their transfers cut on every worker (``cancel``), a
     moment for those to report back what they kept, and the rest cancelled."""
-    try:
+    # (A client or scheduler gone meanwhile, whatever it raises: its tasks end with it, and
+    # what they did not report is listed as not fetched.)
+    with contextlib.suppress(Exception):
         if cancel:
             client.run(worker.cancel, fetch_id, on_error="ignore")
             deadline = time.monotonic() + _GRACE_S
             while running and time.monotonic() < deadline:
                 take(0.05)
-        client.cancel([future for _, future in running.values()])
-    except (OSError, TimeoutError):
-        pass  # no scheduler to tell: its tasks end with it
+        if running:
+            client.cancel([future for _, future in running.values()])
 
 
 def _end(client, fetch_id, topic):
     """The fetch is over: the workers drop its state (and its token), the events stop."""
-    with contextlib.suppress(OSError, TimeoutError):  # no scheduler: the workers went with it
+    # (A client or scheduler gone, whatever it raises: the workers' state went with it.)
+    with contextlib.suppress(Exception):
         client.run(worker.forget, fetch_id, on_error="ignore")
-    client.unsubscribe_topic(topic)
+    with contextlib.suppress(Exception):
+        client.unsubscribe_topic(topic)
 
 
 def _outcome_of(future, f, token):
