@@ -111,7 +111,12 @@ def token_allowed(url, server):
 
 
 def redact(text):
-    """``text`` with the token (if any) replaced, for messages that might quote a request."""
-    secret = token()
+    """``text`` with the token (if any) replaced, for messages that might quote a request.
+
+    It never reads the keyring itself: a token no one here has read from it cannot be in a
+    message (and a Dask worker, which redacts its transfers' messages, has no business with
+    its machine's keyring, nor waiting on its password prompt).
+    """
+    secret = token(keyring=_keyring_checked)
     text = str(text)
     return text.replace(secret, "<token>") if secret else text

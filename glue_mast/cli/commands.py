@@ -5,6 +5,7 @@ Each takes the parsed ``args`` and the stream for results, and returns the exit 
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import warnings
 
@@ -196,12 +197,54 @@ def _fetch_products(args):
     return prods
 
 
+@contextlib.contextmanager
+def _dask_client(args, *, needed=True):
+    """A ``distributed.Client`` of the scheduler ``--dask`` names (closed at the end: the
+    cluster is left running), or None when none is named (or ``needed`` is false)."""
+    from ..errors import InputError, MissingDependency
+
+    address = getattr(args, "dask", None)
+    if not address or not needed:
+        yield None
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise MissingDependency("--dask", "dask[distributed]", extra="dask") from None
+    wait = getattr(args, "timeout", None) or _DASK_CONNECT_S
+    try:
+        client = Client(address, timeout=wait, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(
+            f"no Dask scheduler answers at {address} within {wait:g} s "
+            f"({type(exc).__name__}); start one (dask scheduler, or a cluster's own) and "
+            "give its address, e.g. tcp://10.0.0.5:8786",
+            field="dask",
+            value=address,
+        ) from None
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+#: Seconds to wait for a Dask scheduler to answer (``--timeout`` sets another).
+_DASK_CONNECT_S = 10.0
+
+
 def fetch(args, out):
+    _configure(args)
+    # A scheduler that does not answer is refused before any search (a plan needs none).
+    with _dask_client(args, needed=not (args.dry_run or args.curl_script)) as client:
+        return _fetch(args, out, client)
+
+
+def _fetch(args, out, client):
+    """``fetch``, its transfers on the cluster of ``client`` (None: in this process)."""
     from .. import config
     from ..archive import fetch as fetching
     from ..archive.astroquery_adapter import prefetch_column_configs
 
-    _configure(args)
     # Both field lists will be needed: ask for them now, while the name resolves.
     prefetch_column_configs("observations", "products")
     prods = _fetch_products(args)
@@ -230,6 +273,7 @@ def fetch(args, out):
             doi=args.doi,
             cloud=args.cloud,
             progress=not args.no_progress,
+            client=client,
         )
     return output.report_fetch(result, out)
 
@@ -245,7 +289,13 @@ def verify(args, out):
     from ..provenance import read_records
 
     records = read_records(args.manifest)  # a manifest, or a Jdaviz session's files
-    report = records.verify(checksums=not args.no_checksums)
+    with _dask_client(args) as client:
+        if client is None:
+            report = records.verify(checksums=not args.no_checksums)
+        else:
+            from ..archive.fetch import verify_on_cluster
+
+            report = verify_on_cluster(records, client, checksums=not args.no_checksums)
     for line in report.lines():
         print(line, file=out)
     what = "sizes" if args.no_checksums else "sizes and sha256"
@@ -265,7 +315,11 @@ def reproduce(args, out):
 
     _configure(args)
     records = read_records(args.manifest)
-    with sigterm_interrupts(), warnings.catch_warnings(record=True) as said:
+    with (
+        _dask_client(args) as client,
+        sigterm_interrupts(),
+        warnings.catch_warnings(record=True) as said,
+    ):
         warnings.simplefilter("always", OtherServerNamed)
         result, report = reproduce(
             records,
@@ -273,6 +327,7 @@ def reproduce(args, out):
             server=args.server,
             parallel=args.parallel,
             progress=not args.no_progress,
+            client=client,
         )
     for warning in said:  # one line each (the server a file names and was not used)
         if issubclass(warning.category, OtherServerNamed):

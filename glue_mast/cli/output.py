@@ -201,6 +201,7 @@ _OPTIONS = {
     "max_results": "--max-results",
     "match": "--match",
     "count": "--count",
+    "dask": "--dask",
 }
 
 

@@ -187,6 +187,13 @@ def build_parser():
         help="fetch from MAST's public cloud copy where there is one (needs boto3)",
     )
     p.add_argument(
+        "--dask",
+        metavar="SCHEDULER",
+        help="run the transfers and their checksums on this Dask cluster's workers (a scheduler address, "
+        "e.g. tcp://10.0.0.5:8786), which must see the files at the same paths; "
+        "needs glue-mast[dask]",
+    )
+    p.add_argument(
         "--curl-script",
         metavar="PATH",
         help="write a shell script that downloads the files with curl, and exit",
@@ -207,6 +214,13 @@ def build_parser():
     )
     p.add_argument("manifest", metavar="MANIFEST", help="a manifest or a Jdaviz session")
     p.add_argument("--no-checksums", action="store_true", help="check sizes only")
+    p.add_argument(
+        "--dask",
+        metavar="SCHEDULER",
+        help="run the checksums on this Dask cluster's workers (a scheduler address, "
+        "e.g. tcp://10.0.0.5:8786), which must see the files at the same paths; "
+        "needs glue-mast[dask]",
+    )
 
     p = sub.add_parser(
         "reproduce",
@@ -225,6 +239,13 @@ def build_parser():
         help="put the files here instead of beside the manifest (needed for a session)",
     )
     p.add_argument("--parallel", type=int, metavar="N", help="files at once (default 8)")
+    p.add_argument(
+        "--dask",
+        metavar="SCHEDULER",
+        help="run the transfers and the checksums on this Dask cluster's workers (a scheduler address, "
+        "e.g. tcp://10.0.0.5:8786), which must see the files at the same paths; "
+        "needs glue-mast[dask]",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     p = sub.add_parser(

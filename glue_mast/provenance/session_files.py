@@ -25,7 +25,7 @@ from pathlib import Path
 from ..errors import InputError
 from .entries import BadEntry, ManifestError, check_file_fields
 from .manifest import SCHEMA as MANIFEST_SCHEMA
-from .manifest import VerifyReport
+from .report import VerifyReport
 from .queries import is_reference, query_id, read_queries
 from .reading import read_json_file
 
@@ -209,8 +209,11 @@ class SessionFiles:
     def __repr__(self):
         return f"<SessionFiles of {self.path}: {len(self)} files>"
 
-    def verify(self, *, checksums=True):
+    def verify(self, *, checksums=True, digest=None):
         """Check every file where the session records it: present, size and SHA-256.
+
+        ``digest(path)``, when given, computes a file's SHA-256 (as for
+        :meth:`~glue_mast.provenance.Manifest.verify`).
 
         A file whose record has no SHA-256 (with ``checksums``), or no size (without), is
         not ``ok`` but ``unchecked``: what it holds cannot be told from the record.
@@ -227,7 +230,12 @@ class SessionFiles:
                 report.missing.append(shown)
             else:
                 report.check(
-                    record, record["path"], shown, checksums=checksums, source="the session"
+                    record,
+                    record["path"],
+                    shown,
+                    checksums=checksums,
+                    source="the session",
+                    digest=digest,
                 )
         return report
 

@@ -39,12 +39,15 @@ The package, one job a module:
 - :mod:`.lock`: one writer at a time in a download directory;
 - :mod:`.start`: :func:`start_fetch` (in the background) and :func:`fetch` (waiting);
 - :mod:`.run`: the worker threads, the events, :class:`FetchResult` and the manifest;
+- :mod:`.cluster`: the transfers (and a verify's checksums) on a Dask cluster instead
+  (``client=``), and :mod:`.worker`, what its workers run;
 - :mod:`.curl`: a curl script for later;
 - :mod:`.reproduce`: re-fetching exactly what a manifest lists;
 - :mod:`.trust`: which server re-fetching a received manifest or session goes to (the
   configured one, never one the file names).
 """
 
+from .cluster import verify_on_cluster
 from .curl import write_curl_script
 from .events import BytesReceived, FetchEnded, FetchEvent, FetchStarted, FileFinished
 from .job import FetchCancelled, FetchInterrupted, FetchJob
@@ -82,5 +85,6 @@ __all__ = [
     "run_files",
     "safe_component",
     "start_fetch",
+    "verify_on_cluster",
     "write_curl_script",
 ]

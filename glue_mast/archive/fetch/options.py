@@ -92,6 +92,10 @@ class FetchOptions:
     manifest_extra : dict
         Fields the manifest gets if it has none of that name (what a reproduced manifest came
         from).
+    client : `distributed.Client`, optional
+        Run the transfers and their checks on this Dask cluster's workers
+        (:mod:`.cluster`), each worker thread one file at a time, instead of ``parallel``
+        threads here; planning, the lock and the manifest stay in this process.
     """
 
     parallel: int | None = None
@@ -106,6 +110,7 @@ class FetchOptions:
     expected: object = None
     keep_missing: bool = False
     manifest_extra: dict = field(default_factory=dict)
+    client: object = None
 
     def __post_init__(self):
         def put(name, value):
@@ -140,3 +145,19 @@ class FetchOptions:
             raise _bad("expected", self.expected, "a dict of dataURI -> what the file must be")
         put("keep_missing", bool(self.keep_missing))
         put("manifest_extra", dict(self.manifest_extra or {}))
+        if self.client is not None and not _is_dask_client(self.client):
+            raise _bad("client", self.client, "a dask.distributed.Client (not asynchronous)")
+
+
+def _is_dask_client(client):
+    """Whether ``client`` is a ``distributed.Client`` (distributed is imported only if it
+    already is: a Client cannot exist without it)."""
+    import sys
+
+    distributed = sys.modules.get("distributed")
+    # (An asynchronous client's methods return coroutines: the fetch's thread cannot wait.)
+    return (
+        distributed is not None
+        and isinstance(client, distributed.Client)
+        and not client.asynchronous
+    )

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["FetchPlan", "FileOutcome", "FileStatus", "PlannedFile"]
+__all__ = ["Collected", "FetchPlan", "FileOutcome", "FileStatus", "PlannedFile"]
 
 
 class FileStatus(str, enum.Enum):
@@ -93,3 +93,14 @@ class FetchPlan:
     def not_on_disk(self):
         """Files not yet on disk: to fetch now, or once a token is at hand."""
         return self.to_fetch + self.skipped
+
+
+@dataclass
+class Collected:
+    """What the transfers of a fetch came to: an outcome per file, and whether it was cut."""
+
+    outcomes: list
+    cancelled: bool
+    #: The :class:`~.progress.ByteCounter` the transfers counted their bytes in.
+    counter: object
+    seconds: float

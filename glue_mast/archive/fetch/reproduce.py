@@ -32,6 +32,7 @@ def reproduce(
     token=None,
     retries=None,
     backoff=1.0,
+    client=None,
 ):
     """Make ``out_dir`` hold exactly the files of ``manifest``, fetching what is missing or wrong.
 
@@ -55,6 +56,8 @@ def reproduce(
     server : str, optional
         MAST base URL; default the configured server, never the one the manifest records
         (a warning says when it names another: see :mod:`.trust`).
+    client : `distributed.Client`, optional
+        Fetch, and check the checksums, on this Dask cluster's workers (see :mod:`.cluster`).
 
     Returns
     -------
@@ -63,7 +66,12 @@ def reproduce(
         The new manifest verified against the disk afterwards.
     """
     options = FetchOptions(
-        parallel=parallel, progress=progress, token=token, retries=retries, backoff=backoff
+        parallel=parallel,
+        progress=progress,
+        token=token,
+        retries=retries,
+        backoff=backoff,
+        client=client,
     )
     if not isinstance(manifest, (Manifest, SessionFiles)):
         manifest = read_records(manifest)
@@ -154,7 +162,12 @@ def _fetch_and_judge(fetch_plan, options, targets, source, unfinished=()):
     result = wait_for(start_files(fetch_plan, options))
     result.outcomes.extend(kept)
     reproduced = Manifest.read(manifest_path)
-    report = reproduced.verify()
+    if options.client is not None:  # the checksums computed where the files were fetched
+        from .cluster import verify_on_cluster
+
+        report = verify_on_cluster(reproduced, options.client)
+    else:
+        report = reproduced.verify()
     root = manifest_path.parent
     # The new manifest's incomplete files have their verdict from verify: one verdict a file.
     judged = {os.fspath((root / d["path"]).resolve()) for d in reproduced.incomplete}
@@ -258,6 +271,7 @@ def reproduce_session(
     token=None,
     retries=None,
     backoff=1.0,
+    client=None,
 ):
     """Fetch every file of a Jdaviz session into ``out_dir``, insisting on its SHA-256.
 
@@ -277,6 +291,8 @@ def reproduce_session(
     server : str, optional
         MAST base URL; default the configured server, never one the session records (a
         warning says when it names another: see :mod:`.trust`).
+    client : `distributed.Client`, optional
+        As for :func:`reproduce`.
 
     Returns
     -------
@@ -287,7 +303,12 @@ def reproduce_session(
         the session was made from), one that could not be fetched is ``missing``.
     """
     options = FetchOptions(
-        parallel=parallel, progress=progress, token=token, retries=retries, backoff=backoff
+        parallel=parallel,
+        progress=progress,
+        token=token,
+        retries=retries,
+        backoff=backoff,
+        client=client,
     )
     return _reproduce_session(session, out_dir, server, options)
 

@@ -15,7 +15,7 @@ from .events import FetchEnded, FetchStarted, FileFinished
 from .job import FetchCancelled, FetchJob, wait_for
 from .lock import DirectoryLock
 from .options import FetchOptions
-from .outcome import FetchPlan, FileOutcome, FileStatus
+from .outcome import Collected, FetchPlan, FileOutcome, FileStatus
 from .plan import (
     claim_paths,
     complete_on_disk,
@@ -232,22 +232,17 @@ def _take_what_others_completed(fetch_plan):
     return fresh
 
 
-@dataclass
-class _Collected:
-    """What the transfers of a fetch came to: an outcome per file, and whether it was cut."""
-
-    outcomes: list
-    cancelled: bool
-    counter: ByteCounter
-    seconds: float
-
-
 def _run(job, fetch_plan, options):
     """The work of a :class:`FetchJob`, on its thread, holding the directory's lock: the
-    transfers and their events (:func:`_collect`), then the result and the manifest
-    (:func:`_finish`)."""
+    transfers and their events (:func:`_collect` on this machine's threads, or
+    :func:`.cluster.collect` on a Dask cluster's workers), then the result and the manifest
+    (:func:`_finish`), the same either way."""
     previous = _take_what_others_completed(fetch_plan)
-    return _finish(job, fetch_plan, options, previous, _collect(job, fetch_plan, options))
+    if options.client is not None:
+        from .cluster import collect
+    else:
+        collect = _collect
+    return _finish(job, fetch_plan, options, previous, collect(job, fetch_plan, options))
 
 
 def _collect(job, fetch_plan, options):
@@ -354,7 +349,7 @@ def _collect(job, fetch_plan, options):
                 job.breaker.committed.get(key)
                 or FileOutcome(f, FileStatus.CANCELLED, "interrupted")
             )
-    return _Collected(outcomes, cancelled, counter, time.perf_counter() - started)
+    return Collected(outcomes, cancelled, counter, time.perf_counter() - started)
 
 
 def _finish(job, fetch_plan, options, previous, collected):

@@ -25,6 +25,7 @@ def start_fetch(
     doi=None,
     cloud=False,
     expected=None,
+    client=None,
 ):
     """Start downloading ``products`` in the background; returns a :class:`FetchJob` at once.
 
@@ -39,7 +40,7 @@ def start_fetch(
 
     Parameters
     ----------
-    products, manifest, parallel, token, retries, backoff, queries, doi, cloud, expected
+    products, manifest, parallel, token, retries, backoff, queries, doi, cloud, expected, client
         As for :func:`fetch`.
     download_dir : path-like, optional
         Root directory (default: the download cache).
@@ -68,6 +69,7 @@ def start_fetch(
         doi=doi,
         cloud=cloud,
         expected=expected,
+        client=client,
     )
     root = download_dir if download_dir is not None else config.current_cache_dir()
     return _start(products, root, manifest, options)
@@ -87,6 +89,7 @@ def fetch(
     doi=None,
     cloud=False,
     expected=None,
+    client=None,
 ):
     """Download ``products`` in parallel into ``DIR/<collection>/<obs_id>/<file>``, and wait.
 
@@ -125,6 +128,10 @@ def fetch(
     expected : dict, optional
         dataURI -> ``{"sha256": ..., "size": ...}`` a file must arrive with (a session being
         restored): one that arrives with other bytes never takes its final name.
+    client : `distributed.Client`, optional
+        Run the transfers and their checks on this Dask cluster's workers, which must see
+        ``download_dir`` at the same path (a shared filesystem); the manifest is the same
+        as one process's (see :mod:`glue_mast.archive.fetch.cluster`).
 
     Returns
     -------
@@ -149,6 +156,7 @@ def fetch(
         doi=doi,
         cloud=cloud,
         expected=expected,
+        client=client,
     )
     root = download_dir if download_dir is not None else config.current_download_dir()
     return wait_for(_start(products, root, manifest, options))
