@@ -28,7 +28,7 @@ from ..state.base import one_line
 from .bindings import ErrorLines, GuiDispatcher, error_label
 from .catalogs_tab import mount_catalogs_tab
 from .footprints import FootprintsIntoGlue
-from .preview import PreviewPlot
+from .preview import PreviewNote, PreviewPlot
 from .products_panel import ProductsPanel
 from .results import ResultsPanel
 from .search_form import SearchForm
@@ -141,6 +141,7 @@ class MastImportDialog(QtWidgets.QDialog):
         self.results = ResultsPanel(self.search_state)
         self.products = ProductsPanel(self.product_state)
         self.preview = PreviewPlot(self.preview_state, self.dispatch)
+        self.preview_note = PreviewNote(self.preview_state)
         self.preview_error = error_label("preview")
         self.footprints = FootprintsIntoGlue(self)
         self._build(remembered)
@@ -163,6 +164,7 @@ class MastImportDialog(QtWidgets.QDialog):
         preview_box = QtWidgets.QGroupBox("Preview")
         preview_layout = QtWidgets.QVBoxLayout(preview_box)
         preview_layout.addWidget(self.preview, 1)
+        preview_layout.addWidget(self.preview_note)
         preview_layout.addWidget(self.preview_error)
         lower = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
         lower.addWidget(self.products)

@@ -15,7 +15,7 @@ from qtpy import QtCore, QtGui, QtWidgets
 
 from ..jobs import Job
 
-__all__ = ["PreviewPlot", "render_preview"]
+__all__ = ["PreviewNote", "PreviewPlot", "render_preview"]
 
 #: Milliseconds a new size must rest before the plot is drawn again at that size.
 RESIZE_DELAY_MS = 150
@@ -166,7 +166,9 @@ class PreviewPlot(QtWidgets.QLabel):
         self._ticket += 1
         ticket = self._ticket
         size, ratio = self.size(), self.devicePixelRatioF()
-        width, height = max(size.width(), 300), max(size.height(), 200)
+        # The label's own size (never below its minimum): a larger drawing would be cut off.
+        width = max(size.width(), self.minimumWidth())
+        height = max(size.height(), self.minimumHeight())
         job = Job(lambda j: render_preview(shown, width, height, ratio), name="draw preview")
         self.render_job = job
         job.add_done_callback(lambda j: self.dispatch(lambda: self._rendered(j, ticket, shown)))
@@ -197,3 +199,28 @@ class PreviewPlot(QtWidgets.QLabel):
         super().resizeEvent(event)
         if self._shown is not None:
             self._resize_timer.start()
+
+
+class PreviewNote(QtWidgets.QLabel):
+    """The line under the plot: what the plotted line joins (`~glue_mast.state.PreviewState`'s
+    ``note``: "8 echelle orders merged into one line", "2 parts (FUVA, FUVB) in one line"),
+    so that a merged line is never taken for one spectrum. Its objectName is
+    ``preview_note``; empty when the preview joins nothing.
+    """
+
+    def __init__(self, state, parent=None):
+        super().__init__(parent)
+        self.setObjectName("preview_note")
+        self.setAlignment(QtCore.Qt.AlignCenter)
+        self.setStyleSheet("QLabel#preview_note { color: #444; font-style: italic; }")
+        # One line whether or not there is a note: a note coming or going never resizes the
+        # plot above (which would draw it again).
+        self.setFixedHeight(self.fontMetrics().height() + 4)
+        self.setSizePolicy(QtWidgets.QSizePolicy.Ignored, QtWidgets.QSizePolicy.Fixed)
+        self.state = state
+        add_callback(state, "note", self._show)
+        self._show(state.note)
+
+    def _show(self, note):
+        self.setText(note or "")
+        self.setToolTip(note or "")

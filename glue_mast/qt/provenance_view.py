@@ -3,140 +3,30 @@
 glue-qt's "View metadata/header" shows each ``Data.meta`` entry on one line, so glue-mast's
 record (``meta["glue_mast"]``, nested plain JSON) is one long dict there. glue-mast adds its
 own entry to the same menu of glue's data panel (``glue_qt.config.layer_action``, see
-`glue_mast.qt.registration`), "View MAST provenance…", which opens :class:`ProvenanceDialog`:
+`glue_mast.qt.registration`), "View MAST provenance…", which opens :class:`ProvenanceDialog`.
 
-- Dataset: label, what it holds, the part of the file, the reader;
-- Search: each query that selected the file (target, position, radius, criteria, product
-  filter);
-- File: MAST's URI, where it is, size, SHA-256 (and whether the bytes were checked), when it
-  was downloaded and from where, the manifest, the DOI;
-- Links: the file at MAST, its DOI;
-- MAST record: the rest of MAST's row for the file;
-- FITS header: the header keywords kept with the dataset, one row each.
-
-:func:`provenance_tree` makes the tree as plain (name, value, children) triples, without Qt.
+The dialog draws the outline `glue_mast.provenance.outline.outline` makes, the one the Jdaviz
+plugin's Provenance section draws: the same sections in the same words (Dataset, Observation,
+File, Query, MAST record, Header). A node with a ``link`` (the file at its MAST server, its
+DOI) shows its value as an anchor that opens in the browser.
 """
 
 from __future__ import annotations
 
+import html
 import json
 
 from qtpy import QtCore, QtWidgets
 
-from ..provenance.queries import shown_queries
+from ..provenance.outline import OPEN_SECTIONS, outline
 
-__all__ = ["ProvenanceDialog", "provenance_links", "provenance_tree", "view_provenance"]
+__all__ = ["NO_RECORD", "ProvenanceDialog", "view_provenance"]
 
-# Fields of MAST's record shown under File (the rest go under "MAST record").
-_FILE_FIELDS = ("dataURI", "productFilename", "path", "size", "sha256", "downloaded", "doi")
+#: The dialog's width: the longest values (a SHA-256, a MAST URI) in one line.
+WIDTH = 820
 
-
-def _text(value):
-    if value is None or value == "":
-        return "\N{EM DASH}"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(map(str, value)) or "\N{EM DASH}"
-    if isinstance(value, dict):
-        return "; ".join(f"{k}={_text(v)}" for k, v in value.items()) or "\N{EM DASH}"
-    return str(value)
-
-
-def _node(name, value=None, children=()):
-    """(name, value as text, children): a section (no value) or a field."""
-    return (str(name), "" if value is None and children else _text(value), list(children))
-
-
-def _size(size):
-    try:
-        return f"{int(size):,} bytes"
-    except (TypeError, ValueError):
-        return _text(size)
-
-
-#: A query's fields in the order a person reads them (others follow).
-_QUERY_FIELDS = ("target", "resolved", "coordinates", "radius_deg", "criteria_given",
-                 "criteria_sent", "sort", "count", "rows", "obsids", "listed", "kept",
-                 "product_filter")
-
-
-def _query_node(query):
-    rows = []
-    for key in (*_QUERY_FIELDS, *[k for k in query if k not in _QUERY_FIELDS]):
-        if key not in query or key == "service":
-            continue
-        value = query[key]
-        if key == "coordinates" and isinstance(value, dict):
-            value = f"{value.get('ra')} {value.get('dec')} ({value.get('frame', 'icrs')})"
-        elif key == "resolved" and isinstance(value, dict):
-            value = f"{value.get('canonicalName', '')} by {value.get('resolver', '?')}"
-        elif key == "radius_deg":
-            key, value = "radius", f"{value} deg"
-        if isinstance(value, dict) and value:
-            # The whole on the row (collapsed, it still reads), each field below it.
-            rows.append(_node(key, value, [_node(k, v) for k, v in value.items()]))
-        else:
-            rows.append(_node(key, value))
-    return _node(query.get("service", "query"), children=rows)
-
-
-def provenance_links(meta):
-    """[(what, url)]: the file at its MAST server, and its DOI, where the record says."""
-    from ..archive.fetch.layout import download_url
-
-    fetched = meta.get("fetch") or {}
-    dataset = meta.get("dataset") or {}
-    uri = fetched.get("dataURI") or dataset.get("dataURI")
-    server = fetched.get("server") or meta.get("server")
-    links = []
-    if uri and server:
-        links.append(("File at MAST", download_url(uri, server)))
-    doi = fetched.get("doi") or dataset.get("doi")
-    if doi:
-        links.append(("DOI", f"https://doi.org/{doi}"))
-    return links
-
-
-def provenance_tree(meta):
-    """The sections of a ``meta["glue_mast"]`` record as (name, value, children) triples."""
-    if not meta:
-        return [_node("Provenance", "none: this dataset was not loaded by glue-mast")]
-    dataset = meta.get("dataset") or {}
-    fetched = meta.get("fetch") or {}
-    sections = [
-        _node("Dataset", children=[
-            _node(k, meta.get(k)) for k in ("label", "kind", "part", "reader", "file")
-            if k in meta
-        ]),
-    ]
-    queries = shown_queries(meta)
-    if queries:
-        sections.append(_node("Search", children=[_query_node(q) for q in queries]))
-    if dataset or fetched:
-        checked = fetched.get("checked")
-        sha = fetched.get("sha256") or dataset.get("sha256")
-        sections.append(_node("File", children=[
-            _node("dataURI", fetched.get("dataURI") or dataset.get("dataURI")),
-            _node("file name", dataset.get("productFilename")),
-            _node("path", f"{dataset.get('path')} (beside {meta.get('manifest')})"
-                  if dataset.get("path") and meta.get("manifest") else dataset.get("path")),
-            _node("size", _size(fetched.get("size") or dataset.get("size"))),
-            _node("SHA-256", f"{sha} ({checked})" if sha and checked else sha),
-            _node("downloaded", fetched.get("downloaded") or dataset.get("downloaded")),
-            _node("from", fetched.get("server") or meta.get("server")),
-            _node("DOI", fetched.get("doi") or dataset.get("doi")),
-        ]))
-    links = provenance_links(meta)
-    if links:
-        sections.append(_node("Links", children=[_node(k, url) for k, url in links]))
-    rest = {k: v for k, v in dataset.items() if k not in _FILE_FIELDS and v is not None}
-    if rest:
-        sections.append(_node("MAST record", children=[_node(k, v) for k, v in rest.items()]))
-    header = meta.get("header") or {}
-    if header:
-        sections.append(
-            _node("FITS header", children=[_node(k, v) for k, v in header.items()])
-        )
-    return sections
+#: What the dialog says of a dataset glue-mast did not load.
+NO_RECORD = "none: this dataset was not loaded by glue-mast"
 
 
 class ProvenanceDialog(QtWidgets.QDialog):
@@ -160,11 +50,17 @@ class ProvenanceDialog(QtWidgets.QDialog):
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels(["Field", "Value"])
         self.tree.setAlternatingRowColors(True)
-        self.tree.setUniformRowHeights(True)
-        links = dict(provenance_links(self.meta))
-        for name, value, children in provenance_tree(self.meta):
-            self._add(self.tree.invisibleRootItem(), name, value, children, links)
-        self.tree.expandToDepth(1)  # the sections, and each query's fields
+        # Its size hint follows the rows shown, so that the dialog opens tall enough for them.
+        self.tree.setSizeAdjustPolicy(QtWidgets.QAbstractScrollArea.AdjustToContents)
+        nodes = outline(self.meta) if self.meta else []
+        if not nodes:
+            nodes = [{"name": "Provenance", "value": NO_RECORD, "link": "", "children": []}]
+        root = self.tree.invisibleRootItem()
+        for node in nodes:
+            item = self._add(root, node)
+            item.setExpanded(node["name"] in OPEN_SECTIONS)
+            for i in range(item.childCount()):  # a query's fields, shown with its section
+                item.child(i).setExpanded(node["name"] == "Query")
         self.tree.resizeColumnToContents(0)
         copy = QtWidgets.QPushButton("Copy as JSON")
         copy.setObjectName("copy_provenance")
@@ -179,21 +75,37 @@ class ProvenanceDialog(QtWidgets.QDialog):
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
-        self.resize(720, 560)
+        screen = self.screen()
+        free = screen.availableGeometry() if screen is not None else None
+        self.resize(*self.fitting_size(free.width(), free.height()) if free else (WIDTH, 600))
 
-    def _add(self, parent, name, value, children, links):
-        item = QtWidgets.QTreeWidgetItem(parent, [name, value])
+    def fitting_size(self, free_width, free_height):
+        """(width, height): :data:`WIDTH` wide and tall enough for the rows shown open, or
+        less to fit a screen's free area (leaving about 40 px for the frame and title bar)."""
+        wanted = self.sizeHint().height()
+        return min(WIDTH, free_width - 20), min(wanted, free_height - 40)
+
+    def _add(self, parent, node):
+        value = node["value"]
+        item = QtWidgets.QTreeWidgetItem(parent, [node["name"], value])
         item.setToolTip(1, value)
         item.setData(1, QtCore.Qt.UserRole, value)
-        if parent is not self.tree.invisibleRootItem() and name in links:
-            item.setText(1, "")  # the link label is drawn there instead
-            label = QtWidgets.QLabel(f'<a href="{links[name]}">{links[name]}</a>')
+        if node["link"]:
+            item.setData(1, QtCore.Qt.UserRole + 1, node["link"])
+            item.setText(1, "")  # the anchor is drawn there instead
+            item.setToolTip(1, node["link"])
+            label = QtWidgets.QLabel(
+                f'<a href="{html.escape(node["link"])}">{html.escape(value)}</a>'
+            )
             label.setObjectName("provenance_link")
+            label.setContentsMargins(3, 0, 0, 0)  # in line with the plain values' text
+            label.setToolTip(node["link"])
             label.setOpenExternalLinks(True)
             label.setTextInteractionFlags(QtCore.Qt.TextBrowserInteraction)
             self.tree.setItemWidget(item, 1, label)
-        for child in children:
-            self._add(item, *child, links)
+        for child in node["children"]:
+            self._add(item, child)
+        return item
 
     def copy_json(self):
         """Put the record, as JSON, on the clipboard; returns the text."""
@@ -203,13 +115,21 @@ class ProvenanceDialog(QtWidgets.QDialog):
 
     def rows(self):
         """Every row as (path of names, value): what a person reads, for scripts and tests."""
+        return [(path, value) for path, value, _ in self._walk()]
+
+    def links(self):
+        """{path of names: address} of the rows that link somewhere."""
+        return {path: link for path, _, link in self._walk() if link}
+
+    def _walk(self):
         out = []
 
         def walk(item, path):
             for i in range(item.childCount()):
                 child = item.child(i)
                 here = (*path, child.text(0))
-                out.append((here, child.data(1, QtCore.Qt.UserRole)))
+                out.append((here, child.data(1, QtCore.Qt.UserRole),
+                            child.data(1, QtCore.Qt.UserRole + 1) or ""))
                 walk(child, here)
 
         walk(self.tree.invisibleRootItem(), ())

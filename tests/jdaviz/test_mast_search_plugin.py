@@ -532,8 +532,9 @@ def test_provenance_shows_the_newest_dataset_as_a_readable_tree(app, plg, local_
     assert plugin.provenance_dataset_items == labels
     assert plg.provenance_dataset == labels[-1]  # the one loaded last
     tree = _tree(plugin.provenance_tree)
-    assert list(tree) == ["Dataset", "Observation", "File", "Query", "Header"]
-    assert plugin.provenance_open == ["0", "1", "2", "3"]  # the header stays folded
+    assert list(tree) == ["Dataset", "Observation", "File", "Query", "MAST record", "Header"]
+    assert plugin.provenance_open == ["0", "1", "2", "3"]  # the record and header stay folded
+    assert tree["MAST record"]["parent_obsid"][0]  # MAST's other fields, as in glue-qt
     assert tree["Dataset"]["Label"] == (labels[-1], "")
     assert tree["Observation"]["Observation ID"] == ("LB4M01010", "")
     assert tree["Observation"]["Proposal"] == ("11533 (Green, James)", "")

@@ -41,3 +41,27 @@ def test_a_product_with_sky_or_slit_axes_previews_as_a_picture(
     if kind == "2-D spectrum":
         assert np.isfinite(d.preview_state.trace).sum() > 100
     shoot(d.preview, f"preview-{kind.replace(' ', '-')}")
+
+
+def test_the_stis_echelle_preview_says_under_the_plot_that_it_merges_orders(
+    dialog, person, local_mast, qtbot, shoot
+):
+    d = dialog
+    person.search(d, "TW Hya", "0.2 deg")
+    person.click_rows(d.results.table, [_view_row(d.results.table, "O5CW01010")])
+    person.settle(d)
+    person.click_rows(d.products.table, [_view_row(d.products.table, "o5cw01010_x1d.fits")])
+    qtbot.waitUntil(lambda: d.preview.drawn and d.preview.drawn[0] == "spectrum",
+                    timeout=30000)
+    assert d.preview_state.note == "8 echelle orders merged into one line"
+    assert d.preview_note.text() == d.preview_state.note and d.preview_note.isVisible()
+    # below the plot, inside the Preview box
+    assert d.preview_note.geometry().top() >= d.preview.geometry().bottom()
+    shoot(d.preview.parentWidget(), "preview-echelle")
+    # a spectrum in one piece joins nothing: the note goes
+    person.click_rows(d.results.table, [_view_row(d.results.table, "swp54419")])
+    person.settle(d)
+    person.click_rows(d.products.table, [0])
+    qtbot.waitUntil(lambda: not d.preview_state.busy and d.preview.drawn[0] == "spectrum"
+                    and d.preview_state.title != "HST STIS E140M TWHYA", timeout=30000)
+    assert d.preview_note.text() == ""

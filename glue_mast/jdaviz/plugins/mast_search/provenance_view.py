@@ -13,7 +13,7 @@ from __future__ import annotations
 from glue.core.hub import HubListener
 from glue.core.message import DataCollectionAddMessage, DataCollectionDeleteMessage
 
-from ....provenance.outline import outline
+from ....provenance.outline import OPEN_SECTIONS, outline
 from ...loading import PROVENANCE_KEY
 
 __all__ = [
@@ -25,9 +25,6 @@ __all__ = [
     "tree_items",
     "with_provenance",
 ]
-
-#: Sections shown open at first (the header keywords and query details stay folded).
-OPEN_SECTIONS = ("Dataset", "Observation", "File", "Query")
 
 
 def with_provenance(data_collection):
