@@ -19,12 +19,14 @@ from astropy import config as _config
 
 __all__ = [
     "DEFAULT_SERVER",
+    "DOWNLOAD_PATH",
     "conf",
     "configure",
     "current_cache_dir",
     "current_download_dir",
     "current_server",
     "current_timeout",
+    "download_url",
     "explicit_token",
     "normalise_server",
     "on_change",
@@ -34,6 +36,15 @@ __all__ = [
 ]
 
 DEFAULT_SERVER = "https://mast.stsci.edu"
+#: Where a MAST server serves a file by its dataURI (``?uri=mast:...``), below its base URL.
+DOWNLOAD_PATH = "/api/v0.1/Download/file"
+
+
+def download_url(uri, server):
+    """MAST's download URL for a dataURI on ``server``, spelled as astroquery spells it."""
+    import urllib.parse
+
+    return f"{str(server).rstrip('/')}{DOWNLOAD_PATH}?uri={urllib.parse.quote(str(uri), safe=':/')}"
 
 
 class Conf(_config.ConfigNamespace):

@@ -18,8 +18,8 @@ address, or "") and ``children`` (nodes), so any front end can draw it as a tree
 from __future__ import annotations
 
 import datetime
-from urllib.parse import quote
 
+from ..config import download_url
 from ..util import format_size
 from .queries import shown_queries
 from .selection import NOT_CHECKED, PRODUCTS_SERVICE
@@ -31,7 +31,6 @@ __all__ = ["OPEN_SECTIONS", "download_link", "outline"]
 OPEN_SECTIONS = ("Dataset", "Observation", "File", "Query")
 
 #: MAST's download path under its base URL (what astroquery's ``download_file`` asks for).
-DOWNLOAD_PATH = "/api/v0.1/Download/file"
 #: The Unix epoch as a Modified Julian Date.
 _MJD_UNIX_EPOCH = 40587.0
 
@@ -74,7 +73,7 @@ def download_link(server, data_uri):
     the server or the URI is not known."""
     if not server or not data_uri:
         return ""
-    return f"{str(server).rstrip('/')}{DOWNLOAD_PATH}?uri={quote(str(data_uri), safe=':/')}"
+    return download_url(data_uri, server)
 
 
 def _dataset_section(record):

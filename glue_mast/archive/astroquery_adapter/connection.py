@@ -77,7 +77,7 @@ def apply(force=False):
         portal = discovery_portal.PortalAPI
         portal.MAST_REQUEST_URL = server + "/api/v0/invoke"
         portal.COLUMNS_CONFIG_URL = server + "/portal/Mashup/Mashup.asmx/columnsconfig"
-        portal.MAST_DOWNLOAD_URL = server + "/api/v0.1/Download/file"
+        portal.MAST_DOWNLOAD_URL = server + config.DOWNLOAD_PATH
         portal.MAST_BUNDLE_URL = server + "/api/v0.1/Download/bundle"
         # astroquery's TIMEOUT bounds a whole call (EXECUTING polls and every page of a
         # multi-page fetch), not one request: never lower it below astroquery's own setting.
@@ -86,7 +86,7 @@ def apply(force=False):
         service.SERVICE_URL = server
         service.REQUEST_URL = server + "/api/v0.1/"
         service.MISSIONS_DOWNLOAD_URL = server + "/search/"
-        service.MAST_DOWNLOAD_URL = server + "/api/v0.1/Download/file"
+        service.MAST_DOWNLOAD_URL = server + config.DOWNLOAD_PATH
 
         for client in (
             aqm.Observations,

@@ -10,7 +10,9 @@ distinct files. A file's final name never ends as a temporary one does (:data:`P
 from __future__ import annotations
 
 import re
-import urllib.parse
+
+# Defined with the server settings (the configured server's addresses), used by manifests too.
+from ...config import DOWNLOAD_PATH, download_url
 
 # Defined with the manifest's checks (the layer below), which refuse entries of these names.
 from ...provenance.entries import LOCK_NAME, PART_SUFFIXES
@@ -24,7 +26,6 @@ __all__ = [
     "safe_filename",
 ]
 
-DOWNLOAD_PATH = "/api/v0.1/Download/file"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._+-]")
 #: A name :func:`safe_component` leaves as it is: safe characters, no dot first or last, and
 #: at most 200 of them.
@@ -35,11 +36,6 @@ _WINDOWS_RESERVED = frozenset(
     ["con", "prn", "aux", "nul"]
     + [f"{dev}{n}" for dev in ("com", "lpt") for n in "0123456789"]
 )  # (the superscript-digit variants cannot occur: _UNSAFE replaces those characters)
-
-
-def download_url(uri, server):
-    """MAST's download URL for a dataURI, spelled as astroquery spells it."""
-    return f"{server}{DOWNLOAD_PATH}?uri={urllib.parse.quote(uri, safe=':/')}"
 
 
 def safe_component(text, fallback="_"):
