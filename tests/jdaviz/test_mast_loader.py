@@ -227,3 +227,53 @@ def test_a_jdaviz_whose_matching_changed_is_left_alone_with_one_line(monkeypatch
     assert resolver.track_requested_name() and resolver.track_requested_name()
     wrapped = helpers.find_matching_resolver
     assert wrapped._glue_mast_original is resolvers.find_matching_resolver
+
+
+def test_the_status_counts_every_kind_it_loads(app, local_mast):
+    """Images (GALEX's two of M101) are counted and loaded like spectra, each in its viewer."""
+    from jdaviz.configs.imviz.plugins.viewers import ImvizImageView
+
+    loader = app.loaders["mast"]
+    loader.source = "M101"
+    loader.obs_collection = "GALEX"
+    loader.dataproduct_type = "image"
+    assert loader.search() == "2 observations; 2 files; 2 images to load"
+    assert loader.format.selected == "Image"
+    labels = loader.load()
+    assert len(labels) == 2
+    assert loader.status == "loaded 2 datasets"
+    for label in labels:
+        (viewer,) = [v for v in app._app._viewer_store.values()
+                     if label in [layer.layer.label for layer in v.layers]]
+        assert isinstance(viewer, ImvizImageView)
+        assert app._app.data_collection[label].meta[PROVENANCE_KEY]["dataset"]["obs_id"]
+
+
+def test_a_light_curve_by_name_loads_with_lcviz(app, local_mast):
+    pytest.importorskip("lcviz")
+    from lcviz.viewers import TimeScatterView
+
+    (label,) = app.load("KIC 10002792", loader="mast", obs_collection="Kepler",
+                        dataproduct_type="timeseries")
+    (viewer,) = [v for v in app._app._viewer_store.values()
+                 if label in [layer.layer.label for layer in v.layers]]
+    assert isinstance(viewer, TimeScatterView)
+    loader = app.loaders["mast"]
+    loader.source = "KIC 10002792"
+    loader.obs_collection = "Kepler"
+    loader.dataproduct_type = "timeseries"
+    assert loader.search() == "1 observation; 1 file; 1 light curve to load"
+    assert loader.format.selected == "Light Curve"
+
+
+def test_the_count_names_each_kind_in_the_order_they_load():
+    from glue_mast.io.described import ReadDataset
+    from glue_mast.jdaviz.loaders.mast.resolver import _to_load
+
+    kinds = ["spectrum", "image", "spectrum", "spectral cube", "2-D spectrum", "light curve"]
+    datasets = [ReadDataset(kind, None, f"d{i}", {}) for i, kind in enumerate(kinds)]
+    assert _to_load(datasets) == (
+        "1 spectral cube, 1 2-D spectrum, 1 image, 2 spectra and 1 light curve to load"
+    )
+    assert _to_load(datasets[:3:2]) == "2 spectra to load"
+    assert _to_load([]) == "nothing to load"
