@@ -82,16 +82,32 @@ def served_app(mast_archive, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def playwright():
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
-        context = p.chromium.launch_persistent_context(
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    with tempfile.TemporaryDirectory() as profile:
+        context = playwright.chromium.launch_persistent_context(
             profile, executable_path=CHROMIUM, headless=True, args=ARGS,
             viewport={"width": 1500, "height": 1150},
         )
         yield context
         context.close()
+
+
+@pytest.fixture(scope="module")
+def laptop(playwright):
+    """A second browser context with a laptop's window (1366x768), the screenshots' size."""
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    context = chromium.new_context(viewport={"width": 1366, "height": 768})
+    yield context
+    context.close()
+    chromium.close()
 
 
 def _open_app(browser, url):
@@ -236,10 +252,10 @@ def _open_mast_search(browser, url, target, instrument=""):
     return page
 
 
-def test_jwst_cube_2d_spectrum_and_image_in_the_browser(served_app, browser):
+def test_jwst_cube_2d_spectrum_and_image_in_the_browser(served_app, laptop):
     from playwright.sync_api import expect
 
-    page = _open_mast_search(browser, served_app, "AU Mic", "NIRSPEC/SLIT")
+    page = _open_mast_search(laptop, served_app, "AU Mic", "NIRSPEC/SLIT")
     rows = page.locator(".mast-results tbody tr")
     expect(rows).to_have_count(1, timeout=60_000)
     rows.first.locator(".v-simple-checkbox").click()
@@ -273,11 +289,11 @@ def test_jwst_cube_2d_spectrum_and_image_in_the_browser(served_app, browser):
     page.close()
 
 
-def test_a_kepler_light_curve_in_the_browser(served_app, browser):
+def test_a_kepler_light_curve_in_the_browser(served_app, laptop):
     from playwright.sync_api import expect
 
     pytest.importorskip("lcviz")
-    page = _open_mast_search(browser, served_app, "KIC 10002792")
+    page = _open_mast_search(laptop, served_app, "KIC 10002792")
     rows = page.locator(".mast-results tbody tr")
     expect(rows).to_have_count(1, timeout=60_000)
     rows.first.locator(".v-simple-checkbox").click()

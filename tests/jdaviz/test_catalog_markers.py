@@ -6,7 +6,9 @@ import pytest
 from astropy.io import fits
 from astropy.wcs import WCS
 
+from glue_mast.io.footprints import page_footprints
 from glue_mast.jdaviz.catalogs import load_catalog
+from glue_mast.jdaviz.plugins.mast_search.footprints import footprint_marks
 from glue_mast.provenance.tables import record_of
 from glue_mast.state import CatalogState
 
@@ -101,3 +103,32 @@ def test_the_plugin_catalogs_section_shows_errors_beside_fields(app, local_mast)
     assert cat.error_field == "version" and "DR3, DR2" in cat.error
     cat.vue_show_on_images()
     assert cat.error == "search a catalog first"
+
+
+def test_markers_on_the_footprints_sky_frame(app, plg, local_mast):
+    """The sky frame drawn for footprints has no unit, so the app has no flux unit yet: the
+    catalog still reaches its viewer (Jdaviz's unit plugin would refuse it for having none)."""
+    plg.target = "TW Hya"
+    plg.search()
+    plg.footprints_shown = True
+    (viewer,) = plg._obj._footprints.viewers
+    assert not app.plugins["Unit Conversion"]._obj.flux_unit_selected
+    stars = CatalogState(catalog="Gaia", target="TW Hya", radius="0.05 deg")
+    stars.search().result()
+    label = load_catalog(app, stars.rows)
+    [layer] = [lyr for lyr in viewer.state.layers if lyr.layer.label == label]
+    assert layer.visible
+    # markers by RA/Dec need the images aligned by WCS (Jdaviz hides them otherwise), and the
+    # footprints are drawn again on the viewer's new reference (the WCS orientation layer)
+    assert app.plugins["Orientation"].align_by.selected == "WCS"
+    wcs = viewer.state.reference_data.coords
+    for mark in footprint_marks(viewer):
+        footprint = next(f for f in page_footprints(plg.results)[0] if f.obsid == mark.obsid)
+        sky = wcs.pixel_to_world(mark.x, mark.y)
+        ra, dec = next(iter(footprint.vertex_lists()))
+        assert np.allclose(sky.ra.deg[: len(ra)], ra, atol=1e-6)
+        assert np.allclose(sky.dec.deg[: len(dec)], dec, atol=1e-6)
+    # the unit plugin hears of what comes next: a spectrum sets the app's flux unit
+    plg.select(observations=[0], products="lb4m01010_x1dsum.fits")
+    plg.load_selected()
+    assert app.plugins["Unit Conversion"]._obj.flux_unit_selected

@@ -97,7 +97,7 @@ class CatalogsSection(ipyvuetify.VuetifyTemplate):
     def _show_rows(self, rows):
         from ....state.columns import field_columns
 
-        columns = [] if rows is None else field_columns(rows)
+        columns = [] if rows is None else _leading_first(rows, field_columns(rows))
         self.headers, self.items = views.table_items(rows, columns)
         self.selected_items = []
 
@@ -191,3 +191,21 @@ class CatalogsSection(ipyvuetify.VuetifyTemplate):
 
     def vue_search_around(self, *args):
         self.search_observations_around(wait=False)
+
+
+#: A catalog's distance-from-the-centre column, by catalog (MAST names it per service).
+_DISTANCE_COLUMNS = ("dstArcSec", "distance_arcmin", "Distance", "distance", "dist")
+
+
+def _leading_first(rows, columns):
+    """``columns`` with those a person reads first leading: the source's ID, its position and
+    its distance from the centre; then the others in the catalog's order (the tray shows the
+    first few: a catalog such as Gaia's opens with columns of one value, ``solution_id``)."""
+    from ...catalogs import ID_COLUMNS
+
+    names = [c.name for c in columns]
+    ra, dec = rows.meta.get("position") or ("ra", "dec")
+    ids = [next((n for n in ID_COLUMNS if n in names), None)]
+    distance = [next((n for n in _DISTANCE_COLUMNS if n in names), None)]
+    first = [n for n in [*ids, ra, dec, *distance] if n in names]
+    return sorted(columns, key=lambda c: first.index(c.name) if c.name in first else len(first))
