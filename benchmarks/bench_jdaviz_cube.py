@@ -59,7 +59,7 @@ def _load_with_plugin():
     plg = _plugin(app)
     gc.collect()  # the apps of earlier runs: their garbage is not this run's time
     start = time.perf_counter()
-    labels = plg.load_selected()
+    plg.load_selected()
     seconds = time.perf_counter() - start
     assert "not loaded" not in plg.message, plg.message
     return seconds, len(app._app.data_collection), len(app.viewers)

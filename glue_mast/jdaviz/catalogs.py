@@ -19,6 +19,10 @@ from ..provenance.tables import table_provenance
 
 __all__ = ["ID_COLUMNS", "load_catalog"]
 
+#: Marker size (pixels) of a catalog over an image: Jdaviz draws 3, a dot hard to find on a
+#: sky image (a person changes it in Plot Options).
+MARKER_SIZE = 8
+
 #: The column naming each source, per catalog (the first one a page has).
 ID_COLUMNS = ("ID", "source_id", "MatchID", "objID", "designation", "objName", "SourceID")
 
@@ -87,6 +91,7 @@ def load_catalog(app, table, label=None):
             col_id=id_column or "Default (index)",
             col_other=others,
         )
+    _readable_markers(app, label)
     record = table_provenance(table, kind="catalog", label=label)
     record["position"] = [ra, dec]
     dc[label].meta[META_KEY] = record
@@ -127,3 +132,11 @@ def _unit_conversion_deaf(app):
         yield
     finally:
         hub.subscribe(plugin, AddDataMessage, handler=plugin._on_add_data_to_viewer)
+
+
+def _readable_markers(app, label):
+    """The catalog's markers :data:`MARKER_SIZE` pixels across in every viewer showing it."""
+    for viewer in app._app._viewer_store.values():
+        for layer in viewer.state.layers:
+            if layer.layer.label == label and getattr(layer, "size", MARKER_SIZE) < MARKER_SIZE:
+                layer.size = MARKER_SIZE

@@ -25,7 +25,6 @@ from pathlib import Path
 
 from ..io.described import ReadDataset, read_fetched
 from .kinds import FORMATS, LCVIZ_KINDS, enable_lcviz, fit_units, lcviz_available, order
-from .kinds import viewers_on_their_own_axes
 
 __all__ = [
     "DERIVED_KEY",
@@ -152,6 +151,8 @@ def _load_beside(helper, dataset, datasets, taken, outcome):
         kwargs["auto_extract"] = not _extracted_alongside(dataset, datasets, taken)
     elif dataset.kind == IMAGE and getattr(data, "wcs", None) is not None:
         kwargs["align_by"] = "WCS"
+    from .kinds import viewers_on_their_own_axes
+
     own_axes = viewers_on_their_own_axes(helper) if dataset.kind != IMAGE else \
         contextlib.nullcontext()
     try:

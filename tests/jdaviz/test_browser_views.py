@@ -6,8 +6,10 @@ the browsers are tests/jdaviz/test_browser.py's.
 """
 
 import pytest
+
 from tests.jdaviz.test_browser import (  # noqa: F401  (fixtures: the served app and the browser contexts)
     SCREENSHOT,
+    _choose,
     _open_mast_search,
     browser,
     laptop,
@@ -63,7 +65,7 @@ def _checked_rows(page):
     )
 
 
-def test_footprints_on_the_sky_frame_and_a_click_selects_its_row(served_app, laptop):
+def test_footprints_on_the_sky_frame_and_a_click_selects_its_row(served_app, laptop):  # noqa: F811
     from playwright.sync_api import expect
 
     page = _open_mast_search(laptop, served_app, "TW Hya")
@@ -98,22 +100,45 @@ def test_footprints_on_the_sky_frame_and_a_click_selects_its_row(served_app, lap
     page.close()
 
 
-def test_explore_catalog(served_app, laptop):
+def test_catalog_markers_over_the_sky_frame(served_app, laptop):  # noqa: F811
+    """Gaia's sources around TW Hya as markers over the footprints' sky frame: the markers
+    are drawn (Jdaviz's image viewer draws a catalog on a WebGL canvas of its own)."""
     from playwright.sync_api import expect
+
     page = _open_mast_search(laptop, served_app, "TW Hya")
     expect(page.locator(".mast-results tbody tr")).to_have_count(8, timeout=60_000)
     page.locator(".mast-footprints label").click()
     expect(page.locator(".mast-footprints-text")).to_contain_text("drawn", timeout=60_000)
-    from tests.jdaviz.test_browser import _choose
     _choose(page, ".mast-catalog", "Gaia")
     page.locator(".mast-catalog-target input").fill("TW Hya")
     page.locator(".mast-catalog-radius input").fill("0.05 deg")
     page.locator("button.mast-catalog-search").click()
-    expect(page.locator(".mast-catalog-rows tbody tr")).to_have_count(6, timeout=60_000)
+    rows = page.locator(".mast-catalog-rows tbody tr")
+    expect(rows).to_have_count(6, timeout=60_000)
+    # the table leads with what a person reads first: the source, where it is
+    headings = page.locator(".mast-catalog-rows thead th").all_inner_texts()
+    assert [h.strip() for h in headings[1:4]] == ["source_id", "ra", "dec"], headings
+    canvas = page.locator(".bqplot canvas").first
+    before = canvas.screenshot()
     page.locator("button.mast-catalog-show").click()
-    expect(page.locator(".mast-catalog-message")).to_contain_text("", timeout=60_000)
-    page.wait_for_timeout(4000)
-    print("MSG", page.locator(".mast-catalog-message").inner_text())
-    page.screenshot(path="/tmp/h23/shots/explore-cat.png")
-    html = page.evaluate("""() => Array.from(document.querySelectorAll('.bqplot svg g.mark, .bqplot canvas')).map(p => [p.tagName, p.getAttribute('class'), p.childElementCount, p.outerHTML.slice(0, 200)])""")
-    open("/tmp/h23/marks.txt", "w").write("\n".join(map(str, html)))
+    expect(page.locator(".mast-catalog-message")).to_have_text(
+        "6 sources shown as 'Gaia DR3 around TW Hya, page 1'", timeout=60_000
+    )
+    # no "Failed to add ... to viewers" from Jdaviz, and the marker is drawn
+    expect(page.locator(".v-snack__content", has_text="Failed")).to_have_count(0)
+    page.wait_for_timeout(2500)
+    assert canvas.screenshot() != before
+    # the footprints are still drawn, on the viewer aligned by WCS now
+    expect(page.locator(_OUTLINES)).to_have_count(8)
+    # zoom out with the viewer's pan-zoom tool and wheel: the sources around the frame too
+    page.locator("button[value='jdaviz:imagepanzoom']").click()
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(4):
+        page.mouse.wheel(0, 300)
+        page.wait_for_timeout(300)
+    page.locator(".mast-catalog-message").scroll_into_view_if_needed()
+    page.mouse.move(170, 740)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(SCREENSHOT.with_name("jdaviz-catalog-markers.png")))
+    page.close()

@@ -45,6 +45,8 @@ def test_catalog_page_shows_as_markers_over_the_image(image):
     glue_viewer = viewer._obj.glue_viewer
     [layer] = [lyr for lyr in glue_viewer.state.layers if lyr.layer.label == label]
     assert layer.visible
+    # placed by RA/Dec: the images aligned by WCS (Jdaviz hides a sky catalog otherwise)
+    assert app.plugins["Orientation"].align_by.selected == "WCS"
     data = app._app.data_collection[label]
     assert np.allclose(sorted(data["ra"]), sorted(stars.rows["ra"]))
     assert "phot_g_mean_mag" in [c.label for c in data.components]  # every column comes along
@@ -87,7 +89,7 @@ def test_the_plugin_catalogs_section_shows_markers_and_searches_around(image, lo
     cat.vue_show_on_images()
     [label] = cat.loaded
     assert label in _image_viewer(app).data_menu.data_labels_loaded
-    assert app._app.data_collection[label].size == 1 and "1 sources shown" in cat.message
+    assert app._app.data_collection[label].size == 1 and "1 source shown" in cat.message
 
     cat.search_observations_around(radius="5 arcsec")
     assert plg.count == 8  # TW Hya's observations, in the plugin's own results
@@ -118,6 +120,7 @@ def test_markers_on_the_footprints_sky_frame(app, plg, local_mast):
     label = load_catalog(app, stars.rows)
     [layer] = [lyr for lyr in viewer.state.layers if lyr.layer.label == label]
     assert layer.visible
+    assert layer.size == 8  # Jdaviz's 3-pixel dots are lost on a sky image
     # markers by RA/Dec need the images aligned by WCS (Jdaviz hides them otherwise), and the
     # footprints are drawn again on the viewer's new reference (the WCS orientation layer)
     assert app.plugins["Orientation"].align_by.selected == "WCS"

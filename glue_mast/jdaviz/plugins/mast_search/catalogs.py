@@ -111,7 +111,7 @@ class CatalogsSection(ipyvuetify.VuetifyTemplate):
             self.status = "Asking MAST\N{HORIZONTAL ELLIPSIS}"
         elif s.count is not None:
             where = f" ({s.resolved_position})" if s.resolved_position else ""
-            self.status = f"{s.count:,} rows{where}"
+            self.status = f"{s.count:,} row{'s' if s.count != 1 else ''}{where}"
         else:
             self.status = s.count_note or ""
 
@@ -160,7 +160,8 @@ class CatalogsSection(ipyvuetify.VuetifyTemplate):
             raise GlueMastError("search a catalog first")
         label = load_catalog(self._plugin._app._jdaviz_helper, rows)
         self.loaded.append(label)
-        self.message = f"{len(rows):,} sources shown as {label!r}"
+        n = len(rows)
+        self.message = f"{n:,} source{'s' if n != 1 else ''} shown as {label!r}"
         return label
 
     def search_observations_around(self, radius=None, wait=True):
