@@ -24,6 +24,7 @@ from ..errors import InputError
 
 __all__ = [
     "COLLECTION_COLOURS",
+    "COLOUR_NAMES",
     "Footprint",
     "NoFootprint",
     "collection_colour",
@@ -47,6 +48,14 @@ COLLECTION_COLOURS = {
     "SWIFT": "#999933",  # olive
 }
 _OTHER_COLOURS = ("#332288", "#117733", "#44AA99", "#88CCEE", "#DDCC77", "#CC6677")
+#: What a person calls each colour (a key to the footprints beside the viewer).
+COLOUR_NAMES = {
+    "#0072B2": "blue", "#56B4E9": "sky blue", "#E69F00": "orange",
+    "#CC79A7": "reddish purple", "#D55E00": "vermillion", "#009E73": "bluish green",
+    "#F0E442": "yellow", "#882255": "wine", "#AA4499": "purple", "#999933": "olive",
+    "#332288": "indigo", "#117733": "green", "#44AA99": "teal", "#88CCEE": "cyan",
+    "#DDCC77": "sand", "#CC6677": "rose",
+}
 
 _SHAPES = {"POLYGON", "CIRCLE"}
 # Frame words -> astropy frame. GSC1/GSC2 and an unnamed frame are drawn as ICRS (see above).

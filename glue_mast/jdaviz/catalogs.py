@@ -12,13 +12,19 @@ on the dataset after it is added, in ``meta["glue_mast"]`` as for every glue-mas
 
 from __future__ import annotations
 
+import contextlib
+
 from ..provenance.describe import META_KEY, disambiguate
 from ..provenance.tables import table_provenance
 
-__all__ = ["load_catalog"]
+__all__ = ["ID_COLUMNS", "load_catalog"]
 
-# The column naming each source, per catalog (the first one a page has).
-_ID_COLUMNS = ("ID", "source_id", "MatchID", "objID", "designation", "objName", "SourceID")
+#: Marker size (pixels) of a catalog over an image: Jdaviz draws 3, a dot hard to find on a
+#: sky image (a person changes it in Plot Options).
+MARKER_SIZE = 8
+
+#: The column naming each source, per catalog (the first one a page has).
+ID_COLUMNS = ("ID", "source_id", "MatchID", "objID", "designation", "objName", "SourceID")
 
 
 def _plain_columns(table):
@@ -72,18 +78,65 @@ def load_catalog(app, table, label=None):
         )
     dc = app._app.data_collection
     label = disambiguate(label or catalog_label(table), {d.label for d in dc})
-    id_column = next((name for name in _ID_COLUMNS if name in plain.colnames), None)
+    id_column = next((name for name in ID_COLUMNS if name in plain.colnames), None)
     others = [n for n in plain.colnames if n not in (ra, dec, id_column)]
-    app.load(
-        plain,
-        format="Catalog",
-        data_label=label,
-        col_ra=ra,
-        col_dec=dec,
-        col_id=id_column or "Default (index)",
-        col_other=others,
-    )
+    _align_images_by_wcs(app)
+    with _unit_conversion_deaf(app):
+        app.load(
+            plain,
+            format="Catalog",
+            data_label=label,
+            col_ra=ra,
+            col_dec=dec,
+            col_id=id_column or "Default (index)",
+            col_other=others,
+        )
+    _readable_markers(app, label)
     record = table_provenance(table, kind="catalog", label=label)
     record["position"] = [ra, dec]
     dc[label].meta[META_KEY] = record
     return label
+
+
+def _align_images_by_wcs(app):
+    """Align the image viewers by WCS (Jdaviz's Orientation plugin), where they are not.
+
+    A catalog's markers are placed by RA/Dec through the images' WCS; Jdaviz hides a catalog
+    with sky positions from image viewers aligned by pixels ("Hiding Catalog layer ...").
+    """
+    orientation = app.plugins.get("Orientation")
+    if orientation is not None and orientation.align_by.selected != "WCS":
+        orientation.align_by = "WCS"
+
+
+@contextlib.contextmanager
+def _unit_conversion_deaf(app):
+    """While a catalog is added, Jdaviz's Unit Conversion plugin does not hear of it, when the
+    app has no flux unit yet.
+
+    That plugin reads the unit of every dataset added to an image viewer until the app has a
+    flux unit; a catalog (a table) has none, and Jdaviz 5.0 then leaves it out of the viewer
+    ("'QTable' object has no attribute 'unit'"). An app has no flux unit while its only image
+    has none: glue-mast's empty sky frame, drawn for footprints. A catalog has no unit for the
+    plugin to take, so it misses nothing.
+    """
+    from jdaviz.core.events import AddDataMessage
+
+    plugin = getattr(app.plugins.get("Unit Conversion"), "_obj", None)
+    if plugin is None or plugin.flux_unit_selected:
+        yield
+        return
+    hub = plugin.session.hub
+    hub.unsubscribe(plugin, AddDataMessage)
+    try:
+        yield
+    finally:
+        hub.subscribe(plugin, AddDataMessage, handler=plugin._on_add_data_to_viewer)
+
+
+def _readable_markers(app, label):
+    """The catalog's markers :data:`MARKER_SIZE` pixels across in every viewer showing it."""
+    for viewer in app._app._viewer_store.values():
+        for layer in viewer.state.layers:
+            if layer.layer.label == label and getattr(layer, "size", MARKER_SIZE) < MARKER_SIZE:
+                layer.size = MARKER_SIZE

@@ -17,6 +17,7 @@ the pixel's solid angle ``PIXAR_SR`` (the keyword Jdaviz's own plugins read from
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 
 import astropy.units as u
@@ -29,6 +30,7 @@ __all__ = [
     "lcviz_available",
     "order",
     "pixel_solid_angle",
+    "viewers_on_their_own_axes",
 ]
 
 #: The Jdaviz importer (``app.load(..., format=...)``) of each kind glue-mast reads.
@@ -73,6 +75,45 @@ def enable_lcviz(helper):
     reopened = [names.index(name) for name in opened if name in names]
     if sorted(reopened) != sorted(state.tray_items_open):
         state.tray_items_open = reopened
+
+
+@contextlib.contextmanager
+def viewers_on_their_own_axes(helper):
+    """While a cube or a 2-D spectrum loads, its viewers keep their own (pixel) axes.
+
+    Jdaviz gives every image-like viewer it creates the Orientation plugin's alignment
+    (``linked_by_wcs``), but that plugin aligns Imviz image viewers only. A cube viewer or a
+    2-D spectrum viewer made after images were aligned by WCS would compute its limits
+    through a celestial WCS its data has not (a 3-D or a spectral one), and Jdaviz would
+    refuse the dataset ("WCS projection has 3 dimensions ..."). Made before the images, as in
+    one load with both, they are on pixels: the same here, for viewers made meanwhile and any
+    left on WCS by an earlier attempt.
+    """
+    from glue.core.hub import HubListener
+    from jdaviz.core.events import ViewerAddedMessage
+
+    app = helper._app
+
+    def unalign(viewer):
+        from jdaviz.configs.imviz.plugins.viewers import ImvizImageView
+
+        state = getattr(viewer, "state", None)
+        if isinstance(viewer, ImvizImageView) or not getattr(state, "linked_by_wcs", False):
+            return
+        state.linked_by_wcs = False
+        item = app._get_viewer_item(viewer.reference)
+        if item is not None:
+            item["linked_by_wcs"] = False
+
+    for viewer in list(app._viewer_store.values()):
+        unalign(viewer)
+    listener = HubListener()  # held here: the hub keeps its subscribers weakly
+    app.hub.subscribe(listener, ViewerAddedMessage,
+                      handler=lambda msg: unalign(app._viewer_store.get(msg.viewer_id)))
+    try:
+        yield
+    finally:
+        app.hub.unsubscribe(listener, ViewerAddedMessage)
 
 
 def _open_tray_items(state):

@@ -151,23 +151,17 @@ def _load_beside(helper, dataset, datasets, taken, outcome):
         kwargs["auto_extract"] = not _extracted_alongside(dataset, datasets, taken)
     elif dataset.kind == IMAGE and getattr(data, "wcs", None) is not None:
         kwargs["align_by"] = "WCS"
+    from .kinds import viewers_on_their_own_axes
+
+    own_axes = viewers_on_their_own_axes(helper) if dataset.kind != IMAGE else \
+        contextlib.nullcontext()
     try:
-        outcome.loaded.append(_load_one(helper, dataset, data, kwargs))
+        with own_axes:
+            outcome.loaded.append(_load_one(helper, dataset, data, kwargs))
     except Exception as exc:  # Jdaviz refuses it: one line, and the others still load
         outcome.not_loaded.append(dataset.label)
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-        hint = ""
-        if dataset.kind == SPECTRUM_2D and _aligned_by_wcs(helper):
-            hint = " (Jdaviz cannot add a 2-D spectrum after images aligned by WCS: load it " \
-                   "in a new App, or with the images)"
-        outcome.messages.append(f"{dataset.label} not loaded: Jdaviz says {first}{hint}")
-
-
-def _aligned_by_wcs(helper):
-    try:
-        return helper.plugins["Orientation"].align_by.selected == "WCS"
-    except (KeyError, AttributeError):
-        return False
+        outcome.messages.append(f"{dataset.label} not loaded: Jdaviz says {first}")
 
 
 def not_shown(app, datasets):

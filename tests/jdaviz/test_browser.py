@@ -82,16 +82,32 @@ def served_app(mast_archive, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def playwright():
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
-        context = p.chromium.launch_persistent_context(
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    with tempfile.TemporaryDirectory() as profile:
+        context = playwright.chromium.launch_persistent_context(
             profile, executable_path=CHROMIUM, headless=True, args=ARGS,
             viewport={"width": 1500, "height": 1150},
         )
         yield context
         context.close()
+
+
+@pytest.fixture(scope="module")
+def laptop(playwright):
+    """A second browser context with a laptop's window (1366x768), the screenshots' size."""
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    context = chromium.new_context(viewport={"width": 1366, "height": 768})
+    yield context
+    context.close()
+    chromium.close()
 
 
 def _open_app(browser, url):
@@ -117,11 +133,11 @@ def _switch_off(page, label):
     expect(switch.locator("input")).not_to_be_checked()
 
 
-def test_search_page_select_and_load_in_the_browser(served_app, browser, mast_archive):
+def test_search_page_select_and_load_in_the_browser(served_app, laptop, mast_archive):
     from playwright.sync_api import expect
 
     mast_archive.reset()  # the archive serves the whole test session: forget earlier requests
-    page = _open_app(browser, served_app)
+    page = _open_app(laptop, served_app)
     # open the tray of data-analysis plugins, then the plugin by its label
     bar = page.locator("#web-app.jdaviz header.v-app-bar .v-toolbar__items").first
     bar.locator("button.v-btn").nth(4).click()
@@ -189,6 +205,9 @@ def test_search_page_select_and_load_in_the_browser(served_app, browser, mast_ar
     tree = page.locator(".mast-provenance")
     expect(tree).to_contain_text("SHA-256", timeout=30_000)
     expect(tree.locator("a", has_text="mast:HST/product/lb4m01010_x1dsum.fits")).to_have_count(1)
+    # the tray from the results down to the products, beside the spectra
+    page.locator(".mast-count").evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.mouse.move(170, 740)
     page.wait_for_timeout(1500)
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT))
@@ -251,10 +270,10 @@ def _open_mast_search(browser, url, target, instrument=""):
     return page
 
 
-def test_jwst_cube_2d_spectrum_and_image_in_the_browser(served_app, browser):
+def test_jwst_cube_2d_spectrum_and_image_in_the_browser(served_app, laptop):
     from playwright.sync_api import expect
 
-    page = _open_mast_search(browser, served_app, "AU Mic", "NIRSPEC/SLIT")
+    page = _open_mast_search(laptop, served_app, "AU Mic", "NIRSPEC/SLIT")
     rows = page.locator(".mast-results tbody tr")
     expect(rows).to_have_count(1, timeout=60_000)
     rows.first.locator(".v-simple-checkbox").click()
@@ -283,16 +302,50 @@ def test_jwst_cube_2d_spectrum_and_image_in_the_browser(served_app, browser):
         timeout=60_000
     )
     expect(page.locator(".bqplot")).to_have_count(6, timeout=60_000)
+    # Jdaviz stacks six viewers in one column: on a laptop each is a strip. Arrange them as a
+    # person would, by dragging tabs: the cube's uncertainty and mask as tabs of its viewer,
+    # the image beside the cube, the 2-D spectrum beside the 1-D one
+    page.locator(".v-snack__wrapper button", has_text="Close").first.click()
+    _drag_tab(page, "3D Spectrum (1)", onto="3D Spectrum", where="header")
+    _drag_tab(page, "3D Spectrum (2)", onto="3D Spectrum", where="header")
+    _drag_tab(page, "Image", onto="3D Spectrum", where="right")
+    _drag_tab(page, "2D Spectrum", onto="1D Spectrum", where="right")
+    expect(page.locator(".bqplot:visible")).to_have_count(4, timeout=30_000)
+    page.locator(".lm_tab .lm_title", has_text=re.compile("^3D Spectrum$")).click()  # the flux
+    page.mouse.move(170, 740)
     page.wait_for_timeout(2500)
     page.screenshot(path=str(SCREENSHOT.with_name("jdaviz-every-kind.png")))
     page.close()
 
 
-def test_a_kepler_light_curve_in_the_browser(served_app, browser):
+def _drag_tab(page, title, *, onto, where):
+    """Drag the viewer tab ``title`` onto viewer ``onto``'s tab header (a tab of its stack) or
+    the right half of its area (beside it), as a person rearranges Jdaviz's viewers."""
+    tab = page.locator(".lm_tab", has=page.locator(".lm_title", has_text=re.compile(
+        f"^{re.escape(title)}$")))
+    target_tab = page.locator(".lm_tab", has=page.locator(".lm_title", has_text=re.compile(
+        f"^{re.escape(onto)}$")))
+    start = tab.bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(start["x"] + start["width"] / 2 + 30, start["y"] + 30, steps=5)
+    if where == "header":
+        box = target_tab.bounding_box()
+        x, y = box["x"] + box["width"] + 20, box["y"] + box["height"] / 2
+    else:
+        stack = page.locator(".lm_stack", has=target_tab)
+        box = stack.locator(".lm_items").bounding_box()
+        x, y = box["x"] + box["width"] * 0.9, box["y"] + box["height"] / 2
+    page.mouse.move(x, y, steps=15)
+    page.mouse.up()
+    page.wait_for_timeout(800)
+
+
+def test_a_kepler_light_curve_in_the_browser(served_app, laptop):
     from playwright.sync_api import expect
 
     pytest.importorskip("lcviz")
-    page = _open_mast_search(browser, served_app, "KIC 10002792")
+    page = _open_mast_search(laptop, served_app, "KIC 10002792")
     rows = page.locator(".mast-results tbody tr")
     expect(rows).to_have_count(1, timeout=60_000)
     rows.first.locator(".v-simple-checkbox").click()
@@ -301,6 +354,9 @@ def test_a_kepler_light_curve_in_the_browser(served_app, browser):
     expect(page.locator(".mast-message")).to_contain_text("loaded 1 dataset", timeout=120_000)
     # lcviz's flux-vs-time viewer, its axis in time
     expect(page.locator(".bqplot").filter(has_text="Time").first).to_be_visible(timeout=60_000)
+    # the tray at what was loaded (lcviz's plugins joined the tray above MAST Search)
+    page.locator(".mast-message").evaluate("el => el.scrollIntoView({block: 'center'})")
+    page.mouse.move(170, 740)
     page.wait_for_timeout(2500)
     page.screenshot(path=str(SCREENSHOT.with_name("jdaviz-light-curve.png")))
     page.close()

@@ -6,7 +6,9 @@ import pytest
 from astropy.io import fits
 from astropy.wcs import WCS
 
+from glue_mast.io.footprints import page_footprints
 from glue_mast.jdaviz.catalogs import load_catalog
+from glue_mast.jdaviz.plugins.mast_search.footprints import footprint_marks
 from glue_mast.provenance.tables import record_of
 from glue_mast.state import CatalogState
 
@@ -43,6 +45,8 @@ def test_catalog_page_shows_as_markers_over_the_image(image):
     glue_viewer = viewer._obj.glue_viewer
     [layer] = [lyr for lyr in glue_viewer.state.layers if lyr.layer.label == label]
     assert layer.visible
+    # placed by RA/Dec: the images aligned by WCS (Jdaviz hides a sky catalog otherwise)
+    assert app.plugins["Orientation"].align_by.selected == "WCS"
     data = app._app.data_collection[label]
     assert np.allclose(sorted(data["ra"]), sorted(stars.rows["ra"]))
     assert "phot_g_mean_mag" in [c.label for c in data.components]  # every column comes along
@@ -85,7 +89,7 @@ def test_the_plugin_catalogs_section_shows_markers_and_searches_around(image, lo
     cat.vue_show_on_images()
     [label] = cat.loaded
     assert label in _image_viewer(app).data_menu.data_labels_loaded
-    assert app._app.data_collection[label].size == 1 and "1 sources shown" in cat.message
+    assert app._app.data_collection[label].size == 1 and "1 source shown" in cat.message
 
     cat.search_observations_around(radius="5 arcsec")
     assert plg.count == 8  # TW Hya's observations, in the plugin's own results
@@ -118,7 +122,9 @@ def test_selecting_a_row_rings_its_marker_and_a_click_selects_a_row(image, local
     cat.vue_show_on_images()  # the page's markers
     viewer = _image_viewer(app)
     assert _rings(viewer) == []
-    wcs = WCS(app._app.data_collection["TW Hya image"].coords.to_header())
+    # Showing markers aligned the images by WCS: the viewer's pixels are its reference's
+    # (Jdaviz's orientation layer), where the rings must sit.
+    wcs = viewer._obj.glue_viewer.state.reference_data.coords
     rows = cat.state.rows
     pixels = np.transpose(wcs.world_to_pixel_values(rows["ra"], rows["dec"]))
 
@@ -140,13 +146,16 @@ def test_selecting_a_row_rings_its_marker_and_a_click_selects_a_row(image, local
     assert cat.picking and toolbar.active_tool_id == "glue_mast:pick_catalog_source"
     tool = toolbar.tools["glue_mast:pick_catalog_source"]
     x, y = pixels[3]
-    tool.on_mouse_event({"event": "click", "domain": {"x": x + 1.5, "y": y - 1}})
+    state = viewer._obj.glue_viewer.state
+    width = state.x_max - state.x_min  # a click lands within 3% of the view's width
+    tool.on_mouse_event({"event": "click",
+                         "domain": {"x": x + 0.012 * width, "y": y - 0.008 * width}})
     assert cat.state.selected == [3] and [i["key"] for i in cat.selected_items] == [3]
     [ring] = _rings(viewer)
     assert np.allclose(ring, pixels[3], atol=1e-6)
     tool.on_mouse_event({"event": "click", "domain": {"x": x, "y": y}})
     assert cat.state.selected == [] and _rings(viewer) == []
-    far = pixels.min(axis=0) - 60
+    far = pixels.min(axis=0) - 0.5 * width
     tool.on_mouse_event({"event": "click", "domain": {"x": far[0], "y": far[1]}})
     assert cat.state.selected == []
     cat.toggle_picking()
@@ -157,3 +166,33 @@ def test_selecting_a_row_rings_its_marker_and_a_click_selects_a_row(image, local
     assert len(_rings(viewer)) == 1
     cat.search()
     assert _rings(viewer) == []
+
+
+def test_markers_on_the_footprints_sky_frame(app, plg, local_mast):
+    """The sky frame drawn for footprints has no unit, so the app has no flux unit yet: the
+    catalog still reaches its viewer (Jdaviz's unit plugin would refuse it for having none)."""
+    plg.target = "TW Hya"
+    plg.search()
+    plg.footprints_shown = True
+    (viewer,) = plg._obj._footprints.viewers
+    assert not app.plugins["Unit Conversion"]._obj.flux_unit_selected
+    stars = CatalogState(catalog="Gaia", target="TW Hya", radius="0.05 deg")
+    stars.search().result()
+    label = load_catalog(app, stars.rows)
+    [layer] = [lyr for lyr in viewer.state.layers if lyr.layer.label == label]
+    assert layer.visible
+    assert layer.size == 8  # Jdaviz's 3-pixel dots are lost on a sky image
+    # markers by RA/Dec need the images aligned by WCS (Jdaviz hides them otherwise), and the
+    # footprints are drawn again on the viewer's new reference (the WCS orientation layer)
+    assert app.plugins["Orientation"].align_by.selected == "WCS"
+    wcs = viewer.state.reference_data.coords
+    for mark in footprint_marks(viewer):
+        footprint = next(f for f in page_footprints(plg.results)[0] if f.obsid == mark.obsid)
+        sky = wcs.pixel_to_world(mark.x, mark.y)
+        ra, dec = next(iter(footprint.vertex_lists()))
+        assert np.allclose(sky.ra.deg[: len(ra)], ra, atol=1e-6)
+        assert np.allclose(sky.dec.deg[: len(dec)], dec, atol=1e-6)
+    # the unit plugin hears of what comes next: a spectrum sets the app's flux unit
+    plg.select(observations=[0], products="lb4m01010_x1dsum.fits")
+    plg.load_selected()
+    assert app.plugins["Unit Conversion"]._obj.flux_unit_selected

@@ -75,7 +75,8 @@ def test_the_page_is_drawn_in_collection_colours_on_a_sky_frame(app, plg):
     expected = {str(r["obsid"]): [collection_colour(r["obs_collection"]), False] for r in rows}
     assert _drawn(viewer) == expected
     assert {c for c, _ in expected.values()} == {collection_colour("HST"), collection_colour("IUE")}
-    assert plg.footprints_text == "5 footprints drawn"
+    # a key to the colours: the viewer has no legend
+    assert plg.footprints_text == "5 footprints drawn: HST blue (4), IUE reddish purple (1)"
     # every footprint lies on the frame, whose centre is the target
     for mark in footprint_marks(viewer):
         assert np.all((mark.x > 0) & (mark.x < 399) & (mark.y > 0) & (mark.y < 399))

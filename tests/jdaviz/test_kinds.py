@@ -124,6 +124,42 @@ def test_s2d_s3d_and_image_load_into_their_viewers_linked(app, plg, local_mast):
     assert np.isfinite(flux).any() and y.y_max > y.y_min
 
 
+def test_spectra_of_every_kind_load_after_an_image_loaded_alone(app, plg, local_mast):
+    """An image alone (aligned by WCS), then a cube, a 2-D spectrum and another target's 1-D
+    spectra, each in a later load: Jdaviz makes their viewers on their own axes, not on the
+    images' WCS (through which it could not place a cube or a 2-D spectrum)."""
+    from jdaviz.configs.cubeviz.plugins.viewers import CubevizImageView
+    from jdaviz.configs.imviz.plugins.viewers import ImvizImageView
+    from jdaviz.configs.specviz.plugins.viewers import Spectrum2DViewer
+
+    _jwst_page(plg).select(products=[I2D])
+    plg.load_selected()
+    assert app.plugins["Orientation"].align_by.selected == "WCS"
+    for name in (S3D, S2D):
+        plg.select(products=[name])
+        plg.load_selected()
+        assert "not loaded" not in plg.message, plg.message
+    plg.target = "TW Hya"
+    plg.criteria = {"obs_collection": "HST", "instrument_name": "COS/FUV"}
+    plg.search()
+    plg.select(observations=[0], products="lb4m01010_x1dsum.fits")
+    labels = plg.load_selected()
+    assert "not loaded" not in plg.message, plg.message
+    assert len(labels) == 2  # COS's two segments
+    i2d, s3d, s2d = (_label_of(app, name) for name in (I2D, S3D, S2D))
+    assert isinstance(_viewer_of(app, i2d), ImvizImageView)
+    assert isinstance(_viewer_of(app, s3d), CubevizImageView)
+    assert isinstance(_viewer_of(app, s2d), Spectrum2DViewer)
+    for label in (s3d, s2d):
+        state = _viewer_of(app, label).state
+        assert not state.linked_by_wcs
+        assert np.isfinite([state.x_min, state.x_max, state.y_min, state.y_max]).all()
+        assert state.x_max > state.x_min and state.y_max > state.y_min
+    assert _viewer_of(app, i2d).state.linked_by_wcs  # the images stay aligned by WCS
+    (spectrum_viewer,) = {_viewer_of(app, label) for label in labels}
+    assert all(label in _shown(app)[spectrum_viewer.reference] for label in labels)
+
+
 def test_a_cube_after_flux_spectra_is_shown_per_pixel(app, plg, local_mast):
     """An app already on fluxes (angle pix^2): the s3d's MJy/sr becomes MJy/pix^2 through the
     PIXAR_SR of its header, so Jdaviz can show it beside them."""

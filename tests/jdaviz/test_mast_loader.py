@@ -282,7 +282,7 @@ def test_the_dialog_shows_the_search_error_beside_its_field(app, local_mast, sou
         time.sleep(0.02)
     assert loader.error.startswith(says)
     assert loader.error_field == field
-    assert loader.n_spectra == 0 and loader.status == ""
+    assert loader.n_to_load == 0 and loader.status == ""
     loader.source = "TW Hya "  # a new input clears it
     assert loader.error == "" and loader.error_field == ""
 
@@ -315,9 +315,9 @@ def test_the_dialog_shows_only_what_this_source_uses(app):
     # Jdaviz's j-loader shows "Input is empty." and the importer's single-file fields
     assert "<j-loader" not in template and "importer_widget" not in template
     assert "Input is empty" not in template
-    assert loader.error == "" and loader.status == "" and loader.n_spectra == 0
+    assert loader.error == "" and loader.status == "" and loader.n_to_load == 0
     # the Import button is this source's own, shown once a search found spectra
-    assert 'v-if="n_spectra > 0' in template and '@click="import_spectra"' in template
+    assert 'v-if="n_to_load > 0' in template and '@click="import_spectra"' in template
 
 
 def test_the_dialog_import_button_loads_what_the_search_found(app, local_mast):
@@ -326,7 +326,7 @@ def test_the_dialog_import_button_loads_what_the_search_found(app, local_mast):
     loader.obs_collection = "HST"
     loader.instrument_name = "COS/FUV"
     loader.search()
-    assert loader.n_spectra == 4
+    assert loader.n_to_load == 4
     loader.vue_import_spectra({})
     assert sorted(app.datasets) == COS_LABELS
     assert loader.status == "loaded 4 datasets" and loader.error == ""
@@ -346,3 +346,53 @@ def test_loading_the_same_spectra_again_adds_no_copies_and_says_so(app, local_ma
         "nothing to load; 4 datasets were already loaded, not added again: "
         + ", ".join(COS_LABELS[:3]) + " and 1 more"
     )
+
+
+def test_the_status_counts_every_kind_it_loads(app, local_mast):
+    """Images (GALEX's two of M101) are counted and loaded like spectra, each in its viewer."""
+    from jdaviz.configs.imviz.plugins.viewers import ImvizImageView
+
+    loader = app.loaders["mast"]
+    loader.source = "M101"
+    loader.obs_collection = "GALEX"
+    loader.dataproduct_type = "image"
+    assert loader.search() == "2 observations; 2 files; 2 images to load"
+    assert loader.format.selected == "Image"
+    labels = loader.load()
+    assert len(labels) == 2
+    assert loader.status == "loaded 2 datasets"
+    for label in labels:
+        (viewer,) = [v for v in app._app._viewer_store.values()
+                     if label in [layer.layer.label for layer in v.layers]]
+        assert isinstance(viewer, ImvizImageView)
+        assert app._app.data_collection[label].meta[PROVENANCE_KEY]["dataset"]["obs_id"]
+
+
+def test_a_light_curve_by_name_loads_with_lcviz(app, local_mast):
+    pytest.importorskip("lcviz")
+    from lcviz.viewers import TimeScatterView
+
+    (label,) = app.load("KIC 10002792", loader="mast", obs_collection="Kepler",
+                        dataproduct_type="timeseries")
+    (viewer,) = [v for v in app._app._viewer_store.values()
+                 if label in [layer.layer.label for layer in v.layers]]
+    assert isinstance(viewer, TimeScatterView)
+    loader = app.loaders["mast"]
+    loader.source = "KIC 10002792"
+    loader.obs_collection = "Kepler"
+    loader.dataproduct_type = "timeseries"
+    assert loader.search() == "1 observation; 1 file; 1 light curve to load"
+    assert loader.format.selected == "Light Curve"
+
+
+def test_the_count_names_each_kind_in_the_order_they_load():
+    from glue_mast.io.described import ReadDataset
+    from glue_mast.jdaviz.loaders.mast.resolver import _to_load
+
+    kinds = ["spectrum", "image", "spectrum", "spectral cube", "2-D spectrum", "light curve"]
+    datasets = [ReadDataset(kind, None, f"d{i}", {}) for i, kind in enumerate(kinds)]
+    assert _to_load(datasets) == (
+        "1 spectral cube, 1 2-D spectrum, 1 image, 2 spectra and 1 light curve to load"
+    )
+    assert _to_load(datasets[:3:2]) == "2 spectra to load"
+    assert _to_load([]) == "nothing to load"

@@ -1,8 +1,9 @@
 """The "mast" source of Jdaviz's Load Data dialog, and ``app.load(target, loader="mast")``.
 
 A search through glue-mast (count, pages from the server, calibrated products, verified
-downloads with a provenance manifest), then every spectrum read from the files of the first
-page, loaded in one batch with its provenance in meta::
+downloads with a provenance manifest), then every dataset read from the files of the first
+page (spectra by default; cubes, 2-D spectra, images and light curves with
+``dataproduct_type``), loaded in one batch, each in its viewer, with its provenance in meta::
 
     app.load(MastQuery("TW Hya", radius="0.02 deg", obs_collection="HST"))
     app.load("TW Hya", loader="mast", radius="0.02 deg", obs_collection="HST")
@@ -77,6 +78,9 @@ class MastQuery:
         The cone's radius (``"0.2 deg"`` by default).
     obs_collection, instrument_name : str, optional
         MAST criteria ("HST", "COS/FUV").
+    dataproduct_type : str, optional
+        MAST's product type of the observations ("spectrum", the loader's default; "cube",
+        "image", "timeseries"; "any" for every type).
     page_size : int, optional
         Observations on the page whose spectra are loaded.
     """
@@ -85,6 +89,7 @@ class MastQuery:
     radius: str = ""
     obs_collection: str = ""
     instrument_name: str = ""
+    dataproduct_type: str = ""
     page_size: int = 0
 
     def fields(self):
@@ -93,6 +98,7 @@ class MastQuery:
             "radius": self.radius,
             "obs_collection": self.obs_collection,
             "instrument_name": self.instrument_name,
+            "dataproduct_type": self.dataproduct_type,
             "page_size": self.page_size,
         }
         return {name: value for name, value in given.items() if value}
@@ -144,6 +150,8 @@ def track_requested_name():
 
     @functools.wraps(current)
     def find_matching_resolver(app, inp=None, resolver=None, *args, **kwargs):
+        if resolver == NAME or isinstance(inp, MastQuery):
+            _register_time_series_importers(inp, kwargs)
         failures = []
         token, failed = _requested.set(resolver), _failures.set(failures)
         try:
@@ -160,6 +168,21 @@ def track_requested_name():
     find_matching_resolver._glue_mast_original = current
     helpers.find_matching_resolver = find_matching_resolver
     return True
+
+
+def _register_time_series_importers(inp, kwargs):
+    """Import lcviz (when installed) before a search that may find time series.
+
+    lcviz registers its importers (and a loader of its own) in Jdaviz's registries when
+    imported; Jdaviz's matching walks the loader registry, so the import must come before it,
+    not while the "mast" loader reads what it found.
+    """
+    from ...kinds import lcviz_available
+
+    product_type = inp.dataproduct_type if isinstance(inp, MastQuery) else ""
+    product_type = str(kwargs.get("dataproduct_type", product_type) or "spectrum").lower()
+    if product_type in ("timeseries", ANY_TYPE) and lcviz_available():
+        import lcviz  # noqa: F401
 
 
 def requested_by_name():
@@ -225,9 +248,38 @@ def _search_inputs(text):
     return {"coordinates": text}
 
 
+#: The loader's fields (``app.load(..., loader="mast", **fields)``), besides the source.
+_FIELDS = ("radius", "obs_collection", "instrument_name", "dataproduct_type", "page_size")
+#: ``dataproduct_type`` for observations of every type (MAST's criterion left out).
+ANY_TYPE = "any"
+
+
+def _plural(n, kind):
+    if n == 1:
+        return f"1 {kind}"
+    if kind.endswith("spectrum"):
+        return f"{n} {kind[: -len('spectrum')]}spectra"
+    return f"{n} {kind}s"
+
+
+def _to_load(datasets):
+    """'2 spectra, 1 spectral cube and 1 image to load': the datasets by kind, in the order
+    they load."""
+    from ...kinds import order
+
+    counts = {}
+    for dataset in order(datasets):
+        counts[dataset.kind] = counts.get(dataset.kind, 0) + 1
+    parts = [_plural(n, kind) for kind, n in counts.items()]
+    if not parts:
+        return "nothing to load"
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"{listed} to load"
+
+
 @loader_resolver_registry(NAME)
 class MastResolver(BaseResolver):
-    """Search MAST and load the calibrated spectra of the first page (glue-mast)."""
+    """Search MAST and load the calibrated datasets of the first page (glue-mast)."""
 
     template_file = __file__, "resolver.vue"
     default_input = "source"
@@ -237,6 +289,7 @@ class MastResolver(BaseResolver):
     radius = Unicode("0.2 deg").tag(sync=True)
     obs_collection = Unicode("").tag(sync=True)
     instrument_name = Unicode("").tag(sync=True)
+    dataproduct_type = Unicode("spectrum").tag(sync=True)
     page_size = Int(50).tag(sync=True)
     status = Unicode("").tag(sync=True)
     searching = Bool(False).tag(sync=True)
@@ -245,7 +298,7 @@ class MastResolver(BaseResolver):
     error = Unicode("").tag(sync=True)
     error_field = Unicode("").tag(sync=True)
     # spectra the last search found, ready to load (the dialog's Import button shows then)
-    n_spectra = Int(0).tag(sync=True)
+    n_to_load = Int(0).tag(sync=True)
     importing = Bool(False).tag(sync=True)
 
     def __init__(self, *args, **kwargs):
@@ -254,7 +307,10 @@ class MastResolver(BaseResolver):
         self._armed = False
         self._failure = None  # the error of the last search asked for, until the input changes
         super().__init__(*args, **kwargs)
-        if self._restrict_to_formats is None:
+        # Asked for a format (format=...), the loader offers that one; otherwise the importer
+        # of the first dataset found (parse_input).
+        self._format_asked = self._restrict_to_formats is not None
+        if not self._format_asked:
             self._restrict_to_formats = ["1D Spectrum"]
 
     @classmethod
@@ -270,7 +326,7 @@ class MastResolver(BaseResolver):
             # a target name or coordinates; any other object (an array...) is not for MAST
             self.source = _source_text(inp)
             for name, value in kwargs.items():
-                if name in ("radius", "obs_collection", "instrument_name", "page_size"):
+                if name in _FIELDS:
                     setattr(self, name, value if name == "page_size" else str(value))
             self._armed = armed
         if self._failure is not None:
@@ -279,13 +335,13 @@ class MastResolver(BaseResolver):
             raise self._failure
         return self
 
-    @observe("source", "radius", "obs_collection", "instrument_name", "page_size")
+    @observe("source", *_FIELDS)
     def _inputs_changed(self, change):
         # A new input makes the last search stale; nothing is sent until asked.
         self._datasets = None
         self._armed = False
         self._fail(None)
-        self.n_spectra = 0
+        self.n_to_load = 0
         # Jdaviz's note on the last input (its user API raises it on the next setting): stale
         self.parsed_input_is_resolvable = ""
 
@@ -303,19 +359,27 @@ class MastResolver(BaseResolver):
     def user_api(self):
         return LoaderUserApi(
             self,
-            expose=["source", "radius", "obs_collection", "instrument_name", "page_size",
-                    "search"],
+            expose=["source", *_FIELDS, "search"],
             readonly=["status"],
         )
+
+    def _loadable(self, datasets):
+        """Those of ``datasets`` this app shows, in the order they load."""
+        from ...kinds import FORMATS, order
+        from ...loading import not_shown
+
+        datasets = [d for d in datasets or [] if d.kind in FORMATS]
+        hidden = set(not_shown(self._app._jdaviz_helper, datasets)[0])
+        return [d for d in order(datasets) if d.label not in hidden]
 
     @property
     def is_valid(self):
         return bool(self.source.strip()) and self._datasets is not None and bool(
-            [d for d in self._datasets if d.kind == "spectrum"]
+            self._loadable(self._datasets)
         )
 
     def search(self):
-        """Search, fetch the calibrated spectrum products of page 1 and read them.
+        """Search, fetch the calibrated products of page 1 and read them.
 
         Waits for the answer (for notebooks); the dialog's button runs the same in a job.
         Returns the status line; a search that fails raises glue-mast's error (an
@@ -334,7 +398,7 @@ class MastResolver(BaseResolver):
         self.searching = True
         self.status = "searching MAST..."
         self._fail(None)
-        self.n_spectra = 0
+        self.n_to_load = 0
 
         def done(job):
             exc = job.exception()
@@ -355,17 +419,20 @@ class MastResolver(BaseResolver):
 
     def _run_search(self):
         from ....state import ProductState, SearchState
+        from ...loading import not_shown
 
+        product_type = self.dataproduct_type.strip()
         search = SearchState(
             **_search_inputs(self.source.strip()), radius=self.radius.strip(),
             obs_collection=self.obs_collection.strip(),
             instrument_name=self.instrument_name.strip(),
-            dataproduct_type="spectrum", page_size=int(self.page_size),
+            dataproduct_type="" if product_type.lower() == ANY_TYPE else product_type,
+            page_size=int(self.page_size),
         )
         search.search().result()  # raises the search's own error (InputError, ServerError...)
         products = ProductState(search=search)
         if search.rows is None or not len(search.rows):
-            raise self._nothing_found(search)
+            raise self._nothing_found(search, product_type)
         search.selected_obsids = [str(o) for o in search.rows["obsid"]]  # lists their products
         while products.busy:
             time.sleep(0.01)
@@ -375,17 +442,20 @@ class MastResolver(BaseResolver):
         result, read = fetch_and_read(products, sink, taken=sink.taken())
         datasets = read.datasets if read is not None else []
         self._fetch_result = result
-        n = len([d for d in datasets if d.kind == "spectrum"])
         problems = [p.message for p in read.problems] if read is not None else []
-        self.status = f"{search.count} observations; {len(result.paths)} files; {n} spectra to load" + (
-            "; " + "; ".join(problems) if problems else ""
-        )
-        self.n_spectra = n
+        # Every kind this app shows, counted (what Import loads); what it does not, said so.
+        problems += not_shown(self._app._jdaviz_helper, datasets)[1]
+        loadable = self._loadable(datasets)
+        self.status = "; ".join([
+            _plural(search.count, "observation"), _plural(len(result.paths), "file"),
+            _to_load(loadable), *problems,
+        ])
+        self.n_to_load = len(loadable)
         return datasets
 
-    def _nothing_found(self, search):
+    def _nothing_found(self, search, product_type):
         """The error for a search with no rows: a collection the server does not hold, said
-        as such (with the closest names), else that MAST has no spectra there."""
+        as such (with the closest names), else that MAST has no such observations there."""
         from ....archive.lookup import unknown_collections
 
         problems = unknown_collections(
@@ -394,8 +464,10 @@ class MastResolver(BaseResolver):
         if problems:
             return problems[0]
         where = self.source.strip()
+        what = "observations" if product_type.lower() in ("", ANY_TYPE) else \
+            f"{product_type} observations"
         return InputError(
-            f"MAST has no spectra for {where!r} within {self.radius.strip()}"
+            f"MAST has no {what} for {where!r} within {self.radius.strip()}"
             + (f" in {search.obs_collection}" if search.obs_collection else "")
             + (f" from {search.instrument_name}" if search.instrument_name else "")
             + ": try a larger radius or fewer criteria",
@@ -415,11 +487,21 @@ class MastResolver(BaseResolver):
             except Exception as exc:
                 self._fail(_search_error(exc))
                 raise self._failure from None
-        spectra = [d for d in self._datasets if d.kind == "spectrum"]
-        return spectra[0].data if spectra else None
+        loadable = self._loadable(self._datasets)
+        if not loadable:
+            return None
+        from ...kinds import FORMATS, LCVIZ_KINDS, enable_lcviz
+
+        if loadable[0].kind in LCVIZ_KINDS:  # lcviz's importers take time series
+            enable_lcviz(self._app._jdaviz_helper)
+        # Jdaviz offers the formats of this one object (Import loads them all, see load)
+        if not self._format_asked:
+            self._restrict_to_formats = [FORMATS[loadable[0].kind]]
+        return loadable[0].data
 
     def load(self):
-        """Load every spectrum found, in one batch, each with its provenance; returns labels.
+        """Load every dataset found, in one batch, each in its viewer with its provenance;
+        returns their labels.
 
         A dataset already in the app (the same file and part, loaded before) is not added
         again: the status says which.

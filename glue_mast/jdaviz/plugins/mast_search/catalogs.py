@@ -121,7 +121,7 @@ class CatalogsSection(ipyvuetify.VuetifyTemplate, HubListener):
     def _show_rows(self, rows):
         from ....state.columns import field_columns
 
-        columns = [] if rows is None else field_columns(rows)
+        columns = [] if rows is None else _leading_first(rows, field_columns(rows))
         self.headers, self.items = views.table_items(rows, columns)
         self.selected_items = []
         self._highlight([])
@@ -172,7 +172,7 @@ class CatalogsSection(ipyvuetify.VuetifyTemplate, HubListener):
             self.status = "Asking MAST\N{HORIZONTAL ELLIPSIS}"
         elif s.count is not None:
             where = f" ({s.resolved_position})" if s.resolved_position else ""
-            self.status = f"{s.count:,} rows{where}"
+            self.status = f"{s.count:,} row{'s' if s.count != 1 else ''}{where}"
         else:
             self.status = s.count_note or ""
 
@@ -221,7 +221,8 @@ class CatalogsSection(ipyvuetify.VuetifyTemplate, HubListener):
             raise GlueMastError("search a catalog first")
         label = load_catalog(self._plugin._app._jdaviz_helper, rows)
         self.loaded.append(label)
-        self.message = f"{len(rows):,} sources shown as {label!r}"
+        n = len(rows)
+        self.message = f"{n:,} source{'s' if n != 1 else ''} shown as {label!r}"
         return label
 
     def search_observations_around(self, radius=None, wait=True):
@@ -255,3 +256,21 @@ class CatalogsSection(ipyvuetify.VuetifyTemplate, HubListener):
 
     def vue_search_around(self, *args):
         self.search_observations_around(wait=False)
+
+
+#: A catalog's distance-from-the-centre column, by catalog (MAST names it per service).
+_DISTANCE_COLUMNS = ("dstArcSec", "distance_arcmin", "Distance", "distance", "dist")
+
+
+def _leading_first(rows, columns):
+    """``columns`` with those a person reads first leading: the source's ID, its position and
+    its distance from the centre; then the others in the catalog's order (the tray shows the
+    first few: a catalog such as Gaia's opens with columns of one value, ``solution_id``)."""
+    from ...catalogs import ID_COLUMNS
+
+    names = [c.name for c in columns]
+    ra, dec = rows.meta.get("position") or ("ra", "dec")
+    ids = [next((n for n in ID_COLUMNS if n in names), None)]
+    distance = [next((n for n in _DISTANCE_COLUMNS if n in names), None)]
+    first = [n for n in [*ids, ra, dec, *distance] if n in names]
+    return sorted(columns, key=lambda c: first.index(c.name) if c.name in first else len(first))

@@ -15,7 +15,12 @@ footprints; a new page or search redraws.
 from __future__ import annotations
 
 import numpy as np
-from jdaviz.core.events import FootprintOverlayClickMessage, SnackbarMessage
+from glue.core.hub import HubListener
+from jdaviz.core.events import (
+    ChangeRefDataMessage,
+    FootprintOverlayClickMessage,
+    SnackbarMessage,
+)
 from jdaviz.core.marks import RegionOverlay
 
 from ....io.footprints import page_footprints
@@ -64,10 +69,13 @@ def bind(plugin):
     plugin.search_state.add_callback("rows", lambda rows: drawer.redraw())
     plugin.search_state.add_callback("selected_obsids", lambda obsids: drawer.highlight())
     plugin.hub.subscribe(plugin, FootprintOverlayClickMessage, handler=drawer.picked)
+    # A viewer's new reference data (images aligned by WCS since: its orientation layer) has
+    # pixels of its own: the footprints are placed again on them.
+    plugin.hub.subscribe(drawer, ChangeRefDataMessage, handler=drawer.reference_changed)
     return drawer
 
 
-class _Footprints:
+class _Footprints(HubListener):
     def __init__(self, plugin):
         self.plugin = plugin
         self.viewers = []  # the viewers drawn on, with their toolbars overridden
@@ -118,6 +126,10 @@ class _Footprints:
                 mark.selected = mark.obsid in selected
             others = [m for m in viewer.figure.marks if not isinstance(m, ObservationFootprint)]
             viewer.figure.marks = others + sorted(marks, key=lambda m: bool(m.selected))
+
+    def reference_changed(self, msg):
+        if msg.viewer in self.viewers:
+            self.redraw()
 
     def picked(self, msg):
         """A click of Jdaviz's footprint tools: select the observations it hit."""
@@ -296,9 +308,21 @@ def _frame_wcs(centre, footprints):
 
 
 def _summary(footprints, missing):
-    """One line: how many footprints are drawn, and which rows are not, and why."""
+    """One line: how many footprints are drawn, in which colour each collection is (the
+    viewer has no legend), and which rows are not drawn, and why."""
+    from ....io.footprints import COLOUR_NAMES
+
     n = len(footprints)
     text = f"{n} footprint{'s' if n != 1 else ''} drawn"
+    counts = {}
+    for footprint in footprints:
+        key = (footprint.collection, footprint.colour)
+        counts[key] = counts.get(key, 0) + 1
+    if counts:
+        text += ": " + ", ".join(
+            f"{collection} {COLOUR_NAMES.get(colour, colour)} ({k})"
+            for (collection, colour), k in counts.items()
+        )
     if missing:
         text += f"; {len(missing)} not drawn: " + "; ".join(str(m) for m in missing[:3])
         if len(missing) > 3:
