@@ -230,11 +230,14 @@ def _twenty_spectra():
 
 def _jdaviz_own_load(spectra, *, memo):
     """Jdaviz's ``app.load`` of ``spectra`` in one ``batch_load()``, glue-mast's unit-choice
-    memo in place or not (the spectra as objects, as jdaviz's users load them)."""
+    memo in place or not (the spectra as objects, as jdaviz's users load them). glue-mast's
+    other replacements of Jdaviz's code (made by the plugin's loads) are taken out: this is
+    Jdaviz's own load."""
     import jdaviz
 
-    from glue_mast.jdaviz import unit_choices
+    from glue_mast.jdaviz import spectrum_parsers, unit_choices
 
+    spectrum_parsers.uninstall()
     if memo:
         unit_choices.install()
     else:
