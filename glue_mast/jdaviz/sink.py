@@ -5,15 +5,20 @@ Adding a spectrum to a Jdaviz app takes a few tenths of a second on the kernel's
 call keep the kernel from answering a click for seconds. With ``dispatch_next`` the sink adds
 :data:`DATASETS_PER_STEP` datasets at a time, each step in its own turn of the kernel's event
 loop (a click that arrived meanwhile is answered between two steps), telling ``progress(k, n)``
-before each step ("loading k of n").
+before each step ("loading k of n"). The 1-D spectra of the load share one Jdaviz batch held
+open across their steps and closed in steps (`glue_mast.jdaviz.batch_steps`), and Jdaviz's
+slow steps that glue-mast replaces (`glue_mast.jdaviz.unit_choices`,
+`glue_mast.jdaviz.spectrum_parsers`) are put in place before each load.
 """
 
 from __future__ import annotations
 
+import contextlib
+
 __all__ = ["DATASETS_PER_STEP", "JdavizSink"]
 
-#: Datasets added in one turn of the kernel's event loop: one spectrum already takes Jdaviz
-#: a few tenths of a second, so a click waits at most one dataset's load.
+#: Datasets added in one turn of the kernel's event loop: one spectrum takes Jdaviz about a
+#: tenth of a second, so a click waits at most one dataset's load.
 DATASETS_PER_STEP = 1
 
 
@@ -140,9 +145,7 @@ class _StepRun:
         self.sink.dispatch_next(self.next)
 
     def _load(self, chunk):
-        from .loading import load_datasets
-
-        from .loading import SPECTRUM
+        from .loading import SPECTRUM, load_datasets
 
         in_batch = self.batch is not None and chunk[0].kind == SPECTRUM
         if in_batch and not self.batch.is_open:
@@ -163,10 +166,9 @@ class _StepRun:
 
     def _abandon(self):
         if self.batch is not None:
-            try:
+            # The step's own failure is the one to report, not one while closing.
+            with contextlib.suppress(Exception):
                 self.batch.abandon()
-            except Exception:  # the step's own failure is the one to report
-                pass
 
     def _finish(self):
         from .loading import show_everything
