@@ -106,6 +106,13 @@ class Conf(_config.ConfigNamespace):
         "layers added after, as one batch does. Off: each step is a batch of its own.",
         cfgtype="boolean",
     )
+    quiet_dataset_lists = _config.ConfigItem(
+        True,
+        "While a load's spectra share one Jdaviz batch, rebuild Jdaviz's dataset dropdowns "
+        "once per spectrum (on its layer), not three times, and once more at the end "
+        "(glue_mast.jdaviz.dataset_lists): the same lists. Off: Jdaviz's own rebuilds.",
+        cfgtype="boolean",
+    )
     fast_unit_choices = _config.ConfigItem(
         True,
         "Remember the display units Jdaviz's (and lcviz's) unit converter finds equivalent to "

@@ -82,9 +82,13 @@ class SteppedBatch:
     """
 
     def __init__(self, helper):
+        from . import dataset_lists
+
         self.helper = helper
         self._context = None
         self._pending = []
+        # The app's dataset dropdowns, rebuilt once per spectrum while the batch is open.
+        self._lists = dataset_lists.QuietDatasetLists(helper) if dataset_lists.usable() else None
 
     @property
     def is_open(self):
@@ -94,10 +98,13 @@ class SteppedBatch:
         """Enter Jdaviz's ``batch_load()`` (its counter, glue's link-update delay)."""
         self._context = self.helper.batch_load()
         self._context.__enter__()
+        if self._lists is not None:
+            self._lists.pause()
 
     def close_steps(self):
-        """The steps that close the batch: first leaving it (the link update, Jdaviz's exit
-        message), then each deferred layer request, in Jdaviz's order. Run them in order."""
+        """The steps that close the batch: first leaving it (the dataset dropdowns rebuilt,
+        the link update, Jdaviz's exit message), then each deferred layer request, in Jdaviz's
+        order. Run them in order."""
         return [self._leave] + [self._show_next] * self._count_deferred()
 
     def _count_deferred(self):
@@ -112,6 +119,8 @@ class SteppedBatch:
         updates the links and says the batch ended; the requests are made one a step."""
         helper = self.helper
         app = helper._app
+        if self._lists is not None:
+            self._lists.resume()
         pending = [dict(kwargs) for kwargs in helper.pending_set_data_visibility]
         # The requests made while the batch was open, as Jdaviz's exit makes them: those from
         # set_data_visibility first, then the viewers plugins asked for (shown, not replacing).
@@ -133,6 +142,8 @@ class SteppedBatch:
 
     def abandon(self):
         """Close the batch at once (after a failed step): Jdaviz's own exit, whole."""
+        if self._lists is not None:
+            self._lists.resume()
         if self._context is not None:
             context, self._context = self._context, None
             context.__exit__(None, None, None)

@@ -63,7 +63,22 @@ def _shown(app):
          tuple(c.label for c in link.cids2))
         for link in app._app.data_collection.external_links
     )
-    return viewers, sorted(app.datasets), links
+    dropdowns = [
+        (type(plugin).__name__, [item["label"] for item in select.items], select.selected)
+        for plugin, select in _dataset_dropdowns(app)
+    ]
+    return viewers, sorted(app.datasets), links, dropdowns
+
+
+def _dataset_dropdowns(app):
+    """(plugin, DatasetSelect) of each dataset dropdown of the app's hub, in its order."""
+    from jdaviz.core.template_mixin import DatasetSelect
+
+    return [
+        (select.plugin, select)
+        for select in list(app._app.hub._subscriptions.keys())
+        if isinstance(select, DatasetSelect) and select._app is app._app
+    ]
 
 
 def _count_link_updates(app, monkeypatch):
@@ -147,3 +162,47 @@ def test_a_batch_the_caller_holds_is_left_to_its_own_end(app, fetched):
         assert error is None and len(added.labels) == 4
         assert app._in_batch_load == 1
     assert app._in_batch_load == 0
+
+
+def test_the_dataset_dropdowns_are_up_to_date_after_each_step(app, fetched):
+    queued, finished, stale = [], [], []
+    JdavizSink(app, dispatch_next=queued.append).add_in_steps(
+        _read(fetched), lambda *args: finished.append(args)
+    )
+
+    def check():
+        collection = app._app.data_collection
+        for plugin, select in _dataset_dropdowns(app):
+            listed = [i["label"] for i in select.items if i["label"] not in select.manual_options]
+            expected = [d.label for d in collection if select._is_valid_item(d)]
+            if listed != expected:
+                stale.append((type(plugin).__name__, len(collection), listed, expected))
+
+    check()
+    while queued:
+        queued.pop(0)()
+        check()
+    assert finished and finished[0][1] is None
+    assert stale == []
+
+
+def test_the_dataset_dropdowns_setting_off_leaves_them_to_jdaviz(app, fetched):
+    from glue_mast.jdaviz import dataset_lists
+
+    with conf.set_temp("quiet_dataset_lists", False):
+        assert not dataset_lists.usable()
+        batch = batch_steps.SteppedBatch(app)
+        assert batch._lists is None
+    assert dataset_lists.usable()
+
+
+def test_a_changed_dataset_dropdown_is_left_alone_and_logged_once(app, monkeypatch, caplog):
+    from glue_mast.jdaviz import dataset_lists
+
+    monkeypatch.setattr(dataset_lists, "JDAVIZ_DATASET_SELECT_SHA256", "0" * 64)
+    monkeypatch.setattr("glue_mast.util._declined", set())
+    with caplog.at_level(logging.WARNING, logger="glue_mast"):
+        assert not dataset_lists.usable()
+        assert batch_steps.SteppedBatch(app)._lists is None
+    declined = [r for r in caplog.records if "DatasetSelect" in r.getMessage()]
+    assert len(declined) == 1 and "quiet_dataset_lists" in declined[0].getMessage()
