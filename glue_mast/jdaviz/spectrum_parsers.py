@@ -1,4 +1,4 @@
-"""Jdaviz's specutils parsers, answering at once for a spectrum already in memory.
+"""Jdaviz's file parsers (specutils and FITS), answering at once for a spectrum in memory.
 
 ``app.load(spectrum, format="1D Spectrum")`` builds Jdaviz's "object" loader, which asks every
 registered parser whether it takes the input, three to four times per load (the loader's
@@ -9,18 +9,23 @@ specutils format's identifier on the input, finds none, and builds an error mess
 them all. For an input that is a ``Spectrum`` or ``SpectrumList`` object (or nothing), the
 answer is always "no" -- it is neither a path nor a file, and specutils' readers take only
 those (or an open FITS file) -- and the attempt costs about 30 % of Jdaviz's own load of 20
-small spectra in one batch.
+small spectra in one batch. Jdaviz's ``fits`` parser answers with ``astropy.io.fits.open(input)``,
+which opens HDUs lazily and so does not fail on a spectrum object: the parser says yes, and the
+loader builds a 1-D spectrum importer for its output (a widget, about a tenth of a spectrum's
+load) only to find it invalid.
 
-:func:`install` makes the two parsers' ``is_valid`` answer False at once for such inputs, and
-ask ``read`` as before for any other (a path, a file, an ``HDUList``, an array). Only when the
+:func:`install` makes the three parsers' ``is_valid`` answer False at once for such inputs, and
+answer as before for any other (a path, a file, an ``HDUList``, an array). Only when the
 parsers are the code this was written against (the SHA-256 of their ``is_valid`` and ``output``
 sources: Jdaviz 5.0), and while the ``fast_spectrum_parsing`` setting is on (the default);
 otherwise Jdaviz's own runs, and the declined replacement is logged once (logger
 ``glue_mast``). The same format list results: the "object" parser, which passes the spectrum
-through, is the one that takes it, as before.
+through, is the one that takes it, as before (the loader's list of refused importers names the
+``fits`` parser instead of its importer).
 
-Upstream, Jdaviz's ``SpecutilsSpectrumParser.is_valid`` could return False before reading when
-the input is not a ``str``, ``os.PathLike``, file object or ``HDUList``.
+Upstream, Jdaviz's ``SpecutilsSpectrumParser.is_valid`` and ``FITSParser.is_valid`` could return
+False before reading when the input is not a ``str``, ``os.PathLike``, file object, ``bytes`` or
+``HDUList``.
 """
 
 from __future__ import annotations
@@ -31,10 +36,11 @@ from ..util import decline, source_sha256
 
 __all__ = ["install", "installed", "uninstall"]
 
-#: SHA-256 of the sources of ``SpecutilsSpectrumParser.is_valid`` and ``.output`` and
+#: SHA-256 of the sources of ``SpecutilsSpectrumParser.is_valid`` and ``.output``,
 #: ``SpecutilsSpectrumListParser.is_valid`` and ``.output`` (``jdaviz.core.loaders.parsers.
-#: specutils``, Jdaviz 5.0), one after the other.
-JDAVIZ_PARSERS_SHA256 = "dc305739c41ffc09f813d038a5163ec231b598c1c6e3286f82fff8823d096bd9"
+#: specutils``) and ``FITSParser.is_valid`` and ``.output`` (``...parsers.fits``), Jdaviz 5.0,
+#: one after the other.
+JDAVIZ_PARSERS_SHA256 = "43c35a5cd4318e01274309c73caa73f9aa758833fcac1d4f49524c9994c428a3"
 
 SETTING = "fast_spectrum_parsing"
 
@@ -43,9 +49,10 @@ _originals: dict = {}  # parser class -> its own is_valid property, while ours i
 
 def _parsers():
     module = sys.modules.get("jdaviz.core.loaders.parsers.specutils")
-    if module is None:
+    fits = sys.modules.get("jdaviz.core.loaders.parsers.fits")
+    if module is None or fits is None:
         return None
-    return module.SpecutilsSpectrumParser, module.SpecutilsSpectrumListParser
+    return module.SpecutilsSpectrumParser, module.SpecutilsSpectrumListParser, fits.FITSParser
 
 
 def _own(cls):

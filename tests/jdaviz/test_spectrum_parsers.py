@@ -15,6 +15,7 @@ import pytest
 
 pytest.importorskip("jdaviz")
 
+from jdaviz.core.loaders.parsers import fits as host_fits
 from jdaviz.core.loaders.parsers import specutils as host
 from specutils import Spectrum, SpectrumList
 
@@ -22,7 +23,7 @@ from glue_mast.config import conf
 from glue_mast.jdaviz import spectrum_parsers
 
 ROOT = Path(__file__).resolve().parents[2]
-PARSERS = (host.SpecutilsSpectrumParser, host.SpecutilsSpectrumListParser)
+PARSERS = (host.SpecutilsSpectrumParser, host.SpecutilsSpectrumListParser, host_fits.FITSParser)
 
 
 @pytest.fixture
@@ -72,8 +73,18 @@ def test_a_spectrum_object_is_refused_without_reading_it(host_only, app, identif
     assert spectrum_parsers.install()
     for cls in PARSERS:
         for inp in (_spectrum(), SpectrumList([_spectrum()]), None):
-            assert cls(app._app, inp).is_valid is False
+            parser = cls(app._app, inp)
+            assert parser.is_valid is False
+            assert "output" not in parser.__dict__  # FITS: not opened (lazily) either
     assert identified == []  # no specutils reader was looked for
+
+
+def test_jdavizs_fits_parser_takes_a_spectrum_object_and_glue_mast_refuses_it(host_only, app):
+    # What the quick answer saves: fits.open opens lazily, so Jdaviz's FITS parser takes a
+    # spectrum object and the loader builds an importer for it, which then refuses it.
+    assert host_fits.FITSParser(app._app, _spectrum()).is_valid is True
+    assert spectrum_parsers.install()
+    assert host_fits.FITSParser(app._app, _spectrum()).is_valid is False
 
 
 def test_a_file_is_still_read(host_only, app, tmp_path, identified):
@@ -83,6 +94,7 @@ def test_a_file_is_still_read(host_only, app, tmp_path, identified):
     parser = host.SpecutilsSpectrumParser(app._app, str(path))
     assert parser.is_valid is True
     assert identified and isinstance(parser.output, Spectrum)
+    assert host_fits.FITSParser(app._app, str(path)).is_valid is True
     assert host.SpecutilsSpectrumParser(app._app, str(tmp_path / "none.fits")).is_valid is False
 
 
