@@ -94,8 +94,8 @@ class Conf(_config.ConfigNamespace):
     )
     fast_spectrum_parsing = _config.ConfigItem(
         True,
-        "Let Jdaviz's specutils parsers say at once that a spectrum object is not a file, "
-        "instead of trying every specutils reader on it several times per load "
+        "Let Jdaviz's specutils and FITS parsers say at once that a spectrum object is not a "
+        "file, instead of trying every specutils reader on it several times per load "
         "(glue_mast.jdaviz.spectrum_parsers): the same loaders and formats. Off: Jdaviz's own.",
         cfgtype="boolean",
     )
