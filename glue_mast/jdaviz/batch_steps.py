@@ -102,10 +102,15 @@ class SteppedBatch:
             self._lists.pause()
 
     def close_steps(self):
-        """The steps that close the batch: first leaving it (the dataset dropdowns rebuilt,
-        the link update, Jdaviz's exit message), then each deferred layer request, in Jdaviz's
-        order. Run them in order."""
-        return [self._leave] + [self._show_next] * self._count_deferred()
+        """The steps that close the batch, to run in order, each in a step of its own: the
+        dataset dropdowns rebuilt (when they were quieted), leaving the batch (the link update,
+        Jdaviz's exit message), then each deferred layer request, in Jdaviz's order."""
+        first = [self._resume_lists] if self._lists is not None else []
+        return first + [self._leave] + [self._show_next] * self._count_deferred()
+
+    def _resume_lists(self):
+        if self._lists is not None:
+            self._lists.resume()
 
     def _count_deferred(self):
         # Counted before leaving: leaving moves them out of the helper (see _leave).
@@ -119,8 +124,7 @@ class SteppedBatch:
         updates the links and says the batch ended; the requests are made one a step."""
         helper = self.helper
         app = helper._app
-        if self._lists is not None:
-            self._lists.resume()
+        self._resume_lists()  # if not done in a step before
         pending = [dict(kwargs) for kwargs in helper.pending_set_data_visibility]
         # The requests made while the batch was open, as Jdaviz's exit makes them: those from
         # set_data_visibility first, then the viewers plugins asked for (shown, not replacing).
@@ -142,8 +146,7 @@ class SteppedBatch:
 
     def abandon(self):
         """Close the batch at once (after a failed step): Jdaviz's own exit, whole."""
-        if self._lists is not None:
-            self._lists.resume()
+        self._resume_lists()
         if self._context is not None:
             context, self._context = self._context, None
             context.__exit__(None, None, None)

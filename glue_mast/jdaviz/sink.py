@@ -158,11 +158,10 @@ class _StepRun:
         self.messages.extend(outcome.messages)  # a dataset Jdaviz refused: one line each
 
     def _close(self, _chunk):
-        # Leaving the batch (the link update) in this step, then each deferred layer in a
-        # step of its own.
-        leave, *show = self.batch.close_steps()
-        leave()
-        self.steps[:0] = [(lambda _c, fn=fn: fn(), [], None) for fn in show]
+        # Closing the batch: its first step in this one, each other in a step of its own.
+        first, *rest = self.batch.close_steps()
+        first()
+        self.steps[:0] = [(lambda _c, fn=fn: fn(), [], None) for fn in rest]
 
     def _abandon(self):
         if self.batch is not None:
