@@ -1,20 +1,21 @@
 """Jdaviz's ``batch_load()`` held open across the steps of a load, and closed in steps.
 
-Inside ``app.batch_load()`` Jdaviz adds each dataset to its data collection and links it, but
-defers two costs to the end of the batch: glue's link-manager update (once, not once per
-dataset) and the datasets' layers in the viewers (``set_data_visibility``, kept in the
-helper's ``pending_set_data_visibility``). A load in steps (`glue_mast.jdaviz.sink`) that made
-each step its own batch paid both per dataset, and each dataset's link update then recomputed
-the profile of every layer already in the viewer: a step took longer the more datasets were
-loaded (0.15 s for the first spectrum, 0.5 s for the twentieth), and the whole load about 1.5
-times what one batch takes.
+Inside ``app.batch_load()`` Jdaviz delays glue's link-manager update to the end of the batch
+(once, not once per dataset), and defers the layer requests made at the batch's own level
+(``set_data_visibility``, kept in the helper's ``pending_set_data_visibility``; a spectrum's
+importer opens a batch of its own inside, so its layer is added at once, in one batch as in
+steps). A load in steps (`glue_mast.jdaviz.sink`) that made each step a batch of its own
+updated the links once per dataset, and each update recomputed the profile of every layer
+already in the viewer: a step took longer the more datasets were loaded (0.15 s for the first
+spectrum, 0.5 s for the twentieth), and the whole load about 1.5 times what one batch takes.
 
 :class:`SteppedBatch` enters Jdaviz's own ``batch_load()`` context before the first step and
 keeps it open while the datasets are added, one a step. It closes it in steps too: it takes the
-deferred layer requests out of the helper, leaves the context (Jdaviz's own exit: the link
-update and its ``ExitBatchLoadMessage``, now with no layer to show), and then makes each
-deferred ``set_data_visibility`` call, in Jdaviz's order, one a step. The visible result is
-that of one ``batch_load()``: the same data, links, layers (in the same order, so the same
+deferred layer requests (if any) out of the helper, leaves the context (Jdaviz's own exit: the
+link update and its ``ExitBatchLoadMessage``), and then makes each deferred
+``set_data_visibility`` call, in Jdaviz's order, one a step. While it is open, the app's dataset
+dropdowns are rebuilt once per spectrum (`glue_mast.jdaviz.dataset_lists`). The visible result
+is that of one ``batch_load()``: the same data, links, layers (in the same order, so the same
 colours), units and viewers.
 
 It is used only when Jdaviz's ``batch_load`` and ``set_data_visibility`` are the code this was
