@@ -103,6 +103,27 @@ class Conf(_config.ConfigNamespace):
         "glue data collection of the process. Off: glue-core's own function.",
         cfgtype="boolean",
     )
+    fast_spectrum_parsing = _config.ConfigItem(
+        True,
+        "Let Jdaviz's specutils and FITS parsers say at once that a spectrum object is not a "
+        "file, instead of trying every specutils reader on it several times per load "
+        "(glue_mast.jdaviz.spectrum_parsers): the same loaders and formats. Off: Jdaviz's own.",
+        cfgtype="boolean",
+    )
+    stepped_batch_load = _config.ConfigItem(
+        True,
+        "Load spectra into Jdaviz in steps inside one batch_load(), held open across the "
+        "steps and closed in steps (glue_mast.jdaviz.batch_steps): links updated once and "
+        "layers added after, as one batch does. Off: each step is a batch of its own.",
+        cfgtype="boolean",
+    )
+    quiet_dataset_lists = _config.ConfigItem(
+        True,
+        "While a load's spectra share one Jdaviz batch, rebuild Jdaviz's dataset dropdowns "
+        "once per spectrum (on its layer), not three times, and once more at the end "
+        "(glue_mast.jdaviz.dataset_lists): the same lists. Off: Jdaviz's own rebuilds.",
+        cfgtype="boolean",
+    )
     fast_unit_choices = _config.ConfigItem(
         True,
         "Remember the display units Jdaviz's (and lcviz's) unit converter finds equivalent to "

@@ -184,7 +184,7 @@ def not_shown(app, datasets):
     return labels, messages
 
 
-def load_datasets(app, datasets, *, viewer=None, context=None):
+def load_datasets(app, datasets, *, viewer=None, context=None, batch=True, show=True):
     """Load ``datasets`` (from :func:`read_fetched`) into the Jdaviz ``app``.
 
     Cubes, 2-D spectra and images first (their surface brightness sets the app's units), one
@@ -201,6 +201,13 @@ def load_datasets(app, datasets, *, viewer=None, context=None):
     context : list of ReadDataset, optional
         Every dataset of the load these are part of (a load in steps gives a few at a time):
         a 2-D spectrum whose extracted spectrum comes in the same load is not extracted again.
+    batch : bool
+        Load the 1-D spectra inside an ``app.batch_load()`` of their own. False when the
+        caller holds one open (`glue_mast.jdaviz.batch_steps.SteppedBatch`): a nested batch
+        would show each spectrum at once instead of leaving it to the open one's end.
+    show : bool
+        Reset each viewer's limits afterwards so that every dataset is in view (a load in
+        steps does it once, after its last step).
     """
     outcome = LoadOutcome()
     taken = _labels(app)
@@ -214,7 +221,7 @@ def load_datasets(app, datasets, *, viewer=None, context=None):
     if spectra:
         # loader="object": Jdaviz would otherwise build and try each of its loaders first.
         kwargs = {"loader": "object"} if viewer is None else {"loader": "object", "viewer": viewer}
-        with app.batch_load():
+        with app.batch_load() if batch else contextlib.nullcontext():
             for dataset in spectra:
                 outcome.loaded.append(_load_one(app, dataset, dataset.data, kwargs))
     if series and lcviz_available():
@@ -224,12 +231,12 @@ def load_datasets(app, datasets, *, viewer=None, context=None):
     labels, messages = not_shown(app, datasets)
     outcome.not_loaded += labels
     outcome.messages += messages
-    if outcome.loaded:
-        _show_everything(app)
+    if outcome.loaded and show:
+        show_everything(app)
     return outcome
 
 
-def _show_everything(app):
+def show_everything(app):
     """Reset each viewer's limits so every loaded dataset is in view, not just the first."""
     for viewer in app._app._viewer_store.values():
         reset = getattr(getattr(viewer, "state", None), "reset_limits", None)

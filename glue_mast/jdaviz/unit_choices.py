@@ -28,6 +28,14 @@ app of the process, only when each is the code this was written against (the SHA
 source and of the Jdaviz functions it calls: Jdaviz 5.0, lcviz 2.0), and only while the
 ``fast_unit_choices`` setting is on (the default). Otherwise the host's own method runs, and a
 declined replacement is logged once (logger ``glue_mast``).
+
+Jdaviz's Line Lists plugin asks for the same kind of answer once per spectrum added to a viewer
+(``jdaviz.core.unit_conversion_utils.create_equivalent_spectral_axis_units_list``: the spectral
+units its custom-line dropdown offers, again astropy's ``find_equivalent_units``, 10 ms each).
+That list too depends only on the unit, the units it leaves out (the same default list in every
+call Jdaviz makes) and astropy's registry: :func:`install` remembers it the same way, under the
+same guard (the SHA-256 of its source, Jdaviz 5.0) and the same setting, in the modules that
+imported it by name, and hands every caller its own copy of the list.
 """
 
 from __future__ import annotations
@@ -48,6 +56,16 @@ logger = logging.getLogger("glue_mast")
 JDAVIZ_SHA256 = "8ad0f1d206f668157670507461fce41c6f1cba2d943dde5e55f14da06556f014"
 #: SHA-256 of the source of lcviz's ``UnitConverter.equivalent_units`` (lcviz 2.0).
 LCVIZ_SHA256 = "039193b43aadfb71aeba89693d6cafe798f27b7be37f1f33d00dd167c34d6a4a"
+
+#: SHA-256 of the source of ``create_equivalent_spectral_axis_units_list`` (Jdaviz 5.0).
+SPECTRAL_LIST_SHA256 = "7a8da99e0c4cb9b5dafabe807076a47415ddf2b65a9d64e0ae5d78aed4d79536"
+#: The modules that import it by name (each keeps its own reference to the function).
+_SPECTRAL_LIST_USERS = (
+    "jdaviz.core.unit_conversion_utils",
+    "jdaviz.configs.default.plugins.line_lists.line_lists",
+    "jdaviz.configs.specviz.plugins.unit_conversion.unit_conversion",
+)
+_SPECTRAL_LIST = "create_equivalent_spectral_axis_units_list"
 
 #: Most answers kept: a session sees a few units per kind of data, so this is never reached
 #: in practice; it only bounds the memory of a process that cycles through unit registries.
@@ -161,6 +179,76 @@ def _targets():
     return out
 
 
+def _remembering_list(own):
+    """``own`` (Jdaviz's spectral-axis unit list), remembered per unit and registry when it
+    is called with its default list of units to leave out."""
+    default_exclude = own.__defaults__[0]
+
+    def create_equivalent_spectral_axis_units_list(spectral_axis_unit, exclude=default_exclude):
+        global _hits, _misses
+        if exclude is not default_exclude:
+            return own(spectral_axis_unit, exclude)
+        try:
+            key = ("spectral-axis list", type(spectral_axis_unit), spectral_axis_unit,
+                   _registry_key())
+            hash(key)
+        except TypeError:
+            return own(spectral_axis_unit, exclude)
+        found = _memo.get(key)
+        if found is None:
+            _misses += 1
+            found = own(spectral_axis_unit, exclude)
+            if not isinstance(found, list):  # not what this was written for
+                return found
+            _memo[key] = tuple(found)
+            while len(_memo) > MAX_ENTRIES:
+                _memo.popitem(last=False)
+        else:
+            _hits += 1
+            _memo.move_to_end(key)
+        return list(found)  # a copy: a caller changing it cannot change the next answer
+
+    create_equivalent_spectral_axis_units_list.__wrapped__ = own
+    create_equivalent_spectral_axis_units_list.__doc__ = own.__doc__
+    return create_equivalent_spectral_axis_units_list
+
+
+def _install_spectral_list():
+    import sys
+
+    utils = sys.modules.get(_SPECTRAL_LIST_USERS[0])
+    if utils is None or _SPECTRAL_LIST in _originals:
+        return
+    own = getattr(utils, _SPECTRAL_LIST)
+    sha = source_sha256(own)
+    if sha != SPECTRAL_LIST_SHA256:
+        from ..util import decline
+
+        decline(f"{_SPECTRAL_LIST_USERS[0]}.{_SPECTRAL_LIST}",
+                f"its source is not the one glue-mast's memo was written for (SHA-256 {sha})",
+                "fast_unit_choices")
+        return
+    ours = _remembering_list(own)
+    _originals[_SPECTRAL_LIST] = own
+    for name in _SPECTRAL_LIST_USERS:
+        module = sys.modules.get(name)
+        if module is not None and getattr(module, _SPECTRAL_LIST, None) is own:
+            setattr(module, _SPECTRAL_LIST, ours)
+
+
+def _uninstall_spectral_list():
+    import sys
+
+    own = _originals.pop(_SPECTRAL_LIST, None)
+    if own is None:
+        return
+    for name in _SPECTRAL_LIST_USERS:
+        module = sys.modules.get(name)
+        current = getattr(module, _SPECTRAL_LIST, None) if module is not None else None
+        if getattr(current, "__wrapped__", None) is own:
+            setattr(module, _SPECTRAL_LIST, own)
+
+
 def installed(name="custom-jdaviz"):
     """True when the converter registered with glue as ``name`` answers from the memo."""
     return any(cls_name == name for cls_name, *_ in _installed_targets())
@@ -168,6 +256,11 @@ def installed(name="custom-jdaviz"):
 
 def _installed_targets():
     return [t for t in _targets() if t[1] in _originals]
+
+
+def spectral_list_installed():
+    """True when Jdaviz's spectral-axis unit list (Line Lists) answers from the memo."""
+    return _SPECTRAL_LIST in _originals
 
 
 def install():
@@ -209,11 +302,14 @@ def install():
         own = cls.equivalent_units
         _originals[cls] = own
         cls.equivalent_units = _remembering(own, key_of)
+    _install_spectral_list()
     return installed("custom-jdaviz")
 
 
 def uninstall():
-    """Put the host converters' own ``equivalent_units`` back and forget every answer."""
+    """Put the host converters' own ``equivalent_units`` (and Jdaviz's spectral-axis unit
+    list) back and forget every answer."""
+    _uninstall_spectral_list()
     for cls, own in list(_originals.items()):
         cls.equivalent_units = own
         del _originals[cls]

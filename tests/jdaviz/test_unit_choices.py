@@ -244,3 +244,59 @@ def test_jdavizs_own_unit_tests_pass_with_it(tmp_path):
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
     last = out.stdout.strip().splitlines()[-1]
     assert re.fullmatch(r"\d+ passed, 1 deselected in [\d.]+s( \(.*\))?", last), last
+
+
+def _spectral_list_users():
+    import jdaviz.configs.default.plugins.line_lists.line_lists as line_lists
+    import jdaviz.configs.specviz.plugins.unit_conversion.unit_conversion as unit_conversion
+    from jdaviz.core import unit_conversion_utils as utils
+
+    return utils, line_lists, unit_conversion
+
+
+def test_the_spectral_axis_list_answers_as_jdaviz_does(host_only):
+    from astropy.units import imperial
+
+    utils, line_lists, unit_conversion = _spectral_list_users()
+    own = utils.create_equivalent_spectral_axis_units_list
+    units = [u.AA, u.nm, u.Hz, u.GHz, u.eV, u.um, u.Unit("1 / cm"), u.pix,
+             u.dimensionless_unscaled]
+    expected = [own(unit) for unit in units]
+    assert unit_choices.install() and unit_choices.spectral_list_installed()
+    for module in (utils, line_lists, unit_conversion):
+        remembered = module.create_equivalent_spectral_axis_units_list
+        assert remembered is not own and remembered.__wrapped__ is own
+        assert [remembered(unit) for unit in units] == expected
+    assert unit_choices.cache_info()["hits"] >= 2 * len(units)
+    answer = line_lists.create_equivalent_spectral_axis_units_list(u.AA)
+    answer.append("not a unit")  # a caller changing its answer cannot change the next one
+    assert line_lists.create_equivalent_spectral_axis_units_list(u.AA) == expected[0]
+    # Another list of units to leave out is Jdaviz's own answer, not remembered.
+    assert line_lists.create_equivalent_spectral_axis_units_list(u.AA, exclude=[]) == own(
+        u.AA, exclude=[]
+    )
+    with u.add_enabled_units(imperial):  # another registry: answered afresh
+        widened = line_lists.create_equivalent_spectral_axis_units_list(u.AA)
+        assert widened == own(u.AA) and "inch" in widened and "inch" not in expected[0]
+    unit_choices.uninstall()
+    assert all(
+        m.create_equivalent_spectral_axis_units_list is own
+        for m in (utils, line_lists, unit_conversion)
+    )
+
+
+def test_a_changed_spectral_axis_list_is_left_alone_and_logged_once(
+    host_only, monkeypatch, caplog
+):
+    utils, line_lists, _ = _spectral_list_users()
+    monkeypatch.setattr(unit_choices, "SPECTRAL_LIST_SHA256", "0" * 64)  # as if Jdaviz changed
+    monkeypatch.setattr("glue_mast.util._declined", set())
+    own = line_lists.create_equivalent_spectral_axis_units_list
+    with caplog.at_level(logging.WARNING, logger="glue_mast"):
+        unit_choices.install()
+        unit_choices.install()
+    assert not unit_choices.spectral_list_installed()
+    assert line_lists.create_equivalent_spectral_axis_units_list is own
+    declined = [r for r in caplog.records if "spectral_axis_units_list" in r.getMessage()]
+    assert len(declined) == 1 and "fast_unit_choices" in declined[0].getMessage()
+    unit_choices.uninstall()
