@@ -65,7 +65,22 @@ def usable(helper):
             SETTING,
         )
     # A batch the caller already holds: its own exit shows everything; nothing to step.
-    return not getattr(helper, "_in_batch_load", 0)
+    if getattr(helper, "_in_batch_load", 0):
+        return False
+    # Into an app that shows data already (a cube's spectrum, earlier spectra), Jdaviz's
+    # spectrum importer picks a new spectrum's viewer from what it is linked to, which a batch
+    # held open has not linked yet: it asks for no viewer at all, and the spectra would be
+    # loaded but shown nowhere. Held open only for an app's first data; later loads step
+    # with a batch each, as Jdaviz's own loads do.
+    return not _shows_data(helper)
+
+
+def _shows_data(helper):
+    """Whether any viewer of the app shows a dataset."""
+    for viewer in getattr(helper._app, "_viewer_store", {}).values():
+        if any(getattr(layer, "layer", None) is not None for layer in viewer.layers):
+            return True
+    return False
 
 
 class SteppedBatch:
