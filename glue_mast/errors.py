@@ -316,7 +316,7 @@ class FetchInterrupted(KeyboardInterrupt):
 class LoaderMatchingChanged(RuntimeError):
     """Jdaviz no longer matches loaders as glue-mast's "mast" loader expects.
 
-    See `glue_mast.jdaviz.loaders.mast.resolver.requested_by_name`.
+    See `glue_mast.jdaviz.loaders.mast.matching.requested_by_name`.
     """
 
 

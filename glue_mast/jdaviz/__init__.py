@@ -45,7 +45,7 @@ __getattr__, __dir__ = _lazy_attributes(
     {
         "save_session": ("glue_mast.jdaviz.session", "save_session"),
         "restore_session": ("glue_mast.jdaviz.session", "restore_session"),
-        "MastQuery": ("glue_mast.jdaviz.loaders.mast.resolver", "MastQuery"),
+        "MastQuery": ("glue_mast.jdaviz.loaders.mast.matching", "MastQuery"),
     },
 )
 
