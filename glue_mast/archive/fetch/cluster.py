@@ -41,9 +41,9 @@ from pathlib import Path
 
 from .. import auth
 from . import worker
-from .events import FetchStarted, FileFinished
+from .events import FileFinished
 from .outcome import Collected, FileOutcome, FileStatus
-from .progress import ByteCounter
+from .progress import begin_collecting
 
 __all__ = ["collect", "verify_on_cluster"]
 
@@ -97,27 +97,7 @@ def collect(job, fetch_plan, options):
     client = options.client
     files = list(fetch_plan.to_fetch)
     server = fetch_plan.server
-    token = options.token
-    if token is None and any(f.exclusive for f in files):
-        token = auth.token()
-    started = time.perf_counter()
-    outcomes = [
-        FileOutcome(f, FileStatus.CACHED, "already complete on disk") for f in fetch_plan.cached
-    ]
-    outcomes += [
-        FileOutcome(f, FileStatus.SKIPPED, "exclusive access: needs a MAST token")
-        for f in fetch_plan.skipped
-    ]
-    counter = ByteCounter(files)
-    job.report(
-        FetchStarted(
-            files=len(files),
-            bytes=counter.bytes_total,
-            cached=len(fetch_plan.cached),
-            skipped=len(fetch_plan.skipped),
-        ),
-        force=True,
-    )
+    token, started, outcomes, counter = begin_collecting(fetch_plan, options, job)
     if not files:  # (every file on disk or skipped): nothing for the cluster to do
         return Collected(outcomes, False, counter, time.perf_counter() - started)
     fetch_id = uuid.uuid4().hex

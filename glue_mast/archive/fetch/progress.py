@@ -8,10 +8,16 @@ callback ever holds); the fetch job's own thread reads the counts and sends the 
 from __future__ import annotations
 
 import threading
+import time
 
 from .events import BytesReceived, FetchEnded, FetchStarted
 
-__all__ = ["ByteCounter", "ProgressBar", "listener"]
+__all__ = [
+    "ByteCounter",
+    "ProgressBar",
+    "begin_collecting",
+    "listener",
+]
 
 
 class ByteCounter:
@@ -109,3 +115,40 @@ def listener(progress):
     from ...errors import InputError
 
     raise InputError(f"progress must be True, False or a callable, not {progress!r}")
+
+
+def begin_collecting(fetch_plan, options, job):
+    """What every collector starts with: the token (read only when an exclusive file needs
+    it), the start time, the outcomes of the files not to fetch (on disk, skipped), and the
+    byte counter of those to fetch, with the fetch's first event reported.
+
+    Returns
+    -------
+    (token, started, outcomes, counter)
+    """
+    from .. import auth
+    from .outcome import FileOutcome, FileStatus
+
+    to_fetch = fetch_plan.to_fetch
+    token = options.token
+    if token is None and any(f.exclusive for f in to_fetch):
+        token = auth.token()
+    started = time.perf_counter()
+    outcomes = [
+        FileOutcome(f, FileStatus.CACHED, "already complete on disk") for f in fetch_plan.cached
+    ]
+    outcomes += [
+        FileOutcome(f, FileStatus.SKIPPED, "exclusive access: needs a MAST token")
+        for f in fetch_plan.skipped
+    ]
+    counter = ByteCounter(to_fetch)
+    job.report(
+        FetchStarted(
+            files=len(to_fetch),
+            bytes=counter.bytes_total,
+            cached=len(fetch_plan.cached),
+            skipped=len(fetch_plan.skipped),
+        ),
+        force=True,
+    )
+    return token, started, outcomes, counter

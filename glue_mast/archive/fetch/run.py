@@ -10,8 +10,7 @@ from pathlib import Path
 
 from ... import config
 from ...util import plain
-from .. import auth
-from .events import FetchEnded, FetchStarted, FileFinished
+from .events import FetchEnded, FileFinished
 from .job import FetchCancelled, FetchJob, wait_for
 from .lock import DirectoryLock
 from .options import FetchOptions
@@ -23,7 +22,7 @@ from .plan import (
     previous_manifest,
     rename_if_claimed,
 )
-from .progress import ByteCounter
+from .progress import begin_collecting
 from .progress import listener as progress_listener
 from .record import write_manifest
 from .transfer import Downloader
@@ -253,27 +252,7 @@ def _collect(job, fetch_plan, options):
     or holds one up.
     """
     to_fetch = fetch_plan.to_fetch
-    token = options.token
-    if token is None and any(f.exclusive for f in to_fetch):
-        token = auth.token()
-    started = time.perf_counter()
-    outcomes = [
-        FileOutcome(f, FileStatus.CACHED, "already complete on disk") for f in fetch_plan.cached
-    ]
-    outcomes += [
-        FileOutcome(f, FileStatus.SKIPPED, "exclusive access: needs a MAST token")
-        for f in fetch_plan.skipped
-    ]
-    counter = ByteCounter(to_fetch)
-    job.report(
-        FetchStarted(
-            files=len(to_fetch),
-            bytes=counter.bytes_total,
-            cached=len(fetch_plan.cached),
-            skipped=len(fetch_plan.skipped),
-        ),
-        force=True,
-    )
+    token, started, outcomes, counter = begin_collecting(fetch_plan, options, job)
     downloader = Downloader(
         server=fetch_plan.server,
         token=token,
