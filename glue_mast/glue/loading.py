@@ -175,8 +175,6 @@ def read_datasets(fetched, *, check=None):
 
     paths, manifest, queries = _sources(fetched)
     datasets, choices = [], []
-    # Files the fetch skipped or failed: the fetch reported them; they are problems, not logged.
-    not_fetched = _not_fetched(fetched) if hasattr(fetched, "outcomes") else []
     problems = []
     for path in sorted({p.resolve() for p in paths}):
         if check is not None:
@@ -192,7 +190,9 @@ def read_datasets(fetched, *, check=None):
             )
     for problem in problems:
         logger.warning("%s", problem.message)
-    return ReadDatasets(datasets, choices, not_fetched + problems, manifest)
+    # The files a fetch skipped or failed are not read: the fetch's summary reports them (and
+    # :func:`load` lists them among its problems).
+    return ReadDatasets(datasets, choices, problems, manifest)
 
 
 def add_datasets(read, data_collection=None, link=True):
@@ -321,7 +321,7 @@ def load(fetched, data_collection=None, link=True):
     outcome = load_fetched(fetched, sink)
     if outcome.error is not None:
         raise outcome.error
-    # The files a fetch skipped or failed are problems of this load too (the sink leaves
+    # The files a fetch skipped or failed are problems of this load too (a front end leaves
     # them to the fetch's summary, which a script does not see).
     problems = (_not_fetched(fetched) if hasattr(fetched, "outcomes") else []) + list(
         outcome.read.problems

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..io.sinks import Added
 
@@ -52,12 +51,7 @@ class DataCollectionSink:
         """
         from .loading import read_datasets
 
-        read = read_datasets(result, check=check)
-        if hasattr(result, "outcomes"):  # a FetchResult (else a manifest or paths)
-            # The files the fetch skipped or failed are the fetch's to report, once.
-            fetched = {Path(p).resolve() for p in result.paths}
-            read.problems = [p for p in read.problems if Path(p.path).resolve() in fetched]
-        return read
+        return read_datasets(result, check=check)
 
     def add(self, read):
         """(the collection's thread) Add them, with unique labels, then link them."""
