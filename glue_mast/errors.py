@@ -30,7 +30,6 @@ __all__ = [
     "FetchInterrupted",
     "GlueMastError",
     "InputError",
-    "ReadingCancelled",
     "JobCancelled",
     "JobTimeout",
     "LoaderMatchingChanged",
@@ -38,6 +37,7 @@ __all__ = [
     "MissingDependency",
     "NotThisReader",
     "QueryError",
+    "ReadingCancelled",
     "ResolveError",
     "RetryAfterTooLong",
     "ServerConnectionError",
@@ -48,7 +48,7 @@ __all__ = [
     "TransferCancelled",
     "UnknownFieldError",
     "UnreadableProduct",
-    "UnsafeRedirect",
+    "UnsafeRedirect",  # noqa: F822 (made on first use: see __getattr__)
     "human_seconds",
 ]
 

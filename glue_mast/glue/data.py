@@ -21,17 +21,11 @@ again when a dict has a non-string key.
 
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
-
 import numpy as np
 from astropy import units as u
 from glue.core import Data
 from glue.core.component import Component
 
-from ..util import plain
-from .coordinates import SpectralAxisCoordinates, SpectralImageCoordinates, TimeCubeCoordinates
 from ..provenance.describe import (
     META_KEY,
     META_SCHEMA,
@@ -42,6 +36,7 @@ from ..provenance.describe import (
     provenance,
     unique_labels,
 )
+from .coordinates import SpectralAxisCoordinates, SpectralImageCoordinates, TimeCubeCoordinates
 
 __all__ = [
     "META_KEY",

@@ -4,7 +4,8 @@ Whenever links or datasets change, glue-core's
 ``LinkManager.update_externally_derivable_components`` gives every dataset of the
 collection a ``DerivedComponent`` for every component of the other datasets it can derive
 through the links, then compares every pair of datasets for pixel alignment. With M spectra
-linked on their spectral axes (whatever the shape of the links: a star of links to one spectrum, as glue-mast makes, or a chain), each spectrum derives every
+linked on their spectral axes (whatever the shape of the links: a star of links to one
+spectrum, as glue-mast makes, or a chain), each spectrum derives every
 other one's spectral and pixel axes, so the update builds 2 M (M - 1) derived components
 (79,600 for M = 200) and compares M (M - 1) pairs: its cost grows as M^2, and it is paid each
 time a link or a dataset is added.

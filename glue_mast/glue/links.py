@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 #: Key of glue-mast's record in ``Data.meta``.
-from ..provenance.describe import META_KEY  # noqa: E402  (one key, in glue and Jdaviz alike)
+from ..provenance.describe import META_KEY  # (one key, in glue and Jdaviz alike)
 
 
 def _component_unit(data, cid):

@@ -141,7 +141,9 @@ def read_session(path):
     state = parse_json(text, path, what="glue session")
     if not isinstance(state.get("__main__"), dict):
         raise InputError(
-            printable(f"{path} is not a glue session (it has no '__main__' object, which glue writes)"),
+            printable(
+                f"{path} is not a glue session (it has no '__main__' object, which glue writes)"
+            ),
             field="path",
             value=str(path),
         )

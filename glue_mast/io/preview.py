@@ -1,7 +1,8 @@
 """Small x/y arrays of a product file for a quick plot in a GUI preview.
 
 A spectrum file gives wavelength and flux -- all its segments or orders together (its
-``note`` says so), masked points left out; a 2-D spectrum or a cube is averaged over its spatial axes first. A light
+``note`` says so), masked points left out; a 2-D spectrum or a cube is averaged over its
+spatial axes first. A light
 curve gives time and flux; a target pixel file the flux summed over its pixels per cadence.
 What has two sky or slit axes also gives a small *picture*: a cube its white-light image (the
 mean over wavelength), a 2-D spectrum itself with its *trace* (the row the source lies on, per

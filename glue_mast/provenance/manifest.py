@@ -18,7 +18,8 @@ serialise). It holds:
   the data label it was loaded as;
 - ``incomplete`` (only when there are any): the files a fetch planned and did not finish
   (cancelled, interrupted, failed), each with its dataURI, ``path``, the listed ``size``,
-  ``status`` and, when the file must have known bytes (a reproduce), ``expected_sha256``; ``verify`` reports them and ``reproduce`` finishes them. A reader that predates
+  ``status`` and, when the file must have known bytes (a reproduce), ``expected_sha256``;
+  ``verify`` reports them and ``reproduce`` finishes them. A reader that predates
   the field keeps it unread, so the schema stays ``glue-mast/manifest/1``.
 
 Reading a manifest checks every entry (:mod:`.entries`): a path that is not a file strictly

@@ -85,7 +85,7 @@ def as_path(value, *, what, field="path"):
         )
     if _undecodable(value):
         raise InputError(
-            f"{field} {ascii(value)} holds a lone surrogate, which no file name can",
+            f"{field} {value!a} holds a lone surrogate, which no file name can",
             field=field,
             value=value,
         )
@@ -154,7 +154,9 @@ def read_text_file(path, *, what, field="path"):
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise refuse(f"is not a {what}: it is not UTF-8 text ({exc.reason} at byte {exc.start})")
+        raise refuse(
+            f"is not a {what}: it is not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
 
 
 def _check_kind(info, refuse, what):
@@ -261,7 +263,7 @@ def json_location(parts):
         elif part.isidentifier():
             out += f".{part}" if out else part
         else:
-            out += f"[{ascii(part)}]"
+            out += f"[{part!a}]"
     return out or "the top level"
 
 
@@ -283,9 +285,9 @@ def json_problem(data, max_depth=MAX_NESTING, *, surrogates=True):
             if isinstance(item, (dict, list)):
                 stack.append((item, depth + 1, (*where, key)))
             elif surrogates and isinstance(item, str) and _SURROGATE.search(item):
-                return f"{json_location((*where, key))} is {ascii(item)}, which {_LONE}"
+                return f"{json_location((*where, key))} is {item!a}, which {_LONE}"
             if surrogates and isinstance(key, str) and _SURROGATE.search(key):
-                return f"{json_location(where)} has a key {ascii(key)} that {_LONE}"
+                return f"{json_location(where)} has a key {key!a} that {_LONE}"
     return None
 
 

@@ -25,9 +25,9 @@ from pathlib import Path
 from ..errors import InputError
 from .entries import BadEntry, ManifestError, check_file_fields
 from .manifest import SCHEMA as MANIFEST_SCHEMA
-from .report import VerifyReport
 from .queries import is_reference, query_id, read_queries
 from .reading import read_json_file
+from .report import VerifyReport
 
 __all__ = [
     "JDAVIZ_SESSION_SCHEMA",

@@ -14,8 +14,8 @@ from __future__ import annotations
 from echo import CallbackProperty, delay_callback
 
 from ..errors import InputError
-from .base import JobState, ObjectProperty
 from .form import page_size as _page_size
+from .paging import PagedState, default_page_size, default_radius
 
 __all__ = ["CatalogState"]
 
@@ -31,7 +31,7 @@ def _catalog_names():
     return [info.name for info in CATALOGS.values() if not info.by_match]
 
 
-class CatalogState(JobState):
+class CatalogState(PagedState):
     """State of a MAST catalog form.
 
     Inputs (plain JSON, saved by :meth:`as_dict`): ``catalog`` (a name of
@@ -65,32 +65,21 @@ class CatalogState(JobState):
     coordinates = CallbackProperty("", docstring="A position, instead of a target")
     radius = CallbackProperty("", docstring="Cone radius with a unit, e.g. '0.05 deg'")
     criteria = CallbackProperty(None, docstring="Catalog field -> value(s)")
-    page = CallbackProperty(1, docstring="The current page, from 1")
-    page_size = CallbackProperty(50, docstring="Rows per page")
 
-    count = CallbackProperty(None, docstring="Total rows, or None (unknown or not counted)")
     count_note = CallbackProperty("", docstring="Why the count is not known, if MAST cannot")
-    rows = ObjectProperty(None, docstring="The current page (astropy Table), or None")
-    n_pages = CallbackProperty(None, docstring="Pages of page_size rows, or None")
-    loading_page = CallbackProperty(None, docstring="The page being fetched, or None")
     warnings = CallbackProperty([], docstring="Messages about the answer (a cut-off)")
-    resolved_position = CallbackProperty("", docstring="Where the target resolved to")
     catalog_choices = CallbackProperty([], docstring="The catalogs one may search")
     version_choices = CallbackProperty([], docstring="The versions of the chosen catalog")
     selected = CallbackProperty([], docstring="Indexes of the selected rows of the page")
 
-    def __init__(self, dispatch=None, **inputs):
-        from ..archive.search import DEFAULT_RADIUS
-        from .search import _default_page_size
+    _CLEARED_OUTPUTS = ("selected",)
+    _CLEARED_WITH_QUERY = ("count_note", "warnings")
 
-        self._query = None  # the CatalogSearch of the current inputs, once built
-        self._resolved = None  # (target, (SkyCoord, info)) of the last target resolved
-        self._query_ticket = 0
-        self._page_ticket = 0
+    def __init__(self, dispatch=None, **inputs):
         super().__init__(dispatch=dispatch)
         with delay_callback(self, "radius", "page_size", "criteria", "catalog_choices"):
-            self.radius = DEFAULT_RADIUS
-            self.page_size = _default_page_size()
+            self.radius = default_radius()
+            self.page_size = default_page_size()
             self.criteria = {}
             self.catalog_choices = _catalog_names()
         self.add_callback("catalog", self._catalog_changed)
@@ -98,7 +87,6 @@ class CatalogState(JobState):
         self.update_from_dict(inputs)
         for name in _QUERY_INPUTS:
             self.add_callback(name, self._query_changed)
-        self.add_callback("page_size", self._page_size_changed)
 
     # -- inputs -------------------------------------------------------------------------------
 
@@ -137,30 +125,11 @@ class CatalogState(JobState):
             if self.version not in labels:
                 self.version = ""
 
-    def _query_changed(self, *_):
-        self._query = None
-        self._query_ticket = self._new_ticket()
-        self._clear_results(keep_count=False)
-
-    def _page_size_changed(self, *_):
-        if self._query is not None:
-            self._clear_results(keep_count=True)
-
-    def _clear_results(self, *, keep_count):
-        self._page_ticket = self._new_ticket()
-        names = ("count", "count_note", "rows", "n_pages", "page", "selected", "loading_page",
-                 "warnings", "resolved_position")
-        with delay_callback(self, *names):
-            if not keep_count:
-                self.count = None
-                self.count_note = ""
-                self.warnings = []
-                self.resolved_position = ""
-            self.loading_page = None
-            self.rows = None
-            self.n_pages = None
-            self.page = 1
-            self.selected = []
+    def _clear_outputs(self, *, keep_count):
+        if not keep_count:
+            self.count_note = ""
+            self.warnings = []
+        self.selected = []
 
     # -- jobs ---------------------------------------------------------------------------------
 
@@ -183,17 +152,6 @@ class CatalogState(JobState):
         if target:
             self._resolved = (target, (query.coordinates, query.resolved))
         return query
-
-    def _current_checks(self):
-        query_ticket, page_ticket = self._query_ticket, self._page_ticket
-
-        def current():
-            return self._query_ticket == query_ticket
-
-        def page_current():
-            return current() and self._page_ticket == page_ticket
-
-        return current, page_current
 
     def count_rows(self):
         """Ask for the count alone (one request of one row) and show it.
@@ -244,19 +202,13 @@ class CatalogState(JobState):
         `~glue_mast.jobs.Job`
             Its result is the page's Table.
         """
-        if not isinstance(n, bool) and str(n).strip().isdigit():
-            n = int(n)
+        n = self._page_number(n)
         self._page_ticket = self._new_ticket()
         inputs, query, n_pages = self.as_dict(), self._query, self.n_pages
         _, page_current = self._current_checks()
 
         def work(job):
-            if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-                raise InputError(f"page must be a whole number from 1, got {n!r}", field="page")
-            if n_pages is not None and n > n_pages:
-                raise InputError(
-                    f"page {n} is past the end: there are {n_pages:,} pages", field="page"
-                )
+            self._check_page(n, n_pages)
             q = query if query is not None else self._build(inputs)
             table = q.page(n, _page_size(inputs["page_size"]))
             self._land(page_current, lambda: self._show_page(q, table, n))
@@ -264,20 +216,8 @@ class CatalogState(JobState):
 
         job = self._start(work, name=f"fetch catalog page {n}", is_current=page_current)
         if isinstance(n, int) and n >= 1:
-            self.loading_page = n
-            job.add_done_callback(lambda j: self.dispatch(lambda: self._fetched(n)))
+            self._mark_loading(job, n)
         return job
-
-    def _fetched(self, n):
-        if self.loading_page == n:
-            self.loading_page = None
-
-    def cancel(self):
-        """Cancel the request on its way; whatever it brings is dropped."""
-        self._query_ticket = self._new_ticket()
-        self._page_ticket = self._new_ticket()
-        self.loading_page = None
-        super().cancel()
 
     # -- what jobs hand back --------------------------------------------------------------------
 

@@ -6,8 +6,8 @@ is sent when it is there already), and makes the points of a quick plot with
 curve, at most 2000 points, with units, axis labels and a title; and for a cube, a 2-D
 spectrum or a sky image a small picture of it (white-light image, the slit with its trace, the
 image). Where no reader takes the file (raw data), the observation's preview image (a jpg/png
-product MAST lists beside it) is fetched instead, and the quick look is that image's path. :class:`PreviewState` holds the
-result for a front end.
+product MAST lists beside it) is fetched instead, and the quick look is that image's path.
+:class:`PreviewState` holds the result for a front end.
 """
 
 from __future__ import annotations

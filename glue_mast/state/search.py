@@ -8,31 +8,17 @@ the state never sends anything.
 
 from __future__ import annotations
 
-import math
-
 from echo import CallbackProperty, delay_callback
 
 from ..errors import InputError
 from ..jobs import Job
 from . import form
-from .base import JobState, ObjectProperty
+from .paging import PagedState, default_page_size, default_radius
 
 __all__ = ["SearchState"]
 
 
-def _default_radius():
-    from ..archive.search import DEFAULT_RADIUS
-
-    return DEFAULT_RADIUS
-
-
-def _default_page_size():
-    from .. import config
-
-    return int(config.conf.page_size)
-
-
-class SearchState(JobState):
+class SearchState(PagedState):
     """State of a MAST search form.
 
     Inputs (plain JSON, saved by :meth:`as_dict`): ``target`` (a name MAST resolves) or
@@ -99,35 +85,25 @@ class SearchState(JobState):
     em_min = CallbackProperty("", docstring="Observations reaching above this wavelength")
     em_max = CallbackProperty("", docstring="Observations reaching below this wavelength")
     extra_criteria = CallbackProperty(None, docstring="Any other MAST field -> value(s)")
-    page = CallbackProperty(1, docstring="The current page, from 1")
-    page_size = CallbackProperty(50, docstring="Rows per page")
     sort = CallbackProperty("", docstring="Field(s) to sort by, '-field' for descending")
 
-    count = CallbackProperty(None, docstring="Total rows, or None until known")
-    rows = ObjectProperty(None, docstring="The current page (astropy Table), or None")
-    n_pages = CallbackProperty(None, docstring="Pages of page_size rows, or None")
-    loading_page = CallbackProperty(None, docstring="The page being fetched, or None")
-    resolved_position = CallbackProperty("", docstring="Where the target resolved to")
     collection_choices = CallbackProperty([], docstring="Collections the server holds")
     instrument_choices = CallbackProperty([], docstring="Instruments the server holds")
     selected_obsids = CallbackProperty([], docstring="Obsids of the selected rows")
 
+    _CLEARED_OUTPUTS = ("selected_obsids",)
+
     def __init__(self, dispatch=None, **inputs):
-        self._query = None  # the ObservationSearch of the current inputs, once built
-        self._resolved = None  # (target, (SkyCoord, info)) of the last target resolved
         self._resolving = None  # (target, Job) of the last resolve_ahead
-        self._query_ticket = 0
-        self._page_ticket = 0
         self._result_jobs = set()  # searches and pages on their way
         super().__init__(dispatch=dispatch)
         with delay_callback(self, "radius", "page_size", "extra_criteria"):
-            self.radius = _default_radius()
-            self.page_size = _default_page_size()
+            self.radius = default_radius()
+            self.page_size = default_page_size()
             self.extra_criteria = {}
         self.update_from_dict(inputs)
         for name in form.CRITERIA_INPUTS:
-            self.add_callback(name, self._criteria_changed)
-        self.add_callback("page_size", self._page_size_changed)
+            self.add_callback(name, self._query_changed)
 
     # -- inputs -------------------------------------------------------------------------------
 
@@ -151,36 +127,13 @@ class SearchState(JobState):
             for name, value in properties.items():
                 setattr(self, name, value)
 
-    def _criteria_changed(self, *_):
-        self._query = None
-        self._query_ticket = self._new_ticket()
-        self._clear_results(keep_count=False)
-
-    def _page_size_changed(self, *_):
-        if self._query is None:
-            return  # _criteria_changed ran (or nothing was searched)
-        self._clear_results(keep_count=True)
-
     def _clear_results(self, *, keep_count):
-        self._page_ticket = self._new_ticket()
         for job in list(self._result_jobs):
             job.cancel()  # their answers would be dropped anyway
-        names = ("count", "rows", "n_pages", "page", "selected_obsids", "loading_page")
-        with delay_callback(self, *names):
-            if not keep_count:
-                self.count = None
-                self.resolved_position = ""
-            self.loading_page = None
-            self.rows = None
-            self.n_pages = self._pages(self.count)
-            self.page = 1
-            self.selected_obsids = []
+        super()._clear_results(keep_count=keep_count)
 
-    def _pages(self, count):
-        size = self.page_size
-        if count is None or isinstance(size, bool) or not str(size).strip().isdigit():
-            return None  # a page size being typed is checked when the search is sent
-        return max(1, math.ceil(count / max(1, int(size))))
+    def _clear_outputs(self, *, keep_count):
+        self.selected_obsids = []
 
     # -- jobs ---------------------------------------------------------------------------------
 
@@ -195,15 +148,9 @@ class SearchState(JobState):
             ``error`` / ``error_field``. A sorted search counts first (sorting fetches every
             row, up to ``glue_mast.conf.max_sort_rows``).
         """
-        self._criteria_changed()  # a new search supersedes every answer on its way
+        self._query_changed()  # a new search supersedes every answer on its way
         inputs, resolved = self.as_dict(), self._resolved
-        query_ticket, page_ticket = self._query_ticket, self._page_ticket
-
-        def current():
-            return self._query_ticket == query_ticket
-
-        def page_current():
-            return current() and self._page_ticket == page_ticket
+        current, page_current = self._current_checks()
 
         def work(job):
             query = self._build(inputs, self._after_resolving(inputs, resolved), current)
@@ -255,12 +202,9 @@ class SearchState(JobState):
         with delay_callback(self, "target", "coordinates"):
             self.target = ""
             self.coordinates = ""
-        self._criteria_changed()
-        inputs, query_ticket = self.as_dict(), self._query_ticket
-        page_ticket = self._page_ticket
-
-        def current():
-            return self._query_ticket == query_ticket
+        self._query_changed()
+        inputs = self.as_dict()
+        current, page_current = self._current_checks()
 
         def work(job):
             query = form.build_around(inputs, sources, radius)
@@ -274,10 +218,7 @@ class SearchState(JobState):
             job.check_cancelled()
             rows = query.page(1, form.page_size(inputs["page_size"]))
             job.check_cancelled()
-            self._land(
-                lambda: current() and self._page_ticket == page_ticket,
-                lambda: self._show_page(rows, 1),
-            )
+            self._land(page_current, lambda: self._show_page(rows, 1))
             return query.count, rows
 
         return self._start_result_job(
@@ -292,26 +233,15 @@ class SearchState(JobState):
         `~glue_mast.jobs.Job`
             Its result is the page's Table. If page ``n`` is already shown, nothing is sent.
         """
-        if not isinstance(n, bool) and str(n).strip().isdigit():
-            n = int(n)  # a form's text box gives "3"
-        query_ticket = self._query_ticket
-        self._page_ticket = page_ticket = self._new_ticket()
+        n = self._page_number(n)
+        self._page_ticket = self._new_ticket()
         inputs, resolved, query = self.as_dict(), self._resolved, self._query
         already = query is not None and self.rows is not None and self.page == n
         rows, n_pages = self.rows, self.n_pages
-
-        def current():
-            return self._query_ticket == query_ticket and self._page_ticket == page_ticket
+        _, current = self._current_checks()
 
         def work(job):
-            with form.concerning("page"):
-                if isinstance(n, bool) or not str(n).strip().isdigit() or int(n) < 1:
-                    raise InputError(f"page must be a whole number from 1, got {n!r}")
-                if n_pages is not None and n > n_pages:
-                    raise InputError(
-                        f"page {n} is past the end: there {'is' if n_pages == 1 else 'are'} "
-                        f"{n_pages:,} page{'s' if n_pages != 1 else ''}"
-                    )
+            self._check_page(n, n_pages)
             if already:
                 return rows
             size = form.page_size(inputs["page_size"])
@@ -325,21 +255,12 @@ class SearchState(JobState):
 
         job = self._start_result_job(work, name=f"fetch page {n}", is_current=current)
         if not already and isinstance(n, int) and 1 <= n <= (n_pages or n):
-            self.loading_page = n
-
-            def fetched(_):
-                if self._page_ticket == page_ticket and self.loading_page == n:
-                    self.loading_page = None
-
-            job.add_done_callback(lambda j: self.dispatch(lambda: fetched(j)))
+            self._mark_loading(job, n)
         return job
 
     def cancel(self):
         """Cancel the search or page on its way; whatever it brings is dropped."""
-        self._page_ticket = self._new_ticket()
-        self._query_ticket = self._new_ticket()
-        self._query = None
-        self.loading_page = None
+        self._query = None  # a search cancelled half-way may not have landed its query
         super().cancel()
 
     def resolve_ahead(self, target=None):

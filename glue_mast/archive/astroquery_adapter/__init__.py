@@ -19,7 +19,8 @@ MAST call: :func:`count_observations`, :func:`observation_page`, :func:`product_
 :func:`product_columns`), the token's status (:func:`token_status`) and MAST's catalogs
 (`.catalogs`: :func:`catalog_region_page`, :func:`catalog_criteria_page` ...). Each turns
 astroquery's and requests' exceptions into :mod:`glue_mast.errors` with one-line messages
-(:func:`astroquery_call`, `.failures`). astroquery keeps per-call state on its singletons, so the calls that parse through them are
+(:func:`astroquery_call`, `.failures`). astroquery keeps per-call state on its singletons, so
+the calls that parse through them are
 serialised by a lock private to this package.
 
 astroquery's ``_simple_request`` is wrapped (to send its hard-coded hosts to the configured
