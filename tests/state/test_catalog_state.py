@@ -98,3 +98,19 @@ def test_observations_around_selected_sources(local_mast, invokes):
     page2 = observations.go_to_page(2).result()
     assert len(page2) == 3 and observations.page == 2
     assert set(rows["obsid"]) | set(page2["obsid"]) == {f"241000100{i}" for i in range(1, 9)}
+
+
+def test_a_new_page_size_keeps_the_count_and_repaginates(local_mast, invokes):
+    """As in the observation form: the count stays, the pages are counted again, page 1 is
+    fetched with the new size, and a page past the new end says how many there are."""
+    state = CatalogState(catalog="Gaia", coordinates=M10, radius="0.2 deg", page_size=7)
+    state.search().result()
+    state.go_to_page(2).result()
+    state.page_size = 10
+    assert (state.count, state.n_pages, state.page, state.rows) == (30, 3, 1, None)
+    with pytest.raises(InputError, match="page 4 is past the end: there are 3 pages"):
+        state.go_to_page(4).result()
+    assert state.error_field == "page"
+    state.go_to_page(3).result()
+    assert (state.page, len(state.rows)) == (3, 10)
+    assert invokes("Mast.Catalogs.GaiaDR3.Cone")[-1].request["pagesize"] == 10
