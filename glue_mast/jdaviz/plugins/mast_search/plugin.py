@@ -24,7 +24,7 @@ from traitlets import Bool, Dict, Float, Int, List, Unicode, observe
 
 from ....state import PreviewState, ProductState, SearchState
 from ...loading import lcviz_available
-from . import footprints, provenance_view, selection, views
+from . import footprints, preview, provenance_view, selection, views
 from .catalogs import CatalogsSection
 from .columns import ColumnChoices
 from .kernel_thread import KernelThread
@@ -44,7 +44,8 @@ class MastSearch(
 
     Public API (``app.plugins["MAST Search"]``): ``target``, ``coordinates``, ``radius``,
     ``criteria``, ``search()``, ``count``, ``page``, ``page_size``, ``results``,
-    ``products``, ``select()``, ``fetch()``, ``load_selected()``, ``manifest``,
+    ``products``, ``select()``, ``preview()``, ``cancel()``, ``fetch()``,
+    ``load_selected()``, ``manifest``,
     ``results_columns``, ``products_columns``, ``footprints_shown``, ``provenance_dataset``
     and ``provenance``.
     """
@@ -119,6 +120,7 @@ class MastSearch(
         self._loaded_labels = []
         self._pending_note = ""
         views.bind(self)
+        preview.bind(self)
         self.catalogs = CatalogsSection(self)
         self.catalogs_widget = f"IPY_MODEL_{self.catalogs.model_id}"
         footprints.bind(self)
@@ -287,6 +289,33 @@ class MastSearch(
         keys = [item["key"] if isinstance(item, dict) else int(item) for item in items or []]
         self._select_products(keys)
 
+    def preview(self, product=0, wait=True):
+        """Fetch one product of :attr:`products` and show its quick look in the plugin.
+
+        Parameters
+        ----------
+        product : int or str
+            A row number of :attr:`products` or a file name.
+        wait : bool
+            Return the `~glue_mast.state.preview.ProductPreview` once shown (default), or
+            the background job at once (``cancel()`` stops it).
+
+        The fetch's progress shows while it runs; a preview that has not come after
+        ``glue_mast.state.preview.PREVIEW_TIMEOUT_S`` seconds is stopped and says so.
+        """
+        table = self.products
+        [index] = selection.product_indexes(table, [product])
+        job = self.preview_state.show(table[index])
+        if not wait:
+            return job
+        with self._waiting():
+            self._wait(job)
+        return job.result(0)
+
+    def cancel(self):
+        """Stop what is on its way: a search or page, a preview, a download or load."""
+        self.vue_cancel()
+
     def vue_preview(self, key, *args):
         table = self.products
         if table is not None and 0 <= int(key) < len(table):
@@ -359,7 +388,7 @@ class MastSearch(
             self,
             expose=(
                 "target", "coordinates", "radius", "criteria", "search", "page", "page_size",
-                "select", "fetch", "load_selected", "catalogs", "results_columns",
+                "select", "preview", "cancel", "fetch", "load_selected", "catalogs", "results_columns",
                 "products_columns", "footprints_shown", "provenance_dataset",
             ),
             readonly=("count", "results", "products", "manifest", "message", "footprints_text",
