@@ -1,5 +1,5 @@
-"""MAST Search from a notebook: a preview with its progress, its time limit and cancel, and a
-search cancelled on its way."""
+"""MAST Search from a notebook: a preview with its progress, its time limit and cancel, a
+search cancelled on its way, and what MAST says of the token."""
 
 import time
 
@@ -72,3 +72,16 @@ def test_cancel_stops_a_search_on_its_way(plg, local_mast):
     _settle(plg._obj)
     assert plg.count == -1 and plg.results is None and plg._obj.error == ""
     assert plg.message == "cancelled"
+
+
+def test_token_status_says_what_mast_says_of_the_token_never_the_token(plg, local_mast):
+    import glue_mast
+    from glue_mast.testing import VALID_TOKEN
+
+    assert plg.token_status() == "No MAST token is set."
+    glue_mast.configure(token=VALID_TOKEN)
+    said = plg.token_status()
+    assert said == (
+        "MAST token of Local Archive User: exclusive access, MAST does not say when it expires."
+    )
+    assert VALID_TOKEN not in said

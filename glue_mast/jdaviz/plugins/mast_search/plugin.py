@@ -22,7 +22,7 @@ from jdaviz.core.template_mixin import PluginTemplateMixin
 from jdaviz.core.user_api import PluginUserApi
 from traitlets import Bool, Dict, Float, Int, List, Unicode, observe
 
-from ....state import PreviewState, ProductState, SearchState
+from ....state import PreviewState, ProductState, SearchState, TokenState
 from ...loading import lcviz_available
 from . import footprints, preview, provenance_view, selection, views
 from .catalogs import CatalogsSection
@@ -44,7 +44,7 @@ class MastSearch(
 
     Public API (``app.plugins["MAST Search"]``): ``target``, ``coordinates``, ``radius``,
     ``criteria``, ``search()``, ``count``, ``page``, ``page_size``, ``results``,
-    ``products``, ``select()``, ``preview()``, ``cancel()``, ``fetch()``,
+    ``products``, ``select()``, ``preview()``, ``cancel()``, ``token_status()``, ``fetch()``,
     ``load_selected()``, ``manifest``,
     ``results_columns``, ``products_columns``, ``footprints_shown``, ``provenance_dataset``
     and ``provenance``.
@@ -110,6 +110,7 @@ class MastSearch(
         self.search_state = SearchState(dispatch=self._dispatch)
         self.product_state = ProductState(search=self.search_state)
         self.preview_state = PreviewState(products=self.product_state)
+        self.token_state = TokenState(dispatch=self._dispatch)
         # The switches start where the shared state's filter does (MAST's recommended
         # calibrated products), so the plugin and the other front ends agree on the default.
         self.calibrated_only = bool(self.product_state.calibrated_only)
@@ -312,6 +313,13 @@ class MastSearch(
             self._wait(job)
         return job.result(0)
 
+    def token_status(self):
+        """What MAST says of the MAST token in force: its user, rights and expiry, in one line
+        (never the token; the token goes to the configured MAST server only)."""
+        with self._waiting():
+            self._wait(self.token_state.check())
+        return self.token_state.text
+
     def cancel(self):
         """Stop what is on its way: a search or page, a preview, a download or load."""
         self.vue_cancel()
@@ -388,7 +396,7 @@ class MastSearch(
             self,
             expose=(
                 "target", "coordinates", "radius", "criteria", "search", "page", "page_size",
-                "select", "preview", "cancel", "fetch", "load_selected", "catalogs", "results_columns",
+                "select", "preview", "cancel", "token_status", "fetch", "load_selected", "catalogs", "results_columns",
                 "products_columns", "footprints_shown", "provenance_dataset",
             ),
             readonly=("count", "results", "products", "manifest", "message", "footprints_text",
