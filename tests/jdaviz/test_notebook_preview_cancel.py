@@ -85,3 +85,16 @@ def test_token_status_says_what_mast_says_of_the_token_never_the_token(plg, loca
         "MAST token of Local Archive User: exclusive access, MAST does not say when it expires."
     )
     assert VALID_TOKEN not in said
+
+
+def test_a_new_page_size_returns_with_page_one_of_the_new_pages(plg, local_mast):
+    plg.target = "TW Hya"
+    plg.search()
+    everything = list(plg.results["obs_id"])
+    local_mast.faults.stall(0.5, times=2, match="Mast.Caom.Cone")  # pages take a while
+    plg.page_size = 3  # a notebook line, then the next reads the page at once
+    assert list(plg.results["obs_id"]) == everything[:3] and plg.page == 1
+    plg.page = 3
+    plg.page_size = 50
+    assert list(plg.results["obs_id"]) == everything and plg.page == 1
+    assert plg._obj.n_pages == 1 and plg._obj.error == ""

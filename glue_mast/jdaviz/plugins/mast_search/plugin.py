@@ -32,6 +32,26 @@ from .sorting import SortAllPages
 
 __all__ = ["MastSearch"]
 
+class MastSearchApi(PluginUserApi):
+    """The plugin's notebook API (``app.plugins["MAST Search"]``).
+
+    Setting ``page_size`` after a search returns once page 1 of the new pages has arrived, as
+    setting ``page`` does: ``plg.page_size = 3; plg.results`` is that page, not None.
+    """
+
+    def __setattr__(self, attr, value):
+        if attr != "page_size":
+            return super().__setattr__(attr, value)
+        plugin = self._obj
+        # Waiting starts before the change, so that the page's outcome is queued for this
+        # call to run (a notebook's event loop is busy running this very cell).
+        with plugin._waiting():
+            super().__setattr__(attr, value)
+            if plugin.search_state.busy:
+                plugin._wait_idle(plugin.search_state)
+        return None
+
+
 #: What the form's "product type" list offers (MAST's ``dataproduct_type`` values).
 PRODUCT_TYPES = ["", "spectrum", "timeseries", "image", "cube", "measurements"]
 
@@ -392,7 +412,7 @@ class MastSearch(
 
     @property
     def user_api(self):
-        return PluginUserApi(
+        return MastSearchApi(
             self,
             expose=(
                 "target", "coordinates", "radius", "criteria", "search", "page", "page_size",
