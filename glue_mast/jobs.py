@@ -148,6 +148,8 @@ class Job:
         try:
             return self._future.result(timeout)
         except _FutureTimeout:
+            if self._future.done():
+                raise  # the work's own TimeoutError (the same class as the wait's, since 3.11)
             raise JobTimeout(f"{self.name} did not finish within {timeout} s") from None
         except _FutureCancelled:  # pragma: no cover - the future is never cancelled itself
             raise JobCancelled(f"{self.name} was cancelled") from None

@@ -325,7 +325,7 @@ def test_readme_command_lines_run_against_the_bundled_archive(
     assert outputs[2].splitlines()[1].split(",")[0] == "2410001001"
     # MAST's recommended file of each public observation (the exclusive one is skipped)
     assert outputs[5] == "7 of 7 files match the manifest (sizes and sha256)\n"
-    assert (tmp_path / "elsewhere" / "manifest.json").exists()
+    assert (tmp_path / "mast_data_copy" / "manifest.json").exists()
 
 
 # --- received manifests and sessions: one line, never a traceback or a hang -------------------

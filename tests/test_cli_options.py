@@ -56,7 +56,7 @@ def test_help_names_the_environment_and_the_exit_codes(capsys):
         main(["--help"])
     out = capsys.readouterr().out
     for text in ("MAST_API_TOKEN", "GLUE_MAST_SERVER", "GLUE_MAST_TIMEOUT", "exit status:",
-                 "130  interrupted"):
+                 "130  interrupted", "for whoami, no token or one MAST refuses"):
         assert text in out
 
 

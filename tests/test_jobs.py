@@ -61,6 +61,17 @@ def test_result_timeout_leaves_job_running():
     assert job.result(timeout=5) == "ok"
 
 
+def test_a_timeout_the_work_raises_is_its_own_not_the_waits():
+    # TimeoutError and the futures' wait timeout are one class since Python 3.11: a job whose
+    # work timed out must raise that error, not claim that the wait for it ran out.
+    job = Job(lambda job: (_ for _ in ()).throw(JobTimeout("the files did not arrive")))
+    job.wait(5)
+    with pytest.raises(JobTimeout, match="^the files did not arrive$"):
+        job.result(0)
+    with pytest.raises(JobTimeout, match="^the files did not arrive$"):
+        job.result()
+
+
 def test_progress_is_throttled_but_forced_events_pass():
     events = []
 

@@ -355,14 +355,12 @@ def reproduce(args, out):
 def whoami(args, out):
     """What MAST says of the token in force (never the token): exit 1 when none is accepted."""
     from .. import config
-    from ..archive import auth
-    from ..archive.astroquery_adapter import token_status
+    from ..archive.whoami import token_status_in_force
 
     _configure(args)
-    token = auth.token()
-    status = token_status(token) if token else None
+    status = token_status_in_force()
     if args.format == "json":
-        output.write_json({"token_set": bool(token), **(status or {})}, out)
+        output.write_json({"token_set": status is not None, **(status or {})}, out)
     else:
         print(output.token_status_text(status, config.current_server()), file=out)
     return 0 if status and status["accepted"] else 1

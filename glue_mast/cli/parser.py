@@ -45,7 +45,7 @@ environment:
 
 exit status:
   0    done
-  1    files failed to download or to verify
+  1    files failed to download or to verify; for whoami, no token or one MAST refuses
   2    bad input (an option, a file, a directory that cannot be written, a missing package)
   3    the server failed or could not be reached
   130  interrupted (Ctrl-C)

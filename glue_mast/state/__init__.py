@@ -6,7 +6,8 @@
   its results, with the selection of observations;
 - :class:`ProductState`: the products of the selected observations, filtered, selected,
   sized and fetched;
-- :class:`PreviewState` and :func:`preview`: small arrays of one product for a quick plot.
+- :class:`PreviewState` and :func:`preview`: small arrays of one product for a quick plot;
+- :class:`TokenState`: what MAST says of the MAST token in force (user, rights, expiry).
 
 Every request runs as a `glue_mast.jobs.Job`; results reach the state through its
 ``dispatch`` hook on the front end's thread (see `glue_mast.state.base`). Importing this
@@ -18,6 +19,7 @@ from .catalogs import CatalogState
 from .preview import PreviewState, ProductPreview, preview
 from .products import ProductState
 from .search import SearchState
+from .token import TokenState
 
 __all__ = [
     "CatalogState",
@@ -26,6 +28,7 @@ __all__ = [
     "ProductPreview",
     "ProductState",
     "SearchState",
+    "TokenState",
     "asyncio_dispatch",
     "preview",
 ]

@@ -17,14 +17,17 @@ from pathlib import Path
 
 from echo import CallbackProperty, delay_callback
 
-from ..errors import GlueMastError, InputError
+from ..errors import GlueMastError, InputError, JobTimeout, ServerTimeout
 from ..jobs import Job
 from .base import JobState, ObjectProperty
 
-__all__ = ["MAX_POINTS", "PreviewState", "ProductPreview", "preview"]
+__all__ = ["MAX_POINTS", "PREVIEW_TIMEOUT_S", "PreviewState", "ProductPreview", "preview"]
 
 #: Points of a preview plot at most: enough to see a spectrum's lines, small for a widget.
 MAX_POINTS = 2000
+#: Seconds a preview may take before it is stopped and says so: a quick look that has not
+#: come in a minute is better loaded (or tried again) than waited for.
+PREVIEW_TIMEOUT_S = 60.0
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif")
 
 
@@ -70,11 +73,17 @@ def _one_row(product):
     raise InputError("preview takes one product: a row of the products table", field="product")
 
 
-def _fetch_one(rows, cache_dir, job):
+def _fetch_one(rows, cache_dir, job, progress=None, deadline=None, timeout=None):
     """Path of the one product in ``rows`` in the cache, fetching it if it is not there."""
     from .products import fetch_within
 
-    result = fetch_within(job, rows, cache_dir)
+    try:
+        result = fetch_within(job, rows, cache_dir, progress=progress, deadline=deadline)
+    except JobTimeout:
+        raise ServerTimeout(
+            f"no preview of {rows['productFilename'][0]} after {timeout:g} s: MAST had not "
+            "sent the whole file; click it again to go on (what arrived is kept), or load it"
+        ) from None
     if result.paths:
         return Path(result.paths[0])
     name = str(rows["productFilename"][0])
@@ -101,16 +110,26 @@ def _preview_image_rows(rows, products):
     return products[hits[:1]] if len(hits) else None
 
 
-def make_preview(product, *, products=None, cache_dir=None, max_points=MAX_POINTS, job=None):
+def make_preview(
+    product, *, products=None, cache_dir=None, max_points=MAX_POINTS, job=None, progress=None,
+    timeout=PREVIEW_TIMEOUT_S,
+):
     """(worker thread) The `ProductPreview` of ``product``; see :func:`preview`."""
+    import time
+
     from ..io import preview_arrays
 
     rows = _one_row(product)
     name = str(rows["productFilename"][0])
+    deadline = None if timeout is None else time.monotonic() + float(timeout)
+
+    def fetch(rows):
+        return _fetch_one(rows, cache_dir, job, progress, deadline, timeout)
+
     if name.lower().endswith(IMAGE_EXTENSIONS):
-        path = _fetch_one(rows, cache_dir, job)
+        path = fetch(rows)
         return ProductPreview(name, path, image=path)
-    path = _fetch_one(rows, cache_dir, job)
+    path = fetch(rows)
     if job is not None:
         job.check_cancelled()
     try:
@@ -124,11 +143,14 @@ def make_preview(product, *, products=None, cache_dir=None, max_points=MAX_POINT
             "observation either",
             field="product",
         )
-    image = _fetch_one(image_rows, cache_dir, job)
+    image = fetch(image_rows)
     return ProductPreview(name, image, image=image)
 
 
-def preview(product, *, products=None, cache_dir=None, max_points=MAX_POINTS):
+def preview(
+    product, *, products=None, cache_dir=None, max_points=MAX_POINTS, progress=None,
+    timeout=PREVIEW_TIMEOUT_S,
+):
     """Start making the quick look of one product; returns a `~glue_mast.jobs.Job`.
 
     Parameters
@@ -143,15 +165,21 @@ def preview(product, *, products=None, cache_dir=None, max_points=MAX_POINTS):
         :func:`glue_mast.config.current_cache_dir`).
     max_points : int
         Points at most in the arrays.
+    progress : callable, optional
+        Receives the fetch's progress events (:func:`glue_mast.start_fetch`).
+    timeout : float or None
+        Seconds before the fetch is stopped and the job fails with
+        `~glue_mast.errors.ServerTimeout` saying so (None: no limit but each request's own).
 
     Returns
     -------
     `~glue_mast.jobs.Job`
-        Its result is a `ProductPreview`.
+        Its result is a `ProductPreview`; cancelling it stops the fetch.
     """
     return Job(
         lambda job: make_preview(
-            product, products=products, cache_dir=cache_dir, max_points=max_points, job=job
+            product, products=products, cache_dir=cache_dir, max_points=max_points, job=job,
+            progress=progress, timeout=timeout,
         ),
         name="preview",
     )
@@ -165,7 +193,9 @@ class PreviewState(JobState):
     ``x_label``, ``y_label``, ``title``, ``image`` (path of a preview image, or ``""``),
     ``picture`` (a 2-D array: a cube's white-light image, a 2-D spectrum, an image; or None),
     ``trace`` (a 2-D spectrum's trace row per picture column), ``picture_label``, ``note``
-    (what the line joins: "8 echelle orders merged into one line"), ``busy``, ``error``.
+    (what the line joins: "8 echelle orders merged into one line"), ``fraction`` and
+    ``status`` (the fetch's progress while ``busy``: 0 to 1, and "12.0 kB of 66.0 kB"),
+    ``busy``, ``error``.
 
     Parameters
     ----------
@@ -176,6 +206,9 @@ class PreviewState(JobState):
         ``dispatch(fn)`` runs ``fn()`` on the front end's thread.
     cache_dir : path-like, optional
         Where files are fetched (default: the download cache).
+    timeout : float or None
+        Seconds a preview may take before it is stopped with an error that says so
+        (default `PREVIEW_TIMEOUT_S`).
     """
 
     kind = CallbackProperty("", docstring="What is shown: spectrum, light curve, image or ''")
@@ -194,32 +227,72 @@ class PreviewState(JobState):
     trace = ObjectProperty(None, docstring="A 2-D spectrum's trace: its row per picture column")
     picture_label = CallbackProperty("", docstring="What the picture is")
     note = CallbackProperty("", docstring="What the line joins (echelle orders merged...)")
+    fraction = CallbackProperty(0.0, docstring="How much of the file has arrived, 0 to 1")
+    status = CallbackProperty("", docstring="The fetch's progress, or '' when none is running")
 
     _SHOWN = ("kind", "x", "y", "x_unit", "y_unit", "x_label", "y_label", "title", "image",
               "picture", "trace", "picture_label", "note")
 
-    def __init__(self, products=None, dispatch=None, cache_dir=None):
+    def __init__(self, products=None, dispatch=None, cache_dir=None, timeout=PREVIEW_TIMEOUT_S):
         if dispatch is None and products is not None:
             dispatch = products.dispatch
         self._products = products
         self._cache_dir = cache_dir
+        self.timeout = timeout
         self._ticket = 0
         super().__init__(dispatch=dispatch)
 
     def show(self, product):
         """Make and show the quick look of ``product`` (a products row); returns the Job."""
+        from .products import _progress_of
+
         self._ticket = ticket = self._new_ticket()
         self._show(None)
+        try:
+            name = str(_one_row(product)["productFilename"][0])
+        except InputError:  # the job says what is wrong with it, as its error
+            name = "the product"
+        self._show_progress(ticket, 0.0, f"fetching {name}")
+
+        def progress(event):
+            fraction, status = _progress_of(event)
+            if fraction is not None or status:
+                text = f"{name}: {status}" if status else ""
+                self.dispatch(lambda: self._show_progress(ticket, fraction, text))
+
         listed = self._products.products if self._products is not None else None
-        job = preview(product, products=listed, cache_dir=self._cache_dir)
+        job = preview(
+            product, products=listed, cache_dir=self._cache_dir, progress=progress,
+            timeout=self.timeout,
+        )
+        job.add_done_callback(
+            lambda j: self.dispatch(lambda: self._show_end(ticket, j.exception() is None))
+        )
         return self._start(
             job, name="preview", land=self._show, is_current=lambda: self._ticket == ticket
         )
+
+    def _show_end(self, ticket, fetched):
+        if ticket == self._ticket:
+            with delay_callback(self, "fraction", "status"):
+                self.fraction, self.status = (1.0 if fetched else 0.0), ""
+
+    def _show_progress(self, ticket, fraction, status):
+        """The fetch's progress while it runs (of preview ``ticket``)."""
+        if ticket != self._ticket:
+            return  # a progress event of a preview since replaced or cancelled
+        with delay_callback(self, "fraction", "status"):
+            if fraction is not None:
+                self.fraction = fraction
+            if status:
+                self.status = status
 
     def cancel(self):
         """Cancel the preview on its way; its result is dropped."""
         self._ticket = self._new_ticket()
         super().cancel()
+        with delay_callback(self, "fraction", "status"):
+            self.fraction, self.status = 0.0, ""
 
     def clear(self):
         """Show nothing, and no error: the product shown (or that failed) left the list."""

@@ -40,25 +40,39 @@ def exclusive_rule():
     return is_exclusive
 
 
-def fetch_within(job, products, download_dir=None, progress=None):
+def fetch_within(job, products, download_dir=None, progress=None, deadline=None):
     """(worker thread) Fetch ``products`` with :func:`glue_mast.start_fetch`, inside ``job``.
 
     Planning (which reads the disk, and checksums files already there) runs here rather than
     on the front end's thread; cancelling ``job`` cancels the fetch, which stops its transfers
-    within about a second and keeps partial files for the next fetch to resume.
+    within about a second and keeps partial files for the next fetch to resume. Past
+    ``deadline`` (a `time.monotonic` value) the fetch is cancelled the same way and
+    `~glue_mast.errors.JobTimeout` raised.
 
     Returns
     -------
     `~glue_mast.archive.fetch.FetchResult`
     """
+    import time
+
     from ..archive.fetch import start_fetch
+    from ..errors import JobCancelled, JobTimeout
 
     fetching = start_fetch(products, download_dir, progress=progress)
+    timed_out = False
     try:
         while not fetching.wait(0.1):
             if job is not None and job.cancel_requested:
                 fetching.cancel()
-        result = fetching.result()
+            elif deadline is not None and not timed_out and time.monotonic() > deadline:
+                timed_out = True
+                fetching.cancel()
+        try:
+            result = fetching.result()
+        except JobCancelled:
+            if timed_out and not (job is not None and job.cancel_requested):
+                raise JobTimeout("the files did not arrive in time") from None
+            raise
         if job is not None:
             # A fetch whose transfers all stopped on the cancel before it looked may return
             # its result rather than raise: the job was cancelled all the same.

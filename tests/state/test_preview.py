@@ -143,3 +143,28 @@ def test_preview_state_shows_an_image(local_mast, settle, tmp_path):
     settle(state)
     assert (state.kind, state.x, state.title) == ("image", None, "lb4m01010_asn.fits")
     assert state.image.endswith("lb4m01010_x1dsum.png")
+
+
+def test_a_slow_preview_shows_its_progress_and_stops_at_its_time_limit(
+    local_mast, settle, tmp_path
+):
+    products = products_of("TW Hya", settle)
+    row = row_named(products, "lb4m01010_x1dsum.fits")
+    state = PreviewState(products=products, cache_dir=tmp_path, timeout=1.0)
+    said = []
+    state.add_callback("status", said.append)
+    local_mast.faults.bandwidth = 20_000  # bytes per second: 17 s for its 342.7 kB
+    state.show(row)
+    settle(state)
+    assert state.error.startswith("no preview of lb4m01010_x1dsum.fits after 1 s: ")
+    assert "lb4m01010_x1dsum.fits: fetching 1 file, 342.7 kB" in said
+    assert any(s.endswith(" of 342.7 kB") for s in said)
+    assert (state.status, state.fraction, state.x) == ("", 0.0, None)
+    # what arrived is kept: the next try at full speed asks only for the rest
+    local_mast.faults.bandwidth = None
+    local_mast.clear_log()
+    state.show(row)
+    settle(state)
+    assert state.error == "" and state.fraction == 1.0 and state.x is not None
+    [download] = local_mast.requests(path=DOWNLOAD)
+    assert download.headers.get("Range", "").startswith("bytes=")

@@ -22,15 +22,35 @@ from jdaviz.core.template_mixin import PluginTemplateMixin
 from jdaviz.core.user_api import PluginUserApi
 from traitlets import Bool, Dict, Float, Int, List, Unicode, observe
 
-from ....state import PreviewState, ProductState, SearchState
+from ....state import PreviewState, ProductState, SearchState, TokenState
 from ...loading import lcviz_available
-from . import footprints, provenance_view, selection, views
+from . import footprints, preview, provenance_view, selection, views
 from .catalogs import CatalogsSection
 from .columns import ColumnChoices
 from .kernel_thread import KernelThread
 from .sorting import SortAllPages
 
 __all__ = ["MastSearch"]
+
+class MastSearchApi(PluginUserApi):
+    """The plugin's notebook API (``app.plugins["MAST Search"]``).
+
+    Setting ``page_size`` after a search returns once page 1 of the new pages has arrived, as
+    setting ``page`` does: ``plg.page_size = 3; plg.results`` is that page, not None.
+    """
+
+    def __setattr__(self, attr, value):
+        if attr != "page_size":
+            return super().__setattr__(attr, value)
+        plugin = self._obj
+        # Waiting starts before the change, so that the page's outcome is queued for this
+        # call to run (a notebook's event loop is busy running this very cell).
+        with plugin._waiting():
+            super().__setattr__(attr, value)
+            if plugin.search_state.busy:
+                plugin._wait_idle(plugin.search_state)
+        return None
+
 
 #: What the form's "product type" list offers (MAST's ``dataproduct_type`` values).
 PRODUCT_TYPES = ["", "spectrum", "timeseries", "image", "cube", "measurements"]
@@ -44,7 +64,8 @@ class MastSearch(
 
     Public API (``app.plugins["MAST Search"]``): ``target``, ``coordinates``, ``radius``,
     ``criteria``, ``search()``, ``count``, ``page``, ``page_size``, ``results``,
-    ``products``, ``select()``, ``fetch()``, ``load_selected()``, ``manifest``,
+    ``products``, ``select()``, ``preview()``, ``cancel()``, ``token_status()``, ``fetch()``,
+    ``load_selected()``, ``manifest``,
     ``results_columns``, ``products_columns``, ``footprints_shown``, ``provenance_dataset``
     and ``provenance``.
     """
@@ -109,6 +130,7 @@ class MastSearch(
         self.search_state = SearchState(dispatch=self._dispatch)
         self.product_state = ProductState(search=self.search_state)
         self.preview_state = PreviewState(products=self.product_state)
+        self.token_state = TokenState(dispatch=self._dispatch)
         # The switches start where the shared state's filter does (MAST's recommended
         # calibrated products), so the plugin and the other front ends agree on the default.
         self.calibrated_only = bool(self.product_state.calibrated_only)
@@ -119,6 +141,7 @@ class MastSearch(
         self._loaded_labels = []
         self._pending_note = ""
         views.bind(self)
+        preview.bind(self)
         self.catalogs = CatalogsSection(self)
         self.catalogs_widget = f"IPY_MODEL_{self.catalogs.model_id}"
         footprints.bind(self)
@@ -287,6 +310,40 @@ class MastSearch(
         keys = [item["key"] if isinstance(item, dict) else int(item) for item in items or []]
         self._select_products(keys)
 
+    def preview(self, product=0, wait=True):
+        """Fetch one product of :attr:`products` and show its quick look in the plugin.
+
+        Parameters
+        ----------
+        product : int or str
+            A row number of :attr:`products` or a file name.
+        wait : bool
+            Return the `~glue_mast.state.preview.ProductPreview` once shown (default), or
+            the background job at once (``cancel()`` stops it).
+
+        The fetch's progress shows while it runs; a preview that has not come after
+        ``glue_mast.state.preview.PREVIEW_TIMEOUT_S`` seconds is stopped and says so.
+        """
+        table = self.products
+        [index] = selection.product_indexes(table, [product])
+        job = self.preview_state.show(table[index])
+        if not wait:
+            return job
+        with self._waiting():
+            self._wait(job)
+        return job.result(0)
+
+    def token_status(self):
+        """What MAST says of the MAST token in force: its user, rights and expiry, in one line
+        (never the token; the token goes to the configured MAST server only)."""
+        with self._waiting():
+            self._wait(self.token_state.check())
+        return self.token_state.text
+
+    def cancel(self):
+        """Stop what is on its way: a search or page, a preview, a download or load."""
+        self.vue_cancel()
+
     def vue_preview(self, key, *args):
         table = self.products
         if table is not None and 0 <= int(key) < len(table):
@@ -355,11 +412,11 @@ class MastSearch(
 
     @property
     def user_api(self):
-        return PluginUserApi(
+        return MastSearchApi(
             self,
             expose=(
                 "target", "coordinates", "radius", "criteria", "search", "page", "page_size",
-                "select", "fetch", "load_selected", "catalogs", "results_columns",
+                "select", "preview", "cancel", "token_status", "fetch", "load_selected", "catalogs", "results_columns",
                 "products_columns", "footprints_shown", "provenance_dataset",
             ),
             readonly=("count", "results", "products", "manifest", "message", "footprints_text",

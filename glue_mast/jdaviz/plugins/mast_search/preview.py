@@ -10,7 +10,7 @@ light curves in an app without lcviz.
 from __future__ import annotations
 
 __all__ = [
-    "HEIGHT", "PLOT_DPI", "PLOT_INCHES", "WIDTH", "picture_png", "plot_png", "polyline",
+    "HEIGHT", "PLOT_DPI", "PLOT_INCHES", "WIDTH", "bind", "picture_png", "plot_png", "polyline",
     "show_preview",
 ]
 
@@ -146,10 +146,23 @@ def _draw(plugin, plot, state):
     job.start()
 
 
+def bind(plugin):
+    """Follow the preview's fetch: its progress shows while it runs (``views.bind`` follows
+    the rest of the preview state)."""
+    plugin.preview_state.add_callback("status", lambda *_: show_preview(plugin))
+
+
 def show_preview(plugin):
-    """Set ``plugin.preview_plot`` from its preview state."""
+    """Set ``plugin.preview_plot`` from its preview state.
+
+    While the file is on its way, ``status`` and ``fraction`` say how much has come, and the
+    title line shows the status (what a slow preview is waiting for).
+    """
     state = plugin.preview_state
     plot = {"title": state.title, "loading": bool(state.busy), "kind": state.kind}
+    if state.busy:
+        plot.update(status=state.status, fraction=float(state.fraction or 0.0))
+        plot["title"] = state.title or state.status
     if state.error:
         plot["error"] = state.error
     elif state.x is not None and state.y is not None:
