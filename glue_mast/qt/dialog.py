@@ -29,6 +29,7 @@ from .bindings import ErrorLines, GuiDispatcher, error_label
 from .catalogs_tab import mount_catalogs_tab
 from .footprints import FootprintsIntoGlue
 from .preview import PreviewNote, PreviewPlot
+from .preview_progress import PreviewProgress, preview_footer
 from .products_panel import ProductsPanel
 from .results import ResultsPanel
 from .search_form import SearchForm
@@ -142,6 +143,7 @@ class MastImportDialog(QtWidgets.QDialog):
         self.products = ProductsPanel(self.product_state)
         self.preview = PreviewPlot(self.preview_state, self.dispatch)
         self.preview_note = PreviewNote(self.preview_state)
+        self.preview_progress = PreviewProgress(self.preview_state)
         self.preview_error = error_label("preview")
         self.footprints = FootprintsIntoGlue(self)
         self._build(remembered)
@@ -164,7 +166,7 @@ class MastImportDialog(QtWidgets.QDialog):
         preview_box = QtWidgets.QGroupBox("Preview")
         preview_layout = QtWidgets.QVBoxLayout(preview_box)
         preview_layout.addWidget(self.preview, 1)
-        preview_layout.addWidget(self.preview_note)
+        preview_layout.addWidget(preview_footer(self.preview_note, self.preview_progress))
         preview_layout.addWidget(self.preview_error)
         lower = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
         lower.addWidget(self.products)
@@ -401,6 +403,7 @@ class MastImportDialog(QtWidgets.QDialog):
         self.remember()
         for state in (self.search_state, self.product_state, self.preview_state):
             state.cancel()
+        self.products.token_line.token_state.cancel()
         self.warm_job.cancel()
         super().done(result)
 

@@ -125,6 +125,7 @@ class PreviewPlot(QtWidgets.QLabel):
         self._resize_timer.timeout.connect(self._render)
         for name in ("kind", "x", "y", "image", "picture", "busy", "error"):
             add_callback(state, name, self._state_changed)
+        add_callback(state, "status", self._cancel_seen)
         self._state_changed()
 
     def _message(self, text):
@@ -134,9 +135,17 @@ class PreviewPlot(QtWidgets.QLabel):
         self.setText(text)
         self.drawn = ("message", text)
 
+    def _cancel_seen(self, status):
+        if not status and self.state.busy:
+            self._state_changed()  # cancelled: said at once, not when the job has stopped
+
     def _state_changed(self, *_):
+        from .preview_progress import preview_running
+
         state = self.state
-        if state.busy:
+        if state.busy and not preview_running(state):
+            self._message("Preview cancelled: click the file again to go on")
+        elif state.busy:
             self._message("Making the preview\N{HORIZONTAL ELLIPSIS}")
         elif state.error:
             self._message("No preview (the reason is below)")

@@ -24,6 +24,7 @@ from .bindings import ErrorLines, connect_editable_combo, error_label, set_choic
 from .column_chooser import ColumnChooser
 from .models import TableModel
 from .results import exclusive_reason, fit_columns, make_table_view, selected_source_rows
+from .token_line import TokenLine
 
 __all__ = ["ProductTableView", "ProductsPanel"]
 
@@ -85,7 +86,7 @@ class ProductsPanel(QtWidgets.QGroupBox):
 
     current_product = QtCore.Signal(object)
 
-    def __init__(self, state, parent=None):
+    def __init__(self, state, token_state=None, parent=None):
         super().__init__("Products of the selected observations", parent)
         self.state = state
         self.calibrated_only = QtWidgets.QCheckBox("Calibrated only")
@@ -163,6 +164,9 @@ class ProductsPanel(QtWidgets.QGroupBox):
         chosen.addWidget(self.select_none)
         layout.addLayout(chosen)
         layout.addWidget(self.exclusive_label)
+        #: What MAST says of the token, under the note (``token_line.token_state``).
+        self.token_line = TokenLine(state, token_state)
+        layout.addWidget(self.token_line)
 
         self._syncing = False
         self._connections = [

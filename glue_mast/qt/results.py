@@ -11,6 +11,7 @@ from echo import add_callback
 from qtpy import QtCore, QtWidgets
 
 from ..state import columns
+from .activity import recheck_timer, requests_running
 from .bindings import ErrorLines, error_label
 from .column_chooser import ColumnChooser
 from .models import TableModel, iso_date, sort_proxy
@@ -143,11 +144,13 @@ class ResultsPanel(QtWidgets.QGroupBox):
         paging.addWidget(self.page_label)
         for b in (self.next_page, self.last_page):
             paging.addWidget(b)
+        self._add_page_box(paging)
         paging.addSpacing(16)
         paging.addWidget(QtWidgets.QLabel("Rows per page"))
         paging.addWidget(self.page_size)
         paging.addSpacing(16)
         paging.addWidget(self.hint, 1)
+        paging.addWidget(self._page_cancel_button())
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addLayout(paging)
@@ -160,8 +163,11 @@ class ResultsPanel(QtWidgets.QGroupBox):
         self.last_page.clicked.connect(lambda: self.go_to(self.state.n_pages))
         self.page_size.currentTextChanged.connect(self._page_size_typed)
         add_callback(state, "page_size", self._show_page_size)
-        for name in ("rows", "page", "n_pages", "busy", "count"):
+        for name in ("rows", "page", "n_pages", "busy", "count", "loading_page"):
             add_callback(state, name, self._show_paging)
+        # A job is counted among the state's requests just after it sets ``busy``.
+        self._recheck = recheck_timer(self, self._show_paging)
+        add_callback(state, "busy", lambda *_: self._recheck.start())
         add_callback(state, "rows", self._show_rows)
         # The search's other errors are shown by the search form: only paging errors here.
         self.error_lines = ErrorLines(state, {**self.errors, "": None})
@@ -175,6 +181,50 @@ class ResultsPanel(QtWidgets.QGroupBox):
         if n is None or self.state.n_pages is None:
             return None
         return self.state.go_to_page(max(1, min(int(n), int(self.state.n_pages))))
+
+    def _add_page_box(self, paging):
+        """"Go to page [ ]" in the paging bar: Enter fetches the page typed; a page that is
+        not there is said in the page's error line."""
+        self.page_box = QtWidgets.QLineEdit()
+        self.page_box.setObjectName("page_box")
+        self.page_box.setPlaceholderText("page")
+        self.page_box.setToolTip("Type a page number and press Enter")
+        self.page_box.setMaximumWidth(self.fontMetrics().horizontalAdvance("0" * 8) + 16)
+        label = QtWidgets.QLabel("Go to")
+        label.setBuddy(self.page_box)
+        paging.addSpacing(12)
+        paging.addWidget(label)
+        paging.addWidget(self.page_box)
+        self.page_box.returnPressed.connect(self._page_typed)
+        self.page_box.textEdited.connect(self._page_box_edited)
+
+    def _page_typed(self):
+        text = self.page_box.text().strip()
+        if not text or self.state.n_pages is None:
+            return None
+        # The state checks it ("abc", 0 or past the end: one line naming the page).
+        return self.state.go_to_page(text)
+
+    def _page_box_edited(self, _text):
+        if self.state.error_field == "page":  # the page said wrong is being corrected
+            self.state.error = self.state.error_field = ""
+
+    def _page_cancel_button(self):
+        """The Cancel shown beside "Fetching page n…": the page shown stays."""
+        self.cancel_page = QtWidgets.QPushButton("Cancel")
+        self.cancel_page.setObjectName("page_cancel_button")
+        self.cancel_page.setToolTip("Stop fetching that page; the page shown stays")
+        self.cancel_page.setAutoDefault(False)
+        self.cancel_page.hide()
+        self.cancel_page.clicked.connect(self.state.cancel)
+        return self.cancel_page
+
+    def _show_fetching(self):
+        """While a page is fetched: "Fetching page n…" and its Cancel, the old page shown."""
+        fetching = self.state.loading_page if requests_running(self.state) else None
+        self.cancel_page.setVisible(fetching is not None)
+        self.page_box.setEnabled(bool(self.state.n_pages))
+        return fetching
 
     def _page_size_typed(self, text):
         text = text.strip()
@@ -198,7 +248,7 @@ class ResultsPanel(QtWidgets.QGroupBox):
             self.page_label.setText(f"Page {page:,} of {n_pages:,}")
         else:
             self.page_label.setText("Page \N{EN DASH}")
-        idle = not state.busy
+        idle = not requests_running(state)
         self.first_page.setEnabled(bool(n_pages) and idle and page > 1)
         self.previous_page.setEnabled(bool(n_pages) and idle and page > 1)
         self.next_page.setEnabled(bool(n_pages) and idle and page < n_pages)
@@ -236,7 +286,10 @@ class ResultsPanel(QtWidgets.QGroupBox):
 
     def _show_hint(self):
         rows = self.state.rows
-        if self.state.busy and self.state.count is not None and rows is None:
+        fetching = self._show_fetching()
+        if fetching is not None:
+            text = f"Fetching page {fetching:,}\N{HORIZONTAL ELLIPSIS}"
+        elif requests_running(self.state) and self.state.count is not None and rows is None:
             text = f"Fetching page {self.state.page}\N{HORIZONTAL ELLIPSIS}"
         elif rows is None:
             text = "Search to list observations"

@@ -15,6 +15,7 @@ from echo.qt import connect_text
 from qtpy import QtCore, QtWidgets
 
 from ..errors import InputError
+from .activity import recheck_timer, requests_running
 from .bindings import ErrorLines, connect_editable_combo, error_label, set_choices
 
 __all__ = ["CALIBRATION_LEVELS", "SearchForm", "looks_like_coordinates"]
@@ -175,6 +176,12 @@ class SearchForm(QtWidgets.QGroupBox):
         self.search_button = QtWidgets.QPushButton("Search")
         self.search_button.setObjectName("search_button")
         self.search_button.setDefault(True)
+        self.cancel_button = QtWidgets.QPushButton("Cancel")
+        self.cancel_button.setObjectName("search_cancel_button")
+        self.cancel_button.setToolTip("Stop the search; nothing it brings is shown")
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.hide()
+        self._cancelled = False  # the last search was cancelled (said until the next one)
         self.count_label = QtWidgets.QLabel()
         self.count_label.setObjectName("count_label")
         self.resolved_label = QtWidgets.QLabel()
@@ -183,6 +190,7 @@ class SearchForm(QtWidgets.QGroupBox):
         buttons = QtWidgets.QHBoxLayout()
         buttons.addWidget(self.search_button)
         buttons.addWidget(self.count_label)
+        buttons.addWidget(self.cancel_button)
         buttons.addSpacing(12)
         buttons.addWidget(self.resolved_label, 1)
 
@@ -264,8 +272,11 @@ class SearchForm(QtWidgets.QGroupBox):
         self._show_extra()
         add_callback(state, "collection_choices", lambda v: set_choices(self.obs_collection, v))
         add_callback(state, "instrument_choices", lambda v: set_choices(self.instrument_name, v))
-        for name in ("count", "n_pages", "busy", "rows", "resolved_position"):
+        for name in ("count", "n_pages", "rows", "resolved_position"):
             add_callback(state, name, self._show_count)
+        self._recheck = recheck_timer(self, self._show_count)
+        add_callback(state, "busy", self._busy_changed)
+        self.cancel_button.clicked.connect(self.cancel_search)
         self._show_count()
         self.error_lines = ErrorLines(
             state,
@@ -328,6 +339,19 @@ class SearchForm(QtWidgets.QGroupBox):
     def _search_clicked(self):
         if self.commit():
             self.search_requested.emit()
+            self._show_count()  # the state may have been busy already (its choices)
+
+    def cancel_search(self):
+        """Stop the search on its way: "Search cancelled" shows at once, though the request
+        in flight may take a while to return (its answer is dropped)."""
+        if requests_running(self.state) and self.state.loading_page is None:
+            self._cancelled = True
+        self.state.cancel()
+        self._show_count()
+
+    def _busy_changed(self, *_):
+        self._show_count()
+        self._recheck.start()  # and again once the request is counted (see recheck_timer)
 
     def _show_target(self, *_):
         text = self.state.target or self.state.coordinates or ""
@@ -344,13 +368,20 @@ class SearchForm(QtWidgets.QGroupBox):
 
     def _show_count(self, *_):
         state = self.state
+        # A page being fetched says so (with its own Cancel) under the results.
+        searching = requests_running(state) and state.loading_page is None
+        if searching:
+            self._cancelled = False
         if state.count is None:
-            text = "Searching\N{HORIZONTAL ELLIPSIS}" if state.busy else ""
+            text = "Searching\N{HORIZONTAL ELLIPSIS}" if searching else ""
+            if self._cancelled and not searching:
+                text = "Search cancelled"
         else:
             text = f"{state.count:,} observation{'s' if state.count != 1 else ''}"
-            if state.busy and state.rows is None:
+            if searching and state.rows is None:
                 text += ", fetching the first page\N{HORIZONTAL ELLIPSIS}"
         self.count_label.setText(text)
+        self.cancel_button.setVisible(searching)
         self.resolved_label.setText(state.resolved_position or "")
 
 

@@ -154,8 +154,15 @@ class PagedState(JobState):
         job.add_done_callback(lambda j: self.dispatch(fetched))
 
     def cancel(self):
-        """Cancel the request on its way; whatever it brings is dropped."""
+        """Cancel the request on its way; whatever it brings is dropped.
+
+        A page being fetched leaves the page shown as it was. A search cancelled before its
+        first page arrived leaves no count either: a count with no rows would offer pages of
+        a search that was stopped.
+        """
         self._query_ticket = self._new_ticket()
         self._page_ticket = self._new_ticket()
         self.loading_page = None
+        if self.rows is None and self.count is not None:
+            self._clear_results(keep_count=False)
         super().cancel()

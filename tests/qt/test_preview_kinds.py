@@ -3,6 +3,7 @@ trace) and a sky image, as a person clicks their rows: AU Mic's JWST products.""
 
 import numpy as np
 import pytest
+from qtpy import QtCore
 
 
 def _view_row(table, text):
@@ -56,7 +57,9 @@ def test_the_stis_echelle_preview_says_under_the_plot_that_it_merges_orders(
     assert d.preview_state.note == "8 echelle orders merged into one line"
     assert d.preview_note.text() == d.preview_state.note and d.preview_note.isVisible()
     # below the plot, inside the Preview box
-    assert d.preview_note.geometry().top() >= d.preview.geometry().bottom()
+    box = d.preview.parentWidget()
+    note = QtCore.QRect(d.preview_note.mapTo(box, QtCore.QPoint(0, 0)), d.preview_note.size())
+    assert note.top() >= d.preview.geometry().bottom() and box.rect().contains(note)
     shoot(d.preview.parentWidget(), "preview-echelle")
     # a spectrum in one piece joins nothing: the note goes
     person.click_rows(d.results.table, [_view_row(d.results.table, "swp54419")])
