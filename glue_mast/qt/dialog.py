@@ -29,7 +29,7 @@ from .bindings import ErrorLines, GuiDispatcher, error_label
 from .catalogs_tab import mount_catalogs_tab
 from .footprints import FootprintsIntoGlue
 from .preview import PreviewNote, PreviewPlot
-from .preview_progress import PreviewProgress, preview_footer
+from .preview_progress import PreviewProgress, preview_footer, preview_running
 from .products_panel import ProductsPanel
 from .results import ResultsPanel
 from .search_form import SearchForm
@@ -275,9 +275,18 @@ class MastImportDialog(QtWidgets.QDialog):
         return self.search_state.search()
 
     def show_preview(self, row):
-        """Preview product ``row`` (fetched into the cache if needed); returns the Job."""
-        self._previewed = str(row["dataURI"]) if "dataURI" in row.colnames else None
+        """Preview product ``row`` (fetched into the cache if needed); returns the Job, or
+        None when the preview of that product is shown or being made already."""
+        uri = str(row["dataURI"]) if "dataURI" in row.colnames else None
+        if uri is not None and uri == self._previewed and self._preview_in_hand():
+            return None  # a click on the row previewed (after a cancel, it fetches again)
+        self._previewed = uri
         return self.preview_state.show(row)
+
+    def _preview_in_hand(self):
+        """Whether the preview asked for last is shown, or on its way (not cancelled)."""
+        state = self.preview_state
+        return preview_running(state) or (not state.busy and not state.error and bool(state.kind))
 
     def _drop_stale_preview(self, filtered):
         # A preview (or its error) of a product no longer listed (another search, another

@@ -133,6 +133,7 @@ class ProductsPanel(QtWidgets.QGroupBox):
             b.setAutoDefault(False)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.clicked.connect(self._clicked)
 
         self.selection_label = QtWidgets.QLabel()
         self.selection_label.setObjectName("selection_label")
@@ -227,6 +228,12 @@ class ProductsPanel(QtWidgets.QGroupBox):
             return
         row = self.proxy.mapToSource(current).row()
         self.current_product.emit(self.state.filtered[row])
+
+    def _clicked(self, index):
+        # A click on the current row asks for its preview again (after a cancel, a time
+        # limit or an error); the dialog ignores it when that preview is shown or coming.
+        if index.isValid() and index.row() == self.table.currentIndex().row():
+            self._current_changed(index, None)
 
     def current_row(self):
         """The product row under the cursor (an astropy Row), or None."""

@@ -216,8 +216,13 @@ class ResultsPanel(QtWidgets.QGroupBox):
         self.cancel_page.setToolTip("Stop fetching that page; the page shown stays")
         self.cancel_page.setAutoDefault(False)
         self.cancel_page.hide()
-        self.cancel_page.clicked.connect(self.state.cancel)
+        self.cancel_page.clicked.connect(self.cancel_fetch)
         return self.cancel_page
+
+    def cancel_fetch(self):
+        """Stop fetching the page asked for: the page shown stays, paging works at once."""
+        self.state.cancel()
+        self._show_paging()  # the state told of the cancel before its jobs were cancelled
 
     def _show_fetching(self):
         """While a page is fetched: "Fetching page n…" and its Cancel, the old page shown."""

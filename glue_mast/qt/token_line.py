@@ -12,6 +12,7 @@ from __future__ import annotations
 from echo import add_callback
 from qtpy import QtCore, QtWidgets
 
+from .. import config
 from ..state import TokenState
 
 __all__ = ["TokenLine"]
@@ -37,28 +38,47 @@ class TokenLine(QtWidgets.QLabel):
         )
         self.products = products
         self.token_state = token_state or TokenState(dispatch=products.dispatch)
-        self._asked = False  # MAST was asked about the token in force
+        self._stale = True  # MAST has not been asked about the token in force
+        # One question however many changes come together (a token given flips token_set
+        # too): asked at the next turn of the event loop.
+        self._ask_timer = QtCore.QTimer(self)
+        self._ask_timer.setSingleShot(True)
+        self._ask_timer.setInterval(0)
+        self._ask_timer.timeout.connect(self._ask)
         add_callback(products, "exclusive", self._show)
-        add_callback(products, "token_set", self._token_changed)
+        add_callback(products, "token_set", self._show)
         for name in ("text", "busy", "error"):
             add_callback(self.token_state, name, self._show)
+        config.on_token_change(self._token_given)  # held weakly
         self.hide()
         self._show()
 
-    def _token_changed(self, token_set):
-        self._asked = False  # another token (or none): what MAST said was of the last one
+    def _wanted(self):
+        return bool(self.products.exclusive and self.products.token_set)
+
+    def _token_given(self):
+        # Another token, or none (from any thread): what MAST said was of the last one.
+        self.products.dispatch(self._forget_answer)
+
+    def _forget_answer(self):
+        self._stale = True
         self._show()
 
+    def _ask(self):
+        if self._stale and self._wanted():
+            self._stale = False
+            self.token_state.text = ""
+            self.token_state.check()
+
     def _show(self, *_):
-        products, token = self.products, self.token_state
-        if not (products.exclusive and products.token_set):
+        token = self.token_state
+        if not self._wanted():
             self.hide()
             return
-        if not self._asked:
-            self._asked = True
-            token.text = ""
-            token.check()
-        if token.text:
+        if self._stale:
+            self._ask_timer.start()
+            text = "Asking MAST about the token\N{HORIZONTAL ELLIPSIS}"
+        elif token.text:
             text = token.text
         elif token.error:
             text = f"Could not ask MAST about the token: {token.error}"

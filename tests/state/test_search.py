@@ -291,6 +291,26 @@ def test_cancel_drops_the_search_on_its_way(local_mast, settle):
     assert job.cancelled
 
 
+def test_a_search_cancelled_after_its_count_but_before_its_page_leaves_no_count(
+    local_mast, settle
+):
+    state = SearchState(target="TW Hya", radius="0.1 deg")
+    local_mast.faults.executing(10**6, match="Mast.Caom.Cone")  # the page, not the count
+    job = state.search()
+    deadline = time.monotonic() + 20
+    while state.count is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert state.count == 8 and state.rows is None and state.n_pages == 1
+    state.cancel()
+    # A count with no page would offer pages of a search that was stopped.
+    assert (state.count, state.n_pages, state.rows) == (None, None, None)
+    local_mast.faults.reset()
+    with pytest.raises(JobCancelled):
+        job.result()
+    settle(state)
+    assert (state.count, state.rows, state.error, state.busy) == (None, None, "", False)
+
+
 def test_as_dict_and_update_from_dict_round_trip(local_mast):
     state = SearchState(
         target="TW Hya",
