@@ -9,7 +9,7 @@ state's own time limit (``PreviewState.timeout``) stops a preview that does not 
 from __future__ import annotations
 
 from echo import add_callback
-from qtpy import QtWidgets
+from qtpy import QtCore, QtWidgets
 
 __all__ = ["PreviewProgress", "preview_running"]
 
@@ -36,7 +36,7 @@ class PreviewProgress(QtWidgets.QWidget):
         self.bar.setObjectName("preview_progress")
         self.bar.setRange(0, 1000)
         self.bar.setTextVisible(False)
-        self.bar.setFixedWidth(90)
+        self.bar.setFixedWidth(60)
         self.status = QtWidgets.QLabel()
         self.status.setObjectName("preview_status")
         self.status.setSizePolicy(QtWidgets.QSizePolicy.Ignored, QtWidgets.QSizePolicy.Preferred)
@@ -68,9 +68,28 @@ class PreviewProgress(QtWidgets.QWidget):
         state = self.state
         self.bar.setValue(round(1000 * min(1.0, float(state.fraction or 0.0))))
         text = state.status or ("Reading the file\N{HORIZONTAL ELLIPSIS}" if state.fraction else "")
+        self.status.setToolTip(text)
+        self._fit_status()
+
+    def _fit_status(self):
+        """The status in the width there is: a long file name shortened in its middle, or
+        left out in a narrow preview; the amounts ("12.0 kB of 342.7 kB") always whole (the
+        tooltip has it all)."""
+        text = self.status.toolTip()
+        name, sep, amount = text.rpartition(": ")
+        metrics = self.status.fontMetrics()
+        room = self.status.width() - metrics.horizontalAdvance(sep + amount) - 4
+        if sep and metrics.horizontalAdvance(name) > room:
+            if room < metrics.horizontalAdvance("0" * 16):
+                text = amount  # too little of the name would show: it is the row clicked
+            else:
+                text = metrics.elidedText(name, QtCore.Qt.ElideMiddle, room) + sep + amount
         if self.status.text() != text:
             self.status.setText(text)
-            self.status.setToolTip(text)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._fit_status()
 
 
 def preview_footer(note, progress):

@@ -9,7 +9,8 @@ archive keeps answering "EXECUTING" to the page requests (``faults.executing``) 
 
 from qtpy import QtCore
 
-PAGES = "Mast.Caom.Cone"  # the pages of a target search with no criteria (the count: Filtered.Position)
+#: The pages of a target search with no criteria (its count asks Mast.Caom.Filtered.Position).
+PAGES = "Mast.Caom.Cone"
 STILL_WORKING = 10**6  # EXECUTING answers: until faults.reset()
 
 
@@ -29,10 +30,8 @@ def test_a_search_is_cancelled_from_beside_its_line_and_leaves_nothing_half_done
     meter = stall_meter.start()
     _start_search(person, d, "TW Hya", "0.1 deg")
     # The count comes (another service), the first page does not.
-    qtbot.waitUntil(
-        lambda: form.count_label.text() == "8 observations, fetching the first page\N{HORIZONTAL ELLIPSIS}",
-        timeout=20000,
-    )
+    waiting = "8 observations, fetching the first page\N{HORIZONTAL ELLIPSIS}"
+    qtbot.waitUntil(lambda: form.count_label.text() == waiting, timeout=20000)
     assert form.cancel_button.isVisible() and form.cancel_button.isEnabled()
     shoot(d, "search-running")
     person.click(form.cancel_button)
@@ -56,7 +55,9 @@ def test_a_search_is_cancelled_from_beside_its_line_and_leaves_nothing_half_done
     assert form.count_label.text() == "8 observations" and results.model.rowCount() == 8
 
 
-def test_a_search_cancelled_before_its_count_says_searching_no_more(dialog, person, local_mast, qtbot):
+def test_a_search_cancelled_before_its_count_says_searching_no_more(
+    dialog, person, local_mast, qtbot
+):
     d = dialog
     local_mast.faults.stall(30, times=10, match="/api/v0/invoke")  # even the name lookup
     _start_search(person, d, "TW Hya", "0.1 deg")

@@ -36,13 +36,19 @@ def test_a_slow_preview_shows_its_progress_and_is_cancelled_from_beside_it(
     _list_products(d, person, "LB4M01010")
     assert not progress.isVisible() and d.preview_note.isVisible()
     name = str(d.product_state.filtered["productFilename"][0])
+    selected = list(d.product_state.selected["dataURI"])
     local_mast.faults.bandwidth = 20_000
     meter = stall_meter.start()
     person.click_rows(d.products.table, [0])
-    qtbot.waitUntil(lambda: progress.bar.value() > 0, timeout=15000)
+    qtbot.waitUntil(lambda: progress.bar.value() > 50, timeout=15000)
     # Which file, how much of it, and a Cancel beside them, in place of the note.
     assert progress.isVisible() and not d.preview_note.isVisible()
-    assert progress.status.text().startswith(f"{name}: ") and " kB of " in progress.status.text()
+    status = progress.status.toolTip()  # whole; the line shortens the name to fit
+    assert status.startswith(f"{name}: ") and " kB of " in status
+    shown = progress.status.text()
+    assert shown.endswith(status.rpartition(": ")[2]) and progress.status.sizeHint().width() <= (
+        progress.status.width() + 8
+    )
     assert progress.cancel_button.isVisible() and d.preview.drawn == ("message", MAKING)
     shoot(d.preview.parentWidget(), "preview-progress")
     person.click(progress.cancel_button)
@@ -52,7 +58,7 @@ def test_a_slow_preview_shows_its_progress_and_is_cancelled_from_beside_it(
     qtbot.waitUntil(lambda: not d.preview_state.busy, timeout=15000)
     assert meter.stop() < 0.5 and meter.longest_cpu < 0.1
     assert d.preview_error.isHidden() and d.preview_state.error == ""
-    assert all(s.selected_count for s in [d.product_state])  # the selection stays
+    assert list(d.product_state.selected["dataURI"]) == selected  # the selection stays
     # Clicking the file again goes on, and draws it.
     local_mast.faults.bandwidth = None
     person.click_rows(d.products.table, [0])
