@@ -87,6 +87,12 @@ class CatalogsSection(ipyvuetify.VuetifyTemplate, HubListener):
             self, "picking", self._pick_tools, "Pick catalog sources"
         )
         self._app.hub.subscribe(self, catalog_marks.CatalogSourcePicked, handler=self._picked)
+        # An image viewer made (or given its first image) after the selection, or one whose
+        # reference changes (aligning by WCS): its rings are drawn where its pixels are now.
+        from jdaviz.core.events import AddDataMessage, ChangeRefDataMessage
+
+        for message in (AddDataMessage, ChangeRefDataMessage):
+            self._app.hub.subscribe(self, message, handler=self._viewer_changed)
 
     @property
     def _app(self):
@@ -130,6 +136,11 @@ class CatalogsSection(ipyvuetify.VuetifyTemplate, HubListener):
         wanted = {int(i) for i in indexes or []}
         self.selected_items = [item for item in self.items if item["key"] in wanted]
         self._highlight(sorted(wanted))
+
+    def _viewer_changed(self, msg):
+        viewer = getattr(msg, "viewer", None)
+        if self.state.selected and "ImageView" in type(viewer).__name__:
+            self._highlight(sorted(int(i) for i in self.state.selected))
 
     def _highlight(self, indexes):
         rows = self.state.rows
