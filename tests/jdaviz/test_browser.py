@@ -103,7 +103,12 @@ def browser(playwright):
 @pytest.fixture(scope="module")
 def laptop(playwright):
     """A second browser context with a laptop's window (1366x768), the screenshots' size."""
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    # Playwright hides scrollbars in headless chromium; a person's browser shows them, and the
+    # screenshots should too (a table that scrolls sideways says so by its scrollbar).
+    chromium = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=ARGS,
+        ignore_default_args=["--hide-scrollbars"],
+    )
     context = chromium.new_context(viewport={"width": 1366, "height": 768})
     yield context
     context.close()
