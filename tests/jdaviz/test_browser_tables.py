@@ -48,10 +48,11 @@ def test_tables_fit_or_scroll_sideways_inside_the_tray(served_app, laptop):  # n
     expect(page.locator(".mast-count")).to_contain_text("8 observations", timeout=60_000)
     expect(page.locator(".mast-results tbody tr")).to_have_count(8)
     # Mission, Instrument, Filters and Obs ID, with the longest IDs and the lock, fit as they
-    # are: nothing to scroll, nothing cut
+    # are: nothing to scroll (no scrollbar), nothing cut
     m = _measure(page, ".mast-results")
     assert m["tableWidth"] <= m["clientWidth"] + 0.5, m
     assert m["unscrolled"]["right"] <= m["wrapper"]["right"] + 0.5, m
+    assert m["scrollWidth"] <= m["clientWidth"] and m["scrollbar"] == 0, m  # no scrollbar
     # a catalog has many columns: they scroll inside the tray, the scrollbar in sight
     _choose(page, ".mast-catalog", "Gaia")
     page.locator(".mast-catalog-target input").fill("TW Hya")
