@@ -18,10 +18,15 @@ pytestmark = pytest.mark.browser
 # tray panel's box, the table's width, and the last heading's box before and after the table is
 # scrolled as far right as it goes, in page pixels.
 _MEASURE = """(table) => {
-  const box = el => { const r = el.getBoundingClientRect(); return {left: r.left, right: r.right}; };
+  const box = el => {
+    const r = el.getBoundingClientRect();
+    return {left: r.left, right: r.right};
+  };
   const wrapper = table.querySelector('.v-data-table__wrapper');
   let panel = table.parentElement;
-  while (panel && !panel.classList.contains('v-expansion-panel-content')) panel = panel.parentElement;
+  while (panel && !panel.classList.contains('v-expansion-panel-content')) {
+    panel = panel.parentElement;
+  }
   const headings = table.querySelectorAll('thead th');
   const unscrolled = box(headings[headings.length - 1]);
   wrapper.scrollLeft = wrapper.scrollWidth;

@@ -1,6 +1,5 @@
 """The Load button says what it loads, by kind, as the "mast" loader counts them."""
 
-import pytest
 from astropy.table import Table
 
 from glue_mast.jdaviz.kinds import listed, product_kind
