@@ -124,6 +124,13 @@ class Conf(_config.ConfigNamespace):
         "(glue_mast.jdaviz.dataset_lists): the same lists. Off: Jdaviz's own rebuilds.",
         cfgtype="boolean",
     )
+    named_new_viewers = _config.ConfigItem(
+        True,
+        "Keep the name a Jdaviz load gives a viewer it creates (a cube's 'Uncertainty' and "
+        "'Mask' viewers), which Jdaviz 5.0 replaces with '3D Spectrum (1)' when another viewer "
+        "is created in the same load (glue_mast.jdaviz.viewer_names). Off: Jdaviz's own.",
+        cfgtype="boolean",
+    )
     fast_unit_choices = _config.ConfigItem(
         True,
         "Remember the display units Jdaviz's (and lcviz's) unit converter finds equivalent to "

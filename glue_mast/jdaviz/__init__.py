@@ -14,7 +14,8 @@ being built, so every ``jdaviz.App()`` has the plugin without any import by the 
 - :func:`save_session` / :func:`restore_session` write and rebuild a Jdaviz session (its
   datasets with provenance, the MAST Search form, the viewers), see `glue_mast.jdaviz.session`;
 - registering also installs `glue_mast.jdaviz.unit_choices`, which remembers the display units
-  Jdaviz's unit converter offers (the same answers, without recomputing them for every layer).
+  Jdaviz's unit converter offers (the same answers, without recomputing them for every layer),
+  and `glue_mast.jdaviz.viewer_names`, by which a viewer a load names ("Uncertainty") keeps it.
 """
 
 from __future__ import annotations
@@ -57,11 +58,12 @@ def register():
         return
     import jdaviz
 
-    from . import unit_choices
+    from . import unit_choices, viewer_names
     from .loaders import mast  # noqa: F401  (registers the "mast" loader)
     from .plugins.mast_search import plugin  # noqa: F401  (registers the tray plugin)
 
     unit_choices.install()  # Jdaviz's unit choices, remembered (the fast_unit_choices setting)
+    viewer_names.install()  # new viewers keep the names asked for (named_new_viewers)
 
     hook = getattr(jdaviz, "_register_new_app_hook", None)
     _registered = True

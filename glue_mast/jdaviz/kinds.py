@@ -28,8 +28,11 @@ __all__ = [
     "enable_lcviz",
     "fit_units",
     "lcviz_available",
+    "listed",
     "order",
     "pixel_solid_angle",
+    "plural",
+    "product_kind",
     "viewers_on_their_own_axes",
 ]
 
@@ -122,15 +125,84 @@ def _open_tray_items(state):
     return [names[i] for i in state.tray_items_open if 0 <= i < len(names)]
 
 
+def _rank(kind):
+    """Where a kind loads: cubes, 2-D spectra, images, 1-D spectra, time series, the rest."""
+    if kind in _FIRST:
+        return _FIRST.index(kind)
+    if kind in LCVIZ_KINDS:
+        return len(_FIRST) + 1
+    return len(_FIRST) if kind in FORMATS else len(_FIRST) + 2
+
+
 def order(datasets):
     """The datasets in the order they load: cubes, 2-D spectra, images (surface brightnesses),
     1-D spectra, time series; by label within a kind (the fetch's order is not fixed)."""
-    def rank(dataset):
-        if dataset.kind in _FIRST:
-            return _FIRST.index(dataset.kind), dataset.label
-        return (len(_FIRST) + 1 if dataset.kind in LCVIZ_KINDS else len(_FIRST)), dataset.label
+    return sorted(datasets, key=lambda dataset: (_rank(dataset.kind), dataset.label))
 
-    return sorted(datasets, key=rank)
+
+def plural(n, kind):
+    """``"1 spectrum"``, ``"2 spectra"``, ``"3 2-D spectra"``, ``"2 images"``."""
+    if n == 1:
+        return f"1 {kind}"
+    if kind.endswith("spectrum"):
+        return f"{n} {kind[: -len('spectrum')]}spectra"
+    return f"{n} {kind}s"
+
+
+def listed(kinds):
+    """``"2 spectra, 1 spectral cube and 1 image"``: each kind counted, in the order they load
+    (anything not a kind, e.g. ``"file"``, last); ``""`` for none."""
+    counts = {}
+    for kind in sorted(kinds, key=_rank):
+        counts[kind] = counts.get(kind, 0) + 1
+    parts = [plural(n, kind) for kind, n in counts.items()]
+    if len(parts) < 2:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+#: What MAST's product subgroups (``productSubGroupDescription``) hold, as the readers read
+#: them: JWST's x1d/s2d/s3d/i2d, HST's extracted spectra and images, IUE's and the VO
+#: containers' spectra, Kepler/K2/TESS light curves and target pixel files, GALEX and TESS
+#: full-frame images.
+_SUBGROUP_KINDS = {
+    **dict.fromkeys(("X1D", "X1DSUM", "X1DINTS", "SX1", "C1D", "MXLO", "MXHI", "MXLO_VO",
+                     "MXHI_VO", "VO"), "spectrum"),
+    "S2D": "2-D spectrum",
+    "S3D": "spectral cube",
+    **dict.fromkeys(("I2D", "DRZ", "DRC", "FLT", "FLC", "INT", "FFIC"), "image"),
+    **dict.fromkeys(("LC", "LLC", "SLC", "FAST-LC"), "light curve"),
+    **dict.fromkeys(("TP", "TPF", "LPD-TARG", "SPD-TARG", "FAST-TP"), "target pixel file"),
+}
+#: The kind of an observation's ``dataproduct_type``, for products of other subgroups.
+_TYPE_KINDS = {
+    "spectrum": "spectrum",
+    "timeseries": "light curve",
+    "image": "image",
+    "cube": "spectral cube",
+}
+
+
+def product_kind(product):
+    """The kind of dataset a product row (of MAST's product list) will load as, or ``"file"``.
+
+    From the product's subgroup (``productSubGroupDescription``: an s3d is a spectral cube
+    whatever its observation is), else its observation's ``dataproduct_type``. What a file
+    holds is known only once read (a COS x1d holds two segments): this names the product.
+    """
+    import numpy as np
+
+    def value(name):
+        try:
+            text = product[name]
+        except (KeyError, ValueError, IndexError):
+            return ""
+        return "" if text is None or np.ma.is_masked(text) else str(text)
+
+    subgroup = value("productSubGroupDescription").strip().upper()
+    if subgroup in _SUBGROUP_KINDS:
+        return _SUBGROUP_KINDS[subgroup]
+    return _TYPE_KINDS.get(value("dataproduct_type").strip().lower(), "file")
 
 
 def pixel_solid_angle(data):

@@ -103,7 +103,12 @@ def browser(playwright):
 @pytest.fixture(scope="module")
 def laptop(playwright):
     """A second browser context with a laptop's window (1366x768), the screenshots' size."""
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    # Playwright hides scrollbars in headless chromium; a person's browser shows them, and the
+    # screenshots should too (a table that scrolls sideways says so by its scrollbar).
+    chromium = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=ARGS,
+        ignore_default_args=["--hide-scrollbars"],
+    )
     context = chromium.new_context(viewport={"width": 1366, "height": 768})
     yield context
     context.close()
@@ -294,7 +299,22 @@ def test_jwst_cube_2d_spectrum_and_image_in_the_browser(served_app, laptop):
     page.locator(".mast-preview").screenshot(
         path=str(SCREENSHOT.with_name("jdaviz-preview-cube.png"))
     )
-    page.locator("button.mast-load").click()
+    # the button says what it will load, each kind counted
+    load = page.locator("button.mast-load")
+    expect(load).to_have_text(re.compile(
+        r"^\s*Load 1 spectral cube, 1 2-D spectrum, 1 image and 1 spectrum\s*$", re.I
+    ))
+    # and stays inside the tray, its text wrapped
+    inside = load.evaluate("""b => {
+      let panel = b.parentElement;
+      while (!panel.classList.contains('v-expansion-panel-content')) panel = panel.parentElement;
+      const r = b.getBoundingClientRect(), p = panel.getBoundingClientRect();
+      return {inside: r.left >= p.left - 0.5 && r.right <= p.right + 0.5
+                      && b.scrollWidth <= b.clientWidth,
+              button: [r.left, r.right, b.scrollWidth, b.clientWidth], panel: [p.left, p.right]};
+    }""")
+    assert inside["inside"], inside
+    load.click()
     expect(page.locator(".mast-message")).to_contain_text("loaded", timeout=120_000)
     expect(page.locator(".mast-message")).not_to_contain_text("not loaded")
     # each kind in its viewer: the spectrum viewer's wavelength axis, the image viewers
@@ -303,11 +323,11 @@ def test_jwst_cube_2d_spectrum_and_image_in_the_browser(served_app, laptop):
     )
     expect(page.locator(".bqplot")).to_have_count(6, timeout=60_000)
     # Jdaviz stacks six viewers in one column: on a laptop each is a strip. Arrange them as a
-    # person would, by dragging tabs: the cube's uncertainty and mask as tabs of its viewer,
-    # the image beside the cube, the 2-D spectrum beside the 1-D one
+    # person would, by dragging tabs: the cube's uncertainty and mask (viewers named so) as
+    # tabs of its viewer, the image beside the cube, the 2-D spectrum beside the 1-D one
     page.locator(".v-snack__wrapper button", has_text="Close").first.click()
-    _drag_tab(page, "3D Spectrum (1)", onto="3D Spectrum", where="header")
-    _drag_tab(page, "3D Spectrum (2)", onto="3D Spectrum", where="header")
+    _drag_tab(page, "Uncertainty", onto="3D Spectrum", where="header")
+    _drag_tab(page, "Mask", onto="3D Spectrum", where="header")
     _drag_tab(page, "Image", onto="3D Spectrum", where="right")
     _drag_tab(page, "2D Spectrum", onto="1D Spectrum", where="right")
     expect(page.locator(".bqplot:visible")).to_have_count(4, timeout=30_000)

@@ -38,6 +38,7 @@ from traitlets import Bool, Int, Unicode, observe
 from ....errors import GlueMastError, InputError, LoaderMatchingChanged
 from ....io.sinks import DescribedRead, already_loaded_phrase, skip_loaded
 from ....state.load import fetch_and_read
+from ...kinds import plural
 from ...sink import JdavizSink
 from .matching import (
     ANY_TYPE,
@@ -97,27 +98,12 @@ def _search_inputs(text):
 _FIELDS = ("radius", "obs_collection", "instrument_name", "dataproduct_type", "page_size")
 
 
-def _plural(n, kind):
-    if n == 1:
-        return f"1 {kind}"
-    if kind.endswith("spectrum"):
-        return f"{n} {kind[: -len('spectrum')]}spectra"
-    return f"{n} {kind}s"
-
-
 def _to_load(datasets):
     """'2 spectra, 1 spectral cube and 1 image to load': the datasets by kind, in the order
     they load."""
-    from ...kinds import order
+    from ...kinds import listed
 
-    counts = {}
-    for dataset in order(datasets):
-        counts[dataset.kind] = counts.get(dataset.kind, 0) + 1
-    parts = [_plural(n, kind) for kind, n in counts.items()]
-    if not parts:
-        return "nothing to load"
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"{listed} to load"
+    return f"{listed(d.kind for d in datasets) or 'nothing'} to load"
 
 
 @loader_resolver_registry(NAME)
@@ -290,7 +276,7 @@ class MastResolver(BaseResolver):
         problems += not_shown(self._app._jdaviz_helper, datasets)[1]
         loadable = self._loadable(datasets)
         self.status = "; ".join([
-            _plural(search.count, "observation"), _plural(len(result.paths), "file"),
+            plural(search.count, "observation"), plural(len(result.paths), "file"),
             _to_load(loadable), *problems,
         ])
         self.n_to_load = len(loadable)

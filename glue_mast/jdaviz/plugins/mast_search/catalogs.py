@@ -79,6 +79,10 @@ class CatalogsSection(ipyvuetify.VuetifyTemplate, HubListener):
         self._plugin = plugin
         self.state = CatalogState(dispatch=plugin._dispatch)
         self.loaded = []
+        # label -> (the page, its row index of each of the dataset's rows): a Jdaviz table
+        # viewer's checked rows are rows of the dataset, the section's of the page
+        self._page_rows = {}
+        self._watched_tables = set()  # ids of the table viewers whose checked rows are followed
         self.catalog_items = list(self.state.catalog_choices)
         self._bind()
         # Jdaviz's own toggle swaps every viewer's toolbar, and puts it back when the user
@@ -87,6 +91,12 @@ class CatalogsSection(ipyvuetify.VuetifyTemplate, HubListener):
             self, "picking", self._pick_tools, "Pick catalog sources"
         )
         self._app.hub.subscribe(self, catalog_marks.CatalogSourcePicked, handler=self._picked)
+        # An image viewer made (or given its first image) after the selection, or one whose
+        # reference changes (aligning by WCS): its rings are drawn where its pixels are now.
+        from jdaviz.core.events import AddDataMessage, ChangeRefDataMessage
+
+        for message in (AddDataMessage, ChangeRefDataMessage):
+            self._app.hub.subscribe(self, message, handler=self._viewer_changed)
 
     @property
     def _app(self):
@@ -130,6 +140,37 @@ class CatalogsSection(ipyvuetify.VuetifyTemplate, HubListener):
         wanted = {int(i) for i in indexes or []}
         self.selected_items = [item for item in self.items if item["key"] in wanted]
         self._highlight(sorted(wanted))
+
+    def _viewer_changed(self, msg):
+        viewer = getattr(msg, "viewer", None)
+        if self.state.selected and "ImageView" in type(viewer).__name__:
+            self._highlight(sorted(int(i) for i in self.state.selected))
+        self._follow_table(viewer)
+
+    def _follow_table(self, viewer):
+        """Follow the checked rows of a Jdaviz table viewer that shows a catalog of this section.
+
+        Jdaviz's table viewer, with one of its row tools on ("Highlight selected", "Zoom to
+        selected", "Subset"), puts its ``jdaviz:select_table_row`` tool in the image viewers:
+        a click there checks (or unchecks) the row of the nearest marker. Those rows, and rows
+        checked in the table itself, become the section's selection.
+        """
+        table = getattr(viewer, "widget_table", None)
+        if table is None or id(viewer) in self._watched_tables:
+            return
+        if not any(layer.layer.label in self._page_rows for layer in viewer.layers):
+            return
+        self._watched_tables.add(id(viewer))
+        table.observe(lambda change: self._table_checked(viewer, change["new"]), names=["checked"])
+
+    def _table_checked(self, viewer, checked):
+        label = viewer.layers[0].layer.label if viewer.layers else None
+        page, indexes = self._page_rows.get(label, (None, None))
+        if page is None or page is not self.state.rows:
+            return  # another page is shown now: its rows are not these
+        wanted = sorted({indexes[int(i)] for i in checked or [] if 0 <= int(i) < len(indexes)})
+        if wanted != sorted(int(i) for i in self.state.selected or []):
+            self.state.selected = wanted
 
     def _highlight(self, indexes):
         rows = self.state.rows
@@ -215,12 +256,19 @@ class CatalogsSection(ipyvuetify.VuetifyTemplate, HubListener):
         data label."""
         from ...catalogs import load_catalog
 
+        page = self.state.rows
         rows = self.state.selected_rows()
-        rows = rows if rows is not None else self.state.rows
+        if rows is not None:
+            indexes = sorted({int(i) for i in self.state.selected if 0 <= int(i) < len(page)})
+        else:
+            rows, indexes = page, list(range(0 if page is None else len(page)))
         if rows is None:
             raise GlueMastError("search a catalog first")
         label = load_catalog(self._plugin._app._jdaviz_helper, rows)
         self.loaded.append(label)
+        self._page_rows[label] = (page, indexes)
+        for viewer in self._app._viewer_store.values():  # a table viewer made before
+            self._follow_table(viewer)
         n = len(rows)
         self.message = f"{n:,} source{'s' if n != 1 else ''} shown as {label!r}"
         return label

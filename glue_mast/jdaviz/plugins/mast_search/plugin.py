@@ -103,6 +103,7 @@ class MastSearch(
     extension = Unicode("").tag(sync=True)
     selected_text = Unicode("").tag(sync=True)
     exclusive_text = Unicode("").tag(sync=True)  # about selected exclusive-access files
+    load_text = Unicode("Load").tag(sync=True)  # the Load button: what it loads, by kind
     # -- work in progress and its outcome
     busy = Bool(False).tag(sync=True)
     fetching = Bool(False).tag(sync=True)

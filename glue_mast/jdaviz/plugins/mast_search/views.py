@@ -15,6 +15,7 @@ __all__ = [
     "exclusive_note",
     "exclusive_text",
     "human_size",
+    "load_text",
     "now_mjd",
     "push_form",
     "row_item_by_key",
@@ -167,6 +168,22 @@ def push_form(plugin):
         state.update_from_dict(changed)
 
 
+def load_text(products):
+    """The Load button's text: what it loads, by kind ("Load 2 spectra and 1 image").
+
+    Counts the selected products the fetch will bring (exclusive-access ones are skipped
+    without a MAST token), each by the kind it loads as (`glue_mast.jdaviz.kinds`).
+    """
+    from ...kinds import listed, product_kind
+
+    table = products.selected
+    if table is None or not len(table):
+        return "Load"
+    skipped = set() if products.token_set else {str(u) for u in products.exclusive or []}
+    kinds = [product_kind(row) for row in table if str(row["dataURI"]) not in skipped]
+    return f"Load {listed(kinds)}" if kinds else "Load"
+
+
 def bind(plugin):
     """Mirror the plugin's search, product and preview states into its traitlets."""
     from .preview import show_preview
@@ -198,7 +215,9 @@ def bind(plugin):
         table, selected = products.filtered, products.selected
         if table is None or selected is None:
             plugin.products_selected = []
+            plugin.load_text = load_text(products)
             return
+        plugin.load_text = load_text(products)
         uris = {str(u) for u in selected["dataURI"]}
         plugin.products_selected = [
             item for item, uri in zip(plugin.products_items, table["dataURI"], strict=False)
@@ -207,6 +226,7 @@ def bind(plugin):
 
     def on_exclusive(*args):
         plugin.exclusive_text = exclusive_text(len(products.exclusive or []), products.token_set)
+        plugin.load_text = load_text(products)
 
     def on_busy(*args):
         plugin.busy = bool(search.busy or products.busy)
