@@ -11,7 +11,6 @@ from echo import add_callback
 from qtpy import QtCore, QtWidgets
 
 from ..state import columns
-from .activity import recheck_timer, requests_running
 from .bindings import ErrorLines, error_label
 from .column_chooser import ColumnChooser
 from .models import TableModel, iso_date, sort_proxy
@@ -163,11 +162,8 @@ class ResultsPanel(QtWidgets.QGroupBox):
         self.last_page.clicked.connect(lambda: self.go_to(self.state.n_pages))
         self.page_size.currentTextChanged.connect(self._page_size_typed)
         add_callback(state, "page_size", self._show_page_size)
-        for name in ("rows", "page", "n_pages", "busy", "count", "loading_page"):
+        for name in ("rows", "page", "n_pages", "requesting", "count", "loading_page"):
             add_callback(state, name, self._show_paging)
-        # A job is counted among the state's requests just after it sets ``busy``.
-        self._recheck = recheck_timer(self, self._show_paging)
-        add_callback(state, "busy", lambda *_: self._recheck.start())
         add_callback(state, "rows", self._show_rows)
         # The search's other errors are shown by the search form: only paging errors here.
         self.error_lines = ErrorLines(state, {**self.errors, "": None})
@@ -222,11 +218,10 @@ class ResultsPanel(QtWidgets.QGroupBox):
     def cancel_fetch(self):
         """Stop fetching the page asked for: the page shown stays, paging works at once."""
         self.state.cancel()
-        self._show_paging()  # the state told of the cancel before its jobs were cancelled
 
     def _show_fetching(self):
         """While a page is fetched: "Fetching page n…" and its Cancel, the old page shown."""
-        fetching = self.state.loading_page if requests_running(self.state) else None
+        fetching = self.state.loading_page if self.state.requesting else None
         self.cancel_page.setVisible(fetching is not None)
         self.page_box.setEnabled(bool(self.state.n_pages))
         return fetching
@@ -253,7 +248,7 @@ class ResultsPanel(QtWidgets.QGroupBox):
             self.page_label.setText(f"Page {page:,} of {n_pages:,}")
         else:
             self.page_label.setText("Page \N{EN DASH}")
-        idle = not requests_running(state)
+        idle = not state.requesting
         self.first_page.setEnabled(bool(n_pages) and idle and page > 1)
         self.previous_page.setEnabled(bool(n_pages) and idle and page > 1)
         self.next_page.setEnabled(bool(n_pages) and idle and page < n_pages)
@@ -294,7 +289,7 @@ class ResultsPanel(QtWidgets.QGroupBox):
         fetching = self._show_fetching()
         if fetching is not None:
             text = f"Fetching page {fetching:,}\N{HORIZONTAL ELLIPSIS}"
-        elif requests_running(self.state) and self.state.count is not None and rows is None:
+        elif self.state.requesting and self.state.count is not None and rows is None:
             text = f"Fetching page {self.state.page}\N{HORIZONTAL ELLIPSIS}"
         elif rows is None:
             text = "Search to list observations"

@@ -15,7 +15,6 @@ from echo.qt import connect_text
 from qtpy import QtCore, QtWidgets
 
 from ..errors import InputError
-from .activity import recheck_timer, requests_running
 from .bindings import ErrorLines, connect_editable_combo, error_label, set_choices
 
 __all__ = ["CALIBRATION_LEVELS", "SearchForm", "looks_like_coordinates"]
@@ -272,10 +271,9 @@ class SearchForm(QtWidgets.QGroupBox):
         self._show_extra()
         add_callback(state, "collection_choices", lambda v: set_choices(self.obs_collection, v))
         add_callback(state, "instrument_choices", lambda v: set_choices(self.instrument_name, v))
-        for name in ("count", "n_pages", "rows", "resolved_position"):
+        for name in ("count", "n_pages", "rows", "resolved_position", "requesting",
+                     "loading_page"):
             add_callback(state, name, self._show_count)
-        self._recheck = recheck_timer(self, self._show_count)
-        add_callback(state, "busy", self._busy_changed)
         self.cancel_button.clicked.connect(self.cancel_search)
         self._show_count()
         self.error_lines = ErrorLines(
@@ -339,19 +337,15 @@ class SearchForm(QtWidgets.QGroupBox):
     def _search_clicked(self):
         if self.commit():
             self.search_requested.emit()
-            self._show_count()  # the state may have been busy already (its choices)
+            self._show_count()  # a search already on its way leaves "requesting" as it was
 
     def cancel_search(self):
         """Stop the search on its way: "Search cancelled" shows at once, though the request
         in flight may take a while to return (its answer is dropped)."""
-        if requests_running(self.state) and self.state.loading_page is None:
+        if self.state.requesting and self.state.loading_page is None:
             self._cancelled = True
         self.state.cancel()
         self._show_count()
-
-    def _busy_changed(self, *_):
-        self._show_count()
-        self._recheck.start()  # and again once the request is counted (see recheck_timer)
 
     def _show_target(self, *_):
         text = self.state.target or self.state.coordinates or ""
@@ -369,7 +363,7 @@ class SearchForm(QtWidgets.QGroupBox):
     def _show_count(self, *_):
         state = self.state
         # A page being fetched says so (with its own Cancel) under the results.
-        searching = requests_running(state) and state.loading_page is None
+        searching = state.requesting and state.loading_page is None
         if searching:
             self._cancelled = False
         if state.count is None:

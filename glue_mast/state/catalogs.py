@@ -171,7 +171,7 @@ class CatalogState(PagedState):
             self._land(current, lambda: self._keep(query, count))
             return count
 
-        return self._start(work, name="count catalog rows", is_current=current)
+        return self._start_result_job(work, name="count catalog rows", is_current=current)
 
     def search(self):
         """Fetch page 1 with the current inputs; its answer carries the count too.
@@ -192,7 +192,7 @@ class CatalogState(PagedState):
             self._land(page_current, lambda: self._show_page(query, table, 1))
             return table
 
-        return self._start(work, name="search MAST catalog", is_current=current)
+        return self._start_result_job(work, name="search MAST catalog", is_current=current)
 
     def go_to_page(self, n):
         """Fetch page ``n`` (one request) and show it.
@@ -214,7 +214,9 @@ class CatalogState(PagedState):
             self._land(page_current, lambda: self._show_page(q, table, n))
             return table
 
-        job = self._start(work, name=f"fetch catalog page {n}", is_current=page_current)
+        job = self._start_result_job(
+            work, name=f"fetch catalog page {n}", is_current=page_current
+        )
         if isinstance(n, int) and n >= 1:
             self._mark_loading(job, n)
         return job

@@ -38,7 +38,10 @@ class PagedState(JobState):
 
     Outputs: ``count`` (total rows, None until known), ``rows`` (an astropy Table of the
     current page, or None), ``n_pages``, ``loading_page`` (the page :meth:`go_to_page` is
-    fetching, None when none is) and ``resolved_position`` (where the target resolved to).
+    fetching, None when none is), ``resolved_position`` (where the target resolved to) and
+    ``requesting`` (True while a search or page request runs that was not cancelled: unlike
+    ``busy``, it turns False as soon as the request is cancelled, while the request in flight
+    winds down, and it ignores side requests such as a form's choices).
 
     A subclass names the inputs whose change makes a new query (it connects them to
     :meth:`_query_changed`), lists its own outputs cleared with the answer in
@@ -54,6 +57,7 @@ class PagedState(JobState):
     n_pages = CallbackProperty(None, docstring="Pages of page_size rows, or None")
     loading_page = CallbackProperty(None, docstring="The page being fetched, or None")
     resolved_position = CallbackProperty("", docstring="Where the target resolved to")
+    requesting = CallbackProperty(False, docstring="A search or page request is on its way")
 
     #: The subclass's outputs cleared with every new answer (its selection).
     _CLEARED_OUTPUTS = ()
@@ -65,6 +69,7 @@ class PagedState(JobState):
         self._resolved = None  # (target, (SkyCoord, info)) of the last target resolved
         self._query_ticket = 0
         self._page_ticket = 0
+        self._result_jobs = set()  # searches and pages on their way
         super().__init__(dispatch=dispatch)
         self.add_callback("page_size", self._page_size_changed)
 
@@ -82,6 +87,9 @@ class PagedState(JobState):
 
     def _clear_results(self, *, keep_count):
         self._page_ticket = self._new_ticket()
+        for job in list(self._result_jobs):
+            job.cancel()  # their answers would be dropped anyway
+        self._requests_changed()
         names = ("count", "rows", "n_pages", "page", "loading_page", "resolved_position")
         names += self._CLEARED_OUTPUTS + self._CLEARED_WITH_QUERY
         with delay_callback(self, *names):
@@ -102,6 +110,27 @@ class PagedState(JobState):
         if count is None or isinstance(size, bool) or not str(size).strip().isdigit():
             return None  # a page size being typed is checked when the search is sent
         return max(1, math.ceil(count / max(1, int(size))))
+
+    # -- requests -------------------------------------------------------------------------------
+
+    def _start_result_job(self, work, *, name, is_current):
+        """Start a search or page request (see `JobState._start`), counted in
+        ``requesting``."""
+        job = self._start(work, name=name, is_current=is_current)
+        self._result_jobs.add(job)
+        self.requesting = True
+
+        def ended(j):
+            self._result_jobs.discard(j)
+            self.dispatch(self._requests_changed)
+
+        job.add_done_callback(ended)
+        return job
+
+    def _requests_changed(self, *_):
+        self.requesting = any(
+            not job.done and not job.cancel_requested for job in list(self._result_jobs)
+        )
 
     # -- tickets ----------------------------------------------------------------------------------
 
@@ -166,3 +195,4 @@ class PagedState(JobState):
         if self.rows is None and self.count is not None:
             self._clear_results(keep_count=False)
         super().cancel()
+        self._requests_changed()

@@ -68,6 +68,7 @@ class SearchState(PagedState):
         "n_pages",
         "loading_page",
         "resolved_position",
+        "requesting",
         "collection_choices",
         "instrument_choices",
     )
@@ -95,7 +96,6 @@ class SearchState(PagedState):
 
     def __init__(self, dispatch=None, **inputs):
         self._resolving = None  # (target, Job) of the last resolve_ahead
-        self._result_jobs = set()  # searches and pages on their way
         super().__init__(dispatch=dispatch)
         with delay_callback(self, "radius", "page_size", "extra_criteria"):
             self.radius = default_radius()
@@ -126,11 +126,6 @@ class SearchState(PagedState):
         with delay_callback(self, *properties):
             for name, value in properties.items():
                 setattr(self, name, value)
-
-    def _clear_results(self, *, keep_count):
-        for job in list(self._result_jobs):
-            job.cancel()  # their answers would be dropped anyway
-        super()._clear_results(keep_count=keep_count)
 
     def _clear_outputs(self, *, keep_count):
         self.selected_obsids = []
@@ -330,12 +325,6 @@ class SearchState(PagedState):
         return self._start(
             work, name="list collections and instruments", land=land, clear_error=False
         )
-
-    def _start_result_job(self, work, *, name, is_current):
-        job = self._start(work, name=name, is_current=is_current)
-        self._result_jobs.add(job)
-        job.add_done_callback(self._result_jobs.discard)
-        return job
 
     # -- what jobs hand back --------------------------------------------------------------------
 

@@ -390,3 +390,29 @@ def test_selected_rows_follow_the_page(local_mast):
     assert state.selected_rows().meta["query"]["target"] == "TW Hya"
     state.radius = "0.2 deg"
     assert state.selected_obsids == [] and state.selected_rows() is None
+
+
+def test_requesting_follows_the_requests_not_their_winding_down(local_mast, settle):
+    """``requesting`` is what a form's "Searching…" and its Cancel follow: True while a
+    search or page is wanted, False at once on cancel (while the request in flight still
+    runs, and ``busy`` stays True), and never set by the form's choices."""
+    state = SearchState(target="TW Hya", radius="0.1 deg")
+    seen = []
+    state.add_callback("requesting", seen.append)
+    state.load_choices().result()
+    settle(state)
+    assert seen == [] and state.requesting is False
+    local_mast.faults.executing(10**6, match="Mast.Caom.Cone")  # the page never comes
+    job = state.search()
+    assert state.requesting is True and state.busy is True
+    state.cancel()
+    assert state.requesting is False and state.busy is True  # the request still returns
+    local_mast.faults.reset()
+    with pytest.raises(JobCancelled):
+        job.result()
+    settle(state)
+    assert (state.requesting, state.busy) == (False, False)
+    state.search().result()
+    settle(state)
+    assert state.requesting is False and state.rows is not None
+    assert seen == [True, False, True, False]
