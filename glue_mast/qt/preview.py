@@ -129,6 +129,7 @@ class PreviewPlot(QtWidgets.QLabel):
 
     def _message(self, text):
         self._ticket += 1  # a drawing on its way is now stale
+        self.render_job = None  # (what is being drawn: nothing, now)
         self._shown = None
         self.setPixmap(QtGui.QPixmap())
         self.setText(text)
@@ -174,9 +175,10 @@ class PreviewPlot(QtWidgets.QLabel):
         job.add_done_callback(lambda j: self.dispatch(lambda: self._rendered(j, ticket, shown)))
 
     def _rendered(self, job, ticket, shown):
+        if job is self.render_job:
+            self.render_job = None
         if ticket != self._ticket:
             return  # a newer drawing (or a message) replaced it
-        self.render_job = None
         if job.exception() is not None:
             self._message(f"No preview: {job.exception()}")
             return
