@@ -84,8 +84,8 @@ class DataCollectionSink:
         or the failure.
 
         The labels, colours and links are made first, for all of them (as :meth:`add` makes
-        them); then the datasets are appended in order, for at most about
-        :attr:`step_seconds` a step.
+        them); then, from the next turn of the event loop, the datasets are appended in
+        order, for at most about :attr:`step_seconds` a step.
         """
         if self.dispatch_next is None:
             try:
@@ -123,7 +123,8 @@ class DataCollectionSink:
             )
             return done(_glue_added(loaded), None)
 
-        step()
+        # Labelling and linking took this turn of the loop: the datasets come in the next.
+        self.dispatch_next(step)
 
 
 def _glue_added(loaded):

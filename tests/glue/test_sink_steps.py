@@ -30,12 +30,12 @@ def test_adding_in_steps_yields_between_datasets_and_ends_as_one_add(fetched_tw_
         (added, error)))
     n = len(once.datasets)
     assert n == 3
-    # One dataset a step, the loop's turn between: the first step ran at once.
+    # Labelled and linked at once; then one dataset a step, the loop's turn between.
     seen = [len(dc)]
     while queued:
         queued.pop(0)()
         seen.append(len(dc))
-    assert seen == list(range(1, n + 1))
+    assert seen == list(range(0, n + 1))
     assert progress == [(k, n) for k in range(1, n + 1)]
     [(added, error)] = ended
     assert error is None
