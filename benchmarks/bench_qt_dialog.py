@@ -298,6 +298,8 @@ def walk_collection(d, meter, name, position, glue_app=None):
         meter.reset()
         step("preview", lambda r=row: table.setCurrentIndex(table.model().index(r, 0)), drawn)
         kind = d.preview.drawn[0] if d.preview.drawn else None
+        if kind == "message":  # no preview: why
+            kind = f"no preview ({preview.error or d.preview.drawn[1]})"
         facts["previewed"].append(f"{kind} {1000 * meter.longest:.0f} ms")
     table.selectAll()
     before = len(d.data_collection)
