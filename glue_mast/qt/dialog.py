@@ -169,8 +169,13 @@ class MastImportDialog(QtWidgets.QDialog):
         lower = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
         lower.addWidget(self.products)
         lower.addWidget(preview_box)
+        # Three fifths and two: the product table's default columns and filters fit in
+        # the first on a 1366 px screen, and the preview is large enough to read a flux
+        # unit and a 2-D spectrum (the sizes set, not only the stretch, which would leave the
+        # products their wider preferred size).
         lower.setStretchFactor(0, 3)
         lower.setStretchFactor(1, 2)
+        lower.setSizes([3000, 2000])
         lower.setChildrenCollapsible(False)
         middle = QtWidgets.QSplitter(QtCore.Qt.Vertical)
         middle.addWidget(self.results)

@@ -67,13 +67,45 @@ def make_table_view(name, model, view=None):
     return view, proxy
 
 
-def fit_columns(view, maximum=260):
-    """Size the columns to their contents (none wider than ``maximum`` pixels)."""
+def fit_columns(view, maximum=260, minimum=64):
+    """Size the columns to their contents (none wider than ``maximum`` pixels), then, while
+    they are wider than the table, narrow the widest column of text (not below ``minimum``;
+    numbers and dates keep their width): every column stays in sight, long texts elided in
+    the middle (the tooltip holds the whole text).
+    """
+    from .models import SORT_ROLE
+
     view.resizeColumnsToContents()
     header = view.horizontalHeader()
-    for i in range(header.count() - 1):
+    shown = [i for i in range(header.count()) if not header.isSectionHidden(i)]
+    for i in shown[:-1]:
         if header.sectionSize(i) > maximum:
             header.resizeSection(i, maximum)
+    # The viewport's width once the vertical scroll bar is shown (the rows just set may
+    # not have brought it yet).
+    available = view.viewport().width()
+    if not view.verticalScrollBar().isVisible():
+        available -= view.verticalScrollBar().sizeHint().width()
+    model = view.model()
+    if not view.isVisible() or available <= 0 or not model.rowCount():
+        return
+    sizes = {i: header.sectionSize(i) for i in shown}
+    narrowable = {
+        i: sizes[i] for i in shown
+        if not isinstance(model.index(0, i).data(SORT_ROLE), float)  # dates sort as MJD
+    }
+    over = sum(sizes.values()) - available
+    while over > 0 and narrowable:
+        widest = max(narrowable, key=narrowable.get)
+        cut = min(over, narrowable[widest] - minimum, 8)
+        if cut <= 0:
+            break
+        narrowable[widest] -= cut
+        sizes[widest] -= cut
+        over -= cut
+    for i, size in sizes.items():
+        if size != header.sectionSize(i):
+            header.resizeSection(i, size)
 
 
 def selected_source_rows(view, proxy):

@@ -242,6 +242,8 @@ def test_selected_rows_list_their_products_and_the_filters_refilter_locally(
     assert d.product_state.selected_count == 2 == len(d.product_state.selected_uris)
     size = int(np.sum(picked["size"]))
     assert d.products.selection_label.text().startswith(f"Selected: 2 files, {size / 1000:.1f} kB")
+    person.settle(d)  # the Ctrl-click made its row current: its preview, drawn
+    person.qtbot.waitUntil(lambda: d.preview.render_job is None, timeout=20000)
     shoot(d, "products")
 
 
