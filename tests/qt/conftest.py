@@ -69,7 +69,11 @@ def stall_meter():
 @pytest.fixture
 def shoot(tmp_path):
     """``shoot(widget, name)``: a PNG of the widget as drawn, ``qt-<name>.png``."""
-    folder = Path(os.environ.get("GLUE_MAST_SCREENSHOTS") or tmp_path)
+    # A relative folder is the repository's (a test may chdir to its tmp_path first).
+    root = Path(__file__).resolve().parents[2]
+    folder = root / os.environ["GLUE_MAST_SCREENSHOTS"] if os.environ.get(
+        "GLUE_MAST_SCREENSHOTS"
+    ) else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
 
     def shoot(widget, name):
