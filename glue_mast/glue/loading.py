@@ -13,6 +13,7 @@ __all__ = [
     "ReadDatasets",
     "add_datasets",
     "load",
+    "prepare_datasets",
     "read_datasets",
 ]
 
@@ -210,20 +211,11 @@ def add_datasets(read, data_collection=None, link=True):
     """
     from glue.core.data_collection import DataCollection
 
-    from .data import unique_labels
-    from .links import META_KEY, link_datasets
-
     if data_collection is None:
         data_collection = DataCollection()
     elif hasattr(data_collection, "data_collection"):  # a glue Application
         data_collection = data_collection.data_collection
-    labels = unique_labels(read.label_choices, taken=[d.label for d in data_collection])
-    for data, label in zip(read.datasets, labels, strict=True):
-        data.label = label
-        data.meta[META_KEY]["label"] = label
-    color_overlays(read.datasets, data_collection)
-    # Linked first, added second: glue's link manager updates once, when they are added.
-    links = link_datasets(data_collection, adding=read.datasets) if link else []
+    links = prepare_datasets(read, data_collection, link=link)
     data_collection.extend(read.datasets)
     return LoadedDatasets(
         read.datasets,
@@ -232,6 +224,25 @@ def add_datasets(read, data_collection=None, link=True):
         problems=read.problems,
         manifest=read.manifest,
     )
+
+
+def prepare_datasets(read, data_collection, link=True):
+    """Label, colour and link what :func:`read_datasets` read, before it is added to
+    ``data_collection`` (a glue DataCollection); return the links added.
+
+    Linked first, added second: glue's link manager then works out what each dataset derives
+    once, when it is added. :func:`add_datasets` adds them all at once; a front end may add
+    them one at a time (`glue_mast.glue.sink.DataCollectionSink.add_in_steps`).
+    """
+    from .data import unique_labels
+    from .links import META_KEY, link_datasets
+
+    labels = unique_labels(read.label_choices, taken=[d.label for d in data_collection])
+    for data, label in zip(read.datasets, labels, strict=True):
+        data.label = label
+        data.meta[META_KEY]["label"] = label
+    color_overlays(read.datasets, data_collection)
+    return link_datasets(data_collection, adding=read.datasets) if link else []
 
 
 #: Colours of 1-D datasets (spectra, light curves) in turn: glue's data colour, then

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from ..io.sinks import Added
 
-__all__ = ["DataCollectionSink", "GlueAdded"]
+__all__ = ["STEP_SECONDS", "DataCollectionSink", "GlueAdded"]
+
+#: Seconds of adding datasets in one step before the front end's event loop gets a turn:
+#: glue-qt's data panel answers each dataset added (it selects it, and every action of the
+#: panel checks the new selection), some 5 ms a dataset, more as the panel fills.
+STEP_SECONDS = 0.03
 
 
 @dataclass
@@ -28,13 +34,26 @@ class DataCollectionSink:
     data_collection : `~glue.core.data_collection.DataCollection` or glue Application
     link : bool
         Link the new datasets with each other and with glue-mast datasets already there.
+    dispatch_next : callable, optional
+        ``dispatch_next(fn)`` runs ``fn()`` on the collection's thread after what its event
+        loop has queued meanwhile (a Qt zero-delay timer). Given, the pipeline adds the
+        datasets in steps of at most about ``step_seconds`` (:meth:`add_in_steps`), so that
+        the window answers between them; otherwise all at once (:meth:`add`).
+    progress : callable, optional
+        ``progress(k, n)`` before dataset ``k`` (from 1) of ``n`` is added, in steps.
+    step_seconds : float
+        Seconds of adding in one step (`STEP_SECONDS`); 0 adds one dataset a step.
     """
 
-    def __init__(self, data_collection, *, link=True):
+    def __init__(self, data_collection, *, link=True, dispatch_next=None, progress=None,
+                 step_seconds=STEP_SECONDS):
         if hasattr(data_collection, "data_collection"):  # a glue Application
             data_collection = data_collection.data_collection
         self.data_collection = data_collection
         self.link = link
+        self.dispatch_next = dispatch_next
+        self.progress = progress
+        self.step_seconds = float(step_seconds)
 
     def taken(self):
         return [d.label for d in self.data_collection]
@@ -57,13 +76,64 @@ class DataCollectionSink:
         """(the collection's thread) Add them, with unique labels, then link them."""
         from .loading import add_datasets
 
-        added = add_datasets(read, self.data_collection, link=self.link)
-        return GlueAdded(
-            labels=[d.label for d in added],
-            phrase=loaded_phrase(added),
-            datasets=list(added),
-            links=list(added.links),
-        )
+        return _glue_added(add_datasets(read, self.data_collection, link=self.link))
+
+    def add_in_steps(self, read, done):
+        """(the collection's thread) Add them as :meth:`add` does, a few at a time, each
+        step in its own ``dispatch_next``; ``done(added, error)`` once, after the last step
+        or the failure.
+
+        The labels, colours and links are made first, for all of them (as :meth:`add` makes
+        them); then, from the next turn of the event loop, the datasets are appended in
+        order, for at most about :attr:`step_seconds` a step.
+        """
+        if self.dispatch_next is None:
+            try:
+                added = self.add(read)
+            except Exception as exc:
+                return done(None, exc)
+            return done(added, None)
+        from .loading import LoadedDatasets, prepare_datasets
+
+        try:
+            links = prepare_datasets(read, self.data_collection, link=self.link)
+        except Exception as exc:
+            return done(None, exc)
+        datasets = list(read.datasets)
+        n = len(datasets)
+        added = []
+
+        def step():
+            start = time.perf_counter()
+            try:
+                while len(added) < n:
+                    if self.progress is not None:
+                        self.progress(len(added) + 1, n)
+                    self.data_collection.append(datasets[len(added)])
+                    added.append(datasets[len(added)])
+                    if time.perf_counter() - start >= self.step_seconds:
+                        break
+            except Exception as exc:
+                return done(None, exc)
+            if len(added) < n:
+                return self.dispatch_next(step)
+            loaded = LoadedDatasets(
+                datasets, data_collection=self.data_collection, links=links,
+                problems=read.problems, manifest=read.manifest,
+            )
+            return done(_glue_added(loaded), None)
+
+        # Labelling and linking took this turn of the loop: the datasets come in the next.
+        self.dispatch_next(step)
+
+
+def _glue_added(loaded):
+    return GlueAdded(
+        labels=[d.label for d in loaded],
+        phrase=loaded_phrase(loaded),
+        datasets=list(loaded),
+        links=list(loaded.links),
+    )
 
 
 def loaded_phrase(added):

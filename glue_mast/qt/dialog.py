@@ -86,6 +86,33 @@ def _warm_imports(job):
     # An optional reader (lightkurve) may be missing: its files say so when read.
     with contextlib.suppress(MissingDependency):
         import_lightkurve()
+    freeze_imported()
+
+
+#: Whether the dialog's import job ends with :func:`freeze_imported` (once per process).
+FREEZE_IMPORTED = True
+
+
+def freeze_imported():
+    """Move the objects alive now (the modules just imported, mostly) out of the cyclic
+    garbage collector's sight (`gc.freeze`), once per process, if `FREEZE_IMPORTED`.
+
+    Once astropy, specutils, lightkurve and glue are imported, each full collection walks
+    every object they made: 0.1-0.4 s holding the GIL, in whatever thread allocated last,
+    so a preview or a load in a worker froze the window that long (measured with
+    ``benchmarks/bench_qt_dialog.py``). Frozen, they are never walked again; they live as
+    long as the process anyway. Returns whether it froze them now.
+    """
+    import gc
+
+    if not FREEZE_IMPORTED or _FROZEN:
+        return False
+    _FROZEN.append(True)
+    gc.freeze()
+    return True
+
+
+_FROZEN = []
 
 
 class MastImportDialog(QtWidgets.QDialog):
@@ -171,8 +198,13 @@ class MastImportDialog(QtWidgets.QDialog):
         lower = QtWidgets.QSplitter(QtCore.Qt.Horizontal)
         lower.addWidget(self.products)
         lower.addWidget(preview_box)
+        # Three fifths and two: the product table's default columns and filters fit in
+        # the first on a 1366 px screen, and the preview is large enough to read a flux
+        # unit and a 2-D spectrum (the sizes set, not only the stretch, which would leave the
+        # products their wider preferred size).
         lower.setStretchFactor(0, 3)
         lower.setStretchFactor(1, 2)
+        lower.setSizes([3000, 2000])
         lower.setChildrenCollapsible(False)
         middle = QtWidgets.QSplitter(QtCore.Qt.Vertical)
         middle.addWidget(self.results)
@@ -319,9 +351,16 @@ class MastImportDialog(QtWidgets.QDialog):
         self.load_error.hide()
         self.load_status.setText("")
         target = Path(self.download_dir.text().strip() or _default_download_dir())
+        # Added to glue a few at a time, the window answering between them (glue-qt's data
+        # panel takes some 5 ms a dataset: a COS and STIS load makes 17).
+        sink = DataCollectionSink(
+            self.data_collection,
+            dispatch_next=lambda fn: QtCore.QTimer.singleShot(0, fn),
+            progress=self._show_adding,
+        )
         self.load_job = start_load(
             self.product_state,
-            DataCollectionSink(self.data_collection),
+            sink,
             download_dir=target,
             dispatch=self.dispatch,
             done=self._loaded,
@@ -386,6 +425,9 @@ class MastImportDialog(QtWidgets.QDialog):
     def _show_fraction(self, fraction):
         self.progress_bar.setValue(0 if fraction is None else round(1000 * fraction))
         self.progress_bar.setVisible(fraction is not None)
+
+    def _show_adding(self, k, n):
+        self.load_status.setText(f"Loading {k} of {n} into glue\N{HORIZONTAL ELLIPSIS}")
 
     def _show_fetch_status(self, status):
         if self.load_job is not None and status:

@@ -33,6 +33,16 @@ def _short(text, limit=60):
     return text if len(text) <= limit else text[: limit - 1] + "\N{HORIZONTAL ELLIPSIS}"
 
 
+def _fitting(label, length):
+    """``label``, its unit on a line of its own when the label is longer than about half of
+    ``length`` pixels (an 8-point character is about 5 px wide): a flux unit beside the
+    y axis of a short plot would be cut at both ends."""
+    label = str(label or "")
+    if " [" in label and 5 * len(label) > 0.5 * length:
+        return label.replace(" [", "\n[", 1)
+    return label
+
+
 def render_preview(shown, width, height, ratio=1.0):
     """(worker thread) RGBA pixels of the plot of ``shown``, ``height`` x ``width`` x 4.
 
@@ -67,8 +77,8 @@ def render_preview(shown, width, height, ratio=1.0):
         ax.set_axis_off()
     elif ax is not None:
         ax.plot(shown["x"], shown["y"], lw=0.8, color="C0")
-        ax.set_xlabel(shown["x_label"], fontsize=8)
-        ax.set_ylabel(shown["y_label"], fontsize=8)
+        ax.set_xlabel(_fitting(shown["x_label"], width), fontsize=8)
+        ax.set_ylabel(_fitting(shown["y_label"], height), fontsize=8)
         ax.tick_params(labelsize=7)
     if pic is not None:
         _draw_picture(pic, picture, shown.get("trace"), shown.get("picture_label", ""))
@@ -130,6 +140,7 @@ class PreviewPlot(QtWidgets.QLabel):
 
     def _message(self, text):
         self._ticket += 1  # a drawing on its way is now stale
+        self.render_job = None  # (what is being drawn: nothing, now)
         self._shown = None
         self.setPixmap(QtGui.QPixmap())
         self.setText(text)
@@ -183,9 +194,10 @@ class PreviewPlot(QtWidgets.QLabel):
         job.add_done_callback(lambda j: self.dispatch(lambda: self._rendered(j, ticket, shown)))
 
     def _rendered(self, job, ticket, shown):
+        if job is self.render_job:
+            self.render_job = None
         if ticket != self._ticket:
             return  # a newer drawing (or a message) replaced it
-        self.render_job = None
         if job.exception() is not None:
             self._message(f"No preview: {job.exception()}")
             return

@@ -207,8 +207,8 @@ class ProductsPanel(QtWidgets.QGroupBox):
         self._syncing = True
         try:
             self.model.set_table(filtered)
+            fit_columns(self.table, maximum=320)  # without rows, to the headings
             if filtered is not None and len(filtered):
-                fit_columns(self.table, maximum=320)
                 self.table.selectAll()  # the state's default: every filtered product
         finally:
             self._syncing = False

@@ -67,13 +67,54 @@ def make_table_view(name, model, view=None):
     return view, proxy
 
 
-def fit_columns(view, maximum=260):
-    """Size the columns to their contents (none wider than ``maximum`` pixels)."""
+#: Columns never narrowed to fit: what tells the rows apart.
+KEPT_WHOLE = frozenset({"obs_id", "productFilename", "dataURI", "obsid", "obsID"})
+
+
+def fit_columns(view, maximum=260, minimum=64):
+    """Size the columns to their contents (none wider than ``maximum`` pixels), then, while
+    they are wider than the table, narrow the column of text with the most to spare (not
+    below ``minimum`` nor 70% of its contents; numbers, dates and `KEPT_WHOLE` keep their
+    width): the columns stay in sight, long texts elided in the middle (the tooltip holds
+    the whole text); a table far narrower than its columns still scrolls.
+    """
+    from .models import SORT_ROLE
+
     view.resizeColumnsToContents()
     header = view.horizontalHeader()
-    for i in range(header.count() - 1):
+    shown = [i for i in range(header.count()) if not header.isSectionHidden(i)]
+    for i in shown[:-1]:
         if header.sectionSize(i) > maximum:
             header.resizeSection(i, maximum)
+    # The viewport's width once the vertical scroll bar is shown (the rows just set may
+    # not have brought it yet).
+    available = view.viewport().width()
+    if not view.verticalScrollBar().isVisible():
+        available -= view.verticalScrollBar().sizeHint().width()
+    model = view.model()
+    if not view.isVisible() or available <= 0 or not model.rowCount():
+        return
+    sizes = {i: header.sectionSize(i) for i in shown}
+    names = [c.name for c in getattr(getattr(model, "sourceModel", lambda: None)(), "columns", ())]
+    narrowable = {
+        i: sizes[i] for i in shown
+        if not isinstance(model.index(0, i).data(SORT_ROLE), float)  # dates sort as MJD
+        and (i >= len(names) or names[i] not in KEPT_WHOLE)
+    }
+    # Never below 70% of the contents: a table far narrower than its columns scrolls.
+    floors = {i: max(minimum, int(0.7 * size)) for i, size in narrowable.items()}
+    over = sum(sizes.values()) - available
+    while over > 0 and narrowable:
+        widest = max(narrowable, key=lambda i: narrowable[i] - floors[i])
+        cut = min(over, narrowable[widest] - floors[widest], 8)
+        if cut <= 0:
+            break
+        narrowable[widest] -= cut
+        sizes[widest] -= cut
+        over -= cut
+    for i, size in sizes.items():
+        if size != header.sectionSize(i):
+            header.resizeSection(i, size)
 
 
 def selected_source_rows(view, proxy):
@@ -260,8 +301,7 @@ class ResultsPanel(QtWidgets.QGroupBox):
     def _show_rows(self, rows):
         self.selection_timer.stop()
         self.model.set_table(rows)
-        if rows is not None:
-            fit_columns(self.table)
+        fit_columns(self.table)  # without rows, to the headings: no scroll bar under them
         self._show_hint()
 
     def _sort_requested(self, section, order):

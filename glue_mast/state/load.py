@@ -45,7 +45,8 @@ __all__ = [
 ]
 
 
-def fetch_and_read(product_state, sink, *, taken=(), job=None, download_dir=None):
+def fetch_and_read(product_state, sink, *, taken=(), job=None, download_dir=None,
+                   downloading=None):
     """(worker thread) Fetch the selected products of ``product_state`` and read them.
 
     Parameters
@@ -58,12 +59,17 @@ def fetch_and_read(product_state, sink, *, taken=(), job=None, download_dir=None
         Labels already in the viewer.
     job : `~glue_mast.jobs.Job`, optional
         The job this runs in: cancelling it cancels the fetch, and the reading between files.
+    downloading : `~glue_mast.jobs.Job`, optional
+        The product state's fetch, already started on the front end's thread (as
+        :func:`start_load` does, so that the state's properties, and the widgets bound to
+        them, change on that thread only); by default it is started here.
 
     Returns
     -------
     (FetchResult, read or None)
     """
-    downloading = product_state.fetch(download_dir)
+    if downloading is None:
+        downloading = product_state.fetch(download_dir)
     try:
         while not downloading.wait(0.1):
             if job is not None and job.cancel_requested:
@@ -113,9 +119,13 @@ def start_load(product_state, sink=None, *, download_dir=None, dispatch=None, do
     dispatch = dispatch if dispatch is not None else product_state.dispatch
     taken = list(sink.taken()) if sink is not None else []
 
+    # The fetch starts here, on the front end's thread: it sets the state's busy and
+    # progress properties, whose callbacks touch widgets (never from a worker thread).
+    downloading = product_state.fetch(download_dir)
+
     def work(job):
         return fetch_and_read(product_state, sink, taken=taken, job=job,
-                              download_dir=download_dir)
+                              download_dir=download_dir, downloading=downloading)
 
     def land(job):
         def finish(outcome):

@@ -13,6 +13,9 @@ import pytest
 
 os.environ.setdefault("GLUE_TESTING", "True")
 
+#: A 1366x768 screen's free area below a 32 px panel.
+LAPTOP_SCREEN = (1366, 736)
+
 
 class StallMeter:
     """A 10 ms QTimer that records the longest gap between its ticks (event-loop stalls).
@@ -66,7 +69,11 @@ def stall_meter():
 @pytest.fixture
 def shoot(tmp_path):
     """``shoot(widget, name)``: a PNG of the widget as drawn, ``qt-<name>.png``."""
-    folder = Path(os.environ.get("GLUE_MAST_SCREENSHOTS") or tmp_path)
+    # A relative folder is the repository's (a test may chdir to its tmp_path first).
+    root = Path(__file__).resolve().parents[2]
+    folder = root / os.environ["GLUE_MAST_SCREENSHOTS"] if os.environ.get(
+        "GLUE_MAST_SCREENSHOTS"
+    ) else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
 
     def shoot(widget, name):
@@ -82,13 +89,16 @@ def shoot(tmp_path):
 
 @pytest.fixture
 def dialog(qtbot, local_mast, tmp_path):
-    """A MastImportDialog on the local archive, shown, downloading into tmp_path/mast_data."""
-    from glue_mast.qt.dialog import MastImportDialog, forget_form
+    """A MastImportDialog on the local archive, shown at the size it opens with on a
+    1366x768 screen (the offscreen platform's own screen is smaller), downloading into
+    tmp_path/mast_data."""
+    from glue_mast.qt.dialog import MastImportDialog, fitting_size, forget_form
 
     forget_form()
     d = MastImportDialog()
     qtbot.addWidget(d)
     d.download_dir.setText(str(tmp_path / "mast_data"))
+    d.resize(*fitting_size(*LAPTOP_SCREEN))
     d.show()
     qtbot.waitExposed(d)
     qtbot.waitUntil(lambda: not d.search_state.busy, timeout=20000)  # the choices

@@ -242,6 +242,8 @@ def test_selected_rows_list_their_products_and_the_filters_refilter_locally(
     assert d.product_state.selected_count == 2 == len(d.product_state.selected_uris)
     size = int(np.sum(picked["size"]))
     assert d.products.selection_label.text().startswith(f"Selected: 2 files, {size / 1000:.1f} kB")
+    person.settle(d)  # the Ctrl-click made its row current: its preview, drawn
+    person.qtbot.waitUntil(lambda: d.preview.render_job is None, timeout=20000)
     shoot(d, "products")
 
 
@@ -475,10 +477,10 @@ def test_more_criteria_narrow_the_search(dialog, person, shoot):
     assert d.search_state.t_min == "2010-01-01" and d.search_state.em_max == "150 nm"
     obs_ids = sorted(d.search_state.rows["obs_id"])
     assert obs_ids == ["LB4M01010", "LB4M01020", "LF7Z01010"]
+    shoot(d, "more-criteria")  # what they kept, rather than the empty answer below
     person.type_into(form.extra_criteria, "instrument_name=COS/FUV; proposal_id=11616")
     person.search(d)
     assert d.search_state.extra_criteria == {"instrument_name": "COS/FUV", "proposal_id": "11616"}
-    shoot(d, "more-criteria")
 
 
 def test_the_form_is_remembered_between_openings(qtbot, local_mast, person):

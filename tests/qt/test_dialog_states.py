@@ -10,10 +10,8 @@ from qtpy import QtCore
 
 from glue_mast.qt.dialog import fitting_size
 
+from .conftest import LAPTOP_SCREEN
 from .test_dialog import obs_row
-
-#: A 1366x768 screen's free area below a 32 px panel.
-LAPTOP_SCREEN = (1366, 736)
 
 
 def _inside(widget, window):

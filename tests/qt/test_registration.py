@@ -10,12 +10,15 @@ from qtpy import QtCore, QtWidgets
 
 import glue_mast
 from glue_mast.glue.links import SpectralAxisLink
+from glue_mast.qt.dialog import fitting_size
 from glue_mast.qt.registration import (
     EXPORTER_LABEL,
     IMPORTER_LABEL,
     MANIFEST_MENU_LABEL,
     PROVENANCE_LABEL,
 )
+
+from .conftest import LAPTOP_SCREEN
 
 
 def _counts():
@@ -98,6 +101,7 @@ def test_importing_from_mast_in_glue_adds_linked_datasets(glue_app, qtbot, perso
         dialog = QtWidgets.QApplication.activeModalWidget()
         seen["dialog"] = dialog
         seen["parent"] = dialog.parent()
+        dialog.resize(*fitting_size(*LAPTOP_SCREEN))  # as it opens on a 1366x768 screen
         person.search(dialog, "TW Hya", "0.1 deg")
         model = dialog.results.table.model()
         rows = [

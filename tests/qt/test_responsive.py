@@ -115,3 +115,22 @@ def test_the_event_loop_never_stalls_while_queries_and_downloads_run(
     first_arrival = {r.service: r.time for r in reversed(local_mast.requests()) if r.service}
     cone, page = first_arrival["Mast.Caom.Cone"], first_arrival["Mast.Caom.Filtered.Position"]
     assert abs(cone - page) < LATENCY
+
+
+def test_the_readers_imports_end_out_of_the_collectors_sight(monkeypatch):
+    # A full collection walks every object alive; after the readers' imports that is
+    # 0.1-0.4 s holding the GIL, from whichever thread allocated last (a preview's worker),
+    # so the window froze. The import job freezes them once per process (switchable).
+    import gc
+
+    from glue_mast.qt import dialog
+
+    monkeypatch.setattr(dialog, "_FROZEN", [])
+    monkeypatch.setattr(dialog, "FREEZE_IMPORTED", False)
+    assert dialog.freeze_imported() is False
+    monkeypatch.setattr(dialog, "FREEZE_IMPORTED", True)
+    gc.unfreeze()
+    made = [[i] for i in range(1000)]  # objects alive now, tracked by the collector
+    assert dialog.freeze_imported() is True
+    assert gc.get_freeze_count() >= len(made)
+    assert dialog.freeze_imported() is False  # once per process

@@ -1,6 +1,7 @@
 """The one load pipeline: selection -> fetch -> read -> describe -> a viewer's sink."""
 
 import ast
+import contextlib
 import time
 from pathlib import Path
 
@@ -145,6 +146,31 @@ def test_cancelling_while_reading_adds_nothing(tw_hya, settle, tmp_path):
     [outcome] = ended
     assert outcome.cancelled == "reading" and not len(dc)
     assert outcome.summary() == "Cancelled: the files were downloaded but not loaded."
+
+
+def test_the_state_changes_only_on_the_thread_that_started_the_load(tw_hya, settle, tmp_path):
+    # The widgets bound to the product state (a progress bar, Load's enabled state) are
+    # touched by its callbacks: a property set from the load's worker thread would touch
+    # them there (Qt: "Timers cannot be started from another thread").
+    import queue
+    import threading
+
+    products = _select_all(tw_hya, settle)
+    calls = queue.Queue()
+    products.dispatch = calls.put  # the front end's thread: this one, draining the queue
+    threads = set()
+    for name in ("busy", "fetch_fraction", "fetch_status", "last_fetch"):
+        products.add_callback(name, lambda *_: threads.add(threading.get_ident()))
+    ended = []
+    start_load(products, ListSink(), download_dir=tmp_path, done=ended.append,
+               dispatch=calls.put)
+    deadline = time.monotonic() + 60
+    while not ended and time.monotonic() < deadline:
+        with contextlib.suppress(queue.Empty):
+            calls.get(timeout=0.05)()
+    [outcome] = ended
+    assert outcome.fetch.paths and products.fetch_fraction == 1.0
+    assert threads == {threading.get_ident()}
 
 
 def test_nothing_selected_is_an_input_error(local_mast):
