@@ -89,25 +89,27 @@ def _warm_imports(job):
     freeze_imported()
 
 
-#: Whether the dialog's import job ends with :func:`freeze_imported` (once per process).
-FREEZE_IMPORTED = True
-
-
 def freeze_imported():
-    """Move the objects alive now (the modules just imported, mostly) out of the cyclic
-    garbage collector's sight (`gc.freeze`), once per process, if `FREEZE_IMPORTED`.
+    """Collect, then move the objects alive now (the modules just imported, mostly) out of
+    the cyclic garbage collector's sight (`gc.freeze`), once per process, if
+    ``glue_mast.conf.freeze_imported``.
 
     Once astropy, specutils, lightkurve and glue are imported, each full collection walks
     every object they made: 0.1-0.4 s holding the GIL, in whatever thread allocated last,
     so a preview or a load in a worker froze the window that long (measured with
     ``benchmarks/bench_qt_dialog.py``). Frozen, they are never walked again; they live as
-    long as the process anyway. Returns whether it froze them now.
+    long as the process anyway. The collection first (in the import job, before the dialog
+    is used) keeps garbage already made from being frozen with them. Returns whether it
+    froze them now.
     """
     import gc
 
-    if not FREEZE_IMPORTED or _FROZEN:
+    from .. import config
+
+    if not config.conf.freeze_imported or _FROZEN:
         return False
     _FROZEN.append(True)
+    gc.collect()
     gc.freeze()
     return True
 

@@ -125,10 +125,11 @@ def test_the_readers_imports_end_out_of_the_collectors_sight(monkeypatch):
 
     from glue_mast.qt import dialog
 
+    import glue_mast
+
     monkeypatch.setattr(dialog, "_FROZEN", [])
-    monkeypatch.setattr(dialog, "FREEZE_IMPORTED", False)
-    assert dialog.freeze_imported() is False
-    monkeypatch.setattr(dialog, "FREEZE_IMPORTED", True)
+    with glue_mast.conf.set_temp("freeze_imported", False):
+        assert dialog.freeze_imported() is False
     gc.unfreeze()
     made = [[i] for i in range(1000)]  # objects alive now, tracked by the collector
     assert dialog.freeze_imported() is True
