@@ -127,7 +127,7 @@ class Conf(_config.ConfigNamespace):
     freeze_imported = _config.ConfigItem(
         True,
         "When the glue-qt dialog has imported the readers (astropy, specutils, lightkurve, "
-        "glue), collect once and move what is alive out of the sight of Python's cyclic "
+        "glue), collect the young generations and move what is alive out of the sight of Python's cyclic "
         "garbage collector (gc.freeze), once per process: otherwise each full collection walks "
         "all of it (0.1-0.4 s holding the interpreter's lock) in whatever thread allocates, "
         "and the window freezes. Off: Python's collector as it is.",

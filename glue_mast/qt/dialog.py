@@ -98,9 +98,9 @@ def freeze_imported():
     every object they made: 0.1-0.4 s holding the GIL, in whatever thread allocated last,
     so a preview or a load in a worker froze the window that long (measured with
     ``benchmarks/bench_qt_dialog.py``). Frozen, they are never walked again; they live as
-    long as the process anyway. The collection first (in the import job, before the dialog
-    is used) keeps garbage already made from being frozen with them. Returns whether it
-    froze them now.
+    long as the process anyway. The young generations are collected first (a few
+    milliseconds, unlike a full collection), so the imports' own garbage is not frozen with
+    them. Returns whether it froze them now.
     """
     import gc
 
@@ -109,7 +109,7 @@ def freeze_imported():
     if not config.conf.freeze_imported or _FROZEN:
         return False
     _FROZEN.append(True)
-    gc.collect()
+    gc.collect(1)
     gc.freeze()
     return True
 
