@@ -62,4 +62,9 @@ class TokenState(JobState):
             self.status = status
             self.text = token_note(status)
 
-        return self._start(work, name="ask MAST about the token", land=land)
+        # Asked again (another token set) before MAST answered: only the newest answer lands.
+        self._asked = ticket = self._new_ticket()
+        return self._start(
+            work, name="ask MAST about the token", land=land,
+            is_current=lambda: self._asked == ticket,
+        )

@@ -41,3 +41,19 @@ def test_an_expiry_mast_gives_is_said():
     assert token_note(status) == (
         "MAST token of A. Astronomer: no exclusive-access rights, expires 2027-01-31."
     )
+
+
+def test_an_older_answer_does_not_land_over_a_newer_one(local_mast, settle):
+    """A token set again before MAST answered about the first: the first answer, coming last,
+    is dropped."""
+    glue_mast.configure(token=VALID_TOKEN)
+    state = TokenState()
+    local_mast.faults.stall(30, match="/whoami")  # the first answer is slow
+    first = state.check()
+    glue_mast.configure(token="made-up-token")
+    state.check().result()  # the default dispatch lands its answer at once
+    assert state.text.startswith("MAST does not accept") and state.busy  # the first still runs
+    local_mast.faults.reset()  # now the first answer comes
+    first.result()
+    settle(state)
+    assert state.text.startswith("MAST does not accept")
