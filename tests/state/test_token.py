@@ -1,5 +1,7 @@
 """What MAST says of the token in force, for the viewers' exclusive-access notes."""
 
+import time
+
 import glue_mast
 from glue_mast.state import TokenState
 from glue_mast.state.token import token_note
@@ -50,6 +52,9 @@ def test_an_older_answer_does_not_land_over_a_newer_one(local_mast, settle):
     state = TokenState()
     local_mast.faults.stall(30, match="/whoami")  # the first answer is slow
     first = state.check()
+    deadline = time.monotonic() + 20
+    while not local_mast.requests(path="/whoami") and time.monotonic() < deadline:
+        time.sleep(0.01)  # the first question is on its way, with the first token
     glue_mast.configure(token="made-up-token")
     state.check().result()  # the default dispatch lands its answer at once
     assert state.text.startswith("MAST does not accept") and state.busy  # the first still runs
