@@ -150,10 +150,22 @@ def _flux_label(unit):
     return "Surface brightness" if "sr" in unit.to_string() else "Flux"
 
 
+def _readable_wavelength_unit(axis):
+    """The unit to show a spectral axis in: its own, except metres (what astropy's WCS gives
+    a cube's wavelengths whatever the file's CUNIT), shown in micron from 1 micron up and in
+    Angstrom below, as the infrared and the ultraviolet/optical archives write them."""
+    unit = axis.unit
+    if unit != u.m or axis.size == 0:
+        return unit
+    middle = np.nanmedian(axis.to_value(u.m))
+    return u.um if np.isfinite(middle) and middle >= 1e-6 else u.AA
+
+
 def _spectrum_points(items):
-    """Wavelength and flux of all spectra, in the first one's units, masked points dropped."""
+    """Wavelength and flux of all spectra, in the first one's units (metres shown in micron
+    or Angstrom), masked points dropped."""
     first = items[0].data
-    x_unit, y_unit = first.spectral_axis.unit, first.flux.unit
+    x_unit, y_unit = _readable_wavelength_unit(first.spectral_axis), first.flux.unit
     xs, ys = [], []
     for item in items:
         spectrum = item.data

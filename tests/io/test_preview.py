@@ -86,7 +86,8 @@ def test_cube_preview_averages_over_the_spaxels(make_jwst_s3d):
 def test_local_archive_cube_previews_its_point_source(make_product):
     preview = preview_arrays(make_product("jwst_s3d"))
     assert preview.kind is ContentKind.SPECTRAL_CUBE and len(preview.x) == 120
-    assert preview.x_unit == "m"  # astropy gives a FITS WAVE axis in SI
+    # astropy's WCS gives a FITS WAVE axis in metres; the preview shows micron, as JWST does.
+    assert preview.x_unit == "um" and 0.5 < np.nanmedian(preview.x) < 30
     peak = np.unravel_index(np.nanargmax(preview.picture), preview.picture.shape)
     assert peak == (7, 7)  # the centre of the 15 x 15 spaxels
 
