@@ -216,7 +216,7 @@ class MastImportDialog(QtWidgets.QDialog):
         middle.setChildrenCollapsible(False)
 
         self.download_dir = QtWidgets.QLineEdit(
-            remembered.get("download_dir") or _default_download_dir()
+            remembered.get("download_dir") or shown_path(_default_download_dir())
         )
         self.download_dir.setObjectName("download_dir")
         self.download_dir.setToolTip(
@@ -352,7 +352,7 @@ class MastImportDialog(QtWidgets.QDialog):
             return self.load_job
         self.load_error.hide()
         self.load_status.setText("")
-        target = Path(self.download_dir.text().strip() or _default_download_dir())
+        target = Path(self.download_dir.text().strip() or _default_download_dir()).expanduser()
         # Added to glue a few at a time, the window answering between them (glue-qt's data
         # panel takes some 5 ms a dataset: a COS and STIS load makes 17).
         sink = DataCollectionSink(
@@ -411,10 +411,10 @@ class MastImportDialog(QtWidgets.QDialog):
 
     def _browse(self):
         folder = QtWidgets.QFileDialog.getExistingDirectory(
-            self, "Download MAST files to", self.download_dir.text()
+            self, "Download MAST files to", str(Path(self.download_dir.text()).expanduser())
         )
         if folder:
-            self.download_dir.setText(folder)
+            self.download_dir.setText(shown_path(folder))
 
     # -- showing the state ------------------------------------------------------------------
 
@@ -469,6 +469,16 @@ def fitting_size(free_width, free_height):
     """
     width, height = PREFERRED_SIZE
     return min(width, free_width - 20), min(height, free_height - 40)
+
+
+def shown_path(path):
+    """``path`` as the download field shows it: under the home directory as ``~/...`` (the
+    field reads ``~`` back as the home directory)."""
+    path = Path(path)
+    try:
+        return str(Path("~") / path.relative_to(Path.home()))
+    except ValueError:  # not under the home directory
+        return str(path)
 
 
 def _default_download_dir():

@@ -173,7 +173,12 @@ class JobState(State):
             elif land is not None:
                 land(job.result())
         finally:
+            self._job_ended(job)
             self.busy = bool(self._running)
+
+    def _job_ended(self, job):
+        """(UI thread) A job of this state ended, its outcome shown: a subclass that keeps
+        its own account of jobs updates it here, in the same turn as ``busy``."""
 
     def _land(self, is_current, fn):
         """From a worker thread: run ``fn()`` on the UI thread if still current."""

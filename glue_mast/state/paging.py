@@ -116,16 +116,17 @@ class PagedState(JobState):
     def _start_result_job(self, work, *, name, is_current):
         """Start a search or page request (see `JobState._start`), counted in
         ``requesting``."""
-        job = self._start(work, name=name, is_current=is_current)
-        self._result_jobs.add(job)
+        from ..jobs import Job
+
+        job = Job(work, name=name, start=False)
+        self._result_jobs.add(job)  # before it starts: it may end at once
         self.requesting = True
+        return self._start(job, name=name, is_current=is_current)
 
-        def ended(j):
-            self._result_jobs.discard(j)
-            self.dispatch(self._requests_changed)
-
-        job.add_done_callback(ended)
-        return job
+    def _job_ended(self, job):
+        if job in self._result_jobs:
+            self._result_jobs.discard(job)
+            self._requests_changed()
 
     def _requests_changed(self, *_):
         self.requesting = any(

@@ -88,16 +88,18 @@ def shoot(tmp_path):
 
 
 @pytest.fixture
-def dialog(qtbot, local_mast, tmp_path):
+def dialog(qtbot, local_mast, tmp_path, monkeypatch):
     """A MastImportDialog on the local archive, shown at the size it opens with on a
     1366x768 screen (the offscreen platform's own screen is smaller), downloading into
     tmp_path/mast_data."""
-    from glue_mast.qt.dialog import MastImportDialog, fitting_size, forget_form
+    from glue_mast.qt.dialog import MastImportDialog, fitting_size, forget_form, shown_path
 
+    if os.environ.get("GLUE_MAST_SCREENSHOTS"):  # the docs' pictures show ~/mast_data
+        monkeypatch.setenv("HOME", str(tmp_path))
     forget_form()
     d = MastImportDialog()
     qtbot.addWidget(d)
-    d.download_dir.setText(str(tmp_path / "mast_data"))
+    d.download_dir.setText(shown_path(tmp_path / "mast_data"))
     d.resize(*fitting_size(*LAPTOP_SCREEN))
     d.show()
     qtbot.waitExposed(d)

@@ -37,7 +37,9 @@ def test_count_search_page_load_and_search_around(dialog, person, qtbot, local_m
 
     d.catalog_state.page_size = 4
     qtbot.mouseClick(tab.search_button, QtCore.Qt.LeftButton)
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 4, timeout=20000)
+    # The page lands before its job has ended: paging is offered once it has.
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 4 and not d.catalog_state.busy,
+                    timeout=20000)
     assert tab.page_label.text() == "page 1 of 2" and tab.next_button.isEnabled()
     qtbot.mouseClick(tab.next_button, QtCore.Qt.LeftButton)
     qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=20000)
