@@ -305,3 +305,45 @@ def test_the_command_line_says_when_no_scheduler_answers(local_mast, tmp_path, c
     assert "--dask" in err and f"127.0.0.1:{port}" in err
     assert len(err.strip().splitlines()) == 1
     assert not local_mast.log  # refused before any search
+
+
+def test_a_scheduler_lost_mid_fetch_reports_the_files_not_fetched(local_mast, tw_hya, tmp_path):
+    """The scheduler goes away while one transfer is stalled half-way: the fetch ends (no
+    hang), the files that arrived are recorded, the other is reported failed (not
+    "cancelled": nobody cancelled it), saying why, and a fetch on this machine then
+    finishes it."""
+    public = tw_hya[tw_hya["dataRights"] == "PUBLIC"]
+    stalled = public[0]["dataURI"]
+    size = len(local_mast.catalog.files[stalled][0])
+    local_mast.faults.stall_body(size // 2, 60, match=stalled)
+    events = []
+    cluster = distributed.LocalCluster(
+        n_workers=1, threads_per_worker=4, processes=False, dashboard_address=":0"
+    )
+    # (The client waits this long for a lost scheduler to come back before it gives up.)
+    lost_client = distributed.Client(cluster, set_as_default=False, timeout=3)
+    try:
+        job = start_fetch(public, tmp_path, client=lost_client, progress=events.append)
+        deadline = time.monotonic() + 30
+        while sum(isinstance(e, FileFinished) for e in events) < len(public) - 1:
+            assert time.monotonic() < deadline, events
+            time.sleep(0.05)
+        cluster.sync(cluster.scheduler.close)  # the scheduler goes away
+        result = job.result(timeout=60)  # (3 s: the client's timeout)
+    finally:
+        local_mast.faults.reset()  # the stalled transfer ends (its worker thread with it)
+        lost_client.close(timeout=2)
+        cluster.close()  # (its in-process worker, cut from its scheduler, takes 30 s)
+    by_uri = {o.file.uri: o for o in result.outcomes}
+    assert by_uri[stalled].status is FileStatus.FAILED
+    assert by_uri[stalled].message.startswith("not fetched: ")
+    arrived = [o for o in result.outcomes if o.status is FileStatus.DOWNLOADED]
+    assert len(arrived) == len(public) - 1
+    recorded = {d["dataURI"] for d in Manifest.read(tmp_path / "manifest.json").datasets}
+    assert recorded == {o.file.uri for o in arrived}  # the manifest matches the disk
+
+    # (An in-process worker's thread may still finish that transfer as the cluster closes:
+    # a file the manifest does not vouch for, which the next fetch replaces.)
+    again = glue_mast.fetch(public, tmp_path)
+    assert again.ok and [o.file.uri for o in again.downloaded] == [stalled]
+    assert by_uri[stalled].file.path.read_bytes() == local_mast.catalog.files[stalled][0]

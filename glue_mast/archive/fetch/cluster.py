@@ -150,7 +150,7 @@ def collect(job, fetch_plan, options):
         if entry is None:
             return True
         f = files[entry[0]]
-        outcome = _outcome_of(future, f, token)
+        outcome = _outcome_of(future, f, token, asked_to_stop=job.cancel_requested)
         if outcome.status is FileStatus.DOWNLOADED and outcome.size is not None:
             counter.begin(f, outcome.size)
         outcomes.append(outcome)
@@ -226,12 +226,22 @@ def _end(client, fetch_id, topic):
         client.unsubscribe_topic(topic)
 
 
-def _outcome_of(future, f, token):
-    """The outcome of ``f`` that its finished (or failed, or cancelled) task reports."""
+def _outcome_of(future, f, token, *, asked_to_stop=False):
+    """The outcome of ``f`` that its finished (or failed, or cancelled) task reports.
+
+    A task cancelled when the fetch was not (``asked_to_stop`` False) was cancelled by the
+    cluster, as its scheduler or worker went away: the file failed, it was not interrupted.
+    """
     if future.status == "finished":
         return worker.outcome_from(f, future.result())
     if future.status == "cancelled":
-        return FileOutcome(f, FileStatus.CANCELLED, "interrupted")
+        if asked_to_stop:
+            return FileOutcome(f, FileStatus.CANCELLED, "interrupted")
+        return FileOutcome(
+            f, FileStatus.FAILED,
+            "not fetched: the Dask cluster cancelled its task (its scheduler or worker went "
+            "away)",
+        )
     if future.status != "error":  # ("lost": its worker and its data are gone)
         return FileOutcome(f, FileStatus.FAILED, f"{f.uri}: its Dask task was {future.status}")
     exc = future.exception()
