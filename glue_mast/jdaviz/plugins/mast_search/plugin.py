@@ -23,12 +23,13 @@ from jdaviz.core.user_api import PluginUserApi
 from traitlets import Bool, Dict, Float, Int, List, Unicode, observe
 
 from ....state import PreviewState, ProductState, SearchState, TokenState
+from ...kernel_thread import KernelThread
 from ...loading import lcviz_available
 from . import footprints, preview, provenance_view, selection, views
 from .catalogs import CatalogsSection
 from .columns import ColumnChoices
-from .kernel_thread import KernelThread
 from .sorting import SortAllPages
+from .token_line import TokenLine
 
 __all__ = ["MastSearch"]
 
@@ -103,9 +104,13 @@ class MastSearch(
     extension = Unicode("").tag(sync=True)
     selected_text = Unicode("").tag(sync=True)
     exclusive_text = Unicode("").tag(sync=True)  # about selected exclusive-access files
+    token_text = Unicode("").tag(sync=True)  # what MAST says of the token (token_line)
     load_text = Unicode("Load").tag(sync=True)  # the Load button: what it loads, by kind
     # -- work in progress and its outcome
-    busy = Bool(False).tag(sync=True)
+    busy = Bool(False).tag(sync=True)  # any of: a search or page, products, a preview
+    search_busy = Bool(False).tag(sync=True)  # a search or a page on its way
+    products_busy = Bool(False).tag(sync=True)  # products being listed (or fetched)
+    preview_busy = Bool(False).tag(sync=True)
     fetching = Bool(False).tag(sync=True)
     progress = Float(0).tag(sync=True)
     progress_text = Unicode("").tag(sync=True)
@@ -141,7 +146,10 @@ class MastSearch(
         self._choices_requested = False
         self._loaded_labels = []
         self._pending_note = ""
+        self._cancel_loading = False  # Cancel clicked while datasets are added (actions)
+        self._loading_k = 0
         views.bind(self)
+        self._token_line = TokenLine(self)
         preview.bind(self)
         self.catalogs = CatalogsSection(self)
         self.catalogs_widget = f"IPY_MODEL_{self.catalogs.model_id}"
@@ -153,11 +161,6 @@ class MastSearch(
         # The About plugin is built after this one (category "core" comes last), so list
         # glue-mast there once the tray is complete.
         self._app.state.add_callback("tray_items", self._register_in_about)
-
-    def _show_loading(self, k, n):
-        """The progress bar while datasets are added: "loading k of n"."""
-        self.progress = 100.0 * k / n if n else 100.0
-        self.progress_text = f"loading {k} of {n}"
 
     # -- app settings and About ---------------------------------------------------------------
 
@@ -379,13 +382,39 @@ class MastSearch(
         self._start_safely(lambda: actions.start_download(self, load=False))
 
     def vue_cancel(self, *args):
-        if self.fetch_job is not None:
-            self.fetch_job.cancel()
+        """Cancel everything on its way (the notebook's ``cancel()``)."""
+        from . import actions
+
+        fetching = self.fetching
+        actions.cancel_download(self)
         self.search_state.cancel()
         self.product_state.cancel()
         self.preview_state.cancel()
-        if not self.fetching:
+        if not fetching:
             self.message = "cancelled"
+
+    # Each progress bar's own Cancel (plugin.vue) stops the work that bar shows.
+
+    def vue_cancel_search(self, *args):
+        """Cancel beside the search's (or page's) progress bar."""
+        self.search_state.cancel()
+        self.message = "search cancelled"
+
+    def vue_cancel_products(self, *args):
+        """Cancel beside "Listing products": the products of the selection are not listed."""
+        if not self.fetching:
+            self.product_state.cancel()
+            self.message = "listing products cancelled"
+
+    def vue_cancel_preview(self, *args):
+        """Cancel beside the preview's progress bar: nothing is shown."""
+        self.preview_state.cancel()
+
+    def vue_cancel_fetch(self, *args):
+        """Cancel beside the download's (or load's) progress bar."""
+        from . import actions
+
+        actions.cancel_download(self)
 
     def load_selected(self):
         """Fetch the selected products and load them: spectra into the spectrum viewer.

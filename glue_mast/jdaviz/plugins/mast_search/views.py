@@ -229,7 +229,12 @@ def bind(plugin):
         plugin.load_text = load_text(products)
 
     def on_busy(*args):
-        plugin.busy = bool(search.busy or products.busy)
+        # Each piece of work has its own progress bar with a Cancel beside it (plugin.vue);
+        # ``busy`` is any of them, a preview's too (what the notebook API waits on).
+        plugin.search_busy = bool(search.busy)
+        plugin.products_busy = bool(products.busy)
+        plugin.preview_busy = bool(preview.busy)
+        plugin.busy = bool(search.busy or products.busy or preview.busy)
 
     def on_error(*args):
         plugin.error = search.error or products.error
@@ -247,6 +252,7 @@ def bind(plugin):
         else:
             on_filtered(products.filtered)
 
+    preview = plugin.preview_state
     columns.bind_columns(plugin, show_columns)
     search.add_callback("count", on_count)
     search.add_callback("rows", on_rows)
@@ -277,7 +283,7 @@ def bind(plugin):
         state.add_callback("busy", on_busy)
         state.add_callback("error", on_error)
         state.add_callback("error_field", on_error)  # set after the error: follow it too
-    preview = plugin.preview_state
+    preview.add_callback("busy", on_busy)
     for name in ("title", "x", "busy", "error"):
         preview.add_callback(name, lambda *_: show_preview(plugin))
 
