@@ -68,6 +68,7 @@ def test_a_preview_is_work_its_bar_fills_and_its_cancel_clears_it(plg, local_mas
     assert plugin.preview_plot["loading"] and plugin.preview_plot["status"].startswith(
         "lb4m01010_x1dsum.fits: ")
     plugin.vue_cancel_preview()
+    assert not plugin.preview_busy and not plugin.preview_plot["loading"]  # at once
     _settle(plugin, timeout=15)
     assert not plugin.preview_busy and not plugin.busy
     assert plugin.preview_plot == {"title": "", "loading": False, "kind": ""}
@@ -84,9 +85,15 @@ def test_the_cancel_beside_the_search_bar_stops_the_search(plg, local_mast):
     _wait_for(lambda: plugin.search_busy, what="the search never showed")
     assert plugin.busy and not plugin.preview_busy and plugin.loading_page == 0
     plugin.vue_cancel_search()
+    # at once, while the request in flight is still held: the bar goes (its answer is dropped)
+    assert plugin.search_state.busy and not plugin.search_busy
     _settle(plugin, timeout=15)
     assert not plugin.search_busy and plugin.count == -1 and plugin.error == ""
     assert plugin.message == "search cancelled"
+    plugin.vue_search({})  # the next search shows its bar again
+    assert plugin.search_busy
+    _settle(plugin, timeout=15)
+    assert plugin.count == 8 and plugin.message == ""  # no stale "search cancelled"
 
 
 def test_the_cancel_beside_fetching_page_n_keeps_the_page_shown(plg, local_mast):
@@ -223,14 +230,13 @@ def test_the_token_line_is_beside_the_exclusive_note_in_the_template():
     assert "token_text" in note
 
 
-@pytest.mark.parametrize("cancel", ["vue_cancel", "vue_cancel_preview"])
-def test_a_notebook_preview_cancelled_raises_and_shows_nothing(plg, local_mast, cancel):
+def test_a_notebook_preview_cancelled_beside_its_bar_raises_and_shows_nothing(plg, local_mast):
     plugin = _select_exclusive(plg)
     plg.select(observations="LB4M01010")
     local_mast.faults.bandwidth = 20_000
     job = plg.preview(0, wait=False)
     _wait_for(lambda: plugin.preview_state.status.endswith("of 342.7 kB"), what="no progress")
-    getattr(plugin, cancel)()
+    plugin.vue_cancel_preview()
     with pytest.raises(JobCancelled):
         job.result(10)
     _settle(plugin)

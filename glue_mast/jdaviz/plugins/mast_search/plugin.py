@@ -53,6 +53,11 @@ class MastSearchApi(PluginUserApi):
         return None
 
 
+#: The message after a Cancel, by the work it stopped (cleared when that work starts again).
+_CANCEL_MESSAGES = {
+    "all": "cancelled", "search": "search cancelled", "products": "listing products cancelled",
+}
+
 #: What the form's "product type" list offers (MAST's ``dataproduct_type`` values).
 PRODUCT_TYPES = ["", "spectrum", "timeseries", "image", "cube", "measurements"]
 
@@ -148,6 +153,7 @@ class MastSearch(
         self._pending_note = ""
         self._cancel_loading = False  # Cancel clicked while datasets are added (actions)
         self._loading_k = 0
+        self._cancelled = set()  # "search", "products", "preview": cancelled, still ending
         views.bind(self)
         self._token_line = TokenLine(self)
         preview.bind(self)
@@ -221,17 +227,26 @@ class MastSearch(
         """
         views.push_form(self)
         if not wait:
-            return self.search_state.search()
+            return self._started("search", self.search_state.search())
         with self._waiting():
-            self._wait(self.search_state.search())
+            self._wait(self._started("search", self.search_state.search()))
         return self.count
 
     def vue_search(self, *args):
         def start():
             views.push_form(self)
-            return self.search_state.search()
+            return self._started("search", self.search_state.search())
 
         self._start_safely(start)
+
+    def _started(self, name, job=None):
+        """Work ``name`` ("search", "products", "preview") was just started: its progress bar
+        shows (again), whatever was cancelled before. Returns ``job``."""
+        self._cancelled.discard(name)
+        if self.message in _CANCEL_MESSAGES.values():  # about work stopped before: stale now
+            self.message = ""
+        self._show_busy()
+        return job
 
     @property
     def page(self):
@@ -241,11 +256,11 @@ class MastSearch(
     @page.setter
     def page(self, n):
         with self._waiting():
-            self._wait(self.search_state.go_to_page(int(n)))
+            self._wait(self._started("search", self.search_state.go_to_page(int(n))))
 
     def vue_page(self, n, *args):
         # The page box gives text: the state checks it and names "page" if it is no page.
-        self._start_safely(lambda: self.search_state.go_to_page(n))
+        self._start_safely(lambda: self._started("search", self.search_state.go_to_page(n)))
 
     def _start_safely(self, start):
         """Start a job from a button; a refused input shows as the form's error."""
@@ -303,6 +318,7 @@ class MastSearch(
         rows = self.results
         obsids = [] if rows is None else [str(rows["obsid"][k]) for k in sorted(keys)]
         self.search_state.selected_obsids = obsids
+        self._started("products")
 
     def _select_products(self, keys):
         table = self.products
@@ -330,7 +346,7 @@ class MastSearch(
         """
         table = self.products
         [index] = selection.product_indexes(table, [product])
-        job = self.preview_state.show(table[index])
+        job = self._started("preview", self.preview_state.show(table[index]))
         if not wait:
             return job
         with self._waiting():
@@ -351,7 +367,9 @@ class MastSearch(
     def vue_preview(self, key, *args):
         table = self.products
         if table is not None and 0 <= int(key) < len(table):
-            self._start_safely(lambda: self.preview_state.show(table[int(key)]))
+            self._start_safely(
+                lambda: self._started("preview", self.preview_state.show(table[int(key)]))
+            )
 
     # -- fetching and loading -----------------------------------------------------------------
 
@@ -391,24 +409,31 @@ class MastSearch(
         self.product_state.cancel()
         self.preview_state.cancel()
         if not fetching:
-            self.message = "cancelled"
+            self.message = _CANCEL_MESSAGES["all"]
 
     # Each progress bar's own Cancel (plugin.vue) stops the work that bar shows.
 
+    def _cancel_work(self, name, state):
+        state.cancel()
+        if state.busy:  # the request in flight ends later; its bar goes now
+            self._cancelled.add(name)
+        self._show_busy()
+
     def vue_cancel_search(self, *args):
         """Cancel beside the search's (or page's) progress bar."""
-        self.search_state.cancel()
-        self.message = "search cancelled"
+        self._cancel_work("search", self.search_state)
+        self.message = _CANCEL_MESSAGES["search"]
 
     def vue_cancel_products(self, *args):
         """Cancel beside "Listing products": the products of the selection are not listed."""
         if not self.fetching:
-            self.product_state.cancel()
-            self.message = "listing products cancelled"
+            self._cancel_work("products", self.product_state)
+            self.message = _CANCEL_MESSAGES["products"]
 
     def vue_cancel_preview(self, *args):
         """Cancel beside the preview's progress bar: nothing is shown."""
-        self.preview_state.cancel()
+        self._cancel_work("preview", self.preview_state)
+        preview.show_preview(self)
 
     def vue_cancel_fetch(self, *args):
         """Cancel beside the download's (or load's) progress bar."""

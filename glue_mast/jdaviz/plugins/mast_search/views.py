@@ -230,10 +230,16 @@ def bind(plugin):
 
     def on_busy(*args):
         # Each piece of work has its own progress bar with a Cancel beside it (plugin.vue);
-        # ``busy`` is any of them, a preview's too (what the notebook API waits on).
-        plugin.search_busy = bool(search.busy)
-        plugin.products_busy = bool(products.busy)
-        plugin.preview_busy = bool(preview.busy)
+        # ``busy`` is any of them, a preview's too (what the notebook API waits on). A bar
+        # goes at its Cancel, though the request in flight may take as long as the server
+        # does to return (its answer is dropped): ``plugin._cancelled`` until it has.
+        cancelled = plugin._cancelled
+        for name, state in (("search", search), ("products", products), ("preview", preview)):
+            if not state.busy:
+                cancelled.discard(name)
+        plugin.search_busy = bool(search.busy) and "search" not in cancelled
+        plugin.products_busy = bool(products.busy) and "products" not in cancelled
+        plugin.preview_busy = bool(preview.busy) and "preview" not in cancelled
         plugin.busy = bool(search.busy or products.busy or preview.busy)
 
     def on_error(*args):
@@ -284,6 +290,7 @@ def bind(plugin):
         state.add_callback("error", on_error)
         state.add_callback("error_field", on_error)  # set after the error: follow it too
     preview.add_callback("busy", on_busy)
+    plugin._show_busy = on_busy
     for name in ("title", "x", "busy", "error"):
         preview.add_callback(name, lambda *_: show_preview(plugin))
 
@@ -300,6 +307,6 @@ def bind(plugin):
             return
         search.page_size = size
         if search.count is not None and size > 0:
-            plugin._start_safely(lambda: search.go_to_page(1))
+            plugin._start_safely(lambda: plugin._started("search", search.go_to_page(1)))
 
     plugin.observe(page_size_changed, names=["page_size"])
