@@ -47,7 +47,7 @@ def _beside(page, row_class):
     return row, cancel_button
 
 
-def test_every_progress_bar_has_its_cancel_beside_it(served_app, laptop, mast_archive):
+def test_every_progress_bar_has_its_cancel_beside_it(served_app, laptop, mast_archive):  # noqa: F811
     from playwright.sync_api import expect
 
     mast_archive.reset()

@@ -35,7 +35,7 @@ from jdaviz.core.registries import loader_resolver_registry
 from jdaviz.core.user_api import LoaderUserApi
 from traitlets import Bool, Float, Int, Unicode, observe
 
-from ....errors import GlueMastError, InputError, JobCancelled, LoaderMatchingChanged
+from ....errors import AddingCancelled, GlueMastError, InputError, LoaderMatchingChanged
 from ....io.sinks import DescribedRead, already_loaded_phrase, skip_loaded
 from ....state.load import fetch_and_read
 from ...kernel_thread import KernelThread
@@ -105,10 +105,6 @@ def _to_load(datasets):
     from ...kinds import listed
 
     return f"{listed(d.kind for d in datasets) or 'nothing'} to load"
-
-
-class ImportCancelled(JobCancelled):
-    """Cancel was clicked while the dialog's Import added the datasets, one a step."""
 
 
 @loader_resolver_registry(NAME)
@@ -397,9 +393,10 @@ class MastResolver(KernelThread, BaseResolver):
     def _show_importing(self, k, n):
         """Before each step of an Import: "loading k of n", or stop after a Cancel."""
         if self._cancel_import:
-            raise ImportCancelled(
+            raise AddingCancelled(
                 f"Import cancelled: {self._imported} of {n} "
-                f"dataset{'s were' if n != 1 else ' was'} loaded."
+                f"dataset{'s were' if n != 1 else ' was'} loaded.",
+                loaded=self._imported, of=n,
             )
         self._imported = k  # added once this step ends (a Cancel stops before the next)
         self.import_progress = 100.0 * k / n if n else 100.0
@@ -408,7 +405,7 @@ class MastResolver(KernelThread, BaseResolver):
     def _imported_all(self, added, already, error):
         """(the kernel's thread) The end of an Import: its status, or its error."""
         try:
-            if isinstance(error, ImportCancelled):
+            if isinstance(error, AddingCancelled):
                 self.status = str(error)
             elif error is not None:
                 self.status = ""

@@ -4,40 +4,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ....errors import InputError, JobCancelled
+from ....errors import AddingCancelled, InputError
 
 __all__ = [
-    "LoadingCancelled", "cancel_download", "choose_page_spectra", "download_dir",
+    "cancel_download", "choose_page_spectra", "download_dir",
     "show_loading", "start_download",
 ]
-
-
-class LoadingCancelled(JobCancelled):
-    """Cancel was clicked while the datasets were being added, one a step: the steps stop.
-
-    Attributes
-    ----------
-    loaded, of : int
-        Datasets added before the cancel, of those there were to add.
-    """
-
-    def __init__(self, loaded, of):
-        self.loaded, self.of = int(loaded), int(of)
-        super().__init__(
-            f"Loading cancelled: {self.loaded} of {self.of} "
-            f"dataset{'s were' if self.of != 1 else ' was'} loaded."
-        )
 
 
 def show_loading(plugin, k, n):
     """The progress bar before each step of adding datasets: "loading k of n".
 
     The sink calls it before each step (`glue_mast.jdaviz.sink.JdavizSink`); after a Cancel
-    (:func:`cancel_download`) it raises `LoadingCancelled` instead, which stops the steps
-    there (the sink closes its batch, so what was added shows, and reports the error).
+    (:func:`cancel_download`) it raises `~glue_mast.errors.AddingCancelled` instead, which
+    stops the steps there (the sink closes its batch, so what was added shows, and reports
+    the error).
     """
     if plugin._cancel_loading:
-        raise LoadingCancelled(plugin._loading_k, n)  # the steps before this one ended
+        done = plugin._loading_k  # the steps before this one ended
+        raise AddingCancelled(
+            f"Loading cancelled: {done} of {n} dataset{'s were' if n != 1 else ' was'} loaded.",
+            loaded=done, of=n,
+        )
     plugin._loading_k = k
     plugin.progress = 100.0 * k / n if n else 100.0
     plugin.progress_text = f"loading {k} of {n}"
@@ -150,7 +138,7 @@ def start_download(plugin, *, load, requested_dir=None):
             plugin.fetching = False  # last: whoever waits on it sees the finished outcome
 
     def show_outcome(outcome):
-        if isinstance(outcome.error, LoadingCancelled):
+        if isinstance(outcome.error, AddingCancelled):
             plugin.message = str(outcome.error)
         elif outcome.cancelled:
             plugin.message = "download cancelled"
