@@ -25,6 +25,7 @@ server fails (`ServerError`), 130 for a cancelled job, 1 otherwise.
 import threading
 
 __all__ = [
+    "AddingCancelled",
     "BadEntry",
     "FetchCancelled",
     "FetchInterrupted",
@@ -279,6 +280,21 @@ class JobCancelled(GlueMastError):
 
 class ReadingCancelled(JobCancelled):
     """A load was cancelled after its files were downloaded, while they were read."""
+
+
+class AddingCancelled(JobCancelled):
+    """A load was cancelled while its datasets were added to a viewer, one a step; those added
+    stay.
+
+    Attributes
+    ----------
+    loaded, of : int
+        Datasets added before the cancel, of those there were to add.
+    """
+
+    def __init__(self, message="", *, loaded=0, of=0):
+        super().__init__(message)
+        self.loaded, self.of = int(loaded), int(of)
 
 
 class JobTimeout(GlueMastError, TimeoutError):

@@ -396,3 +396,65 @@ def test_the_count_names_each_kind_in_the_order_they_load():
     )
     assert _to_load(datasets[:3:2]) == "2 spectra to load"
     assert _to_load([]) == "nothing to load"
+
+
+def _import_with_the_kernel_loop(app, loader, cancel_at=None):
+    """The dialog's Import clicked with the kernel's event loop running: (datasets in the app
+    when the click returned, "loading k of n" texts seen between steps)."""
+    import asyncio
+
+    seen = []
+
+    async def click():
+        loader._loop = asyncio.get_running_loop()  # as in a kernel
+        loader.vue_import_spectra({})
+        returned_with = len(app.datasets)
+        deadline = time.monotonic() + 60
+        while loader.importing:
+            assert time.monotonic() < deadline, "the import never ended"
+            text = loader.status
+            if text.startswith("loading") and (not seen or seen[-1] != text):
+                seen.append(text)
+                if text == cancel_at:
+                    loader.vue_cancel_import()  # a click, between two steps
+            await asyncio.sleep(0.001)
+        return returned_with
+
+    return asyncio.run(click()), seen
+
+
+def _cos_found(app):
+    loader = app.loaders["mast"]._obj
+    loader.source = "TW Hya"
+    loader.obs_collection = "HST"
+    loader.instrument_name = "COS/FUV"
+    loader.search()
+    assert loader.n_to_load == 4
+    return loader
+
+
+def test_the_dialog_import_adds_one_dataset_a_step_saying_loading_k_of_n(app, local_mast):
+    loader = _cos_found(app)
+    returned_with, seen = _import_with_the_kernel_loop(app, loader)
+    # the click returns to the kernel after the first dataset; each other one is added in a
+    # turn of its event loop of its own, the status saying which
+    assert returned_with == 1
+    assert seen == [f"loading {k} of 4" for k in range(1, 5)]
+    assert sorted(app.datasets) == COS_LABELS
+    assert loader.status == "loaded 4 datasets" and loader.error == ""
+    assert not loader.importing and loader.import_progress == 0
+    (viewer,) = app.viewers.values()
+    assert sorted(viewer.data_menu.data_labels_loaded) == COS_LABELS
+
+
+def test_the_dialog_import_cancelled_stops_between_datasets(app, local_mast):
+    loader = _cos_found(app)
+    _, seen = _import_with_the_kernel_loop(app, loader, cancel_at="loading 2 of 4")
+    assert seen == ["loading 1 of 4", "loading 2 of 4"]
+    assert loader.status == "Import cancelled: 2 of 4 datasets were loaded."
+    assert len(app.datasets) == 2 and loader.error == ""
+    assert not loader.importing and loader.import_progress == 0
+    assert not getattr(app, "_in_batch_load", 0)  # Jdaviz's batch was closed
+    # app.load from Python stays one call that returns the labels it added
+    added = app.load("TW Hya", loader="mast", obs_collection="HST", instrument_name="COS/FUV")
+    assert sorted(added + list(app.datasets)[:2]) == COS_LABELS

@@ -33,11 +33,12 @@ import time
 from jdaviz.core.loaders.resolvers import BaseResolver
 from jdaviz.core.registries import loader_resolver_registry
 from jdaviz.core.user_api import LoaderUserApi
-from traitlets import Bool, Int, Unicode, observe
+from traitlets import Bool, Float, Int, Unicode, observe
 
-from ....errors import GlueMastError, InputError, LoaderMatchingChanged
+from ....errors import AddingCancelled, GlueMastError, InputError, LoaderMatchingChanged
 from ....io.sinks import DescribedRead, already_loaded_phrase, skip_loaded
 from ....state.load import fetch_and_read
+from ...kernel_thread import KernelThread
 from ...kinds import plural
 from ...sink import JdavizSink
 from .matching import (
@@ -107,8 +108,14 @@ def _to_load(datasets):
 
 
 @loader_resolver_registry(NAME)
-class MastResolver(BaseResolver):
-    """Search MAST and load the calibrated datasets of the first page (glue-mast)."""
+class MastResolver(KernelThread, BaseResolver):
+    """Search MAST and load the calibrated datasets of the first page (glue-mast).
+
+    The dialog's Import button adds the datasets one a step, each in its own turn of the
+    kernel's event loop, with "loading k of n" in the status (and its progress bar, with a
+    Cancel beside it); :meth:`load` (``app.load(..., loader="mast")``) adds them in one call
+    and returns their labels.
+    """
 
     template_file = __file__, "resolver.vue"
     default_input = "source"
@@ -129,8 +136,12 @@ class MastResolver(BaseResolver):
     # spectra the last search found, ready to load (the dialog's Import button shows then)
     n_to_load = Int(0).tag(sync=True)
     importing = Bool(False).tag(sync=True)
+    import_progress = Float(0).tag(sync=True)  # percent of the datasets added, while importing
 
     def __init__(self, *args, **kwargs):
+        self._init_kernel_thread()
+        self._cancel_import = False
+        self._imported = 0  # datasets the Import on its way has added, its last step's too
         self._datasets = None
         self._fetch_result = None
         self._armed = False
@@ -342,23 +353,75 @@ class MastResolver(BaseResolver):
         sink = JdavizSink(self._app._jdaviz_helper)
         read, already = skip_loaded(DescribedRead(self._datasets or []), sink.present())
         added = sink.add(read)
+        self._say_added(added, already)
+        return added.labels
+
+    def _say_added(self, added, already):
+        """The status after a load: what was added, not shown, or already there."""
         said = already_loaded_phrase(already)
         self.status = "; ".join(p for p in [added.phrase, *added.not_shown, said] if p)
         if said:  # app.load returns only the labels added: say why some are missing
             from jdaviz.core.events import SnackbarMessage
 
             self._app.hub.broadcast(SnackbarMessage(said, color="warning", sender=self))
-        return added.labels
 
     def vue_import_spectra(self, *args):
-        """The dialog's Import button: load what the search found; an error shows in the form."""
+        """The dialog's Import button: add what the search found one dataset a step, each in
+        its own turn of the kernel's event loop ("loading k of n"), so that the kernel answers
+        clicks meanwhile; an error shows in the form."""
+        if self.importing:
+            return
         self.importing = True
+        self._cancel_import = False
+        self._imported = 0
+        self.import_progress = 0.0
         try:
-            self.load()
+            if self._datasets is None:
+                raise InputError("search MAST first: nothing was found to import",
+                                 field="source")
+            sink = JdavizSink(
+                self._app._jdaviz_helper,
+                dispatch_next=self._dispatch_next,
+                progress=self._show_importing,
+            )
+            read, already = skip_loaded(DescribedRead(self._datasets), sink.present())
+            sink.add_in_steps(read, lambda added, error: self._imported_all(added, already,
+                                                                            error))
         except Exception as exc:
-            self._fail(_search_error(exc))
+            self._imported_all(None, [], exc)
+
+    def _show_importing(self, k, n):
+        """Before each step of an Import: "loading k of n", or stop after a Cancel."""
+        if self._cancel_import:
+            raise AddingCancelled(
+                f"Import cancelled: {self._imported} of {n} "
+                f"dataset{'s were' if n != 1 else ' was'} loaded.",
+                loaded=self._imported, of=n,
+            )
+        self._imported = k  # added once this step ends (a Cancel stops before the next)
+        self.import_progress = 100.0 * k / n if n else 100.0
+        self.status = f"loading {k} of {n}"
+
+    def _imported_all(self, added, already, error):
+        """(the kernel's thread) The end of an Import: its status, or its error."""
+        try:
+            if isinstance(error, AddingCancelled):
+                self.status = str(error)
+            elif error is not None:
+                self.status = ""
+                self._fail(_search_error(error))
+            else:
+                self._say_added(added, already)
         finally:
+            self._cancel_import = False
+            self.import_progress = 0.0
             self.importing = False
+
+    def vue_cancel_import(self, *args):
+        """Cancel beside the Import's progress bar: no dataset is added after the one being
+        added (those added stay)."""
+        if self.importing:
+            self._cancel_import = True
 
 
 # With the loader registered, before any app.load can build it.

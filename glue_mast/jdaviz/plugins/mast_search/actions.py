@@ -4,9 +4,42 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ....errors import InputError
+from ....errors import AddingCancelled, InputError
 
-__all__ = ["choose_page_spectra", "download_dir", "start_download"]
+__all__ = [
+    "cancel_download", "choose_page_spectra", "download_dir",
+    "show_loading", "start_download",
+]
+
+
+def show_loading(plugin, k, n):
+    """The progress bar before each step of adding datasets: "loading k of n".
+
+    The sink calls it before each step (`glue_mast.jdaviz.sink.JdavizSink`); after a Cancel
+    (:func:`cancel_download`) it raises `~glue_mast.errors.AddingCancelled` instead, which
+    stops the steps there (the sink closes its batch, so what was added shows, and reports
+    the error).
+    """
+    if plugin._cancel_loading:
+        done = plugin._loading_k  # the steps before this one ended
+        raise AddingCancelled(
+            f"Loading cancelled: {done} of {n} dataset{'s were' if n != 1 else ' was'} loaded.",
+            loaded=done, of=n,
+        )
+    plugin._loading_k = k
+    plugin.progress = 100.0 * k / n if n else 100.0
+    plugin.progress_text = f"loading {k} of {n}"
+
+
+def cancel_download(plugin):
+    """Stop the download or load on its way: its transfers, or the steps adding datasets."""
+    plugin._cancel_loading = plugin.fetching
+    if plugin.fetch_job is not None:
+        plugin.fetch_job.cancel()
+
+
+def _clear_progress(plugin):
+    plugin.progress, plugin.progress_text = 0.0, ""
 
 
 def download_dir(plugin, requested=None):
@@ -85,7 +118,7 @@ def start_download(plugin, *, load, requested_dir=None):
         JdavizSink(
             plugin._app._jdaviz_helper,
             dispatch_next=plugin._dispatch_next,
-            progress=plugin._show_loading,
+            progress=lambda k, n: show_loading(plugin, k, n),
         )
         if load
         else None
@@ -99,10 +132,15 @@ def start_download(plugin, *, load, requested_dir=None):
             plugin._report_error(exc)
         finally:
             plugin.fetch_job = None
+            plugin._cancel_loading = False
+            if outcome.cancelled or outcome.error is not None:
+                _clear_progress(plugin)  # no half-full bar, no stale line, on the next Load
             plugin.fetching = False  # last: whoever waits on it sees the finished outcome
 
     def show_outcome(outcome):
-        if outcome.cancelled:
+        if isinstance(outcome.error, AddingCancelled):
+            plugin.message = str(outcome.error)
+        elif outcome.cancelled:
             plugin.message = "download cancelled"
         elif outcome.error is not None:
             plugin._report_error(outcome.error)
@@ -110,6 +148,11 @@ def start_download(plugin, *, load, requested_dir=None):
             plugin._loaded_labels = outcome.labels
             plugin.message = outcome.summary()
 
+    # A new load starts from an empty bar, with nothing loaded yet and no Cancel pending.
+    _clear_progress(plugin)
+    plugin._loaded_labels = []
+    plugin._cancel_loading = False
+    plugin._loading_k = 0
     plugin.fetching = True
     plugin.error = ""
     try:

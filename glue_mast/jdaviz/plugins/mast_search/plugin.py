@@ -23,12 +23,13 @@ from jdaviz.core.user_api import PluginUserApi
 from traitlets import Bool, Dict, Float, Int, List, Unicode, observe
 
 from ....state import PreviewState, ProductState, SearchState, TokenState
+from ...kernel_thread import KernelThread
 from ...loading import lcviz_available
 from . import footprints, preview, provenance_view, selection, views
 from .catalogs import CatalogsSection
 from .columns import ColumnChoices
-from .kernel_thread import KernelThread
 from .sorting import SortAllPages
+from .token_line import TokenLine
 
 __all__ = ["MastSearch"]
 
@@ -51,6 +52,11 @@ class MastSearchApi(PluginUserApi):
                 plugin._wait_idle(plugin.search_state)
         return None
 
+
+#: The message after a Cancel, by the work it stopped (cleared when that work starts again).
+_CANCEL_MESSAGES = {
+    "all": "cancelled", "search": "search cancelled", "products": "listing products cancelled",
+}
 
 #: What the form's "product type" list offers (MAST's ``dataproduct_type`` values).
 PRODUCT_TYPES = ["", "spectrum", "timeseries", "image", "cube", "measurements"]
@@ -103,9 +109,13 @@ class MastSearch(
     extension = Unicode("").tag(sync=True)
     selected_text = Unicode("").tag(sync=True)
     exclusive_text = Unicode("").tag(sync=True)  # about selected exclusive-access files
+    token_text = Unicode("").tag(sync=True)  # what MAST says of the token (token_line)
     load_text = Unicode("Load").tag(sync=True)  # the Load button: what it loads, by kind
     # -- work in progress and its outcome
-    busy = Bool(False).tag(sync=True)
+    busy = Bool(False).tag(sync=True)  # any of: a search or page, products, a preview
+    search_busy = Bool(False).tag(sync=True)  # a search or a page on its way
+    products_busy = Bool(False).tag(sync=True)  # products being listed (or fetched)
+    preview_busy = Bool(False).tag(sync=True)
     fetching = Bool(False).tag(sync=True)
     progress = Float(0).tag(sync=True)
     progress_text = Unicode("").tag(sync=True)
@@ -141,7 +151,11 @@ class MastSearch(
         self._choices_requested = False
         self._loaded_labels = []
         self._pending_note = ""
+        self._cancel_loading = False  # Cancel clicked while datasets are added (actions)
+        self._loading_k = 0
+        self._cancelled = set()  # "search", "products", "preview": cancelled, still ending
         views.bind(self)
+        self._token_line = TokenLine(self)
         preview.bind(self)
         self.catalogs = CatalogsSection(self)
         self.catalogs_widget = f"IPY_MODEL_{self.catalogs.model_id}"
@@ -153,11 +167,6 @@ class MastSearch(
         # The About plugin is built after this one (category "core" comes last), so list
         # glue-mast there once the tray is complete.
         self._app.state.add_callback("tray_items", self._register_in_about)
-
-    def _show_loading(self, k, n):
-        """The progress bar while datasets are added: "loading k of n"."""
-        self.progress = 100.0 * k / n if n else 100.0
-        self.progress_text = f"loading {k} of {n}"
 
     # -- app settings and About ---------------------------------------------------------------
 
@@ -218,17 +227,26 @@ class MastSearch(
         """
         views.push_form(self)
         if not wait:
-            return self.search_state.search()
+            return self._started("search", self.search_state.search())
         with self._waiting():
-            self._wait(self.search_state.search())
+            self._wait(self._started("search", self.search_state.search()))
         return self.count
 
     def vue_search(self, *args):
         def start():
             views.push_form(self)
-            return self.search_state.search()
+            return self._started("search", self.search_state.search())
 
         self._start_safely(start)
+
+    def _started(self, name, job=None):
+        """Work ``name`` ("search", "products", "preview") was just started: its progress bar
+        shows (again), whatever was cancelled before. Returns ``job``."""
+        self._cancelled.discard(name)
+        if self.message in _CANCEL_MESSAGES.values():  # about work stopped before: stale now
+            self.message = ""
+        self._show_busy()
+        return job
 
     @property
     def page(self):
@@ -238,11 +256,11 @@ class MastSearch(
     @page.setter
     def page(self, n):
         with self._waiting():
-            self._wait(self.search_state.go_to_page(int(n)))
+            self._wait(self._started("search", self.search_state.go_to_page(int(n))))
 
     def vue_page(self, n, *args):
         # The page box gives text: the state checks it and names "page" if it is no page.
-        self._start_safely(lambda: self.search_state.go_to_page(n))
+        self._start_safely(lambda: self._started("search", self.search_state.go_to_page(n)))
 
     def _start_safely(self, start):
         """Start a job from a button; a refused input shows as the form's error."""
@@ -300,6 +318,7 @@ class MastSearch(
         rows = self.results
         obsids = [] if rows is None else [str(rows["obsid"][k]) for k in sorted(keys)]
         self.search_state.selected_obsids = obsids
+        self._started("products")
 
     def _select_products(self, keys):
         table = self.products
@@ -327,7 +346,7 @@ class MastSearch(
         """
         table = self.products
         [index] = selection.product_indexes(table, [product])
-        job = self.preview_state.show(table[index])
+        job = self._started("preview", self.preview_state.show(table[index]))
         if not wait:
             return job
         with self._waiting():
@@ -348,7 +367,9 @@ class MastSearch(
     def vue_preview(self, key, *args):
         table = self.products
         if table is not None and 0 <= int(key) < len(table):
-            self._start_safely(lambda: self.preview_state.show(table[int(key)]))
+            self._start_safely(
+                lambda: self._started("preview", self.preview_state.show(table[int(key)]))
+            )
 
     # -- fetching and loading -----------------------------------------------------------------
 
@@ -379,13 +400,46 @@ class MastSearch(
         self._start_safely(lambda: actions.start_download(self, load=False))
 
     def vue_cancel(self, *args):
-        if self.fetch_job is not None:
-            self.fetch_job.cancel()
+        """Cancel everything on its way (the notebook's ``cancel()``)."""
+        from . import actions
+
+        fetching = self.fetching
+        actions.cancel_download(self)
         self.search_state.cancel()
         self.product_state.cancel()
         self.preview_state.cancel()
+        if not fetching:
+            self.message = _CANCEL_MESSAGES["all"]
+
+    # Each progress bar's own Cancel (plugin.vue) stops the work that bar shows.
+
+    def _cancel_work(self, name, state):
+        state.cancel()
+        if state.busy:  # the request in flight ends later; its bar goes now
+            self._cancelled.add(name)
+        self._show_busy()
+
+    def vue_cancel_search(self, *args):
+        """Cancel beside the search's (or page's) progress bar."""
+        self._cancel_work("search", self.search_state)
+        self.message = _CANCEL_MESSAGES["search"]
+
+    def vue_cancel_products(self, *args):
+        """Cancel beside "Listing products": the products of the selection are not listed."""
         if not self.fetching:
-            self.message = "cancelled"
+            self._cancel_work("products", self.product_state)
+            self.message = _CANCEL_MESSAGES["products"]
+
+    def vue_cancel_preview(self, *args):
+        """Cancel beside the preview's progress bar: nothing is shown."""
+        self._cancel_work("preview", self.preview_state)
+        preview.show_preview(self)
+
+    def vue_cancel_fetch(self, *args):
+        """Cancel beside the download's (or load's) progress bar."""
+        from . import actions
+
+        actions.cancel_download(self)
 
     def load_selected(self):
         """Fetch the selected products and load them: spectra into the spectrum viewer.

@@ -159,8 +159,10 @@ def show_preview(plugin):
     title line shows the status (what a slow preview is waiting for).
     """
     state = plugin.preview_state
-    plot = {"title": state.title, "loading": bool(state.busy), "kind": state.kind}
-    if state.busy:
+    # A cancelled preview shows nothing at once (its transfer stops within about a second).
+    busy = bool(state.busy) and "preview" not in plugin._cancelled
+    plot = {"title": state.title, "loading": busy, "kind": state.kind}
+    if busy:
         plot.update(status=state.status, fraction=float(state.fraction or 0.0))
         plot["title"] = state.title or state.status
     if state.error:

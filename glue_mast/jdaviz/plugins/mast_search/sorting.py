@@ -41,7 +41,7 @@ class SortAllPages(HasTraits):
         key = sort_key(by[0], bool(desc and desc[0]))
         if key is not None and state.sort != key:
             state.sort = key
-            state.search()
+            self._started("search", state.search())
 
     def _show_sorted(self, *_):
         sort, count = self.search_state.sort, self.search_state.count

@@ -229,7 +229,18 @@ def bind(plugin):
         plugin.load_text = load_text(products)
 
     def on_busy(*args):
-        plugin.busy = bool(search.busy or products.busy)
+        # Each piece of work has its own progress bar with a Cancel beside it (plugin.vue);
+        # ``busy`` is any of them, a preview's too (what the notebook API waits on). A bar
+        # goes at its Cancel, though the request in flight may take as long as the server
+        # does to return (its answer is dropped): ``plugin._cancelled`` until it has.
+        cancelled = plugin._cancelled
+        for name, state in (("search", search), ("products", products), ("preview", preview)):
+            if not state.busy:
+                cancelled.discard(name)
+        plugin.search_busy = bool(search.busy) and "search" not in cancelled
+        plugin.products_busy = bool(products.busy) and "products" not in cancelled
+        plugin.preview_busy = bool(preview.busy) and "preview" not in cancelled
+        plugin.busy = bool(search.busy or products.busy or preview.busy)
 
     def on_error(*args):
         plugin.error = search.error or products.error
@@ -247,6 +258,7 @@ def bind(plugin):
         else:
             on_filtered(products.filtered)
 
+    preview = plugin.preview_state
     columns.bind_columns(plugin, show_columns)
     search.add_callback("count", on_count)
     search.add_callback("rows", on_rows)
@@ -277,7 +289,8 @@ def bind(plugin):
         state.add_callback("busy", on_busy)
         state.add_callback("error", on_error)
         state.add_callback("error_field", on_error)  # set after the error: follow it too
-    preview = plugin.preview_state
+    preview.add_callback("busy", on_busy)
+    plugin._show_busy = on_busy
     for name in ("title", "x", "busy", "error"):
         preview.add_callback(name, lambda *_: show_preview(plugin))
 
@@ -294,6 +307,6 @@ def bind(plugin):
             return
         search.page_size = size
         if search.count is not None and size > 0:
-            plugin._start_safely(lambda: search.go_to_page(1))
+            plugin._start_safely(lambda: plugin._started("search", search.go_to_page(1)))
 
     plugin.observe(page_size_changed, names=["page_size"])

@@ -1,7 +1,8 @@
-"""Running the plugin's work on the kernel's thread: job outcomes, and long work in steps.
+"""Running a widget's work on the kernel's thread: job outcomes, and long work in steps.
 
-Every request to MAST or the disk runs in a background `glue_mast.jobs.Job`; what it brings
-must reach Jdaviz's viewers and the plugin's traitlets on the kernel's thread. Outcomes go
+Shared by the MAST Search plugin and the "mast" loader of Load Data. Every request to MAST or
+the disk runs in a background `glue_mast.jobs.Job`; what it brings must reach Jdaviz's viewers
+and the widget's traitlets on the kernel's thread. Outcomes go
 through the kernel's event loop when there is one; while a notebook call waits for a job, the
 loop is busy running that very cell, so outcomes are queued and run by the waiting call itself.
 """
@@ -16,7 +17,7 @@ import threading
 
 from jdaviz.core.events import SnackbarMessage
 
-from ....state.base import one_line
+from ..state.base import one_line
 
 __all__ = ["STEP_PAUSE_S", "KernelThread"]
 
@@ -26,7 +27,12 @@ STEP_PAUSE_S = 0.005
 
 
 class KernelThread:
-    """The plugin's dispatching to the kernel's thread (a mixin of `MastSearch`)."""
+    """Dispatching to the kernel's thread: a mixin of a Jdaviz widget (the MAST Search plugin,
+    the "mast" loader) with an ``error`` traitlet and a ``hub``.
+
+    Call :meth:`_init_kernel_thread` on the kernel's thread (in ``__init__``): the event loop
+    running there, if any, is the one work is handed to.
+    """
 
     def _init_kernel_thread(self):
         self._lock = threading.RLock()
@@ -151,6 +157,6 @@ class KernelThread:
         while self._land_queued(0):
             pass
         if state.error:
-            from ....errors import GlueMastError
+            from ..errors import GlueMastError
 
             raise GlueMastError(state.error)
