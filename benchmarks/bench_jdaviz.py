@@ -235,9 +235,10 @@ def _jdaviz_own_load(spectra, *, memo):
     Jdaviz's own load."""
     import jdaviz
 
-    from glue_mast.jdaviz import spectrum_parsers, unit_choices
+    from glue_mast.jdaviz import layer_changes, spectrum_parsers, unit_choices
 
     spectrum_parsers.uninstall()
+    layer_changes.uninstall()
     if memo:
         unit_choices.install()
     else:

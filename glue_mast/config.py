@@ -124,6 +124,14 @@ class Conf(_config.ConfigNamespace):
         "(glue_mast.jdaviz.dataset_lists): the same lists. Off: Jdaviz's own rebuilds.",
         cfgtype="boolean",
     )
+    fast_layer_changes = _config.ConfigItem(
+        True,
+        "Let glue's layers find which of their viewer's and their own properties changed "
+        "without listing every attribute of the states each time (the properties found once "
+        "per class, each state read once: glue_mast.jdaviz.layer_changes): the same answers. "
+        "Off: glue's own methods.",
+        cfgtype="boolean",
+    )
     fast_unit_choices = _config.ConfigItem(
         True,
         "Remember the display units Jdaviz's (and lcviz's) unit converter finds equivalent to "
