@@ -120,8 +120,9 @@ class Conf(_config.ConfigNamespace):
     quiet_dataset_lists = _config.ConfigItem(
         True,
         "While a load's spectra share one Jdaviz batch, rebuild Jdaviz's dataset dropdowns "
-        "once per spectrum (on its layer), not three times, and once more at the end "
-        "(glue_mast.jdaviz.dataset_lists): the same lists. Off: Jdaviz's own rebuilds.",
+        "once, when the batch closes, not three times per spectrum "
+        "(glue_mast.jdaviz.dataset_lists): the same lists after the load. Off: Jdaviz's own "
+        "rebuilds.",
         cfgtype="boolean",
     )
     fast_layer_changes = _config.ConfigItem(
