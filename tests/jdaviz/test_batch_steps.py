@@ -214,7 +214,8 @@ def test_the_layer_icon_callbacks_are_put_back_in_jdavizs_order(app, fetched):
     batch.open()
     paused = list(container.callbacks)
     assert len(paused) == len(before) and paused != before
-    assert sum(a is not b for a, b in zip(paused, before, strict=True)) == len(_dataset_dropdowns(app))
+    stood_in = sum(a is not b for a, b in zip(paused, before, strict=True))
+    assert stood_in == len(_dataset_dropdowns(app))
     for step in batch.close_steps():
         step()
     assert container.callbacks == before
