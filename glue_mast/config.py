@@ -133,6 +133,14 @@ class Conf(_config.ConfigNamespace):
         "Off: glue's own methods.",
         cfgtype="boolean",
     )
+    fast_hub_handlers = _config.ConfigItem(
+        True,
+        "Let glue's hub remember which subscribers a message class reaches until a "
+        "subscription changes, instead of going over every subscriber for every message "
+        "(glue_mast.jdaviz.hub_handlers): the same handlers, in the same order. Off: glue's "
+        "own.",
+        cfgtype="boolean",
+    )
     fast_unit_choices = _config.ConfigItem(
         True,
         "Remember the display units Jdaviz's (and lcviz's) unit converter finds equivalent to "
