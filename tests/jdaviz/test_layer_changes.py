@@ -105,7 +105,7 @@ def _viewer_changes(app):
     viewer.layers[0].state.color = "#123456"
     viewer.layers[-1].state.linewidth = 4
     viewer.layers[1].state.visible = False
-    viewer.state.y_display_unit = "Jy"
+    viewer.state.x_max = viewer.state.x_max - 1
     return answers
 
 
