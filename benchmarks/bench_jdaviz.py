@@ -235,9 +235,11 @@ def _jdaviz_own_load(spectra, *, memo):
     Jdaviz's own load."""
     import jdaviz
 
-    from glue_mast.jdaviz import spectrum_parsers, unit_choices
+    from glue_mast.jdaviz import hub_handlers, layer_changes, spectrum_parsers, unit_choices
 
     spectrum_parsers.uninstall()
+    layer_changes.uninstall()
+    hub_handlers.uninstall()
     if memo:
         unit_choices.install()
     else:

@@ -120,8 +120,25 @@ class Conf(_config.ConfigNamespace):
     quiet_dataset_lists = _config.ConfigItem(
         True,
         "While a load's spectra share one Jdaviz batch, rebuild Jdaviz's dataset dropdowns "
-        "once per spectrum (on its layer), not three times, and once more at the end "
-        "(glue_mast.jdaviz.dataset_lists): the same lists. Off: Jdaviz's own rebuilds.",
+        "once, when the batch closes, not three times per spectrum "
+        "(glue_mast.jdaviz.dataset_lists): the same lists after the load. Off: Jdaviz's own "
+        "rebuilds.",
+        cfgtype="boolean",
+    )
+    fast_layer_changes = _config.ConfigItem(
+        True,
+        "Let glue's layers find which of their viewer's and their own properties changed "
+        "without listing every attribute of the states each time (the properties found once "
+        "per class, each state read once: glue_mast.jdaviz.layer_changes): the same answers. "
+        "Off: glue's own methods.",
+        cfgtype="boolean",
+    )
+    fast_hub_handlers = _config.ConfigItem(
+        True,
+        "Let glue's hub remember which subscribers a message class reaches until a "
+        "subscription changes, instead of going over every subscriber for every message "
+        "(glue_mast.jdaviz.hub_handlers): the same handlers, in the same order. Off: glue's "
+        "own.",
         cfgtype="boolean",
     )
     freeze_imported = _config.ConfigItem(

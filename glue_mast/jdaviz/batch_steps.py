@@ -13,8 +13,9 @@ spectrum, 0.5 s for the twentieth), and the whole load about 1.5 times what one 
 keeps it open while the datasets are added, one a step. It closes it in steps too: it takes the
 deferred layer requests (if any) out of the helper, leaves the context (Jdaviz's own exit: the
 link update and its ``ExitBatchLoadMessage``), and then makes each deferred
-``set_data_visibility`` call, in Jdaviz's order, one a step. While it is open, the app's dataset
-dropdowns are rebuilt once per spectrum (`glue_mast.jdaviz.dataset_lists`). The visible result
+``set_data_visibility`` call, in Jdaviz's order, one a step. While it is open, the app's
+dataset dropdowns are left as they were, and rebuilt once as it closes
+(`glue_mast.jdaviz.dataset_lists`). The visible result
 is that of one ``batch_load()``: the same data, links, layers (in the same order, so the same
 colours), units and viewers.
 
@@ -103,7 +104,7 @@ class SteppedBatch:
         self.helper = helper
         self._context = None
         self._pending = []
-        # The app's dataset dropdowns, rebuilt once per spectrum while the batch is open.
+        # The app's dataset dropdowns, rebuilt once as the batch closes.
         self._lists = dataset_lists.QuietDatasetLists(helper) if dataset_lists.usable() else None
 
     @property

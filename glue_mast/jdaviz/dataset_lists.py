@@ -1,21 +1,22 @@
-"""Jdaviz's dataset dropdowns, rebuilt once per spectrum instead of three times, during a
-load's batch.
+"""Jdaviz's dataset dropdowns, rebuilt once at the end of a load's batch instead of three
+times per spectrum.
 
 Each of the thirty or so dataset dropdowns of a Jdaviz app (``DatasetSelect``: one per plugin
 that offers a choice of dataset) rebuilds its whole list of datasets whenever a dataset is
 added to the data collection (``DataCollectionAddMessage``), whenever one is added to a viewer
-(``AddDataMessage``), and whenever the app's layer icons change, which they do right after a
-dataset is added to a viewer. So each spectrum of a load rebuilds every dropdown three times,
-each rebuild going over every dataset loaded so far: about a fifth of a 20-spectrum load, and
-a cost that grows as the square of the spectra.
+(``AddDataMessage``), and whenever the app's layer icons change (a callback on the app state's
+``layer_icons``), which they do right after a dataset is added to a viewer. So each spectrum of
+a load rebuilds every dropdown three times, each rebuild going over every dataset loaded so
+far: about a fifth of a 20-spectrum load, and a cost that grows as the square of the spectra.
 
-A dropdown's rebuild (``DatasetSelect._update_items``) does not look at the message that
-triggered it: it lists the data collection's datasets as they are then. While glue-mast's
+A dropdown's rebuild (``DatasetSelect._update_items``) does not look at what triggered it: it
+lists the data collection's datasets as they are then, with their layer icons. While glue-mast's
 stepped batch (`glue_mast.jdaviz.batch_steps`) is open, :class:`QuietDatasetLists` takes the
-app's dropdowns off those two messages, leaving them to the layer-icon change that follows each
-spectrum's layer (so every dropdown is still up to date after each step), and puts them back
-when the batch closes, rebuilding each once, so that a dataset no viewer shows is listed too.
-The lists and selections are then those of Jdaviz's own load.
+app's dropdowns off those two messages and off the layer-icon change, and when the batch closes
+puts each back where it was (the same handlers; the layer-icon callback at its own place among
+the app state's callbacks, so they run in Jdaviz's order) and rebuilds each once. The lists,
+icons and selections are then those of Jdaviz's own load; during the load's steps (a second or
+two) the dropdowns still list the datasets the app had before it.
 
 Only the dropdowns that are ``DatasetSelect`` itself (not a subclass, which may rebuild
 differently) are quieted, only when ``DatasetSelect.__init__`` and ``_update_items`` are the
@@ -25,7 +26,7 @@ has them, and a declined use is logged once (logger ``glue_mast``).
 
 Upstream, ``DatasetSelect`` could rebuild once per dataset (its own comment: "future
 improvement: don't recreate the entire list when msg is passed"), e.g. by subscribing to the
-layer-icon change alone, or defer its rebuilds inside ``batch_load()``.
+layer-icon change alone, or defer its rebuilds inside ``batch_load()`` to the batch's end.
 """
 
 from __future__ import annotations
@@ -83,27 +84,61 @@ class QuietDatasetLists:
     def __init__(self, helper):
         self.app = helper._app
         self._quieted = []  # (dropdown, [(message class, handler)])
+        self._icon_callbacks = []  # (stand-in, Jdaviz's entry) in the layer-icon callbacks
 
     def pause(self):
-        """Take the app's dropdowns off the data-collection and viewer add messages."""
+        """Take the app's dropdowns off the data-collection and viewer add messages, and off
+        the layer-icon change."""
         from jdaviz.core.template_mixin import DatasetSelect
 
         hub = self.app.hub
+        selects = set()  # their ids: a dropdown compares equal to its selection (its __eq__)
         for subscriber in list(getattr(hub, "_subscriptions", {}).keys()):
             if type(subscriber) is not DatasetSelect or subscriber._app is not self.app:
                 continue
+            selects.add(id(subscriber))
             handlers = []
             for message in _messages():
                 handler = hub.get_handler(subscriber, message)
                 if handler is not None:
                     handlers.append((message, handler))
                     hub.unsubscribe(subscriber, message)
-            if handlers:
-                self._quieted.append((subscriber, handlers))
+            self._quieted.append((subscriber, handlers))
+        self._pause_icon_callbacks(selects)
+
+    def _icon_container(self):
+        state = self.app.state
+        return type(state).layer_icons._callbacks.get(state)
+
+    def _pause_icon_callbacks(self, selects):
+        """Stand in for each dropdown's layer-icon callback (``DatasetSelect.__init__``'s
+        ``lambda _: self._update_items()``), at its place in the app state's callbacks."""
+        container = self._icon_container()
+        if container is None:
+            return
+        for i, entry in enumerate(container.callbacks):
+            if len(entry) != 2 or id(_dropdown_of(entry[0])) not in selects:
+                continue
+            stand_in = (_pass, entry[1])
+            container.callbacks[i] = stand_in
+            self._icon_callbacks.append((stand_in, entry))
+
+    def _resume_icon_callbacks(self):
+        container = self._icon_container()
+        paused, self._icon_callbacks = self._icon_callbacks, []
+        if container is None:
+            return
+        for stand_in, entry in paused:
+            for i, current in enumerate(container.callbacks):
+                if current is stand_in:
+                    container.callbacks[i] = entry
+                    break
 
     def resume(self):
-        """Put them back on those messages, as Jdaviz subscribed them, and rebuild each once."""
+        """Put them back on those messages and the layer-icon change, as Jdaviz had them,
+        and rebuild each once."""
         hub = self.app.hub
+        self._resume_icon_callbacks()
         quieted, self._quieted = self._quieted, []
         for subscriber, handlers in quieted:
             if subscriber not in hub._subscriptions:  # its plugin was removed meanwhile
@@ -111,3 +146,15 @@ class QuietDatasetLists:
             for message, handler in handlers:
                 hub.subscribe(subscriber, message, handler=handler)
             subscriber._update_items()
+
+
+def _pass(*args):
+    """Stands in for a dropdown's layer-icon callback while it is quieted."""
+
+
+def _dropdown_of(callback):
+    """The ``DatasetSelect`` whose layer-icon callback ``callback`` is, else None."""
+    if getattr(callback, "__qualname__", None) != "DatasetSelect.__init__.<locals>.<lambda>":
+        return None
+    cells = callback.__closure__ or ()
+    return cells[0].cell_contents if len(cells) == 1 else None

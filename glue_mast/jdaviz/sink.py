@@ -8,7 +8,8 @@ loop (a click that arrived meanwhile is answered between two steps), telling ``p
 before each step ("loading k of n"). The 1-D spectra of the load share one Jdaviz batch held
 open across their steps and closed in steps (`glue_mast.jdaviz.batch_steps`), and Jdaviz's
 slow steps that glue-mast replaces (`glue_mast.jdaviz.unit_choices`,
-`glue_mast.jdaviz.spectrum_parsers`) are put in place before each load.
+`glue_mast.jdaviz.spectrum_parsers`, `glue_mast.jdaviz.layer_changes`,
+`glue_mast.jdaviz.hub_handlers`) are put in place before each load.
 """
 
 from __future__ import annotations
@@ -188,11 +189,14 @@ class _StepRun:
 
 def install_replacements():
     """glue-mast's guarded replacements of Jdaviz's slow steps, each following its setting as
-    it is now: the unit-choice memo and the specutils parsers' quick answer."""
-    from . import spectrum_parsers, unit_choices
+    it is now: the unit-choice memo, the specutils parsers' quick answer and glue's quicker
+    check of what changed for a layer, and glue's hub remembering a message's subscribers."""
+    from . import hub_handlers, layer_changes, spectrum_parsers, unit_choices
 
     unit_choices.install()
     spectrum_parsers.install()
+    layer_changes.install()
+    hub_handlers.install()
 
 
 def _added(labels, messages):

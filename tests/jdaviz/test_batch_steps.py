@@ -164,26 +164,61 @@ def test_a_batch_the_caller_holds_is_left_to_its_own_end(app, fetched):
     assert app._in_batch_load == 0
 
 
-def test_the_dataset_dropdowns_are_up_to_date_after_each_step(app, fetched):
-    queued, finished, stale = [], [], []
+def _stale_dropdowns(app):
+    """The dataset dropdowns whose list is not the data collection's valid datasets."""
+    collection = app._app.data_collection
+    stale = []
+    for plugin, select in _dataset_dropdowns(app):
+        listed = [i["label"] for i in select.items if i["label"] not in select.manual_options]
+        expected = [d.label for d in collection if select._is_valid_item(d)]
+        icons = [i.get("icon") for i in select.items if i["label"] not in select.manual_options]
+        expected_icons = [app._app.state.layer_icons.get(label) for label in expected]
+        if listed != expected or icons != expected_icons:
+            stale.append((type(plugin).__name__, len(collection), listed, expected))
+    return stale
+
+
+def test_the_dataset_dropdowns_are_rebuilt_once_when_the_batch_closes(app, fetched):
+    selects = [select for _, select in _dataset_dropdowns(app)]
+    rebuilt = []
+
+    def counting(select):
+        real = select._update_items
+
+        def counted(*args, **kwargs):
+            rebuilt.append(id(select))
+            return real(*args, **kwargs)
+
+        return counted
+
+    for select in selects:  # what the layer-icon callback and the closing call
+        select._update_items = counting(select)
+    assert not _stale_dropdowns(app)
+    queued, finished = [], []
     JdavizSink(app, dispatch_next=queued.append).add_in_steps(
         _read(fetched), lambda *args: finished.append(args)
     )
-
-    def check():
-        collection = app._app.data_collection
-        for plugin, select in _dataset_dropdowns(app):
-            listed = [i["label"] for i in select.items if i["label"] not in select.manual_options]
-            expected = [d.label for d in collection if select._is_valid_item(d)]
-            if listed != expected:
-                stale.append((type(plugin).__name__, len(collection), listed, expected))
-
-    check()
     while queued:
         queued.pop(0)()
-        check()
     assert finished and finished[0][1] is None
-    assert stale == []
+    assert _stale_dropdowns(app) == []  # lists and layer icons up to date after the load
+    # Each dropdown once (Jdaviz's own: on each spectrum's layer icon, and on its messages).
+    assert sorted(rebuilt) == sorted(id(select) for select in selects)
+
+
+def test_the_layer_icon_callbacks_are_put_back_in_jdavizs_order(app, fetched):
+    state = app._app.state
+    container = type(state).layer_icons._callbacks[state]
+    before = list(container.callbacks)
+    batch = batch_steps.SteppedBatch(app)
+    batch.open()
+    paused = list(container.callbacks)
+    assert len(paused) == len(before) and paused != before
+    stood_in = sum(a is not b for a, b in zip(paused, before, strict=True))
+    assert stood_in == len(_dataset_dropdowns(app))
+    for step in batch.close_steps():
+        step()
+    assert container.callbacks == before
 
 
 def test_the_dataset_dropdowns_setting_off_leaves_them_to_jdaviz(app, fetched):
