@@ -255,7 +255,9 @@ def content_to_data(item):
     Raises
     ------
     TypeError
-        For content glue-mast does not turn into glue Data.
+        For content glue-mast does not turn into glue Data: a kind it does not know, or an
+        image or cube it cannot make a glue Data of (a cube with no WCS a session can save);
+        the message says which, for the file's list of what was not loaded.
     """
     from .images import cube_to_data, image_to_data
 
@@ -268,16 +270,17 @@ def content_to_data(item):
         return [lightcurve_to_data(item.data)]
     if kind == "PIXELS":
         return [pixels_to_data(item.data)]
-    if kind == "IMAGE":
-        return [image_to_data(item.data)]
-    if kind == "SPECTRAL_CUBE":
-        return [cube_to_data(item.data, path=getattr(item, "path", None))]
     shown = getattr(item.kind, "value", kind)
     article = "an" if shown[:1].lower() in "aeiou" else "a"
-    raise TypeError(
-        f"it holds {article} {shown}{f' ({item.part})' if item.part else ''}, which glue-mast"
-        " does not load into glue"
-    )
+    holds = f"it holds {article} {shown}{f' ({item.part})' if item.part else ''}"
+    try:
+        if kind == "IMAGE":
+            return [image_to_data(item.data)]
+        if kind == "SPECTRAL_CUBE":
+            return [cube_to_data(item.data, path=getattr(item, "path", None))]
+    except ValueError as exc:  # skipped with the reason, beside the file's other content
+        raise TypeError(f"{holds}, which glue cannot show: {exc}") from exc
+    raise TypeError(f"{holds}, which glue-mast does not load into glue")
 
 
 # --- labels and provenance -----------------------------------------------------------------------
