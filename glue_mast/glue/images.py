@@ -9,10 +9,12 @@
   whose coordinates are its astropy WCS (two sky axes and a spectral one), so glue's image
   viewer slices it along the spectral axis; components ``flux``, ``uncertainty`` and ``mask``.
 
-Both keep an astropy ``WCS`` as ``Data.coords``: glue saves it in a session as its FITS header
-(``glue.core.state``), which glue-mast's session check lets through; a gwcs (specutils' JWST
-s3d loader gives one) has no saver in glue, so a cube's gwcs is replaced by the FITS WCS the
-JWST pipeline writes in the cube's SCI header.
+Both keep an astropy WCS as ``Data.coords``, a :class:`SessionWCS`: glue saves a plain
+``WCS`` in a session as its standard FITS header (``glue.core.state``), which leaves out the
+SIP distortion of HST flt and JWST cal images (astropy writes SIP keywords only when asked),
+so a restored image would be off by up to a few pixels at its edges. A gwcs (specutils' JWST
+s3d loader gives one) has no saver in glue at all, so a cube's gwcs is replaced by the FITS
+WCS the JWST pipeline writes in the cube's SCI header.
 """
 
 from __future__ import annotations
@@ -20,19 +22,48 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+from astropy.wcs import WCS
 
-__all__ = ["cube_to_data", "image_to_data"]
+__all__ = ["SessionWCS", "cube_to_data", "image_to_data", "session_wcs"]
+
+
+class SessionWCS(WCS):
+    """An astropy ``WCS`` that a glue session saves with its SIP distortion.
+
+    glue saves a ``WCS`` as ``to_header_string()``, which drops SIP keywords; this class
+    saves ``to_header_string(relax=True)`` and reads it back. Everything else is astropy's.
+    """
+
+    def __gluestate__(self, context):
+        return {"header": self.to_header_string(relax=True)}
+
+    @classmethod
+    def __setgluestate__(cls, rec, context):
+        from astropy.io import fits
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # FITSFixedWarning: what was read was fixed
+            return cls(fits.Header.fromstring(rec["header"]))
+
+
+def session_wcs(wcs):
+    """``wcs`` (an astropy ``WCS``) as a :class:`SessionWCS` with the same transformation."""
+    if isinstance(wcs, SessionWCS):
+        return wcs
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        copy = SessionWCS(wcs.to_header(relax=True))
+    copy.pixel_shape = wcs.pixel_shape
+    return copy
 
 
 def _celestial(wcs, ndim):
-    """``wcs`` as an astropy WCS with ``ndim`` axes, or None when it has no usable one."""
-    from astropy.wcs import WCS
-
+    """``wcs`` as a :class:`SessionWCS` with ``ndim`` axes, or None when it has none."""
     if not isinstance(wcs, WCS):
         return None
     if wcs.pixel_n_dim != ndim and wcs.has_celestial:
         wcs = wcs.celestial  # a 2-D image whose header names more axes (a degenerate one)
-    return wcs if wcs.pixel_n_dim == ndim else None
+    return session_wcs(wcs) if wcs.pixel_n_dim == ndim else None
 
 
 def image_to_data(image, label=None):
@@ -84,7 +115,7 @@ def image_to_data(image, label=None):
 def _fits_cube_wcs(path):
     """The FITS WCS of a JWST cube's SCI extension (sky and spectral axes), or None."""
     from astropy.io import fits
-    from astropy.wcs import WCS, FITSFixedWarning
+    from astropy.wcs import FITSFixedWarning
 
     try:
         header = fits.getheader(path, "SCI")
@@ -100,13 +131,12 @@ def _fits_cube_wcs(path):
 
 
 def _with_fits_wcs(cube, path):
-    """``cube`` with an astropy WCS: as it is, or rebuilt on the FITS WCS of ``path``."""
-    from astropy.wcs import WCS
+    """``cube`` on a :class:`SessionWCS`: its own FITS WCS, or for a gwcs that of ``path``."""
     from specutils import Spectrum
 
-    if isinstance(cube.wcs, WCS):
-        return cube
-    wcs = _fits_cube_wcs(path) if path is not None else None
+    wcs = cube.wcs if isinstance(cube.wcs, WCS) else None
+    if wcs is None and path is not None:
+        wcs = _fits_cube_wcs(path)
     if wcs is None:
         raise ValueError(
             "its WCS is not a FITS WCS, and its SCI header has none that glue could save in a"
@@ -114,7 +144,7 @@ def _with_fits_wcs(cube, path):
         )
     return Spectrum(
         flux=cube.flux,
-        wcs=wcs,
+        wcs=session_wcs(wcs),
         uncertainty=cube.uncertainty,
         mask=cube.mask,
         meta=cube.meta,
@@ -132,8 +162,9 @@ def cube_to_data(cube, label=None, path=None):
 
     The translator gives the right data here (the cube's WCS as coordinates, ``flux``,
     ``uncertainty`` and ``mask`` with their units, ``spectral_axis_index`` so that
-    ``data.get_object(Spectrum, statistic=None)`` gives the cube back); glue-mast then keeps
-    only plain values in ``meta`` and, for a cube with a gwcs, uses its FITS WCS instead.
+    ``data.get_object(Spectrum, statistic=None)`` gives the cube back); glue-mast gives it the
+    cube on a :class:`SessionWCS` (for a cube with a gwcs, its FITS WCS), and keeps only plain
+    values in ``meta``.
 
     Parameters
     ----------

@@ -106,11 +106,11 @@ def test_a_cube_loads_with_its_wcs_and_links_to_the_spectrum_and_the_image(au_mi
     spectrum = _of_file(loaded, X1D)
     assert any(isinstance(link, SpectralAxisLink) and cube in (link.data1, link.data2)
                for link in loaded.links)
-    lo, hi = wave[40] * 1e6, wave[60] * 1e6
+    lo, hi = (wave[39] + wave[40]) / 2 * 1e6, (wave[60] + wave[61]) / 2 * 1e6  # between planes
     state = RangeSubsetState(lo, hi, spectrum.id["Wavelength"])
-    planes = cube.get_mask(state)[:, 7, 7]
-    np.testing.assert_array_equal(planes, (wave * 1e6 >= lo) & (wave * 1e6 <= hi))
-    assert 15 < planes.sum() < 25
+    planes = cube.get_mask(state)
+    assert np.array_equal(np.flatnonzero(planes[:, 7, 7]), np.arange(40, 61))
+    assert planes[40:61].all()  # whole planes
 
     # On the sky with the image: glue's WCSLink, as glue-qt's WCS autolinker makes.
     image = _of_file(loaded, I2D)
@@ -186,3 +186,47 @@ def test_a_session_with_an_image_and_a_cube_saves_and_restores(local_mast, tmp_p
     # The subset is restored on the image, and glue's WCS link between cube and image too.
     assert image2.subsets and image2.subsets[0].to_mask().sum() == image.subsets[0].to_mask().sum()
     assert np.isfinite(image2[cube2.pixel_component_ids[2]]).any()
+
+
+def _hst_flt_with_sip(path):
+    """An HST flat-fielded image whose header carries SIP distortion (as WFC3 and ACS flt
+    headers do), SCI, ERR and DQ."""
+    header = fits.Header()
+    header.update({
+        "CTYPE1": "RA---TAN-SIP", "CTYPE2": "DEC--TAN-SIP", "CRVAL1": 10.68, "CRVAL2": 41.27,
+        "CRPIX1": 40.0, "CRPIX2": 30.0, "CD1_1": -1.1e-5, "CD1_2": 0.0, "CD2_1": 0.0,
+        "CD2_2": 1.1e-5, "A_ORDER": 2, "A_2_0": 2e-5, "A_0_2": -1e-5, "B_ORDER": 2,
+        "B_1_1": 3e-5, "BUNIT": "ELECTRONS/S",
+    })
+    sci = np.arange(60 * 80, dtype=np.float32).reshape(60, 80)
+    dq = np.zeros(sci.shape, dtype=np.int16)
+    dq[5, 6] = 4
+    primary = fits.PrimaryHDU(header=fits.Header({"TELESCOP": "HST", "INSTRUME": "WFC3"}))
+    fits.HDUList([
+        primary,
+        fits.ImageHDU(sci, header=header, name="SCI"),
+        fits.ImageHDU(np.full_like(sci, 0.5), name="ERR"),
+        fits.ImageHDU(dq, name="DQ"),
+    ]).writeto(path)
+    return path
+
+
+def test_an_image_with_sip_distortion_keeps_it_through_a_session(local_mast, tmp_path):
+    """glue saves a plain astropy WCS without its SIP keywords; glue-mast's images keep them."""
+    from glue_mast.glue.session import save_session
+
+    folder = tmp_path / "analysis"
+    folder.mkdir()
+    path = _hst_flt_with_sip(folder / "idxx01abq_flt.fits")
+    dc = DataCollection()
+    (image,) = glue_mast.load([path], dc)
+    assert image["mask"].sum() == 1 and u.Unit(image.get_component("data").units) == u.electron / u.s
+    wcs = WCS(fits.getheader(path, "SCI"))
+    corner = wcs.pixel_to_world_values(79, 59)
+    np.testing.assert_allclose(image.coords.pixel_to_world_values(79, 59), corner, atol=1e-10)
+    save_session(dc, folder / "flt.glu")
+    (restored,) = glue_mast.restore_session(folder / "flt.glu")
+    assert restored.coords.sip is not None
+    np.testing.assert_allclose(restored.coords.pixel_to_world_values(79, 59), corner, atol=1e-10)
+    ra = restored[restored.id["Right Ascension"]]
+    np.testing.assert_allclose(ra[59, 79], corner[0], atol=1e-10)
