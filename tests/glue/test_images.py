@@ -231,3 +231,30 @@ def test_an_image_with_sip_distortion_keeps_it_through_a_session(local_mast, tmp
     np.testing.assert_allclose(restored.coords.pixel_to_world_values(79, 59), corner, atol=1e-10)
     ra = restored[restored.id["Right Ascension"]]
     np.testing.assert_allclose(ra[59, 79], corner[0], atol=1e-10)
+
+
+def test_a_cube_read_with_a_gwcs_takes_the_fits_wcs_of_its_sci_header(au_mic):
+    """specutils' JWST s3d loader gives a gwcs, which glue cannot save in a session: the cube
+    gets the FITS WCS the pipeline writes in SCI (the local archive's s3d has no gwcs, so the
+    cube is rebuilt here on a lookup-table spectral axis, as a gwcs cube would come)."""
+    from types import SimpleNamespace
+
+    from specutils import Spectrum
+
+    from glue_mast.glue.data import content_to_data
+    from glue_mast.glue.images import SessionWCS
+
+    _, paths = au_mic
+    sci = fits.getdata(paths[S3D], "SCI")
+    wcs = _sci_wcs(paths[S3D])
+    wave = wcs.spectral.pixel_to_world_values(np.arange(sci.shape[0]))
+    cube = Spectrum(flux=sci.astype(float) * u.MJy / u.sr, spectral_axis=wave * u.m,
+                    spectral_axis_index=0)
+    assert not isinstance(cube.wcs, WCS)
+    item = SimpleNamespace(kind=SimpleNamespace(name="SPECTRAL_CUBE", value="spectral cube"),
+                           data=cube, part=None, path=paths[S3D])
+    (data,) = content_to_data(item)
+    assert isinstance(data.coords, SessionWCS) and data.shape == sci.shape
+    np.testing.assert_allclose(
+        data.coords.pixel_to_world_values(3, 4, 50), wcs.pixel_to_world_values(3, 4, 50)
+    )
