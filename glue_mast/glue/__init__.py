@@ -55,7 +55,8 @@ def setup():
     """Register glue-mast with glue's registries; calling it again changes nothing.
 
     - ``glue.config.data_factory``: :func:`~glue_mast.glue.factory.read_mast_product` for MAST
-      spectra and light curves (above glue's generic FITS reader for those file names);
+      spectra, light curves, pixel files, JWST cubes and resampled images and HST drizzled
+      images (above glue's generic FITS reader for those file names);
     - ``glue.config.link_helper``: :class:`SpectralAxisLink` and :class:`TimeAxisLink`, in
       the "Astronomy" category of glue's link editor;
     - ``glue.config.autolinker``: the spectral-axis and time autolinkers, so that datasets

@@ -190,14 +190,41 @@ class SpectralImageCoordinates(Coordinates):
         )
 
 
+#: Physical types (IVOA UCDs) of a spectral world axis in an astropy WCS.
+_SPECTRAL_TYPES = ("em.wl", "em.freq", "em.energy", "em.wavenumber", "spect.dopplerVeloc")
+
+
+def _wcs_spectral_world_id(data):
+    """The spectral world axis of a glue-mast spectral cube (astropy WCS coordinates)."""
+    from astropy.wcs import WCS
+
+    from ..provenance.describe import META_KEY
+
+    coords = data.coords
+    if not isinstance(coords, WCS) or META_KEY not in data.meta or data.ndim != 3:
+        return None
+    types = coords.world_axis_physical_types
+    found = [i for i, kind in enumerate(types) if str(kind).startswith(_SPECTRAL_TYPES)]
+    if len(found) != 1 or len(data.world_component_ids) != len(types):
+        return None
+    # glue orders world components as array axes, the reverse of the WCS's order.
+    return data.world_component_ids[len(types) - 1 - found[0]]
+
+
 def spectral_world_id(data):
-    """The ComponentID of a glue-mast dataset's spectral world axis, or None."""
+    """The ComponentID of a glue-mast dataset's spectral world axis, or None.
+
+    For 1-D and 2-D spectra (glue-mast's own coordinates) and for glue-mast spectral cubes
+    (an astropy WCS with one spectral axis).
+    """
     coords = getattr(data, "coords", None)
     if isinstance(coords, SpectralAxisCoordinates) and data.world_component_ids:
         return data.world_component_ids[0]
     if isinstance(coords, SpectralImageCoordinates) and len(data.world_component_ids) == 2:
         # world_component_ids follow array axes
         return data.world_component_ids[coords.spectral_axis_index]
+    if coords is not None and getattr(data, "meta", None) is not None:
+        return _wcs_spectral_world_id(data)
     return None
 
 

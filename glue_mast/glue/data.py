@@ -1,4 +1,4 @@
-"""Spectra and light curves as glue Data that a glue session can save and restore.
+"""MAST content as glue Data that a glue session can save and restore.
 
 - A spectrum (specutils ``Spectrum``) becomes one Data per 1-D spectrum, its spectral axis
   a :class:`~glue_mast.glue.coordinates.SpectralAxisCoordinates` (so the world component is
@@ -12,6 +12,8 @@
 - A light curve (lightkurve ``LightCurve``) becomes a time-series Data: ``time`` (days since the
   light curve's reference epoch), ``flux``, ``flux_err``, ``quality`` and the file's other 1-D
   numeric columns, with their units; its time system goes in ``meta``.
+- An image or a spectral cube becomes a Data whose coordinates are its astropy WCS
+  (`glue_mast.glue.images`), for glue's image viewer and for links by sky position.
 
 ``Data.meta["glue_mast"]`` holds the dataset's provenance as plain JSON (string keys, numbers,
 strings, lists, dicts), because glue sessions silently drop astropy ``Time`` and ``fits.Header``
@@ -242,7 +244,7 @@ def pixels_to_data(pixel_file, label=None):
 
 def content_to_data(item):
     """glue Data for one :class:`glue_mast.io.ProductContent` (spectrum, 2-D spectrum, light
-    curve or target pixel file).
+    curve, target pixel file, image or spectral cube).
 
     Returns
     -------
@@ -253,8 +255,12 @@ def content_to_data(item):
     Raises
     ------
     TypeError
-        For content glue-mast does not turn into glue Data (images, spectral cubes).
+        For content glue-mast does not turn into glue Data: a kind it does not know, or an
+        image or cube it cannot make a glue Data of (a cube with no WCS a session can save);
+        the message says which, for the file's list of what was not loaded.
     """
+    from .images import cube_to_data, image_to_data
+
     kind = getattr(item.kind, "name", str(item.kind)).upper()
     if kind == "SPECTRUM":
         return spectrum_to_data(item.data)
@@ -266,10 +272,15 @@ def content_to_data(item):
         return [pixels_to_data(item.data)]
     shown = getattr(item.kind, "value", kind)
     article = "an" if shown[:1].lower() in "aeiou" else "a"
-    raise TypeError(
-        f"it holds {article} {shown}{f' ({item.part})' if item.part else ''}, and glue-mast loads"
-        " spectra, light curves and pixel files into glue"
-    )
+    holds = f"it holds {article} {shown}{f' ({item.part})' if item.part else ''}"
+    try:
+        if kind == "IMAGE":
+            return [image_to_data(item.data)]
+        if kind == "SPECTRAL_CUBE":
+            return [cube_to_data(item.data, path=getattr(item, "path", None))]
+    except ValueError as exc:  # skipped with the reason, beside the file's other content
+        raise TypeError(f"{holds}, which glue cannot show: {exc}") from exc
+    raise TypeError(f"{holds}, which glue-mast does not load into glue")
 
 
 # --- labels and provenance -----------------------------------------------------------------------

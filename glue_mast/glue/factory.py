@@ -34,13 +34,17 @@ __all__ = [
     "read_mast_product",
 ]
 
-FACTORY_LABEL = "MAST spectrum, light curve or pixel file (glue-mast)"
+FACTORY_LABEL = "MAST spectrum, light curve, pixel file, image or cube (glue-mast)"
 #: Above glue's generic FITS reader (100), which would give a table's columns, not a spectrum.
 FACTORY_PRIORITY = 200
 
-#: File names of the MAST products glue-mast loads: spectra, light curves, pixel files.
+#: File names of the MAST products glue-mast loads: spectra, light curves, pixel files, JWST
+#: cubes and resampled images, HST drizzled images. (Other images, such as HST flt and JWST
+#: cal, are left to glue's own FITS reader when opened with glue's File menu: their names are
+#: shared by spectroscopic exposures.)
 _PRODUCT_NAME = re.compile(
-    r"((_x1d|_x1dsum\d?|_sx1|_c1d|_s2d|_vo|_llc|_slc|_lc|_spec|_tp|_lpd-targ|_spd-targ)"
+    r"((_x1d|_x1dsum\d?|_sx1|_c1d|_s2d|_s3d|_i2d|_drz|_drc|_vo|_llc|_slc|_lc|_spec|_tp"
+    r"|_lpd-targ|_spd-targ)"
     r"\.fits(\.gz)?$)"
     r"|(^hlsp_.*(spec|sed).*\.fits(\.gz)?$)",
     re.IGNORECASE,
@@ -56,7 +60,7 @@ _manifests: dict = {}
 
 
 class SkippedContent(UserWarning):
-    """Part of a file that glue-mast does not load into glue (a pixel file, an image...)."""
+    """Part of a file that glue-mast does not load into glue (a cube with no WCS glue can save)."""
 
 
 # Where read_mast_product reports skipped content instead of warning, per thread (and task).
@@ -124,8 +128,8 @@ def collect_skipped():
 
 
 def is_mast_product(path, **kwargs):
-    """glue's identifier: whether ``path`` is named like a MAST spectrum, light curve or
-    target pixel file."""
+    """glue's identifier: whether ``path`` is named like a MAST spectrum, light curve, target
+    pixel file, JWST cube or resampled image, or HST drizzled image."""
     return bool(_PRODUCT_NAME.search(os.path.basename(os.fspath(path))))
 
 
@@ -170,7 +174,8 @@ def find_manifest_record(path, manifest=None):
 
 
 def read_mast_product(path, **kwargs):
-    """Read a MAST product file into glue Data: one per spectrum, segment, order, light curve.
+    """Read a MAST product file into glue Data: one per spectrum, segment, order, light curve,
+    pixel file, image (extension) or cube.
 
     Parameters
     ----------
@@ -187,7 +192,7 @@ def read_mast_product(path, **kwargs):
     ------
     UnreadableProduct
         No reader takes the file, or it holds nothing glue-mast loads into glue. Content that
-        is skipped beside loaded content (a pixel file beside a light curve) is reported as a
+        is skipped beside loaded content (a cube with no WCS glue can save) is reported as a
         :class:`SkippedContent` warning, or collected by :func:`collect_skipped`.
     """
     from ..errors import UnreadableProduct
@@ -212,7 +217,7 @@ def read_mast_product(path, **kwargs):
     if not made:
         raise UnreadableProduct(
             f"Cannot load {Path(path).name} into glue: "
-            + ("; ".join(skipped) if skipped else "it holds no spectrum or light curve")
+            + ("; ".join(skipped) if skipped else "it holds nothing glue-mast loads")
             + ".",
             path=path,
             readers=sorted({item.reader for item in items}),

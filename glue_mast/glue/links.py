@@ -1,4 +1,5 @@
-"""Links between glue-mast datasets: spectra on their spectral axis, light curves on time.
+"""Links between glue-mast datasets: spectra (and spectral cubes) on their spectral axis,
+light curves on time, images and cubes on the sky.
 
 glue's ``LinkSame`` ignores units (a spectrum in Angstrom and one in micron select nothing in
 common), and glue-core's ``LinkSameWithUnits`` works live but cannot be restored from a session
@@ -8,6 +9,9 @@ reference). :class:`SpectralAxisLink` converts with astropy's spectral equivalen
 (reference epoch and scale, e.g. Kepler BKJD and TESS BTJD); both are ``BaseMultiLink``
 subclasses whose conversion is derived again in ``__init__`` from what a session saves, so they
 survive a save and restore.
+
+Images and cubes with a celestial astropy WCS are linked with glue's own ``WCSLink`` (what
+glue-qt's WCS autolinker makes), so that a script's data collection has them too.
 
 The autolinkers link every glue-mast spectrum (light curve) in a data collection to the first
 one, which links all of them with one another (glue follows chains of links), and suggest only
@@ -27,6 +31,7 @@ __all__ = [
     "TimeAxisLink",
     "lightcurves_in",
     "link_datasets",
+    "sky_images_in",
     "spectra_in",
     "spectral_axis_autolink",
     "time_axis_autolink",
@@ -211,6 +216,37 @@ def time_axis_autolink(data_collection):
     )
 
 
+def sky_images_in(data_collection):
+    """The glue-mast images and spectral cubes of a data collection (or list of Data): Data
+    whose coordinates are an astropy WCS with sky axes."""
+    from astropy.wcs import WCS
+
+    return [
+        d for d in data_collection
+        if META_KEY in d.meta and isinstance(d.coords, WCS) and d.coords.has_celestial
+    ]
+
+
+def _sky_links(data_collection, images):
+    """glue ``WCSLink``s from the first image (or cube) to each other one not yet linked to it;
+    pairs whose WCS glue cannot relate (no common sky axes) are left unlinked."""
+    if len(images) < 2:
+        return []
+    from glue.plugins.wcs_autolinking.wcs_autolinking import IncompatibleWCS, WCSLink
+
+    linked = _linked_pairs(data_collection, WCSLink)
+    first = images[0]
+    links = []
+    for other in images[1:]:
+        if (id(first), id(other)) in linked:
+            continue
+        try:
+            links.append(WCSLink(first, other))
+        except IncompatibleWCS:
+            continue
+    return links
+
+
 def link_datasets(data_collection, adding=()):
     """Add the links glue-mast's autolinkers suggest to ``data_collection``; return them.
 
@@ -229,6 +265,7 @@ def link_datasets(data_collection, adding=()):
     links = _link_to_first(
         data_collection, spectra_in(datasets), SpectralAxisLink, spectral_world_id
     ) + _link_to_first(data_collection, lightcurves_in(datasets), TimeAxisLink, time_id)
+    links += _sky_links(data_collection, sky_images_in(datasets))
     if links:
         data_collection.add_link(links)
     return links

@@ -284,7 +284,8 @@ def color_overlays(datasets, data_collection=()):
 
 
 def load(fetched, data_collection=None, link=True):
-    """Load fetched MAST spectra and light curves into glue, labelled, described and linked.
+    """Load fetched MAST files into glue, labelled, described and linked: spectra (1-D and
+    2-D), light curves, target pixel files, images and spectral cubes.
 
     Parameters
     ----------
@@ -295,8 +296,11 @@ def load(fetched, data_collection=None, link=True):
     data_collection : `~glue.core.data_collection.DataCollection` or glue Application, optional
         Where the datasets go; a new DataCollection by default.
     link : bool
-        Link the spectra on their spectral axis (in any units) and the light curves on time,
-        with each other and with glue-mast datasets already in the collection.
+        Link the spectra and cubes on their spectral axis (in any units), the light curves and
+        pixel files on time, and the images and cubes on the sky (glue's ``WCSLink``), with
+        each other and with glue-mast datasets already in the collection. Images and cubes
+        are also linked to glue-mast's catalog and observation tables in the collection
+        (`glue_mast.glue.tables`).
 
     Returns
     -------

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..io.sinks import Added
 
-__all__ = ["STEP_SECONDS", "DataCollectionSink", "GlueAdded"]
+__all__ = ["KIND_PLURALS", "STEP_SECONDS", "DataCollectionSink", "GlueAdded", "kinds_phrase"]
 
 #: Seconds of adding datasets in one step before the front end's event loop gets a turn:
 #: glue-qt's data panel answers each dataset added (it selects it, and every action of the
@@ -136,12 +136,48 @@ def _glue_added(loaded):
     )
 
 
+#: The kinds of dataset (``meta["glue_mast"]["kind"]``) in the order a summary counts them,
+#: with their plurals.
+KIND_PLURALS = {
+    "spectrum": "spectra",
+    "2-D spectrum": "2-D spectra",
+    "spectral cube": "spectral cubes",
+    "image": "images",
+    "light curve": "light curves",
+    "target pixel file": "target pixel files",
+}
+
+
+def kinds_phrase(datasets):
+    """``"2 spectra, 1 spectral cube and 1 image"``; "" when they are all of one kind."""
+    from ..provenance.describe import META_KEY
+
+    counts = {}
+    for data in datasets:
+        kind = (data.meta.get(META_KEY) or {}).get("kind") or "other dataset"
+        counts[kind] = counts.get(kind, 0) + 1
+    if len(counts) < 2:
+        return ""
+    order = list(KIND_PLURALS)
+    kinds = sorted(counts, key=lambda k: order.index(k) if k in order else len(order))
+    parts = [
+        f"{counts[k]} {k if counts[k] == 1 else KIND_PLURALS.get(k, k + 's')}" for k in kinds
+    ]
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def loaded_phrase(added):
-    """``"3 datasets loaded into glue and linked: A, B, C and 2 more"``."""
+    """``"3 datasets loaded into glue and linked: A, B, C and 2 more"``, with what kinds they
+    are when there are several: ``"2 datasets (1 spectrum and 1 image) loaded into glue..."``.
+    """
     n = len(added)
     if not n:
         return "nothing loaded"
     linked = " and linked" if added.links else ""
+    kinds = kinds_phrase(added)
     labels = [d.label for d in added]
     shown = ", ".join(labels[:3]) + (f" and {n - 3} more" if n > 3 else "")
-    return f"{n} dataset{'s' if n != 1 else ''} loaded into glue{linked}: {shown}"
+    return (
+        f"{n} dataset{'s' if n != 1 else ''}{f' ({kinds})' if kinds else ''} loaded into"
+        f" glue{linked}: {shown}"
+    )

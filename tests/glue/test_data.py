@@ -90,14 +90,29 @@ def test_lightcurve_masked_values_become_nan(new_lightcurve):
     assert data.meta[META_KEY]["time"]["reference_jd"] == 2454833.0
 
 
-def test_content_to_data_refuses_a_cube_with_a_message():
+def test_content_to_data_refuses_an_unknown_kind_with_a_message():
     item = SimpleNamespace(
-        kind=SimpleNamespace(name="SPECTRAL_CUBE", value="spectral cube"),
+        kind=SimpleNamespace(name="EVENTS", value="event list"),
         data=None,
         part="SCI",
-        path=Path("jw_s3d.fits"),
+        path=Path("x_evt.fits"),
     )
-    with pytest.raises(TypeError, match=r"it holds a spectral cube \(SCI\), and glue-mast loads"):
+    with pytest.raises(TypeError, match=r"it holds an event list \(SCI\), which glue-mast does"):
+        content_to_data(item)
+
+
+def test_a_cube_whose_wcs_a_session_cannot_save_is_skipped_with_the_reason(tmp_path):
+    from specutils import Spectrum
+
+    cube = Spectrum(flux=np.ones((4, 3, 2)) * u.Jy, spectral_axis=np.arange(1, 3) * u.um)
+    item = SimpleNamespace(
+        kind=SimpleNamespace(name="SPECTRAL_CUBE", value="spectral cube"),
+        data=cube,
+        part=None,
+        path=tmp_path / "missing_s3d.fits",
+    )
+    with pytest.raises(TypeError, match=r"it holds a spectral cube, which glue cannot show: its"
+                       r" WCS is not a FITS WCS"):
         content_to_data(item)
 
 
