@@ -15,8 +15,8 @@ The public API (see the documentation for each):
 - :class:`Manifest`, :func:`reproduce` -- check files against a manifest, re-fetch them (a
   Jdaviz session's too);
 - :func:`collections` -- the collections the server holds;
-- :func:`load` -- fetched spectra, light curves, pixel files, images and cubes into glue, labelled,
-  described and linked;
+- :func:`load` -- fetched spectra, light curves, pixel files, images and cubes into glue,
+  labelled, described and linked;
 - :func:`save_session`, :func:`restore_session` -- a glue session with its provenance manifest.
 
 ``import glue_mast`` is light: astroquery, astropy and the viewers are imported when first used.
