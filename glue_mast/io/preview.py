@@ -264,7 +264,7 @@ def _picture(item):
     return None, None, ""
 
 
-def preview_arrays(path, max_points=2000):
+def preview_arrays(path, max_points=2000, *, image_without_wcs=False):
     """The points of a quick plot of a product file.
 
     Parameters
@@ -273,6 +273,9 @@ def preview_arrays(path, max_points=2000):
         Any file `glue_mast.io.read` reads.
     max_points : int
         The most points returned (at least 2).
+    image_without_wcs : bool
+        Preview an image without a sky WCS as its pixels (``picture_label`` says so)
+        instead of raising: for when MAST has no preview image of its own.
 
     Returns
     -------
@@ -294,7 +297,7 @@ def preview_arrays(path, max_points=2000):
     if kind in (ContentKind.LIGHTCURVE, ContentKind.PIXELS):
         x, y, x_unit, y_unit, labels = _lightcurve_points(same[0])
     elif kind is ContentKind.IMAGE:
-        if getattr(same[0].data, "wcs", None) is None:
+        if getattr(same[0].data, "wcs", None) is None and not image_without_wcs:
             # Raw frames and tables of pixels: MAST's own preview image says more.
             raise InputError(f"{items[0].path.name} is an image without a sky WCS; it has "
                              "no preview of its own.")
@@ -306,6 +309,8 @@ def preview_arrays(path, max_points=2000):
     note = _merged_note(same) if kind is not ContentKind.IMAGE else ""
     x, y = decimate(x, y, int(max_points))
     picture, trace, picture_label = _picture(same[0])
+    if kind is ContentKind.IMAGE and getattr(same[0].data, "wcs", None) is None:
+        picture_label = "Image (its pixels: the file has no sky WCS)"
     return Preview(
         picture=picture,
         trace=trace,

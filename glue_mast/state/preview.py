@@ -138,6 +138,11 @@ def make_preview(
         unreadable = exc
     image_rows = _preview_image_rows(rows, products)
     if image_rows is None:
+        try:  # an image without a sky WCS: its pixels are better than nothing
+            arrays = preview_arrays(path, max_points, image_without_wcs=True)
+            return ProductPreview(name, path, arrays=arrays)
+        except InputError:
+            pass
         raise InputError(
             f"{name} has no quick look: {unreadable} MAST lists no preview image for its "
             "observation either",

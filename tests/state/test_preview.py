@@ -168,3 +168,16 @@ def test_a_slow_preview_shows_its_progress_and_stops_at_its_time_limit(
     assert state.error == "" and state.fraction == 1.0 and state.x is not None
     [download] = local_mast.requests(path=DOWNLOAD)
     assert download.headers.get("Range", "").startswith("bytes=")
+
+
+def test_an_image_without_a_sky_wcs_and_no_mast_preview_shows_its_pixels(
+    local_mast, settle, tmp_path
+):
+    """A GALEX intensity map of the local archive has no sky WCS, and MAST lists no
+    preview image for its observation: its pixels are the quick look, and say so."""
+    products = products_of("M101", settle, mrp_only=False)
+    row = row_named(products, "MESSIER101-nd-int.fits")
+    result = preview(row, products=products.products, cache_dir=tmp_path).result()
+    assert result.kind == "image" and result.image is None
+    assert result.arrays.picture is not None and result.arrays.picture.size > 0
+    assert result.arrays.picture_label == "Image (its pixels: the file has no sky WCS)"
