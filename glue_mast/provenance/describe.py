@@ -75,14 +75,19 @@ def _first(*values):
     return None
 
 
+#: An obs_id longer than this goes after the product type and part in a label.
+LONG_OBS_ID = 16
+
+
 def base_label(record=None, header=None, part=None, path=None, detail=None):
     """What a person needs to tell a dataset apart, first: obs_id and part, then where from.
 
     ``"O5CW01010 order 108 (HST STIS/FUV-MAMA)"``, ``"swp54419 (IUE SWP)"``: the obs_id, the
     ``detail`` (a product type such as X1DSUM) and the part of the file come first, because
     glue's data panel and Jdaviz's data menu cut long labels at the end; the collection and
-    instrument follow in parentheses. Taken from the MAST record when there is one, else from
-    the file's header, else from the file name.
+    instrument follow in parentheses; a long obs_id (JWST's) goes after the detail and part:
+    ``"S3D jw02925-o001_t001_nirspec_g395h-f290lp (JWST NIRSPEC/IFU)"``. Taken from the
+    MAST record when there is one, else from the file's header, else from the file name.
     """
     record = record or {}
     header = header or {}
@@ -90,17 +95,19 @@ def base_label(record=None, header=None, part=None, path=None, detail=None):
     instrument = _first(record.get("instrument_name"), header.get("INSTRUME"))
     if instrument and collection and instrument.lower() == collection.lower():
         instrument = None  # "Kepler Kepler", "FUSE FUSE"
-    what = [
-        _first(
-            record.get("obs_id"),
-            header.get("OBS_ID"),
-            header.get("ROOTNAME"),
-            header.get("OBJECT"),
-            Path(path).stem if path else None,
-        ),
-        _first(detail),
-        _first(part),
-    ]
+    name = _first(
+        record.get("obs_id"),
+        header.get("OBS_ID"),
+        header.get("ROOTNAME"),
+        header.get("OBJECT"),
+        Path(path).stem if path else None,
+    )
+    # A long obs_id (JWST's "jw02925-o001_t001_nirspec_g395h-f290lp") fills what a data
+    # panel shows: the product type that tells its datasets apart goes before it.
+    if name and len(name) > LONG_OBS_ID:
+        what = [_first(detail), _first(part), name]
+    else:
+        what = [name, _first(detail), _first(part)]
     what = " ".join(w for w in what if w)
     where = " ".join(w for w in (collection, instrument) if w)
     if what and where:

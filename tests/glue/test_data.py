@@ -137,6 +137,13 @@ def test_label_choices_put_the_product_type_before_the_part():
         "LB4M01010 FUVA (HST COS/FUV)",
         "LB4M01010 X1DSUM FUVA (HST COS/FUV)",
     )
+    # A JWST obs_id fills glue's data panel: the product type leads.
+    jwst = {"obs_collection": "JWST", "instrument_name": "NIRSPEC/IFU",
+            "obs_id": "jw02925-o001_t001_nirspec_g395h-f290lp",
+            "productSubGroupDescription": "S3D"}
+    assert label_choices(jwst, None, None, "/d/x_s3d.fits")[1] == (
+        "S3D jw02925-o001_t001_nirspec_g395h-f290lp (JWST NIRSPEC/IFU)"
+    )
     assert label_choices(None, {"TELESCOP": "IUE"}, None, "/d/swp1_vo.fits") == (
         "swp1_vo (IUE)",
         "swp1_vo (IUE)",
