@@ -45,20 +45,32 @@ def test_an_expiry_mast_gives_is_said():
     )
 
 
-def test_an_older_answer_does_not_land_over_a_newer_one(local_mast, settle):
+def test_an_older_answer_does_not_land_over_a_newer_one(local_mast, settle, monkeypatch):
     """A token set again before MAST answered about the first: the first answer, coming last,
     is dropped."""
+    import threading
+
+    from glue_mast.archive import auth
+
+    jobs, known, release = {}, threading.Event(), threading.Event()
+    own_token = auth.token
+
+    def token():  # the first check's job reads the first token, then waits to be released
+        value = own_token()
+        known.wait(5)
+        if threading.current_thread() is getattr(jobs.get("first"), "_thread", None):
+            release.wait(30)
+        return value
+
+    monkeypatch.setattr(auth, "token", token)
     glue_mast.configure(token=VALID_TOKEN)
     state = TokenState()
-    local_mast.faults.stall(30, match="/whoami")  # the first answer is slow
-    first = state.check()
-    deadline = time.monotonic() + 20
-    while not local_mast.requests(path="/whoami") and time.monotonic() < deadline:
-        time.sleep(0.01)  # the first question is on its way, with the first token
+    jobs["first"] = first = state.check()
+    known.set()
     glue_mast.configure(token="made-up-token")
     state.check().result()  # the default dispatch lands its answer at once
-    assert state.text.startswith("MAST does not accept") and state.busy  # the first still runs
-    local_mast.faults.reset()  # now the first answer comes
-    first.result()
+    assert state.text.startswith("MAST does not accept") and state.busy  # the first waits
+    release.set()
+    assert first.result()["accepted"]  # MAST accepted the first token, but too late
     settle(state)
     assert state.text.startswith("MAST does not accept")
