@@ -14,6 +14,7 @@ from qtpy import QtCore, QtWidgets
 
 from .. import config
 from ..state import TokenState
+from ..state.token import ASKING, token_line
 
 __all__ = ["TokenLine"]
 
@@ -71,19 +72,14 @@ class TokenLine(QtWidgets.QLabel):
             self.token_state.check()
 
     def _show(self, *_):
-        token = self.token_state
         if not self._wanted():
             self.hide()
             return
         if self._stale:
             self._ask_timer.start()
-            text = "Asking MAST about the token\N{HORIZONTAL ELLIPSIS}"
-        elif token.text:
-            text = token.text
-        elif token.error:
-            text = f"Could not ask MAST about the token: {token.error}"
+            text = ASKING
         else:
-            text = "Asking MAST about the token\N{HORIZONTAL ELLIPSIS}"
+            text = token_line(self.token_state)
         self.setText(text)
         self.setToolTip(text)
         self.show()

@@ -11,7 +11,7 @@ from echo import CallbackProperty
 
 from .base import JobState, ObjectProperty
 
-__all__ = ["TokenState", "token_note"]
+__all__ = ["ASKING", "TokenState", "token_line", "token_note"]
 
 #: Where MAST tokens are made.
 TOKEN_PAGE = "https://auth.mast.stsci.edu/token"
@@ -36,6 +36,21 @@ def token_note(status):
         else "MAST does not say when it expires"
     )
     return f"MAST token of {status['user'] or 'an unnamed user'}: {rights}, {expires}."
+
+
+#: What a front end's token line says while MAST is being asked.
+ASKING = "Asking MAST about the token\N{HORIZONTAL ELLIPSIS}"
+
+
+def token_line(state):
+    """The line a front end shows beside its exclusive-access note, from ``state`` (a
+    :class:`TokenState` asked about the token in force): what MAST said, that it could not be
+    asked, or :data:`ASKING`."""
+    if state.text:
+        return state.text
+    if state.error and not state.busy:
+        return f"Could not ask MAST about the token: {state.error}"
+    return ASKING
 
 
 class TokenState(JobState):

@@ -10,6 +10,7 @@ is given (told apart by a digest held in memory); the token itself is never show
 from __future__ import annotations
 
 from .... import config
+from ....state.token import ASKING, token_line
 
 __all__ = ["ASKING", "TokenLine"]
 
@@ -22,9 +23,6 @@ def _digest(token):
     import hashlib
 
     return None if token is None else hashlib.sha256(token.encode()).digest()
-
-#: The line while MAST is being asked.
-ASKING = "Asking MAST about the token\N{HORIZONTAL ELLIPSIS}"
 
 
 class TokenLine:
@@ -70,10 +68,4 @@ class TokenLine:
         if token != self._asked_about:  # once per token, however many changes announce it
             self._ask(token)
             return
-        said = self.token_state
-        if said.text:
-            self.plugin.token_text = said.text
-        elif said.error and not said.busy:
-            self.plugin.token_text = f"Could not ask MAST about the token: {said.error}"
-        else:
-            self.plugin.token_text = ASKING
+        self.plugin.token_text = token_line(self.token_state)
