@@ -232,12 +232,13 @@ def bind(plugin):
         # Each piece of work has its own progress bar with a Cancel beside it (plugin.vue);
         # ``busy`` is any of them, a preview's too (what the notebook API waits on). A bar
         # goes at its Cancel, though the request in flight may take as long as the server
-        # does to return (its answer is dropped): ``plugin._cancelled`` until it has.
+        # does to return (its answer is dropped): the search's ``requesting`` says so, and
+        # ``plugin._cancelled`` for the others until it has.
         cancelled = plugin._cancelled
         for name, state in (("search", search), ("products", products), ("preview", preview)):
             if not state.busy:
                 cancelled.discard(name)
-        plugin.search_busy = bool(search.busy) and "search" not in cancelled
+        plugin.search_busy = bool(search.requesting)
         plugin.products_busy = bool(products.busy) and "products" not in cancelled
         plugin.preview_busy = bool(preview.busy) and "preview" not in cancelled
         plugin.busy = bool(search.busy or products.busy or preview.busy)
@@ -289,6 +290,7 @@ def bind(plugin):
         state.add_callback("busy", on_busy)
         state.add_callback("error", on_error)
         state.add_callback("error_field", on_error)  # set after the error: follow it too
+    search.add_callback("requesting", on_busy)
     preview.add_callback("busy", on_busy)
     plugin._show_busy = on_busy
     for name in ("title", "x", "busy", "error"):
